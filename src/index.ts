@@ -1,0 +1,2 @@
+/** plantrpc: the ROMI plantimager RPC framework on a pure-TypeScript ZeroMQ. */
+export * as zmq from "./zmq/index.js";

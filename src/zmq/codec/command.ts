@@ -1,0 +1,79 @@
+import { Buffer } from "node:buffer";
+import { ProtocolError } from "../errors.js";
+
+/** A ZMTP command: a name of 1-255 letters and its data. */
+export interface Command {
+  name: string;
+  data: Buffer;
+}
+
+export function encodeCommandBody(name: string, data: Uint8Array = EMPTY): Buffer {
+  const body = Buffer.allocUnsafe(1 + name.length + data.length);
+  body[0] = name.length;
+  body.write(name, 1, "latin1");
+  body.set(data, 1 + name.length);
+  return body;
+}
+
+export function decodeCommandBody(body: Buffer): Command {
+  if (body.length < 1) throw new ProtocolError("EPROTO", "empty command frame");
+  const nameLength = body[0]!;
+  if (nameLength === 0 || body.length < 1 + nameLength) {
+    throw new ProtocolError("EPROTO", "truncated command name");
+  }
+  const name = body.toString("latin1", 1, 1 + nameLength);
+  if (!/^[A-Za-z]+$/.test(name)) throw new ProtocolError("EPROTO", "invalid command name");
+  return { name, data: body.subarray(1 + nameLength) };
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** Connection metadata (READY and friends). Names compare case-insensitively. */
+export type Metadata = Map<string, Buffer>;
+
+export function encodeMetadata(properties: ReadonlyArray<[string, Uint8Array | string]>): Buffer {
+  const parts: Buffer[] = [];
+  for (const [name, value] of properties) {
+    const v = typeof value === "string" ? Buffer.from(value, "utf8") : value;
+    const head = Buffer.allocUnsafe(1 + name.length + 4);
+    head[0] = name.length;
+    head.write(name, 1, "latin1");
+    head.writeUInt32BE(v.length, 1 + name.length);
+    parts.push(head, Buffer.from(v.buffer, v.byteOffset, v.byteLength));
+  }
+  return Buffer.concat(parts);
+}
+
+export function decodeMetadata(data: Buffer): Metadata {
+  const out: Metadata = new Map();
+  let off = 0;
+  while (off < data.length) {
+    const nameLength = data[off]!;
+    if (nameLength === 0 || off + 1 + nameLength + 4 > data.length) {
+      throw new ProtocolError("EPROTO", "malformed metadata property");
+    }
+    const name = data.toString("latin1", off + 1, off + 1 + nameLength).toLowerCase();
+    off += 1 + nameLength;
+    const valueLength = data.readUInt32BE(off);
+    off += 4;
+    if (valueLength > data.length - off) {
+      throw new ProtocolError("EPROTO", "metadata value overruns the command");
+    }
+    out.set(name, data.subarray(off, off + valueLength));
+    off += valueLength;
+  }
+  return out;
+}
+
+/** PING: 16-bit TTL in tenths of a second, then up to 16 octets of context. */
+export function encodePing(ttlDeciseconds: number, context: Uint8Array = EMPTY): Buffer {
+  const data = Buffer.allocUnsafe(2 + context.length);
+  data.writeUInt16BE(Math.min(0xffff, Math.max(0, Math.round(ttlDeciseconds))), 0);
+  data.set(context, 2);
+  return encodeCommandBody("PING", data);
+}
+
+export function decodePing(data: Buffer): { ttl: number; context: Buffer } {
+  if (data.length < 2 || data.length > 18) throw new ProtocolError("EPROTO", "malformed PING");
+  return { ttl: data.readUInt16BE(0), context: data.subarray(2) };
+}

@@ -1,0 +1,149 @@
+import { Buffer } from "node:buffer";
+import { FLAG_COMMAND, FLAG_LONG, FLAG_MORE, RESERVED_FLAG_BITS } from "./constants.js";
+import { ProtocolError } from "../errors.js";
+
+export type FrameHandler = (flags: number, body: Buffer) => void;
+
+/** Largest frame we could ever hold; anything announced beyond it is garbage or an attack. */
+const MAX_BUFFER = 2 ** 32;
+const COMMAND_MIN_LIMIT = 65536;
+
+/**
+ * Turns a byte stream cut at arbitrary boundaries into ZMTP frames. Sans-IO: it never touches a
+ * socket, so tests can feed it any chunking.
+ *
+ * Frames that lie whole inside one chunk are handed out as views of that chunk (no copy). A
+ * frame spread over chunks is gathered once, when its last byte arrives: memory grows with the
+ * bytes actually received, never with the size a peer merely announces.
+ */
+export class FrameDecoder {
+  /** Largest body accepted for a frame; -1 for no limit. Checked on the header, before buffering. */
+  maxFrameSize = -1;
+  private stopped = false;
+  private readonly header = Buffer.alloc(9);
+  private headerLength = 0;
+  private bodyFlags = 0;
+  private bodyMissing = 0;
+  private bodyParts: Buffer[] = [];
+
+  constructor(private readonly onFrame: FrameHandler) {}
+
+  /** Stops decoding, e.g. once the owner closed the connection from inside onFrame. */
+  stop(): void {
+    this.stopped = true;
+    this.bodyParts = [];
+  }
+
+  /** Bytes held for a frame not yet complete (for memory accounting and tests). */
+  get buffered(): number {
+    let n = this.headerLength;
+    for (const p of this.bodyParts) n += p.length;
+    return n;
+  }
+
+  /** Throws ProtocolError on a malformed stream; the decoder is then unusable. */
+  push(chunk: Buffer): void {
+    let offset = 0;
+    const length = chunk.length;
+    while (offset < length && !this.stopped) {
+      if (this.bodyMissing > 0) {
+        offset = this.continueBody(chunk, offset);
+      } else if (this.headerLength > 0) {
+        offset = this.continueHeader(chunk, offset);
+      } else {
+        offset = this.readFrame(chunk, offset);
+      }
+    }
+  }
+
+  private readFrame(chunk: Buffer, offset: number): number {
+    const available = chunk.length - offset;
+    const flags = chunk[offset]!;
+    const headerLength = flags & FLAG_LONG ? 9 : 2;
+    if (available < headerLength) {
+      this.validateFlags(flags);
+      chunk.copy(this.header, 0, offset);
+      this.headerLength = available;
+      return chunk.length;
+    }
+    const size = this.parseHeader(chunk, offset);
+    const bodyStart = offset + headerLength;
+    if (bodyStart + size <= chunk.length) {
+      this.onFrame(flags, chunk.subarray(bodyStart, bodyStart + size));
+      return bodyStart + size;
+    }
+    this.bodyFlags = flags;
+    this.bodyParts.push(chunk.subarray(bodyStart));
+    this.bodyMissing = size - (chunk.length - bodyStart);
+    return chunk.length;
+  }
+
+  private continueHeader(chunk: Buffer, offset: number): number {
+    const flags = this.header[0]!;
+    const headerLength = flags & FLAG_LONG ? 9 : 2;
+    const take = Math.min(headerLength - this.headerLength, chunk.length - offset);
+    chunk.copy(this.header, this.headerLength, offset, offset + take);
+    this.headerLength += take;
+    offset += take;
+    if (this.headerLength < headerLength) return offset;
+    this.headerLength = 0;
+    const size = this.parseHeader(this.header, 0);
+    if (size === 0) {
+      this.onFrame(flags, Buffer.alloc(0));
+      return offset;
+    }
+    this.bodyFlags = flags;
+    this.bodyMissing = size;
+    return offset;
+  }
+
+  private continueBody(chunk: Buffer, offset: number): number {
+    const take = Math.min(this.bodyMissing, chunk.length - offset);
+    this.bodyParts.push(chunk.subarray(offset, offset + take));
+    this.bodyMissing -= take;
+    if (this.bodyMissing === 0) {
+      const parts = this.bodyParts;
+      this.bodyParts = [];
+      this.onFrame(this.bodyFlags, parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+    }
+    return offset + take;
+  }
+
+  /** Validates a complete header and returns the body size. */
+  private parseHeader(bytes: Buffer, offset: number): number {
+    const flags = bytes[offset]!;
+    this.validateFlags(flags);
+    let size: number;
+    if (flags & FLAG_LONG) {
+      const high = bytes.readUInt32BE(offset + 1);
+      const low = bytes.readUInt32BE(offset + 5);
+      if (high >= MAX_BUFFER / 0x1_0000_0000) {
+        throw new ProtocolError("EMSGSIZE", `peer announced a frame of ${high} * 2^32 octets`);
+      }
+      size = high * 0x1_0000_0000 + low;
+    } else {
+      size = bytes[offset + 1]!;
+    }
+    // Commands get some headroom: a READY with metadata must pass even under a tiny limit.
+    const limit =
+      flags & FLAG_COMMAND && this.maxFrameSize >= 0
+        ? Math.max(this.maxFrameSize, COMMAND_MIN_LIMIT)
+        : this.maxFrameSize;
+    if (limit >= 0 && size > limit) {
+      throw new ProtocolError(
+        "EMSGSIZE",
+        `peer announced a frame of ${size} octets, over maxMessageSize ${limit}`,
+      );
+    }
+    return size;
+  }
+
+  private validateFlags(flags: number): void {
+    if (flags & RESERVED_FLAG_BITS) {
+      throw new ProtocolError("EPROTO", `reserved flag bits set (0x${flags.toString(16)})`);
+    }
+    if (flags & FLAG_COMMAND && flags & FLAG_MORE) {
+      throw new ProtocolError("EPROTO", "command frame with the MORE flag");
+    }
+  }
+}

@@ -1,0 +1,370 @@
+import { Buffer } from "node:buffer";
+import { setImmediate } from "node:timers";
+import {
+  decodeCommandBody,
+  decodePing,
+  encodeCommandBody,
+  encodePing,
+  type Command,
+  type Metadata,
+} from "../codec/command.js";
+import { FLAG_COMMAND, FLAG_MORE, GREETING_SIZE } from "../codec/constants.js";
+import { FrameDecoder } from "../codec/decoder.js";
+import { checkSignature, decodeGreeting, encodeGreeting } from "../codec/greeting.js";
+import { ProtocolError, ZmqError } from "../errors.js";
+import type { Mechanism, MechanismFactory } from "../mechanism/mechanism.js";
+import type { Carrier } from "../transport/carrier.js";
+import { isCompatible, sendsIdentity, type SocketTypeName } from "./socket-types.js";
+import { WriteBatch } from "./write-batch.js";
+
+export interface EngineOptions {
+  socketType: SocketTypeName;
+  routingId: Uint8Array | undefined;
+  mechanism: MechanismFactory;
+  /** True for connections accepted by a bound socket. */
+  bound: boolean;
+  maxMessageSize: number;
+  heartbeatInterval: number;
+  heartbeatTimeout: number;
+  heartbeatTimeToLive: number;
+  handshakeTimeout: number;
+}
+
+/** What the engine learnt about its peer during the handshake. */
+export interface PeerInfo {
+  socketType: string;
+  identity: Buffer;
+  /** ZMTP minor version: 0 for a 3.0 peer, 1 for 3.1. */
+  minor: number;
+  metadata: Metadata;
+}
+
+export interface EngineOwner {
+  engineReady(engine: Engine): void;
+  engineMessage(engine: Engine, frames: Buffer[]): void;
+  /** SUBSCRIBE / CANCEL commands (ZMTP 3.1). */
+  engineSubscription(engine: Engine, subscribe: boolean, topic: Buffer): void;
+  /** The engine flushed its batch or its carrier drained: room for more. */
+  engineWritable(engine: Engine): void;
+  /** Called once. `error` is set when the connection failed rather than ended. */
+  engineClosed(engine: Engine, error: ZmqError | undefined): void;
+}
+
+type State = "greeting" | "handshake" | "ready" | "closed";
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * One ZMTP connection over one carrier: greeting, security handshake, framing and heartbeats.
+ * It knows nothing about routing: complete messages go to its owner.
+ */
+export class Engine {
+  state: State = "greeting";
+  peer: PeerInfo | undefined;
+  /** The carrier asked us to wait for a drain. */
+  blocked = false;
+
+  private readonly batch = new WriteBatch();
+  private readonly decoder: FrameDecoder;
+  private greetingBytes: Buffer[] = [];
+  private greetingLength = 0;
+  private mechanism: Mechanism | undefined;
+  private frames: Buffer[] = [];
+  private flushScheduled = false;
+  private lastReceived = Date.now();
+  private timers: ReturnType<typeof setTimeout>[] = [];
+  private pingTtlTimer: ReturnType<typeof setTimeout> | undefined;
+  private ending = false;
+
+  constructor(
+    readonly carrier: Carrier,
+    private readonly options: EngineOptions,
+    private readonly owner: EngineOwner,
+  ) {
+    this.decoder = new FrameDecoder((flags, body) => this.onFrame(flags, body));
+    this.decoder.maxFrameSize = options.maxMessageSize;
+  }
+
+  get remoteAddress(): string {
+    return this.carrier.remoteAddress;
+  }
+
+  /** Messages encoded but not yet handed to the carrier. */
+  get batchedMessages(): number {
+    return this.batch.messages;
+  }
+
+  start(): void {
+    this.carrier.start({
+      data: (chunk) => this.onData(chunk),
+      drain: () => this.onDrain(),
+      close: (error) =>
+        this.finish(error ? new ZmqError("ECONNRESET", error.message, { cause: error }) : undefined),
+    });
+    const { mechanism, bound } = this.options;
+    this.batch.addRaw(encodeGreeting(mechanism.name, mechanism.asServer(bound)));
+    this.flushNow();
+    if (this.options.handshakeTimeout > 0) {
+      this.addTimer(
+        setTimeout(() => {
+          if (this.state === "greeting" || this.state === "handshake") {
+            this.fail(new ProtocolError("EPROTO", "handshake timed out"));
+          }
+        }, this.options.handshakeTimeout),
+      );
+    }
+  }
+
+  sendMessage(frames: readonly Uint8Array[]): void {
+    if (this.state === "closed") return;
+    this.batch.addMessage(frames);
+    this.scheduleFlush();
+  }
+
+  sendCommand(name: string, data: Uint8Array = EMPTY): void {
+    if (this.state === "closed") return;
+    this.batch.addCommand(encodeCommandBody(name, data));
+    this.scheduleFlush();
+  }
+
+  pauseReading(): void {
+    this.carrier.pause();
+  }
+
+  resumeReading(): void {
+    this.carrier.resume();
+  }
+
+  /** Closes after what is queued has been written. */
+  closeGracefully(): void {
+    if (this.state === "closed" || this.ending) return;
+    this.ending = true;
+    this.flushNow();
+    this.carrier.end();
+  }
+
+  /** Drops the connection now; the owner hears engineClosed(error). */
+  close(error?: ZmqError): void {
+    if (this.state === "closed") return;
+    this.carrier.destroy();
+    this.finish(error);
+  }
+
+  // ---- reading ----
+
+  private onData(chunk: Buffer): void {
+    if (this.state === "closed") return;
+    this.lastReceived = Date.now();
+    try {
+      if (this.state === "greeting") {
+        chunk = this.readGreeting(chunk);
+        if (chunk.length === 0 || this.state === "greeting") return;
+      }
+      this.decoder.push(chunk);
+    } catch (e) {
+      this.fail(e instanceof ZmqError ? e : new ProtocolError("EPROTO", String(e)));
+    }
+  }
+
+  /** Consumes greeting bytes; returns what follows the greeting in this chunk. */
+  private readGreeting(chunk: Buffer): Buffer {
+    const take = Math.min(GREETING_SIZE - this.greetingLength, chunk.length);
+    this.greetingBytes.push(chunk.subarray(0, take));
+    this.greetingLength += take;
+    const soFar = this.greetingBytes.length === 1 ? this.greetingBytes[0]! : Buffer.concat(this.greetingBytes);
+    checkSignature(soFar);
+    if (this.greetingLength < GREETING_SIZE) return EMPTY;
+    const greeting = decodeGreeting(soFar);
+    this.greetingBytes = [];
+    if (greeting.mechanism !== this.options.mechanism.name) {
+      throw new ZmqError(
+        "EMECHANISM",
+        `security mechanism mismatch: we use ${this.options.mechanism.name}, the peer ${greeting.mechanism || "(none)"}`,
+      );
+    }
+    this.peer = { socketType: "", identity: EMPTY, minor: greeting.major > 3 ? 1 : greeting.minor, metadata: new Map() };
+    this.state = "handshake";
+    this.mechanism = this.options.mechanism.create({
+      metadata: this.ourMetadata(),
+      asServer: this.options.mechanism.asServer(this.options.bound),
+    });
+    for (const body of this.mechanism.start()) this.batch.addCommand(body);
+    this.flushNow();
+    return chunk.subarray(take);
+  }
+
+  private ourMetadata(): Array<[string, Uint8Array | string]> {
+    const props: Array<[string, Uint8Array | string]> = [["Socket-Type", this.options.socketType]];
+    if (sendsIdentity(this.options.socketType)) {
+      props.push(["Identity", this.options.routingId ?? EMPTY]);
+    }
+    return props;
+  }
+
+  private onFrame(flags: number, body: Buffer): void {
+    if (flags & FLAG_COMMAND) {
+      this.onCommand(decodeCommandBody(body));
+      return;
+    }
+    if (this.state !== "ready") {
+      throw new ProtocolError("EPROTO", "message frame before the handshake completed");
+    }
+    if (flags & FLAG_MORE) {
+      this.frames.push(body);
+      return;
+    }
+    let frames: Buffer[];
+    if (this.frames.length === 0) {
+      frames = [body];
+    } else {
+      frames = this.frames;
+      frames.push(body);
+      this.frames = [];
+    }
+    this.owner.engineMessage(this, frames);
+  }
+
+  private onCommand(command: Command): void {
+    if (this.state === "handshake") {
+      const step = this.mechanism!.handle(command);
+      for (const body of step.send) this.batch.addCommand(body);
+      if (step.send.length) this.flushNow();
+      if (step.peerMetadata) this.completeHandshake(step.peerMetadata);
+      return;
+    }
+    switch (command.name) {
+      case "PING":
+        this.onPing(command.data);
+        return;
+      case "PONG":
+        return; // any traffic counts as a sign of life; lastReceived is already updated
+      case "SUBSCRIBE":
+        this.owner.engineSubscription(this, true, command.data);
+        return;
+      case "CANCEL":
+        this.owner.engineSubscription(this, false, command.data);
+        return;
+      case "ERROR":
+        throw new ZmqError("EMECHANISM", `peer sent ERROR: ${command.data.toString("latin1", 1)}`);
+      default:
+        return; // unknown commands are ignored, as libzmq does
+    }
+  }
+
+  private completeHandshake(metadata: Metadata): void {
+    const socketType = metadata.get("socket-type")?.toString("latin1") ?? "";
+    if (!isCompatible(this.options.socketType, socketType)) {
+      this.refuse(
+        new ZmqError(
+          "ESOCKTNOSUPPORT",
+          `${this.options.socketType} socket cannot talk to a ${socketType || "peer with no Socket-Type"}`,
+        ),
+      );
+      return;
+    }
+    this.peer = { ...this.peer!, socketType, identity: metadata.get("identity") ?? EMPTY, metadata };
+    this.state = "ready";
+    this.startHeartbeats();
+    this.owner.engineReady(this);
+  }
+
+  /** Sends an ERROR command with the reason, then closes (RFC 37: validation failures). */
+  refuse(error: ZmqError): void {
+    if (this.state === "closed") return;
+    const reason = Buffer.from(error.message.slice(0, 255), "latin1");
+    const data = Buffer.concat([Buffer.from([reason.length]), reason]);
+    this.batch.addCommand(encodeCommandBody("ERROR", data));
+    this.flushNow();
+    this.carrier.end();
+    this.finish(error);
+  }
+
+  // ---- heartbeats ----
+
+  private startHeartbeats(): void {
+    const { heartbeatInterval, heartbeatTimeout, heartbeatTimeToLive } = this.options;
+    // ZMTP 3.0 has no PING; we still answer nothing-or-anything from such peers.
+    if (heartbeatInterval <= 0 || this.peer!.minor < 1) return;
+    const timeout = heartbeatTimeout > 0 ? heartbeatTimeout : heartbeatInterval;
+    const ttl = Math.max(0, heartbeatTimeToLive) / 100;
+    this.addTimer(
+      setInterval(() => {
+        if (Date.now() - this.lastReceived > timeout + heartbeatInterval) {
+          this.fail(new ZmqError("ETIMEDOUT", `peer silent for over ${timeout} ms`));
+          return;
+        }
+        this.batch.addCommand(encodePing(ttl));
+        this.scheduleFlush();
+      }, heartbeatInterval),
+    );
+  }
+
+  private onPing(data: Buffer): void {
+    const { ttl, context } = decodePing(data);
+    this.sendCommand("PONG", Buffer.from(context));
+    if (ttl > 0) this.armPingTtl(ttl * 100);
+  }
+
+  /** The peer's PING TTL: no traffic at all for that long means the connection is dead. */
+  private armPingTtl(ms: number): void {
+    if (this.pingTtlTimer) clearTimeout(this.pingTtlTimer);
+    const check = () => {
+      const idle = Date.now() - this.lastReceived;
+      if (idle >= ms) this.fail(new ZmqError("ETIMEDOUT", `no traffic within the peer's ${ms} ms TTL`));
+      else this.pingTtlTimer = this.unrefTimer(setTimeout(check, ms - idle));
+    };
+    this.pingTtlTimer = this.unrefTimer(setTimeout(check, ms));
+  }
+
+  private addTimer(t: ReturnType<typeof setTimeout>): void {
+    this.timers.push(this.unrefTimer(t));
+  }
+
+  private unrefTimer<T extends ReturnType<typeof setTimeout>>(t: T): T {
+    (t as { unref?: () => void }).unref?.();
+    return t;
+  }
+
+  // ---- writing ----
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.blocked) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flushNow();
+    });
+  }
+
+  private flushNow(): void {
+    if (this.state === "closed" || this.batch.isEmpty) return;
+    const hadMessages = this.batch.messages > 0;
+    if (!this.carrier.write(this.batch.take())) this.blocked = true;
+    if (hadMessages && !this.blocked) this.owner.engineWritable(this);
+  }
+
+  private onDrain(): void {
+    this.blocked = false;
+    this.flushNow();
+    this.owner.engineWritable(this);
+  }
+
+  // ---- ending ----
+
+  private fail(error: ZmqError): void {
+    if (this.state === "closed") return;
+    this.decoder.stop();
+    this.carrier.destroy();
+    this.finish(error);
+  }
+
+  private finish(error: ZmqError | undefined): void {
+    if (this.state === "closed") return;
+    this.state = "closed";
+    this.decoder.stop();
+    for (const t of this.timers) clearTimeout(t);
+    if (this.pingTtlTimer) clearTimeout(this.pingTtlTimer);
+    this.timers = [];
+    this.owner.engineClosed(this, error);
+  }
+}

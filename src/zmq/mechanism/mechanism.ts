@@ -1,0 +1,37 @@
+import type { Buffer } from "node:buffer";
+import type { Command, Metadata } from "../codec/command.js";
+
+/** What a mechanism needs to know about our side of the connection. */
+export interface HandshakeContext {
+  /** Our properties for the READY (or equivalent) command: Socket-Type, Identity. */
+  metadata: ReadonlyArray<[string, Uint8Array | string]>;
+  /** True on the side that bound (NULL) or that was configured as server (PLAIN, CURVE). */
+  asServer: boolean;
+}
+
+export interface HandshakeStep {
+  /** Command bodies to send now. */
+  send: Buffer[];
+  /** Set once the handshake is complete: the peer's metadata. */
+  peerMetadata?: Metadata;
+}
+
+/**
+ * A security mechanism drives the handshake after the greeting. NULL is the only one for now;
+ * PLAIN and CURVE will implement the same interface.
+ */
+export interface Mechanism {
+  readonly name: string;
+  /** Commands to send as soon as the greetings have been exchanged. */
+  start(): Buffer[];
+  /** Handles one handshake command; throws a ZmqError to refuse the peer. */
+  handle(command: Command): HandshakeStep;
+}
+
+export interface MechanismFactory {
+  /** Name announced in the greeting, e.g. "NULL". */
+  readonly name: string;
+  /** The greeting's as-server bit. */
+  asServer(bound: boolean): boolean;
+  create(context: HandshakeContext): Mechanism;
+}

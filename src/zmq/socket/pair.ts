@@ -1,0 +1,37 @@
+import { ZmqError } from "../errors.js";
+import type { Engine } from "../engine/engine.js";
+import type { Message, Pipe } from "./pipe.js";
+import { Socket, type SocketOptions } from "./socket-base.js";
+
+/** PAIR: exactly one peer; a second one is refused. */
+export class Pair extends Socket {
+  readonly type = "PAIR" as const;
+  private peer: Pipe | undefined;
+
+  constructor(options?: SocketOptions) {
+    super();
+    this.configure(options);
+  }
+
+  protected override acceptPeer(pipe: Pipe, _engine: Engine): ZmqError | undefined {
+    if (this.peer && this.peer !== pipe) {
+      return new ZmqError("EINVAL", "PAIR socket already has a peer");
+    }
+    return undefined;
+  }
+
+  protected override trySend(message: Message): boolean {
+    const pipe = this.peer;
+    if (!pipe || pipe.full) return false;
+    pipe.write(message);
+    return true;
+  }
+
+  protected override pipeAdded(pipe: Pipe): void {
+    this.peer ??= pipe;
+  }
+
+  protected override pipeRemoved(pipe: Pipe): void {
+    if (this.peer === pipe) this.peer = undefined;
+  }
+}

@@ -1,0 +1,68 @@
+import type { Buffer } from "node:buffer";
+import type { Engine } from "../engine/engine.js";
+import { Queue } from "../util/queue.js";
+
+export type Message = Uint8Array[];
+
+/**
+ * The socket's side of one peer: an outgoing queue bounded by the send high-water mark and the
+ * engine currently carrying it. A connecting socket keeps its pipe across reconnects, so that
+ * messages sent before the peer exists wait for it, as in libzmq.
+ */
+export class Pipe {
+  engine: Engine | undefined;
+  readonly outQueue = new Queue<Message>();
+  /** ROUTER's address for this peer. */
+  routingId: Buffer | undefined;
+  /** Messages of this peer waiting in the socket's receive queue. */
+  inCount = 0;
+  /** Reading paused because inCount reached the receive high-water mark. */
+  readPaused = false;
+  /** Per-socket-type state (subscriptions for PUB, request id for REQ, ...). */
+  state: unknown;
+
+  constructor(
+    readonly endpoint: string,
+    readonly connectSide: boolean,
+    private readonly sendHighWaterMark: () => number,
+  ) {}
+
+  get connected(): boolean {
+    return this.engine !== undefined && this.engine.state === "ready";
+  }
+
+  get peerSocketType(): string {
+    return this.engine?.peer?.socketType ?? "";
+  }
+
+  get peerMinor(): number {
+    return this.engine?.peer?.minor ?? 1;
+  }
+
+  /** Messages accepted but not yet handed to the transport. */
+  get pending(): number {
+    return this.outQueue.length + (this.engine?.batchedMessages ?? 0);
+  }
+
+  get full(): boolean {
+    const hwm = this.sendHighWaterMark();
+    return hwm > 0 && this.pending >= hwm;
+  }
+
+  /** Queues or encodes one message; callers check `full` first where the HWM applies. */
+  write(message: Message): void {
+    const engine = this.engine;
+    if (engine && engine.state === "ready" && !engine.blocked && this.outQueue.length === 0) {
+      engine.sendMessage(message);
+    } else {
+      this.outQueue.push(message);
+    }
+  }
+
+  /** Moves queued messages to the engine while it accepts them. */
+  drain(): void {
+    const engine = this.engine;
+    if (!engine || engine.state !== "ready") return;
+    while (this.outQueue.length > 0 && !engine.blocked) engine.sendMessage(this.outQueue.shift()!);
+  }
+}

@@ -1,0 +1,20 @@
+import { ZmqError } from "../errors.js";
+import { Socket, type SocketOptions } from "./socket-base.js";
+
+/** PULL: fair-queues messages from PUSH peers. */
+export class Pull extends Socket {
+  readonly type = "PULL" as const;
+
+  constructor(options?: SocketOptions) {
+    super();
+    this.configure(options);
+  }
+
+  protected override prepareSend(): never {
+    throw new ZmqError("ENOTSUP", "PULL sockets cannot send");
+  }
+
+  protected override trySend(): boolean {
+    return false;
+  }
+}

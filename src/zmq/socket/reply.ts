@@ -1,0 +1,47 @@
+import type { Buffer } from "node:buffer";
+import { ZmqError } from "../errors.js";
+import type { Message, Pipe } from "./pipe.js";
+import { Socket, type SocketOptions } from "./socket-base.js";
+
+/**
+ * REP: receives a request (fair-queued), keeps its envelope (everything up to the empty
+ * delimiter), and sends the reply back along it to the same peer.
+ */
+export class Reply extends Socket {
+  readonly type = "REP" as const;
+  private pending: { pipe: Pipe; envelope: Buffer[] } | undefined;
+  private replyTo: Pipe | undefined;
+
+  constructor(options?: SocketOptions) {
+    super();
+    this.configure(options);
+  }
+
+  protected override checkReceive(): void {
+    if (this.pending) throw new ZmqError("EFSM", "REP socket must send a reply before receiving again");
+  }
+
+  protected override deliver(pipe: Pipe, message: Buffer[]): Buffer[] | undefined {
+    if (this.pending) return undefined;
+    const delimiter = message.findIndex((f) => f.length === 0);
+    if (delimiter < 0) return undefined; // no envelope: not a request, drop it as libzmq does
+    this.pending = { pipe, envelope: message.slice(0, delimiter + 1) };
+    return message.slice(delimiter + 1);
+  }
+
+  protected override prepareSend(message: Message): Message {
+    const pending = this.pending;
+    if (!pending) throw new ZmqError("EFSM", "REP socket must receive a request before replying");
+    this.pending = undefined;
+    this.replyTo = pending.pipe;
+    return [...pending.envelope, ...message];
+  }
+
+  protected override trySend(message: Message): boolean {
+    const pipe = this.replyTo;
+    this.replyTo = undefined;
+    // A peer that left, or one at its high-water mark, loses the reply (as with libzmq).
+    if (pipe && pipe.connected && !pipe.full) pipe.write(message);
+    return true;
+  }
+}

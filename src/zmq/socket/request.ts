@@ -1,0 +1,81 @@
+import { Buffer } from "node:buffer";
+import { ZmqError } from "../errors.js";
+import { LoadBalancer } from "../routing/load-balancer.js";
+import type { Message, Pipe } from "./pipe.js";
+import { Socket, type SocketOptions } from "./socket-base.js";
+
+export interface RequestOptions extends SocketOptions {
+  /** Tag each request with an id and accept only the reply carrying it (ZMQ_REQ_CORRELATE). */
+  correlate?: boolean;
+  /** Allow a new request before the reply to the previous one (ZMQ_REQ_RELAXED). */
+  relaxed?: boolean;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * REQ: strictly alternates send and receive. Each request goes, behind an empty delimiter, to
+ * one peer chosen round-robin; only that peer's reply is accepted.
+ */
+export class Request extends Socket {
+  readonly type = "REQ" as const;
+  correlate = false;
+  relaxed = false;
+  private readonly lb = new LoadBalancer();
+  private expectingReply = false;
+  private replyPipe: Pipe | undefined;
+  private requestId = (Math.random() * 0x1_0000_0000) >>> 0;
+  private requestIdFrame = EMPTY;
+
+  constructor(options?: RequestOptions) {
+    super();
+    this.configure(options);
+  }
+
+  protected override prepareSend(message: Message): Message {
+    if (this.expectingReply && !this.relaxed) {
+      throw new ZmqError("EFSM", "REQ socket must receive the reply before sending another request");
+    }
+    this.expectingReply = true;
+    this.replyPipe = undefined;
+    if (!this.correlate) return [EMPTY, ...message];
+    this.requestId = (this.requestId + 1) >>> 0;
+    this.requestIdFrame = Buffer.alloc(4);
+    this.requestIdFrame.writeUInt32BE(this.requestId);
+    return [this.requestIdFrame, EMPTY, ...message];
+  }
+
+  protected override trySend(message: Message): boolean {
+    const pipe = this.lb.next();
+    if (!pipe) return false;
+    pipe.write(message);
+    this.replyPipe = pipe;
+    return true;
+  }
+
+  protected override checkReceive(): void {
+    if (!this.expectingReply) {
+      throw new ZmqError("EFSM", "REQ socket must send a request before receiving");
+    }
+  }
+
+  protected override deliver(pipe: Pipe, message: Buffer[]): Buffer[] | undefined {
+    if (!this.expectingReply || pipe !== this.replyPipe) return undefined;
+    let start = 0;
+    if (this.correlate) {
+      if (!message[0]?.equals(this.requestIdFrame)) return undefined;
+      start = 1;
+    }
+    if (message.length <= start || message[start]!.length !== 0) return undefined;
+    this.expectingReply = false;
+    return message.slice(start + 1);
+  }
+
+  protected override pipeAdded(pipe: Pipe): void {
+    this.lb.add(pipe);
+  }
+
+  protected override pipeRemoved(pipe: Pipe): void {
+    this.lb.remove(pipe);
+  }
+}

@@ -1,0 +1,83 @@
+import { Buffer } from "node:buffer";
+import type { Engine } from "../engine/engine.js";
+import { ZmqError } from "../errors.js";
+import type { Message, Pipe } from "./pipe.js";
+import { Socket, type SocketOptions } from "./socket-base.js";
+
+export interface RouterOptions extends SocketOptions {
+  /** Fail sends to unknown peers (EHOSTUNREACH) and wait at the HWM instead of dropping. */
+  mandatory?: boolean;
+  /** A new peer announcing a routing id in use takes it over, instead of being refused. */
+  handover?: boolean;
+}
+
+/**
+ * ROUTER: every received message is prefixed with the sending peer's routing id; a sent
+ * message's first frame names the peer to send the rest to.
+ */
+export class Router extends Socket {
+  readonly type = "ROUTER" as const;
+  mandatory = false;
+  handover = false;
+  private readonly byId = new Map<string, Pipe>();
+  private nextGeneratedId = (Math.random() * 0x1_0000_0000) >>> 0;
+
+  constructor(options?: RouterOptions) {
+    super();
+    this.configure(options);
+  }
+
+  protected override acceptPeer(pipe: Pipe, engine: Engine): ZmqError | undefined {
+    const announced = engine.peer?.identity;
+    const id = announced && announced.length > 0 ? Buffer.from(announced) : this.generateId();
+    const key = id.toString("latin1");
+    const holder = this.byId.get(key);
+    if (holder && holder !== pipe && holder.connected) {
+      if (!this.handover) return new ZmqError("EINVAL", "routing id already in use by another peer");
+      this.byId.delete(key);
+      holder.engine?.close();
+    }
+    pipe.routingId = id;
+    return undefined;
+  }
+
+  protected override pipeConnected(pipe: Pipe): void {
+    this.byId.set(pipe.routingId!.toString("latin1"), pipe);
+  }
+
+  protected override pipeDisconnected(pipe: Pipe): void {
+    const key = pipe.routingId?.toString("latin1");
+    if (key !== undefined && this.byId.get(key) === pipe) this.byId.delete(key);
+  }
+
+  protected override deliver(pipe: Pipe, message: Buffer[]): Buffer[] {
+    return [pipe.routingId!, ...message];
+  }
+
+  protected override prepareSend(message: Message): Message {
+    if (message.length < 2) {
+      throw new ZmqError("EINVAL", "ROUTER messages are [routingId, ...frames]: at least two frames");
+    }
+    return message;
+  }
+
+  protected override trySend(message: Message): boolean {
+    const id = message[0]!;
+    const pipe = this.byId.get(Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString("latin1"));
+    if (!pipe || !pipe.connected) {
+      if (this.mandatory) throw new ZmqError("EHOSTUNREACH", "no peer with that routing id");
+      return true;
+    }
+    if (pipe.full) return !this.mandatory;
+    pipe.write(message.slice(1));
+    return true;
+  }
+
+  /** libzmq's form for peers without an identity: a zero octet, then a 32-bit counter. */
+  private generateId(): Buffer {
+    const id = Buffer.alloc(5);
+    this.nextGeneratedId = (this.nextGeneratedId + 1) >>> 0;
+    id.writeUInt32BE(this.nextGeneratedId, 1);
+    return id;
+  }
+}

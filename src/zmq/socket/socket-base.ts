@@ -1,0 +1,562 @@
+import { Buffer } from "node:buffer";
+import { Engine, type EngineOwner } from "../engine/engine.js";
+import type { SocketTypeName } from "../engine/socket-types.js";
+import { ZmqError } from "../errors.js";
+import { SocketEvents, type SocketEvent } from "../events.js";
+import { nullMechanism } from "../mechanism/null.js";
+import type { MechanismFactory } from "../mechanism/mechanism.js";
+import type { Carrier, Listener } from "../transport/carrier.js";
+import { parseTcpAddress } from "../transport/endpoint.js";
+import { parseEndpoint, transportFor } from "../transport/index.js";
+import { Queue } from "../util/queue.js";
+import { toFrames, type MessageLike } from "./frames.js";
+import { Pipe, type Message } from "./pipe.js";
+
+/** Options shared by every socket type; each can also be set as a property. */
+export interface SocketOptions {
+  /** Messages queued per peer before sending blocks or drops (per type). 0 = no limit. */
+  sendHighWaterMark?: number;
+  /** Messages queued per peer before we stop reading from it. 0 = no limit. */
+  receiveHighWaterMark?: number;
+  /** ms to keep flushing queued messages after close(); -1 = until written, 0 = drop. */
+  linger?: number;
+  /** Our identity, announced to ROUTER peers. */
+  routingId?: string | Uint8Array | null;
+  /** Largest frame accepted from a peer, in octets; -1 = no limit. */
+  maxMessageSize?: number;
+  /** ms between PINGs we send; 0 = none. */
+  heartbeatInterval?: number;
+  /** ms of silence after which a peer is dropped; -1 = heartbeatInterval. */
+  heartbeatTimeout?: number;
+  /** TTL announced in our PINGs, ms (rounded to tenths of a second). */
+  heartbeatTimeToLive?: number;
+  /** ms before reconnecting; -1 = never reconnect. */
+  reconnectInterval?: number;
+  /** Upper bound for the exponential reconnect backoff, ms; 0 = no backoff. */
+  reconnectMaxInterval?: number;
+  /** ms allowed for greeting and handshake; 0 = unbounded. */
+  handshakeInterval?: number;
+  /** ms a send may wait for room; -1 = forever, 0 = fail at once with EAGAIN. */
+  sendTimeout?: number;
+  /** ms a receive may wait; -1 = forever. */
+  receiveTimeout?: number;
+  /** Queue messages only to peers whose handshake is complete. */
+  immediate?: boolean;
+}
+
+interface Receiver {
+  resolve(message: Buffer[]): void;
+  reject(error: ZmqError): void;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+interface BlockedSend {
+  message: Message;
+  resolve(): void;
+  reject(error: ZmqError): void;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+interface Connector {
+  endpoint: string;
+  address: string;
+  pipe: Pipe | undefined;
+  engine: Engine | undefined;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  interval: number;
+  stopped: boolean;
+}
+
+interface Binding {
+  listener: Listener;
+  engines: Set<Engine>;
+}
+
+const RESOLVED = Promise.resolve();
+
+/**
+ * What every socket type shares: endpoints, connections and reconnection, the receive queue
+ * (fair-queued by arrival), blocking sends, options and events. A socket type says how it
+ * routes by overriding the hooks at the bottom.
+ */
+export abstract class Socket implements AsyncIterable<Buffer[]> {
+  abstract readonly type: SocketTypeName;
+  readonly events = new SocketEvents();
+
+  sendHighWaterMark = 1000;
+  receiveHighWaterMark = 1000;
+  linger = -1;
+  maxMessageSize = -1;
+  heartbeatInterval = 0;
+  heartbeatTimeout = -1;
+  heartbeatTimeToLive = 0;
+  reconnectInterval = 100;
+  reconnectMaxInterval = 0;
+  handshakeInterval = 30000;
+  sendTimeout = -1;
+  receiveTimeout = -1;
+  immediate = false;
+  /** The last endpoint bound, with the port the OS chose. */
+  lastEndpoint: string | null = null;
+
+  protected mechanism: MechanismFactory = nullMechanism;
+  protected readonly pipes = new Set<Pipe>();
+  private routingIdBytes: Buffer | undefined;
+  private isClosed = false;
+  private readonly bindings = new Map<string, Binding>();
+  private readonly connectors = new Map<string, Connector>();
+  private readonly engines = new Set<Engine>();
+  private readonly inbound = new Queue<{ pipe: Pipe; message: Buffer[] }>();
+  private readonly receivers = new Queue<Receiver>();
+  private readonly blockedSends = new Queue<BlockedSend>();
+  private readonly hwm = () => this.sendHighWaterMark;
+
+  /** Subclasses call this last in their constructor, once their own fields exist. */
+  protected configure(options: object | undefined): void {
+    if (options) Object.assign(this, options);
+  }
+
+  get routingId(): string | null {
+    return this.routingIdBytes ? this.routingIdBytes.toString("latin1") : null;
+  }
+
+  set routingId(value: string | Uint8Array | null) {
+    if (value === null || value === undefined) {
+      this.routingIdBytes = undefined;
+      return;
+    }
+    const bytes = typeof value === "string" ? Buffer.from(value, "latin1") : Buffer.from(value);
+    if (bytes.length > 255) throw new ZmqError("EINVAL", "routingId is at most 255 octets");
+    if (bytes.length > 0 && bytes[0] === 0) {
+      throw new ZmqError("EINVAL", "routingId may not start with a zero octet (reserved)");
+    }
+    this.routingIdBytes = bytes;
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  // ---- endpoints ----
+
+  async bind(endpoint: string): Promise<void> {
+    this.assertOpen();
+    const { scheme, address } = parseEndpoint(endpoint);
+    if (this.bindings.has(endpoint)) throw new ZmqError("EADDRINUSE", `${endpoint} is already bound`);
+    const engines = new Set<Engine>();
+    const listener = await transportFor(scheme).listen(address, (carrier) =>
+      this.accept(carrier, engines),
+    );
+    if (this.isClosed) {
+      await listener.close();
+      throw new ZmqError("ETERM", "socket closed while binding");
+    }
+    const binding = { listener, engines };
+    this.bindings.set(endpoint, binding);
+    if (listener.endpoint !== endpoint) this.bindings.set(listener.endpoint, binding);
+    this.lastEndpoint = listener.endpoint;
+    this.emit({ type: "bind", address: listener.endpoint });
+  }
+
+  async unbind(endpoint: string): Promise<void> {
+    this.assertOpen();
+    const binding = this.bindings.get(endpoint);
+    if (!binding) throw new ZmqError("ENOENT", `${endpoint} is not bound`);
+    for (const [key, b] of this.bindings) if (b === binding) this.bindings.delete(key);
+    for (const engine of binding.engines) engine.close();
+    await binding.listener.close();
+    this.emit({ type: "unbind", address: binding.listener.endpoint });
+  }
+
+  /** Starts connecting in the background; the peer need not exist yet. */
+  connect(endpoint: string): void {
+    this.assertOpen();
+    const { scheme, address } = parseEndpoint(endpoint);
+    if (scheme === "tcp") parseTcpAddress(address, false); // fail now on a bad address, not on retry
+    if (this.connectors.has(endpoint)) throw new ZmqError("EINVAL", `already connected to ${endpoint}`);
+    const connector: Connector = {
+      endpoint,
+      address,
+      pipe: undefined,
+      engine: undefined,
+      timer: undefined,
+      interval: this.reconnectInterval,
+      stopped: false,
+    };
+    this.connectors.set(endpoint, connector);
+    if (!this.immediate) {
+      connector.pipe = new Pipe(endpoint, true, this.hwm);
+      this.addPipe(connector.pipe);
+    }
+    this.attempt(connector);
+  }
+
+  disconnect(endpoint: string): void {
+    this.assertOpen();
+    const connector = this.connectors.get(endpoint);
+    if (!connector) throw new ZmqError("ENOENT", `not connected to ${endpoint}`);
+    this.stopConnector(connector);
+    connector.engine?.close();
+    if (connector.pipe) this.removePipe(connector.pipe);
+  }
+
+  // ---- sending ----
+
+  send(message: MessageLike | MessageLike[]): Promise<void> {
+    if (this.isClosed) return Promise.reject(new ZmqError("ETERM", "socket is closed"));
+    let frames: Message;
+    try {
+      frames = this.prepareSend(toFrames(message));
+      if (this.blockedSends.length === 0 && this.trySend(frames)) return RESOLVED;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.block(frames);
+  }
+
+  private block(message: Message): Promise<void> {
+    if (this.sendTimeout === 0) {
+      return Promise.reject(new ZmqError("EAGAIN", "cannot send now: no peer has room (sendTimeout 0)"));
+    }
+    return new Promise<void>((resolve, reject) => {
+      const blocked: BlockedSend = { message, resolve, reject };
+      if (this.sendTimeout > 0) {
+        blocked.timer = setTimeout(() => {
+          this.blockedSends.removeWhere((b) => b === blocked);
+          reject(new ZmqError("EAGAIN", `send timed out after ${this.sendTimeout} ms`));
+        }, this.sendTimeout);
+      }
+      this.blockedSends.push(blocked);
+    });
+  }
+
+  /** Retries blocked sends, in order, once some pipe has room. */
+  protected retryBlockedSends(): void {
+    while (this.blockedSends.length > 0) {
+      const blocked = this.blockedSends.peek()!;
+      let sent: boolean;
+      try {
+        sent = this.trySend(blocked.message);
+      } catch (e) {
+        this.blockedSends.shift();
+        if (blocked.timer) clearTimeout(blocked.timer);
+        blocked.reject(e as ZmqError);
+        continue;
+      }
+      if (!sent) return;
+      this.blockedSends.shift();
+      if (blocked.timer) clearTimeout(blocked.timer);
+      blocked.resolve();
+    }
+  }
+
+  // ---- receiving ----
+
+  receive(): Promise<Buffer[]> {
+    if (this.isClosed) return Promise.reject(new ZmqError("ETERM", "socket is closed"));
+    try {
+      this.checkReceive();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    for (;;) {
+      const item = this.inbound.shift();
+      if (!item) break;
+      this.consumed(item.pipe);
+      const message = this.deliver(item.pipe, item.message);
+      if (message) return Promise.resolve(message);
+    }
+    return new Promise<Buffer[]>((resolve, reject) => {
+      const receiver: Receiver = { resolve, reject };
+      if (this.receiveTimeout >= 0) {
+        receiver.timer = setTimeout(() => {
+          this.receivers.removeWhere((r) => r === receiver);
+          reject(new ZmqError("EAGAIN", `receive timed out after ${this.receiveTimeout} ms`));
+        }, this.receiveTimeout);
+      }
+      this.receivers.push(receiver);
+    });
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Buffer[]> {
+    while (!this.isClosed) {
+      try {
+        yield await this.receive();
+      } catch (e) {
+        if ((e as ZmqError).code === "ETERM") return;
+        throw e;
+      }
+    }
+  }
+
+  /** Called for each complete message from a peer. */
+  protected pipeMessage(pipe: Pipe, message: Buffer[]): void {
+    while (this.receivers.length > 0) {
+      const delivered = this.deliver(pipe, message);
+      if (!delivered) return;
+      const receiver = this.receivers.shift()!;
+      if (receiver.timer) clearTimeout(receiver.timer);
+      receiver.resolve(delivered);
+      return;
+    }
+    this.inbound.push({ pipe, message });
+    pipe.inCount++;
+    const hwm = this.receiveHighWaterMark;
+    if (hwm > 0 && pipe.inCount >= hwm && !pipe.readPaused && pipe.engine) {
+      pipe.readPaused = true;
+      pipe.engine.pauseReading();
+    }
+  }
+
+  private consumed(pipe: Pipe): void {
+    pipe.inCount--;
+    if (pipe.readPaused && pipe.inCount < this.receiveHighWaterMark) {
+      pipe.readPaused = false;
+      pipe.engine?.resumeReading();
+    }
+  }
+
+  // ---- closing ----
+
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    for (const connector of this.connectors.values()) this.stopConnector(connector);
+    for (const binding of new Set(this.bindings.values())) void binding.listener.close();
+    this.bindings.clear();
+    for (const engine of this.engines) this.closeEngine(engine);
+    const closedError = () => new ZmqError("ETERM", "socket closed");
+    for (const r of this.receivers) {
+      if (r.timer) clearTimeout(r.timer);
+      r.reject(closedError());
+    }
+    this.receivers.clear();
+    for (const b of this.blockedSends) {
+      if (b.timer) clearTimeout(b.timer);
+      b.reject(closedError());
+    }
+    this.blockedSends.clear();
+    this.inbound.clear();
+    this.emit({ type: "close", address: "" });
+    this.emit({ type: "end", address: "" });
+    this.events.close();
+  }
+
+  /** Lingers per the linger option: what is queued for a connected peer still goes out. */
+  private closeEngine(engine: Engine): void {
+    const pipe = [...this.pipes].find((p) => p.engine === engine);
+    if (this.linger === 0 || !pipe || engine.state !== "ready") {
+      engine.close();
+      return;
+    }
+    pipe.drain();
+    if (pipe.outQueue.length === 0) engine.closeGracefully();
+    if (this.linger > 0) {
+      const t = setTimeout(() => engine.close(), this.linger);
+      (t as { unref?: () => void }).unref?.();
+    }
+  }
+
+  // ---- connections ----
+
+  private attempt(connector: Connector): void {
+    const { scheme, address } = parseEndpoint(connector.endpoint);
+    transportFor(scheme)
+      .connect(address)
+      .then(
+        (carrier) => {
+          if (connector.stopped || this.isClosed) {
+            carrier.destroy();
+            return;
+          }
+          this.emit({ type: "connect", address: connector.endpoint });
+          connector.engine = this.startEngine(carrier, connector, undefined);
+        },
+        () => {
+          if (!connector.stopped && !this.isClosed) this.scheduleReconnect(connector);
+        },
+      );
+  }
+
+  private scheduleReconnect(connector: Connector): void {
+    if (this.reconnectInterval < 0) return;
+    const delay = connector.interval;
+    const max = this.reconnectMaxInterval;
+    connector.interval = max > this.reconnectInterval ? Math.min(delay * 2, max) : this.reconnectInterval;
+    this.emit({ type: "connect:retry", address: connector.endpoint, interval: delay });
+    connector.timer = setTimeout(() => {
+      connector.timer = undefined;
+      if (!connector.stopped && !this.isClosed) this.attempt(connector);
+    }, delay);
+  }
+
+  private stopConnector(connector: Connector): void {
+    connector.stopped = true;
+    if (connector.timer) clearTimeout(connector.timer);
+    this.connectors.delete(connector.endpoint);
+  }
+
+  private accept(carrier: Carrier, engines: Set<Engine>): void {
+    if (this.isClosed) {
+      carrier.destroy();
+      return;
+    }
+    this.emit({ type: "accept", address: carrier.remoteAddress });
+    const engine = this.startEngine(carrier, undefined, engines);
+    engines.add(engine);
+  }
+
+  private startEngine(
+    carrier: Carrier,
+    connector: Connector | undefined,
+    bindingEngines: Set<Engine> | undefined,
+  ): Engine {
+    let pipe: Pipe | undefined;
+    let ready = false;
+    const owner: EngineOwner = {
+      engineReady: (engine) => {
+        pipe = connector?.pipe ?? new Pipe(connector?.endpoint ?? engine.remoteAddress, !!connector, this.hwm);
+        const refusal = this.acceptPeer(pipe, engine);
+        if (refusal) {
+          pipe = connector?.pipe;
+          engine.refuse(refusal);
+          return;
+        }
+        ready = true;
+        pipe.engine = engine;
+        if (connector) {
+          connector.interval = this.reconnectInterval;
+          if (!connector.pipe) {
+            connector.pipe = pipe;
+            this.addPipe(pipe);
+          }
+        } else {
+          this.addPipe(pipe);
+        }
+        this.emit({ type: "handshake", address: connector?.endpoint ?? engine.remoteAddress });
+        this.pipeConnected(pipe);
+        pipe.drain();
+        this.pipeWritable(pipe);
+      },
+      engineMessage: (_engine, frames) => this.pipeMessage(pipe!, frames),
+      engineSubscription: (_engine, subscribe, topic) => this.pipeSubscription(pipe!, subscribe, topic),
+      engineWritable: () => {
+        if (!pipe || !ready) return;
+        pipe.drain();
+        if (this.isClosed) {
+          if (pipe.outQueue.length === 0) pipe.engine?.closeGracefully();
+          return;
+        }
+        this.pipeWritable(pipe);
+      },
+      engineClosed: (engine, error) =>
+        this.engineClosed(engine, error, ready ? pipe : undefined, connector, bindingEngines),
+    };
+    const engine = new Engine(carrier, this.engineOptions(!connector), owner);
+    this.engines.add(engine);
+    engine.start();
+    return engine;
+  }
+
+  private engineClosed(
+    engine: Engine,
+    error: ZmqError | undefined,
+    pipe: Pipe | undefined,
+    connector: Connector | undefined,
+    bindingEngines: Set<Engine> | undefined,
+  ): void {
+    this.engines.delete(engine);
+    bindingEngines?.delete(engine);
+    const address = connector?.endpoint ?? engine.remoteAddress;
+    if (error) {
+      const type = pipe ? "error:protocol" : isHandshakeProtocolError(error) ? "handshake:error:protocol" : "handshake:error:other";
+      if (pipe || error.code !== "ECONNRESET") this.emit({ type, address, error });
+    }
+    if (pipe) {
+      pipe.engine = undefined;
+      if (pipe.readPaused) pipe.readPaused = false;
+      this.pipeDisconnected(pipe);
+      if (!connector || this.immediate) this.removePipe(pipe);
+      if (connector && this.immediate) connector.pipe = undefined;
+    }
+    this.emit({ type: "disconnect", address, error });
+    if (connector && !connector.stopped && !this.isClosed) {
+      connector.engine = undefined;
+      this.scheduleReconnect(connector);
+    }
+  }
+
+  private engineOptions(bound: boolean) {
+    return {
+      socketType: this.type,
+      routingId: this.routingIdBytes,
+      mechanism: this.mechanism,
+      bound,
+      maxMessageSize: this.maxMessageSize,
+      heartbeatInterval: this.heartbeatInterval,
+      heartbeatTimeout: this.heartbeatTimeout,
+      heartbeatTimeToLive: this.heartbeatTimeToLive,
+      handshakeTimeout: this.handshakeInterval,
+    };
+  }
+
+  private addPipe(pipe: Pipe): void {
+    this.pipes.add(pipe);
+    this.pipeAdded(pipe);
+    this.retryBlockedSends();
+  }
+
+  private removePipe(pipe: Pipe): void {
+    if (!this.pipes.delete(pipe)) return;
+    // Messages already received from that peer stay readable, as in libzmq.
+    this.pipeRemoved(pipe);
+  }
+
+  protected emit(event: SocketEvent): void {
+    this.events.emit(event);
+  }
+
+  protected assertOpen(): void {
+    if (this.isClosed) throw new ZmqError("ETERM", "socket is closed");
+  }
+
+  // ---- hooks for socket types ----
+
+  /** Validates and shapes an outgoing message (REQ adds its envelope); throws a ZmqError. */
+  protected prepareSend(message: Message): Message {
+    return message;
+  }
+
+  /** Hands the message to a pipe; false when it must wait for room. */
+  protected abstract trySend(message: Message): boolean;
+
+  /** Throws when receive() is not allowed now (ENOTSUP, EFSM). */
+  protected checkReceive(): void {}
+
+  /** Shapes a queued message on its way to the caller; undefined drops it. */
+  protected deliver(_pipe: Pipe, message: Buffer[]): Buffer[] | undefined {
+    return message;
+  }
+
+  /** Refuses a peer after its handshake (PAIR's second peer, a duplicate ROUTER identity). */
+  protected acceptPeer(_pipe: Pipe, _engine: Engine): ZmqError | undefined {
+    return undefined;
+  }
+
+  /** A pipe exists: messages may be queued to it (connected or not). */
+  protected pipeAdded(_pipe: Pipe): void {}
+  /** The peer of a pipe completed its handshake. */
+  protected pipeConnected(_pipe: Pipe): void {}
+  /** The peer of a pipe went away (a connecting pipe stays, waiting for the reconnect). */
+  protected pipeDisconnected(_pipe: Pipe): void {}
+  protected pipeRemoved(_pipe: Pipe): void {}
+  protected pipeSubscription(_pipe: Pipe, _subscribe: boolean, _topic: Buffer): void {}
+  /** A pipe has room again. */
+  protected pipeWritable(_pipe: Pipe): void {
+    this.retryBlockedSends();
+  }
+}
+
+function isHandshakeProtocolError(error: ZmqError): boolean {
+  return error.code !== "ECONNRESET" && error.code !== "ETIMEDOUT";
+}

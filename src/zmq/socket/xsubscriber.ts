@@ -1,0 +1,90 @@
+import { Buffer } from "node:buffer";
+import { ZmqError } from "../errors.js";
+import { Subscriptions } from "../routing/subscriptions.js";
+import type { Message, Pipe } from "./pipe.js";
+import { Socket, type SocketOptions } from "./socket-base.js";
+
+/**
+ * XSUB: messages sent that start with 0x01/0x00 subscribe/cancel a topic on every publisher;
+ * received messages are filtered by our subscriptions.
+ */
+export class XSubscriber extends Socket {
+  readonly type: "XSUB" | "SUB" = "XSUB";
+  private readonly subscriptions = new Subscriptions();
+
+  constructor(options?: SocketOptions) {
+    super();
+    this.configure(options);
+  }
+
+  protected override trySend(message: Message): boolean {
+    const first = message[0]!;
+    if (message.length === 1 && first.length > 0 && (first[0] === 1 || first[0] === 0)) {
+      this.changeSubscription(first[0] === 1, first.subarray(1));
+      return true;
+    }
+    for (const pipe of this.pipes) if (pipe.connected && !pipe.full) pipe.write(message);
+    return true;
+  }
+
+  protected changeSubscription(subscribe: boolean, topic: Uint8Array): void {
+    if (subscribe) {
+      this.subscriptions.add(topic);
+      // Every subscription goes upstream: XPUB de-duplicates, and verbose proxies need them all.
+      for (const pipe of this.pipes) if (pipe.connected) sendSubscription(pipe, true, topic);
+    } else if (this.subscriptions.remove(topic)) {
+      for (const pipe of this.pipes) if (pipe.connected) sendSubscription(pipe, false, topic);
+    }
+  }
+
+  protected override pipeConnected(pipe: Pipe): void {
+    for (const topic of this.subscriptions) sendSubscription(pipe, true, topic);
+  }
+
+  protected override deliver(_pipe: Pipe, message: Buffer[]): Buffer[] | undefined {
+    return this.subscriptions.matches(message[0]) ? message : undefined;
+  }
+}
+
+/** ZMTP 3.1 peers get SUBSCRIBE/CANCEL commands, 3.0 peers the 0x01/0x00-prefixed message. */
+function sendSubscription(pipe: Pipe, subscribe: boolean, topic: Uint8Array): void {
+  const engine = pipe.engine!;
+  if (pipe.peerMinor >= 1) {
+    engine.sendCommand(subscribe ? "SUBSCRIBE" : "CANCEL", topic);
+    return;
+  }
+  const message = Buffer.allocUnsafe(topic.length + 1);
+  message[0] = subscribe ? 1 : 0;
+  message.set(topic, 1);
+  engine.sendMessage([message]);
+}
+
+/** SUB: receives what its publishers send on the topics it subscribed to. */
+export class Subscriber extends XSubscriber {
+  override readonly type = "SUB" as const;
+
+  constructor(options?: SocketOptions) {
+    super();
+    this.configure(options);
+  }
+
+  subscribe(...prefixes: Array<string | Uint8Array>): void {
+    this.assertOpen();
+    if (prefixes.length === 0) prefixes = [""];
+    for (const p of prefixes) this.changeSubscription(true, toTopic(p));
+  }
+
+  unsubscribe(...prefixes: Array<string | Uint8Array>): void {
+    this.assertOpen();
+    if (prefixes.length === 0) prefixes = [""];
+    for (const p of prefixes) this.changeSubscription(false, toTopic(p));
+  }
+
+  protected override prepareSend(): never {
+    throw new ZmqError("ENOTSUP", "SUB sockets cannot send; use subscribe() and unsubscribe()");
+  }
+}
+
+function toTopic(prefix: string | Uint8Array): Uint8Array {
+  return typeof prefix === "string" ? Buffer.from(prefix, "utf8") : prefix;
+}

@@ -1,0 +1,18 @@
+import type { Transport } from "./carrier.js";
+import type { Scheme } from "./endpoint.js";
+import { inprocTransport } from "./inproc.js";
+import { ipcTransport } from "./ipc.js";
+import { tcpTransport } from "./tcp.js";
+
+export type { Carrier, CarrierHandlers, Listener, Transport } from "./carrier.js";
+export { parseEndpoint } from "./endpoint.js";
+
+const transports: Record<Scheme, Transport> = {
+  tcp: tcpTransport,
+  ipc: ipcTransport,
+  inproc: inprocTransport,
+};
+
+export function transportFor(scheme: Scheme): Transport {
+  return transports[scheme];
+}

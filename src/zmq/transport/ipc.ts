@@ -1,0 +1,52 @@
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { Carrier, Listener, Transport } from "./carrier.js";
+import { NetCarrier } from "./node-stream.js";
+import { toZmqError } from "./tcp.js";
+
+let anonymousCounter = 0;
+
+/** `ipc://*` asks for a fresh path, as libzmq does. */
+function resolvePath(address: string): string {
+  if (address !== "*") return address;
+  return path.join(os.tmpdir(), `plantrpc-${process.pid}-${Date.now()}-${anonymousCounter++}.ipc`);
+}
+
+export const ipcTransport: Transport = {
+  async listen(address, accept): Promise<Listener> {
+    const file = resolvePath(address);
+    // A stale socket file from a dead process would make bind fail: libzmq removes it too.
+    try {
+      if (fs.statSync(file).isSocket()) fs.unlinkSync(file);
+    } catch {
+      /* no such file */
+    }
+    const server = net.createServer((s) => accept(new NetCarrier(s, `ipc://${file}`)));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", (e) => reject(toZmqError(e, `bind ipc://${file}`)));
+      server.listen(file, () => resolve());
+    });
+    server.on("error", () => {});
+    return {
+      endpoint: `ipc://${file}`,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  },
+
+  connect(address): Promise<Carrier> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ path: address });
+      const fail = (e: Error) => {
+        socket.destroy();
+        reject(toZmqError(e, `connect ipc://${address}`));
+      };
+      socket.once("error", fail);
+      socket.once("connect", () => {
+        socket.off("error", fail);
+        resolve(new NetCarrier(socket, `ipc://${address}`));
+      });
+    });
+  },
+};

@@ -1,0 +1,55 @@
+import * as net from "node:net";
+import { ZmqError } from "../errors.js";
+import type { Carrier, Listener, Transport } from "./carrier.js";
+import { formatTcpEndpoint, parseTcpAddress } from "./endpoint.js";
+import { NetCarrier } from "./node-stream.js";
+
+function wrap(socket: net.Socket): Carrier {
+  socket.setNoDelay(true);
+  const host = socket.remoteAddress ?? "?";
+  return new NetCarrier(socket, formatTcpEndpoint(host, socket.remotePort ?? 0));
+}
+
+export function toZmqError(e: unknown, what: string): ZmqError {
+  const code = (e as { code?: string }).code;
+  if (code === "EADDRINUSE") return new ZmqError("EADDRINUSE", `${what}: address in use`, { cause: e });
+  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND" || code === "EACCES") {
+    return new ZmqError("EINVAL", `${what}: ${(e as Error).message}`, { cause: e });
+  }
+  return new ZmqError("ECONNRESET", `${what}: ${(e as Error).message}`, { cause: e });
+}
+
+export const tcpTransport: Transport = {
+  async listen(address, accept): Promise<Listener> {
+    const { host, port } = parseTcpAddress(address, true);
+    const server = net.createServer((socket) => accept(wrap(socket)));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", (e) => reject(toZmqError(e, `bind tcp://${address}`)));
+      // "*" binds every interface; Node picks the dual-stack wildcard for an undefined host.
+      server.listen({ host: host === "*" ? undefined : host, port }, () => resolve());
+    });
+    server.on("error", () => {});
+    const bound = server.address() as net.AddressInfo;
+    const shownHost = host === "*" ? "0.0.0.0" : bound.address;
+    return {
+      endpoint: formatTcpEndpoint(shownHost, bound.port),
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  },
+
+  connect(address): Promise<Carrier> {
+    const { host, port } = parseTcpAddress(address, false);
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host, port });
+      const fail = (e: Error) => {
+        socket.destroy();
+        reject(toZmqError(e, `connect tcp://${address}`));
+      };
+      socket.once("error", fail);
+      socket.once("connect", () => {
+        socket.off("error", fail);
+        resolve(wrap(socket));
+      });
+    });
+  },
+};
