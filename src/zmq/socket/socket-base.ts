@@ -557,6 +557,9 @@ export abstract class Socket implements AsyncIterable<Buffer[]> {
   }
 }
 
+const PROTOCOL_CODES = new Set(["EPROTO", "EMSGSIZE", "EVERSION", "EMECHANISM", "ESOCKTNOSUPPORT"]);
+
+/** Errors caused by what the peer sent, as opposed to our refusal or the transport failing. */
 function isHandshakeProtocolError(error: ZmqError): boolean {
-  return error.code !== "ECONNRESET" && error.code !== "ETIMEDOUT";
+  return PROTOCOL_CODES.has(error.code);
 }

@@ -1,0 +1,165 @@
+import { Buffer } from "node:buffer";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { encodeCommandBody } from "../src/zmq/codec/command.js";
+import { FLAG_COMMAND } from "../src/zmq/codec/constants.js";
+import { FrameDecoder } from "../src/zmq/codec/decoder.js";
+import { encodeFrame, encodeMessage } from "../src/zmq/codec/frame.js";
+import { ProtocolError } from "../src/zmq/errors.js";
+import { WriteBatch } from "../src/zmq/engine/write-batch.js";
+
+/** Decodes a byte stream fed in the given chunks into messages (commands as ["!NAME", data]). */
+function decode(chunks: Uint8Array[]): string[][] {
+  const messages: string[][] = [];
+  let current: string[] = [];
+  const decoder = new FrameDecoder((flags, body) => {
+    if (flags & FLAG_COMMAND) {
+      messages.push(["!" + body.toString("hex")]);
+      return;
+    }
+    current.push(body.toString("hex"));
+    if (!(flags & 1)) {
+      messages.push(current);
+      current = [];
+    }
+  });
+  for (const c of chunks) decoder.push(Buffer.from(c));
+  return messages;
+}
+
+function cut(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
+  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+  const out: Uint8Array[] = [];
+  let prev = 0;
+  for (const p of points) {
+    out.push(bytes.subarray(prev, p));
+    prev = p;
+  }
+  out.push(bytes.subarray(prev));
+  return out;
+}
+
+const frame = fc.oneof(
+  { weight: 5, arbitrary: fc.uint8Array({ maxLength: 300 }) },
+  { weight: 1, arbitrary: fc.uint8Array({ minLength: 250, maxLength: 70000 }) },
+);
+const message = fc.array(frame, { minLength: 1, maxLength: 5 });
+
+describe("FrameDecoder", () => {
+  it("decodes any stream of messages, cut at any byte boundaries, to the same messages", () => {
+    fc.assert(
+      fc.property(fc.array(message, { minLength: 1, maxLength: 8 }), fc.array(fc.nat(), { maxLength: 20 }), (messages, cuts) => {
+        const stream = Buffer.concat(messages.map((m) => encodeMessage(m)));
+        const expected = messages.map((m) => m.map((f) => Buffer.from(f).toString("hex")));
+        expect(decode(cut(stream, cuts))).toEqual(expected);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("decodes a stream fed one byte at a time", () => {
+    const msgs = [[Buffer.alloc(0)], [Buffer.alloc(256, 1), Buffer.from("x")], [Buffer.alloc(255, 2)]];
+    const stream = Buffer.concat(msgs.map((m) => encodeMessage(m)));
+    const chunks = [...stream].map((b) => Uint8Array.of(b));
+    expect(decode(chunks)).toEqual(msgs.map((m) => m.map((f) => f.toString("hex"))));
+  });
+
+  it("keeps commands and messages in order", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(message, fc.string({ maxLength: 40 })), { maxLength: 10 }), fc.array(fc.nat(), { maxLength: 10 }), (items, cuts) => {
+        const parts = items.map((it) =>
+          typeof it === "string" ? encodeFrame(FLAG_COMMAND, encodeCommandBody("PING", Buffer.from(it))) : encodeMessage(it),
+        );
+        const expected = items.map((it) =>
+          typeof it === "string"
+            ? ["!" + encodeCommandBody("PING", Buffer.from(it)).toString("hex")]
+            : it.map((f) => Buffer.from(f).toString("hex")),
+        );
+        expect(decode(cut(Buffer.concat(parts), cuts))).toEqual(expected);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("hands out frames that lie whole in one chunk as views, not copies", () => {
+    const chunk = Buffer.from(encodeMessage([Buffer.from("abc")]));
+    let body: Buffer | undefined;
+    new FrameDecoder((_f, b) => (body = b)).push(chunk);
+    expect(body!.buffer).toBe(chunk.buffer);
+  });
+});
+
+describe("FrameDecoder on malformed input", () => {
+  const feed = (bytes: number[], max = -1) => {
+    const d = new FrameDecoder(() => {});
+    d.maxFrameSize = max;
+    d.push(Buffer.from(bytes));
+    return d;
+  };
+
+  it("rejects reserved flag bits", () => {
+    expect(() => feed([0x80, 0])).toThrow(ProtocolError);
+    expect(() => feed([0x08])).toThrow(/reserved flag bits/);
+  });
+
+  it("rejects a command with the MORE flag", () => {
+    expect(() => feed([0x05, 1, 65])).toThrow(/MORE/);
+  });
+
+  it("rejects a frame over maxFrameSize on its header, before buffering the body", () => {
+    const err = (() => {
+      try {
+        feed([0x02, 0, 0, 0, 0, 0, 0x10, 0, 0], 1000);
+      } catch (e) {
+        return e as ProtocolError;
+      }
+    })();
+    expect(err?.code).toBe("EMSGSIZE");
+  });
+
+  it("rejects absurd 64-bit sizes instead of trying to allocate them", () => {
+    expect(() => feed([0x02, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff])).toThrow(/announced a frame/);
+  });
+
+  it("buffers only what was received of a large announced frame", () => {
+    const d = new FrameDecoder(() => {});
+    d.push(Buffer.from([0x02, 0, 0, 0, 0, 0x40, 0, 0, 0])); // 1 GiB announced
+    d.push(Buffer.alloc(100));
+    expect(d.buffered).toBe(100);
+  });
+});
+
+describe("WriteBatch", () => {
+  it("produces exactly the bytes of the encoded messages, at any batch boundary", () => {
+    fc.assert(
+      fc.property(fc.array(message, { maxLength: 12 }), fc.array(fc.nat({ max: 12 }), { maxLength: 4 }), (messages, takes) => {
+        const batch = new WriteBatch();
+        const out: Uint8Array[] = [];
+        messages.forEach((m, i) => {
+          batch.addMessage(m);
+          if (takes.includes(i)) out.push(...batch.take());
+        });
+        out.push(...batch.take());
+        expect(Buffer.concat(out).equals(Buffer.concat(messages.map((m) => encodeMessage(m))))).toBe(true);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("sends large bodies by reference", () => {
+    const batch = new WriteBatch();
+    const body = Buffer.alloc(100000, 3);
+    batch.addMessage([body]);
+    expect(batch.take()).toContain(body);
+  });
+
+  it("does not overwrite bytes already taken when it goes on filling its block", () => {
+    const batch = new WriteBatch();
+    batch.addMessage([Buffer.from("first")]);
+    const first = Buffer.concat(batch.take());
+    const copy = Buffer.from(first);
+    batch.addMessage([Buffer.from("second")]);
+    batch.take();
+    expect(first.equals(copy)).toBe(true);
+  });
+});
