@@ -1,0 +1,193 @@
+import { Buffer } from "node:buffer";
+import { describe, expect, it } from "vitest";
+import { Pull, Push, Reply, Request, type SocketEvent } from "../src/zmq/index.js";
+import { RawPeer } from "./helpers/raw-peer.js";
+import { bound, text, track } from "./helpers/sockets.js";
+
+/** A healthy REQ client proves the server kept serving after a bad connection. */
+async function stillServes(rep: Reply): Promise<void> {
+  const req = track(new Request());
+  req.connect(rep.lastEndpoint!);
+  await req.send("still there?");
+  expect(text(await rep.receive())).toEqual(["still there?"]);
+  await rep.send("yes");
+  expect(text(await req.receive())).toEqual(["yes"]);
+}
+
+describe("a malformed stream closes only its own connection, with a typed error event", () => {
+  it("bad greeting signature", async () => {
+    const rep = await bound(new Reply());
+    const event = rep.events.once("handshake:error:protocol");
+    const peer = await RawPeer.connect(rep.lastEndpoint!);
+    peer.write(Buffer.from("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+    expect((await event).error).toMatchObject({ code: "EPROTO" });
+    await peer.waitClosed();
+    await stillServes(rep);
+  });
+
+  it("ZMTP 2.0 peer", async () => {
+    const rep = await bound(new Reply());
+    const event = rep.events.once("handshake:error:protocol");
+    const peer = await RawPeer.connect(rep.lastEndpoint!);
+    peer.write(Buffer.from([0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 1]));
+    expect((await event).error).toMatchObject({ code: "EVERSION" });
+    await peer.waitClosed();
+  });
+
+  it("mechanism mismatch", async () => {
+    const rep = await bound(new Reply());
+    const event = rep.events.once("handshake:error:protocol");
+    const peer = await RawPeer.connect(rep.lastEndpoint!);
+    const g = Buffer.alloc(64);
+    g[0] = 0xff;
+    g[9] = 0x7f;
+    g[10] = 3;
+    g.write("CURVE", 12);
+    peer.write(g);
+    expect((await event).error).toMatchObject({ code: "EMECHANISM" });
+  });
+
+  it("incompatible socket type: an ERROR command, then the close", async () => {
+    const rep = await bound(new Reply());
+    const event = rep.events.once("handshake:error:protocol");
+    const peer = await RawPeer.connect(rep.lastEndpoint!);
+    peer.handshake("PUB");
+    expect((await event).error).toMatchObject({ code: "ESOCKTNOSUPPORT" });
+    await peer.waitClosed();
+    expect(peer.commandNames()).toContain("ERROR");
+    await stillServes(rep);
+  });
+
+  it("reserved flag bits after the handshake", async () => {
+    const rep = await bound(new Reply());
+    const event = rep.events.once("error:protocol");
+    const peer = await RawPeer.connect(rep.lastEndpoint!);
+    peer.handshake("REQ");
+    peer.write(Buffer.from([0xf0, 1, 2]));
+    expect((await event).error).toMatchObject({ code: "EPROTO" });
+    await peer.waitClosed();
+    await stillServes(rep);
+  });
+
+  it("a message before the handshake", async () => {
+    const rep = await bound(new Reply());
+    const event = rep.events.once("handshake:error:protocol");
+    const peer = await RawPeer.connect(rep.lastEndpoint!);
+    const g = Buffer.alloc(64);
+    g[0] = 0xff;
+    g[9] = 0x7f;
+    g[10] = 3;
+    g[11] = 1;
+    g.write("NULL", 12);
+    peer.write(g);
+    peer.message([Buffer.from("too early")]);
+    expect((await event).error?.message).toMatch(/before the handshake/);
+  });
+
+  it("a frame over maxMessageSize is refused on its header", async () => {
+    const pull = await bound(new Pull({ maxMessageSize: 1024 }));
+    const event = pull.events.once("error:protocol");
+    const peer = await RawPeer.connect(pull.lastEndpoint!);
+    peer.handshake("PUSH");
+    // Announce 1 GiB and send only the header: the socket must not wait for (or buffer) it.
+    peer.write(Buffer.from([0x02, 0, 0, 0, 0, 0x40, 0, 0, 0]));
+    expect((await event).error).toMatchObject({ code: "EMSGSIZE" });
+    await peer.waitClosed();
+  });
+
+  it("random garbage never throws out of the library", async () => {
+    const rep = await bound(new Reply());
+    const errors: SocketEvent[] = [];
+    rep.events.on("handshake:error:protocol", (e) => errors.push(e));
+    rep.events.on("error:protocol", (e) => errors.push(e));
+    for (let i = 0; i < 20; i++) {
+      const peer = await RawPeer.connect(rep.lastEndpoint!);
+      if (i % 2) peer.handshake("REQ");
+      const junk = Buffer.alloc(200);
+      for (let k = 0; k < junk.length; k++) junk[k] = (k * 7919 + i * 104729) & 0xff;
+      peer.write(junk);
+      await peer.waitClosed();
+    }
+    expect(errors.length).toBeGreaterThanOrEqual(1);
+    expect(errors.every((e) => e.error && typeof e.error.code === "string")).toBe(true);
+    await stillServes(rep);
+  });
+});
+
+describe("heartbeats", () => {
+  it("answers a PING with a PONG echoing its context", async () => {
+    const pull = await bound(new Pull());
+    const peer = await RawPeer.connect(pull.lastEndpoint!);
+    peer.handshake("PUSH");
+    await peer.until(() => peer.commandNames().includes("READY"));
+    peer.command("PING", Buffer.from([0, 0, 0x63, 0x74, 0x78]));
+    await peer.until(() => peer.commandNames().includes("PONG"));
+    const pong = peer.frames.find((f) => f.body.toString("latin1", 1, 5) === "PONG")!;
+    expect(pong.body.subarray(5).toString()).toBe("ctx");
+  });
+
+  it("sends PINGs and drops a peer that stays silent past heartbeatTimeout", async () => {
+    const pull = await bound(new Pull({ heartbeatInterval: 50, heartbeatTimeout: 150 }));
+    const event = pull.events.once("error:protocol");
+    const peer = await RawPeer.connect(pull.lastEndpoint!);
+    peer.handshake("PUSH");
+    await peer.until(() => peer.commandNames().includes("PING"));
+    expect((await event).error).toMatchObject({ code: "ETIMEDOUT" });
+    await peer.waitClosed();
+  });
+
+  it("keeps a peer that answers", async () => {
+    const rep = await bound(new Reply({ heartbeatInterval: 30, heartbeatTimeout: 100 }));
+    const req = track(new Request({ heartbeatInterval: 30 }));
+    req.connect(rep.lastEndpoint!);
+    let dropped = false;
+    rep.events.on("disconnect", () => (dropped = true));
+    await req.send("a");
+    await rep.receive();
+    // Let several heartbeat periods pass with no application traffic.
+    await new Promise((r) => setTimeout(r, 400));
+    await rep.send("b");
+    expect(text(await req.receive())).toEqual(["b"]);
+    expect(dropped).toBe(false);
+  });
+
+  it("drops a peer that announced a PING TTL and then went silent", async () => {
+    const pull = await bound(new Pull());
+    const event = pull.events.once("error:protocol");
+    const peer = await RawPeer.connect(pull.lastEndpoint!);
+    peer.handshake("PUSH");
+    peer.command("PING", Buffer.from([0, 2])); // TTL 200 ms
+    expect((await event).error).toMatchObject({ code: "ETIMEDOUT" });
+  });
+});
+
+describe("reconnection", () => {
+  it("reconnects after the peer restarts, and keeps delivering", async () => {
+    const first = await bound(new Pull());
+    const endpoint = first.lastEndpoint!;
+    const push = track(new Push({ reconnectInterval: 20 }));
+    push.connect(endpoint);
+    await push.send("before");
+    expect(text(await first.receive())).toEqual(["before"]);
+    const disconnected = push.events.once("disconnect");
+    first.close();
+    await disconnected;
+    const second = await bound(new Pull(), endpoint);
+    await push.send("after");
+    expect(text(await second.receive())).toEqual(["after"]);
+  });
+
+  it("backs off between attempts up to reconnectMaxInterval", async () => {
+    const push = track(new Push({ reconnectInterval: 10, reconnectMaxInterval: 40 }));
+    const intervals: number[] = [];
+    const done = new Promise<void>((resolve) =>
+      push.events.on("connect:retry", (e) => {
+        intervals.push(e.interval!);
+        if (intervals.length === 5) resolve();
+      }),
+    );
+    push.connect("tcp://127.0.0.1:9");
+    await done;
+    expect(intervals).toEqual([10, 20, 40, 40, 40]);
+  });
+});

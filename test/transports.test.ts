@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { Pair, Pull, Push, ZmqError } from "../src/zmq/index.js";
+import { bound, text, track } from "./helpers/sockets.js";
+
+async function roundTrip(bindTo: string, connectTo?: (bound: string) => string) {
+  const pull = await bound(new Pull(), bindTo);
+  const push = track(new Push());
+  push.connect(connectTo ? connectTo(pull.lastEndpoint!) : pull.lastEndpoint!);
+  await push.send("ping");
+  return { frames: text(await pull.receive()), endpoint: pull.lastEndpoint! };
+}
+
+describe("transports and endpoints", () => {
+  it("tcp on IPv4 with an OS-chosen port, reported by lastEndpoint", async () => {
+    const { frames, endpoint } = await roundTrip("tcp://127.0.0.1:*");
+    expect(frames).toEqual(["ping"]);
+    expect(endpoint).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
+    expect(endpoint).not.toMatch(/:0$/);
+  });
+
+  it("tcp on IPv6 loopback", async () => {
+    const { frames, endpoint } = await roundTrip("tcp://[::1]:0");
+    expect(frames).toEqual(["ping"]);
+    expect(endpoint).toMatch(/^tcp:\/\/\[::1\]:\d+$/);
+  });
+
+  it("tcp bound to * and reached by host name", async () => {
+    const { frames, endpoint } = await roundTrip("tcp://*:*", (e) => e.replace("0.0.0.0", "localhost"));
+    expect(frames).toEqual(["ping"]);
+    expect(endpoint).toMatch(/^tcp:\/\/0\.0\.0\.0:\d+$/);
+  });
+
+  it("ipc with a generated path", async () => {
+    const { frames, endpoint } = await roundTrip("ipc://*");
+    expect(frames).toEqual(["ping"]);
+    expect(endpoint).toMatch(/^ipc:\/\/\/.+/);
+  });
+
+  it("inproc", async () => {
+    const { frames } = await roundTrip("inproc://transport-test");
+    expect(frames).toEqual(["ping"]);
+  });
+
+  it("rejects bad endpoints with typed errors", async () => {
+    const s = track(new Pair());
+    await expect(s.bind("udp://127.0.0.1:1")).rejects.toMatchObject({ code: "EPROTONOSUPPORT" });
+    await expect(s.bind("tcp://127.0.0.1")).rejects.toMatchObject({ code: "EINVAL" });
+    expect(() => s.connect("tcp://127.0.0.1:*")).toThrow(ZmqError);
+    expect(() => s.connect("nonsense")).toThrow(/invalid endpoint/);
+  });
+
+  it("reports EADDRINUSE", async () => {
+    const a = await bound(new Pull());
+    const b = track(new Pull());
+    await expect(b.bind(a.lastEndpoint!)).rejects.toMatchObject({ code: "EADDRINUSE" });
+  });
+
+  it("unbind stops accepting and disconnect stops a connection", async () => {
+    const pull = await bound(new Pull());
+    const endpoint = pull.lastEndpoint!;
+    await pull.unbind(endpoint);
+    await expect(pull.unbind(endpoint)).rejects.toMatchObject({ code: "ENOENT" });
+    const push = track(new Push());
+    push.connect(endpoint);
+    push.disconnect(endpoint);
+    expect(() => push.disconnect(endpoint)).toThrow(/not connected/);
+  });
+
+  it("a closed socket refuses work with ETERM", async () => {
+    const s = track(new Pair());
+    s.close();
+    expect(s.closed).toBe(true);
+    await expect(s.send("x")).rejects.toMatchObject({ code: "ETERM" });
+    await expect(s.receive()).rejects.toMatchObject({ code: "ETERM" });
+    expect(() => s.connect("tcp://127.0.0.1:1")).toThrow(/closed/);
+  });
+
+  it("close() ends a pending receive and for-await loop", async () => {
+    const pull = await bound(new Pull());
+    const loop = (async () => {
+      let n = 0;
+      for await (const _ of pull) n++;
+      return n;
+    })();
+    const pending = pull.receive();
+    pull.close();
+    await expect(pending).rejects.toMatchObject({ code: "ETERM" });
+    expect(await loop).toBe(0);
+  });
+
+  it("linger: messages queued before close() still reach a connected peer", async () => {
+    const pull = await bound(new Pull());
+    const push = new Push();
+    push.connect(pull.lastEndpoint!);
+    await push.events.once("handshake");
+    for (let i = 0; i < 100; i++) await push.send(String(i));
+    push.close();
+    const got: string[] = [];
+    for (let i = 0; i < 100; i++) got.push(text(await pull.receive())[0]!);
+    expect(got[99]).toBe("99");
+  });
+});
