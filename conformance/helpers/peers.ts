@@ -1,0 +1,232 @@
+import { Buffer } from "node:buffer";
+import { createHash } from "node:crypto";
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import * as native from "zeromq";
+import * as ours from "../../src/zmq/index.js";
+import { PYTHON } from "./python.js";
+
+/** A frame to send: text, or {pattern: n} for n octets of i % 251. */
+export type FrameSpec = string | { pattern: number };
+/** What a received frame looks like after normalising: text, or "len:sha256" over 4 KiB. */
+export type Received = string;
+
+export interface PeerOptions {
+  routingId?: string;
+  heartbeatInterval?: number;
+  heartbeatTimeout?: number;
+  reconnectInterval?: number;
+}
+
+/** One socket of some implementation, driven the same way whatever it is. */
+export interface PeerSocket {
+  bind(endpoint: string): Promise<string>;
+  connect(endpoint: string): Promise<void>;
+  send(frames: FrameSpec[]): Promise<void>;
+  receive(timeoutMs?: number): Promise<Received[]>;
+  subscribe(topic: string): Promise<void>;
+  /** Sends the messages in turn, repeatedly, until stop() is awaited. */
+  sendRepeatedly(messages: FrameSpec[][]): { stop(): Promise<void> };
+  close(): Promise<void>;
+}
+
+export interface PeerKind {
+  name: string;
+  create(type: string, options?: PeerOptions): Promise<PeerSocket>;
+}
+
+export function patternBytes(n: number): Buffer {
+  const b = Buffer.allocUnsafe(n);
+  for (let i = 0; i < n; i++) b[i] = i % 251;
+  return b;
+}
+
+export function toBytes(f: FrameSpec): Buffer {
+  return typeof f === "string" ? Buffer.from(f, "latin1") : patternBytes(f.pattern);
+}
+
+export function normalise(frame: Uint8Array): Received {
+  const b = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
+  if (b.length > 4096) return `${b.length}:${createHash("sha256").update(b).digest("hex")}`;
+  return b.toString("latin1");
+}
+
+/** What a FrameSpec looks like once received and normalised. */
+export function expected(frames: FrameSpec[]): Received[] {
+  return frames.map((f) => normalise(toBytes(f)));
+}
+
+// ---- sockets of the native-API shape: ours and the `zeromq` package ----
+
+type ApiSocket = {
+  bind(e: string): Promise<void>;
+  connect(e: string): void;
+  send(m: Uint8Array[]): Promise<void>;
+  receive(): Promise<Uint8Array[]>;
+  close(): void;
+  lastEndpoint: string | null;
+  receiveTimeout: number;
+  subscribe?: (t: string) => void;
+};
+
+function apiPeer(make: () => ApiSocket): PeerSocket {
+  const s = make();
+  return {
+    async bind(e) {
+      await s.bind(e);
+      return s.lastEndpoint!;
+    },
+    async connect(e) {
+      s.connect(e);
+    },
+    async send(frames) {
+      await s.send(frames.map(toBytes));
+    },
+    async receive(timeoutMs = 5000) {
+      s.receiveTimeout = timeoutMs;
+      return (await s.receive()).map(normalise);
+    },
+    async subscribe(topic) {
+      if (s.subscribe) s.subscribe(topic);
+      else await s.send([Buffer.concat([Buffer.from([1]), Buffer.from(topic, "latin1")])]);
+    },
+    sendRepeatedly(messages) {
+      let i = 0;
+      let running = true;
+      const loop = (async () => {
+        while (running) {
+          await s.send(messages[i++ % messages.length]!.map(toBytes));
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      })();
+      return {
+        async stop() {
+          running = false;
+          await loop;
+        },
+      };
+    },
+    async close() {
+      s.close();
+    },
+  };
+}
+
+const CLASS_NAMES: Record<string, string> = {
+  REQ: "Request", REP: "Reply", DEALER: "Dealer", ROUTER: "Router", PUB: "Publisher", SUB: "Subscriber",
+  XPUB: "XPublisher", XSUB: "XSubscriber", PUSH: "Push", PULL: "Pull", PAIR: "Pair",
+};
+
+function apiKind(name: string, lib: Record<string, unknown>): PeerKind {
+  return {
+    name,
+    async create(type, options = {}) {
+      const Class = lib[CLASS_NAMES[type]!] as new (o?: object) => ApiSocket;
+      return apiPeer(() => new Class({ linger: 0, ...options }));
+    },
+  };
+}
+
+export const oursKind = apiKind("plantrpc", ours as unknown as Record<string, unknown>);
+export const nativeKind = apiKind("zeromq (native libzmq)", native as unknown as Record<string, unknown>);
+
+// ---- libzmq through pyzmq, one Python process per socket ----
+
+const AGENT = fileURLToPath(new URL("../peers/zmq_agent.py", import.meta.url));
+
+class PyAgent {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly replies: Array<(line: string) => void> = [];
+  private stderr = "";
+  private exited = false;
+
+  constructor() {
+    this.child = spawn(PYTHON, [AGENT], { stdio: ["pipe", "pipe", "pipe"] });
+    this.child.once("exit", () => (this.exited = true));
+    createInterface({ input: this.child.stdout }).on("line", (line) => this.replies.shift()?.(line));
+    this.child.stderr.on("data", (d) => (this.stderr += d));
+  }
+
+  /** Writes a command now; the returned promise is its reply. */
+  call(command: object): Promise<Record<string, unknown>> {
+    if (this.exited) return Promise.reject(new Error(`pyzmq agent has exited: ${this.stderr}`));
+    const reply = new Promise<Record<string, unknown>>((resolve, reject) => {
+      this.replies.push((line) => {
+        const r = JSON.parse(line) as Record<string, unknown>;
+        if (r.error) reject(new Error(`pyzmq agent: ${r.error}`));
+        else resolve(r);
+      });
+      this.child.once("exit", () => reject(new Error(`pyzmq agent exited: ${this.stderr}`)));
+    });
+    this.child.stdin.write(JSON.stringify(command) + "\n");
+    return reply;
+  }
+
+  kill(): void {
+    this.child.kill();
+  }
+}
+
+const hex = (f: FrameSpec) => (typeof f === "string" ? Buffer.from(f, "latin1").toString("hex") : f);
+
+function fromPy(frames: Array<string | { len: number; sha256: string }>): Received[] {
+  return frames.map((f) => (typeof f === "string" ? Buffer.from(f, "hex").toString("latin1") : `${f.len}:${f.sha256}`));
+}
+
+export const pyzmqKind: PeerKind = {
+  name: "pyzmq (Debian libzmq)",
+  async create(type, options = {}) {
+    const agent = new PyAgent();
+    const opts: Record<string, unknown> = {};
+    if (options.routingId) opts.routing_id = options.routingId;
+    if (options.heartbeatInterval) opts.heartbeat_ivl = options.heartbeatInterval;
+    if (options.heartbeatTimeout) opts.heartbeat_timeout = options.heartbeatTimeout;
+    if (options.reconnectInterval) opts.reconnect_ivl = options.reconnectInterval;
+    await agent.call({ op: "socket", type, options: opts });
+    return {
+      async bind(endpoint) {
+        return (await agent.call({ op: "bind", endpoint })).endpoint as string;
+      },
+      async connect(endpoint) {
+        await agent.call({ op: "connect", endpoint });
+      },
+      async send(frames) {
+        await agent.call({ op: "send", frames: frames.map(hex) });
+      },
+      async receive(timeoutMs = 5000) {
+        const r = await agent.call({ op: "recv", timeout_ms: timeoutMs });
+        if (r.timeout) throw new Error("pyzmq peer: receive timed out");
+        return fromPy(r.frames as Array<string>);
+      },
+      async subscribe(topic) {
+        if (type === "SUB") await agent.call({ op: "subscribe", topic: Buffer.from(topic, "latin1").toString("hex") });
+        else await agent.call({ op: "send", frames: [Buffer.from("\x01" + topic, "latin1").toString("hex")] });
+      },
+      sendRepeatedly(messages) {
+        // The agent alternates over one message list per call; several lists go round-robin.
+        let stopped = false;
+        const loop = (async () => {
+          for (let i = 0; !stopped; i++) {
+            const running = agent.call({ op: "send_repeat", frames: messages[i % messages.length]!.map(hex), max: 1 });
+            await running;
+            await new Promise((r) => setTimeout(r, 5));
+          }
+        })();
+        return {
+          async stop() {
+            stopped = true;
+            await loop;
+          },
+        };
+      },
+      async close() {
+        try {
+          await agent.call({ op: "close" });
+        } finally {
+          agent.kill();
+        }
+      },
+    };
+  },
+};

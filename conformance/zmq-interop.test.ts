@@ -1,0 +1,190 @@
+/**
+ * Our ZeroMQ against libzmq, byte for byte: every classic socket pair, both roles, both sides
+ * binding, against pyzmq (Debian's libzmq) and the native `zeromq` package.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { Push } from "../src/zmq/index.js";
+import { hasPyzmq } from "./helpers/python.js";
+import {
+  expected,
+  nativeKind,
+  oursKind,
+  pyzmqKind,
+  type FrameSpec,
+  type PeerKind,
+  type PeerSocket,
+} from "./helpers/peers.js";
+
+const open: PeerSocket[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.close().catch(() => {})));
+});
+
+async function make(kind: PeerKind, type: string, options?: object): Promise<PeerSocket> {
+  const s = await kind.create(type, options);
+  open.push(s);
+  return s;
+}
+
+const LONG = "x".repeat(300); // over 255 octets: a long frame
+const BIG: FrameSpec = { pattern: 16 * 1024 * 1024 };
+
+type Scenario = (a: PeerSocket, b: PeerSocket, aType: string, bType: string) => Promise<void>;
+
+/** a is the client (REQ or DEALER), b the server (REP or ROUTER). */
+const requestReply: Scenario = async (client, server, clientType, serverType) => {
+  for (const round of ["1", "2"]) {
+    const body = ["hello", "", LONG, round];
+    await client.send(clientType === "DEALER" ? ["", ...body] : body);
+    const got = await server.receive();
+    if (serverType === "ROUTER") {
+      expect(got.slice(1)).toEqual(expected(["", ...body]));
+      await server.send([got[0]!, "", "reply", "", round]);
+    } else {
+      expect(got).toEqual(expected(body));
+      await server.send(["reply", "", round]);
+    }
+    const reply = await client.receive();
+    expect(reply).toEqual(expected(clientType === "DEALER" ? ["", "reply", "", round] : ["reply", "", round]));
+  }
+};
+
+/** a publishes, b subscribes to "a". */
+const publishSubscribe: Scenario = async (pub, sub, pubType, subType) => {
+  if (subType === "XSUB") {
+    // A bound libzmq XSUB sends stored subscriptions to a new peer only when the application
+    // next calls into the socket, so the subscription is repeated until it arrives.
+    const subscribing = sub.sendRepeatedly([["\x01a"]]);
+    try {
+      expect(await pub.receive()).toEqual(["\x01a"]);
+    } finally {
+      await subscribing.stop();
+    }
+  } else {
+    await sub.subscribe("a");
+    if (pubType === "XPUB") expect(await pub.receive()).toEqual(["\x01a"]);
+  }
+  const publishing = pub.sendRepeatedly([["b", "filtered out"], ["a1", "", LONG]]);
+  try {
+    expect(await sub.receive()).toEqual(expected(["a1", "", LONG]));
+  } finally {
+    await publishing.stop();
+  }
+};
+
+const pushPull: Scenario = async (push, pull) => {
+  await push.send(["first", "", LONG]);
+  expect(await pull.receive()).toEqual(expected(["first", "", LONG]));
+  await push.send([BIG, "after big"]);
+  expect(await pull.receive(20000)).toEqual(expected([BIG, "after big"]));
+};
+
+const pair: Scenario = async (a, b) => {
+  await a.send(["ping", "", LONG]);
+  expect(await b.receive()).toEqual(expected(["ping", "", LONG]));
+  await b.send(["pong"]);
+  expect(await a.receive()).toEqual(["pong"]);
+};
+
+const PAIRS: Array<[string, string, Scenario]> = [
+  ["REQ", "REP", requestReply],
+  ["REQ", "ROUTER", requestReply],
+  ["DEALER", "ROUTER", requestReply],
+  ["DEALER", "REP", requestReply],
+  ["PUB", "SUB", publishSubscribe],
+  ["XPUB", "XSUB", publishSubscribe],
+  ["PUSH", "PULL", pushPull],
+  ["PAIR", "PAIR", pair],
+];
+
+const kinds: Array<[PeerKind, boolean]> = [
+  [pyzmqKind, hasPyzmq()],
+  [nativeKind, true],
+];
+
+for (const [theirs, available] of kinds) {
+  describe.runIf(available)(`against ${theirs.name}`, () => {
+    for (const [aType, bType, scenario] of PAIRS) {
+      for (const oursIs of ["a", "b"] as const) {
+        for (const binder of ["ours", "theirs"] as const) {
+          const ourType = oursIs === "a" ? aType : bType;
+          const theirType = oursIs === "a" ? bType : aType;
+          it(`${aType}/${bType}: our ${ourType} with their ${theirType}, ${binder} binding`, async () => {
+            const us = await make(oursKind, ourType);
+            const them = await make(theirs, theirType);
+            const [binds, connects] = binder === "ours" ? [us, them] : [them, us];
+            await connects.connect(await binds.bind("tcp://127.0.0.1:*"));
+            const [a, b] = oursIs === "a" ? [us, them] : [them, us];
+            await scenario(a, b, aType, bType);
+          });
+        }
+      }
+    }
+
+    it("their ROUTER addresses our DEALER by its Identity, and ours addresses theirs", async () => {
+      const router = await make(theirs, "ROUTER");
+      const dealer = await make(oursKind, "DEALER", { routingId: "ts-dealer" });
+      await dealer.connect(await router.bind("tcp://127.0.0.1:*"));
+      await dealer.send(["hi"]);
+      expect(await router.receive()).toEqual(["ts-dealer", "hi"]);
+      await router.send(["ts-dealer", "back"]);
+      expect(await dealer.receive()).toEqual(["back"]);
+
+      const ourRouter = await make(oursKind, "ROUTER");
+      const theirDealer = await make(theirs, "DEALER", { routingId: "py-dealer" });
+      await theirDealer.connect(await ourRouter.bind("tcp://127.0.0.1:*"));
+      await theirDealer.send(["hello"]);
+      expect(await ourRouter.receive()).toEqual(["py-dealer", "hello"]);
+      await ourRouter.send(["py-dealer", "world"]);
+      expect(await theirDealer.receive()).toEqual(["world"]);
+    });
+
+    it("answers their heartbeats: a peer pinging every 50 ms with a 200 ms timeout stays connected", async () => {
+      const router = await make(oursKind, "ROUTER");
+      const dealer = await make(theirs, "DEALER", { heartbeatInterval: 50, heartbeatTimeout: 200, routingId: "hb" });
+      await dealer.connect(await router.bind("tcp://127.0.0.1:*"));
+      await dealer.send(["one"]);
+      expect(await router.receive()).toEqual(["hb", "one"]);
+      // Without PONGs libzmq would drop the connection within 250 ms; give it four times that.
+      await new Promise((r) => setTimeout(r, 1000));
+      await router.send(["hb", "still here"]);
+      expect(await dealer.receive(1000)).toEqual(["still here"]);
+    });
+
+    it("our connecting socket reconnects after their bound peer restarts", async () => {
+      const first = await make(theirs, "PULL");
+      const endpoint = await first.bind("tcp://127.0.0.1:*");
+      const push = new Push({ reconnectInterval: 20, linger: 0 });
+      try {
+        push.connect(endpoint);
+        await push.send("before");
+        expect(await first.receive()).toEqual(["before"]);
+        const gone = push.events.once("disconnect");
+        await first.close();
+        await gone; // a message written before we notice the close is lost, as with libzmq
+        const second = await make(theirs, "PULL");
+        await second.bind(endpoint);
+        const back = push.events.once("handshake");
+        await push.send("after");
+        await back;
+        expect(await second.receive()).toEqual(["after"]);
+      } finally {
+        push.close();
+      }
+    });
+
+    it("their connecting socket reconnects after our bound peer restarts", async () => {
+      const first = await make(oursKind, "PULL");
+      const endpoint = await first.bind("tcp://127.0.0.1:*");
+      const push = await make(theirs, "PUSH", { reconnectInterval: 20 });
+      await push.connect(endpoint);
+      await push.send(["before"]);
+      expect(await first.receive()).toEqual(["before"]);
+      await first.close();
+      const second = await make(oursKind, "PULL");
+      await second.bind(endpoint);
+      await push.send(["after"]);
+      expect(await second.receive()).toEqual(["after"]);
+    });
+  });
+}
