@@ -1,0 +1,46 @@
+// Shared by `npm start` and `npm test`: makes a fresh clone runnable (npm packages, build).
+import { execSync, spawnSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+export function run(command, options = {}) {
+  execSync(command, { cwd: root, stdio: "inherit", ...options });
+}
+
+/** npm ci when node_modules is missing or older than the lock file. */
+export function ensureNodeModules() {
+  const marker = join(root, "node_modules", ".package-lock.json");
+  const lock = join(root, "package-lock.json");
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  console.log("installing npm packages (npm ci)...");
+  run("npm ci --no-audit --no-fund");
+}
+
+export function build() {
+  run("npx tsc -p tsconfig.build.json");
+}
+
+export const PYTHON = process.env.PLANTRPC_PYTHON ?? "/usr/bin/python3";
+
+const DEBIAN_PACKAGES = ["python3-zmq", "python3-decorator", "python3-colorlog", "python3-sdnotify"];
+
+/** Debian's python3-zmq for the conformance suite: installed when we are root, else explained. */
+export function ensurePyzmq() {
+  const ok = () => spawnSync(PYTHON, ["-c", "import zmq"], { stdio: "ignore" }).status === 0;
+  if (ok()) return true;
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  if (isRoot && spawnSync("sh", ["-c", "command -v apt-get"], { stdio: "ignore" }).status === 0) {
+    console.log(`installing Debian packages: ${DEBIAN_PACKAGES.join(" ")}`);
+    run("apt-get update -qq", { stdio: "ignore" });
+    run(`DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${DEBIAN_PACKAGES.join(" ")}`, { stdio: "ignore" });
+    if (ok()) return true;
+  }
+  console.warn(
+    `\n*** pyzmq is not available to ${PYTHON}: the libzmq conformance tests against pyzmq will be skipped.\n` +
+      `*** Install it with: sudo apt-get install -y ${DEBIAN_PACKAGES.join(" ")}\n`,
+  );
+  return false;
+}

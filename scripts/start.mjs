@@ -1,0 +1,8 @@
+// `npm start`: the main job on a fresh clone (installs and builds first when needed).
+import { spawnSync } from "node:child_process";
+import { build, ensureNodeModules, root } from "./setup.mjs";
+
+ensureNodeModules();
+build();
+const r = spawnSync(process.execPath, ["examples/zmq-tour.mjs", ...process.argv.slice(2)], { cwd: root, stdio: "inherit" });
+process.exit(r.status ?? 1);

@@ -1,0 +1,55 @@
+// `npm test`: installs what the tests need, runs unit, conformance and runtime tests, and ends
+// with one line "N passed, N failed".
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { build, ensureNodeModules, ensurePyzmq, root } from "./setup.mjs";
+
+ensureNodeModules();
+ensurePyzmq();
+build();
+
+let passed = 0;
+let failed = 0;
+
+// Unit and conformance tests (vitest), counted from its JSON report.
+const report = join(mkdtempSync(join(tmpdir(), "plantrpc-test-")), "vitest.json");
+const vitest = spawnSync(
+  "npx",
+  ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  { cwd: root, stdio: "inherit" },
+);
+try {
+  const r = JSON.parse(readFileSync(report, "utf8"));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests;
+  if (r.numTotalTests === 0 || (vitest.status !== 0 && r.numFailedTests === 0)) failed += 1;
+} catch {
+  console.error("vitest produced no report");
+  failed += 1;
+}
+
+// The same smoke test under Node, Bun and Deno (both installed from npm).
+if (process.argv.length <= 2) {
+  const runtimes = [
+    ["node", ["test/runtime/smoke.mjs"]],
+    ["npx", ["bun", "test/runtime/smoke.mjs"]],
+    ["npx", ["deno", "run", "--allow-all", "test/runtime/smoke.mjs"]],
+  ];
+  for (const [cmd, args] of runtimes) {
+    const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8", timeout: 60000 });
+    process.stdout.write(r.stdout ?? "");
+    const m = /(\d+) passed, (\d+) failed/.exec(r.stdout ?? "");
+    if (m && r.status === 0) {
+      passed += Number(m[1]);
+    } else {
+      process.stdout.write(r.stderr ?? "");
+      failed += m ? Number(m[2]) || 1 : 1;
+      passed += m ? Number(m[1]) : 0;
+    }
+  }
+}
+
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

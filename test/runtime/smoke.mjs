@@ -1,0 +1,70 @@
+// The same round trip under Node, Bun and Deno, on the built library (dist/).
+// Usage: <runtime> test/runtime/smoke.mjs ; prints one line per check and exits non-zero on failure.
+import { Publisher, Pull, Push, Reply, Request, Subscriber } from "../../dist/zmq/index.js";
+
+const runtime = globalThis.Deno ? `deno ${Deno.version.deno}` : globalThis.Bun ? `bun ${Bun.version}` : `node ${process.versions.node}`;
+const results = [];
+
+async function check(name, fn) {
+  const timer = new Promise((_, reject) => setTimeout(() => reject(new Error("timed out after 5 s")), 5000));
+  try {
+    await Promise.race([fn(), timer]);
+    results.push([name, true]);
+    console.log(`ok   ${runtime}: ${name}`);
+  } catch (e) {
+    results.push([name, false]);
+    console.log(`FAIL ${runtime}: ${name}: ${e?.stack ?? e}`);
+  }
+}
+
+const text = (m) => m.map((f) => new TextDecoder().decode(f));
+
+await check("REQ/REP over tcp", async () => {
+  const rep = new Reply();
+  await rep.bind("tcp://127.0.0.1:0");
+  const req = new Request();
+  req.connect(rep.lastEndpoint);
+  await req.send(["hello", "world"]);
+  const got = text(await rep.receive());
+  if (got.join() !== "hello,world") throw new Error(`got ${got}`);
+  await rep.send("pong");
+  const reply = text(await req.receive());
+  if (reply.join() !== "pong") throw new Error(`got ${reply}`);
+  req.close();
+  rep.close();
+});
+
+await check("PUSH/PULL over ipc with a 1 MiB frame", async () => {
+  const pull = new Pull();
+  await pull.bind("ipc://*");
+  const push = new Push();
+  push.connect(pull.lastEndpoint);
+  const big = new Uint8Array(1 << 20).fill(7);
+  await push.send([big, "end"]);
+  const [a, b] = await pull.receive();
+  if (a.length !== big.length || a[12345] !== 7 || text([b])[0] !== "end") throw new Error("bad frames");
+  push.close();
+  pull.close();
+});
+
+await check("PUB/SUB with prefix filtering", async () => {
+  const pub = new Publisher();
+  await pub.bind("tcp://127.0.0.1:0");
+  const sub = new Subscriber();
+  sub.connect(pub.lastEndpoint);
+  sub.subscribe("a");
+  const timer = setInterval(() => {
+    pub.send(["b", "no"]);
+    pub.send(["a1", "yes"]);
+  }, 10);
+  const got = text(await sub.receive());
+  clearInterval(timer);
+  if (got.join() !== "a1,yes") throw new Error(`got ${got}`);
+  pub.close();
+  sub.close();
+});
+
+const failed = results.filter(([, ok]) => !ok).length;
+console.log(`${runtime}: ${results.length - failed} passed, ${failed} failed`);
+const exit = globalThis.Deno ? Deno.exit : process.exit;
+exit(failed ? 1 : 0);
