@@ -1,0 +1,93 @@
+// npm run bench: PUSH/PULL throughput and REQ/REP round trips, plantrpc against the native
+// zeromq package (and raw TCP for large messages), each side in its own process, median of runs.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const WORKER = fileURLToPath(new URL("./worker.mjs", import.meta.url));
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const quick = process.argv.includes("--quick");
+const scale = quick ? 0.1 : 1;
+
+function start(args) {
+  const child = spawn(process.execPath, [WORKER, ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  const lines = [];
+  let waiting = [];
+  let buffer = "";
+  child.stdout.on("data", (d) => {
+    buffer += d;
+    let i;
+    while ((i = buffer.indexOf("\n")) >= 0) {
+      lines.push(buffer.slice(0, i));
+      buffer = buffer.slice(i + 1);
+      for (const w of waiting.splice(0)) w();
+    }
+  });
+  const exited = new Promise((r) => child.on("exit", r));
+  return {
+    async line(prefix) {
+      for (;;) {
+        const found = lines.find((l) => l.startsWith(prefix));
+        if (found) return found.slice(prefix.length).trim();
+        await Promise.race([new Promise((r) => waiting.push(r)), exited.then(() => { throw new Error(`worker ${args.join(" ")} exited`); })]);
+      }
+    },
+    exited,
+    kill: () => child.kill(),
+  };
+}
+
+async function once(impl, kind, size, count) {
+  const [serverRole, clientRole] = kind === "throughput" ? ["pull", "push"] : ["rep", "req"];
+  const server = start([impl, serverRole, size, count]);
+  const endpoint = await server.line("READY ");
+  const client = start([impl, clientRole, size, count, endpoint]);
+  const measuredBy = kind === "throughput" ? server : client;
+  const ms = Number(await measuredBy.line("RESULT "));
+  await Promise.all([server.exited, client.exited]);
+  return ms;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function measure(impl, kind, size, count) {
+  const times = [];
+  for (let i = 0; i < RUNS; i++) times.push(await once(impl, kind, size, count));
+  const ms = median(times);
+  return { perSecond: (count / ms) * 1000, mbPerSecond: ((count * size) / ms) * 1000 / 1e6 };
+}
+
+const fmt = (n) => (n >= 100 ? Math.round(n).toLocaleString("en") : n.toFixed(1));
+const rows = [];
+
+const SIZES = [
+  [16, 1_000_000],
+  [256, 500_000],
+  [4096, 200_000],
+  [65536, 20_000],
+  [1048576, 2_000],
+];
+for (const [size, n] of SIZES) {
+  const count = Math.max(100, Math.round(n * scale));
+  const ours = await measure("plantrpc", "throughput", size, count);
+  const native = await measure("zeromq", "throughput", size, count);
+  const raw = size >= 65536 ? await measure("rawtcp", "throughput", size, count) : undefined;
+  rows.push({ test: `PUSH/PULL ${size} B`, ours, native, raw });
+  console.error(`done: PUSH/PULL ${size} B`);
+}
+const rtCount = Math.max(100, Math.round(20_000 * scale));
+rows.push({
+  test: "REQ/REP 16 B round trips",
+  ours: await measure("plantrpc", "roundtrip", 16, rtCount),
+  native: await measure("zeromq", "roundtrip", 16, rtCount),
+});
+
+console.log(`\nmedian of ${RUNS} runs, sender and receiver in separate processes, tcp loopback, node ${process.versions.node}\n`);
+console.log("| test | plantrpc msg/s | zeromq msg/s | ratio | plantrpc MB/s | zeromq MB/s | raw TCP MB/s | plantrpc / raw |");
+console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
+for (const r of rows) {
+  const ratio = r.ours.perSecond / r.native.perSecond;
+  const vsRaw = r.raw ? `${Math.round((r.ours.mbPerSecond / r.raw.mbPerSecond) * 100)}%` : "";
+  console.log(
+    `| ${r.test} | ${fmt(r.ours.perSecond)} | ${fmt(r.native.perSecond)} | ${ratio.toFixed(2)} | ${fmt(r.ours.mbPerSecond)} | ${fmt(r.native.mbPerSecond)} | ${r.raw ? fmt(r.raw.mbPerSecond) : ""} | ${vsRaw} |`,
+  );
+}

@@ -1,0 +1,100 @@
+// One side of a benchmark, in its own process.
+//   node worker.mjs <impl> pull <size> <count>            binds, prints "READY <endpoint>", then "RESULT <ms>"
+//   node worker.mjs <impl> push <size> <count> <endpoint>  sends count messages of size octets
+//   node worker.mjs <impl> rep  <size> <count>             binds, answers count requests
+//   node worker.mjs <impl> req  <size> <count> <endpoint>  count sequential round trips, prints "RESULT <ms>"
+// impl: plantrpc | zeromq | rawtcp (push/pull only)
+import * as net from "node:net";
+
+const [impl, role, sizeArg, countArg, endpoint] = process.argv.slice(2);
+const size = Number(sizeArg);
+const count = Number(countArg);
+const zmq = impl === "plantrpc" ? await import("plantrpc/zmq") : impl === "zeromq" ? await import("zeromq") : null;
+const payload = Buffer.alloc(size, 0x61);
+const now = () => performance.now();
+
+async function pull() {
+  const s = new zmq.Pull();
+  await s.bind("tcp://127.0.0.1:0");
+  console.log(`READY ${s.lastEndpoint}`);
+  let start = 0;
+  for (let i = 0; i < count; i++) {
+    await s.receive();
+    if (i === 0) start = now();
+  }
+  // count - 1 intervals measured: the first message only starts the clock.
+  console.log(`RESULT ${((now() - start) * count) / (count - 1)}`);
+  s.close();
+}
+
+async function push() {
+  const s = new zmq.Push();
+  s.connect(endpoint);
+  for (let i = 0; i < count; i++) await s.send(payload);
+  await new Promise((r) => setTimeout(r, 50));
+  s.close();
+}
+
+async function rep() {
+  const s = new zmq.Reply();
+  await s.bind("tcp://127.0.0.1:0");
+  console.log(`READY ${s.lastEndpoint}`);
+  for (let i = 0; i < count; i++) {
+    const [m] = await s.receive();
+    await s.send(m);
+  }
+  await new Promise((r) => setTimeout(r, 50));
+  s.close();
+}
+
+async function req() {
+  const s = new zmq.Request();
+  s.connect(endpoint);
+  await s.send(payload); // warm-up: connection established
+  await s.receive();
+  const start = now();
+  for (let i = 1; i < count; i++) {
+    await s.send(payload);
+    await s.receive();
+  }
+  console.log(`RESULT ${((now() - start) * count) / (count - 1)}`);
+  s.close();
+}
+
+/** Raw TCP baseline: the same bytes (size-prefixed) with no ZeroMQ at all. */
+async function rawPull() {
+  const server = net.createServer((sock) => {
+    let received = 0;
+    let start = 0;
+    const total = count * (size + 9);
+    sock.on("data", (d) => {
+      if (start === 0) start = now();
+      received += d.length;
+      if (received >= total) {
+        console.log(`RESULT ${now() - start}`);
+        sock.destroy();
+        server.close();
+      }
+    });
+  });
+  server.listen(0, "127.0.0.1", () => console.log(`READY tcp://127.0.0.1:${server.address().port}`));
+}
+
+async function rawPush() {
+  const [, host, port] = /^tcp:\/\/(.+):(\d+)$/.exec(endpoint);
+  const sock = net.connect({ host, port: Number(port) });
+  sock.setNoDelay(true);
+  await new Promise((r) => sock.once("connect", r));
+  const header = Buffer.alloc(9);
+  for (let i = 0; i < count; i++) {
+    sock.cork();
+    sock.write(header);
+    const ok = sock.write(payload);
+    sock.uncork();
+    if (!ok) await new Promise((r) => sock.once("drain", r));
+  }
+  sock.end();
+}
+
+const roles = impl === "rawtcp" ? { pull: rawPull, push: rawPush } : { pull, push, rep, req };
+await roles[role]();
