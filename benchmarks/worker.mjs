@@ -24,11 +24,18 @@ async function pull() {
   }
   // count - 1 intervals measured: the first message only starts the clock.
   console.log(`RESULT ${((now() - start) * count) / (count - 1)}`);
+  reportCpu();
   s.close();
 }
 
+/** Receiver CPU time (user + system), steadier than wall time on a busy 2-core machine. */
+function reportCpu() {
+  const { user, system } = process.cpuUsage();
+  console.log(`CPU ${(user + system) / 1000}`);
+}
+
 async function push() {
-  const s = new zmq.Push();
+  const s = new zmq.Push(process.env.SNDHWM ? { sendHighWaterMark: Number(process.env.SNDHWM) } : undefined);
   s.connect(endpoint);
   for (let i = 0; i < count; i++) await s.send(payload);
   await new Promise((r) => setTimeout(r, 50));
@@ -72,6 +79,7 @@ async function rawPull() {
       received += d.length;
       if (received >= total) {
         console.log(`RESULT ${now() - start}`);
+        reportCpu();
         sock.destroy();
         server.close();
       }

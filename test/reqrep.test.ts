@@ -29,6 +29,20 @@ describe("REQ/REP", () => {
     await expect(rep.receive()).rejects.toMatchObject({ code: "EFSM" });
   });
 
+  it("refuses a second concurrent receive instead of losing a request", async () => {
+    const rep = await bound(new Reply());
+    const first = rep.receive();
+    await expect(rep.receive()).rejects.toMatchObject({ code: "EFSM" });
+    const req = track(new Request());
+    req.connect(rep.lastEndpoint!);
+    await req.send("q");
+    expect(text(await first)).toEqual(["q"]);
+    const waiting = req.receive();
+    await expect(req.receive()).rejects.toMatchObject({ code: "EFSM" });
+    await rep.send("a");
+    expect(text(await waiting)).toEqual(["a"]);
+  });
+
   it("round-robins requests over several REP peers", async () => {
     const reps = [await bound(new Reply()), await bound(new Reply())];
     const req = track(new Request());

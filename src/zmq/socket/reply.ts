@@ -18,7 +18,9 @@ export class Reply extends Socket {
   }
 
   protected override checkReceive(): void {
-    if (this.pending) throw new ZmqError("EFSM", "REP socket must send a reply before receiving again");
+    if (this.pending || this.waitingReceives > 0) {
+      throw new ZmqError("EFSM", "REP socket must send a reply before receiving again");
+    }
   }
 
   protected override deliver(pipe: Pipe, message: Buffer[]): Buffer[] | undefined {

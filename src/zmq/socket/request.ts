@@ -57,6 +57,9 @@ export class Request extends Socket {
     if (!this.expectingReply) {
       throw new ZmqError("EFSM", "REQ socket must send a request before receiving");
     }
+    if (this.waitingReceives > 0) {
+      throw new ZmqError("EFSM", "REQ socket is already waiting for the reply");
+    }
   }
 
   protected override deliver(pipe: Pipe, message: Buffer[]): Buffer[] | undefined {

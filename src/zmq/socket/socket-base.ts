@@ -291,7 +291,8 @@ export abstract class Socket implements AsyncIterable<Buffer[]> {
 
   /** Called for each complete message from a peer. */
   protected pipeMessage(pipe: Pipe, message: Buffer[]): void {
-    while (this.receivers.length > 0) {
+    // A waiting receiver means the queue is empty: hand the message over directly.
+    if (this.receivers.length > 0) {
       const delivered = this.deliver(pipe, message);
       if (!delivered) return;
       const receiver = this.receivers.shift()!;
@@ -306,6 +307,11 @@ export abstract class Socket implements AsyncIterable<Buffer[]> {
       pipe.readPaused = true;
       pipe.engine.pauseReading();
     }
+  }
+
+  /** receive() calls waiting for a message. */
+  protected get waitingReceives(): number {
+    return this.receivers.length;
   }
 
   private consumed(pipe: Pipe): void {
