@@ -14,6 +14,8 @@ const COMMAND_MIN_LIMIT = 65536;
  * the bytes received. Larger bodies are gathered, then concatenated once.
  */
 const PREALLOCATE_LIMIT = 64 * 1024 * 1024;
+/** Below this, the rest of a body is read with whatever follows it, not on its own. */
+const DIRECT_READ_MIN = 16384;
 
 /**
  * Turns a byte stream cut at arbitrary boundaries into ZMTP frames. Sans-IO: it never touches a
@@ -50,6 +52,22 @@ export class FrameDecoder {
     let n = this.headerLength + this.bodyFilled;
     for (const p of this.bodyParts) n += p.length;
     return n;
+  }
+
+  /**
+   * Where the next bytes may be read directly: the unfilled rest of a large preallocated body.
+   * After reading n bytes into it, call filled(n).
+   */
+  directTarget(): Buffer | undefined {
+    if (!this.body || this.bodyMissing < DIRECT_READ_MIN || this.stopped) return undefined;
+    return this.body.subarray(this.bodyFilled, this.bodyFilled + this.bodyMissing);
+  }
+
+  /** n bytes were read into directTarget(). */
+  filled(n: number): void {
+    this.bodyFilled += n;
+    this.bodyMissing -= n;
+    if (this.bodyMissing === 0) this.finishBody();
   }
 
   /** Throws ProtocolError on a malformed stream; the decoder is then unusable. */

@@ -97,6 +97,8 @@ export class Engine {
   start(): void {
     this.carrier.start({
       data: (chunk) => this.onData(chunk),
+      readTarget: () => (this.state === "ready" ? this.decoder.directTarget() : undefined),
+      targetFilled: (n) => this.onTargetFilled(n),
       drain: () => this.onDrain(),
       close: (error) =>
         this.finish(error ? new ZmqError("ECONNRESET", error.message, { cause: error }) : undefined),
@@ -161,6 +163,16 @@ export class Engine {
         if (chunk.length === 0 || this.state === "greeting") return;
       }
       this.decoder.push(chunk);
+    } catch (e) {
+      this.fail(e instanceof ZmqError ? e : new ProtocolError("EPROTO", String(e)));
+    }
+  }
+
+  private onTargetFilled(n: number): void {
+    if (this.state === "closed") return;
+    this.lastReceived = Date.now();
+    try {
+      this.decoder.filled(n);
     } catch (e) {
       this.fail(e instanceof ZmqError ? e : new ProtocolError("EPROTO", String(e)));
     }

@@ -21,6 +21,13 @@ export interface Carrier {
 
 export interface CarrierHandlers {
   data(chunk: Buffer): void;
+  /**
+   * Optional zero-copy reads: where the next bytes should land when the reader already has
+   * their final place (the rest of a large frame body). A carrier that can read into it does,
+   * and then reports targetFilled(n) instead of data().
+   */
+  readTarget?(): Uint8Array | undefined;
+  targetFilled?(n: number): void;
   drain(): void;
   /** Called once, when the stream is gone; `error` when it ended abnormally. */
   close(error?: Error): void;

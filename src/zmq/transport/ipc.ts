@@ -3,7 +3,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Carrier, Listener, Transport } from "./carrier.js";
-import { NetCarrier } from "./node-stream.js";
+import { adoptWithDirectReads, directReadsSupported, NetCarrier, ReadBuffers } from "./node-stream.js";
 import { toZmqError } from "./tcp.js";
 
 let anonymousCounter = 0;
@@ -23,7 +23,11 @@ export const ipcTransport: Transport = {
     } catch {
       /* no such file */
     }
-    const server = net.createServer((s) => accept(new NetCarrier(s, `ipc://${file}`)));
+    const server = net.createServer({ pauseOnConnect: directReadsSupported }, (s) => {
+      const reader = directReadsSupported ? new ReadBuffers() : undefined;
+      const socket = reader ? adoptWithDirectReads(s, reader) : s;
+      accept(new NetCarrier(socket, `ipc://${file}`, socket === s ? undefined : reader));
+    });
     await new Promise<void>((resolve, reject) => {
       server.once("error", (e) => reject(toZmqError(e, `bind ipc://${file}`)));
       server.listen(file, () => resolve());
@@ -37,7 +41,8 @@ export const ipcTransport: Transport = {
 
   connect(address): Promise<Carrier> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ path: address });
+      const reader = directReadsSupported ? new ReadBuffers() : undefined;
+      const socket = net.connect({ path: address, onread: reader?.options() } as net.NetConnectOpts);
       const fail = (e: Error) => {
         socket.destroy();
         reject(toZmqError(e, `connect ipc://${address}`));
@@ -45,7 +50,7 @@ export const ipcTransport: Transport = {
       socket.once("error", fail);
       socket.once("connect", () => {
         socket.off("error", fail);
-        resolve(new NetCarrier(socket, `ipc://${address}`));
+        resolve(new NetCarrier(socket, `ipc://${address}`, reader));
       });
     });
   },

@@ -1,18 +1,90 @@
-import type { Buffer } from "node:buffer";
-import type { Socket } from "node:net";
+import { Buffer } from "node:buffer";
+import * as net from "node:net";
 import type { Carrier, CarrierHandlers } from "./carrier.js";
+
+const SLAB_SIZE = 65536;
+const MIN_SLAB_READ = 16384;
+
+/**
+ * Node can read into buffers we choose (`onread`), which lets a large frame body be read
+ * straight into its final buffer, saving a copy of every large message. Bun and Deno get the
+ * ordinary 'data' events.
+ */
+export const directReadsSupported =
+  typeof process !== "undefined" &&
+  !!process.versions?.node &&
+  !("Bun" in globalThis) &&
+  !("Deno" in globalThis);
+
+/**
+ * Chooses where each socket read lands: into the reader's target when it has one, else into
+ * the free end of a slab. Slab bytes are never reused, because decoded frames are views of them.
+ */
+export class ReadBuffers {
+  handlers: CarrierHandlers | undefined;
+  private slab = Buffer.allocUnsafe(SLAB_SIZE);
+  private offset = 0;
+  private target: Uint8Array | undefined;
+
+  options(): { buffer: () => Uint8Array; callback: (n: number, buf: Uint8Array) => boolean } {
+    return { buffer: () => this.next(), callback: (n, buf) => this.read(n, buf) };
+  }
+
+  private next(): Uint8Array {
+    this.target = this.handlers?.readTarget?.();
+    if (this.target) return this.target;
+    if (SLAB_SIZE - this.offset < MIN_SLAB_READ) {
+      this.slab = Buffer.allocUnsafe(SLAB_SIZE);
+      this.offset = 0;
+    }
+    return this.slab.subarray(this.offset);
+  }
+
+  private read(n: number, buf: Uint8Array): boolean {
+    const h = this.handlers;
+    if (!h) return true;
+    if (this.target && buf === this.target) {
+      this.target = undefined;
+      h.targetFilled!(n);
+    } else {
+      const chunk = this.slab.subarray(this.offset, this.offset + n);
+      this.offset += n;
+      h.data(chunk);
+    }
+    return true;
+  }
+}
+
+/**
+ * Re-wraps a socket accepted by a server so that it reads through `reader` (net.Server has no
+ * onread option). Uses Node internals, so it checks for them and otherwise returns the socket
+ * unchanged, to be read with 'data' events.
+ */
+export function adoptWithDirectReads(socket: net.Socket, reader: ReadBuffers): net.Socket {
+  const internal = socket as unknown as { _handle?: { useUserBuffer?: unknown } | null };
+  const handle = internal._handle;
+  if (!directReadsSupported || !handle || typeof handle.useUserBuffer !== "function") {
+    socket.resume();
+    return socket;
+  }
+  internal._handle = null;
+  socket.destroy(); // releases the server's count of the connection, not the handle
+  return new net.Socket({ handle, onread: reader.options() } as net.SocketConstructorOpts);
+}
 
 /** A Carrier over a node:net socket (TCP or Unix domain), as Node, Deno and Bun provide it. */
 export class NetCarrier implements Carrier {
   private closed = false;
 
   constructor(
-    private readonly socket: Socket,
+    private readonly socket: net.Socket,
     readonly remoteAddress: string,
+    private readonly reader?: ReadBuffers,
   ) {}
 
   start(h: CarrierHandlers): void {
     const s = this.socket;
+    if (this.reader) this.reader.handlers = h;
     s.on("data", (chunk: Buffer) => h.data(chunk));
     s.on("drain", () => h.drain());
     let error: Error | undefined;

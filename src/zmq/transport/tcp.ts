@@ -2,12 +2,19 @@ import * as net from "node:net";
 import { ZmqError } from "../errors.js";
 import type { Carrier, Listener, Transport } from "./carrier.js";
 import { formatTcpEndpoint, parseTcpAddress } from "./endpoint.js";
-import { NetCarrier } from "./node-stream.js";
+import { adoptWithDirectReads, directReadsSupported, NetCarrier, ReadBuffers } from "./node-stream.js";
 
-function wrap(socket: net.Socket): Carrier {
+function wrap(socket: net.Socket, reader?: ReadBuffers): Carrier {
   socket.setNoDelay(true);
   const host = socket.remoteAddress ?? "?";
-  return new NetCarrier(socket, formatTcpEndpoint(host, socket.remotePort ?? 0));
+  return new NetCarrier(socket, formatTcpEndpoint(host, socket.remotePort ?? 0), reader);
+}
+
+function accepted(socket: net.Socket): Carrier {
+  if (!directReadsSupported) return wrap(socket);
+  const reader = new ReadBuffers();
+  const adopted = adoptWithDirectReads(socket, reader);
+  return wrap(adopted, adopted === socket ? undefined : reader);
 }
 
 export function toZmqError(e: unknown, what: string): ZmqError {
@@ -22,7 +29,9 @@ export function toZmqError(e: unknown, what: string): ZmqError {
 export const tcpTransport: Transport = {
   async listen(address, accept): Promise<Listener> {
     const { host, port } = parseTcpAddress(address, true);
-    const server = net.createServer((socket) => accept(wrap(socket)));
+    const server = net.createServer({ pauseOnConnect: directReadsSupported }, (socket) =>
+      accept(accepted(socket)),
+    );
     await new Promise<void>((resolve, reject) => {
       server.once("error", (e) => reject(toZmqError(e, `bind tcp://${address}`)));
       // "*" binds every interface; Node picks the dual-stack wildcard for an undefined host.
@@ -40,7 +49,8 @@ export const tcpTransport: Transport = {
   connect(address): Promise<Carrier> {
     const { host, port } = parseTcpAddress(address, false);
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host, port });
+      const reader = directReadsSupported ? new ReadBuffers() : undefined;
+      const socket = net.connect({ host, port, onread: reader?.options() } as net.NetConnectOpts);
       const fail = (e: Error) => {
         socket.destroy();
         reject(toZmqError(e, `connect tcp://${address}`));
@@ -48,7 +58,7 @@ export const tcpTransport: Transport = {
       socket.once("error", fail);
       socket.once("connect", () => {
         socket.off("error", fail);
-        resolve(wrap(socket));
+        resolve(wrap(socket, reader));
       });
     });
   },
