@@ -74,6 +74,7 @@ export class Engine {
   private lastReceived = Date.now();
   private timers: ReturnType<typeof setTimeout>[] = [];
   private pingTtlTimer: ReturnType<typeof setTimeout> | undefined;
+  private pingTimeoutTimer: ReturnType<typeof setTimeout> | undefined;
   private ending = false;
 
   constructor(
@@ -295,19 +296,28 @@ export class Engine {
 
   private startHeartbeats(): void {
     const { heartbeatInterval, heartbeatTimeout, heartbeatTimeToLive } = this.options;
-    // ZMTP 3.0 has no PING; we still answer nothing-or-anything from such peers.
+    // ZMTP 3.0 has no PING: such peers are not pinged (their own PINGs are still answered).
     if (heartbeatInterval <= 0 || this.peer!.minor < 1) return;
     const timeout = heartbeatTimeout > 0 ? heartbeatTimeout : heartbeatInterval;
     const ttl = Math.max(0, heartbeatTimeToLive) / 100;
-    this.addTimer(
-      setInterval(() => {
-        if (Date.now() - this.lastReceived > timeout + heartbeatInterval) {
-          this.fail(new ZmqError("ETIMEDOUT", `peer silent for over ${timeout} ms`));
-          return;
+    this.addTimer(setInterval(() => this.sendPing(ttl, timeout), heartbeatInterval));
+  }
+
+  /** As libzmq: a PING followed by no traffic at all for `timeout` ms means the peer is gone. */
+  private sendPing(ttl: number, timeout: number): void {
+    if (this.state !== "ready") return;
+    const sentAt = Date.now();
+    this.batch.addCommand(encodePing(ttl));
+    this.scheduleFlush();
+    // One deadline at a time: while a PING is unanswered, later ones need no deadline of their own.
+    if (this.pingTimeoutTimer) return;
+    this.pingTimeoutTimer = this.unrefTimer(
+      setTimeout(() => {
+        this.pingTimeoutTimer = undefined;
+        if (this.lastReceived < sentAt) {
+          this.fail(new ZmqError("ETIMEDOUT", `no traffic for ${timeout} ms after a PING`));
         }
-        this.batch.addCommand(encodePing(ttl));
-        this.scheduleFlush();
-      }, heartbeatInterval),
+      }, timeout),
     );
   }
 
@@ -376,6 +386,7 @@ export class Engine {
     this.decoder.stop();
     for (const t of this.timers) clearTimeout(t);
     if (this.pingTtlTimer) clearTimeout(this.pingTtlTimer);
+    if (this.pingTimeoutTimer) clearTimeout(this.pingTimeoutTimer);
     this.timers = [];
     this.owner.engineClosed(this, error);
   }
