@@ -1,2 +1,3 @@
 /** plantrpc: the ROMI plantimager RPC framework on a pure-TypeScript ZeroMQ. */
+export * from "./rpc/index.js";
 export * as zmq from "./zmq/index.js";

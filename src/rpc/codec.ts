@@ -1,0 +1,98 @@
+import { Buffer } from "node:buffer";
+// The pure-JavaScript build of msgpackr: its root entry would try to load a native accelerator.
+import { Packr } from "msgpackr/pack";
+
+/** How a request or reply body is encoded (protocol-spec/rpc.md, sections 4 and 6). */
+export type Encoding = "json" | "msgpack";
+
+const packr = new Packr({ useRecords: false, mapsAsObjects: true, variableMapSize: true });
+
+export class EncodeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "EncodeError";
+  }
+}
+
+/** JSON replacer: binary values become base64 strings (Buffer.toJSON would make arrays). */
+function replacer(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  const original = this[key];
+  if (original instanceof Uint8Array) {
+    return Buffer.from(original.buffer, original.byteOffset, original.byteLength).toString("base64");
+  }
+  if (typeof value === "bigint") throw new EncodeError("BigInt values cannot be sent as JSON");
+  return value;
+}
+
+export function encodeBody(value: unknown, encoding: Encoding): Buffer {
+  if (encoding === "msgpack") {
+    try {
+      return packr.pack(value === undefined ? null : value);
+    } catch (e) {
+      throw new EncodeError(`cannot encode as MessagePack: ${(e as Error).message}`);
+    }
+  }
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value === undefined ? null : value, replacer);
+  } catch (e) {
+    throw new EncodeError(`cannot encode as JSON: ${(e as Error).message}`);
+  }
+  return Buffer.from(text ?? "null", "utf8");
+}
+
+/** Which encoding a body uses, from its first significant octet. */
+export function detectEncoding(body: Uint8Array): Encoding {
+  for (const b of body) {
+    if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) continue;
+    if ((b >= 0x80 && b <= 0x8f) || b === 0xde || b === 0xdf) return "msgpack";
+    return "json";
+  }
+  return "json";
+}
+
+export function decodeBody(body: Uint8Array, encoding: Encoding = detectEncoding(body)): unknown {
+  if (encoding === "msgpack") return packr.unpack(body);
+  return parsePythonJson(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8"));
+}
+
+const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, "-Infinity": -Infinity };
+const SENTINEL = "\u0000plantrpc-nonfinite:";
+
+/**
+ * JSON.parse, plus the NaN / Infinity / -Infinity literals that Python's json module writes
+ * for non-finite floats.
+ */
+export function parsePythonJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    if (!/NaN|Infinity/.test(text)) throw e;
+  }
+  let out = "";
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (inString) {
+      out += c;
+      if (c === "\\") out += text[++i] ?? "";
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') {
+      inString = true;
+      out += c;
+      continue;
+    }
+    const literal = ["-Infinity", "Infinity", "NaN"].find((l) => text.startsWith(l, i));
+    if (literal) {
+      out += JSON.stringify(SENTINEL + literal);
+      i += literal.length - 1;
+      continue;
+    }
+    out += c;
+  }
+  return JSON.parse(out, (_k, v) =>
+    typeof v === "string" && v.startsWith(SENTINEL) ? NON_FINITE[v.slice(SENTINEL.length)] : v,
+  );
+}

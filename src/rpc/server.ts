@@ -1,0 +1,401 @@
+import type { Buffer } from "node:buffer";
+import { setImmediate } from "node:timers";
+import { Publisher, Router, ZmqError } from "../zmq/index.js";
+import { decodeBody, detectEncoding, encodeBody, EncodeError, type Encoding } from "./codec.js";
+import { RpcError } from "./errors.js";
+import { RPCSignal } from "./signal.js";
+import { formatRpcUrl, parseRpcUrl, type RpcUrl } from "./url.js";
+
+export interface RPCServerOptions {
+  /** `tcp://host:port`; without a port, a free one in [10000, 12000) is chosen. */
+  url: string;
+  /** Seconds a registry should keep us after an alive check (sent with CHECK_ALIVE). */
+  aliveTimeout?: number;
+}
+
+export interface MethodOptions {
+  /** ms a client should wait for the reply; null = forever. Default 10000. */
+  timeout?: number | null;
+  /** Parameter names in order, so that a caller's keyword arguments land in place. */
+  params?: readonly string[];
+}
+
+export interface PropertyOptions<T = unknown> {
+  get: () => T | Promise<T>;
+  set?: (value: T) => void | Promise<void>;
+  /** Signal (name or instance) emitted with the new value when the property changes. */
+  notify?: string | RPCSignal;
+  /** Emit `notify` after a remote set when the value read back differs from before. */
+  autoNotify?: boolean;
+}
+
+type AnyFunction = (...args: any[]) => unknown;
+
+interface MethodEntry {
+  kind: "json" | "buffer";
+  fn: AnyFunction;
+  timeout: number | null;
+  params: readonly string[] | undefined;
+}
+
+interface PropertyEntry {
+  get: () => unknown;
+  set: ((value: unknown) => unknown) | undefined;
+  notify: RPCSignal | undefined;
+  autoNotify: boolean;
+}
+
+/** Version and encodings announced in the inventory's `plantrpc` key (protocol-spec/rpc.md §6). */
+export const PLANTRPC_INVENTORY = { version: 1, encodings: ["json", "msgpack"] } as const;
+
+const RANDOM_PORT_RANGE: [number, number] = [10000, 12000];
+
+/** A request that cannot be served; answered with a failure reply. */
+class BadRequest extends Error {}
+
+/**
+ * A device: methods (JSON or binary), properties and signals, served over ZeroMQ with the
+ * reference's wire protocol. A ROUTER socket lets async methods of different clients run
+ * concurrently; REQ clients cannot tell it from a REP.
+ */
+export class RPCServer {
+  readonly url: string;
+  aliveTimeout: number;
+  /** The name a registry gave us ("" when not registered); sent in the inventory. */
+  name = "";
+  /** Bound port and endpoint, once started. */
+  port: number | undefined;
+  endpoint: string | undefined;
+
+  protected readonly socket = new Router();
+  private readonly parsedUrl: RpcUrl;
+  private readonly methods = new Map<string, MethodEntry>();
+  private readonly properties = new Map<string, PropertyEntry>();
+  private readonly signals = new Map<string, RPCSignal>();
+  private publisher: Publisher | undefined;
+  private publisherReady: Promise<number> | undefined;
+  private started: Promise<void> | undefined;
+  private serving: Promise<void> | undefined;
+  private stopped = false;
+  private resolveStopped: (() => void) | undefined;
+  private readonly stoppedPromise = new Promise<void>((r) => (this.resolveStopped = r));
+
+  constructor(options: RPCServerOptions) {
+    this.url = options.url;
+    this.parsedUrl = parseRpcUrl(options.url);
+    this.aliveTimeout = options.aliveTimeout ?? 60;
+  }
+
+  // ---- registration ----
+
+  registerMethodJson(name: string, fn: AnyFunction, options: MethodOptions = {}): this {
+    return this.addMethod(name, "json", fn, options);
+  }
+
+  /** `fn` returns `[bytes, info]` (or a promise of it): the bytes go out as a raw frame. */
+  registerMethodBuffer(
+    name: string,
+    fn: (...args: any[]) => [Uint8Array | ArrayBuffer, object] | Promise<[Uint8Array | ArrayBuffer, object]>,
+    options: MethodOptions = {},
+  ): this {
+    return this.addMethod(name, "buffer", fn, options);
+  }
+
+  private addMethod(name: string, kind: "json" | "buffer", fn: AnyFunction, options: MethodOptions): this {
+    if (typeof fn !== "function") throw new RpcError(`method ${name}: not a function`);
+    if (this.methods.has(name)) throw new RpcError(`method ${name} is already registered`);
+    const timeout = options.timeout === undefined ? 10000 : options.timeout;
+    this.methods.set(name, { kind, fn, timeout, params: options.params });
+    return this;
+  }
+
+  /** Declares a signal; emitting it publishes it to every client, once per emission. */
+  registerSignal<A extends unknown[] = unknown[]>(name: string, signal: RPCSignal<A> = new RPCSignal<A>()): RPCSignal<A> {
+    if (this.signals.has(name)) throw new RpcError(`signal ${name} is already registered`);
+    const untyped = signal as unknown as RPCSignal;
+    this.signals.set(name, untyped);
+    signal.connect((...args: A) => this.publish(name, untyped, args));
+    return signal;
+  }
+
+  registerProperty<T>(name: string, options: PropertyOptions<T>): this {
+    if (this.properties.has(name)) throw new RpcError(`property ${name} is already registered`);
+    let notify: RPCSignal | undefined;
+    if (typeof options.notify === "string") {
+      notify = this.signals.get(options.notify);
+      if (!notify) throw new RpcError(`property ${name}: notify signal ${options.notify} is not registered`);
+    } else {
+      notify = options.notify as RPCSignal | undefined;
+    }
+    this.properties.set(name, {
+      get: options.get,
+      set: options.set as ((value: unknown) => unknown) | undefined,
+      notify,
+      autoNotify: options.autoNotify ?? false,
+    });
+    return this;
+  }
+
+  // ---- lifecycle ----
+
+  /** Binds the server socket; `port` and `endpoint` are set once it resolves. */
+  start(): Promise<void> {
+    this.started ??= this.bind();
+    return this.started;
+  }
+
+  private async bind(): Promise<void> {
+    const { scheme, host, port } = this.parsedUrl;
+    if (port !== undefined) {
+      await this.socket.bind(formatRpcUrl(scheme, host, port));
+    } else {
+      await this.bindRandomPort(scheme, host);
+    }
+    this.endpoint = this.socket.lastEndpoint!;
+    this.port = Number(/:(\d+)$/.exec(this.endpoint)?.[1]);
+  }
+
+  private async bindRandomPort(scheme: string, host: string): Promise<void> {
+    const [low, high] = RANDOM_PORT_RANGE;
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const port = low + Math.floor(Math.random() * (high - low));
+      try {
+        await this.socket.bind(formatRpcUrl(scheme, host, port));
+        return;
+      } catch (e) {
+        if ((e as ZmqError).code !== "EADDRINUSE") throw e;
+      }
+    }
+    throw new RpcError(`no free port in [${low}, ${high}) on ${host}`);
+  }
+
+  /** Serves until stopServer() or a STOP_SERVER request; resolves once stopped. */
+  async serveForever(): Promise<void> {
+    if (this.stopped) throw new RpcError("this server was stopped; create a new one");
+    await this.start();
+    this.serving ??= this.serve();
+    await this.stoppedPromise;
+  }
+
+  private async serve(): Promise<void> {
+    try {
+      for await (const frames of this.socket) void this.handle(frames);
+    } catch (e) {
+      if ((e as ZmqError).code !== "ETERM") throw e;
+    }
+  }
+
+  /** Stops serving; queued replies are still sent. The server cannot serve again. */
+  stopServer(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.socket.close();
+    this.publisher?.close();
+    this.resolveStopped!();
+  }
+
+  close(): void {
+    this.stopServer();
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  // ---- requests ----
+
+  private async handle(frames: Buffer[]): Promise<void> {
+    // [routing id, ...envelope, "", body]: everything up to the delimiter is echoed back.
+    const delimiter = frames.findIndex((f, i) => i > 0 && f.length === 0);
+    if (delimiter < 1) return; // no envelope: cannot be answered
+    const envelope = frames.slice(0, delimiter + 1);
+    const body = frames[delimiter + 1];
+    let encoding: Encoding = "json";
+    let reply: Uint8Array[];
+    try {
+      if (!body) throw new BadRequest("empty request");
+      encoding = detectEncoding(body);
+      reply = await this.dispatch(this.parseRequest(body, encoding), encoding);
+    } catch (e) {
+      reply = [encodeBody(failure(e), encoding)];
+    }
+    if (!this.socket.closed) await this.socket.send([...envelope, ...reply]).catch(() => {});
+  }
+
+  private parseRequest(body: Buffer, encoding: Encoding): Record<string, unknown> {
+    let request: unknown;
+    try {
+      request = decodeBody(body, encoding);
+    } catch (e) {
+      throw new BadRequest(`request is not valid ${encoding === "json" ? "JSON" : "MessagePack"}: ${(e as Error).message}`);
+    }
+    if (typeof request !== "object" || request === null || Array.isArray(request)) {
+      throw new BadRequest("request must be an object");
+    }
+    if (typeof (request as { event?: unknown }).event !== "string") {
+      throw new BadRequest('request has no "event"');
+    }
+    return request as Record<string, unknown>;
+  }
+
+  private async dispatch(request: Record<string, unknown>, encoding: Encoding): Promise<Uint8Array[]> {
+    const json = (value: unknown) => [encodeBody(value, encoding)];
+    switch (request.event) {
+      case "GET_INVENTORY":
+        return json(this.inventory());
+      case "INIT_SIGNALS_HANDLING":
+        return json({ success: true, signal_port: await this.ensurePublisher() });
+      case "METHOD_CALL":
+        return this.callMethod(request, encoding);
+      case "PROPERTY_GET":
+        return json({ success: true, value: await this.getProperty(stringField(request, "property")) });
+      case "PROPERTY_SET":
+        if (!("value" in request)) throw new BadRequest('PROPERTY_SET needs a "value"');
+        await this.setProperty(stringField(request, "property"), request.value);
+        return json({ success: true });
+      case "STOP_SERVER":
+        // Reply first: the reply is queued before the socket closes, and close() lingers.
+        setImmediate(() => this.stopServer());
+        return json({ success: true });
+      default:
+        throw new BadRequest(`unknown event "${String(request.event)}"`);
+    }
+  }
+
+  inventory(): Record<string, unknown> {
+    const table = (kind: "json" | "buffer") =>
+      Object.fromEntries([...this.methods].filter(([, m]) => m.kind === kind).map(([n, m]) => [n, m.timeout]));
+    return {
+      json_methods: table("json"),
+      buffer_methods: table("buffer"),
+      signals: [...this.signals.keys()],
+      properties: [...this.properties.keys()],
+      name: this.name,
+      plantrpc: PLANTRPC_INVENTORY,
+    };
+  }
+
+  private async callMethod(request: Record<string, unknown>, encoding: Encoding): Promise<Uint8Array[]> {
+    const name = stringField(request, "method");
+    const method = this.methods.get(name);
+    if (!method) return [encodeBody({ success: false, error: `Method ${name} not implemented`, traceback: "" }, encoding)];
+    const args = bindArguments(name, method.params, request.params);
+    const result = await method.fn(...args);
+    if (method.kind === "json") {
+      return [encodeResult({ success: true, result }, encoding)];
+    }
+    const [bytes, info] = checkBufferResult(name, result);
+    return [encodeResult(info, encoding), bytes];
+  }
+
+  private async getProperty(name: string): Promise<unknown> {
+    return this.property(name).get();
+  }
+
+  private async setProperty(name: string, value: unknown): Promise<void> {
+    const p = this.property(name);
+    if (!p.set) throw new BadRequest(`property ${name} is read-only`);
+    const watch = p.autoNotify && p.notify;
+    const before = watch ? await readForCompare(p) : undefined;
+    await p.set(value);
+    if (!watch) return;
+    const after = await readForCompare(p);
+    if (after.key !== before!.key) p.notify!.emit(after.value);
+  }
+
+  private property(name: string): PropertyEntry {
+    const p = this.properties.get(name);
+    if (!p) throw new BadRequest(`no property named "${name}"`);
+    return p;
+  }
+
+  // ---- signals ----
+
+  private ensurePublisher(): Promise<number> {
+    this.publisherReady ??= (async () => {
+      const publisher = new Publisher();
+      const { scheme, host } = this.parsedUrl;
+      await publisher.bind(`${scheme}://${host}:0`);
+      this.publisher = publisher;
+      if (this.stopped) publisher.close();
+      return Number(/:(\d+)$/.exec(publisher.lastEndpoint!)?.[1]);
+    })();
+    return this.publisherReady;
+  }
+
+  private publish(name: string, signal: RPCSignal, args: unknown[]): void {
+    if (!this.publisher || this.publisher.closed) return; // no client asked for signals yet
+    signal.validateArgs(args);
+    const message = encodeBody({ event: "EMIT_SIGNAL", signal: name, args, blocking: false }, "json");
+    void this.publisher.send(message);
+  }
+}
+
+function stringField(request: Record<string, unknown>, key: string): string {
+  const value = request[key];
+  if (typeof value !== "string") throw new BadRequest(`request needs a string "${key}"`);
+  return value;
+}
+
+/** Turns `params: {args, kwargs}` into positional arguments, using the declared names. */
+function bindArguments(method: string, names: readonly string[] | undefined, params: unknown): unknown[] {
+  if (params === undefined || params === null) return [];
+  if (typeof params !== "object" || Array.isArray(params)) throw new BadRequest('"params" must be an object');
+  const { args = [], kwargs = {} } = params as { args?: unknown; kwargs?: unknown };
+  if (!Array.isArray(args)) throw new BadRequest('"params.args" must be a list');
+  if (typeof kwargs !== "object" || kwargs === null || Array.isArray(kwargs)) {
+    throw new BadRequest('"params.kwargs" must be an object');
+  }
+  const bound = [...args];
+  for (const [key, value] of Object.entries(kwargs)) {
+    const index = names?.indexOf(key) ?? -1;
+    if (index < 0) throw new BadRequest(`${method}() got an unexpected keyword argument '${key}'`);
+    if (index < args.length) throw new BadRequest(`${method}() got multiple values for argument '${key}'`);
+    bound[index] = value;
+  }
+  // Positions skipped by keywords stay undefined, as JavaScript defaults expect.
+  return Array.from({ length: bound.length }, (_, i) => bound[i]);
+}
+
+function checkBufferResult(method: string, result: unknown): [Uint8Array, object] {
+  if (!Array.isArray(result) || result.length !== 2) {
+    throw new BadRequest(`buffer method ${method} must return [bytes, info]`);
+  }
+  const [bytes, info] = result as [unknown, unknown];
+  const data =
+    bytes instanceof Uint8Array ? bytes : bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : undefined;
+  if (!data) throw new BadRequest(`buffer method ${method} returned no bytes (Uint8Array or ArrayBuffer)`);
+  if (typeof info !== "object" || info === null || Array.isArray(info)) {
+    throw new BadRequest(`buffer method ${method}: info must be an object`);
+  }
+  if ("error" in info) {
+    // A client takes an "error" key in the first frame for a failure (protocol-spec/rpc.md §2).
+    throw new BadRequest(`buffer method ${method}: info may not contain an "error" key`);
+  }
+  return [data, info];
+}
+
+function encodeResult(value: unknown, encoding: Encoding): Buffer {
+  try {
+    return encodeBody(value, encoding);
+  } catch (e) {
+    if (e instanceof EncodeError) throw new BadRequest(`result is not serialisable: ${e.message}`);
+    throw e;
+  }
+}
+
+async function readForCompare(p: PropertyEntry): Promise<{ key: string; value: unknown }> {
+  try {
+    const value = await p.get();
+    return { key: JSON.stringify(value) ?? "undefined", value };
+  } catch {
+    return { key: `unreadable:${Math.random()}`, value: undefined };
+  }
+}
+
+/** The reference's failure reply: success false, the message, and a traceback. */
+export function failure(e: unknown): { success: false; error: string; traceback: string } {
+  if (e instanceof BadRequest) return { success: false, error: e.message, traceback: "" };
+  if (e instanceof Error) return { success: false, error: e.message, traceback: e.stack ?? "" };
+  return { success: false, error: String(e), traceback: "" };
+}

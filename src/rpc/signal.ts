@@ -1,0 +1,90 @@
+import { RpcError } from "./errors.js";
+
+/** A declared argument type: a constructor or a type name, checked before publishing. */
+export type SignalArgType =
+  | NumberConstructor
+  | StringConstructor
+  | BooleanConstructor
+  | ArrayConstructor
+  | ObjectConstructor
+  | "number"
+  | "string"
+  | "boolean"
+  | "array"
+  | "object"
+  | "any";
+
+type Listener<A extends unknown[]> = (...args: A) => unknown;
+
+/**
+ * Publish-subscribe signal, as the reference's RPCSignal: listeners are called in the order
+ * they were connected; connecting the same function twice is a no-op.
+ */
+export class RPCSignal<A extends unknown[] = unknown[]> {
+  readonly argTypes: readonly SignalArgType[];
+  private listeners: Listener<A>[] = [];
+
+  constructor(...argTypes: SignalArgType[]) {
+    this.argTypes = argTypes;
+  }
+
+  connect(listener: Listener<A>): void {
+    if (!this.listeners.includes(listener)) this.listeners.push(listener);
+  }
+
+  /** Removes one listener, or all of them when called without one. */
+  disconnect(listener?: Listener<A>): void {
+    if (listener === undefined) this.listeners = [];
+    else this.listeners = this.listeners.filter((l) => l !== listener);
+  }
+
+  get listenerCount(): number {
+    return this.listeners.length;
+  }
+
+  /** Calls every listener; an exception from one propagates to the emitter, as in the reference. */
+  emit(...args: A): void {
+    for (const listener of [...this.listeners]) listener(...args);
+  }
+
+  /** Throws when the arguments do not match the declaration (when there is one). */
+  validateArgs(args: readonly unknown[]): void {
+    if (this.argTypes.length === 0) return;
+    if (args.length !== this.argTypes.length) {
+      throw new RpcError(`Expected ${this.argTypes.length} arguments, got ${args.length}.`);
+    }
+    args.forEach((arg, i) => {
+      const type = this.argTypes[i]!;
+      if (!matches(arg, type)) {
+        throw new RpcError(`argument ${i} is ${describe(arg)}, expected ${typeName(type)}`);
+      }
+    });
+  }
+}
+
+function typeName(type: SignalArgType): string {
+  return typeof type === "string" ? type : type.name.toLowerCase();
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return `a ${typeof value}`;
+}
+
+function matches(value: unknown, type: SignalArgType): boolean {
+  switch (typeName(type)) {
+    case "number":
+      return typeof value === "number";
+    case "string":
+      return typeof value === "string";
+    case "boolean":
+      return typeof value === "boolean";
+    case "array":
+      return Array.isArray(value);
+    case "object":
+      return typeof value === "object" && value !== null && !Array.isArray(value);
+    default:
+      return true;
+  }
+}
