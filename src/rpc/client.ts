@@ -1,5 +1,5 @@
 import { Buffer } from "node:buffer";
-import { Dealer, Subscriber, ZmqError } from "../zmq/index.js";
+import { Dealer, Subscriber, ZmqError, type SocketEvents } from "../zmq/index.js";
 import { decodeBody, encodeBody, type Encoding } from "./codec.js";
 import { NoResult, RemoteError, RpcError, RpcTimeoutError } from "./errors.js";
 import { RPCSignal } from "./signal.js";
@@ -87,6 +87,11 @@ export class RPCClient {
 
   get name(): string {
     return this.inventory.name;
+  }
+
+  /** Connection events of the underlying socket ("handshake", "disconnect", ...). */
+  get events(): SocketEvents {
+    return this.socket.events;
   }
 
   private async open(): Promise<void> {

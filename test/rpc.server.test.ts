@@ -1,0 +1,211 @@
+import { Buffer } from "node:buffer";
+import { afterEach, describe, expect, it } from "vitest";
+import { RPCClient, RPCServer, RPCSignal, RpcTimeoutError } from "../src/index.js";
+import { Request } from "../src/zmq/index.js";
+import { makeTsDevice } from "../conformance/helpers/ts-device.js";
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+async function device() {
+  const d = makeTsDevice();
+  await d.server.start();
+  const serving = d.server.serveForever();
+  cleanups.push(() => d.server.close());
+  return { ...d, url: `tcp://127.0.0.1:${d.server.port}`, serving };
+}
+
+async function client(url: string, options = {}) {
+  const c = await RPCClient.connect(url, options);
+  cleanups.push(() => c.close());
+  return c;
+}
+
+/** A REQ socket sending raw frames, exactly as a Python (pyzmq) client would. */
+async function rawRequest(url: string, frame: string | Buffer): Promise<any> {
+  const req = new Request({ receiveTimeout: 3000 });
+  cleanups.push(() => req.close());
+  req.connect(url);
+  await req.send(frame);
+  const [reply] = await req.receive();
+  req.close();
+  return JSON.parse(reply!.toString());
+}
+
+describe("RPCServer never stops on bad input", () => {
+  const cases: Array<[string, string, RegExp]> = [
+    ["invalid JSON", "{not json", /not valid JSON/],
+    ["a JSON array", "[1, 2]", /must be an object/],
+    ["no event", '{"method": "add"}', /no "event"/],
+    ["an unknown event", '{"event": "REBOOT"}', /unknown event "REBOOT"/],
+    ["METHOD_CALL without method", '{"event": "METHOD_CALL"}', /"method"/],
+    ["params of the wrong type", '{"event": "METHOD_CALL", "method": "add", "params": {"args": 5}}', /params.args/],
+    ["an unknown keyword", '{"event": "METHOD_CALL", "method": "add", "params": {"args": [1], "kwargs": {"c": 1}}}', /unexpected keyword argument 'c'/],
+    ["a result JSON cannot hold", '{"event": "METHOD_CALL", "method": "big", "params": {"args": [], "kwargs": {}}}', /not serialisable/],
+    ["a throwing getter", '{"event": "PROPERTY_GET", "property": "broken"}', /sensor unplugged/],
+    ["an undeclared property", '{"event": "PROPERTY_GET", "property": "socket"}', /no property named "socket"/],
+    ["a prototype property", '{"event": "PROPERTY_GET", "property": "constructor"}', /no property named/],
+    ["a set of an undeclared property", '{"event": "PROPERTY_SET", "property": "name", "value": "x"}', /no property named "name"/],
+    ["a set of a read-only property", '{"event": "PROPERTY_SET", "property": "model", "value": "x"}', /read-only/],
+    ["PROPERTY_SET without value", '{"event": "PROPERTY_SET", "property": "exposure"}', /"value"/],
+    ["buffer info with an error key", '{"event": "METHOD_CALL", "method": "bad_info", "params": {}}', /may not contain an "error" key/],
+  ];
+  for (const [what, body, message] of cases) {
+    it(`answers ${what} with an error reply and keeps serving`, async () => {
+      const { url } = await device();
+      const reply = await rawRequest(url, body);
+      expect(reply.success).toBe(false);
+      expect(reply.error).toMatch(message);
+      expect(typeof reply.traceback).toBe("string");
+      expect(await rawRequest(url, '{"event": "METHOD_CALL", "method": "add", "params": {"args": [1, 1], "kwargs": {}}}')).toEqual({
+        success: true,
+        result: 2,
+      });
+    });
+  }
+
+  it("answers an unknown method as the reference does", async () => {
+    const { url } = await device();
+    const reply = await rawRequest(url, '{"event": "METHOD_CALL", "method": "nope", "params": {}}');
+    expect(reply).toMatchObject({ success: false, error: "Method nope not implemented" });
+  });
+
+  it("does not publish a property that was never declared, and does not leak internals", async () => {
+    const { url, server } = await device();
+    const reply = await rawRequest(url, '{"event": "PROPERTY_SET", "property": "port", "value": 1}');
+    expect(reply.success).toBe(false);
+    expect(server.port).not.toBe(1);
+  });
+});
+
+describe("RPCServer concurrency", () => {
+  it("one slow async method does not hold another client hostage", async () => {
+    const { url } = await device();
+    const slowClient = await client(url);
+    const quickClient = await client(url);
+    const order: string[] = [];
+    const slow = slowClient.call("sleep", [400]).then(() => order.push("slow"));
+    await quickClient.call("add", [1, 1]).then(() => order.push("quick"));
+    await slow;
+    expect(order).toEqual(["quick", "slow"]);
+  });
+
+  it("pipelines concurrent calls from one client instead of queuing them", async () => {
+    const { url } = await device();
+    const c = await client(url);
+    const order: string[] = [];
+    const slow = c.call("sleep", [300]).then(() => order.push("slow"));
+    const quick = c.call("add", [2, 2]).then(() => order.push("quick"));
+    await Promise.all([slow, quick]);
+    expect(order).toEqual(["quick", "slow"]);
+  });
+
+  it("many concurrent calls each get their own reply", async () => {
+    const { url } = await device();
+    const c = await client(url);
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => c.call("add", [i, 1000])));
+    expect(results).toEqual(Array.from({ length: 200 }, (_, i) => i + 1000));
+  });
+});
+
+describe("RPCClient resilience", () => {
+  it("survives a timed-out call and a restart of our server", async () => {
+    const first = await device();
+    const c = await client(first.url);
+    await expect(c.call("slow", [600])).rejects.toBeInstanceOf(RpcTimeoutError);
+    expect(await c.call("add", [1, 2])).toBe(3);
+    const noticed = c.events.once("disconnect");
+    first.server.close();
+    await first.serving;
+    await noticed;
+    const second = makeTsDevice(first.url);
+    second.server.registerMethodJson("only_in_v2", () => "new");
+    await second.server.start();
+    void second.server.serveForever();
+    cleanups.push(() => second.server.close());
+    expect(await c.call("only_in_v2", [], {}, { timeout: 5000 })).toBe("new");
+  });
+});
+
+describe("MessagePack between plantrpc peers", () => {
+  it("is negotiated by default, and binary values pass without base64", async () => {
+    const { url } = await device();
+    const c = await client(url);
+    const bytes = new Uint8Array([0, 1, 2, 255]);
+    const echoed = await c.call("echo", [{ data: bytes }]);
+    expect(Buffer.isBuffer(echoed.data) || echoed.data instanceof Uint8Array).toBe(true);
+    expect([...echoed.data]).toEqual([0, 1, 2, 255]);
+  });
+
+  it("a JSON client gets binary values as base64 strings", async () => {
+    const { url } = await device();
+    const c = await client(url, { encoding: "json" });
+    expect(await c.call("echo", [{ data: new Uint8Array([0, 1, 2, 255]) }])).toEqual({ data: "AAEC/w==" });
+  });
+
+  it("answers a MessagePack request in MessagePack and a JSON one in JSON, including buffer info", async () => {
+    const { url } = await device();
+    const m = await client(url, { encoding: "msgpack" });
+    const j = await client(url, { encoding: "json" });
+    expect((await m.call("blob", [3])).info).toEqual({ size: 3 });
+    expect((await j.call("blob", [3])).info).toEqual({ size: 3 });
+  });
+});
+
+describe("RPCServer basics", () => {
+  it("binds a free port in [10000, 12000) when the url has none", async () => {
+    const s = new RPCServer({ url: "tcp://127.0.0.1" });
+    cleanups.push(() => s.close());
+    await s.start();
+    expect(s.port).toBeGreaterThanOrEqual(10000);
+    expect(s.port).toBeLessThan(12000);
+    expect(s.endpoint).toBe(`tcp://127.0.0.1:${s.port}`);
+  });
+
+  it("validates signal arguments against the declared types before publishing", async () => {
+    const s = new RPCServer({ url: "tcp://127.0.0.1:0" });
+    cleanups.push(() => s.close());
+    const sig = s.registerSignal("moved", new RPCSignal<[number, number]>(Number, Number));
+    await s.start();
+    void s.serveForever();
+    const c = await client(`tcp://127.0.0.1:${s.port}`);
+    const got = new Promise((r) => c.signal("moved").connect((...a) => r(a)));
+    expect(() => sig.emit(1 as never)).toThrow(/Expected 2 arguments/);
+    expect(() => sig.emit(1, "x" as never)).toThrow(/expected number/);
+    // PUB/SUB: the subscription may still be on its way, so publish until it has arrived.
+    const publishing = setInterval(() => sig.emit(3, 4), 10);
+    expect(await got).toEqual([3, 4]);
+    clearInterval(publishing);
+  });
+
+  it("RPCSignal: connection order, no duplicate connections, disconnect one or all", () => {
+    const sig = new RPCSignal<[number]>();
+    const calls: string[] = [];
+    const a = (n: number) => calls.push(`a${n}`);
+    const b = (n: number) => calls.push(`b${n}`);
+    sig.connect(a);
+    sig.connect(b);
+    sig.connect(a);
+    sig.emit(1);
+    sig.disconnect(a);
+    sig.emit(2);
+    sig.disconnect();
+    sig.emit(3);
+    expect(calls).toEqual(["a1", "b1", "b2"]);
+  });
+
+  it("the typed proxy calls methods by name", async () => {
+    interface Device {
+      add(a: number, b?: number): number;
+      echo(x: string): string;
+    }
+    const { url } = await device();
+    const c = await client(url);
+    const remote = c.proxy<Device>();
+    const sum: number = await remote.add(20, 22);
+    expect(sum).toBe(42);
+    expect(await remote.echo("hi")).toBe("hi");
+  });
+});
