@@ -13,6 +13,16 @@ build();
 let passed = 0;
 let failed = 0;
 
+// The whole tree type-checks (library, tests, conformance, examples): one counted check.
+const typecheck = spawnSync("npx", ["tsc", "-p", "tsconfig.json", "--noEmit"], { cwd: root, stdio: "inherit" });
+if (typecheck.status === 0) {
+  passed += 1;
+  console.log("ok   typecheck (tsc --noEmit, strict)");
+} else {
+  failed += 1;
+  console.log("FAIL typecheck (tsc --noEmit, strict)");
+}
+
 // Unit and conformance tests (vitest), counted from its JSON report.
 const report = join(mkdtempSync(join(tmpdir(), "plantrpc-test-")), "vitest.json");
 const vitest = spawnSync(
