@@ -170,7 +170,8 @@ describe.runIf(hasPyzmq())(`the Python client (${pythonRpcImpl}) against our dev
     expect(await py.op({ op: "get", property: "exposure" })).toEqual({ ok: true, result: 10 });
     expect((await py.op({ op: "set", property: "exposure", value: 33 })).ok).toBe(true);
     expect(await py.op({ op: "get", property: "exposure" })).toEqual({ ok: true, result: 33 });
-    await py.call("emit_tick", [5]);
+    // A method returning nothing answers {"success": true, "result": null}, as Python's None.
+    expect(await py.call("emit_tick", [5])).toEqual({ ok: true, result: null });
     const signals = (await py.op({ op: "signals", count: 2 })).result;
     expect(signals).toEqual([["exposure_changed", [33]], ["tick", [5]]]);
   });

@@ -4,5 +4,11 @@ import { build, ensureNodeModules, root } from "./setup.mjs";
 
 ensureNodeModules();
 build();
-const r = spawnSync(process.execPath, ["benchmarks/run.mjs", ...process.argv.slice(2)], { cwd: root, stdio: "inherit" });
-process.exit(r.status ?? 1);
+// `npm run bench -- zmq` or `-- rpc` runs one suite; both by default.
+const args = process.argv.slice(2);
+const suites = ["zmq", "rpc"].filter((s) => args.includes(s));
+for (const suite of suites.length ? suites : ["zmq", "rpc"]) {
+  const script = suite === "zmq" ? "benchmarks/run.mjs" : "benchmarks/rpc.mjs";
+  const r = spawnSync(process.execPath, [script, ...args.filter((a) => a.startsWith("--"))], { cwd: root, stdio: "inherit" });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}

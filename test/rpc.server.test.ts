@@ -66,6 +66,12 @@ describe("RPCServer never stops on bad input", () => {
     });
   }
 
+  it("answers a method that returns nothing with result null, the key present", async () => {
+    const { url } = await device();
+    const reply = await rawRequest(url, '{"event": "METHOD_CALL", "method": "emit_tick", "params": {"args": [1], "kwargs": {}}}');
+    expect(reply).toStrictEqual({ success: true, result: null });
+  });
+
   it("answers an unknown method as the reference does", async () => {
     const { url } = await device();
     const reply = await rawRequest(url, '{"event": "METHOD_CALL", "method": "nope", "params": {}}');

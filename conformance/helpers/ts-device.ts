@@ -23,6 +23,14 @@ export function makeTsDevice(url = "tcp://127.0.0.1") {
     .registerMethodJson("sleep", (ms: number) => new Promise((r) => setTimeout(() => r(ms), ms)), { timeout: 5000 })
     .registerMethodJson("forever", () => "done", { timeout: null })
     .registerMethodJson("emit_tick", (n: number) => tick.emit(n))
+    .registerMethodJson(
+      "emit_ticks",
+      (n: number) => {
+        for (let i = 0; i < n; i++) tick.emit(i);
+        return n;
+      },
+      { timeout: null },
+    )
     .registerMethodJson("big", () => 10n)
     .registerMethodBuffer("blob", (n: number) => [patternBytes(n), { size: n }], { params: ["n"] })
     .registerMethodBuffer("broken_blob", () => {

@@ -4,7 +4,7 @@ and serves until STOP_SERVER. Uses the real reference package (plantimager.commo
 PLANTIMAGER_COMMONS_PATH points at its src/commons, else minirpc.py.
 
 Device: json add(a, b=2), echo(x), fail(msg), slow(ms) [timeout 300 ms], forever() [timeout
-null], emit_tick(n); buffer blob(n) -> n octets of i % 251 with {"size": n}, broken_blob();
+null], emit_tick(n), emit_ticks(n) [n ticks 0..n-1]; buffer blob(n) -> n octets of i % 251 with {"size": n}, broken_blob();
 properties exposure (read/write, setter emits exposure_changed), model (read-only);
 signals tick(int), exposure_changed(int).
 """
@@ -69,6 +69,12 @@ def make_reference_device(url):
         def emit_tick(self, n):
             self.tick.emit(n)
 
+        @RPCServer.register_method_json(timeout=None)
+        def emit_ticks(self, n):
+            for i in range(n):
+                self.tick.emit(i)
+            return n
+
         @RPCServer.register_method_buffer()
         def blob(self, n):
             return pattern(n), {"size": n}
@@ -111,6 +117,7 @@ def make_mini_device(url):
         "slow": (slow, 300),
         "forever": (lambda: "done", None),
         "emit_tick": (lambda n: tick.emit(n), 10000),
+        "emit_ticks": (lambda n: [tick.emit(i) for i in range(n)] and n, None),
     }
     device.buffer_methods = {"blob": (lambda n: (pattern(n), {"size": n}), 10000), "broken_blob": (broken_blob, 10000)}
     device.signals = {"tick": tick, "exposure_changed": exposure_changed}

@@ -248,7 +248,7 @@ export class RPCServer {
       case "METHOD_CALL":
         return this.callMethod(request, encoding);
       case "PROPERTY_GET":
-        return json({ success: true, value: await this.getProperty(stringField(request, "property")) });
+        return json({ success: true, value: (await this.getProperty(stringField(request, "property"))) ?? null });
       case "PROPERTY_SET":
         if (!("value" in request)) throw new BadRequest('PROPERTY_SET needs a "value"');
         await this.setProperty(stringField(request, "property"), request.value);
@@ -282,7 +282,8 @@ export class RPCServer {
     const args = bindArguments(name, method.params, request.params);
     const result = await method.fn(...args);
     if (method.kind === "json") {
-      return [encodeResult({ success: true, result }, encoding)];
+      // A method returning nothing answers null, as Python's None: the key must be there.
+      return [encodeResult({ success: true, result: result === undefined ? null : result }, encoding)];
     }
     const [bytes, info] = checkBufferResult(name, result);
     return [encodeResult(info, encoding), bytes];
