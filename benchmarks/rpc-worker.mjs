@@ -31,6 +31,9 @@ const n = Number(nArg);
 const size = Number(sizeArg ?? 0);
 const client = await RPCClient.connect(url, { encoding, signals: what === "signals" });
 const now = () => performance.now();
+// Warm-up, so that the JIT has compiled the hot paths before the clock starts.
+for (let i = 0; i < 300; i++) await client.call("add", [i, 1]);
+if (what === "buffer") for (let i = 0; i < 5; i++) await client.call("blob", [size]);
 let result;
 if (what === "calls") {
   await client.call("add", [1, 1]);

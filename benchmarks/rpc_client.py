@@ -15,6 +15,8 @@ import minirpc  # noqa: E402
 url, what, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 size = int(sys.argv[4]) if len(sys.argv) > 4 else 0
 client = minirpc.Client(url, signals=("tick",) if what == "signals" else ())
+for i in range(300):  # the same warm-up as the TypeScript client
+    client.execute("add", [i, 1])
 
 if what == "calls":
     client.execute("add", [1, 1])

@@ -53,6 +53,9 @@ export interface EngineOwner {
 type State = "greeting" | "handshake" | "ready" | "closed";
 
 const EMPTY = Buffer.alloc(0);
+/** A batch this large is written at once rather than at the end of the event-loop turn. */
+const FLUSH_MESSAGES = 512;
+const FLUSH_BYTES = 256 * 1024;
 
 /**
  * One ZMTP connection over one carrier: greeting, security handshake, framing and heartbeats.
@@ -121,7 +124,10 @@ export class Engine {
   sendMessage(frames: readonly Uint8Array[]): void {
     if (this.state === "closed") return;
     this.batch.addMessage(frames);
-    this.scheduleFlush();
+    // A synchronous burst (a loop of sends or signal emissions) is written as it grows, so that
+    // it neither fills the high-water mark before the event loop turns nor piles up in memory.
+    if (this.batch.messages >= FLUSH_MESSAGES || this.batch.bytes >= FLUSH_BYTES) this.flushNow();
+    else this.scheduleFlush();
   }
 
   sendCommand(name: string, data: Uint8Array = EMPTY): void {
