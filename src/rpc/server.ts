@@ -5,12 +5,25 @@ import { decodeBody, detectEncoding, encodeBody, EncodeError, type Encoding } fr
 import { RpcError } from "./errors.js";
 import { RPCSignal } from "./signal.js";
 import { formatRpcUrl, parseRpcUrl, type RpcUrl } from "./url.js";
+import { registerDevice, sendAliveCheck, unregisterDevice } from "../registry/client.js";
+import { notifySystemd } from "../registry/systemd.js";
 
 export interface RPCServerOptions {
   /** `tcp://host:port`; without a port, a free one in [10000, 12000) is chosen. */
   url: string;
   /** Seconds a registry should keep us after an alive check (sent with CHECK_ALIVE). */
   aliveTimeout?: number;
+}
+
+export interface RegistrationOptions {
+  /** Replace a device registered under the same name. Default true, as the reference. */
+  overwrite?: boolean;
+  /** ms between alive checks. Default 2000 (the reference checks once per serve-loop turn). */
+  checkInterval?: number;
+  /** ms to wait for each registry answer. Default 5000. */
+  checkTimeout?: number;
+  /** Unanswered checks in a row after which the server forgets its registration and stops. Default 3. */
+  maxUnanswered?: number;
 }
 
 export interface MethodOptions {
@@ -79,6 +92,9 @@ export class RPCServer {
   private stopped = false;
   private resolveStopped: (() => void) | undefined;
   private readonly stoppedPromise = new Promise<void>((r) => (this.resolveStopped = r));
+  private registration: { type: string; url: string; uuid: string; options: Required<RegistrationOptions> } | undefined;
+  private aliveTimer: ReturnType<typeof setTimeout> | undefined;
+  private watchdogTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: RPCServerOptions) {
     this.url = options.url;
@@ -173,8 +189,90 @@ export class RPCServer {
   async serveForever(): Promise<void> {
     if (this.stopped) throw new RpcError("this server was stopped; create a new one");
     await this.start();
-    this.serving ??= this.serve();
+    if (!this.serving) {
+      this.serving = this.serve();
+      void notifySystemd("READY=1");
+      if (process.env.NOTIFY_SOCKET) {
+        this.watchdogTimer = setInterval(() => void notifySystemd("WATCHDOG=1"), 2000);
+        this.watchdogTimer.unref?.();
+      }
+    }
     await this.stoppedPromise;
+  }
+
+  // ---- registry ----
+
+  /** The address registered: the server's URL with its bound port, as the reference sends it. */
+  get registeredAddress(): string {
+    const { scheme, host } = this.parsedUrl;
+    return formatRpcUrl(scheme, host, this.port!);
+  }
+
+  /**
+   * Registers with a device registry (binding first if needed), then keeps the registration
+   * alive in the background: re-registers when the registry forgot us, and gives up (forgets
+   * the registration and stops serving, as the reference) after `maxUnanswered` silent checks.
+   * Resolves to the name the registry accepted.
+   */
+  async registerToRegistry(type: string, name: string, registryUrl: string, options: RegistrationOptions = {}): Promise<string> {
+    await this.start();
+    const opts: Required<RegistrationOptions> = {
+      overwrite: options.overwrite ?? true,
+      checkInterval: options.checkInterval ?? 2000,
+      checkTimeout: options.checkTimeout ?? 5000,
+      maxUnanswered: options.maxUnanswered ?? 3,
+    };
+    const accepted = await registerDevice(type, this.registeredAddress, name, registryUrl, {
+      overwrite: opts.overwrite,
+      timeout: opts.checkTimeout,
+    });
+    this.name = accepted.name;
+    this.registration = { type, url: registryUrl, uuid: accepted.uuid, options: opts };
+    this.scheduleAliveCheck(0);
+    return accepted.name;
+  }
+
+  /** The registration's uuid, while registered. */
+  get registrationId(): string | undefined {
+    return this.registration?.uuid;
+  }
+
+  private scheduleAliveCheck(unanswered: number): void {
+    const reg = this.registration;
+    if (!reg || this.stopped) return;
+    this.aliveTimer = setTimeout(() => void this.aliveCheck(unanswered), reg.options.checkInterval);
+    this.aliveTimer.unref?.();
+  }
+
+  private async aliveCheck(unanswered: number): Promise<void> {
+    const reg = this.registration;
+    if (!reg || this.stopped) return;
+    const state = await sendAliveCheck(reg.uuid, reg.url, this.aliveTimeout, { timeout: reg.options.checkTimeout }).catch(
+      () => "unreachable" as const,
+    );
+    if (this.registration !== reg || this.stopped) return;
+    if (state === "ok") return this.scheduleAliveCheck(0);
+    if (state === "unknown") {
+      // The registry restarted and forgot us: register again, without taking anyone's name.
+      try {
+        const again = await registerDevice(reg.type, this.registeredAddress, this.name, reg.url, {
+          overwrite: false,
+          timeout: reg.options.checkTimeout,
+        });
+        this.name = again.name;
+        reg.uuid = again.uuid;
+        return this.scheduleAliveCheck(0);
+      } catch {
+        return this.scheduleAliveCheck(unanswered + 1);
+      }
+    }
+    if (unanswered + 1 >= reg.options.maxUnanswered) {
+      this.name = "";
+      this.registration = undefined;
+      this.stopServer();
+      return;
+    }
+    this.scheduleAliveCheck(unanswered + 1);
   }
 
   private async serve(): Promise<void> {
@@ -185,13 +283,22 @@ export class RPCServer {
     }
   }
 
-  /** Stops serving; queued replies are still sent. The server cannot serve again. */
+  /** Stops serving (and unregisters); queued replies are still sent. The server cannot serve again. */
   stopServer(): void {
     if (this.stopped) return;
     this.stopped = true;
+    if (this.aliveTimer) clearTimeout(this.aliveTimer);
+    if (this.watchdogTimer) clearInterval(this.watchdogTimer);
+    const reg = this.registration;
+    this.registration = undefined;
+    const unregistered = reg
+      ? unregisterDevice(reg.uuid, reg.url, { timeout: reg.options.checkTimeout }).catch(() => false)
+      : Promise.resolve(false);
+    this.name = "";
     this.socket.close();
     this.publisher?.close();
-    this.resolveStopped!();
+    void notifySystemd("STOPPING=1");
+    void unregistered.then(() => this.resolveStopped!());
   }
 
   close(): void {

@@ -1,0 +1,93 @@
+import { decodeBody, encodeBody } from "../rpc/codec.js";
+import { RpcError, RpcTimeoutError } from "../rpc/errors.js";
+import { Request } from "../zmq/index.js";
+import type { DeviceEntry, RegistryMessage } from "./protocol.js";
+
+export interface RegistryRequestOptions {
+  /** ms to wait for the registry's answer. Default 5000. */
+  timeout?: number;
+}
+
+/** The registry answered UNSUPPORTED: e.g. LIST sent to a Python registry. */
+export class UnsupportedByRegistry extends RpcError {
+  constructor(event: string, url: string) {
+    super(`the registry at ${url} does not support ${event} (a Python reference registry has no ${event})`);
+    this.name = "UnsupportedByRegistry";
+  }
+}
+
+/** One request on a fresh REQ socket, as the reference does, but never waiting forever. */
+async function ask(url: string, message: RegistryMessage, timeout: number): Promise<RegistryMessage> {
+  const req = new Request({ linger: 0 });
+  try {
+    req.connect(url);
+    await req.send(encodeBody(message, "json"));
+    const reply = await Promise.race([
+      req.receive(),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new RpcTimeoutError(`${message.event} to the registry at ${url}`, timeout)), timeout),
+      ),
+    ]);
+    const decoded = decodeBody(reply[0]!, "json") as RegistryMessage;
+    if (decoded?.event === "UNSUPPORTED") throw new UnsupportedByRegistry(message.event, url);
+    return decoded;
+  } finally {
+    req.close();
+  }
+}
+
+/** Registers a device; resolves to the name the registry accepted and the registration's uuid. */
+export async function registerDevice(
+  type: string,
+  addr: string,
+  name: string,
+  registryUrl: string,
+  options: RegistryRequestOptions & { overwrite?: boolean } = {},
+): Promise<{ name: string; uuid: string }> {
+  const reply = await ask(
+    registryUrl,
+    { event: "REGISTER", payload: { device_type: type, addr, name, overwrite: options.overwrite ?? false } },
+    options.timeout ?? 5000,
+  );
+  const payload = reply.payload as { name?: unknown; uuid?: unknown };
+  if (reply.event !== "REGISTER_ACK" || typeof payload?.name !== "string" || typeof payload.uuid !== "string") {
+    throw new RpcError(`unexpected answer to REGISTER from ${registryUrl}: ${JSON.stringify(reply)}`);
+  }
+  return { name: payload.name, uuid: payload.uuid };
+}
+
+/** Resolves true when the registry knew the registration. */
+export async function unregisterDevice(uuid: string, registryUrl: string, options: RegistryRequestOptions = {}): Promise<boolean> {
+  const reply = await ask(registryUrl, { event: "UNREGISTER", payload: { uuid } }, options.timeout ?? 5000);
+  return (reply.payload as { success?: unknown })?.success === true;
+}
+
+/** "ok": the registry knows us (expiry moved on); "unknown": it forgot us; "unreachable": no answer. */
+export async function sendAliveCheck(
+  uuid: string,
+  registryUrl: string,
+  aliveTimeout: number,
+  options: RegistryRequestOptions = {},
+): Promise<"ok" | "unknown" | "unreachable"> {
+  try {
+    const reply = await ask(
+      registryUrl,
+      { event: "CHECK_ALIVE", payload: { uuid, alive_timeout: aliveTimeout } },
+      options.timeout ?? 5000,
+    );
+    return (reply.payload as { success?: unknown })?.success === true ? "ok" : "unknown";
+  } catch (e) {
+    if (e instanceof RpcTimeoutError) return "unreachable";
+    throw e;
+  }
+}
+
+/** Our LIST extension: name -> { type, addr }. A Python registry answers UNSUPPORTED. */
+export async function listDevices(registryUrl: string, options: RegistryRequestOptions = {}): Promise<Record<string, DeviceEntry>> {
+  const reply = await ask(registryUrl, { event: "LIST", payload: {} }, options.timeout ?? 5000);
+  const devices = (reply.payload as { devices?: unknown })?.devices;
+  if (reply.event !== "LIST_ACK" || typeof devices !== "object" || devices === null) {
+    throw new RpcError(`unexpected answer to LIST from ${registryUrl}`);
+  }
+  return devices as Record<string, DeviceEntry>;
+}

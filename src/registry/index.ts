@@ -1,0 +1,11 @@
+export { DeviceRegistry, type DeviceRegistryOptions } from "./registry.js";
+export {
+  registerDevice,
+  unregisterDevice,
+  sendAliveCheck,
+  listDevices,
+  UnsupportedByRegistry,
+  type RegistryRequestOptions,
+} from "./client.js";
+export type { DeviceEntry } from "./protocol.js";
+export { notifySystemd } from "./systemd.js";

@@ -1,0 +1,173 @@
+import { randomUUID } from "node:crypto";
+import { decodeBody, encodeBody } from "../rpc/codec.js";
+import { Router, ZmqError } from "../zmq/index.js";
+import { DEFAULT_REGISTRY_PORT, REGISTRATION_TIMEOUT, type DeviceEntry, type RegistryMessage } from "./protocol.js";
+
+export interface DeviceRegistryOptions {
+  /** Interface to bind: "*" (default) for all. */
+  addr?: string;
+  /** 5555 by default; 0 for any free port. */
+  port?: number;
+  /** Seconds a registration lives before its first alive check. Default 20. */
+  registrationTimeout?: number;
+}
+
+type Listener = (type: string, addr: string, name: string) => void;
+
+interface Record_ {
+  name: string;
+  type: string;
+  addr: string;
+  /** ms since the epoch, whole seconds as in the reference. */
+  expires: number;
+}
+
+/**
+ * A device registry speaking the reference's protocol: REGISTER, UNREGISTER, CHECK_ALIVE
+ * (and UNSUPPORTED for anything else), plus our LIST extension. Devices that stop sending
+ * alive checks expire and are pruned.
+ */
+export class DeviceRegistry {
+  readonly addr: string;
+  port: number;
+  private readonly registrationTimeout: number;
+  private readonly socket = new Router();
+  private readonly byUuid = new Map<string, Record_>();
+  private readonly listeners = { added: [] as Listener[], removed: [] as Listener[] };
+  private pruneTimer: ReturnType<typeof setInterval> | undefined;
+  private serving: Promise<void> | undefined;
+
+  constructor(options: DeviceRegistryOptions = {}) {
+    this.addr = options.addr ?? "*";
+    this.port = options.port ?? DEFAULT_REGISTRY_PORT;
+    this.registrationTimeout = options.registrationTimeout ?? REGISTRATION_TIMEOUT;
+  }
+
+  /** The URL clients use (with 127.0.0.1 for a registry bound to every interface). */
+  get url(): string {
+    const host = this.addr === "*" || this.addr === "0.0.0.0" ? "127.0.0.1" : this.addr;
+    return `tcp://${host}:${this.port}`;
+  }
+
+  on(event: "added" | "removed", listener: Listener): this {
+    this.listeners[event].push(listener);
+    return this;
+  }
+
+  async start(): Promise<void> {
+    await this.socket.bind(`tcp://${this.addr}:${this.port}`);
+    this.port = Number(/:(\d+)$/.exec(this.socket.lastEndpoint!)?.[1]);
+    this.pruneTimer = setInterval(() => this.prune(), 250);
+    this.pruneTimer.unref?.();
+    this.serving = this.serve();
+  }
+
+  async stop(): Promise<void> {
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    this.listeners.added = [];
+    this.listeners.removed = [];
+    this.socket.close();
+    await this.serving;
+  }
+
+  /** name -> { type, addr } of every registered device. */
+  getDevices(): Record<string, DeviceEntry> {
+    const out: Record<string, DeviceEntry> = {};
+    for (const r of this.byUuid.values()) out[r.name] = { type: r.type, addr: r.addr };
+    return out;
+  }
+
+  private async serve(): Promise<void> {
+    try {
+      for await (const frames of this.socket) {
+        const delimiter = frames.findIndex((f, i) => i > 0 && f.length === 0);
+        if (delimiter < 1 || !frames[delimiter + 1]) continue;
+        const reply = this.handle(frames[delimiter + 1]!);
+        await this.socket.send([...frames.slice(0, delimiter + 1), encodeBody(reply, "json")]).catch(() => {});
+      }
+    } catch (e) {
+      if ((e as ZmqError).code !== "ETERM") throw e;
+    }
+  }
+
+  private handle(body: Uint8Array): RegistryMessage {
+    let message: unknown;
+    try {
+      message = decodeBody(body, "json");
+    } catch {
+      return { event: "UNSUPPORTED", payload: { req_event: null, error: "request is not valid JSON" } };
+    }
+    const { event, payload } = (message ?? {}) as { event?: unknown; payload?: unknown };
+    const p = (typeof payload === "object" && payload !== null ? payload : {}) as Record<string, unknown>;
+    const unsupported = (error?: string) => ({
+      event: "UNSUPPORTED",
+      payload: { req_event: typeof event === "string" ? event : null, ...(error ? { error } : {}) },
+    });
+    switch (event) {
+      case "REGISTER": {
+        if (typeof p.device_type !== "string" || typeof p.addr !== "string") {
+          return unsupported('REGISTER needs "device_type" and "addr" strings');
+        }
+        const name = typeof p.name === "string" ? p.name : "";
+        const { accepted, uuid } = this.register(p.device_type, p.addr, name, p.overwrite === true);
+        return { event: "REGISTER_ACK", payload: { name: accepted, uuid } };
+      }
+      case "UNREGISTER":
+        return { event: "ACK", payload: { req_event: "UNREGISTER", success: this.remove(String(p.uuid)) } };
+      case "CHECK_ALIVE": {
+        const record = this.byUuid.get(String(p.uuid));
+        const timeout = typeof p.alive_timeout === "number" ? p.alive_timeout : REGISTRATION_TIMEOUT;
+        if (record) record.expires = wholeSeconds() + timeout * 1000;
+        return { event: "ACK", payload: { req_event: "CHECK_ALIVE", success: record !== undefined } };
+      }
+      case "LIST":
+        return { event: "LIST_ACK", payload: { devices: this.getDevices() } };
+      default:
+        return unsupported();
+    }
+  }
+
+  /** The reference's naming and overwrite rules, except that an empty name counts up as <type>-N. */
+  private register(type: string, addr: string, proposed: string, overwrite: boolean): { accepted: string; uuid: string } {
+    for (const [uuid, r] of [...this.byUuid]) {
+      const sameName = r.name === proposed && proposed !== "";
+      if (sameName && overwrite) this.remove(uuid);
+      else if (r.addr === addr) this.remove(uuid); // one registration per address
+    }
+    const taken = new Set([...this.byUuid.values()].map((r) => r.name));
+    const base = proposed || `${type}`;
+    let name = proposed || `${type}-0`;
+    for (let i = 1; taken.has(name); i++) name = `${base}-${i}`;
+    const uuid = randomUUID();
+    this.byUuid.set(uuid, { name, type, addr, expires: wholeSeconds() + this.registrationTimeout * 1000 });
+    this.fire("added", type, addr, name);
+    return { accepted: name, uuid };
+  }
+
+  private remove(uuid: string): boolean {
+    const r = this.byUuid.get(uuid);
+    if (!r) return false;
+    this.byUuid.delete(uuid);
+    this.fire("removed", r.type, r.addr, r.name);
+    return true;
+  }
+
+  private prune(): void {
+    const now = wholeSeconds();
+    for (const [uuid, r] of [...this.byUuid]) if (r.expires < now) this.remove(uuid);
+  }
+
+  private fire(event: "added" | "removed", type: string, addr: string, name: string): void {
+    for (const listener of this.listeners[event]) {
+      try {
+        listener(type, addr, name);
+      } catch (e) {
+        console.error(`plantrpc registry: a "${event}" listener threw:`, e);
+      }
+    }
+  }
+}
+
+function wholeSeconds(): number {
+  return Math.floor(Date.now() / 1000) * 1000;
+}

@@ -1,0 +1,149 @@
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  DeviceRegistry,
+  listDevices,
+  registerDevice,
+  RPCClient,
+  RPCServer,
+  RpcTimeoutError,
+  sendAliveCheck,
+  unregisterDevice,
+} from "../src/index.js";
+import { Request } from "../src/zmq/index.js";
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function registry(options = {}) {
+  const r = new DeviceRegistry({ addr: "127.0.0.1", port: 0, ...options });
+  await r.start();
+  cleanups.push(() => r.stop());
+  return r;
+}
+
+describe("DeviceRegistry", () => {
+  it("applies the reference's naming rules, with <type>-N for empty names", async () => {
+    const r = await registry();
+    expect((await registerDevice("camera", "tcp://h:1", "cam", r.url)).name).toBe("cam");
+    expect((await registerDevice("camera", "tcp://h:2", "cam", r.url)).name).toBe("cam-1");
+    expect((await registerDevice("camera", "tcp://h:3", "cam", r.url)).name).toBe("cam-2");
+    expect((await registerDevice("motor", "tcp://h:4", "", r.url)).name).toBe("motor-0");
+    expect((await registerDevice("motor", "tcp://h:5", "", r.url)).name).toBe("motor-1");
+    expect(Object.keys(r.getDevices()).sort()).toEqual(["cam", "cam-1", "cam-2", "motor-0", "motor-1"]);
+  });
+
+  it("overwrite replaces the device of that name; a new registration at an address replaces the old one", async () => {
+    const r = await registry();
+    const removed: string[] = [];
+    r.on("removed", (_t, _a, name) => removed.push(name));
+    await registerDevice("camera", "tcp://h:1", "cam", r.url);
+    const again = await registerDevice("camera", "tcp://h:9", "cam", r.url, { overwrite: true });
+    expect(again.name).toBe("cam");
+    expect(r.getDevices()).toEqual({ cam: { type: "camera", addr: "tcp://h:9" } });
+    await registerDevice("camera", "tcp://h:9", "renamed", r.url);
+    expect(r.getDevices()).toEqual({ renamed: { type: "camera", addr: "tcp://h:9" } });
+    expect(removed).toEqual(["cam", "cam"]);
+  });
+
+  it("answers UNREGISTER, CHECK_ALIVE and LIST, and reports added and removed devices", async () => {
+    const r = await registry();
+    const events: string[] = [];
+    r.on("added", (t, a, n) => events.push(`added ${t} ${a} ${n}`));
+    r.on("removed", (t, a, n) => events.push(`removed ${t} ${a} ${n}`));
+    const { uuid } = await registerDevice("camera", "tcp://h:1", "cam", r.url);
+    expect(await sendAliveCheck(uuid, r.url, 60)).toBe("ok");
+    expect(await listDevices(r.url)).toEqual({ cam: { type: "camera", addr: "tcp://h:1" } });
+    expect(await unregisterDevice(uuid, r.url)).toBe(true);
+    expect(await unregisterDevice(uuid, r.url)).toBe(false);
+    expect(await sendAliveCheck(uuid, r.url, 60)).toBe("unknown");
+    expect(events).toEqual(["added camera tcp://h:1 cam", "removed camera tcp://h:1 cam"]);
+  });
+
+  it("expires devices whose alive checks stop", async () => {
+    const r = await registry({ registrationTimeout: 1 });
+    const removed = new Promise<string>((resolve) => r.on("removed", (_t, _a, name) => resolve(name)));
+    await registerDevice("camera", "tcp://h:1", "cam", r.url);
+    expect(await removed).toBe("cam");
+    expect(r.getDevices()).toEqual({});
+  });
+
+  it("answers anything else with UNSUPPORTED and keeps serving", async () => {
+    const r = await registry();
+    const raw = async (body: string) => {
+      const s = new Request({ receiveTimeout: 2000 });
+      s.connect(r.url);
+      await s.send(body);
+      const [reply] = await s.receive();
+      s.close();
+      return JSON.parse(reply!.toString());
+    };
+    expect(await raw('{"event": "REBOOT", "payload": {}}')).toEqual({ event: "UNSUPPORTED", payload: { req_event: "REBOOT" } });
+    expect((await raw("garbage")).event).toBe("UNSUPPORTED");
+    expect((await raw('{"event": "REGISTER", "payload": {}}')).event).toBe("UNSUPPORTED");
+    expect((await registerDevice("camera", "tcp://h:1", "cam", r.url)).name).toBe("cam");
+  });
+});
+
+describe("registry clients never wait forever", () => {
+  it("time out when no registry answers", async () => {
+    const nobody = "tcp://127.0.0.1:9";
+    await expect(registerDevice("camera", "tcp://h:1", "cam", nobody, { timeout: 200 })).rejects.toBeInstanceOf(RpcTimeoutError);
+    await expect(unregisterDevice("x", nobody, { timeout: 200 })).rejects.toBeInstanceOf(RpcTimeoutError);
+    expect(await sendAliveCheck("x", nobody, 60, { timeout: 200 })).toBe("unreachable");
+  });
+});
+
+describe("RPCServer.registerToRegistry", () => {
+  async function device(registryUrl: string, options = {}) {
+    const server = new RPCServer({ url: "tcp://127.0.0.1" });
+    server.registerMethodJson("ping", () => "pong");
+    const name = await server.registerToRegistry("camera", "cam", registryUrl, { checkInterval: 50, checkTimeout: 300, ...options });
+    const serving = server.serveForever();
+    cleanups.push(() => server.close());
+    return { server, name, serving };
+  }
+
+  it("registers its address, is found through the registry, and reports its name in the inventory", async () => {
+    const r = await registry();
+    const { server, name } = await device(r.url);
+    expect(name).toBe("cam");
+    expect(r.getDevices().cam).toEqual({ type: "camera", addr: `tcp://127.0.0.1:${server.port}` });
+    const found = await listDevices(r.url);
+    const client = await RPCClient.connect(found.cam!.addr);
+    cleanups.push(() => client.close());
+    expect(client.name).toBe("cam");
+    expect(await client.call("ping")).toBe("pong");
+  });
+
+  it("re-registers when a restarted registry forgot it", async () => {
+    const first = await registry();
+    const port = first.port;
+    await device(first.url);
+    await first.stop();
+    cleanups.pop();
+    const second = await registry({ port });
+    const added = await new Promise<string>((resolve) => second.on("added", (_t, _a, n) => resolve(n)));
+    expect(added).toBe("cam");
+  });
+
+  it("unregisters when it stops", async () => {
+    const r = await registry();
+    const { server, serving } = await device(r.url);
+    const removed = new Promise<string>((resolve) => r.on("removed", (_t, _a, n) => resolve(n)));
+    server.stopServer();
+    await serving;
+    expect(await removed).toBe("cam");
+  });
+
+  it("gives up and stops serving after the configured number of unanswered checks", async () => {
+    const r = await registry();
+    const { server, serving } = await device(r.url, { maxUnanswered: 2, checkTimeout: 100 });
+    await r.stop();
+    cleanups.pop();
+    await serving;
+    expect(server.isStopped).toBe(true);
+    expect(server.name).toBe("");
+  });
+});
