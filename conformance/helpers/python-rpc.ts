@@ -57,9 +57,9 @@ export interface PythonDevice {
   kill(): void;
 }
 
-/** Starts the Python test device (conformance/peers/rpc_device.py). */
-export async function startPythonDevice(url = "tcp://127.0.0.1"): Promise<PythonDevice> {
-  const peer = spawnPeer("rpc_device.py", [url]);
+/** Starts the Python test device (conformance/peers/rpc_device.py); `extra`: --register ... */
+export async function startPythonDevice(url = "tcp://127.0.0.1", extra: string[] = []): Promise<PythonDevice> {
+  const peer = spawnPeer("rpc_device.py", [url, ...extra]);
   let ready: string;
   try {
     ready = await peer.lines.next();
@@ -72,7 +72,44 @@ export async function startPythonDevice(url = "tcp://127.0.0.1"): Promise<Python
     url: `tcp://127.0.0.1:${port}`,
     impl: impl!,
     exited: peer.exited,
-    kill: () => peer.child.kill(),
+    kill: () => peer.child.kill("SIGKILL"),
+  };
+}
+
+export interface RegistryEventLine {
+  event: "added" | "removed";
+  type: string;
+  addr: string;
+  name: string;
+}
+
+export interface PythonRegistry {
+  url: string;
+  impl: string;
+  /** Resolves with the next added/removed event matching `test`. */
+  next(test: (e: RegistryEventLine) => boolean): Promise<RegistryEventLine>;
+  kill(): void;
+  exited: Promise<number | null>;
+}
+
+/** Starts conformance/peers/registry_peer.py on `port` (one the OS just handed out). */
+export async function startPythonRegistry(port: number): Promise<PythonRegistry> {
+  const peer = spawnPeer("registry_peer.py", [String(port)]);
+  const ready = await peer.lines.next().catch(() => {
+    throw new Error(`python registry did not start: ${peer.stderr()}`);
+  });
+  const [, , impl] = ready.split(" ");
+  return {
+    url: `tcp://127.0.0.1:${port}`,
+    impl: impl!,
+    async next(test) {
+      for (;;) {
+        const e = JSON.parse(await peer.lines.next(15000)) as RegistryEventLine;
+        if (test(e)) return e;
+      }
+    },
+    kill: () => peer.child.kill("SIGKILL"),
+    exited: peer.exited,
   };
 }
 
@@ -87,8 +124,9 @@ export interface CallerResult {
 export class PythonCaller {
   private constructor(private readonly peer: ReturnType<typeof spawnPeer>) {}
 
-  static async connect(url: string): Promise<PythonCaller> {
-    const peer = spawnPeer("rpc_caller.py", [url]);
+  /** `url`, or ["--via-registry", registryUrl, name] to find the device through a registry. */
+  static async connect(url: string | string[]): Promise<PythonCaller> {
+    const peer = spawnPeer("rpc_caller.py", Array.isArray(url) ? url : [url]);
     const caller = new PythonCaller(peer);
     const hello = JSON.parse(await peer.lines.next()) as CallerResult;
     if (!hello.ok) throw new Error(`python client could not connect: ${hello.error} ${peer.stderr()}`);

@@ -48,6 +48,35 @@ class Server:
             self.port = self.sock.bind_to_random_port(url, 10000, 12000)
         self.pub = None
         self.stopping = False
+        self.registry = None
+        self.alive_timeout = 60
+
+    def registry_request(self, body, timeout=5000):
+        req = self.ctx.socket(zmq.REQ)
+        req.setsockopt(zmq.LINGER, 0)
+        req.connect(self.registry)
+        req.send_json(body)
+        reply = req.recv_json() if req.poll(timeout) else None
+        req.close()
+        return reply
+
+    def register_to_registry(self, device_type, name, registry_url, overwrite=True):
+        """As the reference: registers "<url>:<port>", then checks in once per loop turn."""
+        self.registry, self.type = registry_url, device_type
+        scheme, host, _ = URL.match(self.url).groups()
+        reply = self.registry_request({"event": "REGISTER", "payload": {
+            "device_type": device_type, "addr": "%s://%s:%d" % (scheme, host, self.port),
+            "name": name, "overwrite": overwrite}})
+        self.name, self.uuid = reply["payload"]["name"], reply["payload"]["uuid"]
+        return self.name
+
+    def alive_check(self):
+        if self.registry is None:
+            return
+        reply = self.registry_request({"event": "CHECK_ALIVE", "payload": {
+            "uuid": self.uuid, "alive_timeout": self.alive_timeout}})
+        if reply is not None and not reply["payload"]["success"]:
+            self.register_to_registry(self.type, self.name, self.registry, False)
 
     def publish(self, name, *args):
         if self.pub is not None:
@@ -102,7 +131,11 @@ class Server:
         raise ValueError("unknown event %r" % event)
 
     def serve_forever(self):
+        last_check = 0
         while not self.stopping:
+            if time.monotonic() - last_check > 0.5:
+                self.alive_check()
+                last_check = time.monotonic()
             if not self.sock.poll(100):
                 continue
             reply = self.handle(self.sock.recv_json())
@@ -110,6 +143,8 @@ class Server:
                 self.sock.send_multipart(reply)
             else:
                 self.sock.send_json(reply)
+        if self.registry is not None:
+            self.registry_request({"event": "UNREGISTER", "payload": {"uuid": self.uuid}})
         self.sock.close(linger=1000)
         if self.pub is not None:
             self.pub.close(linger=1000)

@@ -84,6 +84,7 @@ class ReferenceAdapter:
             def emit_tick(self, n): ...
             def blob(self, n): ...
             def broken_blob(self): ...
+            def whoami(self): ...
             exposure = RPCProperty(lambda self: None, lambda self, v: None)
             model = RPCProperty(lambda self: None)
 
@@ -144,9 +145,27 @@ def run(adapter, op):
     raise ValueError("unknown op " + kind)
 
 
+def find_via_registry(registry_url, name):
+    """plantrpc's LIST extension: the device's address, by name."""
+    import zmq
+    req = zmq.Context.instance().socket(zmq.REQ)
+    req.setsockopt(zmq.LINGER, 0)
+    req.connect(registry_url)
+    req.send_json({"event": "LIST", "payload": {}})
+    if not req.poll(5000):
+        raise TimeoutError("registry did not answer LIST")
+    reply = req.recv_json()
+    req.close()
+    return reply["payload"]["devices"][name]["addr"]
+
+
 def main():
+    """rpc_caller.py <url> | rpc_caller.py --via-registry <registry_url> <name>"""
     try:
-        adapter = (ReferenceAdapter if REFERENCE else MiniAdapter)(sys.argv[1])
+        url = sys.argv[1]
+        if url == "--via-registry":
+            url = find_via_registry(sys.argv[2], sys.argv[3])
+        adapter = (ReferenceAdapter if REFERENCE else MiniAdapter)(url)
         print(json.dumps({"ok": True, "result": "reference" if REFERENCE else "minirpc"}), flush=True)
     except Exception as e:
         print(json.dumps({"ok": False, "error": "%s: %s" % (type(e).__name__, e), "traceback": ""}), flush=True)

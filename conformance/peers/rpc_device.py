@@ -127,8 +127,16 @@ def make_mini_device(url):
 
 
 def main():
+    """rpc_device.py <url> [--register <registry_url> <type> <name>] [--alive-timeout <s>]"""
     url = sys.argv[1]
+    args = sys.argv[2:]
+    alive = int(args[args.index("--alive-timeout") + 1]) if "--alive-timeout" in args else 60
     device, port = (make_reference_device if REFERENCE else make_mini_device)(url)
+    device.alive_timeout = alive
+    if "--register" in args:
+        i = args.index("--register")
+        registry_url, device_type, name = args[i + 1:i + 4]
+        device.register_to_registry(device_type, name, registry_url)
     print("READY %d %s" % (port, "reference" if REFERENCE else "minirpc"), flush=True)
     device.serve_forever()
 
