@@ -1,0 +1,314 @@
+#!/usr/bin/env node
+/**
+ * The `plantrpc` command: run a registry, list devices, inspect and call devices, watch
+ * signals, and run the demo. Exit codes: 0 ok, 1 remote error, 2 usage error, 3 timeout,
+ * 4 any other failure (connection, registry without LIST, ...).
+ */
+import { writeFileSync } from "node:fs";
+import { DeviceRegistry, listDevices } from "../registry/index.js";
+import { RemoteError, RPCClient, RpcError, RpcTimeoutError } from "../rpc/index.js";
+import { runDemo, serveDemo } from "./demo.js";
+
+export const EXIT = { ok: 0, remote: 1, usage: 2, timeout: 3, failure: 4 } as const;
+
+class UsageError extends Error {}
+
+interface Parsed {
+  positional: string[];
+  flags: Map<string, string | true>;
+}
+
+const VALUE_FLAGS = new Set(["timeout", "kwargs", "out", "addr", "port", "registry-port", "camera-url", "name"]);
+
+function parse(argv: string[]): Parsed {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") {
+      positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (arg.startsWith("--")) {
+      const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+      if (VALUE_FLAGS.has(name)) {
+        const value = inline ?? argv[++i];
+        if (value === undefined) throw new UsageError(`--${name} needs a value`);
+        flags.set(name, value);
+      } else {
+        flags.set(name, true);
+      }
+    } else if (arg === "-h") {
+      flags.set("help", true);
+    } else {
+      positional.push(arg);
+    }
+  }
+  return { positional, flags };
+}
+
+/** A JSON argument; a word that is not JSON is taken as a string (`call url echo hello`). */
+function jsonArg(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+interface Command {
+  usage: string;
+  help: string;
+  run(p: Parsed, out: Output): Promise<number | void>;
+}
+
+class Output {
+  constructor(readonly json: boolean) {}
+  /** Human text, or the value as one JSON line with --json. */
+  result(value: unknown, human: () => string): void {
+    console.log(this.json ? JSON.stringify(value) : human());
+  }
+}
+
+function timeoutOf(p: Parsed): number | undefined {
+  const t = p.flags.get("timeout");
+  if (t === undefined) return undefined;
+  const n = Number(t);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError("--timeout takes a number of milliseconds");
+  return n;
+}
+
+function need(p: Parsed, count: number, usage: string): string[] {
+  if (p.positional.length < count) throw new UsageError(`usage: plantrpc ${usage}`);
+  return p.positional;
+}
+
+async function withClient<T>(url: string, p: Parsed, fn: (c: RPCClient) => Promise<T>, signals = false): Promise<T> {
+  const client = await RPCClient.connect(url, { timeout: timeoutOf(p) ?? 2000, signals });
+  try {
+    return await fn(client);
+  } finally {
+    client.close();
+  }
+}
+
+const pretty = (v: unknown) => JSON.stringify(v, null, 2);
+
+const COMMANDS: Record<string, Command> = {
+  registry: {
+    usage: "registry [--addr *] [--port 5555]",
+    help: "Run a device registry until interrupted, printing devices as they come and go.",
+    async run(p, out) {
+      const port = p.flags.has("port") ? Number(p.flags.get("port")) : 5555;
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("--port takes a port number");
+      const registry = new DeviceRegistry({ addr: String(p.flags.get("addr") ?? "*"), port });
+      registry.on("added", (type, addr, name) => out.result({ event: "added", type, addr, name }, () => `+ ${name} (${type}) at ${addr}`));
+      registry.on("removed", (type, addr, name) => out.result({ event: "removed", type, addr, name }, () => `- ${name} (${type}) at ${addr}`));
+      await registry.start();
+      out.result({ event: "listening", url: registry.url, port: registry.port }, () => `registry listening on port ${registry.port} (${registry.url})`);
+      await untilInterrupted();
+      await registry.stop();
+    },
+  },
+  devices: {
+    usage: "devices <registry-url>",
+    help: "List the devices a plantrpc registry knows (LIST; a Python registry cannot answer it).",
+    async run(p, out) {
+      const [url] = need(p, 1, this.usage);
+      const devices = await listDevices(url!, { timeout: timeoutOf(p) ?? 5000 });
+      out.result(devices, () => {
+        const rows = Object.entries(devices);
+        if (rows.length === 0) return "no devices registered";
+        return rows.map(([name, d]) => `${name.padEnd(20)} ${d.type.padEnd(12)} ${d.addr}`).join("\n");
+      });
+    },
+  },
+  inventory: {
+    usage: "inventory <url>",
+    help: "Show a device's methods (with their timeouts), signals and properties.",
+    async run(p, out) {
+      const [url] = need(p, 1, this.usage);
+      await withClient(url!, p, async (c) => {
+        const inv = c.inventory;
+        out.result(inv, () => {
+          const methods = (t: Record<string, number | null>) =>
+            Object.entries(t).map(([n, ms]) => `  ${n}  (timeout ${ms === null ? "none" : `${ms} ms`})`).join("\n") || "  (none)";
+          return [
+            `device ${inv.name ? `"${inv.name}"` : "(unregistered)"} at ${url}${inv.plantrpc ? " [plantrpc]" : ""}`,
+            `JSON methods:\n${methods(inv.json_methods)}`,
+            `buffer methods:\n${methods(inv.buffer_methods)}`,
+            `properties: ${inv.properties.join(", ") || "(none)"}`,
+            `signals: ${inv.signals.join(", ") || "(none)"}`,
+          ].join("\n");
+        });
+      });
+    },
+  },
+  call: {
+    usage: "call <url> <method> [json-arg ...] [--kwargs '{...}'] [--out file] [--timeout ms]",
+    help: "Call a method. Each argument is JSON (a bare word is a string). A buffer result goes to --out.",
+    async run(p, out) {
+      const [url, method, ...rest] = need(p, 2, this.usage);
+      const kwargsText = p.flags.get("kwargs");
+      const kwargs = typeof kwargsText === "string" ? jsonArg(kwargsText) : {};
+      if (typeof kwargs !== "object" || kwargs === null || Array.isArray(kwargs)) throw new UsageError("--kwargs takes a JSON object");
+      await withClient(url!, p, async (c) => {
+        const isBuffer = method! in c.inventory.buffer_methods;
+        const target = p.flags.get("out");
+        if (isBuffer && typeof target !== "string") {
+          throw new UsageError(`${method} returns binary data: give --out <file> to save it`);
+        }
+        const timeout = timeoutOf(p);
+        const result = await c.call(method!, rest.map(jsonArg), kwargs as Record<string, unknown>, timeout ? { timeout } : {});
+        if (isBuffer) {
+          writeFileSync(target as string, result.buffer);
+          out.result({ out: target, bytes: result.buffer.length, info: result.info }, () => `${result.buffer.length} bytes written to ${target}\ninfo: ${pretty(result.info)}`);
+        } else {
+          out.result({ result }, () => pretty(result));
+        }
+      });
+    },
+  },
+  get: {
+    usage: "get <url> <property>",
+    help: "Read a property.",
+    async run(p, out) {
+      const [url, name] = need(p, 2, this.usage);
+      await withClient(url!, p, async (c) => {
+        const value = await c.getProperty(name!);
+        out.result({ value }, () => pretty(value));
+      });
+    },
+  },
+  set: {
+    usage: "set <url> <property> <json-value>",
+    help: "Write a property.",
+    async run(p, out) {
+      const [url, name, value] = need(p, 3, this.usage);
+      await withClient(url!, p, async (c) => {
+        await c.setProperty(name!, jsonArg(value!));
+        out.result({ ok: true }, () => `${name} set`);
+      });
+    },
+  },
+  watch: {
+    usage: "watch <url> [signal ...]",
+    help: "Print signals as they arrive (all of them, or those named) until interrupted.",
+    async run(p, out) {
+      const [url, ...names] = need(p, 1, this.usage);
+      const client = await RPCClient.connect(url!, { timeout: timeoutOf(p) ?? 2000 });
+      const wanted = names.length ? names : client.inventory.signals;
+      for (const n of wanted) {
+        client.signal(n).connect((...args: unknown[]) =>
+          out.result({ signal: n, args, time: new Date().toISOString() }, () => `${new Date().toISOString()} ${n}(${args.map((a) => JSON.stringify(a)).join(", ")})`),
+        );
+      }
+      if (!out.json) console.error(`watching ${wanted.join(", ") || "(no signals)"} on ${url}; Ctrl-C to stop`);
+      await untilInterrupted();
+      client.close();
+    },
+  },
+  stop: {
+    usage: "stop <url>",
+    help: "Ask a device to stop serving (STOP_SERVER).",
+    async run(p, out) {
+      const [url] = need(p, 1, this.usage);
+      await withClient(url!, p, async (c) => {
+        const ok = await c.stopServer();
+        out.result({ stopped: ok }, () => (ok ? "stopped" : "no answer (already stopped?)"));
+        return ok ? undefined : EXIT.timeout;
+      });
+    },
+  },
+  demo: {
+    usage: "demo [--out dir]",
+    help: "Run a registry, a virtual camera and a client in this process, walking through every feature.",
+    async run(p) {
+      await runDemo({ outDir: String(p.flags.get("out") ?? "demo-output") });
+    },
+  },
+  "serve-demo": {
+    usage: "serve-demo [--registry-port 5555] [--camera-url tcp://127.0.0.1:5556] [--name demo-camera]",
+    help: "Keep a registry and the virtual camera running, for plantrpc or Python clients.",
+    async run(p) {
+      await serveDemo({
+        registryPort: Number(p.flags.get("registry-port") ?? 5555),
+        cameraUrl: String(p.flags.get("camera-url") ?? "tcp://127.0.0.1:5556"),
+        name: String(p.flags.get("name") ?? "demo-camera"),
+        untilInterrupted,
+      });
+    },
+  },
+};
+
+function untilInterrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+}
+
+function helpText(): string {
+  const lines = Object.values(COMMANDS).map((c) => `  plantrpc ${c.usage}\n      ${c.help}`);
+  return [
+    "plantrpc: ZeroMQ RPC devices (plantimager-compatible) from the command line",
+    "",
+    ...lines,
+    "",
+    "Options: --json (one JSON line per result), --timeout <ms>, --help (also after a command).",
+    "Exit codes: 0 ok, 1 remote error, 2 usage error, 3 timeout, 4 other failure.",
+  ].join("\n");
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed: Parsed;
+  try {
+    parsed = parse(argv);
+  } catch (e) {
+    console.error(`plantrpc: ${(e as Error).message}`);
+    return EXIT.usage;
+  }
+  const [name, ...positional] = parsed.positional;
+  if (!name || name === "help") {
+    console.log(helpText());
+    return name || parsed.flags.has("help") ? EXIT.ok : EXIT.usage;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`plantrpc: unknown command "${name}"\n\n${helpText()}`);
+    return EXIT.usage;
+  }
+  if (parsed.flags.has("help")) {
+    console.log(`usage: plantrpc ${command.usage}\n\n${command.help}`);
+    return EXIT.ok;
+  }
+  const out = new Output(parsed.flags.has("json"));
+  try {
+    return (await command.run({ positional, flags: parsed.flags }, out)) ?? EXIT.ok;
+  } catch (e) {
+    return report(e, out);
+  }
+}
+
+function report(e: unknown, out: Output): number {
+  const message = (e as Error).message ?? String(e);
+  const emit = (kind: string, code: number, extra: object = {}) => {
+    if (out.json) console.log(JSON.stringify({ error: kind, message, ...extra }));
+    else console.error(`plantrpc: ${message}`);
+    return code;
+  };
+  if (e instanceof UsageError) return emit("usage", EXIT.usage);
+  if (e instanceof RemoteError) {
+    if (!out.json && e.traceback) console.error(`remote traceback:\n${e.traceback}`);
+    return emit("remote", EXIT.remote, { remote_error: e.remoteError, traceback: e.traceback });
+  }
+  if (e instanceof RpcTimeoutError) return emit("timeout", EXIT.timeout);
+  if (e instanceof RpcError) return emit("failure", EXIT.failure);
+  return emit("failure", EXIT.failure);
+}
+
+// Run when executed, not when imported (tests import main()).
+const invoked = process.argv[1] ?? "";
+if (/(?:^|[\\/])(?:main\.[jt]s|plantrpc)$/.test(invoked)) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}
