@@ -3,6 +3,13 @@ import * as net from "node:net";
 import type { Carrier, CarrierHandlers } from "./carrier.js";
 
 const SLAB_SIZE = 65536;
+/**
+ * Bytes a socket may hold in its own write queue before we stop writing and wait for 'drain'.
+ * Node signals back-pressure at 16 KiB, which would make a synchronous burst of small
+ * messages (a loop of signal emissions) overrun the high-water mark long before the kernel
+ * buffer is full.
+ */
+const WRITE_QUEUE_LIMIT = 1024 * 1024;
 const MIN_SLAB_READ = 16384;
 
 /**
@@ -102,13 +109,16 @@ export class NetCarrier implements Carrier {
   write(chunks: readonly Uint8Array[]): boolean {
     const s = this.socket;
     if (s.destroyed) return true;
-    if (chunks.length === 1) return s.write(chunks[0]!);
-    // cork/uncork turns several writes into one writev system call.
-    s.cork();
-    let ok = true;
-    for (const c of chunks) ok = s.write(c);
-    s.uncork();
-    return ok;
+    if (chunks.length === 1) {
+      s.write(chunks[0]!);
+    } else {
+      // cork/uncork turns several writes into one writev system call.
+      s.cork();
+      for (const c of chunks) s.write(c);
+      s.uncork();
+    }
+    // Past Node's own 16 KiB mark a 'drain' is already due, so returning false is always safe.
+    return s.writableLength < WRITE_QUEUE_LIMIT;
   }
 
   pause(): void {
