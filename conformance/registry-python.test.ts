@@ -108,3 +108,34 @@ describe.runIf(hasPyzmq())(`registry interop (Python side: ${pythonRpcImpl})`, (
     expect(registry.getDevices()).toEqual({});
   });
 });
+
+describe.runIf(hasPyzmq())(`the demo camera with a Python camera client (${pythonRpcImpl})`, () => {
+  it("implements the reference Camera interface: properties, notify signal, get_image, stop", async () => {
+    const { createVirtualCamera } = await import("../src/demo/camera.js");
+    const { mkdtempSync, readFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { PYTHON } = await import("./helpers/python.js");
+    const camera = createVirtualCamera("tcp://127.0.0.1");
+    await camera.start();
+    const serving = camera.serveForever();
+    cleanups.push(() => camera.close());
+    const file = join(mkdtempSync(join(tmpdir(), "plantrpc-cam-")), "plant.png");
+    // Async spawn: the camera serves from this same process while Python runs.
+    const { spawn } = await import("node:child_process");
+    const child = spawn(PYTHON, [new URL("./peers/camera_client.py", import.meta.url).pathname, `tcp://127.0.0.1:${camera.port}`, file]);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const code = await new Promise((r) => child.on("exit", r));
+    expect(code, stderr).toBe(0);
+    const seen = JSON.parse(stdout);
+    expect(seen.mode).toMatch(/VIDEO|STILL/);
+    expect(seen.changes.length).toBeGreaterThan(0);
+    expect(seen.info).toMatchObject({ format: "png", width: 640, height: 480 });
+    expect(seen.resolution).toEqual([640, 480]);
+    expect([...readFileSync(file).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    await serving; // the Python client sent STOP_SERVER
+  });
+});

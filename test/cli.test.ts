@@ -1,0 +1,148 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createVirtualCamera } from "../src/demo/camera.js";
+import { DeviceRegistry, type RPCServer } from "../src/index.js";
+import { execSync } from "node:child_process";
+
+const CLI = join(__dirname, "..", "dist", "cli", "main.js");
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+beforeAll(() => {
+  // The command runs from the build, as users run it.
+  execSync("npx tsc -p tsconfig.build.json", { cwd: join(__dirname, ".."), stdio: "inherit" });
+});
+
+/** Runs `plantrpc ...args`; resolves with exit code and output. */
+function plantrpc(args: string[], timeoutMs = 20000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill(), timeoutMs);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function camera(): Promise<{ server: RPCServer; url: string }> {
+  const server = createVirtualCamera("tcp://127.0.0.1");
+  await server.start();
+  void server.serveForever();
+  cleanups.push(() => server.close());
+  return { server, url: `tcp://127.0.0.1:${server.port}` };
+}
+
+describe("plantrpc command", () => {
+  it("prints help for everything and for each command, and exits 2 on usage errors", async () => {
+    const help = await plantrpc(["--help"]);
+    expect(help.code).toBe(0);
+    for (const c of ["registry", "devices", "inventory", "call", "get", "set", "watch", "stop", "demo", "serve-demo"]) {
+      expect(help.stdout).toContain(`plantrpc ${c}`);
+    }
+    const callHelp = await plantrpc(["call", "--help"]);
+    expect(callHelp.code).toBe(0);
+    expect(callHelp.stdout).toMatch(/usage: plantrpc call <url> <method>/);
+    expect((await plantrpc(["frobnicate"])).code).toBe(2);
+    expect((await plantrpc(["call", "tcp://127.0.0.1:1"])).code).toBe(2);
+    expect((await plantrpc([])).code).toBe(2);
+  });
+
+  it("inventory, get, set and call, in human and JSON form", async () => {
+    const { url } = await camera();
+    const inv = await plantrpc(["inventory", url]);
+    expect(inv.code).toBe(0);
+    expect(inv.stdout).toMatch(/get_image/);
+    const invJson = JSON.parse((await plantrpc(["inventory", url, "--json"])).stdout);
+    expect(invJson.properties).toContain("mode");
+    expect(JSON.parse((await plantrpc(["get", url, "mode", "--json"])).stdout)).toEqual({ value: "STILL" });
+    expect((await plantrpc(["set", url, "resolution", "[320, 240]"])).code).toBe(0);
+    expect(JSON.parse((await plantrpc(["get", url, "resolution", "--json"])).stdout)).toEqual({ value: [320, 240] });
+    const slow = await plantrpc(["call", url, "capture_slowly", "1", "--json"]);
+    expect(JSON.parse(slow.stdout)).toEqual({ result: { exposed_ms: 1 } });
+  });
+
+  it("writes a buffer result to --out and refuses to dump it on the terminal", async () => {
+    const { url } = await camera();
+    const dir = mkdtempSync(join(tmpdir(), "plantrpc-cli-"));
+    const file = join(dir, "shot.png");
+    const r = await plantrpc(["call", url, "get_image", "--kwargs", '{"lores": true}', "--out", file, "--json"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ out: file, info: { format: "png", lores: true } });
+    expect([...readFileSync(file).subarray(0, 8)]).toEqual(PNG_SIGNATURE);
+    const refused = await plantrpc(["call", url, "get_image"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--out/);
+  });
+
+  it("exit codes tell a remote error (1), a timeout (3) and a failure (4) apart", async () => {
+    const { url } = await camera();
+    const remote = await plantrpc(["set", url, "encoding", '"jpeg"', "--json"]);
+    expect(remote.code).toBe(1);
+    expect(JSON.parse(remote.stdout)).toMatchObject({ error: "remote", remote_error: expect.stringMatching(/png only/) });
+    const timeout = await plantrpc(["call", url, "capture_slowly", "2000"]);
+    expect(timeout.code).toBe(3);
+    expect(timeout.stderr).toMatch(/no reply within 500 ms/);
+    const unknown = await plantrpc(["call", url, "no_such_method"]);
+    expect(unknown.code).toBe(4);
+    const nobody = await plantrpc(["inventory", "tcp://127.0.0.1:9", "--timeout", "300"]);
+    expect(nobody.code).toBe(3);
+  });
+
+  it("lists devices of a registry and stops a device", async () => {
+    const registry = new DeviceRegistry({ addr: "127.0.0.1", port: 0 });
+    await registry.start();
+    cleanups.push(() => registry.stop());
+    const { server } = await camera();
+    await server.registerToRegistry("camera", "cli-cam", registry.url);
+    const devices = JSON.parse((await plantrpc(["devices", registry.url, "--json"])).stdout);
+    expect(devices["cli-cam"]).toEqual({ type: "camera", addr: `tcp://127.0.0.1:${server.port}` });
+    const stop = await plantrpc(["stop", `tcp://127.0.0.1:${server.port}`, "--json"]);
+    expect(JSON.parse(stop.stdout)).toEqual({ stopped: true });
+    expect(server.isStopped).toBe(true);
+  });
+
+  it("watch prints signals as they arrive", async () => {
+    const { url } = await camera();
+    const child = spawn(process.execPath, [CLI, "watch", url, "modeChanged", "--json"], { stdio: ["ignore", "pipe", "pipe"] });
+    cleanups.push(() => child.kill());
+    let out = "";
+    const line = new Promise<string>((resolve) =>
+      child.stdout.on("data", (d) => {
+        out += d;
+        if (out.includes("\n")) resolve(out.split("\n")[0]!);
+      }),
+    );
+    const { RPCClient } = await import("../src/index.js");
+    const c = await RPCClient.connect(url);
+    cleanups.push(() => c.close());
+    // PUB/SUB: flip the mode until the watcher, whose subscription travels first, prints it.
+    let mode = "VIDEO";
+    const flipping = setInterval(() => void c.setProperty("mode", (mode = mode === "VIDEO" ? "STILL" : "VIDEO")), 50);
+    const first = JSON.parse(await line);
+    clearInterval(flipping);
+    expect(first).toMatchObject({ signal: "modeChanged" });
+  });
+
+  it("demo runs end to end and writes a PNG", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "plantrpc-demo-"));
+    const r = await plantrpc(["demo", "--out", dir], 30000);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/found demo-camera/);
+    expect(r.stdout).toMatch(/RemoteError: this virtual camera encodes png only/);
+    expect(r.stdout).toMatch(/== done/);
+    expect([...readFileSync(join(dir, "plant.png")).subarray(0, 8)]).toEqual(PNG_SIGNATURE);
+  });
+});
