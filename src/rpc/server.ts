@@ -192,7 +192,7 @@ export class RPCServer {
     if (!this.serving) {
       this.serving = this.serve();
       void notifySystemd("READY=1");
-      if (process.env.NOTIFY_SOCKET) {
+      if (typeof process !== "undefined" && process.env?.NOTIFY_SOCKET) {
         this.watchdogTimer = setInterval(() => void notifySystemd("WATCHDOG=1"), 2000);
         this.watchdogTimer.unref?.();
       }

@@ -1,6 +1,7 @@
 // The same round trip under Node, Bun and Deno, on the built library (dist/).
 // Usage: <runtime> test/runtime/smoke.mjs ; prints one line per check and exits non-zero on failure.
 import { Publisher, Pull, Push, Reply, Request, Subscriber } from "../../dist/zmq/index.js";
+import { DeviceRegistry, listDevices, RPCClient, RPCServer, RPCSignal } from "../../dist/index.js";
 
 const runtime = globalThis.Deno ? `deno ${Deno.version.deno}` : globalThis.Bun ? `bun ${Bun.version}` : `node ${process.versions.node}`;
 const results = [];
@@ -63,6 +64,32 @@ await check("PUB/SUB with prefix filtering", async () => {
   pub.close();
   sub.close();
 });
+
+for (const encoding of ["json", "msgpack"]) {
+  await check(`RPC server, registry and client (${encoding})`, async () => {
+    const registry = new DeviceRegistry({ addr: "127.0.0.1", port: 0 });
+    await registry.start();
+    const server = new RPCServer({ url: "tcp://127.0.0.1" });
+    server.registerMethodJson("add", async (a, b = 2) => a + b, { params: ["a", "b"] });
+    server.registerMethodBuffer("blob", (n) => [new Uint8Array(n).fill(9), { size: n }]);
+    const moved = server.registerSignal("moved", new RPCSignal(Number));
+    await server.registerToRegistry("motor", "m1", registry.url);
+    const serving = server.serveForever();
+    const found = await listDevices(registry.url);
+    const client = await RPCClient.connect(found.m1.addr, { encoding });
+    if ((await client.call("add", [1], { b: 41 })) !== 42) throw new Error("add");
+    const { buffer, info } = await client.call("blob", [100000]);
+    if (buffer.length !== 100000 || buffer[99999] !== 9 || info.size !== 100000) throw new Error("blob");
+    const got = new Promise((r) => client.signal("moved").connect(r));
+    const timer = setInterval(() => moved.emit(7), 10);
+    if ((await got) !== 7) throw new Error("signal");
+    clearInterval(timer);
+    if (!(await client.stopServer())) throw new Error("stop");
+    await serving;
+    client.close();
+    await registry.stop();
+  });
+}
 
 const failed = results.filter(([, ok]) => !ok).length;
 console.log(`${runtime}: ${results.length - failed} passed, ${failed} failed`);
