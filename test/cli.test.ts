@@ -135,6 +135,61 @@ describe("plantrpc command", () => {
     expect(first).toMatchObject({ signal: "modeChanged" });
   });
 
+  it("registry runs a registry and prints devices as they come and go", async () => {
+    const child = spawn(process.execPath, [CLI, "registry", "--addr", "127.0.0.1", "--port", "0", "--json"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    cleanups.push(() => child.kill("SIGKILL"));
+    const lines: Array<Record<string, unknown>> = [];
+    let buffered = "";
+    const waiters: Array<() => void> = [];
+    child.stdout.on("data", (d) => {
+      buffered += d;
+      let i;
+      while ((i = buffered.indexOf("\n")) >= 0) {
+        lines.push(JSON.parse(buffered.slice(0, i)));
+        buffered = buffered.slice(i + 1);
+        for (const w of waiters.splice(0)) w();
+      }
+    });
+    const line = async (n: number) => {
+      while (lines.length <= n) await new Promise<void>((r) => waiters.push(r));
+      return lines[n]!;
+    };
+    const listening = await line(0);
+    expect(listening).toMatchObject({ event: "listening" });
+    const { registerDevice, unregisterDevice } = await import("../src/index.js");
+    const { uuid } = await registerDevice("motor", "tcp://127.0.0.1:1234", "arm", listening.url as string);
+    expect(await line(1)).toEqual({ event: "added", type: "motor", addr: "tcp://127.0.0.1:1234", name: "arm" });
+    await unregisterDevice(uuid, listening.url as string);
+    expect(await line(2)).toMatchObject({ event: "removed", name: "arm" });
+    const exited = new Promise((r) => child.on("exit", r));
+    child.kill("SIGINT");
+    expect(await exited).toBe(0);
+  });
+
+  it("serve-demo keeps a registry and the camera up until interrupted", async () => {
+    const child = spawn(process.execPath, [CLI, "serve-demo", "--registry-port", "0", "--camera-url", "tcp://127.0.0.1"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    cleanups.push(() => child.kill("SIGKILL"));
+    let out = "";
+    const urls = await new Promise<{ registry: string; camera: string }>((resolve) =>
+      child.stdout.on("data", (d) => {
+        out += d;
+        const r = /registry: (tcp:\/\/\S+)/.exec(out);
+        const c = /camera "demo-camera": (tcp:\/\/\S+)/.exec(out);
+        if (r && c) resolve({ registry: r[1]!, camera: c[1]! });
+      }),
+    );
+    const devices = JSON.parse((await plantrpc(["devices", urls.registry, "--json"])).stdout);
+    expect(devices["demo-camera"].addr).toBe(urls.camera);
+    expect(JSON.parse((await plantrpc(["get", urls.camera, "encoding", "--json"])).stdout)).toEqual({ value: "png" });
+    const exited = new Promise((r) => child.on("exit", r));
+    child.kill("SIGINT");
+    expect(await exited).toBe(0);
+  });
+
   it("demo runs end to end and writes a PNG", async () => {
     const dir = mkdtempSync(join(tmpdir(), "plantrpc-demo-"));
     const r = await plantrpc(["demo", "--out", dir], 30000);
