@@ -1,5 +1,6 @@
 import { Buffer } from "node:buffer";
 import { describe, expect, it } from "vitest";
+import { encodeGreeting } from "../src/zmq/codec/greeting.js";
 import { Pull, Push, Reply, Request, type SocketEvent } from "../src/zmq/index.js";
 import { RawPeer } from "./helpers/raw-peer.js";
 import { bound, text, track } from "./helpers/sockets.js";
@@ -38,12 +39,7 @@ describe("a malformed stream closes only its own connection, with a typed error 
     const rep = await bound(new Reply());
     const event = rep.events.once("handshake:error:protocol");
     const peer = await RawPeer.connect(rep.lastEndpoint!);
-    const g = Buffer.alloc(64);
-    g[0] = 0xff;
-    g[9] = 0x7f;
-    g[10] = 3;
-    g.write("CURVE", 12);
-    peer.write(g);
+    peer.write(encodeGreeting("CURVE", false));
     expect((await event).error).toMatchObject({ code: "EMECHANISM" });
   });
 
@@ -73,13 +69,7 @@ describe("a malformed stream closes only its own connection, with a typed error 
     const rep = await bound(new Reply());
     const event = rep.events.once("handshake:error:protocol");
     const peer = await RawPeer.connect(rep.lastEndpoint!);
-    const g = Buffer.alloc(64);
-    g[0] = 0xff;
-    g[9] = 0x7f;
-    g[10] = 3;
-    g[11] = 1;
-    g.write("NULL", 12);
-    peer.write(g);
+    peer.write(encodeGreeting("NULL", false));
     peer.message([Buffer.from("too early")]);
     expect((await event).error?.message).toMatch(/before the handshake/);
   });

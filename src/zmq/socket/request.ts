@@ -1,8 +1,8 @@
 import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
-import { LoadBalancer } from "../routing/load-balancer.js";
+import { LoadBalancedSocket } from "./load-balanced.js";
 import type { Message, Pipe } from "./pipe.js";
-import { Socket, type SocketOptions } from "./socket-base.js";
+import type { SocketOptions } from "./socket-base.js";
 
 export interface RequestOptions extends SocketOptions {
   /** Tag each request with an id and accept only the reply carrying it (ZMQ_REQ_CORRELATE). */
@@ -17,11 +17,10 @@ const EMPTY = Buffer.alloc(0);
  * REQ: strictly alternates send and receive. Each request goes, behind an empty delimiter, to
  * one peer chosen round-robin; only that peer's reply is accepted.
  */
-export class Request extends Socket {
+export class Request extends LoadBalancedSocket {
   readonly type = "REQ" as const;
   correlate = false;
   relaxed = false;
-  private readonly lb = new LoadBalancer();
   private expectingReply = false;
   private replyPipe: Pipe | undefined;
   private requestId = (Math.random() * 0x1_0000_0000) >>> 0;
@@ -45,12 +44,8 @@ export class Request extends Socket {
     return [this.requestIdFrame, EMPTY, ...message];
   }
 
-  protected override trySend(message: Message): boolean {
-    const pipe = this.lb.next();
-    if (!pipe) return false;
-    pipe.write(message);
+  protected override sentTo(pipe: Pipe): void {
     this.replyPipe = pipe;
-    return true;
   }
 
   protected override checkReceive(): void {
@@ -72,13 +67,5 @@ export class Request extends Socket {
     if (message.length <= start || message[start]!.length !== 0) return undefined;
     this.expectingReply = false;
     return message.slice(start + 1);
-  }
-
-  protected override pipeAdded(pipe: Pipe): void {
-    this.lb.add(pipe);
-  }
-
-  protected override pipeRemoved(pipe: Pipe): void {
-    this.lb.remove(pipe);
   }
 }

@@ -3,7 +3,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Carrier, Listener, Transport } from "./carrier.js";
-import { adoptWithDirectReads, directReadsSupported, NetCarrier, ReadBuffers } from "./node-stream.js";
+import { adoptWithDirectReads, connectNet, directReadsSupported, NetCarrier, ReadBuffers } from "./node-stream.js";
 import { toZmqError } from "./tcp.js";
 
 let anonymousCounter = 0;
@@ -40,18 +40,10 @@ export const ipcTransport: Transport = {
   },
 
   connect(address): Promise<Carrier> {
-    return new Promise((resolve, reject) => {
-      const reader = directReadsSupported ? new ReadBuffers() : undefined;
-      const socket = net.connect({ path: address, onread: reader?.options() } as net.NetConnectOpts);
-      const fail = (e: Error) => {
-        socket.destroy();
-        reject(toZmqError(e, `connect ipc://${address}`));
-      };
-      socket.once("error", fail);
-      socket.once("connect", () => {
-        socket.off("error", fail);
-        resolve(new NetCarrier(socket, `ipc://${address}`, reader));
-      });
-    });
+    return connectNet(
+      { path: address },
+      () => `ipc://${address}`,
+      (e) => toZmqError(e, `connect ipc://${address}`),
+    );
   },
 };

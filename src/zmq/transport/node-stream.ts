@@ -137,3 +137,29 @@ export class NetCarrier implements Carrier {
     this.socket.destroy();
   }
 }
+
+/**
+ * Connects a node:net socket (reading directly where supported) and resolves once connected;
+ * failures reject with the transport's error, built by `fail`.
+ */
+export function connectNet(
+  options: net.NetConnectOpts,
+  remoteAddress: (socket: net.Socket) => string,
+  fail: (e: Error) => Error,
+  prepare: (socket: net.Socket) => void = () => {},
+): Promise<Carrier> {
+  return new Promise((resolve, reject) => {
+    const reader = directReadsSupported ? new ReadBuffers() : undefined;
+    const socket = net.connect({ ...options, onread: reader?.options() } as net.NetConnectOpts);
+    const onError = (e: Error) => {
+      socket.destroy();
+      reject(fail(e));
+    };
+    socket.once("error", onError);
+    socket.once("connect", () => {
+      socket.off("error", onError);
+      prepare(socket);
+      resolve(new NetCarrier(socket, remoteAddress(socket), reader));
+    });
+  });
+}

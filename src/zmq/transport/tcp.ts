@@ -2,7 +2,7 @@ import * as net from "node:net";
 import { ZmqError } from "../errors.js";
 import type { Carrier, Listener, Transport } from "./carrier.js";
 import { formatTcpEndpoint, parseTcpAddress } from "./endpoint.js";
-import { adoptWithDirectReads, directReadsSupported, NetCarrier, ReadBuffers } from "./node-stream.js";
+import { adoptWithDirectReads, connectNet, directReadsSupported, NetCarrier, ReadBuffers } from "./node-stream.js";
 
 function wrap(socket: net.Socket, reader?: ReadBuffers): Carrier {
   socket.setNoDelay(true);
@@ -48,18 +48,11 @@ export const tcpTransport: Transport = {
 
   connect(address): Promise<Carrier> {
     const { host, port } = parseTcpAddress(address, false);
-    return new Promise((resolve, reject) => {
-      const reader = directReadsSupported ? new ReadBuffers() : undefined;
-      const socket = net.connect({ host, port, onread: reader?.options() } as net.NetConnectOpts);
-      const fail = (e: Error) => {
-        socket.destroy();
-        reject(toZmqError(e, `connect tcp://${address}`));
-      };
-      socket.once("error", fail);
-      socket.once("connect", () => {
-        socket.off("error", fail);
-        resolve(wrap(socket, reader));
-      });
-    });
+    return connectNet(
+      { host, port },
+      (s) => formatTcpEndpoint(s.remoteAddress ?? host, s.remotePort ?? port),
+      (e) => toZmqError(e, `connect tcp://${address}`),
+      (s) => s.setNoDelay(true),
+    );
   },
 };

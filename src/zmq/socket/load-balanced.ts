@@ -1,0 +1,27 @@
+import { LoadBalancer } from "../routing/load-balancer.js";
+import type { Message, Pipe } from "./pipe.js";
+import { Socket } from "./socket-base.js";
+
+/** The sending side of PUSH, DEALER and REQ: round-robin over pipes with room. */
+export abstract class LoadBalancedSocket extends Socket {
+  protected readonly lb = new LoadBalancer();
+
+  protected override trySend(message: Message): boolean {
+    const pipe = this.lb.next();
+    if (!pipe) return false;
+    pipe.write(message);
+    this.sentTo(pipe);
+    return true;
+  }
+
+  /** Hook: REQ remembers which peer must answer. */
+  protected sentTo(_pipe: Pipe): void {}
+
+  protected override pipeAdded(pipe: Pipe): void {
+    this.lb.add(pipe);
+  }
+
+  protected override pipeRemoved(pipe: Pipe): void {
+    this.lb.remove(pipe);
+  }
+}
