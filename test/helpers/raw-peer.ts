@@ -38,6 +38,11 @@ export class RawPeer {
     socket.on("error", () => {});
   }
 
+  /** Wraps an already connected socket (a peer that listens). */
+  static wrap(socket: net.Socket): RawPeer {
+    return new RawPeer(socket);
+  }
+
   static async connect(endpoint: string): Promise<RawPeer> {
     const m = /^tcp:\/\/(.+):(\d+)$/.exec(endpoint)!;
     const socket = net.connect({ host: m[1]!.replace(/^\[|\]$/g, ""), port: Number(m[2]) });
