@@ -1,29 +1,29 @@
 import type { Buffer } from "node:buffer";
 import { setImmediate } from "node:timers";
 import { Publisher, Router, ZmqError } from "../zmq/index.js";
-import { decodeBody, detectEncoding, encodeBody, EncodeError, type Encoding } from "./codec.js";
+import { decodeBody, detectEncoding, encodeBody, type Encoding } from "./codec.js";
+import {
+  BadRequest,
+  bindArguments,
+  checkBufferResult,
+  encodeResult,
+  failure,
+  readForCompare,
+  stringField,
+} from "./request.js";
 import { RpcError } from "./errors.js";
 import { RPCSignal } from "./signal.js";
 import { formatRpcUrl, parseRpcUrl, type RpcUrl } from "./url.js";
-import { registerDevice, sendAliveCheck, unregisterDevice } from "../registry/client.js";
 import { notifySystemd } from "../registry/systemd.js";
+import { Registration, type RegistrationOptions } from "./registration.js";
+
+export type { RegistrationOptions } from "./registration.js";
 
 export interface RPCServerOptions {
   /** `tcp://host:port`; without a port, a free one in [10000, 12000) is chosen. */
   url: string;
   /** Seconds a registry should keep us after an alive check (sent with CHECK_ALIVE). */
   aliveTimeout?: number;
-}
-
-export interface RegistrationOptions {
-  /** Replace a device registered under the same name. Default true, as the reference. */
-  overwrite?: boolean;
-  /** ms between alive checks. Default 2000 (the reference checks once per serve-loop turn). */
-  checkInterval?: number;
-  /** ms to wait for each registry answer. Default 5000. */
-  checkTimeout?: number;
-  /** Unanswered checks in a row after which the server forgets its registration and stops. Default 3. */
-  maxUnanswered?: number;
 }
 
 export interface MethodOptions {
@@ -63,8 +63,6 @@ export const PLANTRPC_INVENTORY = { version: 1, encodings: ["json", "msgpack"] }
 
 const RANDOM_PORT_RANGE: [number, number] = [10000, 12000];
 
-/** A request that cannot be served; answered with a failure reply. */
-class BadRequest extends Error {}
 
 /**
  * A device: methods (JSON or binary), properties and signals, served over ZeroMQ with the
@@ -92,8 +90,7 @@ export class RPCServer {
   private stopped = false;
   private resolveStopped: (() => void) | undefined;
   private readonly stoppedPromise = new Promise<void>((r) => (this.resolveStopped = r));
-  private registration: { type: string; url: string; uuid: string; options: Required<RegistrationOptions> } | undefined;
-  private aliveTimer: ReturnType<typeof setTimeout> | undefined;
+  private registration: Registration | undefined;
   private watchdogTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: RPCServerOptions) {
@@ -210,69 +207,34 @@ export class RPCServer {
 
   /**
    * Registers with a device registry (binding first if needed), then keeps the registration
-   * alive in the background: re-registers when the registry forgot us, and gives up (forgets
-   * the registration and stops serving, as the reference) after `maxUnanswered` silent checks.
-   * Resolves to the name the registry accepted.
+   * alive in the background (see Registration). Resolves to the name the registry accepted.
    */
   async registerToRegistry(type: string, name: string, registryUrl: string, options: RegistrationOptions = {}): Promise<string> {
     await this.start();
-    const opts: Required<RegistrationOptions> = {
-      overwrite: options.overwrite ?? true,
-      checkInterval: options.checkInterval ?? 2000,
-      checkTimeout: options.checkTimeout ?? 5000,
-      maxUnanswered: options.maxUnanswered ?? 3,
-    };
-    const accepted = await registerDevice(type, this.registeredAddress, name, registryUrl, {
-      overwrite: opts.overwrite,
-      timeout: opts.checkTimeout,
-    });
-    this.name = accepted.name;
-    this.registration = { type, url: registryUrl, uuid: accepted.uuid, options: opts };
-    this.scheduleAliveCheck(0);
-    return accepted.name;
+    this.registration?.stop();
+    this.registration = await Registration.create(
+      {
+        address: this.registeredAddress,
+        aliveTimeout: () => this.aliveTimeout,
+        renamed: (accepted) => (this.name = accepted),
+        lost: () => {
+          this.name = "";
+          this.registration = undefined;
+          this.stopServer();
+        },
+      },
+      type,
+      name,
+      registryUrl,
+      options,
+    );
+    this.name = this.registration.name;
+    return this.name;
   }
 
   /** The registration's uuid, while registered. */
   get registrationId(): string | undefined {
     return this.registration?.uuid;
-  }
-
-  private scheduleAliveCheck(unanswered: number): void {
-    const reg = this.registration;
-    if (!reg || this.stopped) return;
-    this.aliveTimer = setTimeout(() => void this.aliveCheck(unanswered), reg.options.checkInterval);
-    this.aliveTimer.unref?.();
-  }
-
-  private async aliveCheck(unanswered: number): Promise<void> {
-    const reg = this.registration;
-    if (!reg || this.stopped) return;
-    const state = await sendAliveCheck(reg.uuid, reg.url, this.aliveTimeout, { timeout: reg.options.checkTimeout }).catch(
-      () => "unreachable" as const,
-    );
-    if (this.registration !== reg || this.stopped) return;
-    if (state === "ok") return this.scheduleAliveCheck(0);
-    if (state === "unknown") {
-      // The registry restarted and forgot us: register again, without taking anyone's name.
-      try {
-        const again = await registerDevice(reg.type, this.registeredAddress, this.name, reg.url, {
-          overwrite: false,
-          timeout: reg.options.checkTimeout,
-        });
-        this.name = again.name;
-        reg.uuid = again.uuid;
-        return this.scheduleAliveCheck(0);
-      } catch {
-        return this.scheduleAliveCheck(unanswered + 1);
-      }
-    }
-    if (unanswered + 1 >= reg.options.maxUnanswered) {
-      this.name = "";
-      this.registration = undefined;
-      this.stopServer();
-      return;
-    }
-    this.scheduleAliveCheck(unanswered + 1);
   }
 
   private async serve(): Promise<void> {
@@ -287,13 +249,9 @@ export class RPCServer {
   stopServer(): void {
     if (this.stopped) return;
     this.stopped = true;
-    if (this.aliveTimer) clearTimeout(this.aliveTimer);
     if (this.watchdogTimer) clearInterval(this.watchdogTimer);
-    const reg = this.registration;
+    const unregistered = this.registration?.stop() ?? Promise.resolve(false);
     this.registration = undefined;
-    const unregistered = reg
-      ? unregisterDevice(reg.uuid, reg.url, { timeout: reg.options.checkTimeout }).catch(() => false)
-      : Promise.resolve(false);
     this.name = "";
     this.socket.close();
     this.publisher?.close();
@@ -439,71 +397,3 @@ export class RPCServer {
   }
 }
 
-function stringField(request: Record<string, unknown>, key: string): string {
-  const value = request[key];
-  if (typeof value !== "string") throw new BadRequest(`request needs a string "${key}"`);
-  return value;
-}
-
-/** Turns `params: {args, kwargs}` into positional arguments, using the declared names. */
-function bindArguments(method: string, names: readonly string[] | undefined, params: unknown): unknown[] {
-  if (params === undefined || params === null) return [];
-  if (typeof params !== "object" || Array.isArray(params)) throw new BadRequest('"params" must be an object');
-  const { args = [], kwargs = {} } = params as { args?: unknown; kwargs?: unknown };
-  if (!Array.isArray(args)) throw new BadRequest('"params.args" must be a list');
-  if (typeof kwargs !== "object" || kwargs === null || Array.isArray(kwargs)) {
-    throw new BadRequest('"params.kwargs" must be an object');
-  }
-  const bound = [...args];
-  for (const [key, value] of Object.entries(kwargs)) {
-    const index = names?.indexOf(key) ?? -1;
-    if (index < 0) throw new BadRequest(`${method}() got an unexpected keyword argument '${key}'`);
-    if (index < args.length) throw new BadRequest(`${method}() got multiple values for argument '${key}'`);
-    bound[index] = value;
-  }
-  // Positions skipped by keywords stay undefined, as JavaScript defaults expect.
-  return Array.from({ length: bound.length }, (_, i) => bound[i]);
-}
-
-function checkBufferResult(method: string, result: unknown): [Uint8Array, object] {
-  if (!Array.isArray(result) || result.length !== 2) {
-    throw new BadRequest(`buffer method ${method} must return [bytes, info]`);
-  }
-  const [bytes, info] = result as [unknown, unknown];
-  const data =
-    bytes instanceof Uint8Array ? bytes : bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : undefined;
-  if (!data) throw new BadRequest(`buffer method ${method} returned no bytes (Uint8Array or ArrayBuffer)`);
-  if (typeof info !== "object" || info === null || Array.isArray(info)) {
-    throw new BadRequest(`buffer method ${method}: info must be an object`);
-  }
-  if ("error" in info) {
-    // A client takes an "error" key in the first frame for a failure (protocol-spec/rpc.md §2).
-    throw new BadRequest(`buffer method ${method}: info may not contain an "error" key`);
-  }
-  return [data, info];
-}
-
-function encodeResult(value: unknown, encoding: Encoding): Buffer {
-  try {
-    return encodeBody(value, encoding);
-  } catch (e) {
-    if (e instanceof EncodeError) throw new BadRequest(`result is not serialisable: ${e.message}`);
-    throw e;
-  }
-}
-
-async function readForCompare(p: PropertyEntry): Promise<{ key: string; value: unknown }> {
-  try {
-    const value = await p.get();
-    return { key: JSON.stringify(value) ?? "undefined", value };
-  } catch {
-    return { key: `unreadable:${Math.random()}`, value: undefined };
-  }
-}
-
-/** The reference's failure reply: success false, the message, and a traceback. */
-export function failure(e: unknown): { success: false; error: string; traceback: string } {
-  if (e instanceof BadRequest) return { success: false, error: e.message, traceback: "" };
-  if (e instanceof Error) return { success: false, error: e.message, traceback: e.stack ?? "" };
-  return { success: false, error: String(e), traceback: "" };
-}

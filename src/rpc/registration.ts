@@ -1,0 +1,107 @@
+import { registerDevice, sendAliveCheck, unregisterDevice } from "../registry/client.js";
+
+export interface RegistrationOptions {
+  /** Replace a device registered under the same name. Default true, as the reference. */
+  overwrite?: boolean;
+  /** ms between alive checks. Default 2000 (the reference checks once per serve-loop turn). */
+  checkInterval?: number;
+  /** ms to wait for each registry answer. Default 5000. */
+  checkTimeout?: number;
+  /** Unanswered checks in a row after which the server forgets its registration and stops. Default 3. */
+  maxUnanswered?: number;
+}
+
+/** What a registration needs from its server. */
+export interface RegisteredServer {
+  /** The address to register (the server's URL with its port). */
+  address: string;
+  /** Seconds the registry should keep us after each check. */
+  aliveTimeout(): number;
+  /** The registry gave us another name (on re-registration). */
+  renamed(name: string): void;
+  /** The registry stayed silent too long: the server gives up, as the reference does. */
+  lost(): void;
+}
+
+/**
+ * A device's registration, kept alive in the background: alive checks every checkInterval,
+ * re-registration (without overwrite) when the registry forgot us, and giving up after
+ * maxUnanswered silent checks in a row.
+ */
+export class Registration {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+
+  private constructor(
+    private readonly server: RegisteredServer,
+    private readonly type: string,
+    readonly url: string,
+    public name: string,
+    public uuid: string,
+    private readonly options: Required<RegistrationOptions>,
+  ) {}
+
+  static async create(
+    server: RegisteredServer,
+    type: string,
+    name: string,
+    url: string,
+    options: RegistrationOptions,
+  ): Promise<Registration> {
+    const opts: Required<RegistrationOptions> = {
+      overwrite: options.overwrite ?? true,
+      checkInterval: options.checkInterval ?? 2000,
+      checkTimeout: options.checkTimeout ?? 5000,
+      maxUnanswered: options.maxUnanswered ?? 3,
+    };
+    const accepted = await registerDevice(type, server.address, name, url, { overwrite: opts.overwrite, timeout: opts.checkTimeout });
+    const registration = new Registration(server, type, url, accepted.name, accepted.uuid, opts);
+    registration.schedule(0);
+    return registration;
+  }
+
+  /** Stops the checks and unregisters; resolves true when the registry knew us. */
+  stop(): Promise<boolean> {
+    if (this.stopped) return Promise.resolve(false);
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    return unregisterDevice(this.uuid, this.url, { timeout: this.options.checkTimeout }).catch(() => false);
+  }
+
+  private schedule(unanswered: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.check(unanswered), this.options.checkInterval);
+    this.timer.unref?.();
+  }
+
+  private async check(unanswered: number): Promise<void> {
+    const { checkTimeout, maxUnanswered } = this.options;
+    const state = await sendAliveCheck(this.uuid, this.url, this.server.aliveTimeout(), { timeout: checkTimeout }).catch(
+      () => "unreachable" as const,
+    );
+    if (this.stopped) return;
+    if (state === "ok") return this.schedule(0);
+    if (state === "unknown") {
+      // The registry restarted and forgot us: register again, without taking anyone's name.
+      try {
+        const again = await registerDevice(this.type, this.server.address, this.name, this.url, {
+          overwrite: false,
+          timeout: checkTimeout,
+        });
+        if (this.stopped) return;
+        this.name = again.name;
+        this.uuid = again.uuid;
+        this.server.renamed(again.name);
+        return this.schedule(0);
+      } catch {
+        return this.schedule(unanswered + 1);
+      }
+    }
+    if (unanswered + 1 >= maxUnanswered) {
+      this.stopped = true;
+      this.server.lost();
+      return;
+    }
+    this.schedule(unanswered + 1);
+  }
+}

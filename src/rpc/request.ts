@@ -1,0 +1,74 @@
+import type { Buffer } from "node:buffer";
+import { encodeBody, EncodeError, type Encoding } from "./codec.js";
+
+/** A request that cannot be served; answered with a failure reply (no traceback). */
+export class BadRequest extends Error {}
+
+export function stringField(request: Record<string, unknown>, key: string): string {
+  const value = request[key];
+  if (typeof value !== "string") throw new BadRequest(`request needs a string "${key}"`);
+  return value;
+}
+
+/** Turns `params: {args, kwargs}` into positional arguments, using the declared names. */
+export function bindArguments(method: string, names: readonly string[] | undefined, params: unknown): unknown[] {
+  if (params === undefined || params === null) return [];
+  if (typeof params !== "object" || Array.isArray(params)) throw new BadRequest('"params" must be an object');
+  const { args = [], kwargs = {} } = params as { args?: unknown; kwargs?: unknown };
+  if (!Array.isArray(args)) throw new BadRequest('"params.args" must be a list');
+  if (typeof kwargs !== "object" || kwargs === null || Array.isArray(kwargs)) {
+    throw new BadRequest('"params.kwargs" must be an object');
+  }
+  const bound = [...args];
+  for (const [key, value] of Object.entries(kwargs)) {
+    const index = names?.indexOf(key) ?? -1;
+    if (index < 0) throw new BadRequest(`${method}() got an unexpected keyword argument '${key}'`);
+    if (index < args.length) throw new BadRequest(`${method}() got multiple values for argument '${key}'`);
+    bound[index] = value;
+  }
+  // Positions skipped by keywords stay undefined, as JavaScript defaults expect.
+  return Array.from({ length: bound.length }, (_, i) => bound[i]);
+}
+
+export function checkBufferResult(method: string, result: unknown): [Uint8Array, object] {
+  if (!Array.isArray(result) || result.length !== 2) {
+    throw new BadRequest(`buffer method ${method} must return [bytes, info]`);
+  }
+  const [bytes, info] = result as [unknown, unknown];
+  const data =
+    bytes instanceof Uint8Array ? bytes : bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : undefined;
+  if (!data) throw new BadRequest(`buffer method ${method} returned no bytes (Uint8Array or ArrayBuffer)`);
+  if (typeof info !== "object" || info === null || Array.isArray(info)) {
+    throw new BadRequest(`buffer method ${method}: info must be an object`);
+  }
+  if ("error" in info) {
+    // A client takes an "error" key in the first frame for a failure (protocol-spec/rpc.md §2).
+    throw new BadRequest(`buffer method ${method}: info may not contain an "error" key`);
+  }
+  return [data, info];
+}
+
+export function encodeResult(value: unknown, encoding: Encoding): Buffer {
+  try {
+    return encodeBody(value, encoding);
+  } catch (e) {
+    if (e instanceof EncodeError) throw new BadRequest(`result is not serialisable: ${e.message}`);
+    throw e;
+  }
+}
+
+export async function readForCompare(p: { get: () => unknown }): Promise<{ key: string; value: unknown }> {
+  try {
+    const value = await p.get();
+    return { key: JSON.stringify(value) ?? "undefined", value };
+  } catch {
+    return { key: `unreadable:${Math.random()}`, value: undefined };
+  }
+}
+
+/** The reference's failure reply: success false, the message, and a traceback. */
+export function failure(e: unknown): { success: false; error: string; traceback: string } {
+  if (e instanceof BadRequest) return { success: false, error: e.message, traceback: "" };
+  if (e instanceof Error) return { success: false, error: e.message, traceback: e.stack ?? "" };
+  return { success: false, error: String(e), traceback: "" };
+}
