@@ -111,9 +111,20 @@ export abstract class Socket implements AsyncIterable<Buffer[]> {
   private readonly blockedSends = new Queue<BlockedSend>();
   private readonly hwm = () => this.sendHighWaterMark;
 
-  /** Subclasses call this last in their constructor, once their own fields exist. */
+  /**
+   * Subclasses call this last in their constructor, once their own fields exist. An unknown
+   * option (a typo) or a value of the wrong kind is an EINVAL, not silently ignored.
+   */
   protected configure(options: object | undefined): void {
-    if (options) Object.assign(this, options);
+    if (options === undefined || options === null) return;
+    if (typeof options !== "object") throw new ZmqError("EINVAL", "socket options must be an object");
+    for (const [key, value] of Object.entries(options)) {
+      if (!(key in this) || key === "type" || key === "events" || key === "closed") {
+        throw new ZmqError("EINVAL", `unknown option "${key}" for a ${this.type ?? "socket"} socket`);
+      }
+      checkOption(key, value, typeof (this as Record<string, unknown>)[key]);
+      (this as Record<string, unknown>)[key] = value;
+    }
   }
 
   get routingId(): string | null {
@@ -560,6 +571,23 @@ export abstract class Socket implements AsyncIterable<Buffer[]> {
   /** A pipe has room again. */
   protected pipeWritable(_pipe: Pipe): void {
     this.retryBlockedSends();
+  }
+}
+
+/** Options that take milliseconds or counts, where -1 means "none" or "forever". */
+const MINUS_ONE_ALLOWED = new Set(["linger", "maxMessageSize", "heartbeatTimeout", "reconnectInterval", "sendTimeout", "receiveTimeout"]);
+
+function checkOption(key: string, value: unknown, currentType: string): void {
+  if (key === "routingId") return; // checked by its setter
+  if (currentType === "boolean") {
+    if (typeof value !== "boolean") throw new ZmqError("EINVAL", `option ${key} must be true or false`);
+    return;
+  }
+  if (currentType === "number") {
+    const min = MINUS_ONE_ALLOWED.has(key) ? -1 : 0;
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
+      throw new ZmqError("EINVAL", `option ${key} must be an integer >= ${min}, not ${JSON.stringify(value)}`);
+    }
   }
 }
 
