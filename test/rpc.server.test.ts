@@ -187,6 +187,18 @@ describe("RPCServer basics", () => {
     clearInterval(publishing);
   });
 
+  it("refuses bad registrations with clear errors", () => {
+    const s = new RPCServer({ url: "tcp://127.0.0.1:0" });
+    s.registerMethodJson("ok", () => 1);
+    expect(() => s.registerMethodJson("ok", () => 2)).toThrow(/already registered/);
+    expect(() => s.registerMethodJson("t", () => 1, { timeout: -1 })).toThrow(/positive number of ms/);
+    expect(() => s.registerMethodJson("p", () => 1, { params: "a,b" as never })).toThrow(/parameter names/);
+    expect(() => s.registerMethodJson("f", 42 as never)).toThrow(/not a function/);
+    expect(() => s.registerProperty("x", { get: () => 1, notify: "nope" })).toThrow(/not registered/);
+    expect(() => new RPCServer({ url: "not a url" })).toThrow(/invalid url/);
+    s.close();
+  });
+
   it("RPCSignal: connection order, no duplicate connections, disconnect one or all", () => {
     const sig = new RPCSignal<[number]>();
     const calls: string[] = [];

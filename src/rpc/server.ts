@@ -115,9 +115,16 @@ export class RPCServer {
   }
 
   private addMethod(name: string, kind: "json" | "buffer", fn: AnyFunction, options: MethodOptions): this {
+    if (typeof name !== "string" || name === "") throw new RpcError("a method needs a non-empty name");
     if (typeof fn !== "function") throw new RpcError(`method ${name}: not a function`);
     if (this.methods.has(name)) throw new RpcError(`method ${name} is already registered`);
     const timeout = options.timeout === undefined ? 10000 : options.timeout;
+    if (timeout !== null && !(Number.isInteger(timeout) && timeout > 0)) {
+      throw new RpcError(`method ${name}: timeout must be a positive number of ms, or null for none`);
+    }
+    if (options.params !== undefined && !(Array.isArray(options.params) && options.params.every((p) => typeof p === "string"))) {
+      throw new RpcError(`method ${name}: params must be the parameter names, in order`);
+    }
     this.methods.set(name, { kind, fn, timeout, params: options.params });
     return this;
   }
