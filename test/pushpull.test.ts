@@ -71,3 +71,23 @@ describe("PAIR", () => {
     expect((await refused).error?.message).toMatch(/already has a peer/);
   });
 });
+
+describe("PUSH under a flood of concurrent sends", () => {
+  it("delivers 300,000 un-awaited sends in order, without deep recursion", async () => {
+    const pull = await bound(new Pull());
+    const push = track(new Push());
+    push.connect(pull.lastEndpoint!);
+    const n = 300_000;
+    const sends: Promise<void>[] = [];
+    for (let i = 0; i < n; i++) {
+      const b = Buffer.allocUnsafe(4);
+      b.writeUInt32BE(i);
+      sends.push(push.send(b));
+    }
+    for (let i = 0; i < n; i++) {
+      const [frame] = await pull.receive();
+      if (frame!.readUInt32BE(0) !== i) expect(frame!.readUInt32BE(0)).toBe(i);
+    }
+    await Promise.all(sends);
+  });
+});

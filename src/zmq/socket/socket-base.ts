@@ -109,6 +109,7 @@ export abstract class Socket implements AsyncIterable<Buffer[]> {
   private readonly inbound = new Queue<{ pipe: Pipe; message: Buffer[] }>();
   private readonly receivers = new Queue<Receiver>();
   private readonly blockedSends = new Queue<BlockedSend>();
+  private retrying = false;
   private readonly hwm = () => this.sendHighWaterMark;
 
   /**
@@ -241,8 +242,22 @@ export abstract class Socket implements AsyncIterable<Buffer[]> {
     });
   }
 
-  /** Retries blocked sends, in order, once some pipe has room. */
+  /**
+   * Retries blocked sends, in order, once some pipe has room. A send can flush, and a flush
+   * reports room again synchronously: the loop already running takes that room, so a nested
+   * call returns at once instead of recursing once per batch.
+   */
   protected retryBlockedSends(): void {
+    if (this.retrying) return;
+    this.retrying = true;
+    try {
+      this.drainBlockedSends();
+    } finally {
+      this.retrying = false;
+    }
+  }
+
+  private drainBlockedSends(): void {
     while (this.blockedSends.length > 0) {
       const blocked = this.blockedSends.peek()!;
       let sent: boolean;
