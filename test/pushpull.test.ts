@@ -91,3 +91,24 @@ describe("PUSH under a flood of concurrent sends", () => {
     await Promise.all(sends);
   });
 });
+
+describe("a large backlog queued before the peer exists", () => {
+  it("is delivered in order once the peer binds (no HWM)", async () => {
+    const probe = await bound(new Pull());
+    const endpoint = probe.lastEndpoint!;
+    probe.close();
+    const push = track(new Push({ sendHighWaterMark: 0 }));
+    push.connect(endpoint);
+    const n = 300_000;
+    for (let i = 0; i < n; i++) {
+      const b = Buffer.allocUnsafe(4);
+      b.writeUInt32BE(i);
+      await push.send(b);
+    }
+    const pull = await bound(new Pull({ receiveHighWaterMark: 0 }), endpoint);
+    for (let i = 0; i < n; i++) {
+      const [frame] = await pull.receive();
+      if (frame!.readUInt32BE(0) !== i) expect(frame!.readUInt32BE(0)).toBe(i);
+    }
+  });
+});

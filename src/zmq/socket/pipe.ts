@@ -59,10 +59,22 @@ export class Pipe {
     }
   }
 
-  /** Moves queued messages to the engine while it accepts them. */
+  /**
+   * Moves queued messages to the engine while it accepts them. Sending can flush, and a flush
+   * asks for a drain again: the running loop goes on instead of recursing once per batch.
+   */
   drain(): void {
     const engine = this.engine;
-    if (!engine || engine.state !== "ready") return;
-    while (this.outQueue.length > 0 && !engine.blocked) engine.sendMessage(this.outQueue.shift()!);
+    if (!engine || engine.state !== "ready" || this.draining) return;
+    this.draining = true;
+    try {
+      while (this.outQueue.length > 0 && !engine.blocked && engine.state === "ready") {
+        engine.sendMessage(this.outQueue.shift()!);
+      }
+    } finally {
+      this.draining = false;
+    }
   }
+
+  private draining = false;
 }
