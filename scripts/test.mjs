@@ -61,5 +61,25 @@ if (process.argv.length <= 2) {
   }
 }
 
+// The demo (the README's main job) end to end under the three runtimes.
+if (process.argv.length <= 2) {
+  const out = mkdtempSync(join(tmpdir(), "plantrpc-demo-"));
+  const demos = [
+    ["node", [process.execPath, ["dist/cli/main.js", "demo", "--out", join(out, "node")]]],
+    ["bun", ["npx", ["bun", "dist/cli/main.js", "demo", "--out", join(out, "bun")]]],
+    ["deno", ["npx", ["deno", "run", "--allow-all", "dist/cli/main.js", "demo", "--out", join(out, "deno")]]],
+  ];
+  for (const [name, [cmd, args]] of demos) {
+    const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8", timeout: 60000 });
+    if (r.status === 0 && /== done/.test(r.stdout ?? "")) {
+      passed += 1;
+      console.log(`ok   demo under ${name}`);
+    } else {
+      failed += 1;
+      console.log(`FAIL demo under ${name}:\n${r.stdout ?? ""}${r.stderr ?? ""}`);
+    }
+  }
+}
+
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
