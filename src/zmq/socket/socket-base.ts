@@ -10,39 +10,11 @@ import { parseTcpAddress } from "../transport/endpoint.js";
 import { parseEndpoint, transportFor } from "../transport/index.js";
 import { Queue } from "../util/queue.js";
 import { toFrames, type MessageLike } from "./frames.js";
+import { checkOption, type SocketOptions } from "./options.js";
+import { Connector, type ConnectorHost } from "./connector.js";
 import { Pipe, type Message } from "./pipe.js";
 
-/** Options shared by every socket type; each can also be set as a property. */
-export interface SocketOptions {
-  /** Messages queued per peer before sending blocks or drops (per type). 0 = no limit. */
-  sendHighWaterMark?: number;
-  /** Messages queued per peer before we stop reading from it. 0 = no limit. */
-  receiveHighWaterMark?: number;
-  /** ms to keep flushing queued messages after close(); -1 = until written, 0 = drop. */
-  linger?: number;
-  /** Our identity, announced to ROUTER peers. */
-  routingId?: string | Uint8Array | null;
-  /** Largest frame accepted from a peer, in octets; -1 = no limit. */
-  maxMessageSize?: number;
-  /** ms between PINGs we send; 0 = none. */
-  heartbeatInterval?: number;
-  /** ms of silence after which a peer is dropped; -1 = heartbeatInterval. */
-  heartbeatTimeout?: number;
-  /** TTL announced in our PINGs, ms (rounded to tenths of a second). */
-  heartbeatTimeToLive?: number;
-  /** ms before reconnecting; -1 = never reconnect. */
-  reconnectInterval?: number;
-  /** Upper bound for the exponential reconnect backoff, ms; 0 = no backoff. */
-  reconnectMaxInterval?: number;
-  /** ms allowed for greeting and handshake; 0 = unbounded. */
-  handshakeInterval?: number;
-  /** ms a send may wait for room; -1 = forever, 0 = fail at once with EAGAIN. */
-  sendTimeout?: number;
-  /** ms a receive may wait; -1 = forever. */
-  receiveTimeout?: number;
-  /** Queue messages only to peers whose handshake is complete. */
-  immediate?: boolean;
-}
+export type { SocketOptions } from "./options.js";
 
 interface Receiver {
   resolve(message: Buffer[]): void;
@@ -55,16 +27,6 @@ interface BlockedSend {
   resolve(): void;
   reject(error: ZmqError): void;
   timer?: ReturnType<typeof setTimeout>;
-}
-
-interface Connector {
-  endpoint: string;
-  address: string;
-  pipe: Pipe | undefined;
-  engine: Engine | undefined;
-  timer: ReturnType<typeof setTimeout> | undefined;
-  interval: number;
-  stopped: boolean;
 }
 
 interface Binding {
@@ -186,21 +148,13 @@ export abstract class Socket implements AsyncIterable<Buffer[]> {
     const { scheme, address } = parseEndpoint(endpoint);
     if (scheme === "tcp") parseTcpAddress(address, false); // fail now on a bad address, not on retry
     if (this.connectors.has(endpoint)) throw new ZmqError("EINVAL", `already connected to ${endpoint}`);
-    const connector: Connector = {
-      endpoint,
-      address,
-      pipe: undefined,
-      engine: undefined,
-      timer: undefined,
-      interval: this.reconnectInterval,
-      stopped: false,
-    };
+    const connector = new Connector(endpoint, this.connectorHost);
     this.connectors.set(endpoint, connector);
     if (!this.immediate) {
       connector.pipe = new Pipe(endpoint, true, this.hwm);
       this.addPipe(connector.pipe);
     }
-    this.attempt(connector);
+    connector.attempt();
   }
 
   disconnect(endpoint: string): void {
@@ -391,42 +345,20 @@ export abstract class Socket implements AsyncIterable<Buffer[]> {
 
   // ---- connections ----
 
-  private attempt(connector: Connector): void {
-    const { scheme, address } = parseEndpoint(connector.endpoint);
-    transportFor(scheme)
-      .connect(address)
-      .then(
-        (carrier) => {
-          if (connector.stopped || this.isClosed) {
-            carrier.destroy();
-            return;
-          }
-          this.emit({ type: "connect", address: connector.endpoint });
-          connector.engine = this.startEngine(carrier, connector, undefined);
-        },
-        () => {
-          if (!connector.stopped && !this.isClosed) this.scheduleReconnect(connector);
-        },
-      );
-  }
-
-  private scheduleReconnect(connector: Connector): void {
-    if (this.reconnectInterval < 0) return;
-    const delay = connector.interval;
-    const max = this.reconnectMaxInterval;
-    connector.interval = max > this.reconnectInterval ? Math.min(delay * 2, max) : this.reconnectInterval;
-    this.emit({ type: "connect:retry", address: connector.endpoint, interval: delay });
-    connector.timer = setTimeout(() => {
-      connector.timer = undefined;
-      if (!connector.stopped && !this.isClosed) this.attempt(connector);
-    }, delay);
-  }
-
   private stopConnector(connector: Connector): void {
-    connector.stopped = true;
-    if (connector.timer) clearTimeout(connector.timer);
+    connector.stop();
     this.connectors.delete(connector.endpoint);
   }
+
+  /** How connectors reach back into this socket. */
+  private readonly connectorHost: ConnectorHost = {
+    settings: this,
+    connected: (connector, carrier) => {
+      this.emit({ type: "connect", address: connector.endpoint });
+      return this.startEngine(carrier, connector, undefined);
+    },
+    retrying: (connector, interval) => this.emit({ type: "connect:retry", address: connector.endpoint, interval }),
+  };
 
   private accept(carrier: Carrier, engines: Set<Engine>): void {
     if (this.isClosed) {
@@ -457,7 +389,7 @@ export abstract class Socket implements AsyncIterable<Buffer[]> {
         ready = true;
         pipe.engine = engine;
         if (connector) {
-          connector.interval = this.reconnectInterval;
+          connector.resetBackoff();
           if (!connector.pipe) {
             connector.pipe = pipe;
             this.addPipe(pipe);
@@ -512,10 +444,7 @@ export abstract class Socket implements AsyncIterable<Buffer[]> {
       if (connector && this.immediate) connector.pipe = undefined;
     }
     this.emit({ type: "disconnect", address, error });
-    if (connector && !connector.stopped && !this.isClosed) {
-      connector.engine = undefined;
-      this.scheduleReconnect(connector);
-    }
+    if (connector?.active) connector.scheduleReconnect();
   }
 
   private engineOptions(bound: boolean) {
@@ -586,23 +515,6 @@ export abstract class Socket implements AsyncIterable<Buffer[]> {
   /** A pipe has room again. */
   protected pipeWritable(_pipe: Pipe): void {
     this.retryBlockedSends();
-  }
-}
-
-/** Options that take milliseconds or counts, where -1 means "none" or "forever". */
-const MINUS_ONE_ALLOWED = new Set(["linger", "maxMessageSize", "heartbeatTimeout", "reconnectInterval", "sendTimeout", "receiveTimeout"]);
-
-function checkOption(key: string, value: unknown, currentType: string): void {
-  if (key === "routingId") return; // checked by its setter
-  if (currentType === "boolean") {
-    if (typeof value !== "boolean") throw new ZmqError("EINVAL", `option ${key} must be true or false`);
-    return;
-  }
-  if (currentType === "number") {
-    const min = MINUS_ONE_ALLOWED.has(key) ? -1 : 0;
-    if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
-      throw new ZmqError("EINVAL", `option ${key} must be an integer >= ${min}, not ${JSON.stringify(value)}`);
-    }
   }
 }
 

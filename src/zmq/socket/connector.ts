@@ -1,0 +1,80 @@
+import type { Carrier } from "../transport/carrier.js";
+import { parseEndpoint, transportFor } from "../transport/index.js";
+import type { Engine } from "../engine/engine.js";
+import type { Pipe } from "./pipe.js";
+
+/** What a connector needs from its socket. */
+export interface ConnectorHost {
+  /** The socket's current options (read at each attempt, so changes apply). */
+  readonly settings: { readonly reconnectInterval: number; readonly reconnectMaxInterval: number; readonly closed: boolean };
+  /** The transport connected: start the ZMTP engine on it. */
+  connected(connector: Connector, carrier: Carrier): Engine;
+  /** An attempt failed or a connection broke: the next attempt is in `interval` ms. */
+  retrying(connector: Connector, interval: number): void;
+}
+
+/**
+ * One connect()ed endpoint: connection attempts and reconnection with exponential backoff
+ * (reconnectInterval, doubling up to reconnectMaxInterval when that is larger).
+ */
+export class Connector {
+  /** The pipe kept across reconnects (absent with the immediate option until a handshake). */
+  pipe: Pipe | undefined;
+  engine: Engine | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private interval: number;
+  private stopped = false;
+
+  constructor(
+    readonly endpoint: string,
+    private readonly host: ConnectorHost,
+  ) {
+    this.interval = host.settings.reconnectInterval;
+  }
+
+  get active(): boolean {
+    return !this.stopped && !this.host.settings.closed;
+  }
+
+  attempt(): void {
+    const { scheme, address } = parseEndpoint(this.endpoint);
+    transportFor(scheme)
+      .connect(address)
+      .then(
+        (carrier) => {
+          if (!this.active) {
+            carrier.destroy();
+            return;
+          }
+          this.engine = this.host.connected(this, carrier);
+        },
+        () => {
+          if (this.active) this.scheduleReconnect();
+        },
+      );
+  }
+
+  /** After a completed handshake, the next disconnection starts again from the first delay. */
+  resetBackoff(): void {
+    this.interval = this.host.settings.reconnectInterval;
+  }
+
+  scheduleReconnect(): void {
+    this.engine = undefined;
+    const base = this.host.settings.reconnectInterval;
+    if (base < 0 || !this.active) return;
+    const delay = this.interval;
+    const max = this.host.settings.reconnectMaxInterval;
+    this.interval = max > base ? Math.min(delay * 2, max) : base;
+    this.host.retrying(this, delay);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.active) this.attempt();
+    }, delay);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+}
