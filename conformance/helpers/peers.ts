@@ -57,6 +57,23 @@ export function expected(frames: FrameSpec[]): Received[] {
   return frames.map((f) => normalise(toBytes(f)));
 }
 
+/** Sends the messages in turn, every 10 ms, until stop() (PUB/SUB joins are asynchronous). */
+function repeatSends(messages: FrameSpec[][], send: (frames: FrameSpec[]) => Promise<unknown>): { stop(): Promise<void> } {
+  let running = true;
+  const loop = (async () => {
+    for (let i = 0; running; i++) {
+      await send(messages[i % messages.length]!);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+    },
+  };
+}
+
 // ---- sockets of the native-API shape: ours and the `zeromq` package ----
 
 type ApiSocket = {
@@ -92,20 +109,7 @@ function apiPeer(make: () => ApiSocket): PeerSocket {
       else await s.send([Buffer.concat([Buffer.from([1]), Buffer.from(topic, "latin1")])]);
     },
     sendRepeatedly(messages) {
-      let i = 0;
-      let running = true;
-      const loop = (async () => {
-        while (running) {
-          await s.send(messages[i++ % messages.length]!.map(toBytes));
-          await new Promise((r) => setTimeout(r, 10));
-        }
-      })();
-      return {
-        async stop() {
-          running = false;
-          await loop;
-        },
-      };
+      return repeatSends(messages, (frames) => s.send(frames.map(toBytes)));
     },
     async close() {
       s.close();
@@ -204,21 +208,7 @@ export const pyzmqKind: PeerKind = {
         else await agent.call({ op: "send", frames: [Buffer.from("\x01" + topic, "latin1").toString("hex")] });
       },
       sendRepeatedly(messages) {
-        // The agent alternates over one message list per call; several lists go round-robin.
-        let stopped = false;
-        const loop = (async () => {
-          for (let i = 0; !stopped; i++) {
-            const running = agent.call({ op: "send_repeat", frames: messages[i % messages.length]!.map(hex), max: 1 });
-            await running;
-            await new Promise((r) => setTimeout(r, 5));
-          }
-        })();
-        return {
-          async stop() {
-            stopped = true;
-            await loop;
-          },
-        };
+        return repeatSends(messages, (frames) => agent.call({ op: "send", frames: frames.map(hex) }));
       },
       async close() {
         try {

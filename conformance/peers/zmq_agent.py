@@ -7,7 +7,6 @@ i % 251) and frames over 4096 octets come back as {"len": n, "sha256": hex}.
 """
 import hashlib
 import json
-import select
 import sys
 
 import zmq
@@ -38,10 +37,6 @@ def from_frame(b):
     return b.hex()
 
 
-def stdin_ready():
-    return bool(select.select([sys.stdin], [], [], 0)[0])
-
-
 def handle(cmd):
     global sock
     op = cmd["op"]
@@ -66,15 +61,6 @@ def handle(cmd):
     if op == "send":
         sock.send_multipart([to_frame(f) for f in cmd["frames"]])
         return {}
-    if op == "send_repeat":
-        # Publishes until the driver sends its next command (PUB/SUB joins are asynchronous).
-        frames = [to_frame(f) for f in cmd["frames"]]
-        sent = 0
-        while sent < cmd.get("max", 1000) and not stdin_ready():
-            sock.send_multipart(frames)
-            sent += 1
-            select.select([sys.stdin], [], [], cmd.get("interval_ms", 10) / 1000)
-        return {"sent": sent}
     if op == "recv":
         if not sock.poll(cmd.get("timeout_ms", 5000)):
             return {"timeout": True}

@@ -5,7 +5,6 @@ export type SocketEventType =
   | "unbind"
   | "accept"
   | "connect"
-  | "connect:delay"
   | "connect:retry"
   | "disconnect"
   | "handshake"
