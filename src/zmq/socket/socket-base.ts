@@ -10,7 +10,7 @@ import { parseTcpAddress } from "../transport/endpoint.js";
 import { parseEndpoint, transportFor } from "../transport/index.js";
 import { Queue } from "../util/queue.js";
 import { toFrames, type MessageLike } from "./frames.js";
-import { checkOption, type SocketOptions } from "./options.js";
+import { checkOption } from "./options.js";
 import { Connector, type ConnectorHost } from "./connector.js";
 import { Pipe, type Message } from "./pipe.js";
 
