@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createVirtualCamera } from "../src/demo/camera.js";
 import { DeviceRegistry, type RPCServer } from "../src/index.js";
+import { Router } from "../src/zmq/index.js";
 import { execSync } from "node:child_process";
 
 const CLI = join(__dirname, "..", "dist", "cli", "main.js");
@@ -17,8 +18,13 @@ beforeAll(() => {
 
 /** Runs `plantrpc ...args`; resolves with exit code and output. */
 function plantrpc(args: string[], timeoutMs = 20000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return run(process.execPath, [CLI, ...args], timeoutMs);
+}
+
+/** Runs a program, killed after timeoutMs; resolves with exit code (null when killed) and output. */
+function run(command: string, args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -111,6 +117,44 @@ describe("plantrpc command", () => {
     const stop = await plantrpc(["stop", `tcp://127.0.0.1:${server.port}`, "--json"]);
     expect(JSON.parse(stop.stdout)).toEqual({ stopped: true });
     expect(server.isStopped).toBe(true);
+  });
+
+  it("stop exits 3 when the device does not acknowledge", async () => {
+    // A device that answers GET_INVENTORY and nothing else.
+    const router = new Router();
+    await router.bind("tcp://127.0.0.1:0");
+    cleanups.push(() => router.close());
+    void (async () => {
+      for await (const [id, ...rest] of router) {
+        const body = JSON.parse(rest.at(-1)!.toString());
+        if (body.event !== "GET_INVENTORY") continue;
+        const inventory = { json_methods: {}, buffer_methods: {}, signals: [], properties: [], name: "" };
+        await router.send([id!, ...rest.slice(0, -1), JSON.stringify(inventory)]);
+      }
+    })();
+    const stop = await plantrpc(["stop", router.lastEndpoint!, "--json"]);
+    expect(JSON.parse(stop.stdout)).toEqual({ stopped: false });
+    expect(stop.code).toBe(3);
+  });
+
+  it("a short script using the library exits as soon as its work is done", async () => {
+    const registry = new DeviceRegistry({ addr: "127.0.0.1", port: 0 });
+    await registry.start();
+    cleanups.push(() => registry.stop());
+    const { url } = await camera();
+    // No process.exit(): the script ends when nothing is left running. A 60 s timer left
+    // behind would keep it alive until the 10 s limit kills it.
+    const script = `
+      import { listDevices, RPCClient } from ${JSON.stringify(join(__dirname, "..", "dist", "index.js"))};
+      await listDevices(${JSON.stringify(registry.url)}, { timeout: 60000 });
+      const client = await RPCClient.connect(${JSON.stringify(url)}, { timeout: 60000 });
+      await client.getProperty("encoding");
+      client.close();
+      console.log("done");
+    `;
+    const r = await run(process.execPath, ["--input-type=module", "-e", script], 10000);
+    expect(r.stdout).toBe("done\n");
+    expect(r.code).toBe(0);
   });
 
   it("watch prints signals as they arrive", async () => {

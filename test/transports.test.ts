@@ -100,19 +100,3 @@ describe("transports and endpoints", () => {
     expect(got[99]).toBe("99");
   });
 });
-
-describe("socket options", () => {
-  it("are applied from the constructor", () => {
-    const s = track(new Push({ sendHighWaterMark: 5, linger: 0, immediate: true, routingId: "me" }));
-    expect([s.sendHighWaterMark, s.linger, s.immediate, s.routingId]).toEqual([5, 0, true, "me"]);
-  });
-
-  it("reject unknown names (typos) and bad values with EINVAL", () => {
-    expect(() => new Push({ sendHighWatermark: 5 } as never)).toThrow(/unknown option "sendHighWatermark"/);
-    expect(() => new Push({ sendHighWaterMark: -3 })).toThrow(/integer >= 0/);
-    expect(() => new Push({ linger: 1.5 })).toThrow(/integer >= -1/);
-    expect(() => new Push({ immediate: "yes" } as never)).toThrow(/true or false/);
-    expect(() => new Push({ routingId: "\u0000bad" })).toThrow(/zero octet/);
-    expect(() => new Pair({ mandatory: true } as never)).toThrow(ZmqError);
-  });
-});

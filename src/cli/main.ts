@@ -213,7 +213,7 @@ const COMMANDS: Record<string, Command> = {
     help: "Ask a device to stop serving (STOP_SERVER).",
     async run(p, out) {
       const [url] = need(p, 1, this.usage);
-      await withClient(url!, p, async (c) => {
+      return withClient(url!, p, async (c) => {
         const ok = await c.stopServer();
         out.result({ stopped: ok }, () => (ok ? "stopped" : "no answer (already stopped?)"));
         return ok ? undefined : EXIT.timeout;

@@ -1,6 +1,6 @@
 import { decodeBody, encodeBody } from "../rpc/codec.js";
 import { RpcError, RpcTimeoutError } from "../rpc/errors.js";
-import { Request } from "../zmq/index.js";
+import { Request, type ZmqError } from "../zmq/index.js";
 import type { DeviceEntry, RegistryMessage } from "./protocol.js";
 
 export interface RegistryRequestOptions {
@@ -18,17 +18,16 @@ export class UnsupportedByRegistry extends RpcError {
 
 /** One request on a fresh REQ socket, as the reference does, but never waiting forever. */
 async function ask(url: string, message: RegistryMessage, timeout: number): Promise<RegistryMessage> {
-  const req = new Request({ linger: 0 });
+  // The socket's own timeouts: nothing is left running once the answer is in.
+  const req = new Request({ linger: 0, sendTimeout: timeout, receiveTimeout: timeout });
   try {
     req.connect(url);
     await req.send(encodeBody(message, "json"));
-    const reply = await Promise.race([
-      req.receive(),
-      new Promise<never>((_, reject) =>
-        setTimeout(() => reject(new RpcTimeoutError(`${message.event} to the registry at ${url}`, timeout)), timeout),
-      ),
-    ]);
-    const decoded = decodeBody(reply[0]!, "json") as RegistryMessage;
+    const [reply] = await req.receive().catch((e: unknown) => {
+      if ((e as ZmqError).code === "EAGAIN") throw new RpcTimeoutError(`${message.event} to the registry at ${url}`, timeout);
+      throw e;
+    });
+    const decoded = decodeBody(reply!, "json") as RegistryMessage;
     if (decoded?.event === "UNSUPPORTED") throw new UnsupportedByRegistry(message.event, url);
     return decoded;
   } finally {

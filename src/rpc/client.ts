@@ -137,7 +137,9 @@ export class RPCClient {
     sub.connect(endpoint);
     // Signals published before our subscription reaches the server are lost (PUB/SUB):
     // waiting for the connection narrows that window.
-    await Promise.race([connected, new Promise((r) => setTimeout(r, timeout))]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([connected, new Promise((r) => (timer = setTimeout(r, timeout)))]);
+    clearTimeout(timer);
     void this.readSignals(sub);
   }
 

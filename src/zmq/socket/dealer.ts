@@ -7,6 +7,6 @@ export class Dealer extends LoadBalancedSocket {
 
   constructor(options?: SocketOptions) {
     super();
-    this.configure(options);
+    this.configure(options, Dealer);
   }
 }

@@ -10,7 +10,7 @@ export class Pair extends Socket {
 
   constructor(options?: SocketOptions) {
     super();
-    this.configure(options);
+    this.configure(options, Pair);
   }
 
   protected override acceptPeer(pipe: Pipe, _engine: Engine): ZmqError | undefined {

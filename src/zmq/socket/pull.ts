@@ -7,7 +7,7 @@ export class Pull extends Socket {
 
   constructor(options?: SocketOptions) {
     super();
-    this.configure(options);
+    this.configure(options, Pull);
   }
 
   protected override prepareSend(): never {

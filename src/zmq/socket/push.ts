@@ -8,7 +8,7 @@ export class Push extends LoadBalancedSocket {
 
   constructor(options?: SocketOptions) {
     super();
-    this.configure(options);
+    this.configure(options, Push);
   }
 
   protected override checkReceive(): void {

@@ -14,7 +14,7 @@ export class Reply extends Socket {
 
   constructor(options?: SocketOptions) {
     super();
-    this.configure(options);
+    this.configure(options, Reply);
   }
 
   protected override checkReceive(): void {

@@ -2,6 +2,7 @@ import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
 import { LoadBalancedSocket } from "./load-balanced.js";
 import type { Message, Pipe } from "./pipe.js";
+import { booleanOption, defineOptions } from "./options.js";
 import type { SocketOptions } from "./socket-base.js";
 
 export interface RequestOptions extends SocketOptions {
@@ -19,8 +20,8 @@ const EMPTY = Buffer.alloc(0);
  */
 export class Request extends LoadBalancedSocket {
   readonly type = "REQ" as const;
-  correlate = false;
-  relaxed = false;
+  declare correlate: boolean;
+  declare relaxed: boolean;
   private expectingReply = false;
   private replyPipe: Pipe | undefined;
   private requestId = (Math.random() * 0x1_0000_0000) >>> 0;
@@ -28,7 +29,7 @@ export class Request extends LoadBalancedSocket {
 
   constructor(options?: RequestOptions) {
     super();
-    this.configure(options);
+    this.configure(options, Request);
   }
 
   protected override prepareSend(message: Message): Message {
@@ -69,3 +70,5 @@ export class Request extends LoadBalancedSocket {
     return message.slice(start + 1);
   }
 }
+
+defineOptions(Request, { correlate: booleanOption(false), relaxed: booleanOption(false) });

@@ -2,6 +2,7 @@ import { Buffer } from "node:buffer";
 import type { Engine } from "../engine/engine.js";
 import { ZmqError } from "../errors.js";
 import type { Message, Pipe } from "./pipe.js";
+import { booleanOption, defineOptions } from "./options.js";
 import { Socket, type SocketOptions } from "./socket-base.js";
 
 export interface RouterOptions extends SocketOptions {
@@ -17,14 +18,14 @@ export interface RouterOptions extends SocketOptions {
  */
 export class Router extends Socket {
   readonly type = "ROUTER" as const;
-  mandatory = false;
-  handover = false;
+  declare mandatory: boolean;
+  declare handover: boolean;
   private readonly byId = new Map<string, Pipe>();
   private nextGeneratedId = (Math.random() * 0x1_0000_0000) >>> 0;
 
   constructor(options?: RouterOptions) {
     super();
-    this.configure(options);
+    this.configure(options, Router);
   }
 
   protected override acceptPeer(pipe: Pipe, engine: Engine): ZmqError | undefined {
@@ -81,3 +82,5 @@ export class Router extends Socket {
     return id;
   }
 }
+
+defineOptions(Router, { mandatory: booleanOption(false), handover: booleanOption(false) });

@@ -10,7 +10,7 @@ import { parseTcpAddress } from "../transport/endpoint.js";
 import { parseEndpoint, transportFor } from "../transport/index.js";
 import { Queue } from "../util/queue.js";
 import { toFrames, type MessageLike } from "./frames.js";
-import { checkOption } from "./options.js";
+import { applyOptions, defineOptions, OPTION_VALUES, SOCKET_OPTIONS } from "./options.js";
 import { Connector, type ConnectorHost } from "./connector.js";
 import { Pipe, type Message } from "./pipe.js";
 
@@ -45,19 +45,21 @@ export abstract class Socket implements AsyncIterable<Buffer[]> {
   abstract readonly type: SocketTypeName;
   readonly events = new SocketEvents();
 
-  sendHighWaterMark = 1000;
-  receiveHighWaterMark = 1000;
-  linger = -1;
-  maxMessageSize = -1;
-  heartbeatInterval = 0;
-  heartbeatTimeout = -1;
-  heartbeatTimeToLive = 0;
-  reconnectInterval = 100;
-  reconnectMaxInterval = 0;
-  handshakeInterval = 30000;
-  sendTimeout = -1;
-  receiveTimeout = -1;
-  immediate = false;
+  // Options: accessors defined from SOCKET_OPTIONS below, which check every assignment.
+  declare sendHighWaterMark: number;
+  declare receiveHighWaterMark: number;
+  declare linger: number;
+  declare maxMessageSize: number;
+  declare heartbeatInterval: number;
+  declare heartbeatTimeout: number;
+  declare heartbeatTimeToLive: number;
+  declare reconnectInterval: number;
+  declare reconnectMaxInterval: number;
+  declare handshakeInterval: number;
+  declare sendTimeout: number;
+  declare receiveTimeout: number;
+  declare immediate: boolean;
+  readonly [OPTION_VALUES]: Record<string, unknown> = {};
   /** The last endpoint bound, with the port the OS chose. */
   lastEndpoint: string | null = null;
 
@@ -75,19 +77,14 @@ export abstract class Socket implements AsyncIterable<Buffer[]> {
   private readonly hwm = () => this.sendHighWaterMark;
 
   /**
-   * Subclasses call this last in their constructor, once their own fields exist. An unknown
-   * option (a typo) or a value of the wrong kind is an EINVAL, not silently ignored.
+   * Socket classes call this last in their constructor, once their own fields exist, passing
+   * themselves. An unknown option (a typo) is a TypeError and a bad value a TypeError or EINVAL,
+   * never silently ignored. The socket is then sealed, so that a typo in an assignment after
+   * construction (`socket.lingr = 0`) fails too; a user's subclass is left unsealed.
    */
-  protected configure(options: object | undefined): void {
-    if (options === undefined || options === null) return;
-    if (typeof options !== "object") throw new ZmqError("EINVAL", "socket options must be an object");
-    for (const [key, value] of Object.entries(options)) {
-      if (!(key in this) || key === "type" || key === "events" || key === "closed") {
-        throw new ZmqError("EINVAL", `unknown option "${key}" for a ${this.type ?? "socket"} socket`);
-      }
-      checkOption(key, value, typeof (this as Record<string, unknown>)[key]);
-      (this as Record<string, unknown>)[key] = value;
-    }
+  protected configure(options: object | undefined, cls: abstract new (...args: never[]) => Socket): void {
+    applyOptions(this, options, this.type);
+    if (this.constructor === cls) Object.seal(this);
   }
 
   get routingId(): string | null {
@@ -517,6 +514,8 @@ export abstract class Socket implements AsyncIterable<Buffer[]> {
     this.retryBlockedSends();
   }
 }
+
+defineOptions(Socket, SOCKET_OPTIONS);
 
 const PROTOCOL_CODES = new Set(["EPROTO", "EMSGSIZE", "EVERSION", "EMECHANISM", "ESOCKTNOSUPPORT"]);
 

@@ -2,6 +2,7 @@ import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
 import { Subscriptions } from "../routing/subscriptions.js";
 import type { Message, Pipe } from "./pipe.js";
+import { booleanOption, defineOptions } from "./options.js";
 import { Socket, type SocketOptions } from "./socket-base.js";
 
 export interface XPublisherOptions extends SocketOptions {
@@ -16,14 +17,14 @@ export interface XPublisherOptions extends SocketOptions {
  */
 export class XPublisher extends Socket {
   readonly type: "XPUB" | "PUB" = "XPUB";
-  verbose = false;
+  declare verbose: boolean;
   /** How many peers hold each topic, to announce only the first subscriber and last cancel. */
   private readonly all = new Subscriptions();
   private readonly fanout = new Set<Pipe>();
 
   constructor(options?: XPublisherOptions) {
     super();
-    this.configure(options);
+    this.configure(options, XPublisher);
   }
 
   protected override trySend(message: Message): boolean {
@@ -84,6 +85,8 @@ function subscriptionsOf(pipe: Pipe): Subscriptions {
   return (pipe.state as Subscriptions | undefined) ?? EMPTY_SUBSCRIPTIONS;
 }
 
+defineOptions(XPublisher, { verbose: booleanOption(false) });
+
 const EMPTY_SUBSCRIPTIONS = new Subscriptions();
 
 /** PUB: sends each message to every peer subscribed to a prefix of its first frame. */
@@ -92,7 +95,7 @@ export class Publisher extends XPublisher {
 
   constructor(options?: SocketOptions) {
     super();
-    this.configure(options);
+    this.configure(options, Publisher);
   }
 
   protected override checkReceive(): void {

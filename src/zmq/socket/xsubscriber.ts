@@ -14,7 +14,7 @@ export class XSubscriber extends Socket {
 
   constructor(options?: SocketOptions) {
     super();
-    this.configure(options);
+    this.configure(options, XSubscriber);
   }
 
   protected override trySend(message: Message): boolean {
@@ -65,7 +65,7 @@ export class Subscriber extends XSubscriber {
 
   constructor(options?: SocketOptions) {
     super();
-    this.configure(options);
+    this.configure(options, Subscriber);
   }
 
   subscribe(...prefixes: Array<string | Uint8Array>): void {
