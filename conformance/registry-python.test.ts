@@ -4,7 +4,7 @@
  */
 import * as net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { DeviceRegistry, listDevices, RPCClient, RPCServer, UnsupportedByRegistry } from "../src/index.js";
+import { DeviceRegistry, listDevices, registerToRegistry, RPCClient, RPCServer, UnsupportedByRegistry } from "../src/index.js";
 import { hasPyzmq } from "./helpers/python.js";
 import { pythonRpcImpl, PythonCaller, startPythonDevice, startPythonRegistry } from "./helpers/python-rpc.js";
 
@@ -33,7 +33,7 @@ async function ourRegistry(options = {}) {
 async function ourDevice(registryUrl: string, name = "cam") {
   const server = new RPCServer({ url: "tcp://127.0.0.1" });
   server.registerMethodJson("whoami", () => "typescript camera");
-  await server.registerToRegistry("camera", name, registryUrl, { checkInterval: 100, checkTimeout: 1000 });
+  await registerToRegistry(server, "camera", name, registryUrl, { checkInterval: 100, checkTimeout: 1000 });
   const serving = server.serveForever();
   cleanups.push(() => server.close());
   return { server, serving };

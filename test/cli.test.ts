@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createVirtualCamera } from "../src/demo/camera.js";
-import { DeviceRegistry, type RPCServer } from "../src/index.js";
+import { DeviceRegistry, registerToRegistry, type RPCServer } from "../src/index.js";
 import { Router } from "../src/zmq/index.js";
 import { execSync } from "node:child_process";
 
@@ -111,7 +111,7 @@ describe("plantrpc command", () => {
     await registry.start();
     cleanups.push(() => registry.stop());
     const { server } = await camera();
-    await server.registerToRegistry("camera", "cli-cam", registry.url);
+    await registerToRegistry(server, "camera", "cli-cam", registry.url);
     const devices = JSON.parse((await plantrpc(["devices", registry.url, "--json"])).stdout);
     expect(devices["cli-cam"]).toEqual({ type: "camera", addr: `tcp://127.0.0.1:${server.port}` });
     const stop = await plantrpc(["stop", `tcp://127.0.0.1:${server.port}`, "--json"]);

@@ -3,6 +3,7 @@ import {
   DeviceRegistry,
   listDevices,
   registerDevice,
+  registerToRegistry,
   RPCClient,
   RPCServer,
   RpcTimeoutError,
@@ -95,11 +96,11 @@ describe("registry clients never wait forever", () => {
   });
 });
 
-describe("RPCServer.registerToRegistry", () => {
+describe("registerToRegistry", () => {
   async function device(registryUrl: string, options = {}) {
     const server = new RPCServer({ url: "tcp://127.0.0.1" });
     server.registerMethodJson("ping", () => "pong");
-    const name = await server.registerToRegistry("camera", "cam", registryUrl, { checkInterval: 50, checkTimeout: 300, ...options });
+    const { name } = await registerToRegistry(server, "camera", "cam", registryUrl, { checkInterval: 50, checkTimeout: 300, ...options });
     const serving = server.serveForever();
     cleanups.push(() => server.close());
     return { server, name, serving };

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createVirtualCamera } from "../demo/camera.js";
-import { DeviceRegistry, listDevices } from "../registry/index.js";
+import { DeviceRegistry, listDevices, registerToRegistry } from "../registry/index.js";
 import { RemoteError, RPCClient, RpcError, RpcTimeoutError } from "../rpc/index.js";
 
 const step = (title: string) => console.log(`\n== ${title}`);
@@ -21,7 +21,7 @@ export async function runDemo(options: { outDir: string }): Promise<void> {
 
   step("2. A virtual camera device registers itself");
   const camera = createVirtualCamera("tcp://127.0.0.1");
-  const name = await camera.registerToRegistry("camera", "demo-camera", registry.url);
+  const { name } = await registerToRegistry(camera, "camera", "demo-camera", registry.url);
   const serving = camera.serveForever();
   say(`camera "${name}" serving at ${camera.endpoint} (port picked in [10000, 12000) as the reference does)`);
 
@@ -132,7 +132,7 @@ export async function serveDemo(options: {
   registry.on("removed", (type, addr, name) => console.log(`[registry] - ${name} (${type}) at ${addr}`));
   await registry.start();
   const camera = createVirtualCamera(options.cameraUrl);
-  const name = await camera.registerToRegistry("camera", options.name, registry.url);
+  const { name } = await registerToRegistry(camera, "camera", options.name, registry.url);
   const serving = camera.serveForever();
   const url = camera.registeredAddress;
   console.log(`registry: ${registry.url}`);

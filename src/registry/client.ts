@@ -1,5 +1,5 @@
-import { decodeBody, encodeBody } from "../rpc/codec.js";
-import { RpcError, RpcTimeoutError } from "../rpc/errors.js";
+import { decodeBody, encodeBody } from "../common/codec.js";
+import { RpcError, RpcTimeoutError } from "../common/errors.js";
 import { Request, type ZmqError } from "../zmq/index.js";
 import type { DeviceEntry, RegistryMessage } from "./protocol.js";
 

@@ -8,4 +8,5 @@ export {
   type RegistryRequestOptions,
 } from "./client.js";
 export type { DeviceEntry } from "./protocol.js";
-export { notifySystemd } from "./systemd.js";
+export { notifySystemd } from "../common/systemd.js";
+export { registerToRegistry, Registration, type RegistrationOptions } from "./registration.js";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { decodeBody, encodeBody } from "../rpc/codec.js";
+import { decodeBody, encodeBody } from "../common/codec.js";
 import { Router, ZmqError } from "../zmq/index.js";
 import { DEFAULT_REGISTRY_PORT, REGISTRATION_TIMEOUT, type DeviceEntry, type RegistryMessage } from "./protocol.js";
 

@@ -1,6 +1,6 @@
 import { Buffer } from "node:buffer";
 import { Dealer, Subscriber, ZmqError, type SocketEvents } from "../zmq/index.js";
-import { decodeBody, encodeBody, type Encoding } from "./codec.js";
+import { decodeBody, encodeBody, type Encoding } from "../common/codec.js";
 import { NoResult, RemoteError, RpcError, RpcTimeoutError } from "./errors.js";
 import { RPCSignal } from "./signal.js";
 import { formatRpcUrl, parseRpcUrl } from "./url.js";

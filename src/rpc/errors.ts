@@ -1,10 +1,6 @@
-/** Base class of the RPC layer's own errors. */
-export class RpcError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "RpcError";
-  }
-}
+import { RpcError } from "../common/errors.js";
+
+export { RpcError, RpcTimeoutError } from "../common/errors.js";
 
 /** The remote method (or property access) failed; carries the remote message and traceback. */
 export class RemoteError extends RpcError {
@@ -15,16 +11,6 @@ export class RemoteError extends RpcError {
     this.name = "RemoteError";
     this.remoteError = remoteError;
     this.traceback = traceback;
-  }
-}
-
-/** No reply within the allowed time. */
-export class RpcTimeoutError extends RpcError {
-  readonly timeout: number;
-  constructor(what: string, timeout: number) {
-    super(`${what}: no reply within ${timeout} ms`);
-    this.name = "RpcTimeoutError";
-    this.timeout = timeout;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Buffer } from "node:buffer";
-import { encodeBody, EncodeError, type Encoding } from "./codec.js";
+import { encodeBody, EncodeError, type Encoding } from "../common/codec.js";
 
 /** A request that cannot be served; answered with a failure reply (no traceback). */
 export class BadRequest extends Error {}

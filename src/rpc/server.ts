@@ -1,7 +1,7 @@
 import type { Buffer } from "node:buffer";
 import { setImmediate } from "node:timers";
 import { Publisher, Router, ZmqError } from "../zmq/index.js";
-import { decodeBody, detectEncoding, encodeBody, type Encoding } from "./codec.js";
+import { decodeBody, detectEncoding, encodeBody, type Encoding } from "../common/codec.js";
 import {
   BadRequest,
   bindArguments,
@@ -14,10 +14,7 @@ import {
 import { RpcError } from "./errors.js";
 import { RPCSignal } from "./signal.js";
 import { formatRpcUrl, parseRpcUrl, type RpcUrl } from "./url.js";
-import { notifySystemd } from "../registry/systemd.js";
-import { Registration, type RegistrationOptions } from "./registration.js";
-
-export type { RegistrationOptions } from "./registration.js";
+import { notifySystemd } from "../common/systemd.js";
 
 export interface RPCServerOptions {
   /** `tcp://host:port`; without a port, a free one in [10000, 12000) is chosen. */
@@ -90,7 +87,7 @@ export class RPCServer {
   private stopped = false;
   private resolveStopped: (() => void) | undefined;
   private readonly stoppedPromise = new Promise<void>((r) => (this.resolveStopped = r));
-  private registration: Registration | undefined;
+  private readonly stopHooks: Array<() => unknown> = [];
   private watchdogTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: RPCServerOptions) {
@@ -204,44 +201,18 @@ export class RPCServer {
     await this.stoppedPromise;
   }
 
-  // ---- registry ----
-
-  /** The address registered: the server's URL with its bound port, as the reference sends it. */
+  /** The address a registry should give clients: the server's URL with its bound port. */
   get registeredAddress(): string {
     const { scheme, host } = this.parsedUrl;
     return formatRpcUrl(scheme, host, this.port!);
   }
 
   /**
-   * Registers with a device registry (binding first if needed), then keeps the registration
-   * alive in the background (see Registration). Resolves to the name the registry accepted.
+   * Runs `hook` when the server stops (a registration unregisters there); `stopped` resolves
+   * once every hook has settled.
    */
-  async registerToRegistry(type: string, name: string, registryUrl: string, options: RegistrationOptions = {}): Promise<string> {
-    await this.start();
-    this.registration?.stop();
-    this.registration = await Registration.create(
-      {
-        address: this.registeredAddress,
-        aliveTimeout: () => this.aliveTimeout,
-        renamed: (accepted) => (this.name = accepted),
-        lost: () => {
-          this.name = "";
-          this.registration = undefined;
-          this.stopServer();
-        },
-      },
-      type,
-      name,
-      registryUrl,
-      options,
-    );
-    this.name = this.registration.name;
-    return this.name;
-  }
-
-  /** The registration's uuid, while registered. */
-  get registrationId(): string | undefined {
-    return this.registration?.uuid;
+  onStop(hook: () => unknown): void {
+    this.stopHooks.push(hook);
   }
 
   private async serve(): Promise<void> {
@@ -257,13 +228,12 @@ export class RPCServer {
     if (this.stopped) return;
     this.stopped = true;
     if (this.watchdogTimer) clearInterval(this.watchdogTimer);
-    const unregistered = this.registration?.stop() ?? Promise.resolve(false);
-    this.registration = undefined;
+    const hooks = this.stopHooks.splice(0).map(async (hook) => hook());
     this.name = "";
     this.socket.close();
     this.publisher?.close();
     void notifySystemd("STOPPING=1");
-    void unregistered.then(() => this.resolveStopped!());
+    void Promise.allSettled(hooks).then(() => this.resolveStopped!());
   }
 
   close(): void {

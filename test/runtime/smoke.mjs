@@ -1,7 +1,7 @@
 // The same round trip under Node, Bun and Deno, on the built library (dist/).
 // Usage: <runtime> test/runtime/smoke.mjs ; prints one line per check and exits non-zero on failure.
 import { Publisher, Pull, Push, Reply, Request, Subscriber } from "../../dist/zmq/index.js";
-import { DeviceRegistry, listDevices, RPCClient, RPCServer, RPCSignal } from "../../dist/index.js";
+import { DeviceRegistry, listDevices, registerToRegistry, RPCClient, RPCServer, RPCSignal } from "../../dist/index.js";
 
 const runtime = globalThis.Deno ? `deno ${Deno.version.deno}` : globalThis.Bun ? `bun ${Bun.version}` : `node ${process.versions.node}`;
 const results = [];
@@ -73,7 +73,7 @@ for (const encoding of ["json", "msgpack"]) {
     server.registerMethodJson("add", async (a, b = 2) => a + b, { params: ["a", "b"] });
     server.registerMethodBuffer("blob", (n) => [new Uint8Array(n).fill(9), { size: n }]);
     const moved = server.registerSignal("moved", new RPCSignal(Number));
-    await server.registerToRegistry("motor", "m1", registry.url);
+    await registerToRegistry(server, "motor", "m1", registry.url);
     const serving = server.serveForever();
     const found = await listDevices(registry.url);
     const client = await RPCClient.connect(found.m1.addr, { encoding });

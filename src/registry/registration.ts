@@ -1,4 +1,4 @@
-import { registerDevice, sendAliveCheck, unregisterDevice } from "../registry/client.js";
+import { registerDevice, sendAliveCheck, unregisterDevice } from "./client.js";
 
 export interface RegistrationOptions {
   /** Replace a device registered under the same name. Default true, as the reference. */
@@ -11,16 +11,38 @@ export interface RegistrationOptions {
   maxUnanswered?: number;
 }
 
-/** What a registration needs from its server. */
-export interface RegisteredServer {
+/** What a registration needs from the server it registers (an RPCServer has all of it). */
+export interface RegistrableServer {
+  /** Binds, so that the address is known. */
+  start(): Promise<void>;
   /** The address to register (the server's URL with its port). */
-  address: string;
+  readonly registeredAddress: string;
   /** Seconds the registry should keep us after each check. */
-  aliveTimeout(): number;
-  /** The registry gave us another name (on re-registration). */
-  renamed(name: string): void;
-  /** The registry stayed silent too long: the server gives up, as the reference does. */
-  lost(): void;
+  readonly aliveTimeout: number;
+  /** The name the registry gave us, sent in the inventory ("" when not registered). */
+  name: string;
+  /** Called when the server stops: the registration unregisters then. */
+  onStop(hook: () => unknown): void;
+  /** The registry stayed silent too long: the server stops, as the reference does. */
+  stopServer(): void;
+}
+
+/**
+ * Registers a server with a device registry (binding it first if needed), then keeps the
+ * registration alive in the background until the server stops. The server's `name` follows the
+ * name the registry accepted.
+ */
+export async function registerToRegistry(
+  server: RegistrableServer,
+  type: string,
+  name: string,
+  registryUrl: string,
+  options: RegistrationOptions = {},
+): Promise<Registration> {
+  await server.start();
+  const registration = await Registration.create(server, type, name, registryUrl, options);
+  server.onStop(() => registration.stop());
+  return registration;
 }
 
 /**
@@ -33,7 +55,7 @@ export class Registration {
   private stopped = false;
 
   private constructor(
-    private readonly server: RegisteredServer,
+    private readonly server: RegistrableServer,
     private readonly type: string,
     readonly url: string,
     public name: string,
@@ -41,8 +63,9 @@ export class Registration {
     private readonly options: Required<RegistrationOptions>,
   ) {}
 
+  /** Registers once and starts the alive checks; see registerToRegistry. */
   static async create(
-    server: RegisteredServer,
+    server: RegistrableServer,
     type: string,
     name: string,
     url: string,
@@ -54,8 +77,12 @@ export class Registration {
       checkTimeout: options.checkTimeout ?? 5000,
       maxUnanswered: options.maxUnanswered ?? 3,
     };
-    const accepted = await registerDevice(type, server.address, name, url, { overwrite: opts.overwrite, timeout: opts.checkTimeout });
+    const accepted = await registerDevice(type, server.registeredAddress, name, url, {
+      overwrite: opts.overwrite,
+      timeout: opts.checkTimeout,
+    });
     const registration = new Registration(server, type, url, accepted.name, accepted.uuid, opts);
+    server.name = accepted.name;
     registration.schedule(0);
     return registration;
   }
@@ -76,7 +103,7 @@ export class Registration {
 
   private async check(unanswered: number): Promise<void> {
     const { checkTimeout, maxUnanswered } = this.options;
-    const state = await sendAliveCheck(this.uuid, this.url, this.server.aliveTimeout(), { timeout: checkTimeout }).catch(
+    const state = await sendAliveCheck(this.uuid, this.url, this.server.aliveTimeout, { timeout: checkTimeout }).catch(
       () => "unreachable" as const,
     );
     if (this.stopped) return;
@@ -84,14 +111,14 @@ export class Registration {
     if (state === "unknown") {
       // The registry restarted and forgot us: register again, without taking anyone's name.
       try {
-        const again = await registerDevice(this.type, this.server.address, this.name, this.url, {
+        const again = await registerDevice(this.type, this.server.registeredAddress, this.name, this.url, {
           overwrite: false,
           timeout: checkTimeout,
         });
         if (this.stopped) return;
         this.name = again.name;
         this.uuid = again.uuid;
-        this.server.renamed(again.name);
+        this.server.name = again.name;
         return this.schedule(0);
       } catch {
         return this.schedule(unanswered + 1);
@@ -99,7 +126,8 @@ export class Registration {
     }
     if (unanswered + 1 >= maxUnanswered) {
       this.stopped = true;
-      this.server.lost();
+      this.server.name = "";
+      this.server.stopServer();
       return;
     }
     this.schedule(unanswered + 1);

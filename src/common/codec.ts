@@ -1,6 +1,12 @@
 import { Buffer } from "node:buffer";
 // The pure-JavaScript build of msgpackr: its root entry would try to load a native accelerator.
 import { Packr } from "msgpackr/pack";
+import { parsePythonJson } from "./python-json.js";
+
+/**
+ * The bodies that RPC requests, replies, signals and registry messages carry: JSON as Python's
+ * json module reads and writes it, or MessagePack between plantrpc peers.
+ */
 
 /** How a request or reply body is encoded (protocol-spec/rpc.md, sections 4 and 6). */
 export type Encoding = "json" | "msgpack";
@@ -54,45 +60,4 @@ export function detectEncoding(body: Uint8Array): Encoding {
 export function decodeBody(body: Uint8Array, encoding: Encoding = detectEncoding(body)): unknown {
   if (encoding === "msgpack") return packr.unpack(body);
   return parsePythonJson(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8"));
-}
-
-const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, "-Infinity": -Infinity };
-const SENTINEL = "\u0000plantrpc-nonfinite:";
-
-/**
- * JSON.parse, plus the NaN / Infinity / -Infinity literals that Python's json module writes
- * for non-finite floats.
- */
-export function parsePythonJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    if (!/NaN|Infinity/.test(text)) throw e;
-  }
-  let out = "";
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (inString) {
-      out += c;
-      if (c === "\\") out += text[++i] ?? "";
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (c === '"') {
-      inString = true;
-      out += c;
-      continue;
-    }
-    const literal = ["-Infinity", "Infinity", "NaN"].find((l) => text.startsWith(l, i));
-    if (literal) {
-      out += JSON.stringify(SENTINEL + literal);
-      i += literal.length - 1;
-      continue;
-    }
-    out += c;
-  }
-  return JSON.parse(out, (_k, v) =>
-    typeof v === "string" && v.startsWith(SENTINEL) ? NON_FINITE[v.slice(SENTINEL.length)] : v,
-  );
 }
