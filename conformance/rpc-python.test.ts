@@ -4,7 +4,7 @@
  * reference package when PLANTIMAGER_COMMONS_PATH points at its src/commons.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { RemoteError, RPCClient, RpcError, RpcTimeoutError, type RPCServer } from "../src/index.js";
+import { type BufferResult, RemoteError, RPCClient, RpcError, RpcTimeoutError, type RPCServer } from "../src/index.js";
 import { hasPyzmq } from "./helpers/python.js";
 import { pythonRpcImpl, PythonCaller, startPythonDevice, type PythonDevice } from "./helpers/python-rpc.js";
 import { patternBytes } from "./helpers/peers.js";
@@ -71,7 +71,7 @@ describe.runIf(hasPyzmq())(`our client against the Python device (${pythonRpcImp
     expect(await c.call("add", [1], { b: 5 })).toBe(6);
     expect(await c.call("echo", [{ nested: [1, "two", null, true] }])).toEqual({ nested: [1, "two", null, true] });
     expect(await c.call("forever")).toBe("done");
-    const err = await c.call("fail", ["broken lens"]).catch((e) => e);
+    const err = await c.call<never>("fail", ["broken lens"]).catch((e: RemoteError) => e);
     expect(err).toBeInstanceOf(RemoteError);
     expect(err.remoteError).toBe("broken lens");
     expect(err.traceback).toContain("ValueError");
@@ -83,11 +83,11 @@ describe.runIf(hasPyzmq())(`our client against the Python device (${pythonRpcImp
 
   it("receives buffer replies of 4 bytes and 16 MiB, and buffer failures", async () => {
     const c = await tsClient((await pythonDevice()).url);
-    const small = await c.call("blob", [4]);
+    const small = await c.call<BufferResult>("blob", [4]);
     expect([...small.buffer]).toEqual([0, 1, 2, 3]);
     expect(small.info).toEqual({ size: 4 });
     const n = 16 * 1024 * 1024;
-    const big = await c.call("blob", [n]);
+    const big = await c.call<BufferResult>("blob", [n]);
     expect(big.buffer.length).toBe(n);
     expect(sha256(big.buffer)).toBe(sha256(patternBytes(n)));
     await expect(c.call("broken_blob")).rejects.toMatchObject({ remoteError: "no image available" });
@@ -115,7 +115,7 @@ describe.runIf(hasPyzmq())(`our client against the Python device (${pythonRpcImp
 
   it("survives a timed-out call: the late reply is dropped and the next call gets its own", async () => {
     const c = await tsClient((await pythonDevice()).url);
-    const err = await c.call("slow", [800]).catch((e) => e);
+    const err = await c.call<never>("slow", [800]).catch((e: RpcTimeoutError) => e);
     expect(err).toBeInstanceOf(RpcTimeoutError);
     expect(err.timeout).toBe(300);
     // The REP server answers "slow" first, then this: the client must match replies by id.

@@ -2,3 +2,4 @@
 export * from "./rpc/index.js";
 export * as zmq from "./zmq/index.js";
 export * from "./registry/index.js";
+export type { Logger } from "./util/logger.js";

@@ -25,6 +25,32 @@ async function registry(options = {}) {
 }
 
 describe("DeviceRegistry", () => {
+  it("reports a listener that throws to its logger and goes on serving", async () => {
+    const reported: string[] = [];
+    const r = await registry({ logger: { warn: (m: string) => reported.push(m) } });
+    r.on("added", () => {
+      throw new Error("listener bug");
+    });
+    const added: string[] = [];
+    r.on("added", (_t, _a, name) => added.push(name));
+    expect((await registerDevice("camera", "tcp://h:1", "cam", r.url)).name).toBe("cam");
+    expect((await registerDevice("camera", "tcp://h:2", "cam2", r.url)).name).toBe("cam2");
+    expect(added).toEqual(["cam", "cam2"]);
+    expect(reported).toEqual(['a "added" listener of the device registry threw', 'a "added" listener of the device registry threw']);
+  });
+
+  it("reports failing listeners as process warnings by default", async () => {
+    const r = await registry();
+    r.on("added", () => {
+      throw new Error("listener bug");
+    });
+    const warning = new Promise<Error>((resolve) => process.once("warning", resolve));
+    await registerDevice("camera", "tcp://h:1", "cam", r.url);
+    const w = await warning;
+    expect(w.name).toBe("PlantrpcWarning");
+    expect((w as Error & { detail?: string }).detail).toContain("listener bug");
+  });
+
   it("applies the reference's naming rules, with <type>-N for empty names", async () => {
     const r = await registry();
     expect((await registerDevice("camera", "tcp://h:1", "cam", r.url)).name).toBe("cam");

@@ -1,6 +1,6 @@
 import { Buffer } from "node:buffer";
 import { afterEach, describe, expect, it } from "vitest";
-import { RPCClient, RPCServer, RPCSignal, RpcTimeoutError } from "../src/index.js";
+import { type BufferResult, RPCClient, RPCServer, RPCSignal, RpcTimeoutError } from "../src/index.js";
 import { Request } from "../src/zmq/index.js";
 import { makeTsDevice } from "../conformance/helpers/ts-device.js";
 
@@ -140,7 +140,7 @@ describe("MessagePack between plantrpc peers", () => {
     const { url } = await device();
     const c = await client(url);
     const bytes = new Uint8Array([0, 1, 2, 255]);
-    const echoed = await c.call("echo", [{ data: bytes }]);
+    const echoed = await c.call<{ data: Uint8Array }>("echo", [{ data: bytes }]);
     expect(Buffer.isBuffer(echoed.data) || echoed.data instanceof Uint8Array).toBe(true);
     expect([...echoed.data]).toEqual([0, 1, 2, 255]);
   });
@@ -155,8 +155,8 @@ describe("MessagePack between plantrpc peers", () => {
     const { url } = await device();
     const m = await client(url, { encoding: "msgpack" });
     const j = await client(url, { encoding: "json" });
-    expect((await m.call("blob", [3])).info).toEqual({ size: 3 });
-    expect((await j.call("blob", [3])).info).toEqual({ size: 3 });
+    expect((await m.call<BufferResult>("blob", [3])).info).toEqual({ size: 3 });
+    expect((await j.call<BufferResult>("blob", [3])).info).toEqual({ size: 3 });
   });
 });
 
@@ -185,6 +185,25 @@ describe("RPCServer basics", () => {
     const publishing = setInterval(() => sig.emit(3, 4), 10);
     expect(await got).toEqual([3, 4]);
     clearInterval(publishing);
+  });
+
+  it("a client's signal listener that throws is reported to its logger; the others still run", async () => {
+    const s = new RPCServer({ url: "tcp://127.0.0.1:0" });
+    cleanups.push(() => s.close());
+    const sig = s.registerSignal("moved");
+    await s.start();
+    void s.serveForever();
+    const reported: Array<[string, unknown]> = [];
+    const c = await client(`tcp://127.0.0.1:${s.port}`, { logger: { warn: (m: string, e: unknown) => reported.push([m, e]) } });
+    c.signal("moved").connect(() => {
+      throw new Error("listener bug");
+    });
+    const got = new Promise((r) => c.signal("moved").connect((...a) => r(a)));
+    const publishing = setInterval(() => sig.emit(1), 10);
+    expect(await got).toEqual([1]);
+    clearInterval(publishing);
+    expect(reported[0]![0]).toMatch(/a listener of signal moved .* threw/);
+    expect((reported[0]![1] as Error).message).toBe("listener bug");
   });
 
   it("refuses bad registrations with clear errors", () => {

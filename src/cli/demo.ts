@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createVirtualCamera } from "../demo/camera.js";
 import { DeviceRegistry, listDevices, registerToRegistry } from "../registry/index.js";
-import { RemoteError, RPCClient, RpcError, RpcTimeoutError } from "../rpc/index.js";
+import { type BufferResult, RemoteError, RPCClient, RpcError, RpcTimeoutError } from "../rpc/index.js";
 
 const step = (title: string) => console.log(`\n== ${title}`);
 const say = (text: string) => console.log(`   ${text}`);
@@ -67,12 +67,12 @@ export async function runDemo(options: { outDir: string }): Promise<void> {
 
     step("6. A buffer method: get_image returns a real PNG");
     mkdirSync(options.outDir, { recursive: true });
-    const { buffer, info } = await client.call("get_image", [false]);
+    const { buffer, info } = await client.call<BufferResult>("get_image", [false]);
     const file = resolve(join(options.outDir, "plant.png"));
     writeFileSync(file, buffer);
     say(`got ${buffer.length} bytes, info ${JSON.stringify(info)}`);
     say(`written to ${file}`);
-    const lores = await client.call("get_image", [], { lores: true });
+    const lores = await client.call<BufferResult>("get_image", [], { lores: true });
     const loresFile = resolve(join(options.outDir, "plant-lores.png"));
     writeFileSync(loresFile, lores.buffer);
     say(`lores (keyword argument lores=true): ${lores.info.width}x${lores.info.height}, written to ${loresFile}`);

@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { DeviceRegistry, listDevices } from "../registry/index.js";
-import { RemoteError, RPCClient, RpcError, RpcTimeoutError } from "../rpc/index.js";
+import { type BufferResult, RemoteError, RPCClient, RpcError, RpcTimeoutError } from "../rpc/index.js";
 import { runDemo, serveDemo } from "./demo.js";
 
 export const EXIT = { ok: 0, remote: 1, usage: 2, timeout: 3, failure: 4 } as const;
@@ -159,7 +159,7 @@ const COMMANDS: Record<string, Command> = {
           throw new UsageError(`${method} returns binary data: give --out <file> to save it`);
         }
         const timeout = timeoutOf(p);
-        const result = await c.call(method!, rest.map(jsonArg), kwargs as Record<string, unknown>, timeout ? { timeout } : {});
+        const result = await c.call<BufferResult>(method!, rest.map(jsonArg), kwargs as Record<string, unknown>, timeout ? { timeout } : {});
         if (isBuffer) {
           writeFileSync(target as string, result.buffer);
           out.result({ out: target, bytes: result.buffer.length, info: result.info }, () => `${result.buffer.length} bytes written to ${target}\ninfo: ${pretty(result.info)}`);

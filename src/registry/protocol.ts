@@ -1,6 +1,4 @@
-/** The device registry's wire protocol (protocol-spec/registry.md). */
-export type RegistryEvent = "REGISTER" | "REGISTER_ACK" | "UNREGISTER" | "CHECK_ALIVE" | "ACK" | "UNSUPPORTED" | "LIST" | "LIST_ACK";
-
+/** The device registry's wire protocol (protocol-spec/registry.md): `{ event, payload }`. */
 export interface RegistryMessage {
   event: string;
   payload: Record<string, unknown>;

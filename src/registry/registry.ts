@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { decodeBody, encodeBody } from "../common/codec.js";
-import { Router, ZmqError } from "../zmq/index.js";
+import { endpointPort, Router, splitEnvelope } from "../zmq/index.js";
+import { type Logger, processWarningLogger } from "../util/logger.js";
+import { Listeners } from "../util/listeners.js";
 import { DEFAULT_REGISTRY_PORT, REGISTRATION_TIMEOUT, type DeviceEntry, type RegistryMessage } from "./protocol.js";
 
 export interface DeviceRegistryOptions {
@@ -10,9 +12,11 @@ export interface DeviceRegistryOptions {
   port?: number;
   /** Seconds a registration lives before its first alive check. Default 20. */
   registrationTimeout?: number;
+  /** Where failing listeners are reported. Default: a process warning. */
+  logger?: Logger;
 }
 
-type Listener = (type: string, addr: string, name: string) => void;
+type DeviceListener = (type: string, addr: string, name: string) => void;
 
 interface Record_ {
   name: string;
@@ -33,7 +37,8 @@ export class DeviceRegistry {
   private readonly registrationTimeout: number;
   private readonly socket = new Router();
   private readonly byUuid = new Map<string, Record_>();
-  private readonly listeners = { added: [] as Listener[], removed: [] as Listener[] };
+  private readonly listeners = { added: new Listeners<Parameters<DeviceListener>>(), removed: new Listeners<Parameters<DeviceListener>>() };
+  private readonly logger: Logger;
   private pruneTimer: ReturnType<typeof setInterval> | undefined;
   private serving: Promise<void> | undefined;
 
@@ -41,6 +46,7 @@ export class DeviceRegistry {
     this.addr = options.addr ?? "*";
     this.port = options.port ?? DEFAULT_REGISTRY_PORT;
     this.registrationTimeout = options.registrationTimeout ?? REGISTRATION_TIMEOUT;
+    this.logger = options.logger ?? processWarningLogger;
   }
 
   /** The URL clients use (with 127.0.0.1 for a registry bound to every interface). */
@@ -49,14 +55,15 @@ export class DeviceRegistry {
     return `tcp://${host}:${this.port}`;
   }
 
-  on(event: "added" | "removed", listener: Listener): this {
-    this.listeners[event].push(listener);
+  /** A listener that throws is reported to the logger; the registry goes on serving. */
+  on(event: "added" | "removed", listener: DeviceListener): this {
+    this.listeners[event].add(listener);
     return this;
   }
 
   async start(): Promise<void> {
     await this.socket.bind(`tcp://${this.addr}:${this.port}`);
-    this.port = Number(/:(\d+)$/.exec(this.socket.lastEndpoint!)?.[1]);
+    this.port = endpointPort(this.socket.lastEndpoint!);
     this.pruneTimer = setInterval(() => this.prune(), 250);
     this.pruneTimer.unref?.();
     this.serving = this.serve();
@@ -64,8 +71,8 @@ export class DeviceRegistry {
 
   async stop(): Promise<void> {
     if (this.pruneTimer) clearInterval(this.pruneTimer);
-    this.listeners.added = [];
-    this.listeners.removed = [];
+    this.listeners.added.remove();
+    this.listeners.removed.remove();
     this.socket.close();
     await this.serving;
   }
@@ -78,15 +85,11 @@ export class DeviceRegistry {
   }
 
   private async serve(): Promise<void> {
-    try {
-      for await (const frames of this.socket) {
-        const delimiter = frames.findIndex((f, i) => i > 0 && f.length === 0);
-        if (delimiter < 1 || !frames[delimiter + 1]) continue;
-        const reply = this.handle(frames[delimiter + 1]!);
-        await this.socket.send([...frames.slice(0, delimiter + 1), encodeBody(reply, "json")]).catch(() => {});
-      }
-    } catch (e) {
-      if ((e as ZmqError).code !== "ETERM") throw e;
+    for await (const frames of this.socket) {
+      const request = splitEnvelope(frames);
+      if (!request?.body[0]) continue;
+      const reply = this.handle(request.body[0]);
+      await this.socket.send([...request.envelope, encodeBody(reply, "json")]).catch(() => {});
     }
   }
 
@@ -158,13 +161,8 @@ export class DeviceRegistry {
   }
 
   private fire(event: "added" | "removed", type: string, addr: string, name: string): void {
-    for (const listener of this.listeners[event]) {
-      try {
-        listener(type, addr, name);
-      } catch (e) {
-        console.error(`plantrpc registry: a "${event}" listener threw:`, e);
-      }
-    }
+    const failed = (e: unknown) => this.logger.warn(`a "${event}" listener of the device registry threw`, e);
+    this.listeners[event].emitEach(failed, type, addr, name);
   }
 }
 

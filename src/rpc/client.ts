@@ -2,6 +2,7 @@ import { Buffer } from "node:buffer";
 import { Dealer, Subscriber, ZmqError, type SocketEvents } from "../zmq/index.js";
 import { decodeBody, encodeBody, type Encoding } from "../common/codec.js";
 import { NoResult, RemoteError, RpcError, RpcTimeoutError } from "./errors.js";
+import { type Logger, processWarningLogger } from "../util/logger.js";
 import { RPCSignal } from "./signal.js";
 import { formatRpcUrl, parseRpcUrl } from "./url.js";
 
@@ -21,6 +22,8 @@ export interface RPCClientOptions {
   encoding?: Encoding | "auto";
   /** Subscribe to the server's signals at connect time when it has any. Default true. */
   signals?: boolean;
+  /** Where failing signal listeners are reported. Default: a process warning. */
+  logger?: Logger;
 }
 
 export interface CallOptions {
@@ -38,6 +41,16 @@ export interface BufferResult {
 export type RemoteProxy<T> = {
   [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
 };
+
+function isInventory(reply: Reply): reply is Reply & Inventory {
+  const table = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+  return (
+    table(reply.json_methods) && table(reply.buffer_methods) && Array.isArray(reply.signals) && Array.isArray(reply.properties)
+  );
+}
+
+/** A decoded reply object (what each event answers is in protocol-spec/rpc.md). */
+type Reply = Record<string, unknown>;
 
 interface Pending {
   resolve(frames: Buffer[]): void;
@@ -65,12 +78,14 @@ export class RPCClient {
   private stale = false;
   private refreshing: Promise<void> | undefined;
   private closed = false;
+  private readonly logger: Logger;
 
   private constructor(
     url: string,
     private readonly options: RPCClientOptions,
   ) {
     this.url = url;
+    this.logger = options.logger ?? processWarningLogger;
   }
 
   /** Connects and fetches the inventory; rejects with RpcTimeoutError when nobody answers. */
@@ -105,10 +120,11 @@ export class RPCClient {
 
   private async fetchInventory(): Promise<void> {
     const timeout = this.options.timeout ?? 1000;
-    const inventory = (await this.requestJson({ event: "GET_INVENTORY" }, timeout, "json", "GET_INVENTORY")) as Inventory;
-    if (!inventory || typeof inventory.json_methods !== "object" || typeof inventory.buffer_methods !== "object") {
+    const reply = await this.requestJson({ event: "GET_INVENTORY" }, timeout, "json", "GET_INVENTORY");
+    if (!isInventory(reply)) {
       throw new RpcError(`${this.url} answered GET_INVENTORY with something that is not an inventory`);
     }
+    const inventory = reply;
     this.inventory = inventory;
     const wanted = this.options.encoding ?? "auto";
     const offersMsgpack = inventory.plantrpc?.encodings?.includes("msgpack") ?? false;
@@ -153,30 +169,23 @@ export class RPCClient {
       }
       if (message?.event !== "EMIT_SIGNAL" || typeof message.signal !== "string") continue;
       const args = Array.isArray(message.args) ? message.args : [];
-      try {
-        this.signals.get(message.signal)?.emit(...args);
-      } catch (e) {
-        console.error(`plantrpc: a listener of signal ${message.signal} threw:`, e);
-      }
+      const name = message.signal;
+      this.signals.get(name)?.emitEach((e) => this.logger.warn(`a listener of signal ${name} from ${this.url} threw`, e), ...args);
     }
   }
 
   // ---- requests ----
 
   private async readReplies(): Promise<void> {
-    try {
-      for await (const frames of this.socket) {
-        // [request id, "", ...reply]; anything else is not a reply of ours.
-        if (frames.length < 3 || frames[0]!.length !== 4 || frames[1]!.length !== 0) continue;
-        const id = frames[0]!.readUInt32BE(0);
-        const pending = this.pending.get(id);
-        if (!pending) continue; // a late reply to a call that timed out
-        this.pending.delete(id);
-        if (pending.timer) clearTimeout(pending.timer);
-        pending.resolve(frames.slice(2));
-      }
-    } catch (e) {
-      if ((e as ZmqError).code !== "ETERM") throw e;
+    for await (const frames of this.socket) {
+      // [request id, "", ...reply]; anything else is not a reply of ours.
+      if (frames.length < 3 || frames[0]!.length !== 4 || frames[1]!.length !== 0) continue;
+      const id = frames[0]!.readUInt32BE(0);
+      const pending = this.pending.get(id);
+      if (!pending) continue; // a late reply to a call that timed out
+      this.pending.delete(id);
+      if (pending.timer) clearTimeout(pending.timer);
+      pending.resolve(frames.slice(2));
     }
   }
 
@@ -208,9 +217,17 @@ export class RPCClient {
     });
   }
 
-  private async requestJson(body: unknown, timeout: number | null, encoding: Encoding, what: string): Promise<any> {
+  private async requestJson(body: unknown, timeout: number | null, encoding: Encoding, what: string): Promise<Reply> {
     const frames = await this.request(body, timeout, encoding, what);
-    return decodeBody(frames[0]!);
+    const reply = decodeBody(frames[0]!);
+    return typeof reply === "object" && reply !== null ? (reply as Reply) : {};
+  }
+
+  /** A reply that must say `success: true`; a failure reply becomes a RemoteError. */
+  private async requestSuccess(body: unknown, timeout: number | null, what: string): Promise<Reply> {
+    const reply = await this.requestJson(body, timeout, this.encoding, what);
+    if (reply.success !== true) throw RemoteError.fromReply(reply, what);
+    return reply;
   }
 
   /** Re-fetches the inventory first when the connection was lost since the last call. */
@@ -231,10 +248,16 @@ export class RPCClient {
   }
 
   /**
-   * Calls a method. Resolves to its result (a buffer method's to `{ buffer, info }`); rejects
-   * with RemoteError when it failed on the server, RpcTimeoutError when no reply came in time.
+   * Calls a method. Resolves to its result (a buffer method's to a BufferResult, `{ buffer, info }`);
+   * rejects with RemoteError when it failed on the server, RpcTimeoutError when no reply came in
+   * time. `R` states what the caller expects: nothing checks it.
    */
-  async call(name: string, args: unknown[] = [], kwargs: Record<string, unknown> = {}, options: CallOptions = {}): Promise<any> {
+  async call<R = unknown>(
+    name: string,
+    args: unknown[] = [],
+    kwargs: Record<string, unknown> = {},
+    options: CallOptions = {},
+  ): Promise<R> {
     await this.fresh();
     const kind = name in this.inventory.json_methods ? "json" : name in this.inventory.buffer_methods ? "buffer" : undefined;
     if (!kind) throw new RpcError(`${this.url} has no method named "${name}"`);
@@ -245,15 +268,15 @@ export class RPCClient {
       this.encoding,
       `${name}()`,
     );
-    const head = decodeBody(frames[0]!) as Record<string, unknown>;
+    const decoded = decodeBody(frames[0]!);
+    const head = (typeof decoded === "object" && decoded !== null ? decoded : {}) as Reply;
     if (kind === "buffer") {
-      if (head && typeof head === "object" && "error" in head) {
-        throw new RemoteError(String(head.error), String(head.traceback ?? ""), `${name}()`);
-      }
-      return { buffer: frames[1] ?? EMPTY, info: head };
+      if ("error" in head) throw RemoteError.fromReply(head, `${name}()`);
+      const result: BufferResult = { buffer: frames[1] ?? EMPTY, info: head };
+      return result as R;
     }
-    if (!head?.success) throw new RemoteError(String(head?.error), String(head?.traceback ?? ""), `${name}()`);
-    return head.result;
+    if (head.success !== true) throw RemoteError.fromReply(head, `${name}()`);
+    return head.result as R;
   }
 
   private methodTimeout(name: string, kind: "json" | "buffer"): number | null {
@@ -262,39 +285,36 @@ export class RPCClient {
   }
 
   /** The reference's execute(): `[true, result]` or `[false, NoResult]`; timeouts still reject. */
-  async execute(
+  async execute<R = unknown>(
     name: string,
     params: { args?: unknown[]; kwargs?: Record<string, unknown> } = {},
-  ): Promise<[true, any] | [false, NoResult]> {
+  ): Promise<[true, R] | [false, NoResult]> {
     try {
-      return [true, await this.call(name, params.args ?? [], params.kwargs ?? {})];
+      return [true, await this.call<R>(name, params.args ?? [], params.kwargs ?? {})];
     } catch (e) {
       if (e instanceof RemoteError) return [false, new NoResult(e.remoteError, e.traceback)];
       throw e;
     }
   }
 
-  async getProperty(name: string, options: CallOptions = {}): Promise<any> {
+  /** Reads a property; `T` states what the caller expects: nothing checks it. */
+  async getProperty<T = unknown>(name: string, options: CallOptions = {}): Promise<T> {
     await this.fresh();
-    const reply = await this.requestJson(
+    const reply = await this.requestSuccess(
       { event: "PROPERTY_GET", property: name },
       options.timeout !== undefined ? options.timeout : PROPERTY_TIMEOUT,
-      this.encoding,
       `get ${name}`,
     );
-    if (!reply?.success) throw new RemoteError(String(reply?.error), String(reply?.traceback ?? ""), `get ${name}`);
-    return reply.value;
+    return reply.value as T;
   }
 
   async setProperty(name: string, value: unknown, options: CallOptions = {}): Promise<void> {
     await this.fresh();
-    const reply = await this.requestJson(
+    await this.requestSuccess(
       { event: "PROPERTY_SET", property: name, value },
       options.timeout !== undefined ? options.timeout : PROPERTY_TIMEOUT,
-      this.encoding,
       `set ${name}`,
     );
-    if (!reply?.success) throw new RemoteError(String(reply?.error), String(reply?.traceback ?? ""), `set ${name}`);
   }
 
   /** The client-side signal of that name: connect listeners to it. */
@@ -309,7 +329,7 @@ export class RPCClient {
   async stopServer(): Promise<boolean> {
     try {
       const reply = await this.requestJson({ event: "STOP_SERVER" }, 1000, "json", "STOP_SERVER");
-      return reply?.success === true;
+      return reply.success === true;
     } catch (e) {
       if (e instanceof RpcTimeoutError) return false;
       throw e;

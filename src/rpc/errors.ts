@@ -12,6 +12,12 @@ export class RemoteError extends RpcError {
     this.remoteError = remoteError;
     this.traceback = traceback;
   }
+
+  /** From a failure reply: `{ success: false, error, traceback }` (or a buffer reply's `error`). */
+  static fromReply(reply: unknown, what: string): RemoteError {
+    const { error, traceback } = (typeof reply === "object" && reply !== null ? reply : {}) as Record<string, unknown>;
+    return new RemoteError(String(error), String(traceback ?? ""), what);
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Buffer } from "node:buffer";
 import { setImmediate } from "node:timers";
-import { Publisher, Router, ZmqError } from "../zmq/index.js";
+import { endpointPort, Publisher, Router, splitEnvelope, type ZmqError } from "../zmq/index.js";
 import { decodeBody, detectEncoding, encodeBody, type Encoding } from "../common/codec.js";
 import {
   BadRequest,
@@ -169,7 +169,7 @@ export class RPCServer {
       await this.bindRandomPort(scheme, host);
     }
     this.endpoint = this.socket.lastEndpoint!;
-    this.port = Number(/:(\d+)$/.exec(this.endpoint)?.[1]);
+    this.port = endpointPort(this.endpoint);
   }
 
   private async bindRandomPort(scheme: string, host: string): Promise<void> {
@@ -216,11 +216,7 @@ export class RPCServer {
   }
 
   private async serve(): Promise<void> {
-    try {
-      for await (const frames of this.socket) void this.handle(frames);
-    } catch (e) {
-      if ((e as ZmqError).code !== "ETERM") throw e;
-    }
+    for await (const frames of this.socket) void this.handle(frames);
   }
 
   /** Stops serving (and unregisters); queued replies are still sent. The server cannot serve again. */
@@ -248,10 +244,10 @@ export class RPCServer {
 
   private async handle(frames: Buffer[]): Promise<void> {
     // [routing id, ...envelope, "", body]: everything up to the delimiter is echoed back.
-    const delimiter = frames.findIndex((f, i) => i > 0 && f.length === 0);
-    if (delimiter < 1) return; // no envelope: cannot be answered
-    const envelope = frames.slice(0, delimiter + 1);
-    const body = frames[delimiter + 1];
+    const request = splitEnvelope(frames);
+    if (!request) return; // no envelope: cannot be answered
+    const { envelope } = request;
+    const body = request.body[0];
     let encoding: Encoding = "json";
     let reply: Uint8Array[];
     try {
@@ -361,7 +357,7 @@ export class RPCServer {
       await publisher.bind(`${scheme}://${host}:0`);
       this.publisher = publisher;
       if (this.stopped) publisher.close();
-      return Number(/:(\d+)$/.exec(publisher.lastEndpoint!)?.[1]);
+      return endpointPort(publisher.lastEndpoint!);
     })();
     return this.publisherReady;
   }

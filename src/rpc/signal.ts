@@ -1,3 +1,4 @@
+import { Listeners } from "../util/listeners.js";
 import { RpcError } from "./errors.js";
 
 /** A declared argument type: a constructor or a type name, checked before publishing. */
@@ -22,29 +23,33 @@ type Listener<A extends unknown[]> = (...args: A) => unknown;
  */
 export class RPCSignal<A extends unknown[] = unknown[]> {
   readonly argTypes: readonly SignalArgType[];
-  private listeners: Listener<A>[] = [];
+  private readonly listeners = new Listeners<A>();
 
   constructor(...argTypes: SignalArgType[]) {
     this.argTypes = argTypes;
   }
 
   connect(listener: Listener<A>): void {
-    if (!this.listeners.includes(listener)) this.listeners.push(listener);
+    this.listeners.add(listener);
   }
 
   /** Removes one listener, or all of them when called without one. */
   disconnect(listener?: Listener<A>): void {
-    if (listener === undefined) this.listeners = [];
-    else this.listeners = this.listeners.filter((l) => l !== listener);
+    this.listeners.remove(listener);
   }
 
   get listenerCount(): number {
-    return this.listeners.length;
+    return this.listeners.size;
   }
 
   /** Calls every listener; an exception from one propagates to the emitter, as in the reference. */
   emit(...args: A): void {
-    for (const listener of [...this.listeners]) listener(...args);
+    this.listeners.emit(...args);
+  }
+
+  /** Calls every listener; an exception from one goes to `failed` and the others still run. */
+  emitEach(failed: (error: unknown) => void, ...args: A): void {
+    this.listeners.emitEach(failed, ...args);
   }
 
   /** Throws when the arguments do not match the declaration (when there is one). */

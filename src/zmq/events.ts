@@ -1,3 +1,4 @@
+import { Listeners } from "../util/listeners.js";
 import type { ZmqError } from "./errors.js";
 
 export type SocketEventType =
@@ -31,21 +32,21 @@ type Listener = (event: SocketEvent) => void;
  * one has started reading, so an unread event stream costs nothing.
  */
 export class SocketEvents implements AsyncIterable<SocketEvent> {
-  private listeners = new Map<string, Set<Listener>>();
+  private readonly listeners = new Map<string, Listeners<[SocketEvent]>>();
   private buffered: SocketEvent[] = [];
   private readers: Array<(r: IteratorResult<SocketEvent>) => void> = [];
   private iterating = false;
   private ended = false;
 
   on(type: SocketEventType | "*", listener: Listener): this {
-    let set = this.listeners.get(type);
-    if (!set) this.listeners.set(type, (set = new Set()));
-    set.add(listener);
+    let list = this.listeners.get(type);
+    if (!list) this.listeners.set(type, (list = new Listeners()));
+    list.add(listener);
     return this;
   }
 
   off(type: SocketEventType | "*", listener: Listener): this {
-    this.listeners.get(type)?.delete(listener);
+    this.listeners.get(type)?.remove(listener);
     return this;
   }
 
@@ -62,8 +63,8 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
 
   emit(event: SocketEvent): void {
     if (this.ended) return;
-    for (const fn of this.listeners.get(event.type) ?? []) fn(event);
-    for (const fn of this.listeners.get("*") ?? []) fn(event);
+    this.listeners.get(event.type)?.emit(event);
+    this.listeners.get("*")?.emit(event);
     if (!this.iterating) return;
     const reader = this.readers.shift();
     if (reader) reader({ value: event, done: false });

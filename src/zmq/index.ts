@@ -13,6 +13,8 @@ export { Socket, type SocketOptions } from "./socket/socket-base.js";
 export { Publisher, XPublisher, type XPublisherOptions } from "./socket/xpublisher.js";
 export { Subscriber, XSubscriber } from "./socket/xsubscriber.js";
 export type { MessageLike } from "./socket/frames.js";
+export { splitEnvelope } from "./socket/envelope.js";
+export { endpointPort } from "./transport/endpoint.js";
 export { SocketEvents, type SocketEvent, type SocketEventType } from "./events.js";
 export { ZmqError, ProtocolError, type ZmqErrorCode } from "./errors.js";
 export type { SocketTypeName } from "./engine/socket-types.js";

@@ -28,6 +28,21 @@ export function decodeCommandBody(body: Buffer): Command {
 
 const EMPTY = new Uint8Array(0);
 
+/** ERROR (RFC 37): a reason of at most 255 octets, behind its length. */
+export function encodeErrorCommand(reason: string): Buffer {
+  const text = Buffer.from(reason.slice(0, 255), "latin1");
+  const data = Buffer.allocUnsafe(1 + text.length);
+  data[0] = text.length;
+  text.copy(data, 1);
+  return encodeCommandBody("ERROR", data);
+}
+
+/** The reason an ERROR command carries; a length byte past the data is read as far as it goes. */
+export function decodeErrorReason(data: Buffer): string {
+  const length = data[0] ?? 0;
+  return data.toString("latin1", 1, Math.min(data.length, 1 + length));
+}
+
 /** Connection metadata (READY and friends). Names compare case-insensitively. */
 export type Metadata = Map<string, Buffer>;
 

@@ -1,6 +1,5 @@
 /** ZMTP 3.x wire constants (RFC 23 and 37). */
 export const GREETING_SIZE = 64;
-export const SIGNATURE_SIZE = 10;
 export const FLAG_MORE = 0x01;
 export const FLAG_LONG = 0x02;
 export const FLAG_COMMAND = 0x04;

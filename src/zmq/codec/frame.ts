@@ -53,5 +53,3 @@ export function encodeMessage(frames: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-export const isCommand = (flags: number): boolean => (flags & FLAG_COMMAND) !== 0;
-export const hasMore = (flags: number): boolean => (flags & FLAG_MORE) !== 0;

@@ -2,8 +2,10 @@ import { Buffer } from "node:buffer";
 import { setImmediate } from "node:timers";
 import {
   decodeCommandBody,
+  decodeErrorReason,
   decodePing,
   encodeCommandBody,
+  encodeErrorCommand,
   encodePing,
   type Command,
   type Metadata,
@@ -264,7 +266,7 @@ export class Engine {
         this.owner.engineSubscription(this, false, command.data);
         return;
       case "ERROR":
-        throw new ZmqError("EMECHANISM", `peer sent ERROR: ${command.data.toString("latin1", 1)}`);
+        throw new ZmqError("EMECHANISM", `peer sent ERROR: ${decodeErrorReason(command.data)}`);
       default:
         return; // unknown commands are ignored, as libzmq does
     }
@@ -290,9 +292,7 @@ export class Engine {
   /** Sends an ERROR command with the reason, then closes (RFC 37: validation failures). */
   refuse(error: ZmqError): void {
     if (this.state === "closed") return;
-    const reason = Buffer.from(error.message.slice(0, 255), "latin1");
-    const data = Buffer.concat([Buffer.from([reason.length]), reason]);
-    this.batch.addCommand(encodeCommandBody("ERROR", data));
+    this.batch.addCommand(encodeErrorCommand(error.message));
     this.flushNow();
     this.carrier.end();
     this.finish(error);

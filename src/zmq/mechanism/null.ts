@@ -1,4 +1,4 @@
-import { decodeMetadata, encodeCommandBody, encodeMetadata, type Command } from "../codec/command.js";
+import { decodeErrorReason, decodeMetadata, encodeCommandBody, encodeMetadata, type Command } from "../codec/command.js";
 import { ProtocolError, ZmqError } from "../errors.js";
 import type { HandshakeContext, HandshakeStep, Mechanism, MechanismFactory } from "./mechanism.js";
 
@@ -14,8 +14,7 @@ class NullMechanism implements Mechanism {
   handle(command: Command): HandshakeStep {
     if (command.name === "READY") return { send: [], peerMetadata: decodeMetadata(command.data) };
     if (command.name === "ERROR") {
-      const length = command.data[0] ?? 0;
-      const reason = command.data.toString("latin1", 1, 1 + length);
+      const reason = decodeErrorReason(command.data);
       throw new ZmqError("EMECHANISM", `peer refused the handshake: ${reason || "(no reason)"}`);
     }
     throw new ProtocolError("EPROTO", `unexpected ${command.name} command in the NULL handshake`);

@@ -8,10 +8,6 @@ export class LoadBalancer {
   private pipes: Pipe[] = [];
   private current = 0;
 
-  get size(): number {
-    return this.pipes.length;
-  }
-
   add(pipe: Pipe): void {
     if (!this.pipes.includes(pipe)) this.pipes.push(pipe);
   }

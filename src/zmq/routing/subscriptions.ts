@@ -7,10 +7,6 @@ import { Buffer } from "node:buffer";
 export class Subscriptions {
   private topics = new Map<string, { prefix: Buffer; count: number }>();
 
-  get size(): number {
-    return this.topics.size;
-  }
-
   /** Returns true when the topic is new. */
   add(topic: Uint8Array): boolean {
     const key = keyOf(topic);

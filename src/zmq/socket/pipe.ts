@@ -23,16 +23,11 @@ export class Pipe {
 
   constructor(
     readonly endpoint: string,
-    readonly connectSide: boolean,
     private readonly sendHighWaterMark: () => number,
   ) {}
 
   get connected(): boolean {
     return this.engine !== undefined && this.engine.state === "ready";
-  }
-
-  get peerSocketType(): string {
-    return this.engine?.peer?.socketType ?? "";
   }
 
   get peerMinor(): number {

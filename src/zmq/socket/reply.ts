@@ -1,6 +1,7 @@
 import type { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
 import type { Message, Pipe } from "./pipe.js";
+import { splitEnvelope } from "./envelope.js";
 import { Socket, type SocketOptions } from "./socket-base.js";
 
 /**
@@ -25,10 +26,10 @@ export class Reply extends Socket {
 
   protected override deliver(pipe: Pipe, message: Buffer[]): Buffer[] | undefined {
     if (this.pending) return undefined;
-    const delimiter = message.findIndex((f) => f.length === 0);
-    if (delimiter < 0) return undefined; // no envelope: not a request, drop it as libzmq does
-    this.pending = { pipe, envelope: message.slice(0, delimiter + 1) };
-    return message.slice(delimiter + 1);
+    const request = splitEnvelope(message);
+    if (!request) return undefined; // no envelope: not a request, drop it as libzmq does
+    this.pending = { pipe, envelope: request.envelope };
+    return request.body;
   }
 
   protected override prepareSend(message: Message): Message {

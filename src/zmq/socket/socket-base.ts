@@ -148,7 +148,7 @@ export abstract class Socket implements AsyncIterable<Buffer[]> {
     const connector = new Connector(endpoint, this.connectorHost);
     this.connectors.set(endpoint, connector);
     if (!this.immediate) {
-      connector.pipe = new Pipe(endpoint, true, this.hwm);
+      connector.pipe = new Pipe(endpoint, this.hwm);
       this.addPipe(connector.pipe);
     }
     connector.attempt();
@@ -376,7 +376,7 @@ export abstract class Socket implements AsyncIterable<Buffer[]> {
     let ready = false;
     const owner: EngineOwner = {
       engineReady: (engine) => {
-        pipe = connector?.pipe ?? new Pipe(connector?.endpoint ?? engine.remoteAddress, !!connector, this.hwm);
+        pipe = connector?.pipe ?? new Pipe(connector?.endpoint ?? engine.remoteAddress, this.hwm);
         const refusal = this.acceptPeer(pipe, engine);
         if (refusal) {
           pipe = connector?.pipe;

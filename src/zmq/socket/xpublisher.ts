@@ -1,4 +1,5 @@
 import { Buffer } from "node:buffer";
+import { decodeSubscription, encodeSubscription } from "../codec/subscription.js";
 import { ZmqError } from "../errors.js";
 import { Subscriptions } from "../routing/subscriptions.js";
 import type { Message, Pipe } from "./pipe.js";
@@ -64,9 +65,9 @@ export class XPublisher extends Socket {
   }
 
   protected override pipeMessage(pipe: Pipe, message: Buffer[]): void {
-    const first = message[0]!;
-    if (message.length === 1 && first.length > 0 && (first[0] === 1 || first[0] === 0)) {
-      this.pipeSubscription(pipe, first[0] === 1, first.subarray(1));
+    const subscription = decodeSubscription(message);
+    if (subscription) {
+      this.pipeSubscription(pipe, subscription.subscribe, subscription.topic);
     } else if (this.type === "XPUB") {
       super.pipeMessage(pipe, message);
     }
@@ -74,10 +75,7 @@ export class XPublisher extends Socket {
 
   private upstream(pipe: Pipe, subscribe: boolean, topic: Uint8Array): void {
     if (this.type !== "XPUB" || this.closed) return;
-    const message = Buffer.allocUnsafe(topic.length + 1);
-    message[0] = subscribe ? 1 : 0;
-    message.set(topic, 1);
-    super.pipeMessage(pipe, [message]);
+    super.pipeMessage(pipe, [encodeSubscription(subscribe, topic)]);
   }
 }
 

@@ -1,4 +1,5 @@
 import { Buffer } from "node:buffer";
+import { decodeSubscription, encodeSubscription } from "../codec/subscription.js";
 import { ZmqError } from "../errors.js";
 import { Subscriptions } from "../routing/subscriptions.js";
 import type { Message, Pipe } from "./pipe.js";
@@ -18,9 +19,9 @@ export class XSubscriber extends Socket {
   }
 
   protected override trySend(message: Message): boolean {
-    const first = message[0]!;
-    if (message.length === 1 && first.length > 0 && (first[0] === 1 || first[0] === 0)) {
-      this.changeSubscription(first[0] === 1, first.subarray(1));
+    const subscription = decodeSubscription(message);
+    if (subscription) {
+      this.changeSubscription(subscription.subscribe, subscription.topic);
       return true;
     }
     for (const pipe of this.pipes) if (pipe.connected && !pipe.full) pipe.write(message);
@@ -53,10 +54,7 @@ function sendSubscription(pipe: Pipe, subscribe: boolean, topic: Uint8Array): vo
     engine.sendCommand(subscribe ? "SUBSCRIBE" : "CANCEL", topic);
     return;
   }
-  const message = Buffer.allocUnsafe(topic.length + 1);
-  message[0] = subscribe ? 1 : 0;
-  message.set(topic, 1);
-  engine.sendMessage([message]);
+  engine.sendMessage([encodeSubscription(subscribe, topic)]);
 }
 
 /** SUB: receives what its publishers send on the topics it subscribed to. */

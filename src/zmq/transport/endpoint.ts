@@ -41,3 +41,10 @@ export function parseTcpAddress(address: string, forBind: boolean): TcpAddress {
 export function formatTcpEndpoint(host: string, port: number): string {
   return host.includes(":") ? `tcp://[${host}]:${port}` : `tcp://${host}:${port}`;
 }
+
+/** The port of a `tcp://host:port` endpoint, as `lastEndpoint` gives it after binding `:0`. */
+export function endpointPort(endpoint: string): number {
+  const { scheme, address } = parseEndpoint(endpoint);
+  if (scheme !== "tcp") throw new ZmqError("EINVAL", `${endpoint} has no port: not a tcp:// endpoint`);
+  return parseTcpAddress(address, true).port;
+}

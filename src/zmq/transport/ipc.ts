@@ -1,9 +1,8 @@
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Carrier, Listener, Transport } from "./carrier.js";
-import { adoptWithDirectReads, connectNet, directReadsSupported, NetCarrier, ReadBuffers } from "./node-stream.js";
+import { connectNet, listenNet, NetCarrier } from "./node-stream.js";
 import { toZmqError } from "./tcp.js";
 
 let anonymousCounter = 0;
@@ -23,20 +22,13 @@ export const ipcTransport: Transport = {
     } catch {
       /* no such file */
     }
-    const server = net.createServer({ pauseOnConnect: directReadsSupported }, (s) => {
-      const reader = directReadsSupported ? new ReadBuffers() : undefined;
-      const socket = reader ? adoptWithDirectReads(s, reader) : s;
-      accept(new NetCarrier(socket, `ipc://${file}`, socket === s ? undefined : reader));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", (e) => reject(toZmqError(e, `bind ipc://${file}`)));
-      server.listen(file, () => resolve());
-    });
-    server.on("error", () => {});
-    return {
-      endpoint: `ipc://${file}`,
-      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-    };
+    const server = await listenNet(
+      { path: file },
+      (socket, reader) => new NetCarrier(socket, `ipc://${file}`, reader),
+      accept,
+      (e) => toZmqError(e, `bind ipc://${file}`),
+    );
+    return { endpoint: `ipc://${file}`, close: server.close };
   },
 
   connect(address): Promise<Carrier> {

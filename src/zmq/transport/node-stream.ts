@@ -163,3 +163,32 @@ export function connectNet(
     });
   });
 }
+
+/**
+ * Listens on a TCP address or a Unix socket path and hands each accepted connection over as a
+ * carrier, reading straight into frame buffers where the runtime allows it. Resolves once
+ * listening, with the server's address; a bind failure rejects with `bindError(e)`.
+ */
+export async function listenNet(
+  where: net.ListenOptions,
+  carrierFor: (socket: net.Socket, reader: ReadBuffers | undefined) => Carrier,
+  accept: (carrier: Carrier) => void,
+  bindError: (e: unknown) => Error,
+): Promise<{ address: net.AddressInfo | string | null; close(): Promise<void> }> {
+  const server = net.createServer({ pauseOnConnect: directReadsSupported }, (socket) => {
+    if (!directReadsSupported) return accept(carrierFor(socket, undefined));
+    const reader = new ReadBuffers();
+    const adopted = adoptWithDirectReads(socket, reader);
+    accept(carrierFor(adopted, adopted === socket ? undefined : reader));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (e) => reject(bindError(e)));
+    server.listen(where, () => resolve());
+  });
+  // Errors after listening concern single connections, which their carriers report.
+  server.on("error", () => {});
+  return {
+    address: server.address(),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

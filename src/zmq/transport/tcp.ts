@@ -2,19 +2,12 @@ import * as net from "node:net";
 import { ZmqError } from "../errors.js";
 import type { Carrier, Listener, Transport } from "./carrier.js";
 import { formatTcpEndpoint, parseTcpAddress } from "./endpoint.js";
-import { adoptWithDirectReads, connectNet, directReadsSupported, NetCarrier, ReadBuffers } from "./node-stream.js";
+import { connectNet, listenNet, NetCarrier, type ReadBuffers } from "./node-stream.js";
 
 function wrap(socket: net.Socket, reader?: ReadBuffers): Carrier {
   socket.setNoDelay(true);
   const host = socket.remoteAddress ?? "?";
   return new NetCarrier(socket, formatTcpEndpoint(host, socket.remotePort ?? 0), reader);
-}
-
-function accepted(socket: net.Socket): Carrier {
-  if (!directReadsSupported) return wrap(socket);
-  const reader = new ReadBuffers();
-  const adopted = adoptWithDirectReads(socket, reader);
-  return wrap(adopted, adopted === socket ? undefined : reader);
 }
 
 export function toZmqError(e: unknown, what: string): ZmqError {
@@ -29,21 +22,16 @@ export function toZmqError(e: unknown, what: string): ZmqError {
 export const tcpTransport: Transport = {
   async listen(address, accept): Promise<Listener> {
     const { host, port } = parseTcpAddress(address, true);
-    const server = net.createServer({ pauseOnConnect: directReadsSupported }, (socket) =>
-      accept(accepted(socket)),
-    );
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", (e) => reject(toZmqError(e, `bind tcp://${address}`)));
+    const server = await listenNet(
       // "*" binds every interface; Node picks the dual-stack wildcard for an undefined host.
-      server.listen({ host: host === "*" ? undefined : host, port }, () => resolve());
-    });
-    server.on("error", () => {});
-    const bound = server.address() as net.AddressInfo;
+      { host: host === "*" ? undefined : host, port },
+      wrap,
+      accept,
+      (e) => toZmqError(e, `bind tcp://${address}`),
+    );
+    const bound = server.address as net.AddressInfo;
     const shownHost = host === "*" ? "0.0.0.0" : bound.address;
-    return {
-      endpoint: formatTcpEndpoint(shownHost, bound.port),
-      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-    };
+    return { endpoint: formatTcpEndpoint(shownHost, bound.port), close: server.close };
   },
 
   connect(address): Promise<Carrier> {
