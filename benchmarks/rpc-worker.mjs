@@ -13,10 +13,14 @@ if (role === "server") {
   server
     .registerMethodJson("add", (a, b = 2) => a + b, { params: ["a", "b"] })
     .registerMethodJson("emit_tick", (n) => tick.emit(n))
-    .registerMethodJson("emit_ticks", (n) => {
-      for (let i = 0; i < n; i++) tick.emit(i);
-      return n;
-    }, { timeout: null })
+    .registerMethodJson(
+      "emit_ticks",
+      (n) => {
+        for (let i = 0; i < n; i++) tick.emit(i);
+        return n;
+      },
+      { timeout: null },
+    )
     .registerMethodBuffer("blob", (n) => {
       if (!pattern.has(n)) pattern.set(n, Buffer.alloc(n, 7));
       return [pattern.get(n), { size: n }];

@@ -12,7 +12,9 @@ const hasPython = spawnSync(PYTHON, ["-c", "import zmq"], { stdio: "ignore" }).s
 
 function startServer(kind) {
   const [cmd, args] =
-    kind === "ts" ? [process.execPath, [here("./rpc-worker.mjs"), "server"]] : [PYTHON, [here("../conformance/peers/rpc_device.py"), "tcp://127.0.0.1"]];
+    kind === "ts"
+      ? [process.execPath, [here("./rpc-worker.mjs"), "server"]]
+      : [PYTHON, [here("../conformance/peers/rpc_device.py"), "tcp://127.0.0.1"]];
   const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     let out = "";
@@ -88,7 +90,9 @@ for (const [label, what, n, size, metric, unit] of tests) {
 }
 for (const { child } of Object.values(servers)) child.kill();
 
-console.log(`\nmedian of ${RUNS} runs, client and server in separate processes, tcp loopback, node ${process.versions.node}${hasPython ? "" : " (no pyzmq: Python columns skipped)"}\n`);
+console.log(
+  `\nmedian of ${RUNS} runs, client and server in separate processes, tcp loopback, node ${process.versions.node}${hasPython ? "" : " (no pyzmq: Python columns skipped)"}\n`,
+);
 console.log(`| test | ${pairs.map(([p]) => p).join(" | ")} |`);
 console.log(`|---|${pairs.map(() => "---:").join("|")}|`);
 for (const r of rows) console.log(`| ${r.label} | ${r.cells.join(" | ")} |`);

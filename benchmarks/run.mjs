@@ -28,7 +28,12 @@ function start(args) {
       for (;;) {
         const found = lines.find((l) => l.startsWith(prefix));
         if (found) return found.slice(prefix.length).trim();
-        await Promise.race([new Promise((r) => waiting.push(r)), exited.then(() => { throw new Error(`worker ${args.join(" ")} exited`); })]);
+        await Promise.race([
+          new Promise((r) => waiting.push(r)),
+          exited.then(() => {
+            throw new Error(`worker ${args.join(" ")} exited`);
+          }),
+        ]);
       }
     },
     exited,
@@ -53,7 +58,7 @@ async function measure(impl, kind, size, count) {
   const times = [];
   for (let i = 0; i < RUNS; i++) times.push(await once(impl, kind, size, count));
   const ms = median(times);
-  return { perSecond: (count / ms) * 1000, mbPerSecond: ((count * size) / ms) * 1000 / 1e6 };
+  return { perSecond: (count / ms) * 1000, mbPerSecond: (((count * size) / ms) * 1000) / 1e6 };
 }
 
 const fmt = (n) => (n >= 100 ? Math.round(n).toLocaleString("en") : n.toFixed(1));
@@ -81,8 +86,12 @@ rows.push({
   native: await measure("zeromq", "roundtrip", 16, rtCount),
 });
 
-console.log(`\nmedian of ${RUNS} runs, sender and receiver in separate processes, tcp loopback, node ${process.versions.node}\n`);
-console.log("| test | plantrpc msg/s | zeromq msg/s | ratio | plantrpc MB/s | zeromq MB/s | raw TCP MB/s | plantrpc / raw |");
+console.log(
+  `\nmedian of ${RUNS} runs, sender and receiver in separate processes, tcp loopback, node ${process.versions.node}\n`,
+);
+console.log(
+  "| test | plantrpc msg/s | zeromq msg/s | ratio | plantrpc MB/s | zeromq MB/s | raw TCP MB/s | plantrpc / raw |",
+);
 console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
 for (const r of rows) {
   const ratio = r.ours.perSecond / r.native.perSecond;

@@ -25,7 +25,17 @@ for line in sys.stdin:
     print(json.dumps([json.dumps(value), json.dumps(value, ensure_ascii=False), json.dumps(value, indent=2), json.dumps(value, separators=(",", ":"))]))
 `;
 
-const tricky = fc.constantFrom("NaN", "Infinity", "-Infinity", 'say "NaN"', "\\NaN", "a\\", "Infinity\u00e9", "\u2028", "");
+const tricky = fc.constantFrom(
+  "NaN",
+  "Infinity",
+  "-Infinity",
+  'say "NaN"',
+  "\\NaN",
+  "a\\",
+  "Infinity\u00e9",
+  "\u2028",
+  "",
+);
 const text = fc.oneof(fc.string(), fc.string({ unit: "grapheme" }), tricky);
 const number = fc.oneof(
   fc.integer(),
@@ -40,13 +50,22 @@ const { value } = fc.letrec((tie) => ({
 
 /** JSON that Python can read back: non-finite numbers as markers. */
 function toMarked(v: unknown): string {
-  return JSON.stringify(v, (_k, x) => (typeof x === "number" && !Number.isFinite(x) ? { $nonfinite: String(x).replace("Infinity", "inf") } : x));
+  return JSON.stringify(v, (_k, x) =>
+    typeof x === "number" && !Number.isFinite(x) ? { $nonfinite: String(x).replace("Infinity", "inf") } : x,
+  );
 }
 
 function pythonDumps(values: unknown[]): string[][] {
-  const r = spawnSync(PYTHON, ["-c", DUMPER], { input: values.map(toMarked).join("\n") + "\n", encoding: "utf8", timeout: 30000 });
+  const r = spawnSync(PYTHON, ["-c", DUMPER], {
+    input: values.map(toMarked).join("\n") + "\n",
+    encoding: "utf8",
+    timeout: 30000,
+  });
   if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
-  return r.stdout.trim().split("\n").map((l) => JSON.parse(l) as string[]);
+  return r.stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as string[]);
 }
 
 const hasPython = spawnSync(PYTHON, ["-c", "import json"], { stdio: "ignore" }).status === 0;
@@ -72,7 +91,12 @@ describe.runIf(hasPython)("parsePythonJson reads what Python's json.dumps writes
   });
 
   it("leaves strings that spell NaN or Infinity alone, and refuses what is not JSON", () => {
-    expect(parsePythonJson('["NaN", NaN, "-Infinity", -Infinity]')).toEqual(["NaN", Number.NaN, "-Infinity", -Infinity]);
+    expect(parsePythonJson('["NaN", NaN, "-Infinity", -Infinity]')).toEqual([
+      "NaN",
+      Number.NaN,
+      "-Infinity",
+      -Infinity,
+    ]);
     expect(() => parsePythonJson("[NaN")).toThrow(SyntaxError);
     expect(() => parsePythonJson("NaNa")).toThrow(SyntaxError);
   });

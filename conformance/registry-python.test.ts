@@ -4,7 +4,14 @@
  */
 import * as net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { DeviceRegistry, listDevices, registerToRegistry, RPCClient, RPCServer, UnsupportedByRegistry } from "../src/index.js";
+import {
+  DeviceRegistry,
+  listDevices,
+  registerToRegistry,
+  RPCClient,
+  RPCServer,
+  UnsupportedByRegistry,
+} from "../src/index.js";
 import { hasPyzmq } from "./helpers/python.js";
 import { pythonRpcImpl, PythonCaller, startPythonDevice, startPythonRegistry } from "./helpers/python-rpc.js";
 
@@ -46,7 +53,12 @@ describe.runIf(hasPyzmq())(`registry interop (Python side: ${pythonRpcImpl})`, (
     expect(registry.impl).toBe(pythonRpcImpl);
     const added = registry.next((e) => e.event === "added");
     const { server, serving } = await ourDevice(registry.url);
-    expect(await added).toEqual({ event: "added", type: "camera", addr: `tcp://127.0.0.1:${server.port}`, name: "cam" });
+    expect(await added).toEqual({
+      event: "added",
+      type: "camera",
+      addr: `tcp://127.0.0.1:${server.port}`,
+      name: "cam",
+    });
     const removed = registry.next((e) => e.event === "removed");
     server.stopServer();
     await serving;
@@ -101,7 +113,14 @@ describe.runIf(hasPyzmq())(`registry interop (Python side: ${pythonRpcImpl})`, (
     const registry = await ourRegistry({ registrationTimeout: 1 });
     const added = new Promise<string>((resolve) => registry.on("added", (_t, _a, name) => resolve(name)));
     const removed = new Promise<string>((resolve) => registry.on("removed", (_t, _a, name) => resolve(name)));
-    const device = await startPythonDevice("tcp://127.0.0.1", ["--register", registry.url, "camera", "mortal", "--alive-timeout", "1"]);
+    const device = await startPythonDevice("tcp://127.0.0.1", [
+      "--register",
+      registry.url,
+      "camera",
+      "mortal",
+      "--alive-timeout",
+      "1",
+    ]);
     await added;
     device.kill(); // SIGKILL: no UNREGISTER
     expect(await removed).toBe("mortal");
@@ -123,7 +142,11 @@ describe.runIf(hasPyzmq())(`the demo camera with a Python camera client (${pytho
     const file = join(mkdtempSync(join(tmpdir(), "plantrpc-cam-")), "plant.png");
     // Async spawn: the camera serves from this same process while Python runs.
     const { spawn } = await import("node:child_process");
-    const child = spawn(PYTHON, [new URL("./peers/camera_client.py", import.meta.url).pathname, `tcp://127.0.0.1:${camera.port}`, file]);
+    const child = spawn(PYTHON, [
+      new URL("./peers/camera_client.py", import.meta.url).pathname,
+      `tcp://127.0.0.1:${camera.port}`,
+      file,
+    ]);
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));

@@ -173,7 +173,10 @@ describe.runIf(hasPyzmq())(`the Python client (${pythonRpcImpl}) against our dev
     // A method returning nothing answers {"success": true, "result": null}, as Python's None.
     expect(await py.call("emit_tick", [5])).toEqual({ ok: true, result: null });
     const signals = (await py.op({ op: "signals", count: 2 })).result;
-    expect(signals).toEqual([["exposure_changed", [33]], ["tick", [5]]]);
+    expect(signals).toEqual([
+      ["exposure_changed", [33]],
+      ["tick", [5]],
+    ]);
   });
 
   it("honours the inventory timeout on the Python side", async () => {
@@ -197,7 +200,9 @@ describe.runIf(hasPyzmq())(`the Python client (${pythonRpcImpl}) against our dev
     const b = await pythonClient(url);
     expect(server.inventory().signals).toContain("tick");
     const ticks = async (c: PythonCaller, count: number, timeoutMs: number) =>
-      ((await c.op({ op: "signals", count, timeout_ms: timeoutMs })).result as unknown[][]).filter(([n]) => n === "tick");
+      ((await c.op({ op: "signals", count, timeout_ms: timeoutMs })).result as unknown[][]).filter(
+        ([n]) => n === "tick",
+      );
     // PUB/SUB drops what precedes a subscription: warm up until both clients receive ticks.
     for (let i = 0; i < 100; i++) {
       await a.call("emit_tick", [0]);

@@ -64,7 +64,10 @@ const publishSubscribe: Scenario = async (pub, sub, pubType, subType) => {
     await sub.subscribe("a");
     if (pubType === "XPUB") expect(await pub.receive()).toEqual(["\x01a"]);
   }
-  const publishing = pub.sendRepeatedly([["b", "filtered out"], ["a1", "", LONG]]);
+  const publishing = pub.sendRepeatedly([
+    ["b", "filtered out"],
+    ["a1", "", LONG],
+  ]);
   try {
     expect(await sub.receive()).toEqual(expected(["a1", "", LONG]));
   } finally {

@@ -19,7 +19,12 @@ server.registerMethodJson(
   { params: ["target", "time_scale"], timeout: 5000 },
 );
 server.registerMethodBuffer("log", () => [new TextEncoder().encode(`at ${position}\n`), { encoding: "utf-8" }]);
-server.registerProperty("speed", { get: () => speed, set: (v) => (speed = v), notify: "speedChanged", autoNotify: true });
+server.registerProperty("speed", {
+  get: () => speed,
+  set: (v) => (speed = v),
+  notify: "speedChanged",
+  autoNotify: true,
+});
 
 await server.start();
 console.log(`motor device at ${server.endpoint}`);

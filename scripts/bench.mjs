@@ -9,6 +9,9 @@ const args = process.argv.slice(2);
 const suites = ["zmq", "rpc"].filter((s) => args.includes(s));
 for (const suite of suites.length ? suites : ["zmq", "rpc"]) {
   const script = suite === "zmq" ? "benchmarks/run.mjs" : "benchmarks/rpc.mjs";
-  const r = spawnSync(process.execPath, [script, ...args.filter((a) => a.startsWith("--"))], { cwd: root, stdio: "inherit" });
+  const r = spawnSync(process.execPath, [script, ...args.filter((a) => a.startsWith("--"))], {
+    cwd: root,
+    stdio: "inherit",
+  });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

@@ -6,5 +6,7 @@ import { build, ensureNodeModules, root } from "./setup.mjs";
 
 ensureNodeModules();
 if (!existsSync(join(root, "dist", "cli", "main.js")) || process.env.PLANTRPC_REBUILD) build();
-const r = spawnSync(process.execPath, [join(root, "dist", "cli", "main.js"), ...process.argv.slice(2)], { stdio: "inherit" });
+const r = spawnSync(process.execPath, [join(root, "dist", "cli", "main.js"), ...process.argv.slice(2)], {
+  stdio: "inherit",
+});
 process.exit(r.status ?? 1);

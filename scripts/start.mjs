@@ -4,5 +4,8 @@ import { build, ensureNodeModules, root } from "./setup.mjs";
 
 ensureNodeModules();
 build();
-const r = spawnSync(process.execPath, ["dist/cli/main.js", "demo", ...process.argv.slice(2)], { cwd: root, stdio: "inherit" });
+const r = spawnSync(process.execPath, ["dist/cli/main.js", "demo", ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: "inherit",
+});
 process.exit(r.status ?? 1);

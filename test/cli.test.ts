@@ -22,7 +22,11 @@ function plantrpc(args: string[], timeoutMs = 20000): Promise<{ code: number | n
 }
 
 /** Runs a program, killed after timeoutMs; resolves with exit code (null when killed) and output. */
-function run(command: string, args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  command: string,
+  args: string[],
+  timeoutMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -96,7 +100,10 @@ describe("plantrpc command", () => {
     const { url } = await camera();
     const remote = await plantrpc(["set", url, "encoding", '"jpeg"', "--json"]);
     expect(remote.code).toBe(1);
-    expect(JSON.parse(remote.stdout)).toMatchObject({ error: "remote", remote_error: expect.stringMatching(/png only/) });
+    expect(JSON.parse(remote.stdout)).toMatchObject({
+      error: "remote",
+      remote_error: expect.stringMatching(/png only/),
+    });
     const timeout = await plantrpc(["call", url, "capture_slowly", "2000"]);
     expect(timeout.code).toBe(3);
     expect(timeout.stderr).toMatch(/no reply within 500 ms/);
@@ -159,7 +166,9 @@ describe("plantrpc command", () => {
 
   it("watch prints signals as they arrive", async () => {
     const { url } = await camera();
-    const child = spawn(process.execPath, [CLI, "watch", url, "modeChanged", "--json"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [CLI, "watch", url, "modeChanged", "--json"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     cleanups.push(() => child.kill());
     let out = "";
     const line = new Promise<string>((resolve) =>
@@ -213,9 +222,13 @@ describe("plantrpc command", () => {
   });
 
   it("serve-demo keeps a registry and the camera up until interrupted", async () => {
-    const child = spawn(process.execPath, [CLI, "serve-demo", "--registry-port", "0", "--camera-url", "tcp://127.0.0.1"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [CLI, "serve-demo", "--registry-port", "0", "--camera-url", "tcp://127.0.0.1"],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     cleanups.push(() => child.kill("SIGKILL"));
     let out = "";
     const urls = await new Promise<{ registry: string; camera: string }>((resolve) =>

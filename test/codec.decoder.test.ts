@@ -48,11 +48,15 @@ const message = fc.array(frame, { minLength: 1, maxLength: 5 });
 describe("FrameDecoder", () => {
   it("decodes any stream of messages, cut at any byte boundaries, to the same messages", () => {
     fc.assert(
-      fc.property(fc.array(message, { minLength: 1, maxLength: 8 }), fc.array(fc.nat(), { maxLength: 20 }), (messages, cuts) => {
-        const stream = Buffer.concat(messages.map((m) => encodeMessage(m)));
-        const expected = messages.map((m) => m.map((f) => Buffer.from(f).toString("hex")));
-        expect(decode(cut(stream, cuts))).toEqual(expected);
-      }),
+      fc.property(
+        fc.array(message, { minLength: 1, maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        (messages, cuts) => {
+          const stream = Buffer.concat(messages.map((m) => encodeMessage(m)));
+          const expected = messages.map((m) => m.map((f) => Buffer.from(f).toString("hex")));
+          expect(decode(cut(stream, cuts))).toEqual(expected);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -66,17 +70,23 @@ describe("FrameDecoder", () => {
 
   it("keeps commands and messages in order", () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(message, fc.string({ maxLength: 40 })), { maxLength: 10 }), fc.array(fc.nat(), { maxLength: 10 }), (items, cuts) => {
-        const parts = items.map((it) =>
-          typeof it === "string" ? encodeFrame(FLAG_COMMAND, encodeCommandBody("PING", Buffer.from(it))) : encodeMessage(it),
-        );
-        const expected = items.map((it) =>
-          typeof it === "string"
-            ? ["!" + encodeCommandBody("PING", Buffer.from(it)).toString("hex")]
-            : it.map((f) => Buffer.from(f).toString("hex")),
-        );
-        expect(decode(cut(Buffer.concat(parts), cuts))).toEqual(expected);
-      }),
+      fc.property(
+        fc.array(fc.oneof(message, fc.string({ maxLength: 40 })), { maxLength: 10 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        (items, cuts) => {
+          const parts = items.map((it) =>
+            typeof it === "string"
+              ? encodeFrame(FLAG_COMMAND, encodeCommandBody("PING", Buffer.from(it)))
+              : encodeMessage(it),
+          );
+          const expected = items.map((it) =>
+            typeof it === "string"
+              ? ["!" + encodeCommandBody("PING", Buffer.from(it)).toString("hex")]
+              : it.map((f) => Buffer.from(f).toString("hex")),
+          );
+          expect(decode(cut(Buffer.concat(parts), cuts))).toEqual(expected);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -92,35 +102,39 @@ describe("FrameDecoder", () => {
 describe("FrameDecoder direct reads", () => {
   it("gives the same messages when large bodies are read straight into their buffer", () => {
     fc.assert(
-      fc.property(fc.array(message, { minLength: 1, maxLength: 6 }), fc.array(fc.integer({ min: 1, max: 40000 }), { minLength: 1, maxLength: 30 }), (messages, reads) => {
-        const stream = Buffer.from(Buffer.concat(messages.map((m) => encodeMessage(m))));
-        const got: string[][] = [];
-        let current: string[] = [];
-        const decoder = new FrameDecoder((flags, body) => {
-          current.push(body.toString("hex"));
-          if (!(flags & 1)) {
-            got.push(current);
-            current = [];
+      fc.property(
+        fc.array(message, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.integer({ min: 1, max: 40000 }), { minLength: 1, maxLength: 30 }),
+        (messages, reads) => {
+          const stream = Buffer.from(Buffer.concat(messages.map((m) => encodeMessage(m))));
+          const got: string[][] = [];
+          let current: string[] = [];
+          const decoder = new FrameDecoder((flags, body) => {
+            current.push(body.toString("hex"));
+            if (!(flags & 1)) {
+              got.push(current);
+              current = [];
+            }
+          });
+          // Simulates a socket: each read goes into the decoder's target when it offers one.
+          let offset = 0;
+          for (let i = 0; offset < stream.length; i++) {
+            const want = reads[i % reads.length]!;
+            const target = decoder.directTarget();
+            if (target) {
+              const n = Math.min(want, target.length, stream.length - offset);
+              stream.copy(target, 0, offset, offset + n);
+              decoder.filled(n);
+              offset += n;
+            } else {
+              const n = Math.min(want, stream.length - offset);
+              decoder.push(stream.subarray(offset, offset + n));
+              offset += n;
+            }
           }
-        });
-        // Simulates a socket: each read goes into the decoder's target when it offers one.
-        let offset = 0;
-        for (let i = 0; offset < stream.length; i++) {
-          const want = reads[i % reads.length]!;
-          const target = decoder.directTarget();
-          if (target) {
-            const n = Math.min(want, target.length, stream.length - offset);
-            stream.copy(target, 0, offset, offset + n);
-            decoder.filled(n);
-            offset += n;
-          } else {
-            const n = Math.min(want, stream.length - offset);
-            decoder.push(stream.subarray(offset, offset + n));
-            offset += n;
-          }
-        }
-        expect(got).toEqual(messages.map((m) => m.map((f) => Buffer.from(f).toString("hex"))));
-      }),
+          expect(got).toEqual(messages.map((m) => m.map((f) => Buffer.from(f).toString("hex"))));
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -169,16 +183,20 @@ describe("FrameDecoder on malformed input", () => {
 describe("WriteBatch", () => {
   it("produces exactly the bytes of the encoded messages, at any batch boundary", () => {
     fc.assert(
-      fc.property(fc.array(message, { maxLength: 12 }), fc.array(fc.nat({ max: 12 }), { maxLength: 4 }), (messages, takes) => {
-        const batch = new WriteBatch();
-        const out: Uint8Array[] = [];
-        messages.forEach((m, i) => {
-          batch.addMessage(m);
-          if (takes.includes(i)) out.push(...batch.take());
-        });
-        out.push(...batch.take());
-        expect(Buffer.concat(out).equals(Buffer.concat(messages.map((m) => encodeMessage(m))))).toBe(true);
-      }),
+      fc.property(
+        fc.array(message, { maxLength: 12 }),
+        fc.array(fc.nat({ max: 12 }), { maxLength: 4 }),
+        (messages, takes) => {
+          const batch = new WriteBatch();
+          const out: Uint8Array[] = [];
+          messages.forEach((m, i) => {
+            batch.addMessage(m);
+            if (takes.includes(i)) out.push(...batch.take());
+          });
+          out.push(...batch.take());
+          expect(Buffer.concat(out).equals(Buffer.concat(messages.map((m) => encodeMessage(m))))).toBe(true);
+        },
+      ),
       { numRuns: 150 },
     );
   });

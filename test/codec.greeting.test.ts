@@ -1,6 +1,13 @@
 import { Buffer } from "node:buffer";
 import { describe, expect, it } from "vitest";
-import { decodeMetadata, encodeMetadata, decodeCommandBody, encodeCommandBody, decodePing, encodePing } from "../src/zmq/codec/command.js";
+import {
+  decodeMetadata,
+  encodeMetadata,
+  decodeCommandBody,
+  encodeCommandBody,
+  decodePing,
+  encodePing,
+} from "../src/zmq/codec/command.js";
 import { decodeGreeting, encodeGreeting } from "../src/zmq/codec/greeting.js";
 
 describe("greeting", () => {
@@ -22,7 +29,11 @@ describe("greeting", () => {
 
 describe("commands and metadata", () => {
   it("round-trips metadata with case-insensitive names", () => {
-    const data = encodeMetadata([["Socket-Type", "DEALER"], ["Identity", Buffer.alloc(0)], ["X-Big", Buffer.alloc(300, 1)]]);
+    const data = encodeMetadata([
+      ["Socket-Type", "DEALER"],
+      ["Identity", Buffer.alloc(0)],
+      ["X-Big", Buffer.alloc(300, 1)],
+    ]);
     const m = decodeMetadata(data);
     expect(m.get("socket-type")!.toString()).toBe("DEALER");
     expect(m.get("identity")!.length).toBe(0);
@@ -30,7 +41,13 @@ describe("commands and metadata", () => {
   });
 
   it("matches the READY example of RFC 37 byte for byte", () => {
-    const body = encodeCommandBody("READY", encodeMetadata([["Socket-Type", "DEALER"], ["Identity", ""]]));
+    const body = encodeCommandBody(
+      "READY",
+      encodeMetadata([
+        ["Socket-Type", "DEALER"],
+        ["Identity", ""],
+      ]),
+    );
     expect(body.length).toBe(41);
     expect(body.subarray(0, 6).toString("latin1")).toBe("\x05READY");
   });

@@ -32,7 +32,15 @@ class FakeCarrier implements Carrier {
   }
 }
 
-const KNOWN_CODES = new Set(["EPROTO", "EMSGSIZE", "EVERSION", "EMECHANISM", "ESOCKTNOSUPPORT", "ETIMEDOUT", "ECONNRESET"]);
+const KNOWN_CODES = new Set([
+  "EPROTO",
+  "EMSGSIZE",
+  "EVERSION",
+  "EMECHANISM",
+  "ESOCKTNOSUPPORT",
+  "ETIMEDOUT",
+  "ECONNRESET",
+]);
 
 function engineUnderTest(maxMessageSize: number) {
   const carrier = new FakeCarrier();

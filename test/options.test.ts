@@ -11,7 +11,9 @@ function outcome(step: () => unknown): Outcome {
     return { ok: step() };
   } catch (e) {
     const code = (e as { code?: string }).code;
-    return code ? { error: (e as Error).constructor.name === "TypeError" ? "TypeError" : "Error", code } : { error: (e as Error).constructor.name };
+    return code
+      ? { error: (e as Error).constructor.name === "TypeError" ? "TypeError" : "Error", code }
+      : { error: (e as Error).constructor.name };
   }
 }
 
@@ -93,7 +95,9 @@ describe("socket options", () => {
   });
 
   it("say what was wrong", () => {
-    expect(() => new ours.Push({ sendHighWatermark: 5 } as never)).toThrow(/Unknown option "sendHighWatermark" for a PUSH socket/);
+    expect(() => new ours.Push({ sendHighWatermark: 5 } as never)).toThrow(
+      /Unknown option "sendHighWatermark" for a PUSH socket/,
+    );
     expect(() => new ours.Push({ sendHighWaterMark: -3 })).toThrow(/integer >= 0/);
     expect(() => new ours.Push({ linger: 1.5 })).toThrow(/integer >= -1/);
     expect(() => new ours.Push({ immediate: "yes" } as never)).toThrow("Option value must be a boolean");

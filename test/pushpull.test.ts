@@ -24,7 +24,18 @@ describe("PUSH/PULL", () => {
     const [a, b] = [[] as string[], [] as string[]];
     for (let i = 0; i < 5; i++) a.push(text(await p1.receive())[0]!);
     for (let i = 0; i < 5; i++) b.push(text(await p2.receive())[0]!);
-    expect([...a, ...b].sort((x, y) => Number(x) - Number(y))).toEqual(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+    expect([...a, ...b].sort((x, y) => Number(x) - Number(y))).toEqual([
+      "0",
+      "1",
+      "2",
+      "3",
+      "4",
+      "5",
+      "6",
+      "7",
+      "8",
+      "9",
+    ]);
   });
 
   it("blocks at the high-water mark: sendTimeout turns the wait into EAGAIN", async () => {

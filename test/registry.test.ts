@@ -36,7 +36,10 @@ describe("DeviceRegistry", () => {
     expect((await registerDevice("camera", "tcp://h:1", "cam", r.url)).name).toBe("cam");
     expect((await registerDevice("camera", "tcp://h:2", "cam2", r.url)).name).toBe("cam2");
     expect(added).toEqual(["cam", "cam2"]);
-    expect(reported).toEqual(['a "added" listener of the device registry threw', 'a "added" listener of the device registry threw']);
+    expect(reported).toEqual([
+      'a "added" listener of the device registry threw',
+      'a "added" listener of the device registry threw',
+    ]);
   });
 
   it("reports failing listeners as process warnings by default", async () => {
@@ -106,7 +109,10 @@ describe("DeviceRegistry", () => {
       s.close();
       return JSON.parse(reply!.toString());
     };
-    expect(await raw('{"event": "REBOOT", "payload": {}}')).toEqual({ event: "UNSUPPORTED", payload: { req_event: "REBOOT" } });
+    expect(await raw('{"event": "REBOOT", "payload": {}}')).toEqual({
+      event: "UNSUPPORTED",
+      payload: { req_event: "REBOOT" },
+    });
     expect((await raw("garbage")).event).toBe("UNSUPPORTED");
     expect((await raw('{"event": "REGISTER", "payload": {}}')).event).toBe("UNSUPPORTED");
     expect((await registerDevice("camera", "tcp://h:1", "cam", r.url)).name).toBe("cam");
@@ -116,7 +122,9 @@ describe("DeviceRegistry", () => {
 describe("registry clients never wait forever", () => {
   it("time out when no registry answers", async () => {
     const nobody = "tcp://127.0.0.1:9";
-    await expect(registerDevice("camera", "tcp://h:1", "cam", nobody, { timeout: 200 })).rejects.toBeInstanceOf(RpcTimeoutError);
+    await expect(registerDevice("camera", "tcp://h:1", "cam", nobody, { timeout: 200 })).rejects.toBeInstanceOf(
+      RpcTimeoutError,
+    );
     await expect(unregisterDevice("x", nobody, { timeout: 200 })).rejects.toBeInstanceOf(RpcTimeoutError);
     expect(await sendAliveCheck("x", nobody, 60, { timeout: 200 })).toBe("unreachable");
   });
@@ -126,7 +134,11 @@ describe("registerToRegistry", () => {
   async function device(registryUrl: string, options = {}) {
     const server = new RPCServer({ url: "tcp://127.0.0.1" });
     server.registerMethodJson("ping", () => "pong");
-    const { name } = await registerToRegistry(server, "camera", "cam", registryUrl, { checkInterval: 50, checkTimeout: 300, ...options });
+    const { name } = await registerToRegistry(server, "camera", "cam", registryUrl, {
+      checkInterval: 50,
+      checkTimeout: 300,
+      ...options,
+    });
     const serving = server.serveForever();
     cleanups.push(() => server.close());
     return { server, name, serving };

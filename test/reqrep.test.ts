@@ -49,7 +49,11 @@ describe("REQ/REP", () => {
     for (const r of reps) req.connect(r.lastEndpoint!);
     // Wait until both connections are up, so that round-robin covers both.
     const seen = new Set<number>();
-    const arm = (k: number) => reps[k]!.receive().then(() => k, () => -1);
+    const arm = (k: number) =>
+      reps[k]!.receive().then(
+        () => k,
+        () => -1,
+      );
     const pending = [arm(0), arm(1)];
     for (let i = 0; i < 4; i++) {
       await req.send(String(i));

@@ -12,7 +12,10 @@ describe("DEALER/ROUTER", () => {
     await a.send("from a");
     await b.send("from b");
     const got = [text(await router.receive()), text(await router.receive())].sort();
-    expect(got).toEqual([["alice", "from a"], ["bob", "from b"]]);
+    expect(got).toEqual([
+      ["alice", "from a"],
+      ["bob", "from b"],
+    ]);
     await router.send(["bob", "to b"]);
     await router.send(["alice", "to a"]);
     expect(text(await a.receive())).toEqual(["to a"]);

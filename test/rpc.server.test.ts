@@ -42,15 +42,31 @@ describe("RPCServer never stops on bad input", () => {
     ["an unknown event", '{"event": "REBOOT"}', /unknown event "REBOOT"/],
     ["METHOD_CALL without method", '{"event": "METHOD_CALL"}', /"method"/],
     ["params of the wrong type", '{"event": "METHOD_CALL", "method": "add", "params": {"args": 5}}', /params.args/],
-    ["an unknown keyword", '{"event": "METHOD_CALL", "method": "add", "params": {"args": [1], "kwargs": {"c": 1}}}', /unexpected keyword argument 'c'/],
-    ["a result JSON cannot hold", '{"event": "METHOD_CALL", "method": "big", "params": {"args": [], "kwargs": {}}}', /not serialisable/],
+    [
+      "an unknown keyword",
+      '{"event": "METHOD_CALL", "method": "add", "params": {"args": [1], "kwargs": {"c": 1}}}',
+      /unexpected keyword argument 'c'/,
+    ],
+    [
+      "a result JSON cannot hold",
+      '{"event": "METHOD_CALL", "method": "big", "params": {"args": [], "kwargs": {}}}',
+      /not serialisable/,
+    ],
     ["a throwing getter", '{"event": "PROPERTY_GET", "property": "broken"}', /sensor unplugged/],
     ["an undeclared property", '{"event": "PROPERTY_GET", "property": "socket"}', /no property named "socket"/],
     ["a prototype property", '{"event": "PROPERTY_GET", "property": "constructor"}', /no property named/],
-    ["a set of an undeclared property", '{"event": "PROPERTY_SET", "property": "name", "value": "x"}', /no property named "name"/],
+    [
+      "a set of an undeclared property",
+      '{"event": "PROPERTY_SET", "property": "name", "value": "x"}',
+      /no property named "name"/,
+    ],
     ["a set of a read-only property", '{"event": "PROPERTY_SET", "property": "model", "value": "x"}', /read-only/],
     ["PROPERTY_SET without value", '{"event": "PROPERTY_SET", "property": "exposure"}', /"value"/],
-    ["buffer info with an error key", '{"event": "METHOD_CALL", "method": "bad_info", "params": {}}', /may not contain an "error" key/],
+    [
+      "buffer info with an error key",
+      '{"event": "METHOD_CALL", "method": "bad_info", "params": {}}',
+      /may not contain an "error" key/,
+    ],
   ];
   for (const [what, body, message] of cases) {
     it(`answers ${what} with an error reply and keeps serving`, async () => {
@@ -59,7 +75,9 @@ describe("RPCServer never stops on bad input", () => {
       expect(reply.success).toBe(false);
       expect(reply.error).toMatch(message);
       expect(typeof reply.traceback).toBe("string");
-      expect(await rawRequest(url, '{"event": "METHOD_CALL", "method": "add", "params": {"args": [1, 1], "kwargs": {}}}')).toEqual({
+      expect(
+        await rawRequest(url, '{"event": "METHOD_CALL", "method": "add", "params": {"args": [1, 1], "kwargs": {}}}'),
+      ).toEqual({
         success: true,
         result: 2,
       });
@@ -68,7 +86,10 @@ describe("RPCServer never stops on bad input", () => {
 
   it("answers a method that returns nothing with result null, the key present", async () => {
     const { url } = await device();
-    const reply = await rawRequest(url, '{"event": "METHOD_CALL", "method": "emit_tick", "params": {"args": [1], "kwargs": {}}}');
+    const reply = await rawRequest(
+      url,
+      '{"event": "METHOD_CALL", "method": "emit_tick", "params": {"args": [1], "kwargs": {}}}',
+    );
     expect(reply).toStrictEqual({ success: true, result: null });
   });
 
@@ -194,7 +215,9 @@ describe("RPCServer basics", () => {
     await s.start();
     void s.serveForever();
     const reported: Array<[string, unknown]> = [];
-    const c = await client(`tcp://127.0.0.1:${s.port}`, { logger: { warn: (m: string, e: unknown) => reported.push([m, e]) } });
+    const c = await client(`tcp://127.0.0.1:${s.port}`, {
+      logger: { warn: (m: string, e: unknown) => reported.push([m, e]) },
+    });
     c.signal("moved").connect(() => {
       throw new Error("listener bug");
     });

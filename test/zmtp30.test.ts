@@ -8,8 +8,12 @@ import { bound, text, track } from "./helpers/sockets.js";
 /** The subscription frames a raw peer received: commands by name, messages as text. */
 function subscriptionFrames(peer: RawPeer): string[] {
   return peer.frames
-    .filter((f) => !(f.flags & FLAG_COMMAND) || /^(SUBSCRIBE|CANCEL)$/.test(f.body.toString("latin1", 1, 1 + f.body[0]!)))
-    .map((f) => (f.flags & FLAG_COMMAND ? `command ${f.body.toString("latin1", 1)}` : `message ${f.body.toString("latin1")}`));
+    .filter(
+      (f) => !(f.flags & FLAG_COMMAND) || /^(SUBSCRIBE|CANCEL)$/.test(f.body.toString("latin1", 1, 1 + f.body[0]!)),
+    )
+    .map((f) =>
+      f.flags & FLAG_COMMAND ? `command ${f.body.toString("latin1", 1)}` : `message ${f.body.toString("latin1")}`,
+    );
 }
 
 /** Our SUB connected to a raw listening peer that speaks ZMTP 3.<minor> as an XPUB. */

@@ -58,7 +58,10 @@ export function expected(frames: FrameSpec[]): Received[] {
 }
 
 /** Sends the messages in turn, every 10 ms, until stop() (PUB/SUB joins are asynchronous). */
-function repeatSends(messages: FrameSpec[][], send: (frames: FrameSpec[]) => Promise<unknown>): { stop(): Promise<void> } {
+function repeatSends(
+  messages: FrameSpec[][],
+  send: (frames: FrameSpec[]) => Promise<unknown>,
+): { stop(): Promise<void> } {
   let running = true;
   const loop = (async () => {
     for (let i = 0; running; i++) {
@@ -118,8 +121,17 @@ function apiPeer(make: () => ApiSocket): PeerSocket {
 }
 
 const CLASS_NAMES: Record<string, string> = {
-  REQ: "Request", REP: "Reply", DEALER: "Dealer", ROUTER: "Router", PUB: "Publisher", SUB: "Subscriber",
-  XPUB: "XPublisher", XSUB: "XSubscriber", PUSH: "Push", PULL: "Pull", PAIR: "Pair",
+  REQ: "Request",
+  REP: "Reply",
+  DEALER: "Dealer",
+  ROUTER: "Router",
+  PUB: "Publisher",
+  SUB: "Subscriber",
+  XPUB: "XPublisher",
+  XSUB: "XSubscriber",
+  PUSH: "Push",
+  PULL: "Pull",
+  PAIR: "Pair",
 };
 
 function apiKind(name: string, lib: Record<string, unknown>): PeerKind {

@@ -32,7 +32,11 @@ export async function runDemo(options: { outDir: string }): Promise<void> {
     const client = await RPCClient.connect(devices["demo-camera"]!.addr);
     const inv = client.inventory;
     say(`connected to "${client.name}"`);
-    say(`JSON methods:   ${Object.entries(inv.json_methods).map(([m, t]) => `${m} (${t} ms)`).join(", ")}`);
+    say(
+      `JSON methods:   ${Object.entries(inv.json_methods)
+        .map(([m, t]) => `${m} (${t} ms)`)
+        .join(", ")}`,
+    );
     say(`buffer methods: ${Object.keys(inv.buffer_methods).join(", ")}`);
     say(`properties:     ${inv.properties.join(", ")}`);
     say(`signals:        ${inv.signals.join(", ")}`);
@@ -55,7 +59,9 @@ export async function runDemo(options: { outDir: string }): Promise<void> {
       });
 
     step("5. Properties");
-    say(`mode = ${JSON.stringify(await client.getProperty("mode"))}, resolution = ${JSON.stringify(await client.getProperty("resolution"))}`);
+    say(
+      `mode = ${JSON.stringify(await client.getProperty("mode"))}, resolution = ${JSON.stringify(await client.getProperty("resolution"))}`,
+    );
     let signal = waitFor("modeChanged");
     await client.setProperty("mode", "VIDEO");
     await signal;
@@ -137,7 +143,9 @@ export async function serveDemo(options: {
   const url = camera.registeredAddress;
   console.log(`registry: ${registry.url}`);
   console.log(`camera "${name}": ${url}`);
-  console.log(`\ntry:\n  plantrpc devices ${registry.url}\n  plantrpc inventory ${url}\n  plantrpc call ${url} get_image false --out plant.png\n  plantrpc watch ${url}\n  plantrpc set ${url} mode '"VIDEO"'`);
+  console.log(
+    `\ntry:\n  plantrpc devices ${registry.url}\n  plantrpc inventory ${url}\n  plantrpc call ${url} get_image false --out plant.png\n  plantrpc watch ${url}\n  plantrpc set ${url} mode '"VIDEO"'`,
+  );
   console.log(`\nCtrl-C to stop.`);
   await Promise.race([options.untilInterrupted(), serving]);
   camera.close();

@@ -102,10 +102,17 @@ const COMMANDS: Record<string, Command> = {
       const port = p.flags.has("port") ? Number(p.flags.get("port")) : 5555;
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("--port takes a port number");
       const registry = new DeviceRegistry({ addr: String(p.flags.get("addr") ?? "*"), port });
-      registry.on("added", (type, addr, name) => out.result({ event: "added", type, addr, name }, () => `+ ${name} (${type}) at ${addr}`));
-      registry.on("removed", (type, addr, name) => out.result({ event: "removed", type, addr, name }, () => `- ${name} (${type}) at ${addr}`));
+      registry.on("added", (type, addr, name) =>
+        out.result({ event: "added", type, addr, name }, () => `+ ${name} (${type}) at ${addr}`),
+      );
+      registry.on("removed", (type, addr, name) =>
+        out.result({ event: "removed", type, addr, name }, () => `- ${name} (${type}) at ${addr}`),
+      );
       await registry.start();
-      out.result({ event: "listening", url: registry.url, port: registry.port }, () => `registry listening on port ${registry.port} (${registry.url})`);
+      out.result(
+        { event: "listening", url: registry.url, port: registry.port },
+        () => `registry listening on port ${registry.port} (${registry.url})`,
+      );
       await untilInterrupted();
       await registry.stop();
     },
@@ -132,7 +139,9 @@ const COMMANDS: Record<string, Command> = {
         const inv = c.inventory;
         out.result(inv, () => {
           const methods = (t: Record<string, number | null>) =>
-            Object.entries(t).map(([n, ms]) => `  ${n}  (timeout ${ms === null ? "none" : `${ms} ms`})`).join("\n") || "  (none)";
+            Object.entries(t)
+              .map(([n, ms]) => `  ${n}  (timeout ${ms === null ? "none" : `${ms} ms`})`)
+              .join("\n") || "  (none)";
           return [
             `device ${inv.name ? `"${inv.name}"` : "(unregistered)"} at ${url}${inv.plantrpc ? " [plantrpc]" : ""}`,
             `JSON methods:\n${methods(inv.json_methods)}`,
@@ -151,7 +160,8 @@ const COMMANDS: Record<string, Command> = {
       const [url, method, ...rest] = need(p, 2, this.usage);
       const kwargsText = p.flags.get("kwargs");
       const kwargs = typeof kwargsText === "string" ? jsonArg(kwargsText) : {};
-      if (typeof kwargs !== "object" || kwargs === null || Array.isArray(kwargs)) throw new UsageError("--kwargs takes a JSON object");
+      if (typeof kwargs !== "object" || kwargs === null || Array.isArray(kwargs))
+        throw new UsageError("--kwargs takes a JSON object");
       await withClient(url!, p, async (c) => {
         const isBuffer = method! in c.inventory.buffer_methods;
         const target = p.flags.get("out");
@@ -159,10 +169,18 @@ const COMMANDS: Record<string, Command> = {
           throw new UsageError(`${method} returns binary data: give --out <file> to save it`);
         }
         const timeout = timeoutOf(p);
-        const result = await c.call<BufferResult>(method!, rest.map(jsonArg), kwargs as Record<string, unknown>, timeout ? { timeout } : {});
+        const result = await c.call<BufferResult>(
+          method!,
+          rest.map(jsonArg),
+          kwargs as Record<string, unknown>,
+          timeout ? { timeout } : {},
+        );
         if (isBuffer) {
           writeFileSync(target as string, result.buffer);
-          out.result({ out: target, bytes: result.buffer.length, info: result.info }, () => `${result.buffer.length} bytes written to ${target}\ninfo: ${pretty(result.info)}`);
+          out.result(
+            { out: target, bytes: result.buffer.length, info: result.info },
+            () => `${result.buffer.length} bytes written to ${target}\ninfo: ${pretty(result.info)}`,
+          );
         } else {
           out.result({ result }, () => pretty(result));
         }
@@ -199,9 +217,14 @@ const COMMANDS: Record<string, Command> = {
       const client = await RPCClient.connect(url!, { timeout: timeoutOf(p) ?? 2000 });
       const wanted = names.length ? names : client.inventory.signals;
       for (const n of wanted) {
-        client.signal(n).connect((...args: unknown[]) =>
-          out.result({ signal: n, args, time: new Date().toISOString() }, () => `${new Date().toISOString()} ${n}(${args.map((a) => JSON.stringify(a)).join(", ")})`),
-        );
+        client
+          .signal(n)
+          .connect((...args: unknown[]) =>
+            out.result(
+              { signal: n, args, time: new Date().toISOString() },
+              () => `${new Date().toISOString()} ${n}(${args.map((a) => JSON.stringify(a)).join(", ")})`,
+            ),
+          );
       }
       if (!out.json) console.error(`watching ${wanted.join(", ") || "(no signals)"} on ${url}; Ctrl-C to stop`);
       await untilInterrupted();

@@ -32,7 +32,9 @@ export function createVirtualCamera(url = "tcp://127.0.0.1"): RPCServer {
   server.registerMethodBuffer(
     "get_image",
     (lores = false) => {
-      const [w, h] = lores ? [Math.max(1, state.resolution[0] >> 2), Math.max(1, state.resolution[1] >> 2)] : state.resolution;
+      const [w, h] = lores
+        ? [Math.max(1, state.resolution[0] >> 2), Math.max(1, state.resolution[1] >> 2)]
+        : state.resolution;
       const frame = state.frame++;
       const png = encodePng(w, h, drawPlant(w, h, frame));
       return [png, { format: "png", width: w, height: h, frame, lores: Boolean(lores), mode: state.mode }];
@@ -48,13 +50,16 @@ export function createVirtualCamera(url = "tcp://127.0.0.1"): RPCServer {
   server.registerProperty("mode", {
     get: () => state.mode,
     set: (v: CameraMode) => {
-      if (v !== "STILL" && v !== "VIDEO") throw new RpcError(`mode must be "STILL" or "VIDEO", not ${JSON.stringify(v)}`);
+      if (v !== "STILL" && v !== "VIDEO")
+        throw new RpcError(`mode must be "STILL" or "VIDEO", not ${JSON.stringify(v)}`);
       state.mode = v;
     },
     notify: signals.modeChanged as RPCSignal,
     autoNotify: true,
   });
-  server.registerProperty("video_url", { get: () => (state.mode === "VIDEO" ? `${server.registeredAddress}/video` : "") });
+  server.registerProperty("video_url", {
+    get: () => (state.mode === "VIDEO" ? `${server.registeredAddress}/video` : ""),
+  });
   server.registerProperty("rotation", { get: () => state.rotation });
   server.registerProperty("resolution", {
     get: () => state.resolution,

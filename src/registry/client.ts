@@ -24,7 +24,8 @@ async function ask(url: string, message: RegistryMessage, timeout: number): Prom
     req.connect(url);
     await req.send(encodeBody(message, "json"));
     const [reply] = await req.receive().catch((e: unknown) => {
-      if ((e as ZmqError).code === "EAGAIN") throw new RpcTimeoutError(`${message.event} to the registry at ${url}`, timeout);
+      if ((e as ZmqError).code === "EAGAIN")
+        throw new RpcTimeoutError(`${message.event} to the registry at ${url}`, timeout);
       throw e;
     });
     const decoded = decodeBody(reply!, "json") as RegistryMessage;
@@ -56,7 +57,11 @@ export async function registerDevice(
 }
 
 /** Resolves true when the registry knew the registration. */
-export async function unregisterDevice(uuid: string, registryUrl: string, options: RegistryRequestOptions = {}): Promise<boolean> {
+export async function unregisterDevice(
+  uuid: string,
+  registryUrl: string,
+  options: RegistryRequestOptions = {},
+): Promise<boolean> {
   const reply = await ask(registryUrl, { event: "UNREGISTER", payload: { uuid } }, options.timeout ?? 5000);
   return (reply.payload as { success?: unknown })?.success === true;
 }
@@ -82,7 +87,10 @@ export async function sendAliveCheck(
 }
 
 /** Our LIST extension: name -> { type, addr }. A Python registry answers UNSUPPORTED. */
-export async function listDevices(registryUrl: string, options: RegistryRequestOptions = {}): Promise<Record<string, DeviceEntry>> {
+export async function listDevices(
+  registryUrl: string,
+  options: RegistryRequestOptions = {},
+): Promise<Record<string, DeviceEntry>> {
   const reply = await ask(registryUrl, { event: "LIST", payload: {} }, options.timeout ?? 5000);
   const devices = (reply.payload as { devices?: unknown })?.devices;
   if (reply.event !== "LIST_ACK" || typeof devices !== "object" || devices === null) {

@@ -37,7 +37,10 @@ export class DeviceRegistry {
   private readonly registrationTimeout: number;
   private readonly socket = new Router();
   private readonly byUuid = new Map<string, Record_>();
-  private readonly listeners = { added: new Listeners<Parameters<DeviceListener>>(), removed: new Listeners<Parameters<DeviceListener>>() };
+  private readonly listeners = {
+    added: new Listeners<Parameters<DeviceListener>>(),
+    removed: new Listeners<Parameters<DeviceListener>>(),
+  };
   private readonly logger: Logger;
   private pruneTimer: ReturnType<typeof setInterval> | undefined;
   private serving: Promise<void> | undefined;
@@ -131,7 +134,12 @@ export class DeviceRegistry {
   }
 
   /** The reference's naming and overwrite rules, except that an empty name counts up as <type>-N. */
-  private register(type: string, addr: string, proposed: string, overwrite: boolean): { accepted: string; uuid: string } {
+  private register(
+    type: string,
+    addr: string,
+    proposed: string,
+    overwrite: boolean,
+  ): { accepted: string; uuid: string } {
     for (const [uuid, r] of [...this.byUuid]) {
       const sameName = r.name === proposed && proposed !== "";
       if (sameName && overwrite) this.remove(uuid);

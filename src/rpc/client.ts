@@ -45,7 +45,10 @@ export type RemoteProxy<T> = {
 function isInventory(reply: Reply): reply is Reply & Inventory {
   const table = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
   return (
-    table(reply.json_methods) && table(reply.buffer_methods) && Array.isArray(reply.signals) && Array.isArray(reply.properties)
+    table(reply.json_methods) &&
+    table(reply.buffer_methods) &&
+    Array.isArray(reply.signals) &&
+    Array.isArray(reply.properties)
   );
 }
 
@@ -136,7 +139,12 @@ export class RPCClient {
   }
 
   private async initSignals(timeout: number): Promise<void> {
-    const reply = (await this.requestJson({ event: "INIT_SIGNALS_HANDLING" }, timeout, "json", "INIT_SIGNALS_HANDLING")) as {
+    const reply = (await this.requestJson(
+      { event: "INIT_SIGNALS_HANDLING" },
+      timeout,
+      "json",
+      "INIT_SIGNALS_HANDLING",
+    )) as {
       success?: boolean;
       signal_port?: number;
     };
@@ -170,7 +178,9 @@ export class RPCClient {
       if (message?.event !== "EMIT_SIGNAL" || typeof message.signal !== "string") continue;
       const args = Array.isArray(message.args) ? message.args : [];
       const name = message.signal;
-      this.signals.get(name)?.emitEach((e) => this.logger.warn(`a listener of signal ${name} from ${this.url} threw`, e), ...args);
+      this.signals
+        .get(name)
+        ?.emitEach((e) => this.logger.warn(`a listener of signal ${name} from ${this.url} threw`, e), ...args);
     }
   }
 
@@ -259,7 +269,8 @@ export class RPCClient {
     options: CallOptions = {},
   ): Promise<R> {
     await this.fresh();
-    const kind = name in this.inventory.json_methods ? "json" : name in this.inventory.buffer_methods ? "buffer" : undefined;
+    const kind =
+      name in this.inventory.json_methods ? "json" : name in this.inventory.buffer_methods ? "buffer" : undefined;
     if (!kind) throw new RpcError(`${this.url} has no method named "${name}"`);
     const timeout = options.timeout !== undefined ? options.timeout : this.methodTimeout(name, kind);
     const frames = await this.request(

@@ -1,5 +1,12 @@
 export { RPCServer, type RPCServerOptions, type MethodOptions, type PropertyOptions } from "./server.js";
-export { RPCClient, type RPCClientOptions, type CallOptions, type BufferResult, type Inventory, type RemoteProxy } from "./client.js";
+export {
+  RPCClient,
+  type RPCClientOptions,
+  type CallOptions,
+  type BufferResult,
+  type Inventory,
+  type RemoteProxy,
+} from "./client.js";
 export { RPCSignal, type SignalArgType } from "./signal.js";
 export { RpcError, RemoteError, RpcTimeoutError, NoResult } from "./errors.js";
 export type { Encoding } from "../common/codec.js";

@@ -35,8 +35,7 @@ export function checkBufferResult(method: string, result: unknown): [Uint8Array,
     throw new BadRequest(`buffer method ${method} must return [bytes, info]`);
   }
   const [bytes, info] = result as [unknown, unknown];
-  const data =
-    bytes instanceof Uint8Array ? bytes : bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : undefined;
+  const data = bytes instanceof Uint8Array ? bytes : bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : undefined;
   if (!data) throw new BadRequest(`buffer method ${method} returned no bytes (Uint8Array or ArrayBuffer)`);
   if (typeof info !== "object" || info === null || Array.isArray(info)) {
     throw new BadRequest(`buffer method ${method}: info must be an object`);

@@ -60,7 +60,6 @@ export const PLANTRPC_INVENTORY = { version: 1, encodings: ["json", "msgpack"] }
 
 const RANDOM_PORT_RANGE: [number, number] = [10000, 12000];
 
-
 /**
  * A device: methods (JSON or binary), properties and signals, served over ZeroMQ with the
  * reference's wire protocol. A ROUTER socket lets async methods of different clients run
@@ -119,7 +118,10 @@ export class RPCServer {
     if (timeout !== null && !(Number.isInteger(timeout) && timeout > 0)) {
       throw new RpcError(`method ${name}: timeout must be a positive number of ms, or null for none`);
     }
-    if (options.params !== undefined && !(Array.isArray(options.params) && options.params.every((p) => typeof p === "string"))) {
+    if (
+      options.params !== undefined &&
+      !(Array.isArray(options.params) && options.params.every((p) => typeof p === "string"))
+    ) {
       throw new RpcError(`method ${name}: params must be the parameter names, in order`);
     }
     this.methods.set(name, { kind, fn, timeout, params: options.params });
@@ -127,7 +129,10 @@ export class RPCServer {
   }
 
   /** Declares a signal; emitting it publishes it to every client, once per emission. */
-  registerSignal<A extends unknown[] = unknown[]>(name: string, signal: RPCSignal<A> = new RPCSignal<A>()): RPCSignal<A> {
+  registerSignal<A extends unknown[] = unknown[]>(
+    name: string,
+    signal: RPCSignal<A> = new RPCSignal<A>(),
+  ): RPCSignal<A> {
     if (this.signals.has(name)) throw new RpcError(`signal ${name} is already registered`);
     const untyped = signal as unknown as RPCSignal;
     this.signals.set(name, untyped);
@@ -265,7 +270,9 @@ export class RPCServer {
     try {
       request = decodeBody(body, encoding);
     } catch (e) {
-      throw new BadRequest(`request is not valid ${encoding === "json" ? "JSON" : "MessagePack"}: ${(e as Error).message}`);
+      throw new BadRequest(
+        `request is not valid ${encoding === "json" ? "JSON" : "MessagePack"}: ${(e as Error).message}`,
+      );
     }
     if (typeof request !== "object" || request === null || Array.isArray(request)) {
       throw new BadRequest("request must be an object");
@@ -316,7 +323,8 @@ export class RPCServer {
   private async callMethod(request: Record<string, unknown>, encoding: Encoding): Promise<Uint8Array[]> {
     const name = stringField(request, "method");
     const method = this.methods.get(name);
-    if (!method) return [encodeBody({ success: false, error: `Method ${name} not implemented`, traceback: "" }, encoding)];
+    if (!method)
+      return [encodeBody({ success: false, error: `Method ${name} not implemented`, traceback: "" }, encoding)];
     const args = bindArguments(name, method.params, request.params);
     const result = await method.fn(...args);
     if (method.kind === "json") {
@@ -369,4 +377,3 @@ export class RPCServer {
     void this.publisher.send(message);
   }
 }
-

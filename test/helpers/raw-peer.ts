@@ -76,9 +76,7 @@ export class RawPeer {
   }
 
   commandNames(): string[] {
-    return this.frames
-      .filter((f) => f.flags & FLAG_COMMAND)
-      .map((f) => f.body.toString("latin1", 1, 1 + f.body[0]!));
+    return this.frames.filter((f) => f.flags & FLAG_COMMAND).map((f) => f.body.toString("latin1", 1, 1 + f.body[0]!));
   }
 
   async waitClosed(): Promise<void> {

@@ -3,7 +3,11 @@
 import { Publisher, Pull, Push, Reply, Request, Subscriber } from "../../dist/zmq/index.js";
 import { DeviceRegistry, listDevices, registerToRegistry, RPCClient, RPCServer, RPCSignal } from "../../dist/index.js";
 
-const runtime = globalThis.Deno ? `deno ${Deno.version.deno}` : globalThis.Bun ? `bun ${Bun.version}` : `node ${process.versions.node}`;
+const runtime = globalThis.Deno
+  ? `deno ${Deno.version.deno}`
+  : globalThis.Bun
+    ? `bun ${Bun.version}`
+    : `node ${process.versions.node}`;
 const results = [];
 
 async function check(name, fn) {

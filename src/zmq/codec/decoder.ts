@@ -180,10 +180,7 @@ export class FrameDecoder {
         ? Math.max(this.maxFrameSize, COMMAND_MIN_LIMIT)
         : this.maxFrameSize;
     if (limit >= 0 && size > limit) {
-      throw new ProtocolError(
-        "EMSGSIZE",
-        `peer announced a frame of ${size} octets, over maxMessageSize ${limit}`,
-      );
+      throw new ProtocolError("EMSGSIZE", `peer announced a frame of ${size} octets, over maxMessageSize ${limit}`);
     }
     return size;
   }

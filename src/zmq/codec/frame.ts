@@ -6,12 +6,7 @@ export function headerSize(size: number): number {
 }
 
 /** Writes a frame header at `offset`; returns the offset after it. */
-export function writeHeader(
-  target: Uint8Array,
-  offset: number,
-  flags: number,
-  size: number,
-): number {
+export function writeHeader(target: Uint8Array, offset: number, flags: number, size: number): number {
   if (size > MAX_SHORT_SIZE) {
     target[offset] = flags | FLAG_LONG;
     // 2^53 is far beyond any buffer we can hold, so the high word fits in 21 bits.
@@ -52,4 +47,3 @@ export function encodeMessage(frames: readonly Uint8Array[]): Uint8Array {
   });
   return out;
 }
-

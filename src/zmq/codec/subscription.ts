@@ -12,7 +12,9 @@ export function encodeSubscription(subscribe: boolean, topic: Uint8Array): Buffe
 }
 
 /** The subscription a message carries, or undefined when it is an ordinary message. */
-export function decodeSubscription<T extends Uint8Array>(message: readonly T[]): { subscribe: boolean; topic: T } | undefined {
+export function decodeSubscription<T extends Uint8Array>(
+  message: readonly T[],
+): { subscribe: boolean; topic: T } | undefined {
   const first = message[0];
   if (message.length !== 1 || !first || first.length === 0 || first[0]! > 1) return undefined;
   return { subscribe: first[0] === 1, topic: first.subarray(1) as T };

@@ -106,8 +106,7 @@ export class Engine {
       readTarget: () => (this.state === "ready" ? this.decoder.directTarget() : undefined),
       targetFilled: (n) => this.onTargetFilled(n),
       drain: () => this.onDrain(),
-      close: (error) =>
-        this.finish(error ? new ZmqError("ECONNRESET", error.message, { cause: error }) : undefined),
+      close: (error) => this.finish(error ? new ZmqError("ECONNRESET", error.message, { cause: error }) : undefined),
     });
     const { mechanism, bound } = this.options;
     this.batch.addRaw(encodeGreeting(mechanism.name, mechanism.asServer(bound)));
@@ -203,7 +202,12 @@ export class Engine {
         `security mechanism mismatch: we use ${this.options.mechanism.name}, the peer ${greeting.mechanism || "(none)"}`,
       );
     }
-    this.peer = { socketType: "", identity: EMPTY, minor: greeting.major > 3 ? 1 : greeting.minor, metadata: new Map() };
+    this.peer = {
+      socketType: "",
+      identity: EMPTY,
+      minor: greeting.major > 3 ? 1 : greeting.minor,
+      metadata: new Map(),
+    };
     this.state = "handshake";
     this.mechanism = this.options.mechanism.create({
       metadata: this.ourMetadata(),

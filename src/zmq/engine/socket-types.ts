@@ -1,5 +1,15 @@
 export type SocketTypeName =
-  | "REQ" | "REP" | "DEALER" | "ROUTER" | "PUB" | "SUB" | "XPUB" | "XSUB" | "PUSH" | "PULL" | "PAIR";
+  | "REQ"
+  | "REP"
+  | "DEALER"
+  | "ROUTER"
+  | "PUB"
+  | "SUB"
+  | "XPUB"
+  | "XSUB"
+  | "PUSH"
+  | "PULL"
+  | "PAIR";
 
 /** RFC 37's table of legal peers. */
 const COMPATIBLE: Record<SocketTypeName, readonly string[]> = {

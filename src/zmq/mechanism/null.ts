@@ -1,4 +1,10 @@
-import { decodeErrorReason, decodeMetadata, encodeCommandBody, encodeMetadata, type Command } from "../codec/command.js";
+import {
+  decodeErrorReason,
+  decodeMetadata,
+  encodeCommandBody,
+  encodeMetadata,
+  type Command,
+} from "../codec/command.js";
 import { ProtocolError, ZmqError } from "../errors.js";
 import type { HandshakeContext, HandshakeStep, Mechanism, MechanismFactory } from "./mechanism.js";
 

@@ -6,7 +6,11 @@ import type { Pipe } from "./pipe.js";
 /** What a connector needs from its socket. */
 export interface ConnectorHost {
   /** The socket's current options (read at each attempt, so changes apply). */
-  readonly settings: { readonly reconnectInterval: number; readonly reconnectMaxInterval: number; readonly closed: boolean };
+  readonly settings: {
+    readonly reconnectInterval: number;
+    readonly reconnectMaxInterval: number;
+    readonly closed: boolean;
+  };
   /** The transport connected: start the ZMTP engine on it. */
   connected(connector: Connector, carrier: Carrier): Engine;
   /** An attempt failed or a connection broke: the next attempt is in `interval` ms. */

@@ -115,9 +115,7 @@ export abstract class Socket implements AsyncIterable<Buffer[]> {
     const { scheme, address } = parseEndpoint(endpoint);
     if (this.bindings.has(endpoint)) throw new ZmqError("EADDRINUSE", `${endpoint} is already bound`);
     const engines = new Set<Engine>();
-    const listener = await transportFor(scheme).listen(address, (carrier) =>
-      this.accept(carrier, engines),
-    );
+    const listener = await transportFor(scheme).listen(address, (carrier) => this.accept(carrier, engines));
     if (this.isClosed) {
       await listener.close();
       throw new ZmqError("ETERM", "socket closed while binding");
@@ -430,7 +428,11 @@ export abstract class Socket implements AsyncIterable<Buffer[]> {
     bindingEngines?.delete(engine);
     const address = connector?.endpoint ?? engine.remoteAddress;
     if (error) {
-      const type = pipe ? "error:protocol" : isHandshakeProtocolError(error) ? "handshake:error:protocol" : "handshake:error:other";
+      const type = pipe
+        ? "error:protocol"
+        : isHandshakeProtocolError(error)
+          ? "handshake:error:protocol"
+          : "handshake:error:other";
       if (pipe || error.code !== "ECONNRESET") this.emit({ type, address, error });
     }
     if (pipe) {

@@ -18,10 +18,7 @@ const MIN_SLAB_READ = 16384;
  * ordinary 'data' events.
  */
 export const directReadsSupported =
-  typeof process !== "undefined" &&
-  !!process.versions?.node &&
-  !("Bun" in globalThis) &&
-  !("Deno" in globalThis);
+  typeof process !== "undefined" && !!process.versions?.node && !("Bun" in globalThis) && !("Deno" in globalThis);
 
 /**
  * Chooses where each socket read lands: into the reader's target when it has one, else into
