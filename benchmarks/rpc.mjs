@@ -69,7 +69,7 @@ for (const kind of new Set(pairs.map(([, , s]) => s))) servers[kind] = await sta
 const rows = [];
 for (const [label, what, n, size, metric, unit] of tests) {
   const row = { label: `${label} [${unit}]`, cells: [] };
-  for (const [pair, client, server, encoding] of pairs) {
+  for (const [_pair, client, server, encoding] of pairs) {
     // Python clients have no pipelining: a REQ socket has one request in flight.
     if (what === "pipelined" && client === "py") {
       row.cells.push("n/a");

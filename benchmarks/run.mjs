@@ -11,12 +11,11 @@ const scale = quick ? 0.1 : 1;
 function start(args) {
   const child = spawn(process.execPath, [WORKER, ...args], { stdio: ["ignore", "pipe", "inherit"] });
   const lines = [];
-  let waiting = [];
+  const waiting = [];
   let buffer = "";
   child.stdout.on("data", (d) => {
     buffer += d;
-    let i;
-    while ((i = buffer.indexOf("\n")) >= 0) {
+    for (let i = buffer.indexOf("\n"); i >= 0; i = buffer.indexOf("\n")) {
       lines.push(buffer.slice(0, i));
       buffer = buffer.slice(i + 1);
       for (const w of waiting.splice(0)) w();

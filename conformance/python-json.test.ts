@@ -10,7 +10,7 @@ import { PYTHON } from "./helpers/python.js";
  * and writes each value with json.dumps under several settings, and parsePythonJson must read
  * back exactly the value it started from.
  */
-const DUMPER = String.raw`
+const DUMPER = `
 import json, sys
 def revive(v):
     if isinstance(v, dict):
@@ -57,7 +57,7 @@ function toMarked(v: unknown): string {
 
 function pythonDumps(values: unknown[]): string[][] {
   const r = spawnSync(PYTHON, ["-c", DUMPER], {
-    input: values.map(toMarked).join("\n") + "\n",
+    input: `${values.map(toMarked).join("\n")}\n`,
     encoding: "utf8",
     timeout: 30000,
   });
@@ -84,7 +84,9 @@ describe.runIf(hasPython)("parsePythonJson reads what Python's json.dumps writes
     fc.assert(
       fc.property(fc.array(value, { minLength: 1, maxLength: 20 }), (values) => {
         const dumped = pythonDumps(values);
-        values.forEach((original, i) => expect(parsePythonJson(dumped[i]![0]!)).toEqual(original));
+        values.forEach((original, i) => {
+          expect(parsePythonJson(dumped[i]![0]!)).toEqual(original);
+        });
       }),
       { numRuns: 5 },
     );

@@ -1,5 +1,5 @@
 // A walk through plantrpc's ZeroMQ layer, all in one process, printing what happens.
-import { Dealer, Publisher, Pull, Push, Reply, Request, Router, Subscriber, XPublisher } from "plantrpc/zmq";
+import { Dealer, Pull, Push, Reply, Request, Router, Subscriber, XPublisher } from "plantrpc/zmq";
 
 const say = (...a) => console.log(...a);
 const str = (frames) => frames.map((f) => JSON.stringify(f.toString()));

@@ -23,6 +23,22 @@ if (typecheck.status === 0) {
   console.log("FAIL typecheck (tsc --noEmit, strict)");
 }
 
+// Format and lint: Biome (formatting, most rules) and typescript-eslint (type-aware rules such as
+// floating promises). `npm run format` fixes what the first reports about formatting.
+for (const [name, args] of [
+  ["format and lint (biome check)", ["biome", "check"]],
+  ["type-aware lint (eslint)", ["eslint", "."]],
+]) {
+  const r = spawnSync("npx", args, { cwd: root, stdio: "inherit" });
+  if (r.status === 0) {
+    passed += 1;
+    console.log(`ok   ${name}`);
+  } else {
+    failed += 1;
+    console.log(`FAIL ${name}`);
+  }
+}
+
 // Unit and conformance tests (vitest), counted from its JSON report.
 const report = join(mkdtempSync(join(tmpdir(), "plantrpc-test-")), "vitest.json");
 const vitest = spawnSync(

@@ -182,7 +182,10 @@ describe("plantrpc command", () => {
     cleanups.push(() => c.close());
     // PUB/SUB: flip the mode until the watcher, whose subscription travels first, prints it.
     let mode = "VIDEO";
-    const flipping = setInterval(() => void c.setProperty("mode", (mode = mode === "VIDEO" ? "STILL" : "VIDEO")), 50);
+    const flipping = setInterval(() => {
+      mode = mode === "VIDEO" ? "STILL" : "VIDEO";
+      void c.setProperty("mode", mode);
+    }, 50);
     const first = JSON.parse(await line);
     clearInterval(flipping);
     expect(first).toMatchObject({ signal: "modeChanged" });
@@ -198,8 +201,7 @@ describe("plantrpc command", () => {
     const waiters: Array<() => void> = [];
     child.stdout.on("data", (d) => {
       buffered += d;
-      let i;
-      while ((i = buffered.indexOf("\n")) >= 0) {
+      for (let i = buffered.indexOf("\n"); i >= 0; i = buffered.indexOf("\n")) {
         lines.push(JSON.parse(buffered.slice(0, i)));
         buffered = buffered.slice(i + 1);
         for (const w of waiters.splice(0)) w();

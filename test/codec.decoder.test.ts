@@ -14,7 +14,7 @@ function decode(chunks: Uint8Array[]): string[][] {
   let current: string[] = [];
   const decoder = new FrameDecoder((flags, body) => {
     if (flags & FLAG_COMMAND) {
-      messages.push(["!" + body.toString("hex")]);
+      messages.push([`!${body.toString("hex")}`]);
       return;
     }
     current.push(body.toString("hex"));
@@ -81,7 +81,7 @@ describe("FrameDecoder", () => {
           );
           const expected = items.map((it) =>
             typeof it === "string"
-              ? ["!" + encodeCommandBody("PING", Buffer.from(it)).toString("hex")]
+              ? [`!${encodeCommandBody("PING", Buffer.from(it)).toString("hex")}`]
               : it.map((f) => Buffer.from(f).toString("hex")),
           );
           expect(decode(cut(Buffer.concat(parts), cuts))).toEqual(expected);

@@ -25,7 +25,11 @@ function both(step: (lib: Lib, keep: (s: AnySocket) => AnySocket) => unknown): [
   const run = (lib: Lib) => {
     const made: AnySocket[] = [];
     try {
-      return outcome(() => step(lib, (s) => (made.push(s), s)));
+      const keep = (s: AnySocket) => {
+        made.push(s);
+        return s;
+      };
+      return outcome(() => step(lib, keep));
     } finally {
       for (const s of made) s.close();
     }

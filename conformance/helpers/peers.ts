@@ -175,7 +175,7 @@ class PyAgent {
       });
       this.child.once("exit", () => reject(new Error(`pyzmq agent exited: ${this.stderr}`)));
     });
-    this.child.stdin.write(JSON.stringify(command) + "\n");
+    this.child.stdin.write(`${JSON.stringify(command)}\n`);
     return reply;
   }
 
@@ -217,7 +217,7 @@ export const pyzmqKind: PeerKind = {
       },
       async subscribe(topic) {
         if (type === "SUB") await agent.call({ op: "subscribe", topic: Buffer.from(topic, "latin1").toString("hex") });
-        else await agent.call({ op: "send", frames: [Buffer.from("\x01" + topic, "latin1").toString("hex")] });
+        else await agent.call({ op: "send", frames: [Buffer.from(`\x01${topic}`, "latin1").toString("hex")] });
       },
       sendRepeatedly(messages) {
         return repeatSends(messages, (frames) => agent.call({ op: "send", frames: frames.map(hex) }));

@@ -63,7 +63,7 @@ export async function startPythonDevice(url = "tcp://127.0.0.1", extra: string[]
   let ready: string;
   try {
     ready = await peer.lines.next();
-  } catch (e) {
+  } catch {
     throw new Error(`python device did not start: ${peer.stderr()}`);
   }
   const [, port, impl] = ready.split(" ");
@@ -134,7 +134,7 @@ export class PythonCaller {
   }
 
   async op(operation: object, timeoutMs = 20000): Promise<CallerResult> {
-    this.peer.child.stdin.write(JSON.stringify(operation) + "\n");
+    this.peer.child.stdin.write(`${JSON.stringify(operation)}\n`);
     return JSON.parse(await this.peer.lines.next(timeoutMs)) as CallerResult;
   }
 

@@ -59,6 +59,8 @@ function jsonArg(text: string): unknown {
 interface Command {
   usage: string;
   help: string;
+  /** Resolves to an exit code, or to nothing for success. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a command that succeeds returns nothing
   run(p: Parsed, out: Output): Promise<number | void>;
 }
 
@@ -333,5 +335,5 @@ function report(e: unknown, out: Output): number {
 // Run when executed, not when imported (tests import main()).
 const invoked = process.argv[1] ?? "";
 if (/(?:^|[\\/])(?:main\.[jt]s|plantrpc)$/.test(invoked)) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
+  void main(process.argv.slice(2)).then((code) => process.exit(code));
 }

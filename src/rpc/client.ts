@@ -1,5 +1,5 @@
 import { Buffer } from "node:buffer";
-import { Dealer, Subscriber, ZmqError, type SocketEvents } from "../zmq/index.js";
+import { Dealer, Subscriber, type SocketEvents } from "../zmq/index.js";
 import { decodeBody, encodeBody, type Encoding } from "../common/codec.js";
 import { NoResult, RemoteError, RpcError, RpcTimeoutError } from "./errors.js";
 import { type Logger, processWarningLogger } from "../util/logger.js";
@@ -201,7 +201,8 @@ export class RPCClient {
 
   private request(body: unknown, timeout: number | null, encoding: Encoding, what: string): Promise<Buffer[]> {
     if (this.closed) return Promise.reject(new RpcError("client is closed"));
-    const id = (this.nextId = (this.nextId + 1) >>> 0);
+    this.nextId = (this.nextId + 1) >>> 0;
+    const id = this.nextId;
     const idFrame = Buffer.allocUnsafe(4);
     idFrame.writeUInt32BE(id);
     let frame: Buffer;
@@ -332,7 +333,10 @@ export class RPCClient {
   signal<A extends unknown[] = unknown[]>(name: string): RPCSignal<A> {
     if (!this.inventory.signals.includes(name)) throw new RpcError(`${this.url} has no signal named "${name}"`);
     let signal = this.signals.get(name);
-    if (!signal) this.signals.set(name, (signal = new RPCSignal()));
+    if (!signal) {
+      signal = new RPCSignal();
+      this.signals.set(name, signal);
+    }
     return signal as unknown as RPCSignal<A>;
   }
 

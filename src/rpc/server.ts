@@ -39,6 +39,8 @@ export interface PropertyOptions<T = unknown> {
   autoNotify?: boolean;
 }
 
+// A method may declare any parameters: with unknown[] a (x: number) => ... would not fit.
+// biome-ignore lint/suspicious/noExplicitAny: parameter types of user methods are theirs to declare
 type AnyFunction = (...args: any[]) => unknown;
 
 interface MethodEntry {
@@ -104,7 +106,9 @@ export class RPCServer {
   /** `fn` returns `[bytes, info]` (or a promise of it): the bytes go out as a raw frame. */
   registerMethodBuffer(
     name: string,
-    fn: (...args: any[]) => [Uint8Array | ArrayBuffer, object] | Promise<[Uint8Array | ArrayBuffer, object]>,
+    fn: (
+      ...args: Parameters<AnyFunction>
+    ) => [Uint8Array | ArrayBuffer, object] | Promise<[Uint8Array | ArrayBuffer, object]>,
     options: MethodOptions = {},
   ): this {
     return this.addMethod(name, "buffer", fn, options);

@@ -40,7 +40,10 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
 
   on(type: SocketEventType | "*", listener: Listener): this {
     let list = this.listeners.get(type);
-    if (!list) this.listeners.set(type, (list = new Listeners()));
+    if (!list) {
+      list = new Listeners();
+      this.listeners.set(type, list);
+    }
     list.add(listener);
     return this;
   }

@@ -59,8 +59,8 @@ await check("PUB/SUB with prefix filtering", async () => {
   sub.connect(pub.lastEndpoint);
   sub.subscribe("a");
   const timer = setInterval(() => {
-    pub.send(["b", "no"]);
-    pub.send(["a1", "yes"]);
+    void pub.send(["b", "no"]);
+    void pub.send(["a1", "yes"]);
   }, 10);
   const got = text(await sub.receive());
   clearInterval(timer);

@@ -1,4 +1,4 @@
-import { FLAG_COMMAND, FLAG_LONG, FLAG_MORE, MAX_SHORT_SIZE } from "./constants.js";
+import { FLAG_LONG, FLAG_MORE, MAX_SHORT_SIZE } from "./constants.js";
 
 /** Size of the flags + size fields for a body of `size` octets. */
 export function headerSize(size: number): number {

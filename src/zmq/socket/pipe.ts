@@ -60,7 +60,7 @@ export class Pipe {
    */
   drain(): void {
     const engine = this.engine;
-    if (!engine || engine.state !== "ready" || this.draining) return;
+    if (engine?.state !== "ready" || this.draining) return;
     this.draining = true;
     try {
       while (this.outQueue.length > 0 && !engine.blocked && engine.state === "ready") {

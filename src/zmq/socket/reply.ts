@@ -44,7 +44,7 @@ export class Reply extends Socket {
     const pipe = this.replyTo;
     this.replyTo = undefined;
     // A peer that left, or one at its high-water mark, loses the reply (as with libzmq).
-    if (pipe && pipe.connected && !pipe.full) pipe.write(message);
+    if (pipe?.connected && !pipe.full) pipe.write(message);
     return true;
   }
 }

@@ -65,7 +65,7 @@ export class Router extends Socket {
   protected override trySend(message: Message): boolean {
     const id = message[0]!;
     const pipe = this.byId.get(Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString("latin1"));
-    if (!pipe || !pipe.connected) {
+    if (!pipe?.connected) {
       if (this.mandatory) throw new ZmqError("EHOSTUNREACH", "no peer with that routing id");
       return true;
     }

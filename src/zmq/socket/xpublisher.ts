@@ -1,4 +1,4 @@
-import { Buffer } from "node:buffer";
+import type { Buffer } from "node:buffer";
 import { decodeSubscription, encodeSubscription } from "../codec/subscription.js";
 import { ZmqError } from "../errors.js";
 import { Subscriptions } from "../routing/subscriptions.js";

@@ -27,7 +27,7 @@ export function parseEndpoint(endpoint: string): Endpoint {
 }
 
 export function parseTcpAddress(address: string, forBind: boolean): TcpAddress {
-  const m = /^(?:\[([^\]]+)\]|([^:\[\]]+)):(\d+|\*)$/.exec(address);
+  const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d+|\*)$/.exec(address);
   if (!m) throw new ZmqError("EINVAL", `invalid tcp address "${address}": expected host:port`);
   const host = m[1] ?? m[2]!;
   const port = m[3] === "*" ? 0 : Number(m[3]);

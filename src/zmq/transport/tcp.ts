@@ -1,4 +1,4 @@
-import * as net from "node:net";
+import type * as net from "node:net";
 import { ZmqError } from "../errors.js";
 import type { Carrier, Listener, Transport } from "./carrier.js";
 import { formatTcpEndpoint, parseTcpAddress } from "./endpoint.js";
