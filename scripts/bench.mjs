@@ -4,11 +4,12 @@ import { build, ensureNodeModules, root } from "./setup.mjs";
 
 ensureNodeModules();
 build();
-// `npm run bench -- zmq` or `-- rpc` runs one suite; both by default.
+// `npm run bench -- zmq`, `-- rpc` or `-- msgpack` runs one suite; zmq and rpc by default.
 const args = process.argv.slice(2);
-const suites = ["zmq", "rpc"].filter((s) => args.includes(s));
+const SCRIPTS = { zmq: "benchmarks/run.mjs", rpc: "benchmarks/rpc.mjs", msgpack: "benchmarks/msgpack.mjs" };
+const suites = Object.keys(SCRIPTS).filter((s) => args.includes(s));
 for (const suite of suites.length ? suites : ["zmq", "rpc"]) {
-  const script = suite === "zmq" ? "benchmarks/run.mjs" : "benchmarks/rpc.mjs";
+  const script = SCRIPTS[suite];
   const r = spawnSync(process.execPath, [script, ...args.filter((a) => a.startsWith("--"))], {
     cwd: root,
     stdio: "inherit",

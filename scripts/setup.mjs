@@ -20,7 +20,7 @@ export function ensureNodeModules() {
 }
 
 export function build() {
-  run("npx tsc -p tsconfig.build.json");
+  run("node scripts/build.mjs");
 }
 
 export const PYTHON = process.env.PLANTRPC_PYTHON ?? "/usr/bin/python3";

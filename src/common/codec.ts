@@ -1,6 +1,5 @@
 import { Buffer } from "node:buffer";
-// The pure-JavaScript build of msgpackr: its root entry would try to load a native accelerator.
-import { Packr } from "msgpackr/pack";
+import { decodeMessagePack, encodeMessagePack } from "./msgpack.js";
 import { parsePythonJson } from "./python-json.js";
 
 /**
@@ -10,8 +9,6 @@ import { parsePythonJson } from "./python-json.js";
 
 /** How a request or reply body is encoded (protocol-spec/rpc.md, sections 4 and 6). */
 export type Encoding = "json" | "msgpack";
-
-const packr = new Packr({ useRecords: false, mapsAsObjects: true, variableMapSize: true });
 
 export class EncodeError extends Error {
   constructor(message: string) {
@@ -33,7 +30,7 @@ function replacer(this: Record<string, unknown>, key: string, value: unknown): u
 export function encodeBody(value: unknown, encoding: Encoding): Buffer {
   if (encoding === "msgpack") {
     try {
-      return packr.pack(value === undefined ? null : value);
+      return encodeMessagePack(value === undefined ? null : value);
     } catch (e) {
       throw new EncodeError(`cannot encode as MessagePack: ${(e as Error).message}`);
     }
@@ -58,6 +55,6 @@ export function detectEncoding(body: Uint8Array): Encoding {
 }
 
 export function decodeBody(body: Uint8Array, encoding: Encoding = detectEncoding(body)): unknown {
-  if (encoding === "msgpack") return packr.unpack(body);
+  if (encoding === "msgpack") return decodeMessagePack(body);
   return parsePythonJson(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8"));
 }
