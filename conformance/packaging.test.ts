@@ -1,0 +1,85 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const ROOT = resolve(__dirname, "..");
+let tarball = "";
+let project = "";
+
+/** Every file below a folder, recursively. */
+function filesBelow(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
+}
+
+function node(args: string[], cwd: string): string {
+  return execFileSync(process.execPath, args, { cwd, encoding: "utf8", timeout: 30000 });
+}
+
+// A REQ/REP round trip over tcp with the installed package: a consumer's first program.
+const ROUND_TRIP = `
+  const rep = new zmq.Reply();
+  await rep.bind("tcp://127.0.0.1:*");
+  const req = new zmq.Request();
+  req.connect(rep.lastEndpoint);
+  await req.send("ping");
+  const [msg] = await rep.receive();
+  await rep.send(msg.toString() + "-pong");
+  const [reply] = await req.receive();
+  console.log(reply.toString(), typeof plantrpc.RPCServer, typeof plantrpc.zmq.Dealer);
+  req.close();
+  rep.close();
+`;
+
+describe("the published package", () => {
+  beforeAll(() => {
+    // npm test has built dist/; --ignore-scripts keeps pack from building again.
+    const dir = mkdtempSync(join(tmpdir(), "plantrpc-pack-"));
+    const out = execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    tarball = join(dir, (JSON.parse(out) as Array<{ filename: string }>)[0]!.filename);
+    project = mkdtempSync(join(tmpdir(), "plantrpc-consumer-"));
+    writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true }));
+    execFileSync("npm", ["install", tarball, "--no-audit", "--no-fund", "--offline"], {
+      cwd: project,
+      stdio: "ignore",
+    });
+  }, 120000);
+
+  it("installs alone: no dependency, no native code", () => {
+    expect(readdirSync(join(project, "node_modules")).filter((n) => !n.startsWith("."))).toEqual(["plantrpc"]);
+    const native = filesBelow(join(project, "node_modules")).filter(
+      (f) => f.endsWith(".node") || f.endsWith("binding.gyp"),
+    );
+    expect(native).toEqual([]);
+  });
+
+  it("works from CommonJS: require('plantrpc/zmq') and require('plantrpc')", () => {
+    const script = `const zmq = require("plantrpc/zmq"); const plantrpc = require("plantrpc"); (async () => { ${ROUND_TRIP} })();`;
+    expect(node(["-e", script], project).trim()).toBe("ping-pong function function");
+  });
+
+  it("works from ES modules: import from 'plantrpc/zmq' and 'plantrpc'", () => {
+    const script = `import * as zmq from "plantrpc/zmq"; import * as plantrpc from "plantrpc"; ${ROUND_TRIP}`;
+    expect(node(["--input-type=module", "-e", script], project).trim()).toBe("ping-pong function function");
+  });
+
+  it("installs the plantrpc command", () => {
+    const help = execFileSync(join(project, "node_modules", ".bin", "plantrpc"), ["--help"], { encoding: "utf8" });
+    expect(help).toMatch(/plantrpc call <url> <method>/);
+  });
+
+  it("passes publint and are-the-types-wrong (types for require and import, node10 to bundlers)", () => {
+    const publint = spawnSync("npx", ["publint", "--strict"], { cwd: ROOT, encoding: "utf8", timeout: 60000 });
+    expect(publint.stdout + publint.stderr).toMatch(/All good/);
+    expect(publint.status).toBe(0);
+    const attw = spawnSync("npx", ["attw", tarball], { cwd: ROOT, encoding: "utf8", timeout: 60000 });
+    expect(attw.stdout + attw.stderr).toMatch(/No problems found/);
+    expect(attw.status).toBe(0);
+  }, 120000);
+});
