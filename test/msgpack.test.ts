@@ -23,7 +23,12 @@ const { value } = fc.letrec((tie) => ({
     tie("object"),
   ),
   array: fc.array(tie("value"), { maxLength: 20 }),
-  object: fc.dictionary(fc.string({ maxLength: 40 }), tie("value"), { maxKeys: 20 }),
+  // msgpackr renames a "__proto__" key; our handling of it has a test of its own below.
+  object: fc.dictionary(
+    fc.string({ maxLength: 40 }).filter((k) => k !== "__proto__"),
+    tie("value"),
+    { maxKeys: 20 },
+  ),
 }));
 
 /** Lone surrogates cannot be UTF-8: both codecs write U+FFFD, as TextEncoder does. */

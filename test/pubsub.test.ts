@@ -37,7 +37,7 @@ describe("PUB/SUB", () => {
     s1.connect(pub.lastEndpoint!);
     s1.subscribe("t");
     expect(text(await pub.receive())).toEqual(["\x01t"]);
-    pub.verbose = true;
+    pub.verbosity = "allSubs";
     s2.connect(pub.lastEndpoint!);
     s2.subscribe("t");
     expect(text(await pub.receive())).toEqual(["\x01t"]);

@@ -79,7 +79,7 @@ describe("PAIR", () => {
     const intruder = track(new Pair());
     const refused = a.events.once("handshake:error:other");
     intruder.connect(a.lastEndpoint!);
-    expect((await refused).error?.message).toMatch(/already has a peer/);
+    expect((await refused).error?.detail).toMatch(/already has a peer/);
   });
 });
 

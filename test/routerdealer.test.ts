@@ -50,7 +50,7 @@ describe("DEALER/ROUTER", () => {
     const refused = router.events.once("handshake:error:other");
     second.connect(router.lastEndpoint!);
     await second.send("2");
-    expect((await refused).error?.message).toMatch(/routing id already in use/);
+    expect((await refused).error?.detail).toMatch(/routing id already in use/);
     await router.send(["same", "still first"]);
     expect(text(await first.receive())).toEqual(["still first"]);
   });

@@ -46,7 +46,13 @@ describe("transports and endpoints", () => {
     await expect(s.bind("udp://127.0.0.1:1")).rejects.toMatchObject({ code: "EPROTONOSUPPORT" });
     await expect(s.bind("tcp://127.0.0.1")).rejects.toMatchObject({ code: "EINVAL" });
     expect(() => s.connect("tcp://127.0.0.1:*")).toThrow(ZmqError);
-    expect(() => s.connect("nonsense")).toThrow(/invalid endpoint/);
+    expect(() => s.connect("nonsense")).toThrow(
+      expect.objectContaining({
+        code: "EINVAL",
+        address: "nonsense",
+        detail: expect.stringMatching(/invalid endpoint/),
+      }),
+    );
   });
 
   it("reports EADDRINUSE", async () => {
@@ -63,16 +69,18 @@ describe("transports and endpoints", () => {
     const push = track(new Push());
     push.connect(endpoint);
     push.disconnect(endpoint);
-    expect(() => push.disconnect(endpoint)).toThrow(/not connected/);
+    expect(() => push.disconnect(endpoint)).toThrow(
+      expect.objectContaining({ code: "ENOENT", message: "No such endpoint", address: endpoint }),
+    );
   });
 
-  it("a closed socket refuses work with ETERM", async () => {
+  it("a closed socket refuses work with EBADF, as the native package", async () => {
     const s = track(new Pair());
     s.close();
     expect(s.closed).toBe(true);
-    await expect(s.send("x")).rejects.toMatchObject({ code: "ETERM" });
-    await expect(s.receive()).rejects.toMatchObject({ code: "ETERM" });
-    expect(() => s.connect("tcp://127.0.0.1:1")).toThrow(/closed/);
+    await expect(s.send("x")).rejects.toMatchObject({ code: "EBADF", message: "Socket is closed" });
+    await expect(s.receive()).rejects.toMatchObject({ code: "EBADF" });
+    expect(() => s.connect("tcp://127.0.0.1:1")).toThrow(expect.objectContaining({ code: "EBADF" }));
   });
 
   it("close() ends a pending receive and for-await loop", async () => {
@@ -84,7 +92,7 @@ describe("transports and endpoints", () => {
     })();
     const pending = pull.receive();
     pull.close();
-    await expect(pending).rejects.toMatchObject({ code: "ETERM" });
+    await expect(pending).rejects.toMatchObject({ code: "EAGAIN" });
     expect(await loop).toBe(0);
   });
 

@@ -7,6 +7,7 @@
 import { writeFileSync } from "node:fs";
 import { DeviceRegistry, listDevices } from "../registry/index.js";
 import { type BufferResult, RemoteError, RPCClient, RpcError, RpcTimeoutError } from "../rpc/index.js";
+import { describeError } from "../zmq/index.js";
 import { runDemo, serveDemo } from "./demo.js";
 
 export const EXIT = { ok: 0, remote: 1, usage: 2, timeout: 3, failure: 4 } as const;
@@ -316,7 +317,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function report(e: unknown, out: Output): number {
-  const message = (e as Error).message ?? String(e);
+  const message = describeError(e);
   const emit = (kind: string, code: number, extra: object = {}) => {
     if (out.json) console.log(JSON.stringify({ error: kind, message, ...extra }));
     else console.error(`plantrpc: ${message}`);

@@ -1,16 +1,23 @@
+import { constants } from "node:os";
+
 /**
  * Every error the ZeroMQ layer raises or reports is a ZmqError with a code a caller can switch
- * on. Codes follow libzmq's errno names where one exists, so that code written against the
- * native `zeromq` package keeps working.
+ * on. As in the native `zeromq` package, `code`, `errno` and `message` are libzmq's (the errno
+ * of this platform), with `address` where an endpoint is concerned; `detail` says what exactly
+ * was wrong, which libzmq's one-line messages do not.
  */
 export type ZmqErrorCode =
   | "EAGAIN" // would block: high-water mark reached, or timed out waiting
   | "EFSM" // operation not allowed in the socket's current state (REQ/REP alternation)
   | "ENOTSUP" // operation not supported by this socket type
   | "EHOSTUNREACH" // ROUTER (mandatory): no peer with that routing id
-  | "ETERM" // the socket is closed
+  | "EBADF" // the socket is closed
+  | "EBUSY" // a bind or unbind is in progress
+  | "ETERM" // the context was terminated
   | "EINVAL" // bad argument (endpoint, option value)
   | "EADDRINUSE" // bind: address already in use
+  | "EADDRNOTAVAIL" // bind: no such local address
+  | "ENODEV" // bind: unknown interface or host name
   | "ENOENT" // unbind/disconnect: endpoint not bound/connected
   | "EPROTONOSUPPORT" // unknown transport
   | "EPROTO" // malformed ZMTP stream from the peer
@@ -21,19 +28,74 @@ export type ZmqErrorCode =
   | "ETIMEDOUT" // heartbeat timeout
   | "ECONNRESET"; // transport-level failure
 
+/** libzmq's numbers for its own errors (ZMQ_HAUSNUMERO + n). */
+const HAUSNUMERO = 156384712;
+const ZMQ_ERRNO: Partial<Record<ZmqErrorCode, number>> = { EFSM: HAUSNUMERO + 51, ETERM: HAUSNUMERO + 53 };
+
+/** The native package's messages: libzmq's zmq_strerror(), with its own clarifications. */
+const MESSAGES: Partial<Record<ZmqErrorCode, string>> = {
+  EAGAIN: "Operation was not possible or timed out",
+  EFSM: "Operation cannot be accomplished in current state",
+  ENOTSUP: "Operation not supported",
+  EHOSTUNREACH: "Host unreachable",
+  EBADF: "Socket is closed",
+  EBUSY: "Socket is busy",
+  ETERM: "Context was terminated",
+  EINVAL: "Invalid argument",
+  EADDRINUSE: "Address already in use",
+  EADDRNOTAVAIL: "Cannot assign requested address",
+  ENODEV: "No such device",
+  ENOENT: "No such endpoint",
+  EPROTONOSUPPORT: "Protocol not supported",
+  EMSGSIZE: "Message too long",
+  ETIMEDOUT: "Connection timed out",
+  ECONNRESET: "Connection reset by peer",
+};
+
+function errnoOf(code: ZmqErrorCode): number {
+  const system = (constants?.errno as Record<string, number> | undefined)?.[code];
+  return ZMQ_ERRNO[code] ?? system ?? 0;
+}
+
+export interface ZmqErrorOptions {
+  cause?: unknown;
+  /** The endpoint concerned (bind, connect, unbind, disconnect). */
+  address?: string;
+  /** A message other than libzmq's for this code (the native package has a few). */
+  message?: string;
+}
+
 export class ZmqError extends Error {
   readonly code: ZmqErrorCode;
-  constructor(code: ZmqErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly errno: number;
+  readonly address?: string;
+  /** What exactly went wrong, beyond libzmq's message. */
+  readonly detail?: string;
+
+  constructor(code: ZmqErrorCode, detail?: string, options: ZmqErrorOptions = {}) {
+    super(options.message ?? MESSAGES[code] ?? detail ?? code, { cause: options.cause });
     this.name = "ZmqError";
     this.code = code;
+    this.errno = errnoOf(code);
+    if (options.address !== undefined) this.address = options.address;
+    if (detail !== undefined && detail !== this.message) this.detail = detail;
   }
 }
 
-/** Errors raised by a peer's bytes: they close that one connection and are reported as events. */
+/**
+ * Errors raised by a peer's bytes: they close that one connection and are reported as events.
+ * They have no libzmq message, so theirs says what the peer did.
+ */
 export class ProtocolError extends ZmqError {
   constructor(code: ZmqErrorCode, message: string) {
-    super(code, message);
+    super(code, message, { message });
     this.name = "ProtocolError";
   }
+}
+
+/** `message` and, when there is one, `detail`: for people reading a log or a terminal. */
+export function describeError(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const detail = (e as { detail?: unknown }).detail;
+  return typeof detail === "string" ? `${e.message}: ${detail}` : e.message;
 }

@@ -3,7 +3,10 @@ import type { SocketOptions } from "./socket-base.js";
 
 /** DEALER: load-balances out, fair-queues in, no envelope handling. */
 export class Dealer extends LoadBalancedSocket {
-  readonly type = "DEALER" as const;
+  readonly socketType = "DEALER" as const;
+  declare routingId: string | null;
+  declare probeRouter: boolean;
+  declare conflate: boolean;
 
   constructor(options?: SocketOptions) {
     super();

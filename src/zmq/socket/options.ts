@@ -1,6 +1,8 @@
+import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
+import { OPTION_TABLE, OPTIONS_BY_ID, type OptionRow, type SocketClassName } from "./option-table.js";
 
-/** Options shared by every socket type; each can also be set as a property. */
+/** Options every socket type takes in its constructor (the full list is in option-table.ts). */
 export interface SocketOptions {
   /** Messages queued per peer before sending blocks or drops (per type). 0 = no limit. */
   sendHighWaterMark?: number;
@@ -30,105 +32,139 @@ export interface SocketOptions {
   receiveTimeout?: number;
   /** Queue messages only to peers whose handshake is complete. */
   immediate?: boolean;
+  /** ms a TCP connection attempt may take; 0 = the OS default. */
+  connectTimeout?: number;
+  /** TCP keepalive: -1 = OS default, 0 = off, 1 = on. */
+  tcpKeepalive?: number;
+  /** Seconds of idleness before the first keepalive probe; -1 = OS default. */
+  tcpKeepaliveIdle?: number;
+  /** The context whose defaults (linger, ipv6) the socket takes. */
+  context?: unknown;
+  [option: string]: unknown;
+}
+
+/** Where a socket keeps the values set on it; the others read as their defaults. */
+export const OPTION_VALUES = Symbol("option values");
+/** The options a socket class has, by name. */
+const CLASS_OPTIONS = Symbol("class options");
+
+/** What the option accessors need from a socket. */
+export interface OptionHost {
+  [OPTION_VALUES]: Record<string, unknown>;
+  /** A default that depends on the socket (its context's linger and ipv6). */
+  optionDefault(row: OptionRow): unknown;
+  /** An option changed (after its value was stored): warn, or apply it. */
+  optionChanged(row: OptionRow): void;
 }
 
 /**
- * One option: its default and how a value is checked. A value of the wrong JavaScript type is
- * a TypeError and one out of range an EINVAL, as the native `zeromq` package reports them.
+ * Checks a value for an option and gives the value to store: a TypeError for the wrong
+ * JavaScript type and an EINVAL out of range, as the native package reports them; numbers are
+ * truncated to integers as libzmq's C types truncate them.
  */
-export interface OptionSpec<T = unknown> {
-  readonly default: T;
-  check(value: unknown): T;
-}
-
-export type OptionTable = Record<string, OptionSpec>;
-
-/** An integer option; `min` is -1 where -1 means "none" or "forever". */
-export function integerOption(defaultValue: number, min = 0): OptionSpec<number> {
-  return {
-    default: defaultValue,
-    check(value) {
-      if (typeof value !== "number") throw new TypeError("Option value must be a number");
-      if (!Number.isInteger(value) || value < min) {
-        throw new ZmqError("EINVAL", `Invalid argument: expected an integer >= ${min}, got ${value}`);
-      }
-      return value;
-    },
-  };
-}
-
-export function booleanOption(defaultValue: boolean): OptionSpec<boolean> {
-  return {
-    default: defaultValue,
-    check(value) {
+export function checkOptionValue(row: OptionRow, value: unknown): unknown {
+  switch (row.kind) {
+    case "bool":
       if (typeof value !== "boolean") throw new TypeError("Option value must be a boolean");
       return value;
-    },
-  };
-}
-
-/** The options of every socket type, with libzmq's defaults. */
-export const SOCKET_OPTIONS = {
-  sendHighWaterMark: integerOption(1000),
-  receiveHighWaterMark: integerOption(1000),
-  linger: integerOption(-1, -1),
-  maxMessageSize: integerOption(-1, -1),
-  heartbeatInterval: integerOption(0),
-  heartbeatTimeout: integerOption(-1, -1),
-  heartbeatTimeToLive: integerOption(0),
-  reconnectInterval: integerOption(100, -1),
-  reconnectMaxInterval: integerOption(0),
-  handshakeInterval: integerOption(30000),
-  sendTimeout: integerOption(-1, -1),
-  receiveTimeout: integerOption(-1, -1),
-  immediate: booleanOption(false),
-} satisfies OptionTable;
-
-/** Where a socket keeps the options set on it (the others read as their defaults). */
-export const OPTION_VALUES = Symbol("option values");
-const VALUES = OPTION_VALUES;
-const TABLE = Symbol("option table");
-
-interface OptionHolder {
-  [VALUES]?: Record<string, unknown>;
-  [TABLE]?: OptionTable;
-}
-
-/**
- * Declares options on a socket class: each becomes a property whose setter checks the value,
- * so that `socket.linger = "abc"` fails as the constructor's `{ linger: "abc" }` does. A
- * subclass adds its own options to those it inherits.
- */
-export function defineOptions(cls: { prototype: object }, table: OptionTable): void {
-  const proto = cls.prototype as OptionHolder;
-  const inherited = proto[TABLE] ?? {};
-  Object.defineProperty(proto, TABLE, { value: { ...inherited, ...table } });
-  for (const [name, spec] of Object.entries(table)) {
-    Object.defineProperty(proto, name, {
-      configurable: true,
-      get(this: OptionHolder) {
-        const values = this[VALUES];
-        return values && name in values ? values[name] : spec.default;
-      },
-      set(this: OptionHolder, value: unknown) {
-        this[VALUES]![name] = spec.check(value);
-      },
-    });
+    case "string":
+      if (value === null) return null;
+      if (typeof value === "string") return Buffer.from(value, "utf8");
+      if (value instanceof Uint8Array) return Buffer.from(value);
+      throw new TypeError("Option value must be a string or buffer");
+    default: {
+      if (typeof value !== "number") throw new TypeError("Option value must be a number");
+      const n = Math.trunc(value);
+      if (Number.isNaN(n) || n < (row.min ?? (row.kind.startsWith("u") ? 0 : -Infinity))) {
+        throw new ZmqError("EINVAL", `${row.name} must be at least ${row.min ?? 0}, not ${value}`);
+      }
+      if (row.kind === "int32" && n > 0x7fff_ffff) throw new ZmqError("EINVAL", `${row.name} is a 32-bit value`);
+      return n;
+    }
   }
 }
 
-/** Sets each option given to a constructor; an unknown name is a TypeError (a typo, not ignored). */
+/** A stored value as the property reads it: strings are decoded as UTF-8. */
+function readable(row: OptionRow, stored: unknown): unknown {
+  return row.kind === "string" && stored instanceof Uint8Array ? Buffer.from(stored).toString("utf8") : stored;
+}
+
+/** The stored value of an option, or its default. */
+export function storedOption(host: OptionHost, row: OptionRow): unknown {
+  const values = host[OPTION_VALUES];
+  return Object.hasOwn(values, row.name) ? values[row.name] : host.optionDefault(row);
+}
+
+function accessor(row: OptionRow): PropertyDescriptor {
+  const descriptor: PropertyDescriptor = { configurable: true };
+  if (row.access !== "w") {
+    descriptor.get = function (this: OptionHost) {
+      if (row.unreadable && !Object.hasOwn(this[OPTION_VALUES], row.name)) {
+        throw new ZmqError("EINVAL", `libzmq cannot read ${row.name} back`);
+      }
+      return readable(row, storedOption(this, row));
+    };
+  }
+  descriptor.set = function (this: OptionHost, value: unknown) {
+    this[OPTION_VALUES][row.name] = checkOptionValue(row, value);
+    this.optionChanged(row);
+  };
+  return descriptor;
+}
+
+/**
+ * Defines the table's options on the socket classes: each class gets an accessor for every
+ * option it has, and a class inheriting an option its type does not have (PUB from XPUB) hides
+ * it, so that setting it fails as with the native package.
+ */
+export function installOptions(classes: Record<SocketClassName, { prototype: object }>): void {
+  for (const [name, cls] of Object.entries(classes) as Array<[SocketClassName, { prototype: object }]>) {
+    const own = new Map<string, OptionRow>();
+    for (const row of OPTION_TABLE) {
+      if (row.access === "r" || !row.on.includes(name)) continue;
+      own.set(row.name, row);
+      Object.defineProperty(cls.prototype, row.name, accessor(row));
+    }
+    Object.defineProperty(cls.prototype, CLASS_OPTIONS, { value: own, configurable: true });
+    for (const row of OPTION_TABLE) {
+      if (row.access === "r" || own.has(row.name) || !(row.name in cls.prototype)) continue;
+      Object.defineProperty(cls.prototype, row.name, { value: undefined, writable: false, configurable: true });
+    }
+  }
+}
+
+/** The settable options of a socket, by name. */
+export function optionsOf(socket: object): ReadonlyMap<string, OptionRow> {
+  return (socket as { [CLASS_OPTIONS]?: Map<string, OptionRow> })[CLASS_OPTIONS] ?? new Map();
+}
+
+/**
+ * Sets each option given to a constructor. A name the socket type does not have, or a read-only
+ * one, is a TypeError, as assigning to it is on a sealed socket of the native package.
+ */
 export function applyOptions(target: object, options: unknown, typeName: string): void {
   if (options === undefined) return;
   if (typeof options !== "object" || options === null) throw new TypeError("Options must be an object");
-  const table = (target as OptionHolder)[TABLE] ?? {};
+  const known = optionsOf(target);
   for (const [key, value] of Object.entries(options)) {
-    if (!Object.hasOwn(table, key) && !EXTRA_SETTABLE.has(key)) {
-      throw new TypeError(`Unknown option "${key}" for a ${typeName} socket`);
+    if (key === "context") continue; // taken by the constructor itself
+    if (!known.has(key)) {
+      throw new TypeError(
+        key in target
+          ? `Cannot set property ${key} of a ${typeName} socket: it is read-only or not an option`
+          : `Unknown option "${key}" for a ${typeName} socket`,
+      );
     }
     (target as Record<string, unknown>)[key] = value;
   }
 }
 
-/** Settable properties checked by their own setters rather than the table. */
-const EXTRA_SETTABLE = new Set(["routingId"]);
+/** The row of a low-level option number, if this socket has that option. */
+export function optionById(socket: object, id: unknown): OptionRow {
+  if (typeof id !== "number") throw new TypeError("Identifier must be a number");
+  const row = OPTIONS_BY_ID.get(id);
+  if (!row || (row.access !== "r" && !optionsOf(socket).has(row.name))) {
+    throw new ZmqError("EINVAL", `no option ${id} on this socket type`);
+  }
+  return row;
+}

@@ -5,7 +5,7 @@ import { Socket, type SocketOptions } from "./socket-base.js";
 
 /** PAIR: exactly one peer; a second one is refused. */
 export class Pair extends Socket {
-  readonly type = "PAIR" as const;
+  readonly socketType = "PAIR" as const;
   private peer: Pipe | undefined;
 
   constructor(options?: SocketOptions) {

@@ -3,7 +3,12 @@ import { Socket, type SocketOptions } from "./socket-base.js";
 
 /** PULL: fair-queues messages from PUSH peers. */
 export class Pull extends Socket {
-  readonly type = "PULL" as const;
+  readonly socketType = "PULL" as const;
+  declare conflate: boolean;
+
+  protected override canSendNow(): boolean {
+    return false;
+  }
 
   constructor(options?: SocketOptions) {
     super();

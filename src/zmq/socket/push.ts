@@ -4,7 +4,8 @@ import type { SocketOptions } from "./socket-base.js";
 
 /** PUSH: load-balances to PULL peers; send waits while every peer is at its high-water mark. */
 export class Push extends LoadBalancedSocket {
-  readonly type = "PUSH" as const;
+  readonly socketType = "PUSH" as const;
+  declare conflate: boolean;
 
   constructor(options?: SocketOptions) {
     super();

@@ -9,7 +9,8 @@ import { Socket, type SocketOptions } from "./socket-base.js";
  * delimiter), and sends the reply back along it to the same peer.
  */
 export class Reply extends Socket {
-  readonly type = "REP" as const;
+  readonly socketType = "REP" as const;
+  declare routingId: string | null;
   private pending: { pipe: Pipe; envelope: Buffer[] } | undefined;
   private replyTo: Pipe | undefined;
 
@@ -38,6 +39,10 @@ export class Reply extends Socket {
     this.pending = undefined;
     this.replyTo = pending.pipe;
     return [...pending.envelope, ...message];
+  }
+
+  protected override canSendNow(): boolean {
+    return this.pending !== undefined;
   }
 
   protected override trySend(message: Message): boolean {

@@ -2,7 +2,6 @@ import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
 import { LoadBalancedSocket } from "./load-balanced.js";
 import type { Message, Pipe } from "./pipe.js";
-import { booleanOption, defineOptions } from "./options.js";
 import type { SocketOptions } from "./socket-base.js";
 
 export interface RequestOptions extends SocketOptions {
@@ -19,9 +18,11 @@ const EMPTY = Buffer.alloc(0);
  * one peer chosen round-robin; only that peer's reply is accepted.
  */
 export class Request extends LoadBalancedSocket {
-  readonly type = "REQ" as const;
+  readonly socketType = "REQ" as const;
   declare correlate: boolean;
   declare relaxed: boolean;
+  declare routingId: string | null;
+  declare probeRouter: boolean;
   private expectingReply = false;
   private replyPipe: Pipe | undefined;
   private requestId = (Math.random() * 0x1_0000_0000) >>> 0;
@@ -33,16 +34,20 @@ export class Request extends LoadBalancedSocket {
   }
 
   protected override prepareSend(message: Message): Message {
-    if (this.expectingReply && !this.relaxed) {
+    if (this.expectingReply && !this.option<boolean>("relaxed")) {
       throw new ZmqError("EFSM", "REQ socket must receive the reply before sending another request");
     }
     this.expectingReply = true;
     this.replyPipe = undefined;
-    if (!this.correlate) return [EMPTY, ...message];
+    if (!this.option<boolean>("correlate")) return [EMPTY, ...message];
     this.requestId = (this.requestId + 1) >>> 0;
     this.requestIdFrame = Buffer.alloc(4);
     this.requestIdFrame.writeUInt32BE(this.requestId);
     return [this.requestIdFrame, EMPTY, ...message];
+  }
+
+  protected override canSendNow(): boolean {
+    return (!this.expectingReply || this.option<boolean>("relaxed")) && super.canSendNow();
   }
 
   protected override sentTo(pipe: Pipe): void {
@@ -61,7 +66,7 @@ export class Request extends LoadBalancedSocket {
   protected override deliver(pipe: Pipe, message: Buffer[]): Buffer[] | undefined {
     if (!this.expectingReply || pipe !== this.replyPipe) return undefined;
     let start = 0;
-    if (this.correlate) {
+    if (this.option<boolean>("correlate")) {
       if (!message[0]?.equals(this.requestIdFrame)) return undefined;
       start = 1;
     }
@@ -70,5 +75,3 @@ export class Request extends LoadBalancedSocket {
     return message.slice(start + 1);
   }
 }
-
-defineOptions(Request, { correlate: booleanOption(false), relaxed: booleanOption(false) });

@@ -2,7 +2,6 @@ import { Buffer } from "node:buffer";
 import type { Engine } from "../engine/engine.js";
 import { ZmqError } from "../errors.js";
 import type { Message, Pipe } from "./pipe.js";
-import { booleanOption, defineOptions } from "./options.js";
 import { Socket, type SocketOptions } from "./socket-base.js";
 
 export interface RouterOptions extends SocketOptions {
@@ -17,9 +16,11 @@ export interface RouterOptions extends SocketOptions {
  * message's first frame names the peer to send the rest to.
  */
 export class Router extends Socket {
-  readonly type = "ROUTER" as const;
+  readonly socketType = "ROUTER" as const;
   declare mandatory: boolean;
   declare handover: boolean;
+  declare routingId: string | null;
+  declare probeRouter: boolean;
   private readonly byId = new Map<string, Pipe>();
   private nextGeneratedId = (Math.random() * 0x1_0000_0000) >>> 0;
 
@@ -34,7 +35,7 @@ export class Router extends Socket {
     const key = id.toString("latin1");
     const holder = this.byId.get(key);
     if (holder && holder !== pipe && holder.connected) {
-      if (!this.handover) return new ZmqError("EINVAL", "routing id already in use by another peer");
+      if (!this.option<boolean>("handover")) return new ZmqError("EINVAL", "routing id already in use by another peer");
       this.byId.delete(key);
       holder.engine?.close();
     }
@@ -62,14 +63,19 @@ export class Router extends Socket {
     return message;
   }
 
+  protected override canSendNow(): boolean {
+    // Without mandatory, messages to unknown or full peers are dropped: sending never waits.
+    return !this.option<boolean>("mandatory") || super.canSendNow();
+  }
+
   protected override trySend(message: Message): boolean {
     const id = message[0]!;
     const pipe = this.byId.get(Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString("latin1"));
     if (!pipe?.connected) {
-      if (this.mandatory) throw new ZmqError("EHOSTUNREACH", "no peer with that routing id");
+      if (this.option<boolean>("mandatory")) throw new ZmqError("EHOSTUNREACH", "no peer with that routing id");
       return true;
     }
-    if (pipe.full) return !this.mandatory;
+    if (pipe.full) return !this.option<boolean>("mandatory");
     pipe.write(message.slice(1));
     return true;
   }
@@ -82,5 +88,3 @@ export class Router extends Socket {
     return id;
   }
 }
-
-defineOptions(Router, { mandatory: booleanOption(false), handover: booleanOption(false) });

@@ -1,4 +1,4 @@
-import { Buffer } from "node:buffer";
+import type { Buffer } from "node:buffer";
 import { Engine, type EngineOwner } from "../engine/engine.js";
 import type { SocketTypeName } from "../engine/socket-types.js";
 import { ZmqError } from "../errors.js";
@@ -10,7 +10,9 @@ import { parseTcpAddress } from "../transport/endpoint.js";
 import { parseEndpoint, transportFor } from "../transport/index.js";
 import { Queue } from "../util/queue.js";
 import { toFrames, type MessageLike } from "./frames.js";
-import { applyOptions, defineOptions, OPTION_VALUES, SOCKET_OPTIONS } from "./options.js";
+import { Context, context as defaultContext } from "../context.js";
+import { OPTIONS_BY_NAME, type OptionRow } from "./option-table.js";
+import { applyOptions, checkOptionValue, OPTION_VALUES, type OptionHost, optionById, storedOption } from "./options.js";
 import { Connector, type ConnectorHost } from "./connector.js";
 import { Pipe, type Message } from "./pipe.js";
 
@@ -41,11 +43,12 @@ const RESOLVED = Promise.resolve();
  * (fair-queued by arrival), blocking sends, options and events. A socket type says how it
  * routes by overriding the hooks at the bottom.
  */
-export abstract class Socket implements AsyncIterable<Buffer[]> {
-  abstract readonly type: SocketTypeName;
+export abstract class Socket implements AsyncIterable<Buffer[]>, OptionHost {
+  /** The ZMTP socket type ("DEALER", ...), as announced to peers. */
+  abstract readonly socketType: SocketTypeName;
   readonly events = new SocketEvents();
 
-  // Options: accessors defined from SOCKET_OPTIONS below, which check every assignment.
+  // Options: accessors defined from the option table (option-table.ts), checking each assignment.
   declare sendHighWaterMark: number;
   declare receiveHighWaterMark: number;
   declare linger: number;
@@ -59,9 +62,43 @@ export abstract class Socket implements AsyncIterable<Buffer[]> {
   declare sendTimeout: number;
   declare receiveTimeout: number;
   declare immediate: boolean;
+  declare connectTimeout: number;
+  declare tcpKeepalive: number;
+  declare tcpKeepaliveIdle: number;
+  declare tcpKeepaliveCount: number;
+  declare tcpKeepaliveInterval: number;
+  declare ipv6: boolean;
+  declare backlog: number;
+  declare affinity: number;
+  declare rate: number;
+  declare recoveryInterval: number;
+  declare typeOfService: number;
+  declare interface: string | null;
+  declare socksProxy: string | null;
+  declare tcpAcceptFilter: string | null;
+  declare tcpMaxRetransmitTimeout: number;
+  declare loopbackFastPath: boolean;
+  declare multicastMaxTransportDataUnit: number;
+  declare vmciBufferSize: number;
+  declare vmciBufferMinSize: number;
+  declare vmciBufferMaxSize: number;
+  declare vmciConnectTimeout: number;
+  declare plainServer: boolean;
+  declare plainUsername: string | null;
+  declare plainPassword: string | null;
+  declare curveServer: boolean;
+  declare curvePublicKey: string | null;
+  declare curveSecretKey: string | null;
+  declare curveServerKey: string | null;
+  declare zapDomain: string | null;
+  declare zapEnforceDomain: boolean;
   readonly [OPTION_VALUES]: Record<string, unknown> = {};
-  /** The last endpoint bound, with the port the OS chose. */
-  lastEndpoint: string | null = null;
+  /** The context whose defaults this socket took. */
+  readonly context: Context = defaultContext;
+  private lastBound: string | null = null;
+  /** A bind or unbind in progress: other endpoint operations fail with EBUSY meanwhile. */
+  private blockedBy: "bind" | "unbind" | undefined;
+  private closeRequested = false;
 
   protected mechanism: MechanismFactory = nullMechanism;
   protected readonly pipes = new Set<Pipe>();
@@ -83,66 +120,213 @@ export abstract class Socket implements AsyncIterable<Buffer[]> {
    * construction (`socket.lingr = 0`) fails too; a user's subclass is left unsealed.
    */
   protected configure(options: object | undefined, cls: abstract new (...args: never[]) => Socket): void {
-    applyOptions(this, options, this.type);
+    const given = (options as { context?: unknown } | undefined)?.context;
+    if (given !== undefined) {
+      if (!(given instanceof Context)) throw new TypeError("Option context must be a Context");
+      (this as { context: Context }).context = given;
+    }
+    applyOptions(this, options, this.constructor.name);
     if (this.constructor === cls) Object.seal(this);
   }
 
-  get routingId(): string | null {
-    return this.routingIdBytes ? this.routingIdBytes.toString("latin1") : null;
-  }
+  // ---- options and state ----
 
-  set routingId(value: string | Uint8Array | null) {
-    if (value === null || value === undefined) {
-      this.routingIdBytes = undefined;
-      return;
-    }
-    const bytes = typeof value === "string" ? Buffer.from(value, "latin1") : Buffer.from(value);
-    if (bytes.length > 255) throw new ZmqError("EINVAL", "routingId is at most 255 octets");
-    if (bytes.length > 0 && bytes[0] === 0) {
-      throw new ZmqError("EINVAL", "routingId may not start with a zero octet (reserved)");
-    }
-    this.routingIdBytes = bytes;
+  /** libzmq's number for this socket type (ZMQ_PAIR = 0 ... ZMQ_STREAM = 11). */
+  get type(): number {
+    return SOCKET_TYPE_NUMBERS[this.socketType];
   }
 
   get closed(): boolean {
     return this.isClosed;
   }
 
+  /** The last endpoint bound, with the port the OS chose. */
+  get lastEndpoint(): string | null {
+    return this.lastBound;
+  }
+
+  /** "plain" or "curve" once a security mechanism is set; null for NULL security. */
+  get securityMechanism(): null | "plain" | "curve" | "gssapi" {
+    return null;
+  }
+
+  /** Never: one event loop owns every socket here. */
+  get threadSafe(): boolean {
+    return false;
+  }
+
+  /** A receive() would resolve at once. */
+  get readable(): boolean {
+    if (this.isClosed) return false;
+    return this.inbound.length > 0 && this.canReceiveNow();
+  }
+
+  /** A send() would not have to wait. */
+  get writable(): boolean {
+    return !this.isClosed && this.blockedSends.length === 0 && this.canSendNow();
+  }
+
+  /** An option's value for the socket's own use, whether or not the property can be read. */
+  protected option<T>(name: string): T {
+    const row = OPTIONS_BY_NAME.get(name);
+    if (!row) throw new Error(`no option ${name}`);
+    return storedOption(this, row) as T;
+  }
+
+  /** @internal Defaults that follow the context: linger (blocky) and ipv6. */
+  optionDefault(row: OptionRow): unknown {
+    if (row.name === "linger") return this.context.blocky ? -1 : 0;
+    if (row.name === "ipv6") return this.context.ipv6;
+    return row.default;
+  }
+
+  /** @internal Most options apply to the next connection only: say so, as the native package does. */
+  optionChanged(row: OptionRow): void {
+    if (row.name === "routingId") this.routingIdChanged();
+    if (row.immediate || (this.bindings.size === 0 && this.connectors.size === 0)) return;
+    (globalThis as { process?: { emitWarning?(m: string): void } }).process?.emitWarning?.(
+      "Socket option will not take effect until next connect/bind.",
+    );
+  }
+
+  private routingIdChanged(): void {
+    const bytes = this[OPTION_VALUES].routingId as Buffer | null;
+    if (bytes && (bytes.length === 0 || bytes.length > 255)) {
+      this[OPTION_VALUES].routingId = this.routingIdBytes ?? null;
+      throw new ZmqError("EINVAL", "routingId is 1 to 255 octets");
+    }
+    if (bytes && bytes[0] === 0) {
+      this[OPTION_VALUES].routingId = this.routingIdBytes ?? null;
+      throw new ZmqError("EINVAL", "routingId may not start with a zero octet (reserved)");
+    }
+    this.routingIdBytes = bytes ?? undefined;
+  }
+
+  // The native package's low-level accessors, by libzmq option number.
+  getBoolOption(id: number): boolean {
+    return Boolean(this.readOption(id));
+  }
+  setBoolOption(id: number, value: boolean): void {
+    this.writeOption(id, value);
+  }
+  getInt32Option(id: number): number {
+    return this.readNumberOption(id);
+  }
+  setInt32Option(id: number, value: number): void {
+    this.writeOption(id, value);
+  }
+  getUint32Option(id: number): number {
+    return this.readNumberOption(id);
+  }
+  setUint32Option(id: number, value: number): void {
+    this.writeOption(id, value);
+  }
+  getInt64Option(id: number): number {
+    return this.readNumberOption(id);
+  }
+  setInt64Option(id: number, value: number): void {
+    this.writeOption(id, value);
+  }
+  getUint64Option(id: number): number {
+    return this.readNumberOption(id);
+  }
+  setUint64Option(id: number, value: number): void {
+    this.writeOption(id, value);
+  }
+  getStringOption(id: number): string | null {
+    const value = this.readOption(id);
+    return value === null || value === undefined ? null : String(value);
+  }
+  setStringOption(id: number, value: string | Buffer | null): void {
+    this.writeOption(id, value);
+  }
+
+  /** Options a socket type handles itself (SUB's subscribe/unsubscribe, XPUB's verbosity). */
+  protected setSpecialOption(_id: number, _value: unknown): boolean {
+    return false;
+  }
+
+  private readOption(id: number): unknown {
+    const row = optionById(this, id);
+    if (row.access === "w") throw new ZmqError("EINVAL", `${row.name} is write-only`);
+    if (row.name === "securityMechanism")
+      return ["plain", "curve", "gssapi"].indexOf(String(this.securityMechanism)) + 1;
+    return (this as unknown as Record<string, unknown>)[row.name];
+  }
+
+  private readNumberOption(id: number): number {
+    const value = this.readOption(id);
+    return typeof value === "boolean" ? Number(value) : (value as number);
+  }
+
+  private writeOption(id: number, value: unknown): void {
+    if (typeof id !== "number") throw new TypeError("Identifier must be a number");
+    if (this.setSpecialOption(id, value)) return;
+    const row = optionById(this, id);
+    if (row.access === "r") throw new ZmqError("EINVAL", `${row.name} is read-only`);
+    checkOptionValue(row, value);
+    (this as unknown as Record<string, unknown>)[row.name] = value;
+  }
+
   // ---- endpoints ----
 
+  /**
+   * Binds an endpoint; `tcp://host:*` or `:0` lets the OS choose the port (see lastEndpoint).
+   * Other endpoint operations fail with EBUSY until it settles; a close() meanwhile takes effect
+   * once it has.
+   */
   async bind(endpoint: string): Promise<void> {
-    this.assertOpen();
-    const { scheme, address } = parseEndpoint(endpoint);
-    if (this.bindings.has(endpoint)) throw new ZmqError("EADDRINUSE", `${endpoint} is already bound`);
+    this.assertAddress(endpoint);
+    this.assertReady();
+    const { scheme, address } = withAddress(endpoint, () => parseEndpoint(endpoint));
+    if (this.bindings.has(endpoint)) {
+      throw new ZmqError("EADDRINUSE", `${endpoint} is already bound`, { address: endpoint });
+    }
+    this.blockedBy = "bind";
+    let listener: Listener;
     const engines = new Set<Engine>();
-    const listener = await transportFor(scheme).listen(address, (carrier) => this.accept(carrier, engines));
-    if (this.isClosed) {
-      await listener.close();
-      throw new ZmqError("ETERM", "socket closed while binding");
+    try {
+      listener = await withAddressAsync(endpoint, () =>
+        transportFor(scheme).listen(address, (carrier) => this.accept(carrier, engines)),
+      );
+    } finally {
+      this.blockedBy = undefined;
     }
     const binding = { listener, engines };
     this.bindings.set(endpoint, binding);
     if (listener.endpoint !== endpoint) this.bindings.set(listener.endpoint, binding);
-    this.lastEndpoint = listener.endpoint;
+    this.lastBound = listener.endpoint;
     this.emit({ type: "bind", address: listener.endpoint });
+    if (this.closeRequested) this.close();
   }
 
   async unbind(endpoint: string): Promise<void> {
-    this.assertOpen();
+    this.assertAddress(endpoint);
+    this.assertReady();
     const binding = this.bindings.get(endpoint);
-    if (!binding) throw new ZmqError("ENOENT", `${endpoint} is not bound`);
+    if (!binding) throw new ZmqError("ENOENT", `${endpoint} is not bound`, { address: endpoint });
     for (const [key, b] of this.bindings) if (b === binding) this.bindings.delete(key);
     for (const engine of binding.engines) engine.close();
-    await binding.listener.close();
+    this.blockedBy = "unbind";
+    try {
+      await binding.listener.close();
+    } finally {
+      this.blockedBy = undefined;
+    }
     this.emit({ type: "unbind", address: binding.listener.endpoint });
+    if (this.closeRequested) this.close();
   }
 
   /** Starts connecting in the background; the peer need not exist yet. */
   connect(endpoint: string): void {
-    this.assertOpen();
-    const { scheme, address } = parseEndpoint(endpoint);
-    if (scheme === "tcp") parseTcpAddress(address, false); // fail now on a bad address, not on retry
-    if (this.connectors.has(endpoint)) throw new ZmqError("EINVAL", `already connected to ${endpoint}`);
+    this.assertAddress(endpoint);
+    this.assertReady();
+    const { scheme, address } = withAddress(endpoint, () => parseEndpoint(endpoint));
+    // Fail now on a bad address, not on every retry.
+    if (scheme === "tcp") withAddress(endpoint, () => parseTcpAddress(address, false));
+    if (this.connectors.has(endpoint)) {
+      throw new ZmqError("EINVAL", `already connected to ${endpoint}`, { address: endpoint });
+    }
     const connector = new Connector(endpoint, this.connectorHost);
     this.connectors.set(endpoint, connector);
     if (!this.immediate) {
@@ -153,9 +337,10 @@ export abstract class Socket implements AsyncIterable<Buffer[]> {
   }
 
   disconnect(endpoint: string): void {
-    this.assertOpen();
+    this.assertAddress(endpoint);
+    this.assertReady();
     const connector = this.connectors.get(endpoint);
-    if (!connector) throw new ZmqError("ENOENT", `not connected to ${endpoint}`);
+    if (!connector) throw new ZmqError("ENOENT", `not connected to ${endpoint}`, { address: endpoint });
     this.stopConnector(connector);
     connector.engine?.close();
     if (connector.pipe) this.removePipe(connector.pipe);
@@ -164,9 +349,9 @@ export abstract class Socket implements AsyncIterable<Buffer[]> {
   // ---- sending ----
 
   send(message: MessageLike | MessageLike[]): Promise<void> {
-    if (this.isClosed) return Promise.reject(new ZmqError("ETERM", "socket is closed"));
     let frames: Message;
     try {
+      this.assertReady();
       frames = this.prepareSend(toFrames(message));
       if (this.blockedSends.length === 0 && this.trySend(frames)) return RESOLVED;
     } catch (e) {
@@ -228,8 +413,8 @@ export abstract class Socket implements AsyncIterable<Buffer[]> {
   // ---- receiving ----
 
   receive(): Promise<Buffer[]> {
-    if (this.isClosed) return Promise.reject(new ZmqError("ETERM", "socket is closed"));
     try {
+      this.assertReady();
       this.checkReceive();
     } catch (e) {
       return Promise.reject(e);
@@ -253,12 +438,13 @@ export abstract class Socket implements AsyncIterable<Buffer[]> {
     });
   }
 
+  /** Receives until the socket is closed; the loop then ends, with no error. */
   async *[Symbol.asyncIterator](): AsyncIterator<Buffer[]> {
     while (!this.isClosed) {
       try {
         yield await this.receive();
       } catch (e) {
-        if ((e as ZmqError).code === "ETERM") return;
+        if (this.isClosed) return;
         throw e;
       }
     }
@@ -299,14 +485,22 @@ export abstract class Socket implements AsyncIterable<Buffer[]> {
 
   // ---- closing ----
 
+  /**
+   * Closes the socket: pending receives and blocked sends reject with EAGAIN, queued messages
+   * linger per the linger option. During a bind or unbind, closing waits for it to settle.
+   */
   close(): void {
     if (this.isClosed) return;
+    if (this.blockedBy) {
+      this.closeRequested = true;
+      return;
+    }
     this.isClosed = true;
     for (const connector of this.connectors.values()) this.stopConnector(connector);
     for (const binding of new Set(this.bindings.values())) void binding.listener.close();
     this.bindings.clear();
     for (const engine of this.engines) this.closeEngine(engine);
-    const closedError = () => new ZmqError("ETERM", "socket closed");
+    const closedError = () => new ZmqError("EAGAIN", "the socket was closed");
     for (const r of this.receivers) {
       if (r.timer) clearTimeout(r.timer);
       r.reject(closedError());
@@ -448,7 +642,7 @@ export abstract class Socket implements AsyncIterable<Buffer[]> {
 
   private engineOptions(bound: boolean) {
     return {
-      socketType: this.type,
+      socketType: this.socketType,
       routingId: this.routingIdBytes,
       mechanism: this.mechanism,
       bound,
@@ -476,8 +670,18 @@ export abstract class Socket implements AsyncIterable<Buffer[]> {
     this.events.emit(event);
   }
 
-  protected assertOpen(): void {
-    if (this.isClosed) throw new ZmqError("ETERM", "socket is closed");
+  /** EBADF once closed, EBUSY while a bind or unbind is in progress. */
+  protected assertReady(): void {
+    if (this.isClosed || this.closeRequested) throw new ZmqError("EBADF", "the socket is closed");
+    if (this.blockedBy) {
+      throw new ZmqError("EBUSY", `a ${this.blockedBy} is in progress`, {
+        message: "Socket is blocked by a bind or unbind operation",
+      });
+    }
+  }
+
+  private assertAddress(endpoint: unknown): asserts endpoint is string {
+    if (typeof endpoint !== "string") throw new TypeError("Address must be a string");
   }
 
   // ---- hooks for socket types ----
@@ -492,6 +696,22 @@ export abstract class Socket implements AsyncIterable<Buffer[]> {
 
   /** Throws when receive() is not allowed now (ENOTSUP, EFSM). */
   protected checkReceive(): void {}
+
+  /** A send would be taken at once (for the `writable` property). */
+  protected canSendNow(): boolean {
+    for (const pipe of this.pipes) if (!pipe.full) return true;
+    return false;
+  }
+
+  /** A queued message may be received now (for the `readable` property). */
+  protected canReceiveNow(): boolean {
+    try {
+      this.checkReceive();
+      return true;
+    } catch {
+      return false;
+    }
+  }
 
   /** Shapes a queued message on its way to the caller; undefined drops it. */
   protected deliver(_pipe: Pipe, message: Buffer[]): Buffer[] | undefined {
@@ -517,7 +737,42 @@ export abstract class Socket implements AsyncIterable<Buffer[]> {
   }
 }
 
-defineOptions(Socket, SOCKET_OPTIONS);
+/** libzmq's socket type numbers, which the native package's `type` property gives. */
+const SOCKET_TYPE_NUMBERS: Record<SocketTypeName, number> = {
+  PAIR: 0,
+  PUB: 1,
+  SUB: 2,
+  REQ: 3,
+  REP: 4,
+  DEALER: 5,
+  ROUTER: 6,
+  PULL: 7,
+  PUSH: 8,
+  XPUB: 9,
+  XSUB: 10,
+};
+
+/** Runs a parse step; its EINVAL or EPROTONOSUPPORT names the endpoint, as libzmq's do. */
+function withAddress<T>(endpoint: string, step: () => T): T {
+  try {
+    return step();
+  } catch (e) {
+    throw addressed(e, endpoint);
+  }
+}
+
+async function withAddressAsync<T>(endpoint: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (e) {
+    throw addressed(e, endpoint);
+  }
+}
+
+function addressed(e: unknown, endpoint: string): unknown {
+  if (!(e instanceof ZmqError) || e.address !== undefined) return e;
+  return new ZmqError(e.code, e.detail ?? e.message, { address: endpoint, cause: e.cause });
+}
 
 const PROTOCOL_CODES = new Set(["EPROTO", "EMSGSIZE", "EVERSION", "EMECHANISM", "ESOCKTNOSUPPORT"]);
 

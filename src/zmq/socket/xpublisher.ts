@@ -2,14 +2,21 @@ import type { Buffer } from "node:buffer";
 import { decodeSubscription, encodeSubscription } from "../codec/subscription.js";
 import { ZmqError } from "../errors.js";
 import { Subscriptions } from "../routing/subscriptions.js";
+import { XPUB_VERBOSE, XPUB_VERBOSER } from "./option-table.js";
 import type { Message, Pipe } from "./pipe.js";
-import { booleanOption, defineOptions } from "./options.js";
 import { Socket, type SocketOptions } from "./socket-base.js";
 
 export interface XPublisherOptions extends SocketOptions {
-  /** Pass every subscription upstream, duplicates included (ZMQ_XPUB_VERBOSE). */
-  verbose?: boolean;
+  /**
+   * Which duplicate subscriptions reach the application: null (default) only a topic's first
+   * subscription and last cancel, "allSubs" every subscription (ZMQ_XPUB_VERBOSE),
+   * "allSubsUnsubs" every subscription and cancel (ZMQ_XPUB_VERBOSER).
+   */
+  verbosity?: null | "allSubs" | "allSubsUnsubs";
 }
+
+type Verbosity = XPublisherOptions["verbosity"];
+const VERBOSITIES: readonly Verbosity[] = [null, "allSubs", "allSubsUnsubs"];
 
 /**
  * XPUB: PUB's fan-out, plus subscriptions readable as messages (0x01 or 0x00, then the
@@ -17,8 +24,12 @@ export interface XPublisherOptions extends SocketOptions {
  * messages (ZMTP 3.0 peers and XSUB sockets): both are handled.
  */
 export class XPublisher extends Socket {
-  readonly type: "XPUB" | "PUB" = "XPUB";
-  declare verbose: boolean;
+  readonly socketType: "XPUB" | "PUB" = "XPUB";
+  declare noDrop: boolean;
+  declare manual: boolean;
+  declare welcomeMessage: string | null;
+  declare invertMatching: boolean;
+  private verbosityLevel = 0;
   /** How many peers hold each topic, to announce only the first subscriber and last cancel. */
   private readonly all = new Subscriptions();
   private readonly fanout = new Set<Pipe>();
@@ -26,6 +37,26 @@ export class XPublisher extends Socket {
   constructor(options?: XPublisherOptions) {
     super();
     this.configure(options, XPublisher);
+  }
+
+  /** Write-only, as in the native package. */
+  set verbosity(value: Verbosity) {
+    const level = VERBOSITIES.indexOf(value);
+    if (level < 0) throw new TypeError('verbosity is null, "allSubs" or "allSubsUnsubs"');
+    this.verbosityLevel = level;
+  }
+
+  protected override setSpecialOption(id: number, value: unknown): boolean {
+    if (id !== XPUB_VERBOSE && id !== XPUB_VERBOSER) return false;
+    if (typeof value !== "boolean") throw new TypeError("Option value must be a boolean");
+    // As in libzmq: VERBOSER implies VERBOSE; clearing VERBOSE clears both.
+    if (id === XPUB_VERBOSER) this.verbosityLevel = value ? 2 : Math.min(this.verbosityLevel, 1);
+    else this.verbosityLevel = value ? Math.max(this.verbosityLevel, 1) : 0;
+    return true;
+  }
+
+  protected override canSendNow(): boolean {
+    return true; // peers at their high-water mark miss messages: sending never waits
   }
 
   protected override trySend(message: Message): boolean {
@@ -57,10 +88,10 @@ export class XPublisher extends Socket {
       const fresh = !subs.has(topic);
       if (fresh) subs.add(topic);
       const first = fresh && this.all.add(topic);
-      if (first || this.verbose) this.upstream(pipe, true, topic);
+      if (first || this.verbosityLevel > 0) this.upstream(pipe, true, topic);
     } else if (subs.has(topic)) {
       subs.remove(topic);
-      if (this.all.remove(topic)) this.upstream(pipe, false, topic);
+      if (this.all.remove(topic) || this.verbosityLevel > 1) this.upstream(pipe, false, topic);
     }
   }
 
@@ -68,13 +99,13 @@ export class XPublisher extends Socket {
     const subscription = decodeSubscription(message);
     if (subscription) {
       this.pipeSubscription(pipe, subscription.subscribe, subscription.topic);
-    } else if (this.type === "XPUB") {
+    } else if (this.socketType === "XPUB") {
       super.pipeMessage(pipe, message);
     }
   }
 
   private upstream(pipe: Pipe, subscribe: boolean, topic: Uint8Array): void {
-    if (this.type !== "XPUB" || this.closed) return;
+    if (this.socketType !== "XPUB" || this.closed) return;
     super.pipeMessage(pipe, [encodeSubscription(subscribe, topic)]);
   }
 }
@@ -83,13 +114,11 @@ function subscriptionsOf(pipe: Pipe): Subscriptions {
   return (pipe.state as Subscriptions | undefined) ?? EMPTY_SUBSCRIPTIONS;
 }
 
-defineOptions(XPublisher, { verbose: booleanOption(false) });
-
 const EMPTY_SUBSCRIPTIONS = new Subscriptions();
 
 /** PUB: sends each message to every peer subscribed to a prefix of its first frame. */
 export class Publisher extends XPublisher {
-  override readonly type = "PUB" as const;
+  override readonly socketType = "PUB" as const;
 
   constructor(options?: SocketOptions) {
     super();
@@ -99,4 +128,11 @@ export class Publisher extends XPublisher {
   protected override checkReceive(): void {
     throw new ZmqError("ENOTSUP", "PUB sockets cannot receive");
   }
+
+  protected override canSendNow(): boolean {
+    return true; // a publisher drops rather than waits
+  }
 }
+
+// XPUB's verbosity is not PUB's (the native package's Publisher has none).
+Object.defineProperty(Publisher.prototype, "verbosity", { value: undefined, writable: false, configurable: true });

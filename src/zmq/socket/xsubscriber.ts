@@ -10,12 +10,16 @@ import { Socket, type SocketOptions } from "./socket-base.js";
  * received messages are filtered by our subscriptions.
  */
 export class XSubscriber extends Socket {
-  readonly type: "XSUB" | "SUB" = "XSUB";
+  readonly socketType: "XSUB" | "SUB" = "XSUB";
   private readonly subscriptions = new Subscriptions();
 
   constructor(options?: SocketOptions) {
     super();
     this.configure(options, XSubscriber);
+  }
+
+  protected override canSendNow(): boolean {
+    return true; // subscriptions and messages go to whoever is connected, never waiting
   }
 
   protected override trySend(message: Message): boolean {
@@ -59,7 +63,9 @@ function sendSubscription(pipe: Pipe, subscribe: boolean, topic: Uint8Array): vo
 
 /** SUB: receives what its publishers send on the topics it subscribed to. */
 export class Subscriber extends XSubscriber {
-  override readonly type = "SUB" as const;
+  override readonly socketType = "SUB" as const;
+  declare conflate: boolean;
+  declare invertMatching: boolean;
 
   constructor(options?: SocketOptions) {
     super();
@@ -67,19 +73,33 @@ export class Subscriber extends XSubscriber {
   }
 
   subscribe(...prefixes: Array<string | Uint8Array>): void {
-    this.assertOpen();
+    this.assertReady();
     if (prefixes.length === 0) prefixes = [""];
     for (const p of prefixes) this.changeSubscription(true, toTopic(p));
   }
 
   unsubscribe(...prefixes: Array<string | Uint8Array>): void {
-    this.assertOpen();
+    this.assertReady();
     if (prefixes.length === 0) prefixes = [""];
     for (const p of prefixes) this.changeSubscription(false, toTopic(p));
   }
 
   protected override prepareSend(): never {
     throw new ZmqError("ENOTSUP", "SUB sockets cannot send; use subscribe() and unsubscribe()");
+  }
+
+  protected override canSendNow(): boolean {
+    return false;
+  }
+
+  /** ZMQ_SUBSCRIBE (6) and ZMQ_UNSUBSCRIBE (7), as setStringOption() reaches them. */
+  protected override setSpecialOption(id: number, value: unknown): boolean {
+    if (id !== 6 && id !== 7) return false;
+    if (value !== null && typeof value !== "string" && !(value instanceof Uint8Array)) {
+      throw new TypeError("Option value must be a string or buffer");
+    }
+    this.changeSubscription(id === 6, toTopic(value ?? ""));
+    return true;
   }
 }
 

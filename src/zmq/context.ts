@@ -1,0 +1,99 @@
+import { ZmqError } from "./errors.js";
+
+export interface ContextOptions {
+  /** Sockets linger until their messages are sent (-1) when true, drop them (0) when false. */
+  blocky?: boolean;
+  ioThreads?: number;
+  maxSockets?: number;
+  /** Largest message, octets (libzmq's ZMQ_MAX_MSGSZ). */
+  maxMessageSize?: number;
+  /** New sockets allow IPv6. */
+  ipv6?: boolean;
+  threadPriority?: number;
+  threadSchedulingPolicy?: number;
+}
+
+/**
+ * The native package's Context: settings that sockets created with it take as their defaults.
+ * There are no I/O threads here (one event loop carries every socket), so ioThreads and the
+ * thread settings are kept for compatibility and change nothing.
+ */
+export class Context {
+  // Accessors defined below check each assignment.
+  declare blocky: boolean;
+  declare ioThreads: number;
+  declare maxSockets: number;
+  declare maxMessageSize: number;
+  declare ipv6: boolean;
+  /** libzmq's hard limit on maxSockets. */
+  readonly maxSocketsLimit = 65535;
+  private readonly threadSettings = { threadPriority: -1, threadSchedulingPolicy: -1 };
+
+  constructor(options?: ContextOptions) {
+    this.blocky = true;
+    this.ioThreads = 1;
+    this.maxSockets = 1023;
+    this.maxMessageSize = 0x7fff_ffff;
+    this.ipv6 = false;
+    if (options === undefined) return;
+    if (typeof options !== "object" || options === null) throw new TypeError("Options must be an object");
+    for (const [key, value] of Object.entries(options)) {
+      if (!CONTEXT_OPTIONS.has(key)) throw new TypeError(`Unknown option "${key}" for a context`);
+      (this as Record<string, unknown>)[key] = value;
+    }
+  }
+
+  /** Write-only, as in libzmq. */
+  set threadPriority(value: number) {
+    this.threadSettings.threadPriority = checkInteger(value, -1);
+  }
+
+  set threadSchedulingPolicy(value: number) {
+    this.threadSettings.threadSchedulingPolicy = checkInteger(value, -1);
+  }
+}
+
+const CONTEXT_OPTIONS = new Set([
+  "blocky",
+  "ioThreads",
+  "maxSockets",
+  "maxMessageSize",
+  "ipv6",
+  "threadPriority",
+  "threadSchedulingPolicy",
+]);
+
+function checkInteger(value: unknown, min: number): number {
+  if (typeof value !== "number") throw new TypeError("Option value must be a number");
+  const n = Math.trunc(value);
+  if (Number.isNaN(n) || n < min) throw new ZmqError("EINVAL", `expected an integer >= ${min}, not ${value}`);
+  return n;
+}
+
+/** Checks the public settings on assignment, as the native package's option setters do. */
+for (const [name, kind, min] of [
+  ["blocky", "bool", 0],
+  ["ipv6", "bool", 0],
+  ["ioThreads", "int", 0],
+  ["maxSockets", "int", 1],
+  ["maxMessageSize", "int", 0],
+] as const) {
+  const store = Symbol(name);
+  Object.defineProperty(Context.prototype, name, {
+    configurable: true,
+    get(this: Record<symbol, unknown>) {
+      return this[store];
+    },
+    set(this: Record<symbol, unknown>, value: unknown) {
+      if (kind === "bool") {
+        if (typeof value !== "boolean") throw new TypeError("Option value must be a boolean");
+        this[store] = value;
+      } else {
+        this[store] = checkInteger(value, min);
+      }
+    },
+  });
+}
+
+/** The context sockets use when none is given. */
+export const context = new Context();

@@ -1,0 +1,29 @@
+import { Dealer } from "./dealer.js";
+import { installOptions } from "./options.js";
+import { Pair } from "./pair.js";
+import { Pull } from "./pull.js";
+import { Push } from "./push.js";
+import { Reply } from "./reply.js";
+import { Request } from "./request.js";
+import { Router } from "./router.js";
+import { Publisher, XPublisher } from "./xpublisher.js";
+import { Subscriber, XSubscriber } from "./xsubscriber.js";
+
+/** Every socket class, with the options of the table (option-table.ts) defined on it. */
+installOptions({
+  Pair,
+  Publisher,
+  Subscriber,
+  Request,
+  Reply,
+  Dealer,
+  Router,
+  Pull,
+  Push,
+  XPublisher,
+  XSubscriber,
+  // No STREAM socket yet: its row in the table waits for it.
+  Stream: class {},
+});
+
+export { Dealer, Pair, Publisher, Pull, Push, Reply, Request, Router, Subscriber, XPublisher, XSubscriber };

@@ -1,0 +1,288 @@
+/**
+ * Every socket option of the native `zeromq` package (v6), one row each: the property name,
+ * libzmq's option number (for the low-level get/set*Option methods), its type, who may read and
+ * write it, its default, the socket types that have it, and whether it acts here. Properties,
+ * constructor checks, the low-level accessors, the warnings and the documentation all derive
+ * from this table.
+ */
+
+export type OptionKind = "bool" | "int32" | "uint32" | "int64" | "uint64" | "string";
+
+/** Socket classes, by the names the `zeromq` package gives them. */
+export type SocketClassName =
+  | "Pair"
+  | "Publisher"
+  | "Subscriber"
+  | "Request"
+  | "Reply"
+  | "Dealer"
+  | "Router"
+  | "Pull"
+  | "Push"
+  | "XPublisher"
+  | "XSubscriber"
+  | "Stream";
+
+export const ALL_SOCKETS: readonly SocketClassName[] = [
+  "Pair",
+  "Publisher",
+  "Subscriber",
+  "Request",
+  "Reply",
+  "Dealer",
+  "Router",
+  "Pull",
+  "Push",
+  "XPublisher",
+  "XSubscriber",
+  "Stream",
+];
+const WRITABLE: SocketClassName[] = [
+  "Pair",
+  "Publisher",
+  "Request",
+  "Reply",
+  "Dealer",
+  "Router",
+  "Push",
+  "XPublisher",
+  "XSubscriber",
+  "Stream",
+];
+const READABLE: SocketClassName[] = [
+  "Pair",
+  "Subscriber",
+  "Request",
+  "Reply",
+  "Dealer",
+  "Router",
+  "Pull",
+  "XPublisher",
+  "XSubscriber",
+  "Stream",
+];
+
+export interface OptionRow {
+  readonly name: string;
+  /** libzmq's ZMQ_* number. */
+  readonly id: number;
+  readonly kind: OptionKind;
+  /** "rw", read-only "r" or write-only "w" (reading gives undefined, as with `zeromq`). */
+  readonly access: "rw" | "r" | "w";
+  /** The value before any is set; "linger" and "ipv6" follow the socket's context. */
+  readonly default: boolean | number | string | null;
+  readonly on: readonly SocketClassName[];
+  /**
+   * "yes": acts as in libzmq. "stored": kept and read back, but changes nothing here (multicast,
+   * kernel buffer sizes, CPU affinity...: what a pure implementation has no use for or no access
+   * to). Documented in docs/zmq-api.md.
+   */
+  readonly effect: "yes" | "stored";
+  /** Takes effect at once, even on a connected socket (no warning when set after connect/bind). */
+  readonly immediate?: boolean;
+  /** Smallest accepted value of an integer option (libzmq refuses smaller ones with EINVAL). */
+  readonly min?: number;
+  /** libzmq refuses to read it back (EINVAL), though the property has a getter. */
+  readonly unreadable?: boolean;
+  readonly doc: string;
+}
+
+function row(
+  name: string,
+  id: number,
+  kind: OptionKind,
+  defaultValue: OptionRow["default"],
+  doc: string,
+  more: Partial<Omit<OptionRow, "name" | "id" | "kind" | "default" | "doc">> = {},
+): OptionRow {
+  return { name, id, kind, access: "rw", default: defaultValue, on: ALL_SOCKETS, effect: "yes", doc, ...more };
+}
+
+export const OPTION_TABLE: readonly OptionRow[] = [
+  // Sending and receiving
+  row(
+    "sendHighWaterMark",
+    23,
+    "int32",
+    1000,
+    "Messages queued per peer before sending blocks or drops; 0 = no limit.",
+    { on: WRITABLE, min: 0, immediate: true },
+  ),
+  row("sendTimeout", 28, "int32", -1, "ms a send may wait for room; -1 = forever, 0 = fail at once with EAGAIN.", {
+    on: WRITABLE,
+    min: -1,
+    immediate: true,
+  }),
+  row("sendBufferSize", 11, "int32", -1, "Kernel send buffer size; -1 = the OS default.", {
+    on: WRITABLE,
+    min: -1,
+    effect: "stored",
+  }),
+  row("multicastHops", 25, "int32", 1, "Multicast TTL (pgm).", { on: WRITABLE, min: 0, effect: "stored" }),
+  row(
+    "receiveHighWaterMark",
+    24,
+    "int32",
+    1000,
+    "Messages queued per peer before reading from it stops; 0 = no limit.",
+    { on: READABLE, min: 0, immediate: true },
+  ),
+  row("receiveTimeout", 27, "int32", -1, "ms a receive may wait; -1 = forever.", {
+    on: READABLE,
+    min: -1,
+    immediate: true,
+  }),
+  row("receiveBufferSize", 12, "int32", -1, "Kernel receive buffer size; -1 = the OS default.", {
+    on: READABLE,
+    min: -1,
+    effect: "stored",
+  }),
+  // Connections
+  row(
+    "linger",
+    17,
+    "int32",
+    -1,
+    "ms to flush queued messages after close(); -1 = until sent, 0 = drop. 0 when the context is not blocky.",
+    { min: -1, immediate: true },
+  ),
+  row("reconnectInterval", 18, "int32", 100, "ms before reconnecting; -1 = never reconnect.", { min: -1 }),
+  row("reconnectMaxInterval", 21, "int32", 0, "Upper bound of the exponential reconnect backoff, ms; 0 = no backoff.", {
+    min: 0,
+  }),
+  row("connectTimeout", 79, "int32", 0, "ms a TCP connection attempt may take; 0 = the OS default.", { min: 0 }),
+  row("handshakeInterval", 66, "int32", 30000, "ms allowed for the ZMTP greeting and handshake; 0 = unbounded.", {
+    min: 0,
+  }),
+  row("heartbeatInterval", 75, "int32", 0, "ms between PINGs; 0 = none.", { min: 0 }),
+  row(
+    "heartbeatTimeout",
+    77,
+    "int32",
+    -1,
+    "ms of silence after a PING before the peer is dropped; -1 = heartbeatInterval.",
+    { min: -1 },
+  ),
+  row("heartbeatTimeToLive", 76, "int32", 0, "TTL announced in PINGs, ms (tenths of a second on the wire).", {
+    min: 0,
+  }),
+  row("immediate", 39, "bool", false, "Queue messages only to peers whose handshake is complete."),
+  row("maxMessageSize", 22, "int64", -1, "Largest message accepted from a peer, octets; -1 = no limit.", { min: -1 }),
+  row("backlog", 19, "int32", 100, "Pending connections the OS keeps for a bound socket.", {
+    min: 0,
+    effect: "stored",
+  }),
+  row(
+    "ipv6",
+    42,
+    "bool",
+    false,
+    "Allow IPv6 on tcp:// endpoints (follows the context's ipv6). IPv6 addresses are always accepted here.",
+  ),
+  row("tcpKeepalive", 34, "int32", -1, "TCP keepalive: -1 = OS default, 0 = off, 1 = on.", { min: -1 }),
+  row("tcpKeepaliveCount", 35, "int32", -1, "TCP_KEEPCNT; -1 = OS default.", { min: -1, effect: "stored" }),
+  row("tcpKeepaliveIdle", 36, "int32", -1, "TCP_KEEPIDLE, seconds; -1 = OS default.", { min: -1 }),
+  row("tcpKeepaliveInterval", 37, "int32", -1, "TCP_KEEPINTVL; -1 = OS default.", { min: -1, effect: "stored" }),
+  row("tcpAcceptFilter", 38, "string", null, "Deprecated in libzmq: accept filter by address.", {
+    effect: "stored",
+    unreadable: true,
+  }),
+  row("tcpMaxRetransmitTimeout", 80, "int32", 0, "TCP_MAXRT (Windows).", { min: 0, effect: "stored" }),
+  row("typeOfService", 57, "uint32", 0, "IP type of service of outgoing packets.", { effect: "stored" }),
+  row("interface", 92, "string", null, "SO_BINDTODEVICE.", { effect: "stored" }),
+  row("socksProxy", 68, "string", null, "SOCKS5 proxy for tcp:// connections.", { effect: "stored" }),
+  row("loopbackFastPath", 94, "bool", false, "Windows loopback fast path.", { effect: "stored" }),
+  row("affinity", 4, "uint64", 0, "I/O thread affinity (one event loop here).", { effect: "stored" }),
+  row("rate", 8, "int32", 100, "Multicast data rate, kbit/s (pgm).", { min: 1, effect: "stored" }),
+  row("recoveryInterval", 9, "int32", 10000, "Multicast recovery interval, ms (pgm).", { min: 0, effect: "stored" }),
+  row("multicastMaxTransportDataUnit", 84, "int32", 1500, "Multicast TPDU size (pgm).", { min: 0, effect: "stored" }),
+  row("vmciBufferSize", 85, "uint64", 0, "VMCI transport (not built into libzmq here either).", {
+    effect: "stored",
+    unreadable: true,
+  }),
+  row("vmciBufferMinSize", 86, "uint64", 0, "VMCI transport.", { effect: "stored", unreadable: true }),
+  row("vmciBufferMaxSize", 87, "uint64", 0, "VMCI transport.", { effect: "stored", unreadable: true }),
+  row("vmciConnectTimeout", 88, "int32", -1, "VMCI transport.", { effect: "stored", unreadable: true }),
+  // Identity and routing
+  row("routingId", 5, "string", null, "Our identity, announced to ROUTER peers (1-255 octets, not starting with 0).", {
+    on: ["Request", "Reply", "Router", "Dealer"],
+  }),
+  row(
+    "mandatory",
+    33,
+    "bool",
+    false,
+    "ROUTER: fail with EHOSTUNREACH for unknown peers and block at the HWM instead of dropping.",
+    { on: ["Router"], immediate: true, unreadable: true },
+  ),
+  row("handover", 56, "bool", false, "ROUTER: a new peer with a routing id in use takes it over.", {
+    on: ["Router"],
+    access: "w",
+    immediate: true,
+  }),
+  row("probeRouter", 51, "bool", false, "Send an empty message to a ROUTER peer on connect.", {
+    on: ["Router", "Dealer", "Request"],
+    access: "w",
+    immediate: true,
+  }),
+  row("correlate", 52, "bool", false, "REQ: tag requests with an id and accept only the reply carrying it.", {
+    on: ["Request"],
+    access: "w",
+    immediate: true,
+  }),
+  row("relaxed", 53, "bool", false, "REQ: allow a new request before the reply to the last one.", {
+    on: ["Request"],
+    access: "w",
+    immediate: true,
+  }),
+  row("conflate", 54, "bool", false, "Keep only the last message in each queue.", {
+    on: ["Pull", "Push", "Subscriber", "Publisher", "Dealer"],
+    access: "w",
+  }),
+  // Publish-subscribe
+  row("noDrop", 69, "bool", false, "(X)PUB: block (or EAGAIN) at the high-water mark instead of dropping.", {
+    on: ["XPublisher", "Publisher"],
+    access: "w",
+  }),
+  row("manual", 71, "bool", false, "XPUB: subscriptions take effect only when the application sends them.", {
+    on: ["XPublisher"],
+    access: "w",
+  }),
+  row("welcomeMessage", 72, "string", null, "XPUB: a message sent to each new subscriber.", {
+    on: ["XPublisher"],
+    access: "w",
+  }),
+  row("invertMatching", 74, "bool", false, "(X)PUB/SUB: deliver messages that match no subscription.", {
+    on: ["Publisher", "Subscriber", "XPublisher"],
+  }),
+  row("notify", 73, "bool", true, "STREAM: report connections and disconnections as empty messages.", {
+    on: ["Stream"],
+    access: "w",
+  }),
+  // Security
+  row("plainServer", 44, "bool", false, "Act as PLAIN server."),
+  row("plainUsername", 45, "string", null, "PLAIN user name (makes this socket a PLAIN client)."),
+  row("plainPassword", 46, "string", null, "PLAIN password."),
+  row("curveServer", 47, "bool", false, "Act as CURVE server."),
+  row("curvePublicKey", 48, "string", null, "Our CURVE public key (Z85).", { unreadable: true }),
+  row("curveSecretKey", 49, "string", null, "Our CURVE secret key (Z85).", { unreadable: true }),
+  row("curveServerKey", 50, "string", null, "The server's CURVE public key (Z85); makes this socket a CURVE client.", {
+    unreadable: true,
+  }),
+  row("zapDomain", 55, "string", null, "ZAP domain of this socket."),
+  row("zapEnforceDomain", 93, "bool", false, "Refuse handshakes when no ZAP handler answers (RFC 27 strictness)."),
+  // Read-only state
+  row("type", 16, "int32", 0, "The socket type (libzmq's ZMQ_PAIR = 0 ... ZMQ_STREAM = 11).", { access: "r" }),
+  row("lastEndpoint", 32, "string", null, "The last endpoint bound, with the port the OS chose.", { access: "r" }),
+  row("securityMechanism", 43, "int32", 0, 'null, "plain", "curve" or "gssapi".', { access: "r" }),
+  row("threadSafe", 81, "bool", false, "Whether the socket may be shared between threads (never, for these types).", {
+    access: "r",
+  }),
+];
+
+/** The XPublisher's write-only verbosity is its own kind of value: null, "allSubs" or "allSubsUnsubs". */
+export const XPUB_VERBOSE = 40;
+export const XPUB_VERBOSER = 78;
+
+export const OPTIONS_BY_NAME: ReadonlyMap<string, OptionRow> = new Map(OPTION_TABLE.map((r) => [r.name, r]));
+export const OPTIONS_BY_ID: ReadonlyMap<number, OptionRow> = new Map(OPTION_TABLE.map((r) => [r.id, r]));
