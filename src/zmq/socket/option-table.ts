@@ -82,9 +82,37 @@ export interface OptionRow {
   readonly immediate?: boolean;
   /** Smallest accepted value of an integer option (libzmq refuses smaller ones with EINVAL). */
   readonly min?: number;
+  /** Largest accepted value of an integer option. */
+  readonly max?: number;
   /** libzmq refuses to read it back (EINVAL), though the property has a getter. */
   readonly unreadable?: boolean;
+  /** Belongs to a transport libzmq was built without (VMCI): reading and writing fail with EINVAL. */
+  readonly unsupported?: boolean;
+  /** A check of its own for a string option (keys, address filters); false means EINVAL. */
+  readonly accepts?: (value: Uint8Array) => boolean;
   readonly doc: string;
+}
+
+/** A CURVE key: 32 octets, or their 40-character Z85 text. */
+function isCurveKey(value: Uint8Array): boolean {
+  return (
+    value.length === 32 || (value.length === 40 && /^[0-9a-zA-Z.\-:+=^!/*?&<>()[\]{}@%$#]{40}$/.test(latin1(value)))
+  );
+}
+
+/** An IP address, optionally with a /mask, as libzmq's TCP accept filter takes. */
+function isAddressFilter(value: Uint8Array): boolean {
+  const [address, mask, extra] = latin1(value).split("/");
+  if (extra !== undefined || !address) return false;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address);
+  const isV4 = v4?.slice(1).every((o) => Number(o) <= 255) ?? false;
+  const isV6 = !isV4 && /^[0-9a-fA-F:]+$/.test(address) && address.includes(":");
+  if (!isV4 && !isV6) return false;
+  return mask === undefined || (/^\d+$/.test(mask) && Number(mask) <= (isV4 ? 32 : 128));
+}
+
+function latin1(value: Uint8Array): string {
+  return String.fromCharCode(...value);
 }
 
 function row(
@@ -163,11 +191,9 @@ export const OPTION_TABLE: readonly OptionRow[] = [
     "ms of silence after a PING before the peer is dropped; -1 = heartbeatInterval.",
     { min: -1 },
   ),
-  row("heartbeatTimeToLive", 76, "int32", 0, "TTL announced in PINGs, ms (tenths of a second on the wire).", {
-    min: 0,
-  }),
+  row("heartbeatTimeToLive", 76, "int32", 0, "TTL announced in PINGs, ms (tenths of a second on the wire)."),
   row("immediate", 39, "bool", false, "Queue messages only to peers whose handshake is complete."),
-  row("maxMessageSize", 22, "int64", -1, "Largest message accepted from a peer, octets; -1 = no limit.", { min: -1 }),
+  row("maxMessageSize", 22, "int64", -1, "Largest message accepted from a peer, octets; negative = no limit."),
   row("backlog", 19, "int32", 100, "Pending connections the OS keeps for a bound socket.", {
     min: 0,
     effect: "stored",
@@ -179,13 +205,14 @@ export const OPTION_TABLE: readonly OptionRow[] = [
     false,
     "Allow IPv6 on tcp:// endpoints (follows the context's ipv6). IPv6 addresses are always accepted here.",
   ),
-  row("tcpKeepalive", 34, "int32", -1, "TCP keepalive: -1 = OS default, 0 = off, 1 = on.", { min: -1 }),
+  row("tcpKeepalive", 34, "int32", -1, "TCP keepalive: -1 = OS default, 0 = off, 1 = on.", { min: -1, max: 1 }),
   row("tcpKeepaliveCount", 35, "int32", -1, "TCP_KEEPCNT; -1 = OS default.", { min: -1, effect: "stored" }),
   row("tcpKeepaliveIdle", 36, "int32", -1, "TCP_KEEPIDLE, seconds; -1 = OS default.", { min: -1 }),
   row("tcpKeepaliveInterval", 37, "int32", -1, "TCP_KEEPINTVL; -1 = OS default.", { min: -1, effect: "stored" }),
   row("tcpAcceptFilter", 38, "string", null, "Deprecated in libzmq: accept filter by address.", {
     effect: "stored",
     unreadable: true,
+    accepts: isAddressFilter,
   }),
   row("tcpMaxRetransmitTimeout", 80, "int32", 0, "TCP_MAXRT (Windows).", { min: 0, effect: "stored" }),
   row("typeOfService", 57, "uint32", 0, "IP type of service of outgoing packets.", { effect: "stored" }),
@@ -196,13 +223,13 @@ export const OPTION_TABLE: readonly OptionRow[] = [
   row("rate", 8, "int32", 100, "Multicast data rate, kbit/s (pgm).", { min: 1, effect: "stored" }),
   row("recoveryInterval", 9, "int32", 10000, "Multicast recovery interval, ms (pgm).", { min: 0, effect: "stored" }),
   row("multicastMaxTransportDataUnit", 84, "int32", 1500, "Multicast TPDU size (pgm).", { min: 0, effect: "stored" }),
-  row("vmciBufferSize", 85, "uint64", 0, "VMCI transport (not built into libzmq here either).", {
+  row("vmciBufferSize", 85, "uint64", 0, "VMCI transport (not in libzmq builds either).", {
     effect: "stored",
-    unreadable: true,
+    unsupported: true,
   }),
-  row("vmciBufferMinSize", 86, "uint64", 0, "VMCI transport.", { effect: "stored", unreadable: true }),
-  row("vmciBufferMaxSize", 87, "uint64", 0, "VMCI transport.", { effect: "stored", unreadable: true }),
-  row("vmciConnectTimeout", 88, "int32", -1, "VMCI transport.", { effect: "stored", unreadable: true }),
+  row("vmciBufferMinSize", 86, "uint64", 0, "VMCI transport.", { effect: "stored", unsupported: true }),
+  row("vmciBufferMaxSize", 87, "uint64", 0, "VMCI transport.", { effect: "stored", unsupported: true }),
+  row("vmciConnectTimeout", 88, "int32", -1, "VMCI transport.", { effect: "stored", unsupported: true }),
   // Identity and routing
   row("routingId", 5, "string", null, "Our identity, announced to ROUTER peers (1-255 octets, not starting with 0).", {
     on: ["Request", "Reply", "Router", "Dealer"],
@@ -264,10 +291,11 @@ export const OPTION_TABLE: readonly OptionRow[] = [
   row("plainUsername", 45, "string", null, "PLAIN user name (makes this socket a PLAIN client)."),
   row("plainPassword", 46, "string", null, "PLAIN password."),
   row("curveServer", 47, "bool", false, "Act as CURVE server."),
-  row("curvePublicKey", 48, "string", null, "Our CURVE public key (Z85).", { unreadable: true }),
-  row("curveSecretKey", 49, "string", null, "Our CURVE secret key (Z85).", { unreadable: true }),
+  row("curvePublicKey", 48, "string", null, "Our CURVE public key (Z85).", { unreadable: true, accepts: isCurveKey }),
+  row("curveSecretKey", 49, "string", null, "Our CURVE secret key (Z85).", { unreadable: true, accepts: isCurveKey }),
   row("curveServerKey", 50, "string", null, "The server's CURVE public key (Z85); makes this socket a CURVE client.", {
     unreadable: true,
+    accepts: isCurveKey,
   }),
   row("zapDomain", 55, "string", null, "ZAP domain of this socket."),
   row("zapEnforceDomain", 93, "bool", false, "Refuse handshakes when no ZAP handler answers (RFC 27 strictness)."),

@@ -63,6 +63,15 @@ export interface OptionHost {
  * truncated to integers as libzmq's C types truncate them.
  */
 export function checkOptionValue(row: OptionRow, value: unknown): unknown {
+  const checked = checkKind(row, value);
+  if (row.unsupported) throw new ZmqError("EINVAL", `${row.name}: this transport is not available`);
+  if (row.accepts && checked instanceof Uint8Array && !row.accepts(checked)) {
+    throw new ZmqError("EINVAL", `not a valid value for ${row.name}`);
+  }
+  return checked;
+}
+
+function checkKind(row: OptionRow, value: unknown): unknown {
   switch (row.kind) {
     case "bool":
       if (typeof value !== "boolean") throw new TypeError("Option value must be a boolean");
@@ -74,10 +83,14 @@ export function checkOptionValue(row: OptionRow, value: unknown): unknown {
       throw new TypeError("Option value must be a string or buffer");
     default: {
       if (typeof value !== "number") throw new TypeError("Option value must be a number");
-      const n = Math.trunc(value);
-      if (Number.isNaN(n) || n < (row.min ?? (row.kind.startsWith("u") ? 0 : -Infinity))) {
-        throw new ZmqError("EINVAL", `${row.name} must be at least ${row.min ?? 0}, not ${value}`);
+      let n = Math.trunc(value);
+      // The native package converts a negative number to 0 for 64-bit unsigned options.
+      if (row.kind === "uint64" && n < 0) n = 0;
+      if (Number.isNaN(n) || n < (row.min ?? (row.kind === "uint32" ? 0 : -Infinity))) {
+        throw new ZmqError("EINVAL", `${row.name} must be at least ${row.min}, not ${value}`);
       }
+      if (n > (row.max ?? Infinity))
+        throw new ZmqError("EINVAL", `${row.name} must be at most ${row.max}, not ${value}`);
       if (row.kind === "int32" && n > 0x7fff_ffff) throw new ZmqError("EINVAL", `${row.name} is a 32-bit value`);
       return n;
     }
@@ -99,7 +112,7 @@ function accessor(row: OptionRow): PropertyDescriptor {
   const descriptor: PropertyDescriptor = { configurable: true };
   if (row.access !== "w") {
     descriptor.get = function (this: OptionHost) {
-      if (row.unreadable && !Object.hasOwn(this[OPTION_VALUES], row.name)) {
+      if (row.unsupported || (row.unreadable && !Object.hasOwn(this[OPTION_VALUES], row.name))) {
         throw new ZmqError("EINVAL", `libzmq cannot read ${row.name} back`);
       }
       return readable(row, storedOption(this, row));
@@ -148,7 +161,7 @@ export function applyOptions(target: object, options: unknown, typeName: string)
   const known = optionsOf(target);
   for (const [key, value] of Object.entries(options)) {
     if (key === "context") continue; // taken by the constructor itself
-    if (!known.has(key)) {
+    if (!known.has(key) && !hasSetter(target, key)) {
       throw new TypeError(
         key in target
           ? `Cannot set property ${key} of a ${typeName} socket: it is read-only or not an option`
@@ -159,12 +172,41 @@ export function applyOptions(target: object, options: unknown, typeName: string)
   }
 }
 
-/** The row of a low-level option number, if this socket has that option. */
-export function optionById(socket: object, id: unknown): OptionRow {
+/** A settable property outside the table (XPUB's verbosity). */
+function hasSetter(target: object, key: string): boolean {
+  for (let proto = Object.getPrototypeOf(target); proto; proto = Object.getPrototypeOf(proto)) {
+    const descriptor = Object.getOwnPropertyDescriptor(proto, key);
+    if (descriptor) return typeof descriptor.set === "function";
+  }
+  return false;
+}
+
+/**
+ * The row of a low-level option number. As with libzmq's getsockopt/setsockopt, an option
+ * is known whatever the socket type; only an unknown number is an EINVAL.
+ */
+export function optionById(id: unknown): OptionRow {
   if (typeof id !== "number") throw new TypeError("Identifier must be a number");
   const row = OPTIONS_BY_ID.get(id);
-  if (!row || (row.access !== "r" && !optionsOf(socket).has(row.name))) {
-    throw new ZmqError("EINVAL", `no option ${id} on this socket type`);
-  }
+  if (!row) throw new ZmqError("EINVAL", `no socket option ${id}`);
   return row;
+}
+
+/** Options libzmq's getsockopt can read although the property is write-only. */
+const READABLE_BY_NUMBER = new Set(["conflate"]);
+
+/** getsockopt: a stored or default value, or EINVAL where libzmq cannot read the option. */
+export function readOptionById(host: OptionHost, row: OptionRow): unknown {
+  const set = Object.hasOwn(host[OPTION_VALUES], row.name);
+  if ((row.access === "w" && !READABLE_BY_NUMBER.has(row.name)) || row.unsupported || (row.unreadable && !set)) {
+    throw new ZmqError("EINVAL", `libzmq cannot read ${row.name}`);
+  }
+  return readable(row, storedOption(host, row));
+}
+
+/** setsockopt: checks and stores the value, whatever the socket type. */
+export function writeOptionById(host: OptionHost, row: OptionRow, value: unknown): void {
+  if (row.access === "r") throw new ZmqError("EINVAL", `${row.name} is read-only`);
+  host[OPTION_VALUES][row.name] = checkOptionValue(row, value);
+  host.optionChanged(row);
 }

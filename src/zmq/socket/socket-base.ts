@@ -12,7 +12,15 @@ import { Queue } from "../util/queue.js";
 import { toFrames, type MessageLike } from "./frames.js";
 import { Context, context as defaultContext } from "../context.js";
 import { OPTIONS_BY_NAME, type OptionRow } from "./option-table.js";
-import { applyOptions, checkOptionValue, OPTION_VALUES, type OptionHost, optionById, storedOption } from "./options.js";
+import {
+  applyOptions,
+  OPTION_VALUES,
+  type OptionHost,
+  optionById,
+  readOptionById,
+  storedOption,
+  writeOptionById,
+} from "./options.js";
 import { Connector, type ConnectorHost } from "./connector.js";
 import { Pipe, type Message } from "./pipe.js";
 
@@ -175,7 +183,8 @@ export abstract class Socket implements AsyncIterable<Buffer[]>, OptionHost {
 
   /** @internal Defaults that follow the context: linger (blocky) and ipv6. */
   optionDefault(row: OptionRow): unknown {
-    if (row.name === "linger") return this.context.blocky ? -1 : 0;
+    // As the native package: subscribers have nothing to flush, so they never linger.
+    if (row.name === "linger") return this.context.blocky && !this.socketType.endsWith("SUB") ? -1 : 0;
     if (row.name === "ipv6") return this.context.ipv6;
     return row.default;
   }
@@ -247,11 +256,12 @@ export abstract class Socket implements AsyncIterable<Buffer[]>, OptionHost {
   }
 
   private readOption(id: number): unknown {
-    const row = optionById(this, id);
-    if (row.access === "w") throw new ZmqError("EINVAL", `${row.name} is write-only`);
-    if (row.name === "securityMechanism")
+    const row = optionById(id);
+    if (row.name === "securityMechanism") {
       return ["plain", "curve", "gssapi"].indexOf(String(this.securityMechanism)) + 1;
-    return (this as unknown as Record<string, unknown>)[row.name];
+    }
+    if (row.access === "r") return (this as unknown as Record<string, unknown>)[row.name];
+    return readOptionById(this, row);
   }
 
   private readNumberOption(id: number): number {
@@ -262,10 +272,7 @@ export abstract class Socket implements AsyncIterable<Buffer[]>, OptionHost {
   private writeOption(id: number, value: unknown): void {
     if (typeof id !== "number") throw new TypeError("Identifier must be a number");
     if (this.setSpecialOption(id, value)) return;
-    const row = optionById(this, id);
-    if (row.access === "r") throw new ZmqError("EINVAL", `${row.name} is read-only`);
-    checkOptionValue(row, value);
-    (this as unknown as Record<string, unknown>)[row.name] = value;
+    writeOptionById(this, optionById(id), value);
   }
 
   // ---- endpoints ----

@@ -19,41 +19,18 @@ type Verbosity = XPublisherOptions["verbosity"];
 const VERBOSITIES: readonly Verbosity[] = [null, "allSubs", "allSubsUnsubs"];
 
 /**
- * XPUB: PUB's fan-out, plus subscriptions readable as messages (0x01 or 0x00, then the
- * topic). Each peer's subscriptions come as SUBSCRIBE/CANCEL commands (ZMTP 3.1) or as such
- * messages (ZMTP 3.0 peers and XSUB sockets): both are handled.
+ * What PUB and XPUB share: fan-out by subscription. Each peer's subscriptions come as
+ * SUBSCRIBE/CANCEL commands (ZMTP 3.1) or as 0x01/0x00 messages (ZMTP 3.0 peers and XSUB
+ * sockets): both are handled. Two classes rather than one and a subclass, so that each has only
+ * its own options, as in the native package.
  */
-export class XPublisher extends Socket {
-  readonly socketType: "XPUB" | "PUB" = "XPUB";
-  declare noDrop: boolean;
-  declare manual: boolean;
-  declare welcomeMessage: string | null;
-  declare invertMatching: boolean;
-  private verbosityLevel = 0;
+abstract class PublisherBase extends Socket {
+  abstract override readonly socketType: "XPUB" | "PUB";
+  /** 0: first subscription and last cancel only; 1: every subscription; 2: every cancel too. */
+  protected verbosityLevel = 0;
   /** How many peers hold each topic, to announce only the first subscriber and last cancel. */
   private readonly all = new Subscriptions();
   private readonly fanout = new Set<Pipe>();
-
-  constructor(options?: XPublisherOptions) {
-    super();
-    this.configure(options, XPublisher);
-  }
-
-  /** Write-only, as in the native package. */
-  set verbosity(value: Verbosity) {
-    const level = VERBOSITIES.indexOf(value);
-    if (level < 0) throw new TypeError('verbosity is null, "allSubs" or "allSubsUnsubs"');
-    this.verbosityLevel = level;
-  }
-
-  protected override setSpecialOption(id: number, value: unknown): boolean {
-    if (id !== XPUB_VERBOSE && id !== XPUB_VERBOSER) return false;
-    if (typeof value !== "boolean") throw new TypeError("Option value must be a boolean");
-    // As in libzmq: VERBOSER implies VERBOSE; clearing VERBOSE clears both.
-    if (id === XPUB_VERBOSER) this.verbosityLevel = value ? 2 : Math.min(this.verbosityLevel, 1);
-    else this.verbosityLevel = value ? Math.max(this.verbosityLevel, 1) : 0;
-    return true;
-  }
 
   protected override canSendNow(): boolean {
     return true; // peers at their high-water mark miss messages: sending never waits
@@ -116,9 +93,44 @@ function subscriptionsOf(pipe: Pipe): Subscriptions {
 
 const EMPTY_SUBSCRIPTIONS = new Subscriptions();
 
+/**
+ * XPUB: PUB's fan-out, plus subscriptions readable as messages (0x01 or 0x00, then the topic).
+ */
+export class XPublisher extends PublisherBase {
+  readonly socketType = "XPUB" as const;
+  declare noDrop: boolean;
+  declare manual: boolean;
+  declare welcomeMessage: string | null;
+  declare invertMatching: boolean;
+
+  constructor(options?: XPublisherOptions) {
+    super();
+    this.configure(options, XPublisher);
+  }
+
+  /** Write-only, as in the native package. */
+  set verbosity(value: Verbosity) {
+    const level = VERBOSITIES.indexOf(value);
+    if (level < 0) throw new TypeError('verbosity is null, "allSubs" or "allSubsUnsubs"');
+    this.verbosityLevel = level;
+  }
+
+  protected override setSpecialOption(id: number, value: unknown): boolean {
+    if (id !== XPUB_VERBOSE && id !== XPUB_VERBOSER) return false;
+    if (typeof value !== "boolean") throw new TypeError("Option value must be a boolean");
+    // As in libzmq: VERBOSER implies VERBOSE; clearing VERBOSE clears both.
+    if (id === XPUB_VERBOSER) this.verbosityLevel = value ? 2 : Math.min(this.verbosityLevel, 1);
+    else this.verbosityLevel = value ? Math.max(this.verbosityLevel, 1) : 0;
+    return true;
+  }
+}
+
 /** PUB: sends each message to every peer subscribed to a prefix of its first frame. */
-export class Publisher extends XPublisher {
-  override readonly socketType = "PUB" as const;
+export class Publisher extends PublisherBase {
+  readonly socketType = "PUB" as const;
+  declare noDrop: boolean;
+  declare conflate: boolean;
+  declare invertMatching: boolean;
 
   constructor(options?: SocketOptions) {
     super();
@@ -133,6 +145,3 @@ export class Publisher extends XPublisher {
     return true; // a publisher drops rather than waits
   }
 }
-
-// XPUB's verbosity is not PUB's (the native package's Publisher has none).
-Object.defineProperty(Publisher.prototype, "verbosity", { value: undefined, writable: false, configurable: true });

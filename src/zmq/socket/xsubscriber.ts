@@ -6,17 +6,13 @@ import type { Message, Pipe } from "./pipe.js";
 import { Socket, type SocketOptions } from "./socket-base.js";
 
 /**
- * XSUB: messages sent that start with 0x01/0x00 subscribe/cancel a topic on every publisher;
- * received messages are filtered by our subscriptions.
+ * What SUB and XSUB share: received messages are filtered by our subscriptions, which go to
+ * every publisher. They are two classes, not one and a subclass, so that each has only its own
+ * options, as in the native package.
  */
-export class XSubscriber extends Socket {
-  readonly socketType: "XSUB" | "SUB" = "XSUB";
+abstract class SubscriberBase extends Socket {
+  abstract override readonly socketType: "XSUB" | "SUB";
   private readonly subscriptions = new Subscriptions();
-
-  constructor(options?: SocketOptions) {
-    super();
-    this.configure(options, XSubscriber);
-  }
 
   protected override canSendNow(): boolean {
     return true; // subscriptions and messages go to whoever is connected, never waiting
@@ -61,9 +57,22 @@ function sendSubscription(pipe: Pipe, subscribe: boolean, topic: Uint8Array): vo
   engine.sendMessage([encodeSubscription(subscribe, topic)]);
 }
 
+/**
+ * XSUB: messages sent that start with 0x01/0x00 subscribe/cancel a topic on every publisher;
+ * received messages are filtered by our subscriptions.
+ */
+export class XSubscriber extends SubscriberBase {
+  readonly socketType = "XSUB" as const;
+
+  constructor(options?: SocketOptions) {
+    super();
+    this.configure(options, XSubscriber);
+  }
+}
+
 /** SUB: receives what its publishers send on the topics it subscribed to. */
-export class Subscriber extends XSubscriber {
-  override readonly socketType = "SUB" as const;
+export class Subscriber extends SubscriberBase {
+  readonly socketType = "SUB" as const;
   declare conflate: boolean;
   declare invertMatching: boolean;
 
