@@ -119,7 +119,12 @@ export abstract class Socket implements AsyncIterable<Buffer[]>, OptionHost {
   private readonly receivers = new Queue<Receiver>();
   private readonly blockedSends = new Queue<BlockedSend>();
   private retrying = false;
-  private readonly hwm = () => this.sendHighWaterMark;
+  // The options read for every message, kept in plain fields (see optionChanged).
+  private sendHwm = 1000;
+  private receiveHwm = 1000;
+  private sendWait = -1;
+  private receiveWait = -1;
+  private readonly hwm = () => this.sendHwm;
 
   /**
    * Socket classes call this last in their constructor, once their own fields exist, passing
@@ -191,11 +196,20 @@ export abstract class Socket implements AsyncIterable<Buffer[]>, OptionHost {
 
   /** @internal Most options apply to the next connection only: say so, as the native package does. */
   optionChanged(row: OptionRow): void {
+    this.cacheHotOption(row);
     if (row.name === "routingId") this.routingIdChanged();
     if (row.immediate || (this.bindings.size === 0 && this.connectors.size === 0)) return;
     (globalThis as { process?: { emitWarning?(m: string): void } }).process?.emitWarning?.(
       "Socket option will not take effect until next connect/bind.",
     );
+  }
+
+  private cacheHotOption(row: OptionRow): void {
+    const value = storedOption(this, row) as number;
+    if (row.name === "sendHighWaterMark") this.sendHwm = value;
+    else if (row.name === "receiveHighWaterMark") this.receiveHwm = value;
+    else if (row.name === "sendTimeout") this.sendWait = value;
+    else if (row.name === "receiveTimeout") this.receiveWait = value;
   }
 
   private routingIdChanged(): void {
@@ -368,16 +382,16 @@ export abstract class Socket implements AsyncIterable<Buffer[]>, OptionHost {
   }
 
   private block(message: Message): Promise<void> {
-    if (this.sendTimeout === 0) {
+    if (this.sendWait === 0) {
       return Promise.reject(new ZmqError("EAGAIN", "cannot send now: no peer has room (sendTimeout 0)"));
     }
     return new Promise<void>((resolve, reject) => {
       const blocked: BlockedSend = { message, resolve, reject };
-      if (this.sendTimeout > 0) {
+      if (this.sendWait > 0) {
         blocked.timer = setTimeout(() => {
           this.blockedSends.removeWhere((b) => b === blocked);
-          reject(new ZmqError("EAGAIN", `send timed out after ${this.sendTimeout} ms`));
-        }, this.sendTimeout);
+          reject(new ZmqError("EAGAIN", `send timed out after ${this.sendWait} ms`));
+        }, this.sendWait);
       }
       this.blockedSends.push(blocked);
     });
@@ -435,11 +449,11 @@ export abstract class Socket implements AsyncIterable<Buffer[]>, OptionHost {
     }
     return new Promise<Buffer[]>((resolve, reject) => {
       const receiver: Receiver = { resolve, reject };
-      if (this.receiveTimeout >= 0) {
+      if (this.receiveWait >= 0) {
         receiver.timer = setTimeout(() => {
           this.receivers.removeWhere((r) => r === receiver);
-          reject(new ZmqError("EAGAIN", `receive timed out after ${this.receiveTimeout} ms`));
-        }, this.receiveTimeout);
+          reject(new ZmqError("EAGAIN", `receive timed out after ${this.receiveWait} ms`));
+        }, this.receiveWait);
       }
       this.receivers.push(receiver);
     });
@@ -470,7 +484,7 @@ export abstract class Socket implements AsyncIterable<Buffer[]>, OptionHost {
     }
     this.inbound.push({ pipe, message });
     pipe.inCount++;
-    const hwm = this.receiveHighWaterMark;
+    const hwm = this.receiveHwm;
     if (hwm > 0 && pipe.inCount >= hwm && !pipe.readPaused && pipe.engine) {
       pipe.readPaused = true;
       pipe.engine.pauseReading();
@@ -484,7 +498,7 @@ export abstract class Socket implements AsyncIterable<Buffer[]>, OptionHost {
 
   private consumed(pipe: Pipe): void {
     pipe.inCount--;
-    if (pipe.readPaused && pipe.inCount < this.receiveHighWaterMark) {
+    if (pipe.readPaused && pipe.inCount < this.receiveHwm) {
       pipe.readPaused = false;
       pipe.engine?.resumeReading();
     }
