@@ -19,6 +19,7 @@ export type ZmqErrorCode =
   | "EADDRNOTAVAIL" // bind: no such local address
   | "ENODEV" // bind: unknown interface or host name
   | "ENOENT" // unbind/disconnect: endpoint not bound/connected
+  | "ENOTSOCK" // the events of a closed socket
   | "EPROTONOSUPPORT" // unknown transport
   | "EPROTO" // malformed ZMTP stream from the peer
   | "EMSGSIZE" // peer announced a frame larger than maxMessageSize
@@ -46,6 +47,7 @@ const MESSAGES: Partial<Record<ZmqErrorCode, string>> = {
   EADDRNOTAVAIL: "Cannot assign requested address",
   ENODEV: "No such device",
   ENOENT: "No such endpoint",
+  ENOTSOCK: "Socket operation on non-socket",
   EPROTONOSUPPORT: "Protocol not supported",
   EMSGSIZE: "Message too long",
   ETIMEDOUT: "Connection timed out",

@@ -1,11 +1,11 @@
 import { Listeners } from "../util/listeners.js";
-import type { ZmqError } from "./errors.js";
+import { ZmqError } from "./errors.js";
 
 export type SocketEventType =
   | "bind"
-  | "unbind"
   | "accept"
   | "connect"
+  | "connect:delay"
   | "connect:retry"
   | "disconnect"
   | "handshake"
@@ -17,8 +17,8 @@ export type SocketEventType =
 
 export interface SocketEvent {
   type: SocketEventType;
-  /** The endpoint (bind, connect) or the peer's address (accept, disconnect, errors). */
-  address: string;
+  /** The endpoint (bind, connect, close) or the peer's address (accept, disconnect, errors); none on "end". */
+  address?: string;
   error?: ZmqError;
   /** For connect:retry, the delay before the next attempt. */
   interval?: number;
@@ -27,18 +27,26 @@ export interface SocketEvent {
 type Listener = (event: SocketEvent) => void;
 
 /**
- * A socket's events, usable both ways: `events.on("handshake", fn)` or
- * `for await (const event of socket.events)`. Events are kept for an async reader only once
- * one has started reading, so an unread event stream costs nothing.
+ * A socket's events, as the native package's Observer gives them: `events.on("handshake", fn)`,
+ * `await events.receive()` or `for await (const event of socket.events)`. Events are kept for a
+ * reader only once one has started reading, so an unread event stream costs nothing. The
+ * stream ends with an "end" event when the socket closes; after that, on() and receive() fail
+ * with ENOTSOCK, as the native package's do.
  */
 export class SocketEvents implements AsyncIterable<SocketEvent> {
   private readonly listeners = new Map<string, Listeners<[SocketEvent]>>();
   private buffered: SocketEvent[] = [];
-  private readers: Array<(r: IteratorResult<SocketEvent>) => void> = [];
+  private readers: Array<(event: SocketEvent) => void> = [];
   private iterating = false;
   private ended = false;
 
+  /** The socket is closed and its "end" event was delivered. */
+  get closed(): boolean {
+    return this.ended;
+  }
+
   on(type: SocketEventType | "*", listener: Listener): this {
+    this.assertOpen();
     let list = this.listeners.get(type);
     if (!list) {
       list = new Listeners();
@@ -70,29 +78,39 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
     this.listeners.get("*")?.emit(event);
     if (!this.iterating) return;
     const reader = this.readers.shift();
-    if (reader) reader({ value: event, done: false });
+    if (reader) reader(event);
     else if (this.buffered.length < 1000) this.buffered.push(event);
   }
 
-  /** Called when the socket is closed, after its "end" event. */
+  /** Called when the socket is closed, after its "end" event was emitted. */
   close(): void {
     this.ended = true;
-    for (const r of this.readers.splice(0)) r({ value: undefined, done: true });
+    this.listeners.clear();
   }
 
-  receive(): Promise<SocketEvent | undefined> {
-    this.iterating = true;
+  /** The next event; an "end" event once the socket is closed. */
+  receive(): Promise<SocketEvent> {
     const next = this.buffered.shift();
     if (next) return Promise.resolve(next);
-    if (this.ended) return Promise.resolve(undefined);
-    return new Promise((resolve) => this.readers.push((r) => resolve(r.done ? undefined : r.value)));
+    if (this.ended) return Promise.reject(notASocket());
+    this.iterating = true;
+    return new Promise((resolve) => this.readers.push(resolve));
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<SocketEvent> {
+    if (this.ended && this.buffered.length === 0) return;
     for (;;) {
       const e = await this.receive();
-      if (!e) return;
       yield e;
+      if (e.type === "end") return;
     }
   }
+
+  private assertOpen(): void {
+    if (this.ended) throw notASocket();
+  }
+}
+
+function notASocket(): ZmqError {
+  return new ZmqError("ENOTSOCK", "the socket is closed: its events have ended");
 }

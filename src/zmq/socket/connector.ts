@@ -13,6 +13,10 @@ export interface ConnectorHost {
   };
   /** The transport connected: start the ZMTP engine on it. */
   connected(connector: Connector, carrier: Carrier): Engine;
+  /** An attempt is under way (libzmq's CONNECT_DELAYED). */
+  attempting(connector: Connector): void;
+  /** An attempt failed: its connection is closed (libzmq's CLOSED). */
+  failed(connector: Connector): void;
   /** An attempt failed or a connection broke: the next attempt is in `interval` ms. */
   retrying(connector: Connector, interval: number): void;
 }
@@ -42,6 +46,8 @@ export class Connector {
 
   attempt(): void {
     const { scheme, address } = parseEndpoint(this.endpoint);
+    // Only TCP connects are in progress for a while (libzmq reports CONNECT_DELAYED for them).
+    if (scheme === "tcp") this.host.attempting(this);
     transportFor(scheme)
       .connect(address)
       .then(
@@ -53,7 +59,9 @@ export class Connector {
           this.engine = this.host.connected(this, carrier);
         },
         () => {
-          if (this.active) this.scheduleReconnect();
+          if (!this.active) return;
+          this.host.failed(this);
+          this.scheduleReconnect();
         },
       );
   }
@@ -67,7 +75,9 @@ export class Connector {
     this.engine = undefined;
     const base = this.host.settings.reconnectInterval;
     if (base < 0 || !this.active) return;
-    const delay = this.interval;
+    // As libzmq: a random part of up to one base interval, so that many peers cut off together
+    // do not all come back in the same instant.
+    const delay = this.interval + Math.floor(Math.random() * base);
     const max = this.host.settings.reconnectMaxInterval;
     this.interval = max > base ? Math.min(delay * 2, max) : base;
     this.host.retrying(this, delay);

@@ -314,8 +314,10 @@ export abstract class Socket implements AsyncIterable<Buffer[]>, OptionHost {
       this.blockedBy = undefined;
     }
     const binding = { listener, engines };
-    this.bindings.set(endpoint, binding);
-    if (listener.endpoint !== endpoint) this.bindings.set(listener.endpoint, binding);
+    // A wildcard (`:*`, `:0`, `ipc://*`) may be bound again for another port or path: only the
+    // endpoint actually bound names the binding then.
+    if (!isWildcard(endpoint)) this.bindings.set(endpoint, binding);
+    this.bindings.set(listener.endpoint, binding);
     this.lastBound = listener.endpoint;
     this.emit({ type: "bind", address: listener.endpoint });
     if (this.closeRequested) this.close();
@@ -334,7 +336,8 @@ export abstract class Socket implements AsyncIterable<Buffer[]>, OptionHost {
     } finally {
       this.blockedBy = undefined;
     }
-    this.emit({ type: "unbind", address: binding.listener.endpoint });
+    // libzmq's monitor reports the listening socket as closed.
+    this.emit({ type: "close", address: binding.listener.endpoint });
     if (this.closeRequested) this.close();
   }
 
@@ -517,6 +520,9 @@ export abstract class Socket implements AsyncIterable<Buffer[]>, OptionHost {
       return;
     }
     this.isClosed = true;
+    // As libzmq's monitor: the event stream ends now; connections closed by closing are not reported.
+    this.emit({ type: "end" });
+    this.events.close();
     for (const connector of this.connectors.values()) this.stopConnector(connector);
     for (const binding of new Set(this.bindings.values())) void binding.listener.close();
     this.bindings.clear();
@@ -533,9 +539,6 @@ export abstract class Socket implements AsyncIterable<Buffer[]>, OptionHost {
     }
     this.blockedSends.clear();
     this.inbound.clear();
-    this.emit({ type: "close", address: "" });
-    this.emit({ type: "end", address: "" });
-    this.events.close();
   }
 
   /** Lingers per the linger option: what is queued for a connected peer still goes out. */
@@ -567,6 +570,8 @@ export abstract class Socket implements AsyncIterable<Buffer[]>, OptionHost {
       this.emit({ type: "connect", address: connector.endpoint });
       return this.startEngine(carrier, connector, undefined);
     },
+    attempting: (connector) => this.emit({ type: "connect:delay", address: connector.endpoint }),
+    failed: (connector) => this.emit({ type: "close", address: connector.endpoint }),
     retrying: (connector, interval) => this.emit({ type: "connect:retry", address: connector.endpoint, interval }),
   };
 
@@ -772,6 +777,10 @@ const SOCKET_TYPE_NUMBERS: Record<SocketTypeName, number> = {
   XPUB: 9,
   XSUB: 10,
 };
+
+function isWildcard(endpoint: string): boolean {
+  return /:(\*|0)$/.test(endpoint) || endpoint === "ipc://*";
+}
 
 /** Runs a parse step; its EINVAL or EPROTONOSUPPORT names the endpoint, as libzmq's do. */
 function withAddress<T>(endpoint: string, step: () => T): T {

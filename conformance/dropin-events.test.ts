@@ -1,0 +1,106 @@
+/**
+ * Drop-in, differential: socket events (the native package's Observer), their order per
+ * socket, their shapes, and the event stream's end, against the native `zeromq` package.
+ */
+import { describe, expect, it } from "vitest";
+import { both, nativeMissing, type Scope } from "./dropin/harness.js";
+
+function differential(name: string, scenario: (scope: Scope) => unknown): void {
+  it.skipIf(nativeMissing !== undefined)(name, async () => {
+    const [theirs, mine] = await both(scenario);
+    expect(mine).toEqual(theirs);
+  });
+}
+
+/** Ports and paths are the OS's choice; intervals carry random jitter: compare their shape. */
+function shape(e: { type: string; address?: string; interval?: number; error?: { code?: string } }): string {
+  const address =
+    e.address === undefined
+      ? ""
+      : ` ${String(e.address)
+          .replace(/:\d+$/, ":PORT")
+          .replace(/^ipc:\/\/.*/, "ipc://PATH")}`;
+  const interval = e.interval === undefined ? "" : " +interval";
+  return `${e.type}${address}${interval}${e.error ? ` ${e.error.code}` : ""}`;
+}
+
+/** Records a socket's events until their stream ends. */
+function record(socket: { events: AsyncIterable<never> }): { log: string[]; ended: Promise<void> } {
+  const log: string[] = [];
+  const ended = (async () => {
+    for await (const e of socket.events) log.push(shape(e));
+  })();
+  return { log, ended };
+}
+
+const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("socket events (differential: the native zeromq package and ours)", () => {
+  for (const transport of ["tcp://127.0.0.1:*", "ipc://*"]) {
+    differential(
+      `bind, connect, handshake, disconnect, unbind and close over ${transport.split(":")[0]}: each socket's sequence`,
+      async ({ socket }: Scope) => {
+        const server = socket("Router");
+        const client = socket("Dealer");
+        const s = record(server);
+        const c = record(client);
+        await server.bind(transport);
+        client.connect(server.lastEndpoint);
+        await client.send("hi");
+        await server.receive();
+        await settle(50);
+        client.close();
+        await c.ended;
+        await settle(100); // the server notices the disconnection
+        await server.unbind(server.lastEndpoint);
+        await settle(20);
+        server.close();
+        await s.ended;
+        return { server: s.log, client: c.log };
+      },
+    );
+  }
+
+  differential("a refused connection: delay, close and retry, again and again, then end", async ({ socket }: Scope) => {
+    const client = socket("Dealer", { reconnectInterval: 40 });
+    const c = record(client);
+    client.connect("tcp://127.0.0.1:9");
+    await settle(150);
+    client.close();
+    await c.ended;
+    // The number of retries depends on timing: compare the pattern of one attempt.
+    return [c.log.slice(0, 3), c.log.at(-1)];
+  });
+
+  differential("a receive() pending when the socket closes resolves to the end event", async ({ socket }: Scope) => {
+    const s = socket("Dealer");
+    const pending = s.events.receive();
+    s.close();
+    return await pending;
+  });
+
+  differential("after close, receive() fails with ENOTSOCK", async ({ socket }: Scope) => {
+    const s = socket("Dealer");
+    s.close();
+    await s.events.receive();
+  });
+
+  differential("after close, on() fails with ENOTSOCK", ({ socket }: Scope) => {
+    const s = socket("Dealer");
+    s.close();
+    s.events.on("end", () => {});
+  });
+
+  differential("on() and off(): a listener sees the events of its type until removed", async ({ socket }: Scope) => {
+    const s = socket("Pull");
+    const seen: string[] = [];
+    const listener = (e: { type: string }) => seen.push(e.type);
+    s.events.on("bind", listener);
+    await s.bind("tcp://127.0.0.1:*");
+    await settle(50); // the native package's events come from a monitor, a little later
+    s.events.off("bind", listener);
+    await s.bind("tcp://127.0.0.1:*"); // a wildcard may be bound again
+    await settle(50);
+    return seen;
+  });
+});
