@@ -123,3 +123,25 @@ describe("a large backlog queued before the peer exists", () => {
     }
   });
 });
+
+describe("fairness", () => {
+  it("a sender and a receiver looping in one process leave room for timers and I/O", async () => {
+    const pull = await bound(new Pull(), "inproc://fairness");
+    const push = track(new Push());
+    push.connect("inproc://fairness");
+    const total = 200_000;
+    let received = 0;
+    let receivedWhenTimerFired = -1;
+    setTimeout(() => (receivedWhenTimerFired = received), 1);
+    const sending = (async () => {
+      for (let i = 0; i < total; i++) await push.send("x");
+    })();
+    for await (const _ of pull) {
+      if (++received === total) break;
+    }
+    await sending;
+    // Without yielding, both loops run on microtasks alone and the timer fires only at the end.
+    expect(receivedWhenTimerFired).toBeGreaterThanOrEqual(0);
+    expect(receivedWhenTimerFired).toBeLessThan(total);
+  });
+});

@@ -79,7 +79,7 @@ export class Connector {
     // do not all come back in the same instant.
     const delay = this.interval + Math.floor(Math.random() * base);
     const max = this.host.settings.reconnectMaxInterval;
-    this.interval = max > base ? Math.min(delay * 2, max) : base;
+    this.interval = max > base ? Math.min(this.interval * 2, max) : base;
     this.host.retrying(this, delay);
     this.timer = setTimeout(() => {
       this.timer = undefined;

@@ -1,4 +1,5 @@
 import type { Buffer } from "node:buffer";
+import { setImmediate } from "node:timers";
 import { Engine, type EngineOwner } from "../engine/engine.js";
 import type { SocketTypeName } from "../engine/socket-types.js";
 import { ZmqError } from "../errors.js";
@@ -45,6 +46,14 @@ interface Binding {
 }
 
 const RESOLVED = Promise.resolve();
+
+/**
+ * Sends and receives that complete at once resolve at once; after this many in a row, one
+ * resolves on the next turn of the event loop instead, so that a tight `for await` loop (or a
+ * sender and a receiver in one process) cannot starve timers and I/O. The native package does the
+ * same, with the same number.
+ */
+const MAX_SYNC_OPERATIONS = 512;
 
 /**
  * What every socket type shares: endpoints, connections and reconnection, the receive queue
@@ -377,14 +386,26 @@ export abstract class Socket implements AsyncIterable<Buffer[]>, OptionHost {
     try {
       this.assertReady();
       frames = this.prepareSend(toFrames(message));
-      if (this.blockedSends.length === 0 && this.trySend(frames)) return RESOLVED;
+      if (this.blockedSends.length === 0 && this.trySend(frames)) return this.completed(undefined);
     } catch (e) {
       return Promise.reject(e);
     }
     return this.block(frames);
   }
 
+  private syncOperations = 0;
+
+  /** A promise for an operation that completed at once (see MAX_SYNC_OPERATIONS). */
+  private completed<T>(value: T): Promise<T> {
+    if (++this.syncOperations <= MAX_SYNC_OPERATIONS) {
+      return value === undefined ? (RESOLVED as Promise<T>) : Promise.resolve(value);
+    }
+    this.syncOperations = 0;
+    return new Promise((resolve) => setImmediate(() => resolve(value)));
+  }
+
   private block(message: Message): Promise<void> {
+    this.syncOperations = 0; // waiting lets the event loop turn anyway
     if (this.sendWait === 0) {
       return Promise.reject(new ZmqError("EAGAIN", "cannot send now: no peer has room (sendTimeout 0)"));
     }
@@ -448,8 +469,9 @@ export abstract class Socket implements AsyncIterable<Buffer[]>, OptionHost {
       if (!item) break;
       this.consumed(item.pipe);
       const message = this.deliver(item.pipe, item.message);
-      if (message) return Promise.resolve(message);
+      if (message) return this.completed(message);
     }
+    this.syncOperations = 0; // waiting lets the event loop turn anyway
     return new Promise<Buffer[]>((resolve, reject) => {
       const receiver: Receiver = { resolve, reject };
       if (this.receiveWait >= 0) {
