@@ -272,3 +272,45 @@ describe("socket state, as the native package reports it", () => {
     return out;
   });
 });
+
+describe("routing, as the native package does it", () => {
+  for (const immediate of [false]) {
+    // With immediate and mandatory, the native package's send waits forever for a peer; ours
+    // fails with EHOSTUNREACH and delivers once the peer is there (test/routerdealer.test.ts).
+    differential(
+      `Router.connect(endpoint, { routingId }) names the peer${immediate ? " (immediate)" : ""}`,
+      async ({ socket }: Scope) => {
+        const server = socket("Dealer", { routingId: "announced" });
+        await server.bind("tcp://127.0.0.1:*");
+        const router = socket("Router", { mandatory: true, immediate });
+        router.connect(server.lastEndpoint, { routingId: "chosen" });
+        // Mandatory: EHOSTUNREACH until the peer is connected, then the message goes through.
+        for (let i = 0; i < 200; i++) {
+          try {
+            await router.send(["chosen", "hello"]);
+            break;
+          } catch (e) {
+            if ((e as { code?: string }).code !== "EHOSTUNREACH") throw e;
+            await new Promise((r) => setTimeout(r, 10));
+          }
+        }
+        const [msg] = await server.receive();
+        return msg.toString();
+      },
+    );
+  }
+
+  differential("Router.connect with a routing id starting with 0, empty, or too long", ({ socket }: Scope) => {
+    const router = socket("Router");
+    const out: unknown[] = [];
+    for (const routingId of ["\u0000x", "", "x".repeat(256)]) {
+      try {
+        router.connect(`tcp://127.0.0.1:${5 + out.length}`, { routingId });
+        out.push("ok");
+      } catch (e) {
+        out.push((e as { code?: string }).code);
+      }
+    }
+    return out;
+  });
+});

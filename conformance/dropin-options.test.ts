@@ -112,6 +112,9 @@ describe("options (differential: the native zeromq package and ours)", () => {
       { immediate: 1 },
       { sendHighWaterMark: -2 },
       { routingId: 5 },
+      { routingId: "" },
+      { routingId: "\u0000starts with zero" },
+      { routingId: "x".repeat(256) },
     ].map((options) =>
       attempt(() => {
         new lib.Dealer({ linger: 0, ...options }).close();

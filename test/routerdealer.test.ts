@@ -68,3 +68,15 @@ describe("DEALER/ROUTER", () => {
     expect([...a, ...b].map((m) => m[1]).sort()).toEqual(["0", "1", "2", "3"]);
   });
 });
+
+describe("Router.connect(endpoint, { routingId })", () => {
+  it("addresses the peer by the given id, also with immediate and mandatory", async () => {
+    const server = await bound(new Dealer({ routingId: "announced" }));
+    const router = track(new Router({ mandatory: true, immediate: true }));
+    router.connect(server.lastEndpoint!, { routingId: "chosen" });
+    await router.events.once("handshake");
+    await expect(router.send(["announced", "x"])).rejects.toMatchObject({ code: "EHOSTUNREACH" });
+    await router.send(["chosen", "hello"]);
+    expect(text(await server.receive())).toEqual(["hello"]);
+  });
+});

@@ -16,7 +16,7 @@ export {
   XSubscriber,
 } from "./socket/all.js";
 export type { RequestOptions } from "./socket/request.js";
-export type { RouterOptions } from "./socket/router.js";
+export type { RouterConnectOptions, RouterOptions } from "./socket/router.js";
 export { Socket, type SocketOptions } from "./socket/socket-base.js";
 export type { XPublisherOptions } from "./socket/xpublisher.js";
 export type { MessageLike } from "./socket/frames.js";

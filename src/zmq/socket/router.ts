@@ -2,7 +2,25 @@ import { Buffer } from "node:buffer";
 import type { Engine } from "../engine/engine.js";
 import { ZmqError } from "../errors.js";
 import type { Message, Pipe } from "./pipe.js";
+import type { OptionRow } from "./option-table.js";
 import { Socket, type SocketOptions } from "./socket-base.js";
+
+/** libzmq's ZMQ_CONNECT_ROUTING_ID, which the native package sets before connecting. */
+const CONNECT_ROUTING_ID: OptionRow = {
+  name: "connectRoutingId",
+  id: 61,
+  kind: "string",
+  access: "w",
+  default: null,
+  on: ["Router"],
+  effect: "yes",
+  doc: "Routing id of the next connection.",
+};
+
+export interface RouterConnectOptions {
+  /** The routing id by which to address the peer at this endpoint. */
+  routingId?: string;
+}
 
 export interface RouterOptions extends SocketOptions {
   /** Fail sends to unknown peers (EHOSTUNREACH) and wait at the HWM instead of dropping. */
@@ -22,6 +40,8 @@ export class Router extends Socket {
   declare routingId: string | null;
   declare probeRouter: boolean;
   private readonly byId = new Map<string, Pipe>();
+  /** Routing ids given to connect(), by endpoint. */
+  private readonly connectIds = new Map<string, Buffer>();
   private nextGeneratedId = (Math.random() * 0x1_0000_0000) >>> 0;
 
   constructor(options?: RouterOptions) {
@@ -29,9 +49,27 @@ export class Router extends Socket {
     this.configure(options, Router);
   }
 
-  protected override acceptPeer(pipe: Pipe, engine: Engine): ZmqError | undefined {
+  /**
+   * Connects; with `routingId`, the peer at this endpoint is addressed by that id instead of the
+   * one it announces (libzmq's ZMQ_CONNECT_ROUTING_ID).
+   */
+  override connect(endpoint: string, options: RouterConnectOptions = {}): void {
+    const id = options.routingId;
+    // As the native package: an empty id is no id; the id is ours alone (it never goes on the
+    // wire), so its length is free; setting it is an option change, warned about as such.
+    if (id) {
+      this.optionChanged(CONNECT_ROUTING_ID);
+      super.connect(endpoint);
+      this.connectIds.set(endpoint, Buffer.from(id, "utf8"));
+      return;
+    }
+    super.connect(endpoint);
+  }
+
+  protected override acceptPeer(pipe: Pipe, engine: Engine, connectedTo: string | undefined): ZmqError | undefined {
     const announced = engine.peer?.identity;
-    const id = announced && announced.length > 0 ? Buffer.from(announced) : this.generateId();
+    const assigned = connectedTo === undefined ? undefined : this.connectIds.get(connectedTo);
+    const id = assigned ?? (announced && announced.length > 0 ? Buffer.from(announced) : this.generateId());
     const key = id.toString("latin1");
     const holder = this.byId.get(key);
     if (holder && holder !== pipe && holder.connected) {

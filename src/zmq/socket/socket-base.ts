@@ -227,10 +227,6 @@ export abstract class Socket implements AsyncIterable<Buffer[]>, OptionHost {
       this[OPTION_VALUES].routingId = this.routingIdBytes ?? null;
       throw new ZmqError("EINVAL", "routingId is 1 to 255 octets");
     }
-    if (bytes && bytes[0] === 0) {
-      this[OPTION_VALUES].routingId = this.routingIdBytes ?? null;
-      throw new ZmqError("EINVAL", "routingId may not start with a zero octet (reserved)");
-    }
     this.routingIdBytes = bytes ?? undefined;
   }
 
@@ -617,7 +613,7 @@ export abstract class Socket implements AsyncIterable<Buffer[]>, OptionHost {
     const owner: EngineOwner = {
       engineReady: (engine) => {
         pipe = connector?.pipe ?? new Pipe(connector?.endpoint ?? engine.remoteAddress, this.hwm);
-        const refusal = this.acceptPeer(pipe, engine);
+        const refusal = this.acceptPeer(pipe, engine, connector?.endpoint);
         if (refusal) {
           pipe = connector?.pipe;
           engine.refuse(refusal);
@@ -767,7 +763,7 @@ export abstract class Socket implements AsyncIterable<Buffer[]>, OptionHost {
   }
 
   /** Refuses a peer after its handshake (PAIR's second peer, a duplicate ROUTER identity). */
-  protected acceptPeer(_pipe: Pipe, _engine: Engine): ZmqError | undefined {
+  protected acceptPeer(_pipe: Pipe, _engine: Engine, _connectedTo: string | undefined): ZmqError | undefined {
     return undefined;
   }
 
