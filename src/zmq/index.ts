@@ -25,5 +25,6 @@ export { endpointPort } from "./transport/endpoint.js";
 export { SocketEvents, type SocketEvent, type SocketEventType } from "./events.js";
 export { ZmqError, ProtocolError, describeError, type ZmqErrorCode } from "./errors.js";
 export { Context, context, type ContextOptions } from "./context.js";
+export { Proxy } from "./proxy.js";
 export type { SocketTypeName } from "./engine/socket-types.js";
 export type { Transport, Carrier, Listener } from "./transport/carrier.js";

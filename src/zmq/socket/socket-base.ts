@@ -47,6 +47,9 @@ interface Binding {
 
 const RESOLVED = Promise.resolve();
 
+/** How many endpoints a socket has bound or connected (for the Proxy). */
+export const ENDPOINT_COUNT = Symbol("endpoint count");
+
 /**
  * Sends and receives that complete at once resolve at once; after this many in a row, one
  * resolves on the next turn of the event loop instead, so that a tight `for await` loop (or a
@@ -295,6 +298,11 @@ export abstract class Socket implements AsyncIterable<Buffer[]>, OptionHost {
   }
 
   // ---- endpoints ----
+
+  /** @internal */
+  [ENDPOINT_COUNT](): number {
+    return new Set(this.bindings.values()).size + this.connectors.size;
+  }
 
   /**
    * Binds an endpoint; `tcp://host:*` or `:0` lets the OS choose the port (see lastEndpoint).

@@ -1,0 +1,79 @@
+import { ZmqError } from "./errors.js";
+import { ENDPOINT_COUNT, type Socket } from "./socket/socket-base.js";
+
+/**
+ * The native package's Proxy (libzmq's zmq_proxy_steerable): forwards every message from the
+ * front-end to the back-end and back, until terminated; then both sockets are closed.
+ */
+export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
+  private state: "new" | "running" | "done" = "new";
+  private paused: { promise: Promise<void>; resume: () => void } | undefined;
+
+  constructor(
+    readonly frontEnd: F,
+    readonly backEnd: B,
+  ) {}
+
+  /** Forwards until terminate(); both sockets must be bound or connected first. */
+  async run(): Promise<void> {
+    if (this.state !== "new") throw closedControl();
+    if (this.frontEnd[ENDPOINT_COUNT]() === 0) {
+      throw new ZmqError("EINVAL", "the front-end has no endpoint", {
+        message: "Front-end socket must be bound or connected",
+      });
+    }
+    if (this.backEnd[ENDPOINT_COUNT]() === 0) {
+      throw new ZmqError("EINVAL", "the back-end has no endpoint", {
+        message: "Back-end socket must be bound or connected",
+      });
+    }
+    this.state = "running";
+    await Promise.all([this.forward(this.frontEnd, this.backEnd), this.forward(this.backEnd, this.frontEnd)]);
+  }
+
+  /** Holds messages (those in flight wait too) until resume(). */
+  pause(): void {
+    this.assertRunning();
+    if (this.paused) return;
+    let resume = () => {};
+    const promise = new Promise<void>((r) => (resume = r));
+    this.paused = { promise, resume };
+  }
+
+  resume(): void {
+    this.assertRunning();
+    this.paused?.resume();
+    this.paused = undefined;
+  }
+
+  /** Stops forwarding and closes both sockets; run() resolves soon after. */
+  terminate(): void {
+    this.assertRunning();
+    this.state = "done";
+    this.paused?.resume();
+    this.frontEnd.close();
+    this.backEnd.close();
+  }
+
+  private async forward(from: Socket, to: Socket): Promise<void> {
+    for await (const message of from) {
+      if (this.paused) await this.paused.promise;
+      if (this.state !== "running") return;
+      try {
+        await to.send(message);
+      } catch (e) {
+        if (to.closed) return;
+        throw e;
+      }
+    }
+  }
+
+  private assertRunning(): void {
+    if (this.state !== "running") throw closedControl();
+  }
+}
+
+/** The native package's control socket exists only while the proxy runs. */
+function closedControl(): ZmqError {
+  return new ZmqError("EBADF", "the proxy is not running");
+}
