@@ -5,6 +5,7 @@ import { ENDPOINT_COUNT, type Socket } from "./socket/socket-base.js";
  * The native package's Proxy (libzmq's zmq_proxy_steerable): forwards every message from the
  * front-end to the back-end and back, until terminated; then both sockets are closed.
  */
+// biome-ignore lint/suspicious/noShadowRestrictedNames: the native package exports its Proxy under this name
 export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
   private state: "new" | "running" | "done" = "new";
   private paused: { promise: Promise<void>; resume: () => void } | undefined;
