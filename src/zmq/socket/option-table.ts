@@ -75,9 +75,9 @@ export interface OptionRow {
   /**
    * "yes": acts as in libzmq. "stored": kept and read back, but changes nothing here (multicast,
    * kernel buffer sizes, CPU affinity...: what a pure implementation has no use for or no access
-   * to). Documented in docs/zmq-api.md.
+   * to). "not yet": accepted and kept, but its effect is still to be built (see NOT_YET below).
    */
-  readonly effect: "yes" | "stored";
+  readonly effect: "yes" | "stored" | "not yet";
   /** Takes effect at once, even on a connected socket (no warning when set after connect/bind). */
   readonly immediate?: boolean;
   /** Smallest accepted value of an integer option (libzmq refuses smaller ones with EINVAL). */
@@ -126,7 +126,7 @@ function row(
   return { name, id, kind, access: "rw", default: defaultValue, on: ALL_SOCKETS, effect: "yes", doc, ...more };
 }
 
-export const OPTION_TABLE: readonly OptionRow[] = [
+const ROWS: readonly OptionRow[] = [
   // Sending and receiving
   row(
     "sendHighWaterMark",
@@ -307,6 +307,38 @@ export const OPTION_TABLE: readonly OptionRow[] = [
     access: "r",
   }),
 ];
+
+/**
+ * Options accepted and kept whose effect is still to be built: a name leaves this list when its
+ * effect works (and its test proves it). docs/zmq-api.md lists them from here.
+ */
+const NOT_YET = new Set([
+  "connectTimeout",
+  "tcpKeepalive",
+  "tcpKeepaliveIdle",
+  "probeRouter",
+  "conflate",
+  "noDrop",
+  "manual",
+  "welcomeMessage",
+  "invertMatching",
+  "plainServer",
+  "plainUsername",
+  "plainPassword",
+  "curveServer",
+  "curvePublicKey",
+  "curveSecretKey",
+  "curveServerKey",
+  "zapDomain",
+  "zapEnforceDomain",
+]);
+
+/** IPv6 addresses are always accepted here, whatever ipv6 says. */
+const STORED = new Set(["ipv6"]);
+
+export const OPTION_TABLE: readonly OptionRow[] = ROWS.map((r) =>
+  NOT_YET.has(r.name) ? { ...r, effect: "not yet" } : STORED.has(r.name) ? { ...r, effect: "stored" } : r,
+);
 
 /** The XPublisher's write-only verbosity is its own kind of value: null, "allSubs" or "allSubsUnsubs". */
 export const XPUB_VERBOSE = 40;

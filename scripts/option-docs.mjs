@@ -1,0 +1,35 @@
+// The options section of docs/zmq-api.md, rendered from the option table
+// (src/zmq/socket/option-table.ts). `node scripts/option-docs.mjs` rewrites it after a build;
+// test/docs.test.ts fails when the document and the table disagree.
+import { readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+export const BEGIN = "<!-- options: generated from src/zmq/socket/option-table.ts by scripts/option-docs.mjs -->";
+export const END = "<!-- options: end -->";
+
+const EFFECT = { yes: "", stored: " (kept, no effect here)", "not yet": " (kept; effect not built yet)" };
+
+/** One Markdown table: name, type, access, default, socket types, meaning. */
+export function renderOptionTable(rows, allSockets) {
+  const lines = ["| option | type | access | default | sockets | meaning |", "|---|---|---|---|---|---|"];
+  for (const r of rows) {
+    const on = r.on.length === allSockets.length ? "all" : r.on.join(", ");
+    const access = { rw: "read, write", r: "read", w: "write" }[r.access] + (r.unreadable ? " (read: EINVAL)" : "");
+    const value = r.access === "r" ? "" : `\`${JSON.stringify(r.default)}\``;
+    lines.push(`| \`${r.name}\` (${r.id}) | ${r.kind} | ${access} | ${value} | ${on} | ${r.doc}${EFFECT[r.effect]} |`);
+  }
+  return lines.join("\n");
+}
+
+export function withOptions(doc, table) {
+  const start = doc.indexOf(BEGIN);
+  const end = doc.indexOf(END);
+  if (start < 0 || end < start) throw new Error("docs/zmq-api.md has no options markers");
+  return `${doc.slice(0, start + BEGIN.length)}\n${table}\n${doc.slice(end)}`;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { OPTION_TABLE, ALL_SOCKETS } = await import("../dist/zmq/socket/option-table.js");
+  const path = fileURLToPath(new URL("../docs/zmq-api.md", import.meta.url));
+  writeFileSync(path, withOptions(readFileSync(path, "utf8"), renderOptionTable(OPTION_TABLE, ALL_SOCKETS)));
+}
