@@ -1,0 +1,343 @@
+import type { Buffer } from "node:buffer";
+import { Engine, type EngineOwner } from "../engine/engine.js";
+import { ZmqError } from "../errors.js";
+import { nullMechanism } from "../mechanism/null.js";
+import type { MechanismFactory } from "../mechanism/mechanism.js";
+import type { Carrier, Listener } from "../transport/carrier.js";
+import { parseTcpAddress } from "../transport/endpoint.js";
+import { parseEndpoint, transportFor } from "../transport/index.js";
+import { Connector, type ConnectorHost } from "./connector.js";
+import { Pipe } from "./pipe.js";
+import { ENDPOINT_COUNT, SocketCore } from "./socket-core.js";
+
+interface Binding {
+  listener: Listener;
+  engines: Set<Engine>;
+}
+
+/**
+ * The second layer of every socket: its endpoints (bind, connect), their connections and
+ * reconnection, one ZMTP engine per connection, and the pipes that stand for peers. What goes
+ * through the pipes is the message layer's (socket-base.ts); how a socket type treats its peers
+ * is said by the pipe hooks at the bottom.
+ */
+export abstract class SocketConnections extends SocketCore {
+  protected mechanism: MechanismFactory = nullMechanism;
+  protected readonly pipes = new Set<Pipe>();
+  private readonly bindings = new Map<string, Binding>();
+  private readonly connectors = new Map<string, Connector>();
+  private readonly engines = new Set<Engine>();
+  private readonly hwm = () => this.sendHwm;
+
+  // ---- endpoints ----
+
+  /** @internal */
+  override [ENDPOINT_COUNT](): number {
+    return new Set(this.bindings.values()).size + this.connectors.size;
+  }
+
+  /**
+   * Binds an endpoint; `tcp://host:*` or `:0` lets the OS choose the port (see lastEndpoint).
+   * Other endpoint operations fail with EBUSY until it settles; a close() meanwhile takes effect
+   * once it has.
+   */
+  async bind(endpoint: string): Promise<void> {
+    this.assertAddress(endpoint);
+    this.assertReady();
+    const { scheme, address } = withAddress(endpoint, () => parseEndpoint(endpoint));
+    if (this.bindings.has(endpoint)) {
+      throw new ZmqError("EADDRINUSE", `${endpoint} is already bound`, { address: endpoint });
+    }
+    this.blockedBy = "bind";
+    let listener: Listener;
+    const engines = new Set<Engine>();
+    try {
+      listener = await withAddressAsync(endpoint, () =>
+        transportFor(scheme).listen(address, (carrier) => this.accept(carrier, engines)),
+      );
+    } finally {
+      this.blockedBy = undefined;
+    }
+    const binding = { listener, engines };
+    // A wildcard (`:*`, `:0`, `ipc://*`) may be bound again for another port or path: only the
+    // endpoint actually bound names the binding then.
+    if (!isWildcard(endpoint)) this.bindings.set(endpoint, binding);
+    this.bindings.set(listener.endpoint, binding);
+    this.lastBound = listener.endpoint;
+    this.emit({ type: "bind", address: listener.endpoint });
+    if (this.closeRequested) this.close();
+  }
+
+  async unbind(endpoint: string): Promise<void> {
+    this.assertAddress(endpoint);
+    this.assertReady();
+    const binding = this.bindings.get(endpoint);
+    if (!binding) throw new ZmqError("ENOENT", `${endpoint} is not bound`, { address: endpoint });
+    for (const [key, b] of this.bindings) if (b === binding) this.bindings.delete(key);
+    for (const engine of binding.engines) engine.close();
+    this.blockedBy = "unbind";
+    try {
+      await binding.listener.close();
+    } finally {
+      this.blockedBy = undefined;
+    }
+    // libzmq's monitor reports the listening socket as closed.
+    this.emit({ type: "close", address: binding.listener.endpoint });
+    if (this.closeRequested) this.close();
+  }
+
+  /** Starts connecting in the background; the peer need not exist yet. */
+  connect(endpoint: string): void {
+    this.assertAddress(endpoint);
+    this.assertReady();
+    const { scheme, address } = withAddress(endpoint, () => parseEndpoint(endpoint));
+    // Fail now on a bad address, not on every retry.
+    if (scheme === "tcp") withAddress(endpoint, () => parseTcpAddress(address, false));
+    if (this.connectors.has(endpoint)) {
+      throw new ZmqError("EINVAL", `already connected to ${endpoint}`, { address: endpoint });
+    }
+    const connector = new Connector(endpoint, this.connectorHost);
+    this.connectors.set(endpoint, connector);
+    if (!this.immediate) {
+      connector.pipe = new Pipe(endpoint, this.hwm);
+      this.addPipe(connector.pipe);
+    }
+    connector.attempt();
+  }
+
+  disconnect(endpoint: string): void {
+    this.assertAddress(endpoint);
+    this.assertReady();
+    const connector = this.connectors.get(endpoint);
+    if (!connector) throw new ZmqError("ENOENT", `not connected to ${endpoint}`, { address: endpoint });
+    this.stopConnector(connector);
+    connector.engine?.close();
+    if (connector.pipe) this.removePipe(connector.pipe);
+  }
+
+  // ---- connections ----
+
+  /** Stops connecting and listening, and closes each connection (lingering per the option). */
+  protected closeConnections(): void {
+    for (const connector of this.connectors.values()) this.stopConnector(connector);
+    for (const binding of new Set(this.bindings.values())) void binding.listener.close();
+    this.bindings.clear();
+    for (const engine of this.engines) this.closeEngine(engine);
+  }
+
+  /** Lingers per the linger option: what is queued for a connected peer still goes out. */
+  private closeEngine(engine: Engine): void {
+    const pipe = [...this.pipes].find((p) => p.engine === engine);
+    if (this.linger === 0 || !pipe || engine.state !== "ready") {
+      engine.close();
+      return;
+    }
+    pipe.drain();
+    if (pipe.outQueue.length === 0) engine.closeGracefully();
+    if (this.linger > 0) {
+      const t = setTimeout(() => engine.close(), this.linger);
+      (t as { unref?: () => void }).unref?.();
+    }
+  }
+
+  private stopConnector(connector: Connector): void {
+    connector.stop();
+    this.connectors.delete(connector.endpoint);
+  }
+
+  /** How connectors reach back into this socket. */
+  private readonly connectorHost: ConnectorHost = {
+    settings: this,
+    connected: (connector, carrier) => {
+      this.emit({ type: "connect", address: connector.endpoint });
+      return this.startEngine(carrier, connector, undefined);
+    },
+    attempting: (connector) => this.emit({ type: "connect:delay", address: connector.endpoint }),
+    failed: (connector) => this.emit({ type: "close", address: connector.endpoint }),
+    retrying: (connector, interval) => this.emit({ type: "connect:retry", address: connector.endpoint, interval }),
+  };
+
+  private accept(carrier: Carrier, engines: Set<Engine>): void {
+    if (this.isClosed) {
+      carrier.destroy();
+      return;
+    }
+    this.emit({ type: "accept", address: carrier.remoteAddress });
+    const engine = this.startEngine(carrier, undefined, engines);
+    engines.add(engine);
+  }
+
+  private startEngine(
+    carrier: Carrier,
+    connector: Connector | undefined,
+    bindingEngines: Set<Engine> | undefined,
+  ): Engine {
+    let pipe: Pipe | undefined;
+    let ready = false;
+    const owner: EngineOwner = {
+      engineReady: (engine) => {
+        pipe = connector?.pipe ?? new Pipe(connector?.endpoint ?? engine.remoteAddress, this.hwm);
+        const refusal = this.acceptPeer(pipe, engine, connector?.endpoint);
+        if (refusal) {
+          pipe = connector?.pipe;
+          engine.refuse(refusal);
+          return;
+        }
+        ready = true;
+        pipe.engine = engine;
+        if (connector) {
+          connector.resetBackoff();
+          if (!connector.pipe) {
+            connector.pipe = pipe;
+            this.addPipe(pipe);
+          }
+        } else {
+          this.addPipe(pipe);
+        }
+        this.emit({ type: "handshake", address: connector?.endpoint ?? engine.remoteAddress });
+        this.pipeConnected(pipe);
+        pipe.drain();
+        this.pipeWritable(pipe);
+      },
+      engineMessage: (_engine, frames) => this.pipeMessage(pipe!, frames),
+      engineSubscription: (_engine, subscribe, topic) => this.pipeSubscription(pipe!, subscribe, topic),
+      engineWritable: () => {
+        if (!pipe || !ready) return;
+        pipe.drain();
+        if (this.isClosed) {
+          if (pipe.outQueue.length === 0) pipe.engine?.closeGracefully();
+          return;
+        }
+        this.pipeWritable(pipe);
+      },
+      engineClosed: (engine, error) =>
+        this.engineClosed(engine, error, ready ? pipe : undefined, connector, bindingEngines),
+    };
+    const engine = new Engine(carrier, this.engineOptions(!connector), owner);
+    this.engines.add(engine);
+    engine.start();
+    return engine;
+  }
+
+  private engineClosed(
+    engine: Engine,
+    error: ZmqError | undefined,
+    pipe: Pipe | undefined,
+    connector: Connector | undefined,
+    bindingEngines: Set<Engine> | undefined,
+  ): void {
+    this.engines.delete(engine);
+    bindingEngines?.delete(engine);
+    const address = connector?.endpoint ?? engine.remoteAddress;
+    if (error) {
+      const type = pipe
+        ? "error:protocol"
+        : isHandshakeProtocolError(error)
+          ? "handshake:error:protocol"
+          : "handshake:error:other";
+      if (pipe || error.code !== "ECONNRESET") this.emit({ type, address, error });
+    }
+    if (pipe) {
+      pipe.engine = undefined;
+      if (pipe.readPaused) pipe.readPaused = false;
+      this.pipeDisconnected(pipe);
+      if (!connector || this.immediate) this.removePipe(pipe);
+      if (connector && this.immediate) connector.pipe = undefined;
+    }
+    this.emit({ type: "disconnect", address, error });
+    if (connector?.active) connector.scheduleReconnect();
+  }
+
+  private engineOptions(bound: boolean) {
+    return {
+      socketType: this.socketType,
+      routingId: this.routingIdBytes,
+      mechanism: this.mechanism,
+      bound,
+      maxMessageSize: this.maxMessageSize,
+      heartbeatInterval: this.heartbeatInterval,
+      heartbeatTimeout: this.heartbeatTimeout,
+      heartbeatTimeToLive: this.heartbeatTimeToLive,
+      handshakeTimeout: this.handshakeInterval,
+    };
+  }
+
+  private addPipe(pipe: Pipe): void {
+    this.pipes.add(pipe);
+    this.pipeAdded(pipe);
+    this.retryBlockedSends();
+  }
+
+  private removePipe(pipe: Pipe): void {
+    if (!this.pipes.delete(pipe)) return;
+    // Messages already received from that peer stay readable, as in libzmq.
+    this.pipeRemoved(pipe);
+  }
+
+  // ---- what the message layer provides ----
+
+  abstract close(): void;
+
+  /** Called for each complete message from a peer. */
+  protected abstract pipeMessage(pipe: Pipe, message: Buffer[]): void;
+  /** Some pipe may have room again: retry the sends that wait. */
+  protected abstract retryBlockedSends(): void;
+
+  // ---- hooks for socket types ----
+
+  /** Refuses a peer after its handshake (PAIR's second peer, a duplicate ROUTER identity). */
+  protected acceptPeer(_pipe: Pipe, _engine: Engine, _connectedTo: string | undefined): ZmqError | undefined {
+    return undefined;
+  }
+
+  /** A pipe exists: messages may be queued to it (connected or not). */
+  protected pipeAdded(_pipe: Pipe): void {}
+
+  /** The peer of a pipe completed its handshake. */
+  protected pipeConnected(_pipe: Pipe): void {}
+
+  /** The peer of a pipe went away (a connecting pipe stays, waiting for the reconnect). */
+  protected pipeDisconnected(_pipe: Pipe): void {}
+
+  protected pipeRemoved(_pipe: Pipe): void {}
+
+  protected pipeSubscription(_pipe: Pipe, _subscribe: boolean, _topic: Buffer): void {}
+
+  /** A pipe has room again. */
+  protected pipeWritable(_pipe: Pipe): void {
+    this.retryBlockedSends();
+  }
+}
+
+function isWildcard(endpoint: string): boolean {
+  return /:(\*|0)$/.test(endpoint) || endpoint === "ipc://*";
+}
+
+/** Runs a parse step; its EINVAL or EPROTONOSUPPORT names the endpoint, as libzmq's do. */
+function withAddress<T>(endpoint: string, step: () => T): T {
+  try {
+    return step();
+  } catch (e) {
+    throw addressed(e, endpoint);
+  }
+}
+
+async function withAddressAsync<T>(endpoint: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (e) {
+    throw addressed(e, endpoint);
+  }
+}
+
+function addressed(e: unknown, endpoint: string): unknown {
+  if (!(e instanceof ZmqError) || e.address !== undefined) return e;
+  return new ZmqError(e.code, e.detail ?? e.message, { address: endpoint, cause: e.cause });
+}
+
+const PROTOCOL_CODES = new Set(["EPROTO", "EMSGSIZE", "EVERSION", "EMECHANISM", "ESOCKTNOSUPPORT"]);
+
+/** Errors caused by what the peer sent, as opposed to our refusal or the transport failing. */
+function isHandshakeProtocolError(error: ZmqError): boolean {
+  return PROTOCOL_CODES.has(error.code);
+}

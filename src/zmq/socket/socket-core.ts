@@ -1,0 +1,287 @@
+import type { Buffer } from "node:buffer";
+import { Context, context as defaultContext } from "../context.js";
+import type { SocketTypeName } from "../engine/socket-types.js";
+import { ZmqError } from "../errors.js";
+import { SocketEvents, type SocketEvent } from "../events.js";
+import { OPTIONS_BY_NAME, type OptionRow } from "./option-table.js";
+import {
+  applyOptions,
+  OPTION_VALUES,
+  type OptionHost,
+  optionById,
+  readOptionById,
+  storedOption,
+  writeOptionById,
+} from "./options.js";
+
+/** How many endpoints a socket has bound or connected (for warnings and the Proxy). */
+export const ENDPOINT_COUNT = Symbol("endpoint count");
+
+/**
+ * The first layer of every socket: its options (the option table's accessors, the native
+ * package's low-level accessors, warnings), its context, its state and its events. The
+ * connections (socket-connections.ts) and the message queues (socket-base.ts) build on it.
+ */
+export abstract class SocketCore implements OptionHost {
+  /** The ZMTP socket type ("DEALER", ...), as announced to peers. */
+  abstract readonly socketType: SocketTypeName;
+  readonly events = new SocketEvents();
+
+  // Options: accessors defined from the option table (option-table.ts), checking each assignment.
+  declare sendHighWaterMark: number;
+  declare receiveHighWaterMark: number;
+  declare linger: number;
+  declare maxMessageSize: number;
+  declare heartbeatInterval: number;
+  declare heartbeatTimeout: number;
+  declare heartbeatTimeToLive: number;
+  declare reconnectInterval: number;
+  declare reconnectMaxInterval: number;
+  declare handshakeInterval: number;
+  declare sendTimeout: number;
+  declare receiveTimeout: number;
+  declare immediate: boolean;
+  declare connectTimeout: number;
+  declare tcpKeepalive: number;
+  declare tcpKeepaliveIdle: number;
+  declare tcpKeepaliveCount: number;
+  declare tcpKeepaliveInterval: number;
+  declare ipv6: boolean;
+  declare backlog: number;
+  declare affinity: number;
+  declare rate: number;
+  declare recoveryInterval: number;
+  declare typeOfService: number;
+  declare interface: string | null;
+  declare socksProxy: string | null;
+  declare tcpAcceptFilter: string | null;
+  declare tcpMaxRetransmitTimeout: number;
+  declare loopbackFastPath: boolean;
+  declare multicastMaxTransportDataUnit: number;
+  declare vmciBufferSize: number;
+  declare vmciBufferMinSize: number;
+  declare vmciBufferMaxSize: number;
+  declare vmciConnectTimeout: number;
+  declare plainServer: boolean;
+  declare plainUsername: string | null;
+  declare plainPassword: string | null;
+  declare curveServer: boolean;
+  declare curvePublicKey: string | null;
+  declare curveSecretKey: string | null;
+  declare curveServerKey: string | null;
+  declare zapDomain: string | null;
+  declare zapEnforceDomain: boolean;
+  readonly [OPTION_VALUES]: Record<string, unknown> = {};
+  /** The context whose defaults this socket took. */
+  readonly context: Context = defaultContext;
+  protected lastBound: string | null = null;
+  /** A bind or unbind in progress: other endpoint operations fail with EBUSY meanwhile. */
+  protected blockedBy: "bind" | "unbind" | undefined;
+  protected closeRequested = false;
+  protected isClosed = false;
+  protected routingIdBytes: Buffer | undefined;
+  // The options read for every message, kept in plain fields (see optionChanged).
+  protected sendHwm = 1000;
+  protected receiveHwm = 1000;
+  protected sendWait = -1;
+  protected receiveWait = -1;
+
+  /** Endpoints bound or connected. */
+  abstract [ENDPOINT_COUNT](): number;
+
+  /**
+   * Socket classes call this last in their constructor, once their own fields exist, passing
+   * themselves. An unknown option (a typo) is a TypeError and a bad value a TypeError or EINVAL,
+   * never silently ignored. The socket is then sealed, so that a typo in an assignment after
+   * construction (`socket.lingr = 0`) fails too; a user's subclass is left unsealed.
+   */
+  protected configure(options: object | undefined, cls: abstract new (...args: never[]) => SocketCore): void {
+    const given = (options as { context?: unknown } | undefined)?.context;
+    if (given !== undefined) {
+      if (!(given instanceof Context)) throw new TypeError("Option context must be a Context");
+      (this as { context: Context }).context = given;
+    }
+    applyOptions(this, options, this.constructor.name);
+    if (this.constructor === cls) Object.seal(this);
+  }
+
+  // ---- state ----
+
+  /** libzmq's number for this socket type (ZMQ_PAIR = 0 ... ZMQ_STREAM = 11). */
+  get type(): number {
+    return SOCKET_TYPE_NUMBERS[this.socketType];
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** The last endpoint bound, with the port the OS chose. */
+  get lastEndpoint(): string | null {
+    return this.lastBound;
+  }
+
+  /** "plain" or "curve" once a security mechanism is set; null for NULL security. */
+  get securityMechanism(): null | "plain" | "curve" | "gssapi" {
+    return null;
+  }
+
+  /** Never: one event loop owns every socket here. */
+  get threadSafe(): boolean {
+    return false;
+  }
+
+  // ---- options ----
+
+  /** An option's value for the socket's own use, whether or not the property can be read. */
+  protected option<T>(name: string): T {
+    const row = OPTIONS_BY_NAME.get(name);
+    if (!row) throw new Error(`no option ${name}`);
+    return storedOption(this, row) as T;
+  }
+
+  /** @internal Defaults that follow the context: linger (blocky) and ipv6. */
+  optionDefault(row: OptionRow): unknown {
+    // As the native package: subscribers have nothing to flush, so they never linger.
+    if (row.name === "linger") return this.context.blocky && !this.socketType.endsWith("SUB") ? -1 : 0;
+    if (row.name === "ipv6") return this.context.ipv6;
+    return row.default;
+  }
+
+  /** @internal Most options apply to the next connection only: say so, as the native package does. */
+  optionChanged(row: OptionRow): void {
+    this.cacheHotOption(row);
+    if (row.name === "routingId") this.routingIdChanged();
+    if (row.immediate || this[ENDPOINT_COUNT]() === 0) return;
+    (globalThis as { process?: { emitWarning?(m: string): void } }).process?.emitWarning?.(
+      "Socket option will not take effect until next connect/bind.",
+    );
+  }
+
+  private cacheHotOption(row: OptionRow): void {
+    const value = storedOption(this, row) as number;
+    if (row.name === "sendHighWaterMark") this.sendHwm = value;
+    else if (row.name === "receiveHighWaterMark") this.receiveHwm = value;
+    else if (row.name === "sendTimeout") this.sendWait = value;
+    else if (row.name === "receiveTimeout") this.receiveWait = value;
+  }
+
+  private routingIdChanged(): void {
+    const bytes = this[OPTION_VALUES].routingId as Buffer | null;
+    if (bytes && (bytes.length === 0 || bytes.length > 255)) {
+      this[OPTION_VALUES].routingId = this.routingIdBytes ?? null;
+      throw new ZmqError("EINVAL", "routingId is 1 to 255 octets");
+    }
+    this.routingIdBytes = bytes ?? undefined;
+  }
+
+  // The native package's low-level accessors, by libzmq option number.
+  getBoolOption(id: number): boolean {
+    return Boolean(this.readOption(id));
+  }
+
+  setBoolOption(id: number, value: boolean): void {
+    this.writeOption(id, value);
+  }
+
+  getInt32Option(id: number): number {
+    return this.readNumberOption(id);
+  }
+
+  setInt32Option(id: number, value: number): void {
+    this.writeOption(id, value);
+  }
+
+  getUint32Option(id: number): number {
+    return this.readNumberOption(id);
+  }
+
+  setUint32Option(id: number, value: number): void {
+    this.writeOption(id, value);
+  }
+
+  getInt64Option(id: number): number {
+    return this.readNumberOption(id);
+  }
+
+  setInt64Option(id: number, value: number): void {
+    this.writeOption(id, value);
+  }
+
+  getUint64Option(id: number): number {
+    return this.readNumberOption(id);
+  }
+
+  setUint64Option(id: number, value: number): void {
+    this.writeOption(id, value);
+  }
+
+  getStringOption(id: number): string | null {
+    const value = this.readOption(id);
+    return value === null || value === undefined ? null : String(value);
+  }
+
+  setStringOption(id: number, value: string | Buffer | null): void {
+    this.writeOption(id, value);
+  }
+
+  /** Options a socket type handles itself (SUB's subscribe/unsubscribe, XPUB's verbosity). */
+  protected setSpecialOption(_id: number, _value: unknown): boolean {
+    return false;
+  }
+
+  private readOption(id: number): unknown {
+    const row = optionById(id);
+    if (row.name === "securityMechanism") {
+      return ["plain", "curve", "gssapi"].indexOf(String(this.securityMechanism)) + 1;
+    }
+    if (row.access === "r") return (this as unknown as Record<string, unknown>)[row.name];
+    return readOptionById(this, row);
+  }
+
+  private readNumberOption(id: number): number {
+    const value = this.readOption(id);
+    return typeof value === "boolean" ? Number(value) : (value as number);
+  }
+
+  private writeOption(id: number, value: unknown): void {
+    if (typeof id !== "number") throw new TypeError("Identifier must be a number");
+    if (this.setSpecialOption(id, value)) return;
+    writeOptionById(this, optionById(id), value);
+  }
+
+  // ---- for the layers above ----
+
+  protected emit(event: SocketEvent): void {
+    this.events.emit(event);
+  }
+
+  /** EBADF once closed, EBUSY while a bind or unbind is in progress. */
+  protected assertReady(): void {
+    if (this.isClosed || this.closeRequested) throw new ZmqError("EBADF", "the socket is closed");
+    if (this.blockedBy) {
+      throw new ZmqError("EBUSY", `a ${this.blockedBy} is in progress`, {
+        message: "Socket is blocked by a bind or unbind operation",
+      });
+    }
+  }
+
+  protected assertAddress(endpoint: unknown): asserts endpoint is string {
+    if (typeof endpoint !== "string") throw new TypeError("Address must be a string");
+  }
+}
+
+/** libzmq's socket type numbers, which the native package's `type` property gives. */
+const SOCKET_TYPE_NUMBERS: Record<SocketTypeName, number> = {
+  PAIR: 0,
+  PUB: 1,
+  SUB: 2,
+  REQ: 3,
+  REP: 4,
+  DEALER: 5,
+  ROUTER: 6,
+  PULL: 7,
+  PUSH: 8,
+  XPUB: 9,
+  XSUB: 10,
+};
