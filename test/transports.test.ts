@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import * as net from "node:net";
+import { describe, expect, it, vi } from "vitest";
 import { Pair, Pull, Push, ZmqError } from "../src/zmq/index.js";
 import { bound, text, track } from "./helpers/sockets.js";
 
@@ -106,5 +107,43 @@ describe("transports and endpoints", () => {
     const got: string[] = [];
     for (let i = 0; i < 100; i++) got.push(text(await pull.receive())[0]!);
     expect(got[99]).toBe("99");
+  });
+});
+
+describe("TCP keepalive (tcpKeepalive, tcpKeepaliveIdle)", () => {
+  it("is set on connected and accepted TCP connections, idle time in seconds", async () => {
+    const calls: unknown[][] = [];
+    const original = net.Socket.prototype.setKeepAlive;
+    net.Socket.prototype.setKeepAlive = function (this: net.Socket, ...args: unknown[]) {
+      calls.push(args);
+      return original.apply(this, args as Parameters<typeof original>);
+    };
+    try {
+      const pull = await bound(new Pull({ tcpKeepalive: 1, tcpKeepaliveIdle: 5 }));
+      const push = track(new Push({ tcpKeepalive: 1, tcpKeepaliveIdle: 5 }));
+      const accepted = pull.events.once("handshake");
+      push.connect(pull.lastEndpoint!);
+      await push.events.once("handshake");
+      await accepted;
+      expect(calls).toEqual([
+        [true, 5000],
+        [true, 5000],
+      ]);
+    } finally {
+      net.Socket.prototype.setKeepAlive = original;
+    }
+  });
+
+  it("is left to the OS by default", async () => {
+    const spy = vi.spyOn(net.Socket.prototype, "setKeepAlive");
+    try {
+      const pull = await bound(new Pull());
+      const push = track(new Push());
+      push.connect(pull.lastEndpoint!);
+      await push.events.once("handshake");
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -102,9 +102,15 @@ function comparable(value: unknown, warnings: string[]): unknown {
   return warnings.length ? { result: plain, warnings } : plain;
 }
 
+function isTimeout(o: Outcome | undefined): boolean {
+  return o !== undefined && "error" in o && /did not settle/.test(o.message ?? "");
+}
+
 /** Both outcomes: [native, ours]; native is undefined when the package cannot load. */
 export async function both(scenario: (scope: Scope) => unknown): Promise<[Outcome | undefined, Outcome]> {
   const theirs = nativeLib ? await runOn(nativeLib, scenario) : undefined;
   const mine = await runOn(oursLib, scenario);
+  // Two scenarios that never finish agree, and prove nothing: that is a broken test.
+  if (isTimeout(theirs) && isTimeout(mine)) throw new Error("the scenario did not finish with either library");
   return [theirs, mine];
 }

@@ -1,4 +1,4 @@
-import type { Carrier } from "../transport/carrier.js";
+import type { Carrier, ConnectOptions } from "../transport/carrier.js";
 import { parseEndpoint, transportFor } from "../transport/index.js";
 import type { Engine } from "../engine/engine.js";
 import type { Pipe } from "./pipe.js";
@@ -13,6 +13,8 @@ export interface ConnectorHost {
   };
   /** The transport connected: start the ZMTP engine on it. */
   connected(connector: Connector, carrier: Carrier): Engine;
+  /** The settings of the next attempt (connectTimeout, keepalive). */
+  connectOptions(): ConnectOptions;
   /** An attempt is under way (libzmq's CONNECT_DELAYED). */
   attempting(connector: Connector): void;
   /** An attempt failed: its connection is closed (libzmq's CLOSED). */
@@ -49,7 +51,7 @@ export class Connector {
     // Only TCP connects are in progress for a while (libzmq reports CONNECT_DELAYED for them).
     if (scheme === "tcp") this.host.attempting(this);
     transportFor(scheme)
-      .connect(address)
+      .connect(address, this.host.connectOptions())
       .then(
         (carrier) => {
           if (!this.active) {

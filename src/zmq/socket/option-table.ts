@@ -314,14 +314,7 @@ const ROWS: readonly OptionRow[] = [
  */
 const NOT_YET = new Set([
   "connectTimeout",
-  "tcpKeepalive",
-  "tcpKeepaliveIdle",
-  "probeRouter",
-  "conflate",
-  "noDrop",
   "manual",
-  "welcomeMessage",
-  "invertMatching",
   "plainServer",
   "plainUsername",
   "plainPassword",

@@ -24,6 +24,8 @@ export class Pipe {
   constructor(
     readonly endpoint: string,
     private readonly sendHighWaterMark: () => number,
+    /** Keep only the newest message waiting (the conflate option); the HWM does not apply then. */
+    private readonly conflate: () => boolean = () => false,
   ) {}
 
   get connected(): boolean {
@@ -40,6 +42,7 @@ export class Pipe {
   }
 
   get full(): boolean {
+    if (this.conflate()) return false;
     const hwm = this.sendHighWaterMark();
     return hwm > 0 && this.pending >= hwm;
   }
@@ -50,6 +53,7 @@ export class Pipe {
     if (engine && engine.state === "ready" && !engine.blocked && this.outQueue.length === 0) {
       engine.sendMessage(message);
     } else {
+      if (this.conflate()) this.outQueue.clear();
       this.outQueue.push(message);
     }
   }

@@ -182,6 +182,11 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
       receiver.resolve(delivered);
       return;
     }
+    if (this.conflating && pipe.inCount > 0) {
+      // Only the newest message of each peer waits.
+      this.inbound.removeWhere((item) => item.pipe === pipe);
+      pipe.inCount = 0;
+    }
     this.inbound.push({ pipe, message });
     pipe.inCount++;
     const hwm = this.receiveHwm;

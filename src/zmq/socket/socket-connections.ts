@@ -10,6 +10,8 @@ import { Connector, type ConnectorHost } from "./connector.js";
 import { Pipe } from "./pipe.js";
 import { ENDPOINT_COUNT, SocketCore } from "./socket-core.js";
 
+const EMPTY = new Uint8Array(0);
+
 interface Binding {
   listener: Listener;
   engines: Set<Engine>;
@@ -28,6 +30,7 @@ export abstract class SocketConnections extends SocketCore {
   private readonly connectors = new Map<string, Connector>();
   private readonly engines = new Set<Engine>();
   private readonly hwm = () => this.sendHwm;
+  private readonly conflateNow = () => this.conflating;
 
   // ---- endpoints ----
 
@@ -99,7 +102,7 @@ export abstract class SocketConnections extends SocketCore {
     const connector = new Connector(endpoint, this.connectorHost);
     this.connectors.set(endpoint, connector);
     if (!this.immediate) {
-      connector.pipe = new Pipe(endpoint, this.hwm);
+      connector.pipe = new Pipe(endpoint, this.hwm, this.conflateNow);
       this.addPipe(connector.pipe);
     }
     connector.attempt();
@@ -152,10 +155,19 @@ export abstract class SocketConnections extends SocketCore {
       this.emit({ type: "connect", address: connector.endpoint });
       return this.startEngine(carrier, connector, undefined);
     },
+    connectOptions: () => ({ timeout: this.connectTimeout, keepAlive: this.keepAlive() }),
     attempting: (connector) => this.emit({ type: "connect:delay", address: connector.endpoint }),
     failed: (connector) => this.emit({ type: "close", address: connector.endpoint }),
     retrying: (connector, interval) => this.emit({ type: "connect:retry", address: connector.endpoint, interval }),
   };
+
+  /** tcpKeepalive -1 leaves the OS default; tcpKeepaliveIdle is in seconds, as in libzmq. */
+  private keepAlive(): { enable: boolean; idleMs: number } | undefined {
+    const mode = this.tcpKeepalive;
+    if (mode < 0) return undefined;
+    const idle = this.tcpKeepaliveIdle;
+    return { enable: mode === 1, idleMs: idle > 0 ? idle * 1000 : 0 };
+  }
 
   private accept(carrier: Carrier, engines: Set<Engine>): void {
     if (this.isClosed) {
@@ -163,6 +175,8 @@ export abstract class SocketConnections extends SocketCore {
       return;
     }
     this.emit({ type: "accept", address: carrier.remoteAddress });
+    const keepAlive = this.keepAlive();
+    if (keepAlive) carrier.setKeepAlive?.(keepAlive.enable, keepAlive.idleMs);
     const engine = this.startEngine(carrier, undefined, engines);
     engines.add(engine);
   }
@@ -176,7 +190,7 @@ export abstract class SocketConnections extends SocketCore {
     let ready = false;
     const owner: EngineOwner = {
       engineReady: (engine) => {
-        pipe = connector?.pipe ?? new Pipe(connector?.endpoint ?? engine.remoteAddress, this.hwm);
+        pipe = connector?.pipe ?? new Pipe(connector?.endpoint ?? engine.remoteAddress, this.hwm, this.conflateNow);
         const refusal = this.acceptPeer(pipe, engine, connector?.endpoint);
         if (refusal) {
           pipe = connector?.pipe;
@@ -195,6 +209,8 @@ export abstract class SocketConnections extends SocketCore {
           this.addPipe(pipe);
         }
         this.emit({ type: "handshake", address: connector?.endpoint ?? engine.remoteAddress });
+        // libzmq's probe: an empty message first, so that a ROUTER learns of us at once.
+        if (this.option<boolean>("probeRouter")) engine.sendMessage([EMPTY]);
         this.pipeConnected(pipe);
         pipe.drain();
         this.pipeWritable(pipe);

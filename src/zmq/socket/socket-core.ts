@@ -85,6 +85,9 @@ export abstract class SocketCore implements OptionHost {
   protected receiveHwm = 1000;
   protected sendWait = -1;
   protected receiveWait = -1;
+  protected conflating = false;
+  protected inverting = false;
+  protected noDropping = false;
 
   /** Endpoints bound or connected. */
   abstract [ENDPOINT_COUNT](): number;
@@ -164,6 +167,9 @@ export abstract class SocketCore implements OptionHost {
     else if (row.name === "receiveHighWaterMark") this.receiveHwm = value;
     else if (row.name === "sendTimeout") this.sendWait = value;
     else if (row.name === "receiveTimeout") this.receiveWait = value;
+    else if (row.name === "conflate") this.conflating = Boolean(value);
+    else if (row.name === "invertMatching") this.inverting = Boolean(value);
+    else if (row.name === "noDrop") this.noDropping = Boolean(value);
   }
 
   private routingIdChanged(): void {

@@ -33,14 +33,24 @@ abstract class PublisherBase extends Socket {
   private readonly fanout = new Set<Pipe>();
 
   protected override canSendNow(): boolean {
-    return true; // peers at their high-water mark miss messages: sending never waits
+    // Peers at their high-water mark miss messages, unless noDrop makes the publisher wait.
+    if (!this.noDropping) return true;
+    for (const pipe of this.fanout) if (pipe.full) return false;
+    return true;
   }
 
   protected override trySend(message: Message): boolean {
     const topic = message[0];
-    // Peers at their high-water mark miss the message: a publisher never blocks.
+    const invert = this.inverting;
+    if (this.noDropping) {
+      // Wait (or EAGAIN) until every subscriber of this message has room, so that none misses it.
+      for (const pipe of this.fanout) {
+        if (subscriptionsOf(pipe).matches(topic) !== invert && pipe.full) return false;
+      }
+    }
+    // Otherwise peers at their high-water mark miss the message: a publisher never blocks.
     for (const pipe of this.fanout) {
-      if (subscriptionsOf(pipe).matches(topic) && !pipe.full) pipe.write(message);
+      if (subscriptionsOf(pipe).matches(topic) !== invert && !pipe.full) pipe.write(message);
     }
     return true;
   }
@@ -48,6 +58,8 @@ abstract class PublisherBase extends Socket {
   protected override pipeConnected(pipe: Pipe): void {
     pipe.state = new Subscriptions();
     this.fanout.add(pipe);
+    const welcome = this.option<Uint8Array | null>("welcomeMessage");
+    if (welcome) pipe.write([welcome]);
   }
 
   protected override pipeDisconnected(pipe: Pipe): void {

@@ -43,7 +43,7 @@ abstract class SubscriberBase extends Socket {
   }
 
   protected override deliver(_pipe: Pipe, message: Buffer[]): Buffer[] | undefined {
-    return this.subscriptions.matches(message[0]) ? message : undefined;
+    return this.subscriptions.matches(message[0]) !== this.inverting ? message : undefined;
   }
 }
 

@@ -17,6 +17,16 @@ export interface Carrier {
   end(): void;
   /** Drops the connection now. */
   destroy(): void;
+  /** TCP keepalive, where the carrier has it: probes after `idleMs` of silence. */
+  setKeepAlive?(enable: boolean, idleMs: number): void;
+}
+
+/** Settings of one connection attempt (the socket's connectTimeout and tcpKeepalive options). */
+export interface ConnectOptions {
+  /** ms the attempt may take; 0 = the OS's own limit. */
+  timeout?: number;
+  /** TCP keepalive; absent = the OS default. */
+  keepAlive?: { enable: boolean; idleMs: number };
 }
 
 export interface CarrierHandlers {
@@ -42,5 +52,5 @@ export interface Listener {
 export interface Transport {
   listen(address: string, accept: (carrier: Carrier) => void): Promise<Listener>;
   /** Resolves once the stream is established, rejects when it could not be. */
-  connect(address: string): Promise<Carrier>;
+  connect(address: string, options?: ConnectOptions): Promise<Carrier>;
 }

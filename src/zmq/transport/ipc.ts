@@ -31,11 +31,13 @@ export const ipcTransport: Transport = {
     return { endpoint: `ipc://${file}`, close: server.close };
   },
 
-  connect(address): Promise<Carrier> {
+  connect(address, settings): Promise<Carrier> {
     return connectNet(
       { path: address },
       () => `ipc://${address}`,
       (e) => toZmqError(e, `connect ipc://${address}`),
+      undefined,
+      { timeout: settings?.timeout },
     );
   },
 };

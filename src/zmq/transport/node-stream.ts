@@ -1,6 +1,6 @@
 import { Buffer } from "node:buffer";
 import * as net from "node:net";
-import type { Carrier, CarrierHandlers } from "./carrier.js";
+import type { Carrier, CarrierHandlers, ConnectOptions } from "./carrier.js";
 
 const SLAB_SIZE = 65536;
 /**
@@ -86,6 +86,10 @@ export class NetCarrier implements Carrier {
     private readonly reader?: ReadBuffers,
   ) {}
 
+  setKeepAlive(enable: boolean, idleMs: number): void {
+    this.socket.setKeepAlive(enable, idleMs);
+  }
+
   start(h: CarrierHandlers): void {
     const s = this.socket;
     if (this.reader) this.reader.handlers = h;
@@ -144,19 +148,28 @@ export function connectNet(
   remoteAddress: (socket: net.Socket) => string,
   fail: (e: Error) => Error,
   prepare: (socket: net.Socket) => void = () => {},
+  settings: ConnectOptions = {},
 ): Promise<Carrier> {
   return new Promise((resolve, reject) => {
     const reader = directReadsSupported ? new ReadBuffers() : undefined;
     const socket = net.connect({ ...options, onread: reader?.options() } as net.NetConnectOpts);
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const onError = (e: Error) => {
+      clearTimeout(timer);
       socket.destroy();
       reject(fail(e));
     };
+    if (settings.timeout) {
+      timer = setTimeout(() => onError(new Error(`no connection within ${settings.timeout} ms`)), settings.timeout);
+    }
     socket.once("error", onError);
     socket.once("connect", () => {
+      clearTimeout(timer);
       socket.off("error", onError);
       prepare(socket);
-      resolve(new NetCarrier(socket, remoteAddress(socket), reader));
+      const carrier = new NetCarrier(socket, remoteAddress(socket), reader);
+      if (settings.keepAlive) carrier.setKeepAlive(settings.keepAlive.enable, settings.keepAlive.idleMs);
+      resolve(carrier);
     });
   });
 }

@@ -34,13 +34,14 @@ export const tcpTransport: Transport = {
     return { endpoint: formatTcpEndpoint(shownHost, bound.port), close: server.close };
   },
 
-  connect(address): Promise<Carrier> {
+  connect(address, settings): Promise<Carrier> {
     const { host, port } = parseTcpAddress(address, false);
     return connectNet(
       { host, port },
       (s) => formatTcpEndpoint(s.remoteAddress ?? host, s.remotePort ?? port),
       (e) => toZmqError(e, `connect tcp://${address}`),
       (s) => s.setNoDelay(true),
+      settings,
     );
   },
 };

@@ -1,0 +1,114 @@
+/**
+ * Drop-in, differential: what options do (conflate, invertMatching, probeRouter,
+ * welcomeMessage, noDrop), against the native `zeromq` package.
+ */
+import { tmpdir } from "node:os";
+import { describe, expect, it } from "vitest";
+import { both, nativeMissing, type Scope } from "./dropin/harness.js";
+
+function differential(name: string, scenario: (scope: Scope) => unknown): void {
+  it.skipIf(nativeMissing !== undefined)(name, async () => {
+    const [theirs, mine] = await both(scenario);
+    expect(mine).toEqual(theirs);
+  });
+}
+
+const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const strings = (frames: Buffer[]) => frames.map((f) => f.toString());
+
+/** Sends `send()` until `receive` resolves: PUB/SUB subscriptions travel first. */
+async function until<T>(send: () => Promise<unknown>, receive: Promise<T>): Promise<T> {
+  let done = false;
+  const result = receive.finally(() => {
+    done = true;
+  });
+  while (!done) {
+    await send();
+    await Promise.race([result, settle(10)]);
+  }
+  return result;
+}
+
+describe("option effects (differential: the native zeromq package and ours)", () => {
+  differential("conflate on PUSH: only the newest message waits for a peer", async ({ socket }: Scope) => {
+    // Connected before anyone listens: the messages wait in the pipe.
+    const endpoint = `ipc://${tmpdir()}/plantrpc-conflate-${process.pid}-${Math.random().toString(36).slice(2)}.ipc`;
+    const push = socket("Push", { conflate: true });
+    push.connect(endpoint);
+    for (const n of ["1", "2", "3", "4", "5"]) await push.send(n);
+    const pull = socket("Pull");
+    await pull.bind(endpoint);
+    const first = strings(await pull.receive());
+    const more = await Promise.race([pull.receive().then(strings), settle(150).then(() => "nothing more")]);
+    return [first, more];
+  });
+
+  differential("conflate on PULL: only the newest message of a burst is kept", async ({ socket }: Scope) => {
+    const pull = socket("Pull", { conflate: true });
+    await pull.bind("tcp://127.0.0.1:*");
+    const push = socket("Push");
+    push.connect(pull.lastEndpoint);
+    for (const n of ["1", "2", "3", "4", "5"]) await push.send(n);
+    await settle(150); // all five arrive before we read
+    const first = strings(await pull.receive());
+    const more = await Promise.race([pull.receive().then(strings), settle(150).then(() => "nothing more")]);
+    return [first, more];
+  });
+
+  differential("invertMatching on PUB and SUB: messages matching no subscription", async ({ socket }: Scope) => {
+    const pub = socket("Publisher", { invertMatching: true });
+    await pub.bind("tcp://127.0.0.1:*");
+    const sub = socket("Subscriber", { invertMatching: true });
+    sub.subscribe("skip");
+    sub.connect(pub.lastEndpoint);
+    const got = await until(
+      async () => {
+        await pub.send("skip this");
+        await pub.send("take this");
+      },
+      sub.receive() as Promise<Buffer[]>,
+    );
+    return strings(got);
+  });
+
+  differential("probeRouter: a ROUTER hears of a DEALER at once, as an empty message", async ({ socket }: Scope) => {
+    const router = socket("Router");
+    await router.bind("tcp://127.0.0.1:*");
+    const dealer = socket("Dealer", { probeRouter: true, routingId: "probe" });
+    dealer.connect(router.lastEndpoint);
+    return strings(await router.receive());
+  });
+
+  differential("welcomeMessage: each new subscriber of an XPUB gets it first", async ({ socket }: Scope) => {
+    const xpub = socket("XPublisher", { welcomeMessage: "welcome" });
+    await xpub.bind("tcp://127.0.0.1:*");
+    const sub = socket("Subscriber");
+    sub.subscribe("");
+    sub.connect(xpub.lastEndpoint);
+    // libzmq attaches the new peer when the XPUB is next used: read its subscription.
+    const subscription = [...(await xpub.receive())[0]];
+    return [subscription, strings(await sub.receive())];
+  });
+
+  differential(
+    "noDrop with sendTimeout 0: EAGAIN once a subscriber is full, instead of dropping",
+    async ({ socket }: Scope) => {
+      const pub = socket("Publisher", { noDrop: true, sendTimeout: 0, sendHighWaterMark: 2 });
+      await pub.bind("tcp://127.0.0.1:*");
+      const sub = socket("Subscriber", { receiveHighWaterMark: 2 });
+      sub.subscribe("");
+      sub.connect(pub.lastEndpoint);
+      await until(() => pub.send("hello"), sub.receive());
+      // The subscriber stops reading: its queues, then the kernel's, then ours fill up.
+      const big = Buffer.alloc(64 * 1024);
+      for (let i = 0; i < 10_000; i++) {
+        try {
+          await pub.send(big);
+        } catch (e) {
+          return [(e as { code?: string }).code, i > 0];
+        }
+      }
+      return "never full";
+    },
+  );
+});
