@@ -69,6 +69,23 @@ describe("the published package", () => {
     expect(node(["--input-type=module", "-e", script], project).trim()).toBe("ping-pong function function");
   });
 
+  it("offers the v5 callback API as plantrpc/zmq/v5-compat, to require() and import", () => {
+    const v5 = `
+      const rep = zmq.socket("rep");
+      rep.on("message", (m) => rep.send(m + "-pong"));
+      rep.bind("tcp://127.0.0.1:*", () => {
+        const req = zmq.socket("req");
+        req.on("message", (m) => { console.log(String(m)); req.close(); rep.close(); });
+        req.connect(rep.last_endpoint);
+        req.send("ping");
+      });
+    `;
+    expect(node(["-e", `const zmq = require("plantrpc/zmq/v5-compat"); ${v5}`], project).trim()).toBe("ping-pong");
+    expect(
+      node(["--input-type=module", "-e", `import * as zmq from "plantrpc/zmq/v5-compat"; ${v5}`], project).trim(),
+    ).toBe("ping-pong");
+  });
+
   it("installs the plantrpc command", () => {
     const help = execFileSync(join(project, "node_modules", ".bin", "plantrpc"), ["--help"], { encoding: "utf8" });
     expect(help).toMatch(/plantrpc call <url> <method>/);

@@ -26,5 +26,6 @@ export { SocketEvents, type SocketEvent, type SocketEventType } from "./events.j
 export { ZmqError, ProtocolError, describeError, type ZmqErrorCode } from "./errors.js";
 export { Context, context, type ContextOptions } from "./context.js";
 export { Proxy } from "./proxy.js";
+export { capability, version } from "./capability.js";
 export type { SocketTypeName } from "./engine/socket-types.js";
 export type { Transport, Carrier, Listener } from "./transport/carrier.js";

@@ -1,0 +1,151 @@
+/**
+ * Drop-in, differential: the v5 callback API (`zeromq/v5-compat` and `plantrpc/zmq/v5-compat`).
+ */
+import { describe, expect, it } from "vitest";
+import * as ours from "../src/zmq/compat/v5.js";
+
+type V5 = typeof ours;
+let native: V5 | undefined;
+try {
+  const name = "zeromq/v5-compat"; // its typings do not resolve under NodeNext; its code does
+  native = (await import(name)) as V5;
+} catch (e) {
+  console.warn(`zeromq/v5-compat cannot load here (${(e as Error).message}): v5 differential tests skipped`);
+}
+
+type Sock = ReturnType<V5["socket"]>;
+
+/** Runs a scenario with a library's v5 API; its sockets are closed after it. */
+async function run(
+  lib: V5,
+  scenario: (lib: V5, make: (type: string, options?: object) => Sock) => Promise<unknown>,
+): Promise<unknown> {
+  const made: Sock[] = [];
+  const make = (type: string, options: object = {}) => {
+    const s = lib.socket(type as never, { linger: 0, ...options });
+    made.push(s);
+    return s;
+  };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      scenario(lib, make),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error("did not finish")), 3000);
+      }),
+    ]);
+  } catch (e) {
+    return { error: (e as Error).message, code: (e as { code?: string }).code };
+  } finally {
+    clearTimeout(timer);
+    for (const s of made) s.close();
+  }
+}
+
+function differential(name: string, scenario: Parameters<typeof run>[1]): void {
+  it.skipIf(!native)(name, async () => {
+    const theirs = await run(native!, scenario);
+    const mine = await run(ours, scenario);
+    expect(mine).toEqual(theirs);
+    expect(JSON.stringify(mine)).not.toContain("did not finish");
+  });
+}
+
+const once = <T extends unknown[]>(s: Sock, event: string) =>
+  new Promise<T>((resolve) => s.once(event, (...args: unknown[]) => resolve(args as T)));
+const bound = (s: Sock, address: string) =>
+  new Promise<void>((resolve, reject) => s.bind(address, (e?: Error) => (e ? reject(e) : resolve())));
+const text = (frames: unknown[]) => frames.map((f) => String(f));
+
+describe("v5 callback API (differential: zeromq/v5-compat and ours)", () => {
+  differential("req/rep with bind callbacks and message events", async (_lib, make) => {
+    const rep = make("rep");
+    await bound(rep, "tcp://127.0.0.1:*");
+    rep.on("message", (...frames: Buffer[]) => rep.send(`${frames[0]} back`));
+    const req = make("req");
+    req.connect(String(rep.getsockopt("last_endpoint")));
+    const replies: string[] = [];
+    for (const body of ["one", "two"]) {
+      const reply = once<Buffer[]>(req, "message");
+      req.send(body);
+      replies.push(...text(await reply));
+    }
+    return replies;
+  });
+
+  differential("push/pull: a multipart message sent frame by frame with ZMQ_SNDMORE", async (lib, make) => {
+    const pull = make("pull");
+    await bound(pull, "tcp://127.0.0.1:*");
+    const push = make("push");
+    push.connect(String(pull.getsockopt(lib.ZMQ_LAST_ENDPOINT)));
+    const got = once<Buffer[]>(pull, "message");
+    push.send("a", lib.ZMQ_SNDMORE);
+    push.send(["b", "c"], lib.ZMQ_SNDMORE);
+    push.send("d");
+    return text(await got);
+  });
+
+  differential("pub/sub with subscribe()", async (_lib, make) => {
+    const pub = make("pub");
+    await bound(pub, "tcp://127.0.0.1:*");
+    const sub = make("sub");
+    sub.subscribe("yes");
+    sub.connect(String(pub.last_endpoint));
+    const got = once<Buffer[]>(sub, "message");
+    const timer = setInterval(() => {
+      pub.send("no: skipped");
+      pub.send("yes: taken");
+    }, 10);
+    try {
+      return text(await got);
+    } finally {
+      clearInterval(timer);
+    }
+  });
+
+  differential("options by number, by short name and as properties", async (lib, make) => {
+    const s = make("dealer", { identity: "me", [lib.ZMQ_SNDHWM]: 7 });
+    s.setsockopt(lib.ZMQ_LINGER, 5);
+    s.reconnect_ivl = 250;
+    return [
+      s.getsockopt("identity"),
+      s.getsockopt(lib.ZMQ_SNDHWM),
+      s.linger,
+      s.getsockopt(lib.ZMQ_RECONNECT_IVL),
+      s.getsockopt(lib.ZMQ_TYPE),
+    ];
+  });
+
+  differential("a failed bind reaches its callback", async (_lib, make) => {
+    const a = make("pull");
+    await bound(a, "tcp://127.0.0.1:*");
+    const b = make("pull");
+    return await new Promise((resolve) =>
+      b.bind(String(a.last_endpoint), (e?: Error) => resolve((e as { code?: string })?.code)),
+    );
+  });
+
+  differential("constants", async (lib) => [
+    lib.ZMQ_PAIR,
+    lib.ZMQ_XREP,
+    lib.ZMQ_STREAM,
+    lib.ZMQ_SNDMORE,
+    lib.ZMQ_POLLIN,
+    lib.ZMQ_LINGER,
+    lib.ZMQ_CONNECT_TIMEOUT,
+    lib.STATE_CLOSED,
+    lib.options.identity,
+    lib.version,
+  ]);
+
+  differential("monitor(): connect events under libzmq's names", async (_lib, make) => {
+    const pull = make("pull");
+    await bound(pull, "tcp://127.0.0.1:*");
+    const push = make("push");
+    push.monitor(10, 0);
+    const connected = once<unknown[]>(push, "connect");
+    push.connect(String(pull.last_endpoint));
+    const [value, address] = await connected;
+    return [typeof value, address === pull.last_endpoint];
+  });
+});

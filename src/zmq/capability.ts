@@ -1,0 +1,24 @@
+/**
+ * The native package's `version` and `capability`. `version` is the libzmq version whose
+ * behaviour this implementation follows (and which the differential suite compares with);
+ * `capability` says which transports and mechanisms exist here.
+ */
+export const version = "4.3.5";
+
+export const capability: Partial<{
+  ipc: boolean;
+  pgm: boolean;
+  tipc: boolean;
+  norm: boolean;
+  curve: boolean;
+  gssapi: boolean;
+  draft: boolean;
+}> = Object.freeze({
+  ipc: true,
+  pgm: false,
+  tipc: false,
+  norm: false,
+  curve: false,
+  gssapi: false,
+  draft: false,
+});

@@ -1,0 +1,354 @@
+/**
+ * The callback API of `zeromq` v5, as the native package keeps it in `zeromq/v5-compat`:
+ * `zmq.socket("req")`, `send(msg, flags, cb)`, `on("message", (...frames) => ...)`,
+ * `setsockopt`/`getsockopt`, `monitor()`. Each socket wraps a socket of the v6 API.
+ */
+import type { Buffer } from "node:buffer";
+import { EventEmitter } from "node:events";
+import { capability as capabilities, version as libzmqVersion } from "../capability.js";
+import { context as defaultContext } from "../context.js";
+import type { SocketEvent } from "../events.js";
+import {
+  Dealer,
+  Pair,
+  Publisher,
+  Pull,
+  Push,
+  Reply,
+  Request,
+  Router,
+  Subscriber,
+  XPublisher,
+  XSubscriber,
+} from "../socket/all.js";
+import type { MessageLike } from "../socket/frames.js";
+import type { Socket as ModernSocket } from "../socket/socket-base.js";
+import { LONG_OPTIONS, SHORT_OPTIONS } from "./v5-options.js";
+
+export * from "./v5-constants.js";
+export { LONG_OPTIONS };
+export { SHORT_OPTIONS as options };
+export const version = libzmqVersion;
+
+export type SocketType =
+  | "pair"
+  | "req"
+  | "rep"
+  | "pub"
+  | "sub"
+  | "dealer"
+  | "xreq"
+  | "router"
+  | "xrep"
+  | "pull"
+  | "push"
+  | "xpub"
+  | "xsub"
+  | "stream";
+
+type Callback = (error?: Error) => void;
+
+const CLASSES: Record<string, new () => ModernSocket> = {
+  pair: Pair,
+  req: Request,
+  rep: Reply,
+  pub: Publisher,
+  sub: Subscriber,
+  dealer: Dealer,
+  xreq: Dealer,
+  router: Router,
+  xrep: Router,
+  pull: Pull,
+  push: Push,
+  xpub: XPublisher,
+  xsub: XSubscriber,
+};
+
+const SNDMORE = 2;
+
+/** The v5 monitor's event names, from the v6 event types. */
+const MONITOR_EVENTS: Partial<Record<SocketEvent["type"], string>> = {
+  connect: "connect",
+  "connect:delay": "connect_delay",
+  "connect:retry": "connect_retry",
+  bind: "listen",
+  accept: "accept",
+  close: "close",
+  disconnect: "disconnect",
+};
+
+/** The v5 Context: process-wide settings, as static methods. */
+// biome-ignore lint/complexity/noStaticOnlyClass: the v5 API is this class with static methods
+export class Context {
+  static setMaxThreads(value: number): void {
+    defaultContext.ioThreads = value;
+  }
+  static getMaxThreads(): number {
+    return defaultContext.ioThreads;
+  }
+  static setMaxSockets(value: number): void {
+    defaultContext.maxSockets = value;
+  }
+  static getMaxSockets(): number {
+    return defaultContext.maxSockets;
+  }
+}
+
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the short option properties are defined on the prototype below
+export class Socket extends EventEmitter {
+  readonly type: SocketType;
+  /** The v6 socket underneath. */
+  readonly socket: ModernSocket;
+  private parts: MessageLike[] = [];
+  private paused = false;
+  private held: Buffer[][] = [];
+  private monitoring: ((event: SocketEvent) => void) | undefined;
+  /** REQ and REP alternate: a receive may start only when it is their turn. */
+  private turn: (() => void) | undefined;
+
+  constructor(type: SocketType) {
+    super();
+    const Class = CLASSES[type];
+    if (!Class) throw new Error(`Invalid socket type: ${type}`);
+    this.type = type;
+    this.socket = new Class();
+    if (type !== "push" && type !== "pub") void this.receiveLoop();
+  }
+
+  get closed(): boolean {
+    return this.socket.closed;
+  }
+
+  bind(address: string, cb?: Callback): this {
+    this.settle(this.socket.bind(address), "bind", address, cb);
+    return this;
+  }
+
+  /**
+   * Binding takes a turn of the event loop here: the bind starts now and its failure comes as
+   * an "error" event. Sends made meanwhile wait for it.
+   */
+  bindSync(address: string): this {
+    return this.bind(address);
+  }
+
+  unbind(address: string, cb?: Callback): this {
+    this.settle(this.socket.unbind(address), "unbind", address, cb);
+    return this;
+  }
+
+  unbindSync(address: string): this {
+    return this.unbind(address);
+  }
+
+  connect(address: string): this {
+    this.socket.connect(address);
+    return this;
+  }
+
+  disconnect(address: string): this {
+    this.socket.disconnect(address);
+    return this;
+  }
+
+  /** Frames sent with ZMQ_SNDMORE wait for the last frame of their message. */
+  send(message: MessageLike | MessageLike[], flags: number | null = 0, cb?: Callback): this {
+    this.parts = this.parts.concat(message as MessageLike);
+    if (((flags ?? 0) & SNDMORE) !== 0) return this;
+    const frames = this.parts;
+    this.parts = [];
+    this.socket.send(frames).then(
+      () => {
+        this.turn?.();
+        cb?.();
+      },
+      (e: Error) => (cb ? cb(e) : this.emit("error", e)),
+    );
+    return this;
+  }
+
+  read(): never {
+    throw new Error("read() has been removed from compatibility mode; use on('message', ...) instead.");
+  }
+
+  /** Holds incoming messages until resume(). */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    for (const frames of this.held.splice(0)) this.emit("message", ...frames);
+  }
+
+  close(): this {
+    this.socket.close();
+    return this;
+  }
+
+  subscribe(filter: string | Buffer): this {
+    (this.socket as Subscriber).subscribe(filter);
+    return this;
+  }
+
+  unsubscribe(filter: string | Buffer): this {
+    (this.socket as Subscriber).unsubscribe(filter);
+    return this;
+  }
+
+  setsockopt(option: number | string, value: unknown): this {
+    const id = typeof option === "number" ? option : SHORT_OPTIONS[option as keyof typeof SHORT_OPTIONS];
+    const row = LONG_OPTIONS_BY_ID.get(id ?? -1);
+    if (id === undefined || !row) throw new Error(`Unknown option: ${String(option)}`);
+    const s = this.socket;
+    if (row.kind === "bool") s.setBoolOption(id, Boolean(value));
+    else if (row.kind === "string") s.setStringOption(id, value as string | Buffer | null);
+    else s.setInt32Option(id, Number(value));
+    return this;
+  }
+
+  getsockopt(option: number | string): string | number | boolean | null {
+    const id = typeof option === "number" ? option : SHORT_OPTIONS[option as keyof typeof SHORT_OPTIONS];
+    const row = LONG_OPTIONS_BY_ID.get(id ?? -1);
+    if (id === undefined || !row) throw new Error(`Unknown option: ${String(option)}`);
+    const s = this.socket;
+    if (row.kind === "bool") return s.getBoolOption(id);
+    if (row.kind === "string") return s.getStringOption(id);
+    return s.getInt32Option(id);
+  }
+
+  /**
+   * Emits the v5 monitor events under libzmq's names, as (value, endpoint, error): the value is
+   * the retry interval for connect_retry, undefined otherwise, as in the native compat layer.
+   */
+  monitor(interval?: number, count?: number): this {
+    if (interval || count) {
+      globalThis.process?.emitWarning?.(
+        "Arguments to monitor() are ignored in compatibility mode; all events are read automatically",
+      );
+    }
+    if (this.monitoring) return this;
+    this.monitoring = (event) => {
+      const name = MONITOR_EVENTS[event.type];
+      if (name) this.emit(name, event.interval, event.address, undefined);
+    };
+    this.socket.events.on("*", this.monitoring);
+    return this;
+  }
+
+  unmonitor(): this {
+    if (this.monitoring && !this.socket.closed) this.socket.events.off("*", this.monitoring);
+    this.monitoring = undefined;
+    return this;
+  }
+
+  private settle(done: Promise<void>, event: string, address: string, cb?: Callback): void {
+    done.then(
+      () => {
+        this.emit(event, address);
+        cb?.();
+      },
+      (e: Error) => (cb ? cb(e) : this.emit("error", e)),
+    );
+  }
+
+  private async receiveLoop(): Promise<void> {
+    const alternates = this.type === "req" || this.type === "rep";
+    while (!this.socket.closed) {
+      if (this.type === "req") await this.myTurn();
+      let frames: Buffer[];
+      try {
+        frames = await this.socket.receive();
+      } catch (e) {
+        if (this.socket.closed) return;
+        this.emit("error", e);
+        continue;
+      }
+      if (this.paused) this.held.push(frames);
+      else this.emit("message", ...frames);
+      if (alternates && this.type === "rep") await this.myTurn();
+    }
+  }
+
+  /** Resolves after the next send (or at close). */
+  private myTurn(): Promise<void> {
+    return new Promise((resolve) => {
+      this.turn = () => {
+        this.turn = undefined;
+        resolve();
+      };
+      this.socket.events.once("end").then(this.turn, this.turn);
+    });
+  }
+}
+
+/** The v5 short option names, as properties. */
+export interface Socket {
+  affinity: number;
+  backlog: number;
+  identity: string | Buffer | null;
+  linger: number;
+  rate: number;
+  rcvbuf: number;
+  last_endpoint: string | null;
+  reconnect_ivl: number;
+  recovery_ivl: number;
+  sndbuf: number;
+  mechanism: number;
+  plain_server: boolean;
+  plain_username: string | Buffer | null;
+  plain_password: string | Buffer | null;
+  curve_server: boolean;
+  curve_publickey: string | Buffer | null;
+  curve_secretkey: string | Buffer | null;
+  curve_serverkey: string | Buffer | null;
+  zap_domain: string | Buffer | null;
+  heartbeat_ivl: number;
+  heartbeat_ttl: number;
+  heartbeat_timeout: number;
+  connect_timeout: number;
+}
+
+/** The v5 short option names as properties: `socket.identity = "x"`, `socket.linger`. */
+for (const name of Object.keys(SHORT_OPTIONS)) {
+  if (name.startsWith("_")) continue;
+  Object.defineProperty(Socket.prototype, name, {
+    configurable: true,
+    get(this: Socket) {
+      return this.getsockopt(name);
+    },
+    set(this: Socket, value: unknown) {
+      this.setsockopt(name, value);
+    },
+  });
+}
+
+const LONG_OPTIONS_BY_ID = new Map(Object.values(LONG_OPTIONS).map((o) => [o.id, o]));
+
+/** `zmq.socket(type, options)`: each option is assigned as a property (`identity`, `linger`...). */
+export function createSocket(type: SocketType, options: Record<string, unknown> = {}): Socket {
+  const socket = new Socket(type);
+  for (const [key, value] of Object.entries(options)) (socket as unknown as Record<string, unknown>)[key] = value;
+  return socket;
+}
+
+export { createSocket as socket };
+
+/** Forwards between two v5 sockets until either closes (the capture socket gets a copy of each message). */
+export function proxy(frontend: Socket, backend: Socket, capture?: Socket): void {
+  const forward =
+    (to: Socket) =>
+    (...frames: Buffer[]) => {
+      to.send(frames);
+      capture?.send(frames);
+    };
+  frontend.on("message", forward(backend));
+  backend.on("message", forward(frontend));
+}
+
+/** Not yet: CURVE arrives with the security mechanisms. */
+export function curveKeypair(): never {
+  throw new Error("CURVE is not available yet in plantrpc/zmq");
+}
+
+export const capability = capabilities;
