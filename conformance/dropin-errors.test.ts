@@ -2,7 +2,7 @@
  * Drop-in, differential: errors and socket state, against the native `zeromq` package.
  */
 import { describe, expect, it } from "vitest";
-import { both, type Lib, nativeMissing, type Scope } from "./dropin/harness.js";
+import { both, type Lib, nativeMissing, oursLib, type Scope } from "./dropin/harness.js";
 
 type Scenario = (scope: Scope) => unknown;
 
@@ -312,5 +312,34 @@ describe("routing, as the native package does it", () => {
       }
     }
     return out;
+  });
+});
+
+describe("concurrent operations", () => {
+  // Ours queue them by default; a context with concurrentOperations "EBUSY" behaves as the native package.
+  const strict = (scope: Scope) =>
+    new scope.lib.Context(scope.lib === oursLib ? { concurrentOperations: "EBUSY" } : {});
+
+  differential("a second receive while one waits: EBUSY (strict context)", async (scope) => {
+    const s = scope.track(new scope.lib.Dealer({ linger: 0, context: strict(scope) }));
+    const first = s.receive();
+    try {
+      await s.receive();
+    } finally {
+      s.close();
+      await first.catch(() => {});
+    }
+  });
+
+  differential("a second send while one waits: EBUSY (strict context)", async (scope) => {
+    const s = scope.track(new scope.lib.Dealer({ linger: 0, context: strict(scope), sendHighWaterMark: 1, immediate: true }));
+    s.connect("tcp://127.0.0.1:9");
+    const first = s.send("a");
+    try {
+      await s.send("b");
+    } finally {
+      s.close();
+      await first.catch(() => {});
+    }
   });
 });

@@ -11,6 +11,11 @@ export interface ContextOptions {
   ipv6?: boolean;
   threadPriority?: number;
   threadSchedulingPolicy?: number;
+  /**
+   * Ours: a send or receive started while another of its kind waits is queued ("queue", the
+   * default), or fails with EBUSY as in the native package ("EBUSY").
+   */
+  concurrentOperations?: "queue" | "EBUSY";
 }
 
 /**
@@ -27,6 +32,8 @@ export class Context {
   declare ipv6: boolean;
   /** libzmq's hard limit on maxSockets. */
   readonly maxSocketsLimit = 65535;
+  /** See ContextOptions.concurrentOperations. */
+  concurrentOperations: "queue" | "EBUSY" = "queue";
   private readonly threadSettings = { threadPriority: -1, threadSchedulingPolicy: -1 };
 
   constructor(options?: ContextOptions) {
@@ -39,6 +46,9 @@ export class Context {
     if (typeof options !== "object" || options === null) throw new TypeError("Options must be an object");
     for (const [key, value] of Object.entries(options)) {
       if (!CONTEXT_OPTIONS.has(key)) throw new TypeError(`Unknown option "${key}" for a context`);
+      if (key === "concurrentOperations" && value !== "queue" && value !== "EBUSY") {
+        throw new TypeError('concurrentOperations is "queue" or "EBUSY"');
+      }
       (this as Record<string, unknown>)[key] = value;
     }
   }
@@ -54,6 +64,7 @@ export class Context {
 }
 
 const CONTEXT_OPTIONS = new Set([
+  "concurrentOperations",
   "blocky",
   "ioThreads",
   "maxSockets",

@@ -24,6 +24,11 @@ interface BlockedSend {
 
 const RESOLVED = Promise.resolve();
 
+/** The native package's refusal of a second waiting operation (Context concurrentOperations "EBUSY"). */
+function busy(message: string): ZmqError {
+  return new ZmqError("EBUSY", "another operation of this kind is waiting", { message });
+}
+
 /**
  * Sends and receives that complete at once resolve at once; after this many in a row, one
  * resolves on the next turn of the event loop instead, so that a tight `for await` loop (or a
@@ -81,6 +86,9 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
 
   private block(message: Message): Promise<void> {
     this.syncOperations = 0; // waiting lets the event loop turn anyway
+    if (this.blockedSends.length > 0 && this.context.concurrentOperations === "EBUSY") {
+      return Promise.reject(busy("Socket is busy writing; only one send operation may be in progress at any time"));
+    }
     if (this.sendWait === 0) {
       return Promise.reject(new ZmqError("EAGAIN", "cannot send now: no peer has room (sendTimeout 0)"));
     }
@@ -147,6 +155,9 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
       if (message) return this.completed(message);
     }
     this.syncOperations = 0; // waiting lets the event loop turn anyway
+    if (this.receivers.length > 0 && this.context.concurrentOperations === "EBUSY") {
+      return Promise.reject(busy("Socket is busy reading; only one receive operation may be in progress at any time"));
+    }
     return new Promise<Buffer[]>((resolve, reject) => {
       const receiver: Receiver = { resolve, reject };
       if (this.receiveWait >= 0) {
