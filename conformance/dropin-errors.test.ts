@@ -332,7 +332,9 @@ describe("concurrent operations", () => {
   });
 
   differential("a second send while one waits: EBUSY (strict context)", async (scope) => {
-    const s = scope.track(new scope.lib.Dealer({ linger: 0, context: strict(scope), sendHighWaterMark: 1, immediate: true }));
+    const s = scope.track(
+      new scope.lib.Dealer({ linger: 0, context: strict(scope), sendHighWaterMark: 1, immediate: true }),
+    );
     s.connect("tcp://127.0.0.1:9");
     const first = s.send("a");
     try {

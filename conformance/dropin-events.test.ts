@@ -104,3 +104,43 @@ describe("socket events (differential: the native zeromq package and ours)", () 
     return seen;
   });
 });
+
+describe("more events and endpoints (differential)", () => {
+  differential(
+    "a failed bind: close, then bind:error with libzmq's address and the error",
+    async ({ socket }: Scope) => {
+      const a = socket("Pull");
+      await a.bind("tcp://127.0.0.1:*");
+      const b = socket("Pull");
+      const log: string[] = [];
+      b.events.on("close", (e: { type: string; address?: string }) => log.push(shape(e)));
+      b.events.on("bind:error", (e: { type: string; address?: string; error?: { code?: string } }) =>
+        log.push(
+          shape({ ...e, address: e.address === a.lastEndpoint.slice(6) ? "same address, no scheme" : e.address }),
+        ),
+      );
+      await b.bind(a.lastEndpoint).catch(() => {});
+      await settle(50);
+      return log;
+    },
+  );
+
+  differential("one endpoint connected twice: two connections; one disconnect ends both", async ({ socket }: Scope) => {
+    const server = socket("Pull");
+    await server.bind("tcp://127.0.0.1:*");
+    const client = socket("Push");
+    const seen: string[] = [];
+    client.events.on("handshake", () => seen.push("handshake"));
+    client.connect(server.lastEndpoint);
+    client.connect(server.lastEndpoint);
+    await settle(100);
+    client.disconnect(server.lastEndpoint);
+    let second = "ok";
+    try {
+      client.disconnect(server.lastEndpoint);
+    } catch (e) {
+      second = (e as { code: string }).code;
+    }
+    return [seen, second];
+  });
+});

@@ -3,6 +3,7 @@ import { ZmqError } from "./errors.js";
 
 export type SocketEventType =
   | "bind"
+  | "bind:error"
   | "accept"
   | "connect"
   | "connect:delay"

@@ -27,7 +27,8 @@ export abstract class SocketConnections extends SocketCore {
   protected mechanism: MechanismFactory = nullMechanism;
   protected readonly pipes = new Set<Pipe>();
   private readonly bindings = new Map<string, Binding>();
-  private readonly connectors = new Map<string, Connector>();
+  /** One per connect() call: an endpoint may be connected more than once, as in libzmq. */
+  private readonly connectors = new Set<Connector>();
   private readonly engines = new Set<Engine>();
   private readonly hwm = () => this.sendHwm;
   private readonly conflateNow = () => this.conflating;
@@ -49,7 +50,10 @@ export abstract class SocketConnections extends SocketCore {
     this.assertReady();
     const { scheme, address } = withAddress(endpoint, () => parseEndpoint(endpoint));
     if (this.bindings.has(endpoint)) {
-      throw new ZmqError("EADDRINUSE", `${endpoint} is already bound`, { address: endpoint });
+      const error = new ZmqError("EADDRINUSE", `${endpoint} is already bound`, { address: endpoint });
+      this.emit({ type: "close" });
+      this.emit({ type: "bind:error", address, error });
+      throw error;
     }
     this.blockedBy = "bind";
     let listener: Listener;
@@ -58,6 +62,12 @@ export abstract class SocketConnections extends SocketCore {
       listener = await withAddressAsync(endpoint, () =>
         transportFor(scheme).listen(address, (carrier) => this.accept(carrier, engines)),
       );
+    } catch (e) {
+      // As libzmq's monitor reports a failed bind: its socket closed, then the failure, with the
+      // address as libzmq writes it (no scheme).
+      this.emit({ type: "close" });
+      this.emit({ type: "bind:error", address, error: e as ZmqError });
+      throw e;
     } finally {
       this.blockedBy = undefined;
     }
@@ -96,11 +106,8 @@ export abstract class SocketConnections extends SocketCore {
     const { scheme, address } = withAddress(endpoint, () => parseEndpoint(endpoint));
     // Fail now on a bad address, not on every retry.
     if (scheme === "tcp") withAddress(endpoint, () => parseTcpAddress(address, false));
-    if (this.connectors.has(endpoint)) {
-      throw new ZmqError("EINVAL", `already connected to ${endpoint}`, { address: endpoint });
-    }
     const connector = new Connector(endpoint, this.connectorHost);
-    this.connectors.set(endpoint, connector);
+    this.connectors.add(connector);
     if (!this.immediate) {
       connector.pipe = new Pipe(endpoint, this.hwm, this.conflateNow);
       this.addPipe(connector.pipe);
@@ -111,18 +118,21 @@ export abstract class SocketConnections extends SocketCore {
   disconnect(endpoint: string): void {
     this.assertAddress(endpoint);
     this.assertReady();
-    const connector = this.connectors.get(endpoint);
-    if (!connector) throw new ZmqError("ENOENT", `not connected to ${endpoint}`, { address: endpoint });
-    this.stopConnector(connector);
-    connector.engine?.close();
-    if (connector.pipe) this.removePipe(connector.pipe);
+    // Every connection made to that endpoint goes, as libzmq's zmq_disconnect does.
+    const connectors = [...this.connectors].filter((c) => c.endpoint === endpoint);
+    if (connectors.length === 0) throw new ZmqError("ENOENT", `not connected to ${endpoint}`, { address: endpoint });
+    for (const connector of connectors) {
+      this.stopConnector(connector);
+      connector.engine?.close();
+      if (connector.pipe) this.removePipe(connector.pipe);
+    }
   }
 
   // ---- connections ----
 
   /** Stops connecting and listening, and closes each connection (lingering per the option). */
   protected closeConnections(): void {
-    for (const connector of this.connectors.values()) this.stopConnector(connector);
+    for (const connector of [...this.connectors]) this.stopConnector(connector);
     for (const binding of new Set(this.bindings.values())) void binding.listener.close();
     this.bindings.clear();
     for (const engine of this.engines) this.closeEngine(engine);
@@ -145,7 +155,7 @@ export abstract class SocketConnections extends SocketCore {
 
   private stopConnector(connector: Connector): void {
     connector.stop();
-    this.connectors.delete(connector.endpoint);
+    this.connectors.delete(connector);
   }
 
   /** How connectors reach back into this socket. */
