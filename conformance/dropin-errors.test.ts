@@ -185,6 +185,7 @@ describe("socket state, as the native package reports it", () => {
     "Push",
     "XPublisher",
     "XSubscriber",
+    "Stream",
   ];
   differential(
     "type, readable, writable, threadSafe, securityMechanism, closed, lastEndpoint of every class",

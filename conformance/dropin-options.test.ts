@@ -19,6 +19,7 @@ const CLASSES = [
   "Push",
   "XPublisher",
   "XSubscriber",
+  "Stream",
 ];
 const NAMES = [...OPTION_TABLE.map((r) => r.name), "verbosity"];
 

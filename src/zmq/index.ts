@@ -11,6 +11,7 @@ export {
   Reply,
   Request,
   Router,
+  Stream,
   Subscriber,
   XPublisher,
   XSubscriber,

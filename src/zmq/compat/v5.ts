@@ -17,6 +17,7 @@ import {
   Reply,
   Request,
   Router,
+  Stream,
   Subscriber,
   XPublisher,
   XSubscriber,
@@ -62,6 +63,7 @@ const CLASSES: Record<string, new () => ModernSocket> = {
   push: Push,
   xpub: XPublisher,
   xsub: XSubscriber,
+  stream: Stream,
 };
 
 const SNDMORE = 2;

@@ -17,6 +17,7 @@ import { ProtocolError, ZmqError } from "../errors.js";
 import type { Mechanism, MechanismFactory } from "../mechanism/mechanism.js";
 import type { Carrier } from "../transport/carrier.js";
 import { isCompatible, sendsIdentity, type SocketTypeName } from "./socket-types.js";
+import type { Connection, ConnectionOwner, PeerInfo } from "./connection.js";
 import { WriteBatch } from "./write-batch.js";
 
 export interface EngineOptions {
@@ -32,25 +33,7 @@ export interface EngineOptions {
   handshakeTimeout: number;
 }
 
-/** What the engine learnt about its peer during the handshake. */
-export interface PeerInfo {
-  socketType: string;
-  identity: Buffer;
-  /** ZMTP minor version: 0 for a 3.0 peer, 1 for 3.1. */
-  minor: number;
-  metadata: Metadata;
-}
-
-export interface EngineOwner {
-  engineReady(engine: Engine): void;
-  engineMessage(engine: Engine, frames: Buffer[]): void;
-  /** SUBSCRIBE / CANCEL commands (ZMTP 3.1). */
-  engineSubscription(engine: Engine, subscribe: boolean, topic: Buffer): void;
-  /** The engine flushed its batch or its carrier drained: room for more. */
-  engineWritable(engine: Engine): void;
-  /** Called once. `error` is set when the connection failed rather than ended. */
-  engineClosed(engine: Engine, error: ZmqError | undefined): void;
-}
+export type { PeerInfo } from "./connection.js";
 
 type State = "greeting" | "handshake" | "ready" | "closed";
 
@@ -63,7 +46,7 @@ const FLUSH_BYTES = 256 * 1024;
  * One ZMTP connection over one carrier: greeting, security handshake, framing and heartbeats.
  * It knows nothing about routing: complete messages go to its owner.
  */
-export class Engine {
+export class Engine implements Connection {
   state: State = "greeting";
   peer: PeerInfo | undefined;
   /** The carrier asked us to wait for a drain. */
@@ -85,7 +68,7 @@ export class Engine {
   constructor(
     readonly carrier: Carrier,
     private readonly options: EngineOptions,
-    private readonly owner: EngineOwner,
+    private readonly owner: ConnectionOwner,
   ) {
     this.decoder = new FrameDecoder((flags, body) => this.onFrame(flags, body));
     this.decoder.maxFrameSize = options.maxMessageSize;

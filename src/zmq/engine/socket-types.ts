@@ -9,7 +9,8 @@ export type SocketTypeName =
   | "XSUB"
   | "PUSH"
   | "PULL"
-  | "PAIR";
+  | "PAIR"
+  | "STREAM";
 
 /** RFC 37's table of legal peers. */
 const COMPATIBLE: Record<SocketTypeName, readonly string[]> = {
@@ -24,6 +25,7 @@ const COMPATIBLE: Record<SocketTypeName, readonly string[]> = {
   PUSH: ["PULL"],
   PULL: ["PUSH"],
   PAIR: ["PAIR"],
+  STREAM: [], // raw bytes: no ZMTP peer at all
 };
 
 export function isCompatible(ours: SocketTypeName, theirs: string): boolean {

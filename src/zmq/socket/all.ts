@@ -6,6 +6,7 @@ import { Push } from "./push.js";
 import { Reply } from "./reply.js";
 import { Request } from "./request.js";
 import { Router } from "./router.js";
+import { Stream } from "./stream.js";
 import { Publisher, XPublisher } from "./xpublisher.js";
 import { Subscriber, XSubscriber } from "./xsubscriber.js";
 
@@ -22,8 +23,7 @@ installOptions({
   Push,
   XPublisher,
   XSubscriber,
-  // No STREAM socket yet: its row in the table waits for it.
-  Stream: class {},
+  Stream,
 });
 
-export { Dealer, Pair, Publisher, Pull, Push, Reply, Request, Router, Subscriber, XPublisher, XSubscriber };
+export { Dealer, Pair, Publisher, Pull, Push, Reply, Request, Router, Stream, Subscriber, XPublisher, XSubscriber };

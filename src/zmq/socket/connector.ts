@@ -1,6 +1,6 @@
 import type { Carrier, ConnectOptions } from "../transport/carrier.js";
 import { parseEndpoint, transportFor } from "../transport/index.js";
-import type { Engine } from "../engine/engine.js";
+import type { Connection } from "../engine/connection.js";
 import type { Pipe } from "./pipe.js";
 
 /** What a connector needs from its socket. */
@@ -12,7 +12,7 @@ export interface ConnectorHost {
     readonly closed: boolean;
   };
   /** The transport connected: start the ZMTP engine on it. */
-  connected(connector: Connector, carrier: Carrier): Engine;
+  connected(connector: Connector, carrier: Carrier): Connection;
   /** The settings of the next attempt (connectTimeout, keepalive). */
   connectOptions(): ConnectOptions;
   /** An attempt is under way (libzmq's CONNECT_DELAYED). */
@@ -30,7 +30,7 @@ export interface ConnectorHost {
 export class Connector {
   /** The pipe kept across reconnects (absent with the immediate option until a handshake). */
   pipe: Pipe | undefined;
-  engine: Engine | undefined;
+  engine: Connection | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private interval: number;
   private stopped = false;

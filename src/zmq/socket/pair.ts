@@ -1,5 +1,5 @@
 import { ZmqError } from "../errors.js";
-import type { Engine } from "../engine/engine.js";
+import type { Connection } from "../engine/connection.js";
 import type { Message, Pipe } from "./pipe.js";
 import { Socket, type SocketOptions } from "./socket-base.js";
 
@@ -13,7 +13,7 @@ export class Pair extends Socket {
     this.configure(options, Pair);
   }
 
-  protected override acceptPeer(pipe: Pipe, _engine: Engine): ZmqError | undefined {
+  protected override acceptPeer(pipe: Pipe, _engine: Connection): ZmqError | undefined {
     if (this.peer && this.peer !== pipe) {
       return new ZmqError("EINVAL", "PAIR socket already has a peer");
     }

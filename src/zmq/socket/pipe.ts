@@ -1,5 +1,5 @@
 import type { Buffer } from "node:buffer";
-import type { Engine } from "../engine/engine.js";
+import type { Connection } from "../engine/connection.js";
 import { Queue } from "../util/queue.js";
 
 export type Message = Uint8Array[];
@@ -10,7 +10,7 @@ export type Message = Uint8Array[];
  * messages sent before the peer exists wait for it, as in libzmq.
  */
 export class Pipe {
-  engine: Engine | undefined;
+  engine: Connection | undefined;
   readonly outQueue = new Queue<Message>();
   /** ROUTER's address for this peer. */
   routingId: Buffer | undefined;

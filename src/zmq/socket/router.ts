@@ -1,5 +1,5 @@
 import { Buffer } from "node:buffer";
-import type { Engine } from "../engine/engine.js";
+import type { Connection } from "../engine/connection.js";
 import { ZmqError } from "../errors.js";
 import type { Message, Pipe } from "./pipe.js";
 import type { OptionRow } from "./option-table.js";
@@ -30,24 +30,16 @@ export interface RouterOptions extends SocketOptions {
 }
 
 /**
- * ROUTER: every received message is prefixed with the sending peer's routing id; a sent
- * message's first frame names the peer to send the rest to.
+ * What ROUTER and STREAM share: every received message is prefixed with the sending peer's
+ * routing id; a sent message's first frame names the peer to send the rest to. Two classes
+ * rather than one and a subclass, so that each has only its own options.
  */
-export class Router extends Socket {
-  readonly socketType = "ROUTER" as const;
-  declare mandatory: boolean;
-  declare handover: boolean;
-  declare routingId: string | null;
-  declare probeRouter: boolean;
+export abstract class RouterBase extends Socket {
+  abstract override readonly socketType: "ROUTER" | "STREAM";
   private readonly byId = new Map<string, Pipe>();
   /** Routing ids given to connect(), by endpoint. */
   private readonly connectIds = new Map<string, Buffer>();
   private nextGeneratedId = (Math.random() * 0x1_0000_0000) >>> 0;
-
-  constructor(options?: RouterOptions) {
-    super();
-    this.configure(options, Router);
-  }
 
   /**
    * Connects; with `routingId`, the peer at this endpoint is addressed by that id instead of the
@@ -66,7 +58,7 @@ export class Router extends Socket {
     super.connect(endpoint);
   }
 
-  protected override acceptPeer(pipe: Pipe, engine: Engine, connectedTo: string | undefined): ZmqError | undefined {
+  protected override acceptPeer(pipe: Pipe, engine: Connection, connectedTo: string | undefined): ZmqError | undefined {
     const announced = engine.peer?.identity;
     const assigned = connectedTo === undefined ? undefined : this.connectIds.get(connectedTo);
     const id = assigned ?? (announced && announced.length > 0 ? Buffer.from(announced) : this.generateId());
@@ -106,6 +98,17 @@ export class Router extends Socket {
     return !this.option<boolean>("mandatory") || super.canSendNow();
   }
 
+  /** Forgets a peer's routing id before its connection has closed (STREAM's close request). */
+  protected forgetPeer(pipe: Pipe): void {
+    const key = pipe.routingId?.toString("latin1");
+    if (key !== undefined && this.byId.get(key) === pipe) this.byId.delete(key);
+  }
+
+  /** The connected peer of that routing id, if any. */
+  protected peerById(id: Uint8Array): Pipe | undefined {
+    return this.byId.get(Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString("latin1"));
+  }
+
   protected override trySend(message: Message): boolean {
     const id = message[0]!;
     const pipe = this.byId.get(Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString("latin1"));
@@ -124,5 +127,19 @@ export class Router extends Socket {
     this.nextGeneratedId = (this.nextGeneratedId + 1) >>> 0;
     id.writeUInt32BE(this.nextGeneratedId, 1);
     return id;
+  }
+}
+
+/** ROUTER: addresses each peer by its routing id. */
+export class Router extends RouterBase {
+  readonly socketType = "ROUTER" as const;
+  declare mandatory: boolean;
+  declare handover: boolean;
+  declare routingId: string | null;
+  declare probeRouter: boolean;
+
+  constructor(options?: RouterOptions) {
+    super();
+    this.configure(options, Router);
   }
 }

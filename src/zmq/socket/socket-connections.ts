@@ -1,5 +1,6 @@
 import type { Buffer } from "node:buffer";
-import { Engine, type EngineOwner } from "../engine/engine.js";
+import type { Connection, ConnectionOwner } from "../engine/connection.js";
+import { Engine, type EngineOptions } from "../engine/engine.js";
 import { ZmqError } from "../errors.js";
 import { nullMechanism } from "../mechanism/null.js";
 import type { MechanismFactory } from "../mechanism/mechanism.js";
@@ -14,7 +15,7 @@ const EMPTY = new Uint8Array(0);
 
 interface Binding {
   listener: Listener;
-  engines: Set<Engine>;
+  engines: Set<Connection>;
 }
 
 /**
@@ -29,7 +30,7 @@ export abstract class SocketConnections extends SocketCore {
   private readonly bindings = new Map<string, Binding>();
   /** One per connect() call: an endpoint may be connected more than once, as in libzmq. */
   private readonly connectors = new Set<Connector>();
-  private readonly engines = new Set<Engine>();
+  private readonly engines = new Set<Connection>();
   private readonly hwm = () => this.sendHwm;
   private readonly conflateNow = () => this.conflating;
 
@@ -57,7 +58,7 @@ export abstract class SocketConnections extends SocketCore {
     }
     this.blockedBy = "bind";
     let listener: Listener;
-    const engines = new Set<Engine>();
+    const engines = new Set<Connection>();
     try {
       listener = await withAddressAsync(endpoint, () =>
         transportFor(scheme).listen(address, (carrier) => this.accept(carrier, engines)),
@@ -139,7 +140,7 @@ export abstract class SocketConnections extends SocketCore {
   }
 
   /** Lingers per the linger option: what is queued for a connected peer still goes out. */
-  private closeEngine(engine: Engine): void {
+  private closeEngine(engine: Connection): void {
     const pipe = [...this.pipes].find((p) => p.engine === engine);
     if (this.linger === 0 || !pipe || engine.state !== "ready") {
       engine.close();
@@ -179,7 +180,7 @@ export abstract class SocketConnections extends SocketCore {
     return { enable: mode === 1, idleMs: idle > 0 ? idle * 1000 : 0 };
   }
 
-  private accept(carrier: Carrier, engines: Set<Engine>): void {
+  private accept(carrier: Carrier, engines: Set<Connection>): void {
     if (this.isClosed) {
       carrier.destroy();
       return;
@@ -194,11 +195,11 @@ export abstract class SocketConnections extends SocketCore {
   private startEngine(
     carrier: Carrier,
     connector: Connector | undefined,
-    bindingEngines: Set<Engine> | undefined,
-  ): Engine {
+    bindingEngines: Set<Connection> | undefined,
+  ): Connection {
     let pipe: Pipe | undefined;
     let ready = false;
-    const owner: EngineOwner = {
+    const owner: ConnectionOwner = {
       engineReady: (engine) => {
         pipe = connector?.pipe ?? new Pipe(connector?.endpoint ?? engine.remoteAddress, this.hwm, this.conflateNow);
         const refusal = this.acceptPeer(pipe, engine, connector?.endpoint);
@@ -239,18 +240,18 @@ export abstract class SocketConnections extends SocketCore {
       engineClosed: (engine, error) =>
         this.engineClosed(engine, error, ready ? pipe : undefined, connector, bindingEngines),
     };
-    const engine = new Engine(carrier, this.engineOptions(!connector), owner);
+    const engine = this.createConnection(carrier, this.engineOptions(!connector), owner);
     this.engines.add(engine);
     engine.start();
     return engine;
   }
 
   private engineClosed(
-    engine: Engine,
+    engine: Connection,
     error: ZmqError | undefined,
     pipe: Pipe | undefined,
     connector: Connector | undefined,
-    bindingEngines: Set<Engine> | undefined,
+    bindingEngines: Set<Connection> | undefined,
   ): void {
     this.engines.delete(engine);
     bindingEngines?.delete(engine);
@@ -300,6 +301,11 @@ export abstract class SocketConnections extends SocketCore {
     this.pipeRemoved(pipe);
   }
 
+  /** A ZMTP engine; STREAM sockets speak raw bytes instead. */
+  protected createConnection(carrier: Carrier, options: EngineOptions, owner: ConnectionOwner): Connection {
+    return new Engine(carrier, options, owner);
+  }
+
   // ---- what the message layer provides ----
 
   abstract close(): void;
@@ -312,7 +318,7 @@ export abstract class SocketConnections extends SocketCore {
   // ---- hooks for socket types ----
 
   /** Refuses a peer after its handshake (PAIR's second peer, a duplicate ROUTER identity). */
-  protected acceptPeer(_pipe: Pipe, _engine: Engine, _connectedTo: string | undefined): ZmqError | undefined {
+  protected acceptPeer(_pipe: Pipe, _engine: Connection, _connectedTo: string | undefined): ZmqError | undefined {
     return undefined;
   }
 

@@ -290,4 +290,5 @@ const SOCKET_TYPE_NUMBERS: Record<SocketTypeName, number> = {
   PUSH: 8,
   XPUB: 9,
   XSUB: 10,
+  STREAM: 11,
 };

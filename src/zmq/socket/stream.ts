@@ -1,0 +1,54 @@
+import { Buffer } from "node:buffer";
+import type { Connection, ConnectionOwner } from "../engine/connection.js";
+import { ZmqError } from "../errors.js";
+import type { EngineOptions } from "../engine/engine.js";
+import { RawConnection } from "../engine/raw-connection.js";
+import type { Carrier } from "../transport/carrier.js";
+import type { Message, Pipe } from "./pipe.js";
+import { RouterBase } from "./router.js";
+import type { SocketOptions } from "./socket-base.js";
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * STREAM: raw TCP with peers that do not speak ZeroMQ. As a ROUTER, every message names its
+ * peer: received `[routingId, bytes]`, sent `[routingId, bytes]`; `[routingId, ""]` received
+ * means the peer connected or left (with `notify`, the default), and sent, closes that
+ * connection.
+ */
+export class Stream extends RouterBase {
+  readonly socketType = "STREAM" as const;
+  declare notify: boolean;
+
+  constructor(options?: SocketOptions) {
+    super();
+    this.configure(options, Stream);
+  }
+
+  protected override createConnection(carrier: Carrier, _options: EngineOptions, owner: ConnectionOwner): Connection {
+    return new RawConnection(carrier, owner);
+  }
+
+  protected override pipeConnected(pipe: Pipe): void {
+    super.pipeConnected(pipe);
+    if (this.option<boolean>("notify")) this.pipeMessage(pipe, [EMPTY]);
+  }
+
+  protected override pipeDisconnected(pipe: Pipe): void {
+    if (this.option<boolean>("notify") && pipe.routingId) this.pipeMessage(pipe, [EMPTY]);
+    super.pipeDisconnected(pipe);
+  }
+
+  protected override trySend(message: Message): boolean {
+    const pipe = this.peerById(message[0]!);
+    // As libzmq: a STREAM socket refuses messages to unknown peers, whatever `mandatory` says.
+    if (!pipe?.connected) throw new ZmqError("EHOSTUNREACH", "no connection with that routing id");
+    if (message.slice(1).every((frame) => frame.length === 0)) {
+      // `[routingId, ""]`: close that connection, after what was sent to it.
+      this.forgetPeer(pipe);
+      pipe.engine?.closeGracefully();
+      return true;
+    }
+    return super.trySend(message);
+  }
+}
