@@ -111,4 +111,22 @@ describe("option effects (differential: the native zeromq package and ours)", ()
       return "never full";
     },
   );
+  differential("manual XPUB: the application answers each subscription with its own", async ({ socket }: Scope) => {
+    const xpub = socket("XPublisher", { manual: true });
+    await xpub.bind("tcp://127.0.0.1:*");
+    const sub = socket("Subscriber");
+    sub.subscribe(""); // asks for everything; the XPUB decides what it gets
+    sub.connect(xpub.lastEndpoint);
+    const [request] = await xpub.receive();
+    // Subscribe that peer to one topic only.
+    xpub.setStringOption(6, "given");
+    const got = await until(
+      async () => {
+        await xpub.send("other: not delivered");
+        await xpub.send("given: delivered");
+      },
+      sub.receive() as Promise<Buffer[]>,
+    );
+    return [[...request], strings(got)];
+  });
 });

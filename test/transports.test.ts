@@ -1,6 +1,7 @@
+import { spawn } from "node:child_process";
 import * as net from "node:net";
 import { describe, expect, it, vi } from "vitest";
-import { Pair, Pull, Push, ZmqError } from "../src/zmq/index.js";
+import { Dealer, Pair, Pull, Push, ZmqError } from "../src/zmq/index.js";
 import { bound, text, track } from "./helpers/sockets.js";
 
 async function roundTrip(bindTo: string, connectTo?: (bound: string) => string) {
@@ -144,6 +145,37 @@ describe("TCP keepalive (tcpKeepalive, tcpKeepaliveIdle)", () => {
       expect(spy).not.toHaveBeenCalled();
     } finally {
       spy.mockRestore();
+    }
+  });
+});
+
+describe("connectTimeout", () => {
+  it("gives up a TCP connection attempt that hangs, and retries", async () => {
+    // A listener whose accept queue is full: the kernel drops further SYNs and connects hang.
+    const listener = spawn(process.env.PLANTRPC_PYTHON ?? "/usr/bin/python3", [
+      "-c",
+      "import socket,time\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\ntime.sleep(60)",
+    ]);
+    try {
+      const port = await new Promise<number>((resolve) =>
+        listener.stdout.once("data", (d) => resolve(Number(String(d)))),
+      );
+      const filler = net.connect(port, "127.0.0.1");
+      await new Promise((resolve) => filler.once("connect", resolve));
+      const dealer = track(new Dealer({ connectTimeout: 200, reconnectInterval: 50 }));
+      const events: string[] = [];
+      const retried = new Promise<void>((resolve) =>
+        dealer.events.on("*", (e) => {
+          events.push(e.type);
+          if (e.type === "connect:retry") resolve();
+        }),
+      );
+      dealer.connect(`tcp://127.0.0.1:${port}`);
+      await retried;
+      expect(events).toEqual(["connect:delay", "close", "connect:retry"]);
+      filler.destroy();
+    } finally {
+      listener.kill();
     }
   });
 });

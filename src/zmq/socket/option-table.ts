@@ -313,8 +313,6 @@ const ROWS: readonly OptionRow[] = [
  * effect works (and its test proves it). docs/zmq-api.md lists them from here.
  */
 const NOT_YET = new Set([
-  "connectTimeout",
-  "manual",
   "plainServer",
   "plainUsername",
   "plainPassword",

@@ -1,4 +1,4 @@
-import type { Buffer } from "node:buffer";
+import { Buffer } from "node:buffer";
 import { decodeSubscription, encodeSubscription } from "../codec/subscription.js";
 import { ZmqError } from "../errors.js";
 import { Subscriptions } from "../routing/subscriptions.js";
@@ -72,6 +72,21 @@ abstract class PublisherBase extends Socket {
   }
 
   protected override pipeSubscription(pipe: Pipe, subscribe: boolean, topic: Buffer): void {
+    if (this.isManual()) {
+      // The application decides: every request goes up, and only its own setStringOption()
+      // (ZMQ_SUBSCRIBE/UNSUBSCRIBE) changes what this peer receives.
+      this.upstream(pipe, subscribe, topic);
+      return;
+    }
+    this.applySubscription(pipe, subscribe, topic);
+  }
+
+  /** Whether subscriptions wait for the application (XPUB's manual option). */
+  protected isManual(): boolean {
+    return false;
+  }
+
+  protected applySubscription(pipe: Pipe, subscribe: boolean, topic: Uint8Array): void {
     const subs = subscriptionsOf(pipe);
     if (subscribe) {
       const fresh = !subs.has(topic);
@@ -104,6 +119,8 @@ function subscriptionsOf(pipe: Pipe): Subscriptions {
 }
 
 const EMPTY_SUBSCRIPTIONS = new Subscriptions();
+const ZMQ_SUBSCRIBE = 6;
+const ZMQ_UNSUBSCRIBE = 7;
 
 /**
  * XPUB: PUB's fan-out, plus subscriptions readable as messages (0x01 or 0x00, then the topic).
@@ -114,6 +131,7 @@ export class XPublisher extends PublisherBase {
   declare manual: boolean;
   declare welcomeMessage: string | null;
   declare invertMatching: boolean;
+  private lastSubscriber: Pipe | undefined;
 
   constructor(options?: XPublisherOptions) {
     super();
@@ -127,7 +145,27 @@ export class XPublisher extends PublisherBase {
     this.verbosityLevel = level;
   }
 
+  protected override isManual(): boolean {
+    return this.option<boolean>("manual");
+  }
+
+  /** In manual mode, the peer whose subscription the application read last. */
+  protected override deliver(pipe: Pipe, message: Buffer[]): Buffer[] | undefined {
+    if (this.isManual() && decodeSubscription(message)) this.lastSubscriber = pipe;
+    return message;
+  }
+
   protected override setSpecialOption(id: number, value: unknown): boolean {
+    if (id === ZMQ_SUBSCRIBE || id === ZMQ_UNSUBSCRIBE) {
+      if (value !== null && typeof value !== "string" && !(value instanceof Uint8Array)) {
+        throw new TypeError("Option value must be a string or buffer");
+      }
+      const topic = typeof value === "string" ? Buffer.from(value, "utf8") : (value ?? Buffer.alloc(0));
+      if (!this.isManual() || !this.lastSubscriber)
+        throw new ZmqError("EINVAL", "no subscription to answer (manual mode)");
+      this.applySubscription(this.lastSubscriber, id === ZMQ_SUBSCRIBE, topic);
+      return true;
+    }
     if (id !== XPUB_VERBOSE && id !== XPUB_VERBOSER) return false;
     if (typeof value !== "boolean") throw new TypeError("Option value must be a boolean");
     // As in libzmq: VERBOSER implies VERBOSE; clearing VERBOSE clears both.
