@@ -1,3 +1,4 @@
+import type { Buffer } from "node:buffer";
 import { Listeners } from "../util/listeners.js";
 import { ZmqError } from "./errors.js";
 
@@ -23,6 +24,24 @@ export interface SocketEvent {
   error?: ZmqError;
   /** For connect:retry, the delay before the next attempt. */
   interval?: number;
+}
+
+/** An event of one type (the native package's EventOfType). */
+export type EventOfType<T extends SocketEventType = SocketEventType> = SocketEvent & { type: T };
+
+/** What sockets that receive have (the native package's Readable interface). */
+export interface Readable<M extends object[] = Buffer[]> {
+  receiveHighWaterMark: number;
+  receiveTimeout: number;
+  receive(): Promise<M>;
+  [Symbol.asyncIterator](): AsyncIterator<M>;
+}
+
+/** What sockets that send have (the native package's Writable interface). */
+export interface Writable<M = unknown> {
+  sendHighWaterMark: number;
+  sendTimeout: number;
+  send(message: M): Promise<void>;
 }
 
 type Listener = (event: SocketEvent) => void;

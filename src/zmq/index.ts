@@ -24,6 +24,9 @@ export type { MessageLike } from "./socket/frames.js";
 export { splitEnvelope } from "./socket/envelope.js";
 export { endpointPort } from "./transport/endpoint.js";
 export { SocketEvents, type SocketEvent, type SocketEventType } from "./events.js";
+// The native package's names for the same things.
+export { SocketEvents as Observer } from "./events.js";
+export type { SocketEvent as Event, SocketEventType as EventType, EventOfType, Readable, Writable } from "./events.js";
 export { ZmqError, ProtocolError, describeError, type ZmqErrorCode } from "./errors.js";
 export { Context, context, type ContextOptions } from "./context.js";
 export { Proxy } from "./proxy.js";
