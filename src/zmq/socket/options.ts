@@ -6,7 +6,6 @@ import { OPTION_TABLE, OPTIONS_BY_ID, type OptionRow, type SocketClassName } fro
  * Options every socket type takes in its constructor (the full list is in option-table.ts).
  * The type parameter is the native package's (`SocketOptions<Dealer>`); it changes nothing here.
  */
-// biome-ignore lint/correctness/noUnusedVariables: kept for source compatibility with the native package's typings
 export interface SocketOptions<_S = unknown> {
   /** Messages queued per peer before sending blocks or drops (per type). 0 = no limit. */
   sendHighWaterMark?: number;
