@@ -17,6 +17,11 @@ export interface PeerOptions {
   heartbeatInterval?: number;
   heartbeatTimeout?: number;
   reconnectInterval?: number;
+  plainServer?: boolean;
+  plainUsername?: string;
+  plainPassword?: string;
+  /** Runs the implementation's ZAP handler in the peer's process, admitting these PLAIN users. */
+  zapPlain?: Record<string, string>;
 }
 
 /** One socket of some implementation, driven the same way whatever it is. */
@@ -135,13 +140,41 @@ const CLASS_NAMES: Record<string, string> = {
 };
 
 function apiKind(name: string, lib: Record<string, unknown>): PeerKind {
+  const zapUsers = new Map<string, string>();
+  let zapHandler: Promise<void> | undefined;
   return {
     name,
     async create(type, options = {}) {
+      const { zapPlain, ...socketOptions } = options;
+      if (zapPlain) {
+        for (const [user, password] of Object.entries(zapPlain)) zapUsers.set(user, password);
+        zapHandler ??= startZapHandler(lib, zapUsers);
+        await zapHandler;
+      }
       const Class = lib[CLASS_NAMES[type]!] as new (o?: object) => ApiSocket;
-      return apiPeer(() => new Class({ linger: 0, ...options }));
+      return apiPeer(() => new Class({ linger: 0, ...socketOptions }));
     },
   };
+}
+
+/**
+ * An RFC 27 handler at inproc://zeromq.zap.01, in the library's own process-wide inproc space,
+ * admitting the PLAIN users given. It serves for the rest of the run.
+ */
+async function startZapHandler(lib: Record<string, unknown>, users: Map<string, string>): Promise<void> {
+  const Reply = lib.Reply as new (o?: object) => ApiSocket & AsyncIterable<Buffer[]>;
+  const handler = new Reply({ linger: 0 });
+  await handler.bind("inproc://zeromq.zap.01");
+  void (async () => {
+    for await (const frames of handler) {
+      const [version, id, , , , mechanism, username, password] = frames.map((f) => f.toString("utf8"));
+      const admitted = mechanism === "PLAIN" && users.has(username!) && users.get(username!) === password;
+      const reply = admitted
+        ? [version!, id!, "200", "OK", username!, ""]
+        : [version!, id!, "400", "Invalid credentials", "", ""];
+      await handler.send(reply.map((f) => Buffer.from(f, "utf8")));
+    }
+  })();
 }
 
 export const oursKind = apiKind("plantrpc", ours as unknown as Record<string, unknown>);
@@ -199,6 +232,10 @@ export const pyzmqKind: PeerKind = {
     if (options.heartbeatInterval) opts.heartbeat_ivl = options.heartbeatInterval;
     if (options.heartbeatTimeout) opts.heartbeat_timeout = options.heartbeatTimeout;
     if (options.reconnectInterval) opts.reconnect_ivl = options.reconnectInterval;
+    if (options.plainServer) opts.plain_server = 1;
+    if (options.plainUsername !== undefined) opts.plain_username = options.plainUsername;
+    if (options.plainPassword !== undefined) opts.plain_password = options.plainPassword;
+    if (options.zapPlain) await agent.call({ op: "zap_plain", passwords: options.zapPlain });
     await agent.call({ op: "socket", type, options: opts });
     return {
       async bind(endpoint) {

@@ -13,6 +13,7 @@ import zmq
 
 ctx = zmq.Context.instance()
 sock = None
+authenticator = None
 TYPES = {name: getattr(zmq, name) for name in
          ["REQ", "REP", "DEALER", "ROUTER", "PUB", "SUB", "XPUB", "XSUB", "PUSH", "PULL", "PAIR"]}
 OPTIONS = {
@@ -20,6 +21,8 @@ OPTIONS = {
     "heartbeat_timeout": zmq.HEARTBEAT_TIMEOUT, "heartbeat_ttl": zmq.HEARTBEAT_TTL,
     "reconnect_ivl": zmq.RECONNECT_IVL, "router_mandatory": zmq.ROUTER_MANDATORY,
     "linger": zmq.LINGER, "sndhwm": zmq.SNDHWM, "rcvhwm": zmq.RCVHWM,
+    "plain_server": zmq.PLAIN_SERVER, "plain_username": zmq.PLAIN_USERNAME,
+    "plain_password": zmq.PLAIN_PASSWORD,
 }
 
 
@@ -40,6 +43,14 @@ def from_frame(b):
 def handle(cmd):
     global sock
     op = cmd["op"]
+    if op == "zap_plain":
+        # pyzmq's own ZAP handler, admitting these user names and passwords.
+        from zmq.auth.thread import ThreadAuthenticator
+        global authenticator
+        authenticator = ThreadAuthenticator(ctx)
+        authenticator.start()
+        authenticator.configure_plain(domain="*", passwords=cmd["passwords"])
+        return {}
     if op == "socket":
         sock = ctx.socket(TYPES[cmd["type"]])
         sock.setsockopt(zmq.LINGER, 0)

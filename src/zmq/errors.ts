@@ -20,6 +20,8 @@ export type ZmqErrorCode =
   | "ENODEV" // bind: unknown interface or host name
   | "ENOENT" // unbind/disconnect: endpoint not bound/connected
   | "ENOTSOCK" // the events of a closed socket
+  | "EACCES" // a peer not admitted (ZAP)
+  | "EFAULT" // a PLAIN or CURVE server with no ZAP handler (libzmq's "Context is closed")
   | "EPROTONOSUPPORT" // unknown transport
   | "EPROTO" // malformed ZMTP stream from the peer
   | "EMSGSIZE" // peer announced a frame larger than maxMessageSize
@@ -48,6 +50,8 @@ const MESSAGES: Partial<Record<ZmqErrorCode, string>> = {
   ENODEV: "No such device",
   ENOENT: "No such endpoint",
   ENOTSOCK: "Socket operation on non-socket",
+  EACCES: "Permission denied",
+  EFAULT: "Context is closed",
   EPROTONOSUPPORT: "Protocol not supported",
   EMSGSIZE: "Message too long",
   ETIMEDOUT: "Connection timed out",
@@ -81,6 +85,19 @@ export class ZmqError extends Error {
     this.errno = errnoOf(code);
     if (options.address !== undefined) this.address = options.address;
     if (detail !== undefined && detail !== this.message) this.detail = detail;
+  }
+}
+
+/**
+ * A peer not admitted by the ZAP handler (or refused by a server's): the native package's
+ * AuthError, with the ZAP status code (300 temporary, 400 refused, 500 internal error).
+ */
+export class AuthError extends ZmqError {
+  readonly status: number;
+  constructor(status: number, text: string) {
+    super("EACCES", text, { message: text || `authentication failed (${status})` });
+    this.name = "AuthError";
+    this.status = status;
   }
 }
 

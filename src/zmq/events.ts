@@ -13,6 +13,7 @@ export type SocketEventType =
   | "handshake"
   | "handshake:error:protocol"
   | "handshake:error:other"
+  | "handshake:error:auth"
   | "error:protocol"
   | "close"
   | "end";

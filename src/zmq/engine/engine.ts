@@ -13,8 +13,9 @@ import {
 import { FLAG_COMMAND, FLAG_MORE, GREETING_SIZE } from "../codec/constants.js";
 import { FrameDecoder } from "../codec/decoder.js";
 import { checkSignature, decodeGreeting, encodeGreeting } from "../codec/greeting.js";
-import { ProtocolError, ZmqError } from "../errors.js";
-import type { Mechanism, MechanismFactory } from "../mechanism/mechanism.js";
+import { AuthError, ProtocolError, ZmqError } from "../errors.js";
+import type { HandshakeStep, Mechanism, MechanismFactory } from "../mechanism/mechanism.js";
+import type { ZapClient } from "../mechanism/zap.js";
 import type { Carrier } from "../transport/carrier.js";
 import { isCompatible, sendsIdentity, type SocketTypeName } from "./socket-types.js";
 import type { Connection, ConnectionOwner, PeerInfo } from "./connection.js";
@@ -24,6 +25,9 @@ export interface EngineOptions {
   socketType: SocketTypeName;
   routingId: Uint8Array | undefined;
   mechanism: MechanismFactory;
+  /** For server-side mechanisms: the ZAP client and this socket's domain. */
+  zap?: ZapClient;
+  zapDomain?: string;
   /** True for connections accepted by a bound socket. */
   bound: boolean;
   maxMessageSize: number;
@@ -195,6 +199,10 @@ export class Engine implements Connection {
     this.mechanism = this.options.mechanism.create({
       metadata: this.ourMetadata(),
       asServer: this.options.mechanism.asServer(this.options.bound),
+      zap: this.options.zap,
+      zapDomain: this.options.zapDomain ?? "",
+      peerAddress: peerIp(this.carrier.remoteAddress),
+      routingId: this.options.routingId,
     });
     for (const body of this.mechanism.start()) this.batch.addCommand(body);
     this.flushNow();
@@ -235,9 +243,24 @@ export class Engine implements Connection {
   private onCommand(command: Command): void {
     if (this.state === "handshake") {
       const step = this.mechanism!.handle(command);
-      for (const body of step.send) this.batch.addCommand(body);
-      if (step.send.length) this.flushNow();
-      if (step.peerMetadata) this.completeHandshake(step.peerMetadata);
+      if (step instanceof Promise) {
+        // A ZAP handler decides: nothing else is read meanwhile.
+        this.pauseReading();
+        step.then(
+          (s) => {
+            if (this.state !== "handshake") return;
+            this.resumeReading();
+            this.applyStep(s);
+          },
+          (e: unknown) => {
+            // Refused by the ZAP handler: the peer learns the status code (RFC 27).
+            if (e instanceof AuthError) this.refuse(e, String(e.status));
+            else this.fail(e instanceof ZmqError ? e : new ProtocolError("EPROTO", String(e)));
+          },
+        );
+        return;
+      }
+      this.applyStep(step);
       return;
     }
     switch (command.name) {
@@ -259,6 +282,12 @@ export class Engine implements Connection {
     }
   }
 
+  private applyStep(step: HandshakeStep): void {
+    for (const body of step.send) this.batch.addCommand(body);
+    if (step.send.length) this.flushNow();
+    if (step.peerMetadata) this.completeHandshake(step.peerMetadata);
+  }
+
   private completeHandshake(metadata: Metadata): void {
     const socketType = metadata.get("socket-type")?.toString("latin1") ?? "";
     if (!isCompatible(this.options.socketType, socketType)) {
@@ -277,9 +306,9 @@ export class Engine implements Connection {
   }
 
   /** Sends an ERROR command with the reason, then closes (RFC 37: validation failures). */
-  refuse(error: ZmqError): void {
+  refuse(error: ZmqError, reason = error.message): void {
     if (this.state === "closed") return;
-    this.batch.addCommand(encodeErrorCommand(error.message));
+    this.batch.addCommand(encodeErrorCommand(reason));
     this.flushNow();
     this.carrier.end();
     this.finish(error);
@@ -383,4 +412,10 @@ export class Engine implements Connection {
     this.timers = [];
     this.owner.engineClosed(this, error);
   }
+}
+
+/** The IP address of a `tcp://host:port` peer, as ZAP wants it; "" for other transports. */
+function peerIp(remoteAddress: string): string {
+  const m = /^tcp:\/\/\[?([^\]]*?)\]?:\d+$/.exec(remoteAddress);
+  return m ? m[1]! : "";
 }

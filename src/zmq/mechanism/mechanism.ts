@@ -1,5 +1,6 @@
 import type { Buffer } from "node:buffer";
 import type { Command, Metadata } from "../codec/command.js";
+import type { ZapClient } from "./zap.js";
 
 /** What a mechanism needs to know about our side of the connection. */
 export interface HandshakeContext {
@@ -7,6 +8,14 @@ export interface HandshakeContext {
   metadata: ReadonlyArray<[string, Uint8Array | string]>;
   /** True on the side that bound (NULL) or that was configured as server (PLAIN, CURVE). */
   asServer: boolean;
+  /** Who may be asked to admit a peer (servers of PLAIN and CURVE). */
+  zap?: ZapClient;
+  /** The socket's ZAP domain. */
+  zapDomain?: string;
+  /** The peer's IP address, for ZAP. */
+  peerAddress?: string;
+  /** Our routing id, for ZAP. */
+  routingId?: Uint8Array;
 }
 
 export interface HandshakeStep {
@@ -24,8 +33,11 @@ export interface Mechanism {
   readonly name: string;
   /** Commands to send as soon as the greetings have been exchanged. */
   start(): Buffer[];
-  /** Handles one handshake command; throws a ZmqError to refuse the peer. */
-  handle(command: Command): HandshakeStep;
+  /**
+   * Handles one handshake command; throws a ZmqError (or rejects) to refuse the peer. A promise
+   * stands for a step that waits (a ZAP handler's answer).
+   */
+  handle(command: Command): HandshakeStep | Promise<HandshakeStep>;
 }
 
 export interface MechanismFactory {

@@ -1,9 +1,11 @@
-import type { Buffer } from "node:buffer";
+import { Buffer } from "node:buffer";
 import type { Connection, ConnectionOwner } from "../engine/connection.js";
 import { Engine, type EngineOptions } from "../engine/engine.js";
-import { ZmqError } from "../errors.js";
+import { AuthError, ZmqError } from "../errors.js";
 import { nullMechanism } from "../mechanism/null.js";
 import type { MechanismFactory } from "../mechanism/mechanism.js";
+import { plainMechanism } from "../mechanism/plain.js";
+import type { ZapClient } from "../mechanism/zap.js";
 import type { Carrier, Listener } from "../transport/carrier.js";
 import { parseTcpAddress } from "../transport/endpoint.js";
 import { parseEndpoint, transportFor } from "../transport/index.js";
@@ -25,13 +27,26 @@ interface Binding {
  * is said by the pipe hooks at the bottom.
  */
 export abstract class SocketConnections extends SocketCore {
-  protected mechanism: MechanismFactory = nullMechanism;
   protected readonly pipes = new Set<Pipe>();
   private readonly bindings = new Map<string, Binding>();
   /** One per connect() call: an endpoint may be connected more than once, as in libzmq. */
   private readonly connectors = new Set<Connector>();
   private readonly engines = new Set<Connection>();
   private readonly hwm = () => this.sendHwm;
+
+  /** The ZAP handler's client (socket/zap-client.ts, registered by socket/all.ts). */
+  static zapClient: ZapClient | undefined;
+
+  /** The mechanism the security options ask for, read afresh for each connection. */
+  private securityFor(): MechanismFactory {
+    if (this.option<boolean>("plainServer")) return plainMechanism({ server: true });
+    const username = this.option<Uint8Array | null>("plainUsername");
+    if (username !== null) {
+      const password = this.option<Uint8Array | null>("plainPassword") ?? new Uint8Array(0);
+      return plainMechanism({ server: false, credentials: { username, password } });
+    }
+    return nullMechanism;
+  }
   private readonly conflateNow = () => this.conflating;
 
   // ---- endpoints ----
@@ -259,9 +274,11 @@ export abstract class SocketConnections extends SocketCore {
     if (error) {
       const type = pipe
         ? "error:protocol"
-        : isHandshakeProtocolError(error)
-          ? "handshake:error:protocol"
-          : "handshake:error:other";
+        : error instanceof AuthError
+          ? "handshake:error:auth"
+          : isHandshakeProtocolError(error)
+            ? "handshake:error:protocol"
+            : "handshake:error:other";
       if (pipe || error.code !== "ECONNRESET") this.emit({ type, address, error });
     }
     if (pipe) {
@@ -279,13 +296,15 @@ export abstract class SocketConnections extends SocketCore {
     return {
       socketType: this.socketType,
       routingId: this.routingIdBytes,
-      mechanism: this.mechanism,
+      mechanism: this.securityFor(),
       bound,
       maxMessageSize: this.maxMessageSize,
       heartbeatInterval: this.heartbeatInterval,
       heartbeatTimeout: this.heartbeatTimeout,
       heartbeatTimeToLive: this.heartbeatTimeToLive,
       handshakeTimeout: this.handshakeInterval,
+      zap: SocketConnections.zapClient,
+      zapDomain: Buffer.from(this.option<Uint8Array | null>("zapDomain") ?? new Uint8Array(0)).toString("utf8"),
     };
   }
 

@@ -126,7 +126,7 @@ export abstract class SocketCore implements OptionHost {
 
   /** "plain" or "curve" once a security mechanism is set; null for NULL security. */
   get securityMechanism(): null | "plain" | "curve" | "gssapi" {
-    return null;
+    return this.option<boolean>("plainServer") || this.option<unknown>("plainUsername") !== null ? "plain" : null;
   }
 
   /** Never: one event loop owns every socket here. */

@@ -81,6 +81,11 @@ class MemoryCarrier implements Carrier {
 
 const bound = new Map<string, (carrier: Carrier) => void>();
 
+/** Whether some socket of this process is bound at inproc://address. */
+export function isInprocBound(address: string): boolean {
+  return bound.has(address);
+}
+
 export const inprocTransport: Transport = {
   async listen(address, accept): Promise<Listener> {
     if (bound.has(address)) throw new ZmqError("EADDRINUSE", `inproc://${address} is already bound`);
