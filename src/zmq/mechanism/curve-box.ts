@@ -1,0 +1,61 @@
+import { hsalsa, xsalsa20poly1305 } from "@noble/ciphers/salsa.js";
+import { x25519 } from "@noble/curves/ed25519.js";
+
+/**
+ * NaCl's crypto_box, which CurveZMQ is built on, from audited primitives (@noble): X25519 for
+ * the shared secret, HSalsa20 to turn it into a key, XSalsa20-Poly1305 to seal. A box is 16
+ * octets (the tag) longer than what it holds.
+ */
+export interface KeyPair {
+  publicKey: Uint8Array;
+  secretKey: Uint8Array;
+}
+
+export function generateKeyPair(): KeyPair {
+  const secretKey = x25519.utils.randomSecretKey();
+  return { publicKey: x25519.getPublicKey(secretKey), secretKey };
+}
+
+export function publicKeyOf(secretKey: Uint8Array): Uint8Array {
+  return x25519.getPublicKey(secretKey);
+}
+
+// "expand 32-byte k", as four little-endian words.
+const SIGMA = new Uint32Array([0x61707865, 0x3320646e, 0x79622d32, 0x6b206574]);
+
+/** crypto_box_beforenm: the key two parties share, computed once per pair of keys. */
+export function boxKey(theirPublic: Uint8Array, ourSecret: Uint8Array): Uint8Array {
+  const shared = x25519.getSharedSecret(ourSecret, theirPublic);
+  const words = new Uint32Array(8);
+  hsalsa(SIGMA, littleEndianWords(shared), new Uint32Array(4), words);
+  return wordsToBytes(words);
+}
+
+/** crypto_box_afternm: tag and ciphertext. */
+export function seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array): Uint8Array {
+  return xsalsa20poly1305(key, nonce).encrypt(plaintext);
+}
+
+/** crypto_box_open_afternm; undefined when the box was not made with that key and nonce. */
+export function open(key: Uint8Array, nonce: Uint8Array, box: Uint8Array): Uint8Array | undefined {
+  if (box.length < 16) return undefined;
+  try {
+    return xsalsa20poly1305(key, nonce).decrypt(box);
+  } catch {
+    return undefined;
+  }
+}
+
+function littleEndianWords(bytes: Uint8Array): Uint32Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Uint32Array(bytes.length / 4);
+  for (let i = 0; i < out.length; i++) out[i] = view.getUint32(i * 4, true);
+  return out;
+}
+
+function wordsToBytes(words: Uint32Array): Uint8Array {
+  const out = new Uint8Array(words.length * 4);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < words.length; i++) view.setUint32(i * 4, words[i]!, true);
+  return out;
+}
