@@ -51,8 +51,12 @@ describe("the published package", () => {
     });
   }, 120000);
 
-  it("installs alone: no dependency, no native code", () => {
-    expect(readdirSync(join(project, "node_modules")).filter((n) => !n.startsWith("."))).toEqual(["plantrpc"]);
+  it("installs with nothing but @noble's audited cryptography, and no native code", () => {
+    expect(readdirSync(join(project, "node_modules")).filter((n) => !n.startsWith("."))).toEqual([
+      "@noble",
+      "plantrpc",
+    ]);
+    expect(readdirSync(join(project, "node_modules", "@noble")).sort()).toEqual(["ciphers", "curves", "hashes"]);
     const native = filesBelow(join(project, "node_modules")).filter(
       (f) => f.endsWith(".node") || f.endsWith("binding.gyp"),
     );

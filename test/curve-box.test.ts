@@ -13,7 +13,9 @@ describe("crypto_box (NaCl) from @noble primitives", () => {
     expect(hex(publicKeyOf(B_SECRET))).toBe("358072d6365880d1aeea329adf9121383851ed21a28e3b75e965d0d2cd166254");
     const key = boxKey(publicKeyOf(B_SECRET), A_SECRET);
     expect(hex(key)).toBe("429b61f5d96e37268dfc5114849d599c9ceabffdb68c1f52cd0499af30f5b377");
-    expect(hex(seal(key, NONCE, new TextEncoder().encode("hello curve")))).toBe("4a54af733eabd98fe543b9f0bac33bb30bb7d35c13582bda3305d3");
+    expect(hex(seal(key, NONCE, new TextEncoder().encode("hello curve")))).toBe(
+      "4a54af733eabd98fe543b9f0bac33bb30bb7d35c13582bda3305d3",
+    );
   });
 
   it("opens what it seals, from either side, and nothing tampered with", () => {

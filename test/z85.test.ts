@@ -11,9 +11,12 @@ describe("Z85 (RFC 32)", () => {
 
   it("decodes what it encodes, any multiple of 4 octets", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 16 }).chain((n) => fc.uint8Array({ minLength: n * 4, maxLength: n * 4 })), (bytes) => {
-        expect(z85Decode(z85Encode(bytes))).toEqual(bytes);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 16 }).chain((n) => fc.uint8Array({ minLength: n * 4, maxLength: n * 4 })),
+        (bytes) => {
+          expect(z85Decode(z85Encode(bytes))).toEqual(bytes);
+        },
+      ),
     );
   });
 

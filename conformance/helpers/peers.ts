@@ -20,6 +20,10 @@ export interface PeerOptions {
   plainServer?: boolean;
   plainUsername?: string;
   plainPassword?: string;
+  curveServer?: boolean;
+  curveSecretKey?: string;
+  curvePublicKey?: string;
+  curveServerKey?: string;
   /** Runs the implementation's ZAP handler in the peer's process, admitting these PLAIN users. */
   zapPlain?: Record<string, string>;
 }
@@ -235,6 +239,10 @@ export const pyzmqKind: PeerKind = {
     if (options.plainServer) opts.plain_server = 1;
     if (options.plainUsername !== undefined) opts.plain_username = options.plainUsername;
     if (options.plainPassword !== undefined) opts.plain_password = options.plainPassword;
+    if (options.curveServer) opts.curve_server = 1;
+    if (options.curveSecretKey) opts.curve_secretkey = options.curveSecretKey;
+    if (options.curvePublicKey) opts.curve_publickey = options.curvePublicKey;
+    if (options.curveServerKey) opts.curve_serverkey = options.curveServerKey;
     if (options.zapPlain) await agent.call({ op: "zap_plain", passwords: options.zapPlain });
     await agent.call({ op: "socket", type, options: opts });
     return {

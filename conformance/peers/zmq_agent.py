@@ -23,6 +23,8 @@ OPTIONS = {
     "linger": zmq.LINGER, "sndhwm": zmq.SNDHWM, "rcvhwm": zmq.RCVHWM,
     "plain_server": zmq.PLAIN_SERVER, "plain_username": zmq.PLAIN_USERNAME,
     "plain_password": zmq.PLAIN_PASSWORD,
+    "curve_server": zmq.CURVE_SERVER, "curve_secretkey": zmq.CURVE_SECRETKEY,
+    "curve_publickey": zmq.CURVE_PUBLICKEY, "curve_serverkey": zmq.CURVE_SERVERKEY,
 }
 
 

@@ -18,7 +18,7 @@ export const capability: Partial<{
   pgm: false,
   tipc: false,
   norm: false,
-  curve: false,
+  curve: true,
   gssapi: false,
   draft: false,
 });

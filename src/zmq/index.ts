@@ -31,5 +31,6 @@ export { ZmqError, ProtocolError, describeError, type ZmqErrorCode } from "./err
 export { Context, context, type ContextOptions } from "./context.js";
 export { Proxy } from "./proxy.js";
 export { capability, version } from "./capability.js";
+export { curveKeyPair } from "./curve-keypair.js";
 export type { SocketTypeName } from "./engine/socket-types.js";
 export type { Transport, Carrier, Listener } from "./transport/carrier.js";

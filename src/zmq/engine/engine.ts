@@ -14,7 +14,7 @@ import { FLAG_COMMAND, FLAG_MORE, GREETING_SIZE } from "../codec/constants.js";
 import { FrameDecoder } from "../codec/decoder.js";
 import { checkSignature, decodeGreeting, encodeGreeting } from "../codec/greeting.js";
 import { AuthError, ProtocolError, ZmqError } from "../errors.js";
-import type { HandshakeStep, Mechanism, MechanismFactory } from "../mechanism/mechanism.js";
+import type { FrameCodec, HandshakeStep, Mechanism, MechanismFactory } from "../mechanism/mechanism.js";
 import type { ZapClient } from "../mechanism/zap.js";
 import type { Carrier } from "../transport/carrier.js";
 import { isCompatible, sendsIdentity, type SocketTypeName } from "./socket-types.js";
@@ -63,6 +63,8 @@ export class Engine implements Connection {
   private mechanism: Mechanism | undefined;
   private frames: Buffer[] = [];
   private flushScheduled = false;
+  /** CURVE's MESSAGE boxes, once the handshake is done. */
+  private codec: FrameCodec | undefined;
   private lastReceived = Date.now();
   private timers: ReturnType<typeof setTimeout>[] = [];
   private pingTtlTimer: ReturnType<typeof setTimeout> | undefined;
@@ -111,7 +113,13 @@ export class Engine implements Connection {
 
   sendMessage(frames: readonly Uint8Array[]): void {
     if (this.state === "closed") return;
-    this.batch.addMessage(frames);
+    const codec = this.codec;
+    if (codec) {
+      const last = frames.length - 1;
+      this.batch.addSealedMessage(frames.map((f, i) => codec.encode(f, i < last, false)));
+    } else {
+      this.batch.addMessage(frames);
+    }
     // A synchronous burst (a loop of sends or signal emissions) is written as it grows, so that
     // it neither fills the high-water mark before the event loop turns nor piles up in memory.
     if (this.batch.messages >= FLUSH_MESSAGES || this.batch.bytes >= FLUSH_BYTES) this.flushNow();
@@ -120,8 +128,14 @@ export class Engine implements Connection {
 
   sendCommand(name: string, data: Uint8Array = EMPTY): void {
     if (this.state === "closed") return;
-    this.batch.addCommand(encodeCommandBody(name, data));
+    this.addCommand(encodeCommandBody(name, data));
     this.scheduleFlush();
+  }
+
+  /** After the handshake, a mechanism that seals frames seals commands too. */
+  private addCommand(body: Uint8Array): void {
+    if (this.codec) this.batch.addSealed(this.codec.encode(body, false, true));
+    else this.batch.addCommand(body);
   }
 
   pauseReading(): void {
@@ -218,6 +232,12 @@ export class Engine implements Connection {
   }
 
   private onFrame(flags: number, body: Buffer): void {
+    if (this.codec && this.state === "ready") {
+      const opened = this.codec.decode(body);
+      if (opened.command) this.onCommand(decodeCommandBody(opened.body));
+      else this.onMessageFrame(opened.more, opened.body);
+      return;
+    }
     if (flags & FLAG_COMMAND) {
       this.onCommand(decodeCommandBody(body));
       return;
@@ -225,7 +245,11 @@ export class Engine implements Connection {
     if (this.state !== "ready") {
       throw new ProtocolError("EPROTO", "message frame before the handshake completed");
     }
-    if (flags & FLAG_MORE) {
+    this.onMessageFrame((flags & FLAG_MORE) !== 0, body);
+  }
+
+  private onMessageFrame(more: boolean, body: Buffer): void {
+    if (more) {
       this.frames.push(body);
       return;
     }
@@ -289,6 +313,7 @@ export class Engine implements Connection {
   }
 
   private completeHandshake(metadata: Metadata): void {
+    this.codec = this.mechanism?.framing?.();
     const socketType = metadata.get("socket-type")?.toString("latin1") ?? "";
     if (!isCompatible(this.options.socketType, socketType)) {
       this.refuse(
@@ -329,7 +354,7 @@ export class Engine implements Connection {
   private sendPing(ttl: number, timeout: number): void {
     if (this.state !== "ready") return;
     const sentAt = Date.now();
-    this.batch.addCommand(encodePing(ttl));
+    this.addCommand(encodePing(ttl));
     this.scheduleFlush();
     // One deadline at a time: while a PING is unanswered, later ones need no deadline of their own.
     if (this.pingTimeoutTimer) return;

@@ -31,6 +31,17 @@ export class WriteBatch {
     this.messages++;
   }
 
+  /** One message whose frames the mechanism has sealed: each travels as a frame of its own. */
+  addSealedMessage(frames: readonly Uint8Array[]): void {
+    for (const frame of frames) this.addFrame(0, frame);
+    this.messages++;
+  }
+
+  /** A command the mechanism has sealed (it travels as an ordinary frame). */
+  addSealed(frame: Uint8Array): void {
+    this.addFrame(0, frame);
+  }
+
   addCommand(body: Uint8Array): void {
     this.addFrame(FLAG_COMMAND, body);
   }

@@ -38,6 +38,16 @@ export interface Mechanism {
    * stands for a step that waits (a ZAP handler's answer).
    */
   handle(command: Command): HandshakeStep | Promise<HandshakeStep>;
+  /** After the handshake: how frames are wrapped; absent when they travel as they are (NULL, PLAIN). */
+  framing?(): FrameCodec | undefined;
+}
+
+/** What a mechanism does to each frame once the handshake is done (CURVE's MESSAGE boxes). */
+export interface FrameCodec {
+  /** The frame to write for one message frame (`more`) or one command body (`command`). */
+  encode(body: Uint8Array, more: boolean, command: boolean): Uint8Array;
+  /** What a written frame holds; throws a ProtocolError for anything that does not open. */
+  decode(frame: Uint8Array): { body: Buffer; more: boolean; command: boolean };
 }
 
 export interface MechanismFactory {

@@ -41,3 +41,10 @@ export function z85Decode(text: string): Uint8Array | undefined {
   }
   return out;
 }
+
+/** A CURVE key as an option holds it (32 octets, or their Z85 text); undefined when unset. */
+export function curveKey(stored: Uint8Array | null | undefined): Uint8Array | undefined {
+  if (!stored) return undefined;
+  if (stored.length === 32) return stored;
+  return z85Decode(String.fromCharCode(...stored));
+}

@@ -312,7 +312,7 @@ const ROWS: readonly OptionRow[] = [
  * Options accepted and kept whose effect is still to be built: a name leaves this list when its
  * effect works (and its test proves it). docs/zmq-api.md lists them from here.
  */
-const NOT_YET = new Set(["curveServer", "curvePublicKey", "curveSecretKey", "curveServerKey", "zapEnforceDomain"]);
+const NOT_YET = new Set(["zapEnforceDomain"]);
 
 /** IPv6 addresses are always accepted here, whatever ipv6 says. */
 const STORED = new Set(["ipv6"]);

@@ -1,5 +1,6 @@
 import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
+import { z85Encode } from "../mechanism/z85.js";
 import { OPTION_TABLE, OPTIONS_BY_ID, type OptionRow, type SocketClassName } from "./option-table.js";
 
 /**
@@ -102,7 +103,10 @@ function checkKind(row: OptionRow, value: unknown): unknown {
 
 /** A stored value as the property reads it: strings are decoded as UTF-8. */
 function readable(row: OptionRow, stored: unknown): unknown {
-  return row.kind === "string" && stored instanceof Uint8Array ? Buffer.from(stored).toString("utf8") : stored;
+  if (row.kind !== "string" || !(stored instanceof Uint8Array)) return stored;
+  // CURVE keys read back as Z85, however they were set (as libzmq's getsockopt gives them).
+  if (row.name.startsWith("curve") && stored.length === 32) return z85Encode(stored);
+  return Buffer.from(stored).toString("utf8");
 }
 
 /** The stored value of an option, or its default. */

@@ -4,7 +4,10 @@ import { Engine, type EngineOptions } from "../engine/engine.js";
 import { AuthError, ZmqError } from "../errors.js";
 import { nullMechanism } from "../mechanism/null.js";
 import type { MechanismFactory } from "../mechanism/mechanism.js";
+import { curveMechanism } from "../mechanism/curve.js";
+import { generateKeyPair, publicKeyOf } from "../mechanism/curve-box.js";
 import { plainMechanism } from "../mechanism/plain.js";
+import { curveKey } from "../mechanism/z85.js";
 import type { ZapClient } from "../mechanism/zap.js";
 import type { Carrier, Listener } from "../transport/carrier.js";
 import { parseTcpAddress } from "../transport/endpoint.js";
@@ -39,6 +42,17 @@ export abstract class SocketConnections extends SocketCore {
 
   /** The mechanism the security options ask for, read afresh for each connection. */
   private securityFor(): MechanismFactory {
+    const curveSecret = curveKey(this.option<Uint8Array | null>("curveSecretKey"));
+    if (this.option<boolean>("curveServer")) {
+      if (!curveSecret) throw new ZmqError("EINVAL", "a CURVE server needs curveSecretKey");
+      return curveMechanism({ server: true, keys: { secretKey: curveSecret, publicKey: publicKeyOf(curveSecret) } });
+    }
+    const serverKey = curveKey(this.option<Uint8Array | null>("curveServerKey"));
+    if (serverKey) {
+      // A client without keys of its own gets a fresh pair: only a ZAP handler would care.
+      const keys = curveSecret ? { secretKey: curveSecret, publicKey: publicKeyOf(curveSecret) } : generateKeyPair();
+      return curveMechanism({ server: false, keys, serverKey });
+    }
     if (this.option<boolean>("plainServer")) return plainMechanism({ server: true });
     const username = this.option<Uint8Array | null>("plainUsername");
     if (username !== null) {

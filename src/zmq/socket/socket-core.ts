@@ -126,6 +126,7 @@ export abstract class SocketCore implements OptionHost {
 
   /** "plain" or "curve" once a security mechanism is set; null for NULL security. */
   get securityMechanism(): null | "plain" | "curve" | "gssapi" {
+    if (this.option<boolean>("curveServer") || this.option<unknown>("curveServerKey") !== null) return "curve";
     return this.option<boolean>("plainServer") || this.option<unknown>("plainUsername") !== null ? "plain" : null;
   }
 

@@ -1,0 +1,108 @@
+/**
+ * CURVE (RFC 26) with libzmq, both ways and both roles: our sockets against pyzmq (Debian's
+ * libzmq) and the native `zeromq` package, with keys made by either side.
+ */
+import { createHash } from "node:crypto";
+import * as native from "zeromq";
+import { afterEach, describe, expect, it } from "vitest";
+import { curveKeyPair, Pull, Push } from "../src/zmq/index.js";
+import { hasPyzmq } from "./helpers/python.js";
+import { nativeKind, oursKind, type PeerKind, type PeerSocket, pyzmqKind } from "./helpers/peers.js";
+
+const open: PeerSocket[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.close().catch(() => {})));
+});
+
+async function make(kind: PeerKind, type: string, options: object): Promise<PeerSocket> {
+  const s = await kind.create(type, options);
+  open.push(s);
+  return s;
+}
+
+const kinds: Array<[PeerKind, boolean]> = [
+  [oursKind, true],
+  [nativeKind, true],
+  [pyzmqKind, hasPyzmq()],
+];
+
+describe("CURVE with libzmq", () => {
+  for (const [serverKind, serverAvailable] of kinds) {
+    for (const [clientKind, clientAvailable] of kinds) {
+      if (serverKind !== oursKind && clientKind !== oursKind) continue;
+      for (const keysBy of ["ours", "native"] as const) {
+        it.runIf(serverAvailable && clientAvailable)(
+          `${clientKind.name} client, ${serverKind.name} server, keys made by ${keysBy}: requests, replies, long frames`,
+          async () => {
+            const make2 = keysBy === "ours" ? curveKeyPair : native.curveKeyPair;
+            const serverKeys = make2();
+            const clientKeys = make2();
+            const rep = await make(serverKind, "REP", {
+              curveServer: true,
+              curveSecretKey: serverKeys.secretKey,
+              curvePublicKey: serverKeys.publicKey,
+            });
+            const endpoint = await rep.bind("tcp://127.0.0.1:*");
+            const req = await make(clientKind, "REQ", {
+              curveServerKey: serverKeys.publicKey,
+              curvePublicKey: clientKeys.publicKey,
+              curveSecretKey: clientKeys.secretKey,
+            });
+            await req.connect(endpoint);
+            const long = "x".repeat(70_000);
+            await req.send(["hello", "", long]);
+            const digest = createHash("sha256").update(long, "latin1").digest("hex");
+            expect(await rep.receive()).toEqual(["hello", "", `70000:${digest}`]);
+            await rep.send(["welcome"]);
+            expect(await req.receive()).toEqual(["welcome"]);
+          },
+        );
+      }
+    }
+  }
+
+  for (const [serverKind, available] of kinds) {
+    it.runIf(available)(
+      `a client with the wrong server key gets nothing through to a ${serverKind.name} server, which serves the others`,
+      async () => {
+        const serverKeys = curveKeyPair();
+        const rep = await make(serverKind, "REP", {
+          curveServer: true,
+          curveSecretKey: serverKeys.secretKey,
+          curvePublicKey: serverKeys.publicKey,
+        });
+        const endpoint = await rep.bind("tcp://127.0.0.1:*");
+        const wrong = curveKeyPair();
+        const intruder = await make(oursKind, "REQ", { curveServerKey: wrong.publicKey });
+        await intruder.connect(endpoint);
+        await intruder.send(["let me in"]);
+        const friend = await make(oursKind, "REQ", { curveServerKey: serverKeys.publicKey });
+        await friend.connect(endpoint);
+        await friend.send(["hello"]);
+        expect(await rep.receive()).toEqual(["hello"]);
+        await rep.send(["hi"]);
+        expect(await friend.receive()).toEqual(["hi"]);
+        await expect(rep.receive(300)).rejects.toThrow();
+      },
+    );
+  }
+});
+
+describe("CURVE (ours)", () => {
+  it("carries a PUSH/PULL stream in order, and says curve", async () => {
+    const keys = curveKeyPair();
+    const pull = new Pull({ curveServer: true, curveSecretKey: keys.secretKey, linger: 0 });
+    await pull.bind("tcp://127.0.0.1:*");
+    const push = new Push({ curveServerKey: keys.publicKey, linger: 0 });
+    try {
+      push.connect(pull.lastEndpoint!);
+      for (let i = 0; i < 2000; i++) await push.send([String(i), "x".repeat(i % 300)]);
+      for (let i = 0; i < 2000; i++) expect((await pull.receive())[0]!.toString()).toBe(String(i));
+      expect([pull.securityMechanism, push.securityMechanism]).toEqual(["curve", "curve"]);
+      expect(pull.curveSecretKey).toBe(keys.secretKey);
+    } finally {
+      pull.close();
+      push.close();
+    }
+  });
+});

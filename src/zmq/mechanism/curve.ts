@@ -1,0 +1,272 @@
+import { randomBytes } from "node:crypto";
+import { Buffer } from "node:buffer";
+import {
+  type Command,
+  decodeErrorReason,
+  decodeMetadata,
+  encodeCommandBody,
+  encodeMetadata,
+} from "../codec/command.js";
+import { AuthError, ProtocolError, ZmqError } from "../errors.js";
+import { boxKey, generateKeyPair, type KeyPair, open, seal } from "./curve-box.js";
+import type { FrameCodec, HandshakeContext, HandshakeStep, Mechanism, MechanismFactory } from "./mechanism.js";
+import { admit } from "./plain.js";
+
+/**
+ * CurveZMQ (RFC 26): HELLO, WELCOME (with the server's cookie), INITIATE (with the client's
+ * vouch), READY, then every frame in a MESSAGE box. The constructions (nonces, boxes, cookie,
+ * vouch) are written here from the RFC; the cryptography is @noble's (curve-box.ts).
+ */
+export type CurveRole = { server: true; keys: KeyPair } | { server: false; keys: KeyPair; serverKey: Uint8Array };
+
+export function curveMechanism(role: CurveRole): MechanismFactory {
+  return {
+    name: "CURVE",
+    asServer: () => role.server,
+    create: (context) =>
+      role.server ? new CurveServer(context, role.keys) : new CurveClient(context, role.keys, role.serverKey),
+  };
+}
+
+const ZEROS_64 = new Uint8Array(64);
+const MORE = 1;
+const COMMAND = 2;
+
+function nonce(prefix: string, tail: Uint8Array): Uint8Array {
+  const out = new Uint8Array(24);
+  out.set(Buffer.from(prefix, "latin1"));
+  out.set(tail, prefix.length);
+  return out;
+}
+
+function shortNonce(n: bigint): Uint8Array {
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, n);
+  return out;
+}
+
+function readShortNonce(bytes: Uint8Array): bigint {
+  return new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0);
+}
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  return Buffer.concat(parts);
+}
+
+function malformed(what: string): ProtocolError {
+  return new ProtocolError("EPROTO", `malformed CURVE ${what}`);
+}
+
+/** MESSAGE boxes both ways, once the handshake is done; short nonces must keep increasing. */
+class MessageBoxes implements FrameCodec {
+  constructor(
+    private readonly key: Uint8Array,
+    private readonly sendPrefix: string,
+    private readonly receivePrefix: string,
+    private sendNonce: bigint,
+    private receivedNonce: bigint,
+  ) {}
+
+  encode(body: Uint8Array, more: boolean, command: boolean): Uint8Array {
+    const payload = new Uint8Array(1 + body.length);
+    payload[0] = (more ? MORE : 0) | (command ? COMMAND : 0);
+    payload.set(body, 1);
+    const n = shortNonce(++this.sendNonce);
+    return concat(Buffer.from("\x07MESSAGE", "latin1"), n, seal(this.key, nonce(this.sendPrefix, n), payload));
+  }
+
+  decode(frame: Uint8Array): { body: Buffer; more: boolean; command: boolean } {
+    if (frame.length < 8 + 8 + 17 || Buffer.from(frame.subarray(0, 8)).toString("latin1") !== "\x07MESSAGE") {
+      throw malformed("MESSAGE");
+    }
+    const n = frame.subarray(8, 16);
+    const value = readShortNonce(n);
+    if (value <= this.receivedNonce) throw new ProtocolError("EPROTO", "CURVE MESSAGE nonce replayed or out of order");
+    const payload = open(this.key, nonce(this.receivePrefix, n), frame.subarray(16));
+    if (!payload || payload.length < 1) throw new ProtocolError("EPROTO", "CURVE MESSAGE box does not open");
+    this.receivedNonce = value;
+    const flags = payload[0]!;
+    return {
+      body: Buffer.from(payload.buffer, payload.byteOffset + 1, payload.length - 1),
+      more: (flags & MORE) !== 0,
+      command: (flags & COMMAND) !== 0,
+    };
+  }
+}
+
+class CurveClient implements Mechanism {
+  readonly name = "CURVE";
+  private readonly transient = generateKeyPair();
+  private nonce = 0n;
+  private state: "welcome" | "ready" = "welcome";
+  private serverTransient: Uint8Array | undefined;
+  private codec: MessageBoxes | undefined;
+
+  constructor(
+    private readonly context: HandshakeContext,
+    private readonly keys: KeyPair,
+    private readonly serverKey: Uint8Array,
+  ) {}
+
+  start(): Buffer[] {
+    const n = shortNonce(++this.nonce);
+    const box = seal(boxKey(this.serverKey, this.transient.secretKey), nonce("CurveZMQHELLO---", n), ZEROS_64);
+    const data = concat(new Uint8Array([1, 0]), new Uint8Array(72), this.transient.publicKey, n, box);
+    return [encodeCommandBody("HELLO", data)];
+  }
+
+  handle(command: Command): HandshakeStep {
+    if (command.name === "ERROR") throw refused(command.data);
+    if (this.state === "welcome" && command.name === "WELCOME") return this.welcome(command.data);
+    if (this.state === "ready" && command.name === "READY") return this.ready(command.data);
+    throw new ProtocolError("EPROTO", `unexpected ${command.name} command in the CURVE handshake`);
+  }
+
+  framing(): FrameCodec {
+    return this.codec!;
+  }
+
+  private welcome(data: Buffer): HandshakeStep {
+    if (data.length !== 16 + 144) throw malformed("WELCOME");
+    const opened = open(
+      boxKey(this.serverKey, this.transient.secretKey),
+      nonce("WELCOME-", data.subarray(0, 16)),
+      data.subarray(16),
+    );
+    if (!opened) throw new ProtocolError("EPROTO", "CURVE WELCOME box does not open: wrong server key?");
+    this.serverTransient = opened.subarray(0, 32);
+    const cookie = opened.subarray(32, 128);
+    const vouchNonce = randomBytes(16);
+    const vouch = concat(
+      vouchNonce,
+      seal(
+        boxKey(this.serverTransient, this.keys.secretKey),
+        nonce("VOUCH---", vouchNonce),
+        concat(this.transient.publicKey, this.serverKey),
+      ),
+    );
+    const n = shortNonce(++this.nonce);
+    const box = seal(
+      boxKey(this.serverTransient, this.transient.secretKey),
+      nonce("CurveZMQINITIATE", n),
+      concat(this.keys.publicKey, vouch, encodeMetadata(this.context.metadata)),
+    );
+    this.state = "ready";
+    return { send: [encodeCommandBody("INITIATE", concat(cookie, n, box))] };
+  }
+
+  private ready(data: Buffer): HandshakeStep {
+    if (data.length < 8 + 16) throw malformed("READY");
+    const key = boxKey(this.serverTransient!, this.transient.secretKey);
+    const n = data.subarray(0, 8);
+    const metadata = open(key, nonce("CurveZMQREADY---", n), data.subarray(8));
+    if (!metadata) throw new ProtocolError("EPROTO", "CURVE READY box does not open");
+    this.codec = new MessageBoxes(key, "CurveZMQMESSAGEC", "CurveZMQMESSAGES", this.nonce, readShortNonce(n));
+    return { send: [], peerMetadata: decodeMetadata(Buffer.from(metadata)) };
+  }
+}
+
+class CurveServer implements Mechanism {
+  readonly name = "CURVE";
+  private state: "hello" | "initiate" = "hello";
+  private readonly cookieKey = randomBytes(32);
+  private clientTransient: Uint8Array | undefined;
+  private clientNonce = 0n;
+  private codec: MessageBoxes | undefined;
+
+  constructor(
+    private readonly context: HandshakeContext,
+    private readonly keys: KeyPair,
+  ) {}
+
+  start(): Buffer[] {
+    return [];
+  }
+
+  handle(command: Command): HandshakeStep | Promise<HandshakeStep> {
+    if (command.name === "ERROR") throw refused(command.data);
+    if (this.state === "hello" && command.name === "HELLO") return this.hello(command.data);
+    if (this.state === "initiate" && command.name === "INITIATE") return this.initiate(command.data);
+    throw new ProtocolError("EPROTO", `unexpected ${command.name} command in the CURVE handshake`);
+  }
+
+  framing(): FrameCodec {
+    return this.codec!;
+  }
+
+  private hello(data: Buffer): HandshakeStep {
+    if (data.length !== 194) throw malformed("HELLO");
+    if (data[0] !== 1 || data[1] !== 0) throw new ProtocolError("EPROTO", "CURVE HELLO of another version than 1.0");
+    const clientTransient = data.subarray(74, 106);
+    const n = data.subarray(106, 114);
+    const signature = open(
+      boxKey(clientTransient, this.keys.secretKey),
+      nonce("CurveZMQHELLO---", n),
+      data.subarray(114),
+    );
+    if (!signature?.every((b) => b === 0)) {
+      throw new ProtocolError("EPROTO", "CURVE HELLO box does not open: the client has another server key");
+    }
+    this.clientTransient = Uint8Array.from(clientTransient);
+    this.clientNonce = readShortNonce(n);
+    // Our transient key lives only in the cookie, which only we can open.
+    const transient = generateKeyPair();
+    const cookieNonce = randomBytes(16);
+    const cookie = concat(
+      cookieNonce,
+      seal(this.cookieKey, nonce("COOKIE--", cookieNonce), concat(this.clientTransient, transient.secretKey)),
+    );
+    const welcomeNonce = randomBytes(16);
+    const box = seal(
+      boxKey(this.clientTransient, this.keys.secretKey),
+      nonce("WELCOME-", welcomeNonce),
+      concat(transient.publicKey, cookie),
+    );
+    this.state = "initiate";
+    return { send: [encodeCommandBody("WELCOME", concat(welcomeNonce, box))] };
+  }
+
+  private initiate(data: Buffer): Promise<HandshakeStep> | HandshakeStep {
+    if (data.length < 96 + 8 + 144) throw malformed("INITIATE");
+    const cookie = open(this.cookieKey, nonce("COOKIE--", data.subarray(0, 16)), data.subarray(16, 96));
+    if (!cookie || !Buffer.from(cookie.subarray(0, 32)).equals(this.clientTransient!)) {
+      throw new ProtocolError("EPROTO", "CURVE INITIATE with a cookie that is not ours");
+    }
+    const transientSecret = cookie.subarray(32, 64);
+    const key = boxKey(this.clientTransient!, transientSecret);
+    const n = data.subarray(96, 104);
+    const value = readShortNonce(n);
+    if (value <= this.clientNonce) throw new ProtocolError("EPROTO", "CURVE INITIATE nonce replayed");
+    const opened = open(key, nonce("CurveZMQINITIATE", n), data.subarray(104));
+    if (!opened || opened.length < 32 + 96) throw new ProtocolError("EPROTO", "CURVE INITIATE box does not open");
+    const clientKey = opened.subarray(0, 32);
+    const vouch = open(
+      boxKey(clientKey, transientSecret),
+      nonce("VOUCH---", opened.subarray(32, 48)),
+      opened.subarray(48, 128),
+    );
+    if (
+      !vouch ||
+      !Buffer.from(vouch.subarray(0, 32)).equals(this.clientTransient!) ||
+      !Buffer.from(vouch.subarray(32, 64)).equals(this.keys.publicKey)
+    ) {
+      throw new ProtocolError("EPROTO", "CURVE INITIATE with a vouch that does not hold");
+    }
+    const peerMetadata = decodeMetadata(Buffer.from(opened.subarray(128)));
+    const ready = (): HandshakeStep => {
+      const readyNonce = shortNonce(1n);
+      const box = seal(key, nonce("CurveZMQREADY---", readyNonce), encodeMetadata(this.context.metadata));
+      this.codec = new MessageBoxes(key, "CurveZMQMESSAGES", "CurveZMQMESSAGEC", 1n, value);
+      return { send: [encodeCommandBody("READY", concat(readyNonce, box))], peerMetadata };
+    };
+    // A ZAP handler, when there is one, decides on the client's permanent key; without one,
+    // libzmq's CURVE server admits every client that knows its key, and so do we.
+    return admit(this.context, "CURVE", [Uint8Array.from(clientKey)], "admit").then(ready);
+  }
+}
+
+function refused(data: Buffer): ZmqError {
+  const reason = decodeErrorReason(data);
+  if (/^[345]\d\d$/.test(reason)) return new AuthError(Number(reason), `the server refused us (ZAP status ${reason})`);
+  return new ZmqError("EMECHANISM", `the peer refused the CURVE handshake: ${reason || "(no reason)"}`);
+}
