@@ -3,6 +3,7 @@ import { Dealer, Subscriber, type SocketEvents } from "../zmq/index.js";
 import { decodeBody, encodeBody, type Encoding } from "../common/codec.js";
 import { NoResult, RemoteError, RpcError, RpcTimeoutError } from "./errors.js";
 import { type Logger, processWarningLogger } from "../util/logger.js";
+import { type CurveClientKeys, clientSocketOptions } from "./curve.js";
 import { RPCSignal } from "./signal.js";
 import { formatRpcUrl, parseRpcUrl } from "./url.js";
 
@@ -24,6 +25,8 @@ export interface RPCClientOptions {
   signals?: boolean;
   /** Where failing signal listeners are reported. Default: a process warning. */
   logger?: Logger;
+  /** Talk to a CURVE device: its public key (and optionally our own pair). */
+  curve?: CurveClientKeys;
 }
 
 export interface CallOptions {
@@ -72,7 +75,7 @@ const PROPERTY_TIMEOUT = 10000;
 export class RPCClient {
   readonly url: string;
   inventory!: Inventory;
-  private readonly socket = new Dealer({ reconnectInterval: 100, reconnectMaxInterval: 2000 });
+  private readonly socket: Dealer;
   private subscriber: Subscriber | undefined;
   private readonly pending = new Map<number, Pending>();
   private readonly signals = new Map<string, RPCSignal>();
@@ -82,6 +85,7 @@ export class RPCClient {
   private refreshing: Promise<void> | undefined;
   private closed = false;
   private readonly logger: Logger;
+  private readonly security: Record<string, unknown>;
 
   private constructor(
     url: string,
@@ -89,6 +93,8 @@ export class RPCClient {
   ) {
     this.url = url;
     this.logger = options.logger ?? processWarningLogger;
+    this.security = clientSocketOptions(options.curve);
+    this.socket = new Dealer({ reconnectInterval: 100, reconnectMaxInterval: 2000, ...this.security });
   }
 
   /** Connects and fetches the inventory; rejects with RpcTimeoutError when nobody answers. */
@@ -154,7 +160,7 @@ export class RPCClient {
     const { scheme, host } = parseRpcUrl(this.url);
     const endpoint = formatRpcUrl(scheme, host, reply.signal_port);
     this.subscriber?.close();
-    const sub = new Subscriber();
+    const sub = new Subscriber(this.security);
     this.subscriber = sub;
     sub.subscribe();
     const connected = sub.events.once("handshake");

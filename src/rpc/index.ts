@@ -10,3 +10,4 @@ export {
 export { RPCSignal, type SignalArgType } from "./signal.js";
 export { RpcError, RemoteError, RpcTimeoutError, NoResult } from "./errors.js";
 export type { Encoding } from "../common/codec.js";
+export type { CurveClientKeys, CurveServerKeys } from "./curve.js";

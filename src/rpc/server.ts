@@ -11,6 +11,7 @@ import {
   readForCompare,
   stringField,
 } from "./request.js";
+import { type CurveServerKeys, serverSocketOptions } from "./curve.js";
 import { RpcError } from "./errors.js";
 import { RPCSignal } from "./signal.js";
 import { formatRpcUrl, parseRpcUrl, type RpcUrl } from "./url.js";
@@ -21,6 +22,8 @@ export interface RPCServerOptions {
   url: string;
   /** Seconds a registry should keep us after an alive check (sent with CHECK_ALIVE). */
   aliveTimeout?: number;
+  /** Serve over CURVE with these keys: methods, properties and signals alike. */
+  curve?: CurveServerKeys;
 }
 
 export interface MethodOptions {
@@ -76,7 +79,7 @@ export class RPCServer {
   port: number | undefined;
   endpoint: string | undefined;
 
-  protected readonly socket = new Router();
+  protected readonly socket: Router;
   private readonly parsedUrl: RpcUrl;
   private readonly methods = new Map<string, MethodEntry>();
   private readonly properties = new Map<string, PropertyEntry>();
@@ -89,11 +92,15 @@ export class RPCServer {
   private resolveStopped: (() => void) | undefined;
   private readonly stoppedPromise = new Promise<void>((r) => (this.resolveStopped = r));
   private readonly stopHooks: Array<() => unknown> = [];
+  /** Socket options for CURVE, when the server is secured. */
+  private readonly security: Record<string, unknown>;
   private watchdogTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: RPCServerOptions) {
     this.url = options.url;
     this.parsedUrl = parseRpcUrl(options.url);
+    this.security = serverSocketOptions(options.curve);
+    this.socket = new Router(this.security);
     this.aliveTimeout = options.aliveTimeout ?? 60;
   }
 
@@ -364,7 +371,7 @@ export class RPCServer {
 
   private ensurePublisher(): Promise<number> {
     this.publisherReady ??= (async () => {
-      const publisher = new Publisher();
+      const publisher = new Publisher(this.security);
       const { scheme, host } = this.parsedUrl;
       await publisher.bind(`${scheme}://${host}:0`);
       this.publisher = publisher;

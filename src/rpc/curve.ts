@@ -1,0 +1,35 @@
+/**
+ * CURVE for devices and their clients: the keys as the RPC layer takes them (Z85 text, as
+ * `curveKeyPair()` and libzmq's tools make them), turned into socket options.
+ */
+export interface CurveServerKeys {
+  /** The device's secret key; its public key is what clients need. */
+  secretKey: string;
+  publicKey?: string;
+}
+
+export interface CurveClientKeys {
+  /** The device's public key. */
+  serverKey: string;
+  /** The client's own pair (optional: a fresh one is made when absent). */
+  publicKey?: string;
+  secretKey?: string;
+}
+
+export function serverSocketOptions(curve: CurveServerKeys | undefined): Record<string, unknown> {
+  if (!curve) return {};
+  return {
+    curveServer: true,
+    curveSecretKey: curve.secretKey,
+    ...(curve.publicKey ? { curvePublicKey: curve.publicKey } : {}),
+  };
+}
+
+export function clientSocketOptions(curve: CurveClientKeys | undefined): Record<string, unknown> {
+  if (!curve) return {};
+  return {
+    curveServerKey: curve.serverKey,
+    ...(curve.publicKey ? { curvePublicKey: curve.publicKey } : {}),
+    ...(curve.secretKey ? { curveSecretKey: curve.secretKey } : {}),
+  };
+}
