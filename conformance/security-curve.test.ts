@@ -106,3 +106,19 @@ describe("CURVE (ours)", () => {
     }
   });
 });
+
+describe("plantrpc keygen certificates", () => {
+  it.runIf(hasPyzmq())("are what pyzmq's zmq.auth.load_certificate reads", async () => {
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { spawnSync } = await import("node:child_process");
+    const { writeCertificates } = await import("../src/cli/keygen.js");
+    const { PYTHON } = await import("./helpers/python.js");
+    const base = join(mkdtempSync(join(tmpdir(), "plantrpc-cert-")), "device");
+    const { publicKey } = writeCertificates(base);
+    const script = `import zmq.auth\npub, sec = zmq.auth.load_certificate(${JSON.stringify(`${base}.key_secret`)})\nprint(pub.decode(), len(sec))`;
+    const r = spawnSync(PYTHON, ["-c", script], { encoding: "utf8" });
+    expect(r.stdout.trim()).toBe(`${publicKey} 40`);
+  });
+});

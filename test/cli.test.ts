@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createVirtualCamera } from "../src/demo/camera.js";
-import { DeviceRegistry, registerToRegistry, type RPCServer } from "../src/index.js";
+import { DeviceRegistry, registerToRegistry, type RPCServer, RPCServer as RPCServerClass } from "../src/index.js";
 import { Router } from "../src/zmq/index.js";
 import { execSync } from "node:child_process";
 
@@ -258,5 +258,40 @@ describe("plantrpc command", () => {
     expect(r.stdout).toMatch(/RemoteError: this virtual camera encodes png only/);
     expect(r.stdout).toMatch(/== done/);
     expect([...readFileSync(join(dir, "plant.png")).subarray(0, 8)]).toEqual(PNG_SIGNATURE);
+  });
+});
+
+describe("plantrpc arguments and security", () => {
+  it("refuses unknown flags and flags a command does not take; negative numbers stay arguments", async () => {
+    const { parse } = await import("../src/cli/args.js");
+    expect(parse(["call", "tcp://h:1", "move", "-5", "--json"]).positional).toEqual([
+      "call",
+      "tcp://h:1",
+      "move",
+      "-5",
+    ]);
+    expect((await plantrpc(["devices", "tcp://127.0.0.1:1", "--frob"])).code).toBe(2);
+    const misplaced = await plantrpc(["inventory", "tcp://127.0.0.1:1", "--port", "5"]);
+    expect(misplaced.code).toBe(2);
+    expect(misplaced.stderr).toMatch(/--port is not an option of plantrpc inventory/);
+  });
+
+  it("keygen writes a certificate pair, and --server-key reaches a CURVE device", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "plantrpc-keys-"));
+    const made = await plantrpc(["keygen", "--out", join(dir, "device"), "--json"]);
+    expect(made.code).toBe(0);
+    const { publicKey } = JSON.parse(made.stdout) as { publicKey: string };
+    const secretFile = readFileSync(join(dir, "device.key_secret"), "utf8");
+    const secretKey = /secret-key = "(.{40})"/.exec(secretFile)![1]!;
+    expect(readFileSync(join(dir, "device.key"), "utf8")).toContain(`public-key = "${publicKey}"`);
+    const server = new RPCServerClass({ url: "tcp://127.0.0.1:0", curve: { secretKey } });
+    server.registerMethodJson("ping", () => "pong");
+    await server.start();
+    void server.serveForever();
+    cleanups.push(() => server.close());
+    const url = `tcp://127.0.0.1:${server.port}`;
+    const call = await plantrpc(["call", url, "ping", "--server-key", publicKey, "--json"]);
+    expect(JSON.parse(call.stdout)).toEqual({ result: "pong" });
+    expect((await plantrpc(["call", url, "ping", "--timeout", "300"])).code).toBe(3);
   });
 });

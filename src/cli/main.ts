@@ -8,45 +8,11 @@ import { writeFileSync } from "node:fs";
 import { DeviceRegistry, listDevices } from "../registry/index.js";
 import { type BufferResult, RemoteError, RPCClient, RpcError, RpcTimeoutError } from "../rpc/index.js";
 import { describeError } from "../zmq/index.js";
+import { checkFlags, type Parsed, parse, UsageError } from "./args.js";
 import { runDemo, serveDemo } from "./demo.js";
+import { writeCertificates } from "./keygen.js";
 
 export const EXIT = { ok: 0, remote: 1, usage: 2, timeout: 3, failure: 4 } as const;
-
-class UsageError extends Error {}
-
-interface Parsed {
-  positional: string[];
-  flags: Map<string, string | true>;
-}
-
-const VALUE_FLAGS = new Set(["timeout", "kwargs", "out", "addr", "port", "registry-port", "camera-url", "name"]);
-
-function parse(argv: string[]): Parsed {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--") {
-      positional.push(...argv.slice(i + 1));
-      break;
-    }
-    if (arg.startsWith("--")) {
-      const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-      if (VALUE_FLAGS.has(name)) {
-        const value = inline ?? argv[++i];
-        if (value === undefined) throw new UsageError(`--${name} needs a value`);
-        flags.set(name, value);
-      } else {
-        flags.set(name, true);
-      }
-    } else if (arg === "-h") {
-      flags.set("help", true);
-    } else {
-      positional.push(arg);
-    }
-  }
-  return { positional, flags };
-}
 
 /** A JSON argument; a word that is not JSON is taken as a string (`call url echo hello`). */
 function jsonArg(text: string): unknown {
@@ -60,6 +26,8 @@ function jsonArg(text: string): unknown {
 interface Command {
   usage: string;
   help: string;
+  /** Flags it takes besides --json, --help and --timeout. */
+  flags?: readonly string[];
   /** Resolves to an exit code, or to nothing for success. */
   // biome-ignore lint/suspicious/noConfusingVoidType: a command that succeeds returns nothing
   run(p: Parsed, out: Output): Promise<number | void>;
@@ -86,8 +54,17 @@ function need(p: Parsed, count: number, usage: string): string[] {
   return p.positional;
 }
 
+/** --server-key: talk to a CURVE device (its public key, Z85). */
+function security(p: Parsed): { curve?: { serverKey: string } } {
+  const key = p.flags.get("server-key");
+  if (key === undefined) return {};
+  if (typeof key !== "string" || key.length !== 40)
+    throw new UsageError("--server-key takes a device's public key: 40 characters of Z85");
+  return { curve: { serverKey: key } };
+}
+
 async function withClient<T>(url: string, p: Parsed, fn: (c: RPCClient) => Promise<T>, signals = false): Promise<T> {
-  const client = await RPCClient.connect(url, { timeout: timeoutOf(p) ?? 2000, signals });
+  const client = await RPCClient.connect(url, { timeout: timeoutOf(p) ?? 2000, signals, ...security(p) });
   try {
     return await fn(client);
   } finally {
@@ -100,6 +77,7 @@ const pretty = (v: unknown) => JSON.stringify(v, null, 2);
 const COMMANDS: Record<string, Command> = {
   registry: {
     usage: "registry [--addr *] [--port 5555]",
+    flags: ["addr", "port"],
     help: "Run a device registry until interrupted, printing devices as they come and go.",
     async run(p, out) {
       const port = p.flags.has("port") ? Number(p.flags.get("port")) : 5555;
@@ -135,6 +113,7 @@ const COMMANDS: Record<string, Command> = {
   },
   inventory: {
     usage: "inventory <url>",
+    flags: ["server-key"],
     help: "Show a device's methods (with their timeouts), signals and properties.",
     async run(p, out) {
       const [url] = need(p, 1, this.usage);
@@ -158,6 +137,7 @@ const COMMANDS: Record<string, Command> = {
   },
   call: {
     usage: "call <url> <method> [json-arg ...] [--kwargs '{...}'] [--out file] [--timeout ms]",
+    flags: ["kwargs", "out", "server-key"],
     help: "Call a method. Each argument is JSON (a bare word is a string). A buffer result goes to --out.",
     async run(p, out) {
       const [url, method, ...rest] = need(p, 2, this.usage);
@@ -192,6 +172,7 @@ const COMMANDS: Record<string, Command> = {
   },
   get: {
     usage: "get <url> <property>",
+    flags: ["server-key"],
     help: "Read a property.",
     async run(p, out) {
       const [url, name] = need(p, 2, this.usage);
@@ -203,6 +184,7 @@ const COMMANDS: Record<string, Command> = {
   },
   set: {
     usage: "set <url> <property> <json-value>",
+    flags: ["server-key"],
     help: "Write a property.",
     async run(p, out) {
       const [url, name, value] = need(p, 3, this.usage);
@@ -214,10 +196,11 @@ const COMMANDS: Record<string, Command> = {
   },
   watch: {
     usage: "watch <url> [signal ...]",
+    flags: ["server-key"],
     help: "Print signals as they arrive (all of them, or those named) until interrupted.",
     async run(p, out) {
       const [url, ...names] = need(p, 1, this.usage);
-      const client = await RPCClient.connect(url!, { timeout: timeoutOf(p) ?? 2000 });
+      const client = await RPCClient.connect(url!, { timeout: timeoutOf(p) ?? 2000, ...security(p) });
       const wanted = names.length ? names : client.inventory.signals;
       for (const n of wanted) {
         client
@@ -236,6 +219,7 @@ const COMMANDS: Record<string, Command> = {
   },
   stop: {
     usage: "stop <url>",
+    flags: ["server-key"],
     help: "Ask a device to stop serving (STOP_SERVER).",
     async run(p, out) {
       const [url] = need(p, 1, this.usage);
@@ -246,8 +230,19 @@ const COMMANDS: Record<string, Command> = {
       });
     },
   },
+  keygen: {
+    usage: "keygen [--out base]",
+    help: "Make a CURVE key pair: <base>.key (public, to hand out) and <base>.key_secret (to keep), as zcert and pyzmq's zmq.auth write them.",
+    flags: ["out"],
+    async run(p, out) {
+      const base = String(p.flags.get("out") ?? "plantrpc");
+      const { publicKey, files } = writeCertificates(base);
+      out.result({ publicKey, files }, () => `public key: ${publicKey}\nwritten: ${files.join(", ")}`);
+    },
+  },
   demo: {
     usage: "demo [--out dir]",
+    flags: ["out"],
     help: "Run a registry, a virtual camera and a client in this process, walking through every feature.",
     async run(p) {
       await runDemo({ outDir: String(p.flags.get("out") ?? "demo-output") });
@@ -255,6 +250,7 @@ const COMMANDS: Record<string, Command> = {
   },
   "serve-demo": {
     usage: "serve-demo [--registry-port 5555] [--camera-url tcp://127.0.0.1:5556] [--name demo-camera]",
+    flags: ["registry-port", "camera-url", "name"],
     help: "Keep a registry and the virtual camera running, for plantrpc or Python clients.",
     async run(p) {
       await serveDemo({
@@ -281,7 +277,8 @@ function helpText(): string {
     "",
     ...lines,
     "",
-    "Options: --json (one JSON line per result), --timeout <ms>, --help (also after a command).",
+    "Options: --json (one JSON line per result), --timeout <ms>, --help (also after a command),",
+    "--server-key <Z85> (talk to a CURVE device). An unknown or misplaced flag is a usage error.",
     "Exit codes: 0 ok, 1 remote error, 2 usage error, 3 timeout, 4 other failure.",
   ].join("\n");
 }
@@ -307,6 +304,12 @@ export async function main(argv: string[]): Promise<number> {
   if (parsed.flags.has("help")) {
     console.log(`usage: plantrpc ${command.usage}\n\n${command.help}`);
     return EXIT.ok;
+  }
+  try {
+    checkFlags(parsed, name, command.flags ?? []);
+  } catch (e) {
+    console.error(`plantrpc: ${(e as Error).message}`);
+    return EXIT.usage;
   }
   const out = new Output(parsed.flags.has("json"));
   try {

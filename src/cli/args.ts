@@ -1,0 +1,63 @@
+import { parseArgs } from "node:util";
+
+/** A mistake in how the command was called (exit code 2). */
+export class UsageError extends Error {}
+
+export interface Parsed {
+  positional: string[];
+  flags: Map<string, string | true>;
+}
+
+/** Every flag of every command; each command says which of them it takes (see `flags`). */
+const FLAGS = {
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  timeout: { type: "string" },
+  kwargs: { type: "string" },
+  out: { type: "string" },
+  addr: { type: "string" },
+  port: { type: "string" },
+  "registry-port": { type: "string" },
+  "camera-url": { type: "string" },
+  name: { type: "string" },
+  "server-key": { type: "string" },
+} as const;
+
+/** Flags every command takes. */
+export const COMMON_FLAGS = ["json", "help", "timeout"];
+
+/** A negative number is an argument (`call url move -5`), not a flag. */
+const NEGATIVE = /^-\d/;
+const MARK = "\u0000";
+
+/**
+ * Node's own parser (also in Bun and Deno), strict: an unknown or misspelt flag, or a flag
+ * without its value, is a usage error instead of being ignored.
+ */
+export function parse(argv: string[]): Parsed {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof FLAGS; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({
+      args: argv.map((a) => (NEGATIVE.test(a) ? MARK + a : a)),
+      options: FLAGS,
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const flags = new Map<string, string | true>();
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (value !== undefined && value !== false) flags.set(name, value === true ? true : String(value));
+  }
+  return { positional: parsed.positionals.map((p) => (p.startsWith(MARK) ? p.slice(1) : p)), flags };
+}
+
+/** Refuses flags that the command does not take. */
+export function checkFlags(p: Parsed, command: string, allowed: readonly string[]): void {
+  for (const name of p.flags.keys()) {
+    if (!COMMON_FLAGS.includes(name) && !allowed.includes(name)) {
+      throw new UsageError(`--${name} is not an option of plantrpc ${command}`);
+    }
+  }
+}
