@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Reply, Request, type ZmqError } from "../src/zmq/index.js";
+import { encodeGreeting } from "../src/zmq/codec/greeting.js";
+import { curveKeyPair, Reply, Request, type ZmqError } from "../src/zmq/index.js";
+import { RawPeer } from "./helpers/raw-peer.js";
 import { bound, track } from "./helpers/sockets.js";
 
 describe("PLAIN and ZAP", () => {
@@ -36,4 +38,20 @@ describe("PLAIN and ZAP", () => {
     await friend.send("hello");
     expect((await rep.receive()).map(String)).toEqual(["hello"]);
   });
+});
+
+describe("a client that never finishes its handshake", () => {
+  for (const mechanism of ["PLAIN", "CURVE"] as const) {
+    it(`is dropped after handshakeInterval (${mechanism})`, async () => {
+      const options =
+        mechanism === "PLAIN" ? { plainServer: true } : { curveServer: true, curveSecretKey: curveKeyPair().secretKey };
+      const rep = await bound(new Reply({ ...options, handshakeInterval: 150 }));
+      const failed = rep.events.once("handshake:error:protocol");
+      const peer = await RawPeer.connect(rep.lastEndpoint!);
+      peer.write(encodeGreeting(mechanism, false)); // and then nothing
+      expect((await failed).error?.message).toMatch(/handshake timed out/);
+      await peer.waitClosed();
+      expect(peer.closed).toBe(true);
+    });
+  }
 });
