@@ -38,3 +38,25 @@ describe("RPC over CURVE", () => {
     await expect(RPCClient.connect(url, { timeout: 300 })).rejects.toBeInstanceOf(RpcTimeoutError);
   });
 });
+
+describe("a registry over CURVE", () => {
+  it("registers a secure device and lists it for clients with its key; others get no answer", async () => {
+    const { DeviceRegistry, listDevices, registerToRegistry } = await import("../src/index.js");
+    const registryKeys = curveKeyPair();
+    const registry = new DeviceRegistry({ addr: "127.0.0.1", port: 0, curve: registryKeys });
+    await registry.start();
+    cleanups.push(() => void registry.stop());
+    const { keys, url } = await secureDevice();
+    const device = new RPCServer({ url: "tcp://127.0.0.1:0", curve: keys });
+    cleanups.push(() => device.close());
+    const registration = await registerToRegistry(device, "camera", "cam", registry.url, {
+      checkInterval: 50,
+      curve: { serverKey: registryKeys.publicKey },
+    });
+    expect(registration.name).toBe("cam");
+    const found = await listDevices(registry.url, { curve: { serverKey: registryKeys.publicKey } });
+    expect(Object.keys(found)).toEqual(["cam"]);
+    await expect(listDevices(registry.url, { timeout: 300 })).rejects.toBeInstanceOf(RpcTimeoutError);
+    void url;
+  });
+});

@@ -1,11 +1,14 @@
 import { decodeBody, encodeBody } from "../common/codec.js";
 import { RpcError, RpcTimeoutError } from "../common/errors.js";
+import { type CurveClientKeys, clientSocketOptions } from "../rpc/curve.js";
 import { Request, type ZmqError } from "../zmq/index.js";
 import type { DeviceEntry, RegistryMessage } from "./protocol.js";
 
 export interface RegistryRequestOptions {
   /** ms to wait for the registry's answer. Default 5000. */
   timeout?: number;
+  /** The registry serves CURVE: its public key (and optionally our pair). */
+  curve?: CurveClientKeys;
 }
 
 /** The registry answered UNSUPPORTED: e.g. LIST sent to a Python registry. */
@@ -17,9 +20,15 @@ export class UnsupportedByRegistry extends RpcError {
 }
 
 /** One request on a fresh REQ socket, as the reference does, but never waiting forever. */
-async function ask(url: string, message: RegistryMessage, timeout: number): Promise<RegistryMessage> {
+async function ask(url: string, message: RegistryMessage, options: RegistryRequestOptions): Promise<RegistryMessage> {
+  const timeout = options.timeout ?? 5000;
   // The socket's own timeouts: nothing is left running once the answer is in.
-  const req = new Request({ linger: 0, sendTimeout: timeout, receiveTimeout: timeout });
+  const req = new Request({
+    linger: 0,
+    sendTimeout: timeout,
+    receiveTimeout: timeout,
+    ...clientSocketOptions(options.curve),
+  });
   try {
     req.connect(url);
     await req.send(encodeBody(message, "json"));
@@ -47,7 +56,7 @@ export async function registerDevice(
   const reply = await ask(
     registryUrl,
     { event: "REGISTER", payload: { device_type: type, addr, name, overwrite: options.overwrite ?? false } },
-    options.timeout ?? 5000,
+    options,
   );
   const payload = reply.payload as { name?: unknown; uuid?: unknown };
   if (reply.event !== "REGISTER_ACK" || typeof payload?.name !== "string" || typeof payload.uuid !== "string") {
@@ -62,7 +71,7 @@ export async function unregisterDevice(
   registryUrl: string,
   options: RegistryRequestOptions = {},
 ): Promise<boolean> {
-  const reply = await ask(registryUrl, { event: "UNREGISTER", payload: { uuid } }, options.timeout ?? 5000);
+  const reply = await ask(registryUrl, { event: "UNREGISTER", payload: { uuid } }, options);
   return (reply.payload as { success?: unknown })?.success === true;
 }
 
@@ -77,7 +86,7 @@ export async function sendAliveCheck(
     const reply = await ask(
       registryUrl,
       { event: "CHECK_ALIVE", payload: { uuid, alive_timeout: aliveTimeout } },
-      options.timeout ?? 5000,
+      options,
     );
     return (reply.payload as { success?: unknown })?.success === true ? "ok" : "unknown";
   } catch (e) {
@@ -91,7 +100,7 @@ export async function listDevices(
   registryUrl: string,
   options: RegistryRequestOptions = {},
 ): Promise<Record<string, DeviceEntry>> {
-  const reply = await ask(registryUrl, { event: "LIST", payload: {} }, options.timeout ?? 5000);
+  const reply = await ask(registryUrl, { event: "LIST", payload: {} }, options);
   const devices = (reply.payload as { devices?: unknown })?.devices;
   if (reply.event !== "LIST_ACK" || typeof devices !== "object" || devices === null) {
     throw new RpcError(`unexpected answer to LIST from ${registryUrl}`);

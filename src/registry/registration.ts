@@ -1,3 +1,4 @@
+import type { CurveClientKeys } from "../rpc/curve.js";
 import { registerDevice, sendAliveCheck, unregisterDevice } from "./client.js";
 
 export interface RegistrationOptions {
@@ -9,7 +10,11 @@ export interface RegistrationOptions {
   checkTimeout?: number;
   /** Unanswered checks in a row after which the server forgets its registration and stops. Default 3. */
   maxUnanswered?: number;
+  /** The registry serves CURVE: its public key. */
+  curve?: CurveClientKeys;
 }
+
+type Settings = Required<Omit<RegistrationOptions, "curve">> & Pick<RegistrationOptions, "curve">;
 
 /** What a registration needs from the server it registers (an RPCServer has all of it). */
 export interface RegistrableServer {
@@ -60,7 +65,7 @@ export class Registration {
     readonly url: string,
     public name: string,
     public uuid: string,
-    private readonly options: Required<RegistrationOptions>,
+    private readonly options: Settings,
   ) {}
 
   /** Registers once and starts the alive checks; see registerToRegistry. */
@@ -71,15 +76,17 @@ export class Registration {
     url: string,
     options: RegistrationOptions,
   ): Promise<Registration> {
-    const opts: Required<RegistrationOptions> = {
+    const opts: Settings = {
       overwrite: options.overwrite ?? true,
       checkInterval: options.checkInterval ?? 2000,
       checkTimeout: options.checkTimeout ?? 5000,
       maxUnanswered: options.maxUnanswered ?? 3,
+      curve: options.curve,
     };
     const accepted = await registerDevice(type, server.registeredAddress, name, url, {
       overwrite: opts.overwrite,
       timeout: opts.checkTimeout,
+      curve: opts.curve,
     });
     const registration = new Registration(server, type, url, accepted.name, accepted.uuid, opts);
     server.name = accepted.name;
@@ -92,7 +99,10 @@ export class Registration {
     if (this.stopped) return Promise.resolve(false);
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    return unregisterDevice(this.uuid, this.url, { timeout: this.options.checkTimeout }).catch(() => false);
+    return unregisterDevice(this.uuid, this.url, {
+      timeout: this.options.checkTimeout,
+      curve: this.options.curve,
+    }).catch(() => false);
   }
 
   private schedule(unanswered: number): void {
@@ -103,9 +113,10 @@ export class Registration {
 
   private async check(unanswered: number): Promise<void> {
     const { checkTimeout, maxUnanswered } = this.options;
-    const state = await sendAliveCheck(this.uuid, this.url, this.server.aliveTimeout, { timeout: checkTimeout }).catch(
-      () => "unreachable" as const,
-    );
+    const state = await sendAliveCheck(this.uuid, this.url, this.server.aliveTimeout, {
+      timeout: checkTimeout,
+      curve: this.options.curve,
+    }).catch(() => "unreachable" as const);
     if (this.stopped) return;
     if (state === "ok") return this.schedule(0);
     if (state === "unknown") {
@@ -114,6 +125,7 @@ export class Registration {
         const again = await registerDevice(this.type, this.server.registeredAddress, this.name, this.url, {
           overwrite: false,
           timeout: checkTimeout,
+          curve: this.options.curve,
         });
         if (this.stopped) return;
         this.name = again.name;

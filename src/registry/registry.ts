@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { decodeBody, encodeBody } from "../common/codec.js";
+import { type CurveServerKeys, serverSocketOptions } from "../rpc/curve.js";
 import { endpointPort, Router, splitEnvelope } from "../zmq/index.js";
 import { type Logger, processWarningLogger } from "../util/logger.js";
 import { Listeners } from "../util/listeners.js";
@@ -14,6 +15,8 @@ export interface DeviceRegistryOptions {
   registrationTimeout?: number;
   /** Where failing listeners are reported. Default: a process warning. */
   logger?: Logger;
+  /** Serve over CURVE with these keys (devices and clients then need the public key). */
+  curve?: CurveServerKeys;
 }
 
 type DeviceListener = (type: string, addr: string, name: string) => void;
@@ -35,7 +38,7 @@ export class DeviceRegistry {
   readonly addr: string;
   port: number;
   private readonly registrationTimeout: number;
-  private readonly socket = new Router();
+  private readonly socket: Router;
   private readonly byUuid = new Map<string, Record_>();
   private readonly listeners = {
     added: new Listeners<Parameters<DeviceListener>>(),
@@ -46,6 +49,7 @@ export class DeviceRegistry {
   private serving: Promise<void> | undefined;
 
   constructor(options: DeviceRegistryOptions = {}) {
+    this.socket = new Router(serverSocketOptions(options.curve));
     this.addr = options.addr ?? "*";
     this.port = options.port ?? DEFAULT_REGISTRY_PORT;
     this.registrationTimeout = options.registrationTimeout ?? REGISTRATION_TIMEOUT;
