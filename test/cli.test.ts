@@ -295,3 +295,38 @@ describe("plantrpc arguments and security", () => {
     expect((await plantrpc(["call", url, "ping", "--timeout", "300"])).code).toBe(3);
   });
 });
+
+describe("serve-demo --secure", () => {
+  it("serves the registry and the camera over CURVE, reachable with the keys it prints", async () => {
+    const child = spawn(
+      process.execPath,
+      [CLI, "serve-demo", "--registry-port", "0", "--camera-url", "tcp://127.0.0.1", "--secure"],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    cleanups.push(() => child.kill("SIGKILL"));
+    let out = "";
+    const info = await new Promise<{ registry: string; camera: string; registryKey: string; cameraKey: string }>(
+      (resolve) =>
+        child.stdout.on("data", (d) => {
+          out += d;
+          const r = /registry: (tcp:\/\/\S+)/.exec(out);
+          const c = /camera "demo-camera": (tcp:\/\/\S+)/.exec(out);
+          const rk = /registry public key: (\S{40})/.exec(out);
+          const ck = /camera public key: (\S{40})/.exec(out);
+          if (r && c && rk && ck) resolve({ registry: r[1]!, camera: c[1]!, registryKey: rk[1]!, cameraKey: ck[1]! });
+        }),
+    );
+    const devices = JSON.parse(
+      (await plantrpc(["devices", info.registry, "--server-key", info.registryKey, "--json"])).stdout,
+    );
+    expect(devices["demo-camera"].addr).toBe(info.camera);
+    const got = await plantrpc(["get", info.camera, "encoding", "--server-key", info.cameraKey, "--json"]);
+    expect(JSON.parse(got.stdout)).toEqual({ value: "png" });
+    expect((await plantrpc(["get", info.camera, "encoding", "--timeout", "300"])).code).toBe(3);
+    const exited = new Promise((r) => child.on("exit", r));
+    child.kill("SIGINT");
+    expect(await exited).toBe(0);
+  });
+});

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createVirtualCamera } from "../demo/camera.js";
+import { curveKeyPair } from "../zmq/index.js";
 import { DeviceRegistry, listDevices, registerToRegistry } from "../registry/index.js";
 import { type BufferResult, RemoteError, RPCClient, RpcError, RpcTimeoutError } from "../rpc/index.js";
 
@@ -131,20 +132,31 @@ export async function serveDemo(options: {
   registryPort: number;
   cameraUrl: string;
   name: string;
+  /** Serve the registry and the camera over CURVE, with fresh keys. */
+  secure?: boolean;
   untilInterrupted: () => Promise<void>;
 }): Promise<void> {
-  const registry = new DeviceRegistry({ addr: "*", port: options.registryPort });
+  const registryKeys = options.secure ? curveKeyPair() : undefined;
+  const cameraKeys = options.secure ? curveKeyPair() : undefined;
+  const registry = new DeviceRegistry({ addr: "*", port: options.registryPort, curve: registryKeys });
   registry.on("added", (type, addr, name) => console.log(`[registry] + ${name} (${type}) at ${addr}`));
   registry.on("removed", (type, addr, name) => console.log(`[registry] - ${name} (${type}) at ${addr}`));
   await registry.start();
-  const camera = createVirtualCamera(options.cameraUrl);
-  const { name } = await registerToRegistry(camera, "camera", options.name, registry.url);
+  const camera = createVirtualCamera(options.cameraUrl, cameraKeys);
+  const { name } = await registerToRegistry(camera, "camera", options.name, registry.url, {
+    curve: registryKeys ? { serverKey: registryKeys.publicKey } : undefined,
+  });
   const serving = camera.serveForever();
   const url = camera.registeredAddress;
   console.log(`registry: ${registry.url}`);
   console.log(`camera "${name}": ${url}`);
+  const registryFlag = registryKeys ? ` --server-key '${registryKeys.publicKey}'` : "";
+  const cameraFlag = cameraKeys ? ` --server-key '${cameraKeys.publicKey}'` : "";
+  if (registryKeys && cameraKeys) {
+    console.log(`registry public key: ${registryKeys.publicKey}\ncamera public key: ${cameraKeys.publicKey}`);
+  }
   console.log(
-    `\ntry:\n  plantrpc devices ${registry.url}\n  plantrpc inventory ${url}\n  plantrpc call ${url} get_image false --out plant.png\n  plantrpc watch ${url}\n  plantrpc set ${url} mode '"VIDEO"'`,
+    `\ntry:\n  plantrpc devices ${registry.url}${registryFlag}\n  plantrpc inventory ${url}${cameraFlag}\n  plantrpc call ${url} get_image false --out plant.png${cameraFlag}\n  plantrpc watch ${url}${cameraFlag}\n  plantrpc set ${url} mode '"VIDEO"'${cameraFlag}`,
   );
   console.log(`\nCtrl-C to stop.`);
   await Promise.race([options.untilInterrupted(), serving]);

@@ -100,10 +100,11 @@ const COMMANDS: Record<string, Command> = {
   },
   devices: {
     usage: "devices <registry-url>",
+    flags: ["server-key"],
     help: "List the devices a plantrpc registry knows (LIST; a Python registry cannot answer it).",
     async run(p, out) {
       const [url] = need(p, 1, this.usage);
-      const devices = await listDevices(url!, { timeout: timeoutOf(p) ?? 5000 });
+      const devices = await listDevices(url!, { timeout: timeoutOf(p) ?? 5000, ...security(p) });
       out.result(devices, () => {
         const rows = Object.entries(devices);
         if (rows.length === 0) return "no devices registered";
@@ -249,14 +250,15 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   "serve-demo": {
-    usage: "serve-demo [--registry-port 5555] [--camera-url tcp://127.0.0.1:5556] [--name demo-camera]",
-    flags: ["registry-port", "camera-url", "name"],
+    usage: "serve-demo [--registry-port 5555] [--camera-url tcp://127.0.0.1:5556] [--name demo-camera] [--secure]",
+    flags: ["registry-port", "camera-url", "name", "secure"],
     help: "Keep a registry and the virtual camera running, for plantrpc or Python clients.",
     async run(p) {
       await serveDemo({
         registryPort: Number(p.flags.get("registry-port") ?? 5555),
         cameraUrl: String(p.flags.get("camera-url") ?? "tcp://127.0.0.1:5556"),
         name: String(p.flags.get("name") ?? "demo-camera"),
+        secure: p.flags.has("secure"),
         untilInterrupted,
       });
     },

@@ -1,4 +1,4 @@
-import { RPCServer, RpcError, RPCSignal } from "../rpc/index.js";
+import { type CurveServerKeys, RPCServer, RpcError, RPCSignal } from "../rpc/index.js";
 import { drawPlant } from "./plant-image.js";
 import { encodePng } from "./png.js";
 
@@ -10,8 +10,8 @@ export type CameraMode = "STILL" | "VIDEO";
  * encoding and config properties with their notify signals. A Python client built on that
  * interface drives it unchanged. Images are PNGs of a drawn plant that turns between shots.
  */
-export function createVirtualCamera(url = "tcp://127.0.0.1"): RPCServer {
-  const server = new RPCServer({ url });
+export function createVirtualCamera(url = "tcp://127.0.0.1", curve?: CurveServerKeys): RPCServer {
+  const server = new RPCServer({ url, curve });
   const state = {
     mode: "STILL" as CameraMode,
     resolution: [640, 480] as [number, number],
