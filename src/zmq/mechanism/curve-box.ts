@@ -31,9 +31,12 @@ export function boxKey(theirPublic: Uint8Array, ourSecret: Uint8Array): Uint8Arr
   return wordsToBytes(words);
 }
 
-/** crypto_box_afternm: tag and ciphertext. */
-export function seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array): Uint8Array {
-  return xsalsa20poly1305(key, nonce).encrypt(plaintext);
+/**
+ * crypto_box_afternm: tag and ciphertext. With `output` (32 octets longer than the plaintext),
+ * the box is written at its offset 16 and its first 16 octets are used as scratch.
+ */
+export function seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, output?: Uint8Array): Uint8Array {
+  return xsalsa20poly1305(key, nonce).encrypt(plaintext, output);
 }
 
 /** crypto_box_open_afternm; undefined when the box was not made with that key and nonce. */

@@ -53,36 +53,57 @@ function concat(...parts: Uint8Array[]): Uint8Array {
   return Buffer.concat(parts);
 }
 
+const MESSAGE_HEADER = Buffer.from("\x07MESSAGE", "latin1");
+
+function isMessage(frame: Uint8Array): boolean {
+  for (let i = 0; i < 8; i++) if (frame[i] !== MESSAGE_HEADER[i]) return false;
+  return true;
+}
+
 function malformed(what: string): ProtocolError {
   return new ProtocolError("EPROTO", `malformed CURVE ${what}`);
 }
 
 /** MESSAGE boxes both ways, once the handshake is done; short nonces must keep increasing. */
 class MessageBoxes implements FrameCodec {
+  // Reused for every message: the 24-octet nonces (prefix, then the short nonce).
+  private readonly sendNonceBytes: Uint8Array;
+  private readonly receiveNonceBytes: Uint8Array;
+  private readonly sendNonceView: DataView;
+
   constructor(
     private readonly key: Uint8Array,
-    private readonly sendPrefix: string,
-    private readonly receivePrefix: string,
+    sendPrefix: string,
+    receivePrefix: string,
     private sendNonce: bigint,
     private receivedNonce: bigint,
-  ) {}
+  ) {
+    this.sendNonceBytes = nonce(sendPrefix, new Uint8Array(8));
+    this.receiveNonceBytes = nonce(receivePrefix, new Uint8Array(8));
+    this.sendNonceView = new DataView(this.sendNonceBytes.buffer);
+  }
 
   encode(body: Uint8Array, more: boolean, command: boolean): Uint8Array {
     const payload = new Uint8Array(1 + body.length);
     payload[0] = (more ? MORE : 0) | (command ? COMMAND : 0);
     payload.set(body, 1);
-    const n = shortNonce(++this.sendNonce);
-    return concat(Buffer.from("\x07MESSAGE", "latin1"), n, seal(this.key, nonce(this.sendPrefix, n), payload));
+    this.sendNonceView.setBigUint64(16, ++this.sendNonce);
+    // The cipher writes its box at offset 16 of `out` (using the first 16 octets as scratch),
+    // just behind the MESSAGE header and the short nonce, which are written after it.
+    const out = new Uint8Array(payload.length + 32);
+    seal(this.key, this.sendNonceBytes, payload, out);
+    out.set(MESSAGE_HEADER, 0);
+    out.set(this.sendNonceBytes.subarray(16), 8);
+    return out;
   }
 
   decode(frame: Uint8Array): { body: Buffer; more: boolean; command: boolean } {
-    if (frame.length < 8 + 8 + 17 || Buffer.from(frame.subarray(0, 8)).toString("latin1") !== "\x07MESSAGE") {
-      throw malformed("MESSAGE");
-    }
+    if (frame.length < 8 + 8 + 17 || !isMessage(frame)) throw malformed("MESSAGE");
     const n = frame.subarray(8, 16);
     const value = readShortNonce(n);
     if (value <= this.receivedNonce) throw new ProtocolError("EPROTO", "CURVE MESSAGE nonce replayed or out of order");
-    const payload = open(this.key, nonce(this.receivePrefix, n), frame.subarray(16));
+    this.receiveNonceBytes.set(n, 16);
+    const payload = open(this.key, this.receiveNonceBytes, frame.subarray(16));
     if (!payload || payload.length < 1) throw new ProtocolError("EPROTO", "CURVE MESSAGE box does not open");
     this.receivedNonce = value;
     const flags = payload[0]!;
