@@ -121,4 +121,19 @@ describe("plantrpc keygen certificates", () => {
     const r = spawnSync(PYTHON, ["-c", script], { encoding: "utf8" });
     expect(r.stdout.trim()).toBe(`${publicKey} 40`);
   });
+
+  it.runIf(hasPyzmq())("plantrpc reads the certificates pyzmq's zmq.auth.create_certificates writes", async () => {
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { spawnSync } = await import("node:child_process");
+    const { readKeyPair, serverKeyOf } = await import("../src/cli/certificate.js");
+    const { PYTHON } = await import("./helpers/python.js");
+    const dir = mkdtempSync(join(tmpdir(), "plantrpc-pycert-"));
+    const script = `import zmq.auth\npub, sec = zmq.auth.create_certificates(${JSON.stringify(dir)}, "device")\np, s = zmq.auth.load_certificate(sec)\nprint(p.decode(), s.decode())`;
+    const r = spawnSync(PYTHON, ["-c", script], { encoding: "utf8" });
+    const [publicKey, secretKey] = r.stdout.trim().split(" ");
+    expect(readKeyPair(join(dir, "device.key_secret"))).toEqual({ publicKey, secretKey });
+    expect(serverKeyOf(join(dir, "device.key"))).toBe(publicKey);
+  });
 });

@@ -1,11 +1,12 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createVirtualCamera } from "../src/demo/camera.js";
 import { DeviceRegistry, registerToRegistry, type RPCServer, RPCServer as RPCServerClass } from "../src/index.js";
-import { Router } from "../src/zmq/index.js";
+import { Reply, Router } from "../src/zmq/index.js";
+import { z85Encode } from "../src/zmq/mechanism/z85.js";
 import { execSync } from "node:child_process";
 
 const CLI = join(__dirname, "..", "dist", "cli", "main.js");
@@ -293,6 +294,93 @@ describe("plantrpc arguments and security", () => {
     const call = await plantrpc(["call", url, "ping", "--server-key", publicKey, "--json"]);
     expect(JSON.parse(call.stdout)).toEqual({ result: "pong" });
     expect((await plantrpc(["call", url, "ping", "--timeout", "300"])).code).toBe(3);
+  });
+});
+
+describe("--keys and certificate files", () => {
+  it("a registry serves with --keys; clients give --server-key as a certificate and --keys as their own pair", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "plantrpc-keys-"));
+    expect((await plantrpc(["keygen", "--out", join(dir, "registry")])).code).toBe(0);
+    expect((await plantrpc(["keygen", "--out", join(dir, "client")])).code).toBe(0);
+    const registryPublic = /public-key = "(.{40})"/.exec(readFileSync(join(dir, "registry.key"), "utf8"))![1]!;
+    const clientPublic = /public-key = "(.{40})"/.exec(readFileSync(join(dir, "client.key"), "utf8"))![1]!;
+    const child = spawn(
+      process.execPath,
+      [CLI, "registry", "--port", "0", "--keys", join(dir, "registry.key_secret"), "--json"],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    cleanups.push(() => child.kill("SIGKILL"));
+    let out = "";
+    const listening = await new Promise<{ url: string; publicKey: string }>((resolve) =>
+      child.stdout.on("data", (d) => {
+        out += d;
+        const line = out.split("\n").find((l) => l.includes('"listening"'));
+        if (line) resolve(JSON.parse(line));
+      }),
+    );
+    expect(listening.publicKey).toBe(registryPublic);
+    const url = listening.url.replace("0.0.0.0", "127.0.0.1");
+    const listed = await plantrpc(["devices", url, "--server-key", join(dir, "registry.key"), "--json"]);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toEqual({});
+    expect((await plantrpc(["devices", url, "--timeout", "300"])).code).toBe(3);
+
+    // A device that admits one client key (through a ZAP handler) serves the client with --keys.
+    const zap = new Reply();
+    await zap.bind("inproc://zeromq.zap.01");
+    cleanups.push(() => zap.close());
+    void (async () => {
+      for await (const [version, id, , , , , key] of zap) {
+        const ok = key !== undefined && z85Encode(key) === clientPublic;
+        await zap.send([version!, id!, ok ? "200" : "400", ok ? "OK" : "unknown key", "", ""]);
+      }
+    })();
+    const device = readFileSync(join(dir, "registry.key_secret"), "utf8");
+    const server = new RPCServerClass({
+      url: "tcp://127.0.0.1:0",
+      curve: { secretKey: /secret-key = "(.{40})"/.exec(device)![1]! },
+    });
+    server.registerMethodJson("ping", () => "pong");
+    await server.start();
+    void server.serveForever();
+    cleanups.push(() => server.close());
+    const deviceUrl = `tcp://127.0.0.1:${server.port}`;
+    const keyFlags = ["--server-key", join(dir, "registry.key")];
+    const known = await plantrpc([
+      "call",
+      deviceUrl,
+      "ping",
+      ...keyFlags,
+      "--keys",
+      join(dir, "client.key_secret"),
+      "--json",
+    ]);
+    expect(JSON.parse(known.stdout)).toEqual({ result: "pong" });
+    expect((await plantrpc(["call", deviceUrl, "ping", ...keyFlags, "--timeout", "300"])).code).toBe(3);
+  });
+
+  it("refuses what is not a key or a certificate, with a usage error", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "plantrpc-keys-"));
+    await plantrpc(["keygen", "--out", join(dir, "device")]);
+    const cases: [string[], RegExp][] = [
+      [["--server-key", "short"], /neither/],
+      [["--server-key", join(dir, "missing.key")], /neither/],
+      [["--server-key", join(dir, "device.key"), "--keys", join(dir, "device.key")], /holds no secret key/],
+      [["--keys", join(dir, "device.key_secret")], /--keys needs --server-key/],
+      [["--server-key", join(dir, "device.key"), "--keys", join(dir, "nothing")], /cannot read the certificate/],
+    ];
+    for (const [flags, message] of cases) {
+      const r = await plantrpc(["inventory", "tcp://127.0.0.1:1", ...flags]);
+      expect(r.code, flags.join(" ")).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+    const notCert = join(dir, "device.txt");
+    writeFileSync(notCert, "hello\n");
+    const r = await plantrpc(["registry", "--port", "0", "--keys", notCert]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/is not a CURVE certificate/);
   });
 });
 

@@ -21,6 +21,7 @@ const FLAGS = {
   "camera-url": { type: "string" },
   name: { type: "string" },
   "server-key": { type: "string" },
+  keys: { type: "string" },
   secure: { type: "boolean" },
 } as const;
 

@@ -134,10 +134,12 @@ export async function serveDemo(options: {
   name: string;
   /** Serve the registry and the camera over CURVE, with fresh keys. */
   secure?: boolean;
+  /** Serve both over CURVE with this key pair (a `--keys` certificate) instead of fresh keys. */
+  keys?: { publicKey: string; secretKey: string };
   untilInterrupted: () => Promise<void>;
 }): Promise<void> {
-  const registryKeys = options.secure ? curveKeyPair() : undefined;
-  const cameraKeys = options.secure ? curveKeyPair() : undefined;
+  const registryKeys = options.keys ?? (options.secure ? curveKeyPair() : undefined);
+  const cameraKeys = options.keys ?? (options.secure ? curveKeyPair() : undefined);
   const registry = new DeviceRegistry({ addr: "*", port: options.registryPort, curve: registryKeys });
   registry.on("added", (type, addr, name) => console.log(`[registry] + ${name} (${type}) at ${addr}`));
   registry.on("removed", (type, addr, name) => console.log(`[registry] - ${name} (${type}) at ${addr}`));

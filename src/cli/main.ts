@@ -6,9 +6,18 @@
  */
 import { writeFileSync } from "node:fs";
 import { DeviceRegistry, listDevices } from "../registry/index.js";
-import { type BufferResult, RemoteError, RPCClient, RpcError, RpcTimeoutError } from "../rpc/index.js";
+import {
+  type BufferResult,
+  type CurveClientKeys,
+  type CurveServerKeys,
+  RemoteError,
+  RPCClient,
+  RpcError,
+  RpcTimeoutError,
+} from "../rpc/index.js";
 import { describeError } from "../zmq/index.js";
 import { checkFlags, type Parsed, parse, UsageError } from "./args.js";
+import { readKeyPair, serverKeyOf } from "./certificate.js";
 import { runDemo, serveDemo } from "./demo.js";
 import { writeCertificates } from "./keygen.js";
 
@@ -54,13 +63,28 @@ function need(p: Parsed, count: number, usage: string): string[] {
   return p.positional;
 }
 
-/** --server-key: talk to a CURVE device (its public key, Z85). */
-function security(p: Parsed): { curve?: { serverKey: string } } {
+/** The flags of a command that talks to a device or a registry as a client. */
+const CLIENT_SECURITY = ["server-key", "keys"] as const;
+
+/**
+ * --server-key: talk to a CURVE device (its public key, or its certificate file); --keys: this
+ * client's own key pair (a `.key_secret` certificate), for devices that admit known keys only.
+ */
+function security(p: Parsed): { curve?: CurveClientKeys } {
   const key = p.flags.get("server-key");
-  if (key === undefined) return {};
-  if (typeof key !== "string" || key.length !== 40)
-    throw new UsageError("--server-key takes a device's public key: 40 characters of Z85");
-  return { curve: { serverKey: key } };
+  const keys = p.flags.get("keys");
+  if (key === undefined) {
+    if (keys !== undefined) throw new UsageError("--keys needs --server-key: the device's public key");
+    return {};
+  }
+  const own = typeof keys === "string" ? readKeyPair(keys) : {};
+  return { curve: { serverKey: serverKeyOf(String(key)), ...own } };
+}
+
+/** --keys on a command that serves: the server's key pair, turning CURVE on. */
+function serverKeys(p: Parsed): Required<CurveServerKeys> | undefined {
+  const keys = p.flags.get("keys");
+  return typeof keys === "string" ? readKeyPair(keys) : undefined;
 }
 
 async function withClient<T>(url: string, p: Parsed, fn: (c: RPCClient) => Promise<T>, signals = false): Promise<T> {
@@ -76,13 +100,14 @@ const pretty = (v: unknown) => JSON.stringify(v, null, 2);
 
 const COMMANDS: Record<string, Command> = {
   registry: {
-    usage: "registry [--addr *] [--port 5555]",
-    flags: ["addr", "port"],
+    usage: "registry [--addr *] [--port 5555] [--keys file.key_secret]",
+    flags: ["addr", "port", "keys"],
     help: "Run a device registry until interrupted, printing devices as they come and go.",
     async run(p, out) {
       const port = p.flags.has("port") ? Number(p.flags.get("port")) : 5555;
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("--port takes a port number");
-      const registry = new DeviceRegistry({ addr: String(p.flags.get("addr") ?? "*"), port });
+      const curve = serverKeys(p);
+      const registry = new DeviceRegistry({ addr: String(p.flags.get("addr") ?? "*"), port, curve });
       registry.on("added", (type, addr, name) =>
         out.result({ event: "added", type, addr, name }, () => `+ ${name} (${type}) at ${addr}`),
       );
@@ -91,8 +116,10 @@ const COMMANDS: Record<string, Command> = {
       );
       await registry.start();
       out.result(
-        { event: "listening", url: registry.url, port: registry.port },
-        () => `registry listening on port ${registry.port} (${registry.url})`,
+        { event: "listening", url: registry.url, port: registry.port, publicKey: curve?.publicKey },
+        () =>
+          `registry listening on port ${registry.port} (${registry.url})` +
+          (curve ? `, CURVE, public key ${curve.publicKey}` : ""),
       );
       await untilInterrupted();
       await registry.stop();
@@ -100,7 +127,7 @@ const COMMANDS: Record<string, Command> = {
   },
   devices: {
     usage: "devices <registry-url>",
-    flags: ["server-key"],
+    flags: CLIENT_SECURITY,
     help: "List the devices a plantrpc registry knows (LIST; a Python registry cannot answer it).",
     async run(p, out) {
       const [url] = need(p, 1, this.usage);
@@ -114,7 +141,7 @@ const COMMANDS: Record<string, Command> = {
   },
   inventory: {
     usage: "inventory <url>",
-    flags: ["server-key"],
+    flags: CLIENT_SECURITY,
     help: "Show a device's methods (with their timeouts), signals and properties.",
     async run(p, out) {
       const [url] = need(p, 1, this.usage);
@@ -138,7 +165,7 @@ const COMMANDS: Record<string, Command> = {
   },
   call: {
     usage: "call <url> <method> [json-arg ...] [--kwargs '{...}'] [--out file] [--timeout ms]",
-    flags: ["kwargs", "out", "server-key"],
+    flags: ["kwargs", "out", ...CLIENT_SECURITY],
     help: "Call a method. Each argument is JSON (a bare word is a string). A buffer result goes to --out.",
     async run(p, out) {
       const [url, method, ...rest] = need(p, 2, this.usage);
@@ -173,7 +200,7 @@ const COMMANDS: Record<string, Command> = {
   },
   get: {
     usage: "get <url> <property>",
-    flags: ["server-key"],
+    flags: CLIENT_SECURITY,
     help: "Read a property.",
     async run(p, out) {
       const [url, name] = need(p, 2, this.usage);
@@ -185,7 +212,7 @@ const COMMANDS: Record<string, Command> = {
   },
   set: {
     usage: "set <url> <property> <json-value>",
-    flags: ["server-key"],
+    flags: CLIENT_SECURITY,
     help: "Write a property.",
     async run(p, out) {
       const [url, name, value] = need(p, 3, this.usage);
@@ -197,7 +224,7 @@ const COMMANDS: Record<string, Command> = {
   },
   watch: {
     usage: "watch <url> [signal ...]",
-    flags: ["server-key"],
+    flags: CLIENT_SECURITY,
     help: "Print signals as they arrive (all of them, or those named) until interrupted.",
     async run(p, out) {
       const [url, ...names] = need(p, 1, this.usage);
@@ -220,7 +247,7 @@ const COMMANDS: Record<string, Command> = {
   },
   stop: {
     usage: "stop <url>",
-    flags: ["server-key"],
+    flags: CLIENT_SECURITY,
     help: "Ask a device to stop serving (STOP_SERVER).",
     async run(p, out) {
       const [url] = need(p, 1, this.usage);
@@ -250,8 +277,9 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   "serve-demo": {
-    usage: "serve-demo [--registry-port 5555] [--camera-url tcp://127.0.0.1:5556] [--name demo-camera] [--secure]",
-    flags: ["registry-port", "camera-url", "name", "secure"],
+    usage:
+      "serve-demo [--registry-port 5555] [--camera-url tcp://127.0.0.1:5556] [--name demo-camera] [--secure | --keys file.key_secret]",
+    flags: ["registry-port", "camera-url", "name", "secure", "keys"],
     help: "Keep a registry and the virtual camera running, for plantrpc or Python clients.",
     async run(p) {
       await serveDemo({
@@ -259,6 +287,7 @@ const COMMANDS: Record<string, Command> = {
         cameraUrl: String(p.flags.get("camera-url") ?? "tcp://127.0.0.1:5556"),
         name: String(p.flags.get("name") ?? "demo-camera"),
         secure: p.flags.has("secure"),
+        keys: serverKeys(p),
         untilInterrupted,
       });
     },
@@ -280,7 +309,8 @@ function helpText(): string {
     ...lines,
     "",
     "Options: --json (one JSON line per result), --timeout <ms>, --help (also after a command),",
-    "--server-key <Z85> (talk to a CURVE device). An unknown or misplaced flag is a usage error.",
+    "--server-key <Z85 | certificate file> (talk to a CURVE device), --keys <file.key_secret> (own key",
+    "pair: a client's, or a registry's to serve over CURVE). An unknown or misplaced flag is a usage error.",
     "Exit codes: 0 ok, 1 remote error, 2 usage error, 3 timeout, 4 other failure.",
   ].join("\n");
 }
