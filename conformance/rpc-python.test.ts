@@ -4,7 +4,16 @@
  * reference package when PLANTIMAGER_COMMONS_PATH points at its src/commons.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { type BufferResult, RemoteError, RPCClient, RpcError, RpcTimeoutError, type RPCServer } from "../src/index.js";
+import {
+  type BufferResult,
+  type CurveServerKeys,
+  RemoteError,
+  RPCClient,
+  RpcError,
+  RpcTimeoutError,
+  type RPCServer,
+} from "../src/index.js";
+import { curveKeyPair } from "../src/zmq/index.js";
 import { hasPyzmq } from "./helpers/python.js";
 import { pythonRpcImpl, PythonCaller, startPythonDevice, type PythonDevice } from "./helpers/python-rpc.js";
 import { patternBytes } from "./helpers/peers.js";
@@ -27,15 +36,15 @@ async function tsClient(url: string, options = {}): Promise<RPCClient> {
   return c;
 }
 
-async function tsDevice(): Promise<{ server: RPCServer; url: string; serving: Promise<void> }> {
-  const { server } = makeTsDevice();
+async function tsDevice(curve?: CurveServerKeys): Promise<{ server: RPCServer; url: string; serving: Promise<void> }> {
+  const { server } = makeTsDevice("tcp://127.0.0.1", curve);
   await server.start();
   const serving = server.serveForever();
   cleanups.push(() => server.close());
   return { server, url: `tcp://127.0.0.1:${server.port}`, serving };
 }
 
-async function pythonClient(url: string): Promise<PythonCaller> {
+async function pythonClient(url: string | string[]): Promise<PythonCaller> {
   const c = await PythonCaller.connect(url);
   cleanups.push(() => c.close());
   return c;
@@ -176,6 +185,23 @@ describe.runIf(hasPyzmq())(`the Python client (${pythonRpcImpl}) against our dev
     expect(signals).toEqual([
       ["exposure_changed", [33]],
       ["tick", [5]],
+    ]);
+  });
+
+  it("drives a CURVE device with pyzmq's CURVE options set on its context (the docs' recipe)", async () => {
+    const keys = curveKeyPair();
+    const { url } = await tsDevice(keys);
+    const py = await pythonClient(["--server-key", keys.publicKey, url]);
+    expect((await py.op({ op: "inventory" })).result.json_methods).toMatchObject({ add: 10000 });
+    expect(await py.call("add", [1], { b: 10 })).toEqual({ ok: true, result: 11 });
+    const n = 1024 * 1024;
+    expect((await py.call("blob", [n])).result).toMatchObject({ len: n, sha256: sha256(patternBytes(n)) });
+    expect((await py.op({ op: "set", property: "exposure", value: 7 })).ok).toBe(true);
+    expect(await py.call("emit_tick", [2])).toEqual({ ok: true, result: null });
+    // Signals arrive through the PUB socket, secured like the methods.
+    expect((await py.op({ op: "signals", count: 2 })).result).toEqual([
+      ["exposure_changed", [7]],
+      ["tick", [2]],
     ]);
   });
 

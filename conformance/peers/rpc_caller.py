@@ -159,9 +159,23 @@ def find_via_registry(registry_url, name):
     return reply["payload"]["devices"][name]["addr"]
 
 
+def secure_context(server_key):
+    """The recipe of docs/rpc-api.md: CURVE options as the context's defaults, so that every
+    socket the client makes (requests and signals) takes them; the client knows no keys."""
+    import zmq
+    ctx = zmq.Context.instance()
+    ctx.curve_serverkey = server_key.encode()
+    ctx.curve_publickey, ctx.curve_secretkey = zmq.curve_keypair()
+
+
 def main():
-    """rpc_caller.py <url> | rpc_caller.py --via-registry <registry_url> <name>"""
+    """rpc_caller.py [--server-key Z85] <url> | rpc_caller.py --via-registry <registry_url> <name>"""
     try:
+        argv = sys.argv[1:]
+        if argv[0] == "--server-key":
+            secure_context(argv[1])
+            argv = argv[2:]
+        sys.argv[1:] = argv
         url = sys.argv[1]
         if url == "--via-registry":
             url = find_via_registry(sys.argv[2], sys.argv[3])
