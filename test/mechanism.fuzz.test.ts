@@ -60,7 +60,7 @@ describe("security handshakes under arbitrary input", () => {
       await fc.assert(
         fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 5 }), async (commands) => {
           const mechanism = make();
-          mechanism.start();
+          await mechanism.start();
           for (const c of commands) {
             if ((await step(mechanism, { name: c.name, data: Buffer.from(c.data) })) === "refused") return;
           }
@@ -82,7 +82,7 @@ describe("CURVE between two of ours, in memory", () => {
       name: body.toString("latin1", 1, 1 + body[0]!),
       data: body.subarray(1 + body[0]!),
     });
-    const [hello] = client.start();
+    const [hello] = await client.start();
     const welcome = (await server.handle(decode(hello!))).send[0]!;
     const initiate = (await client.handle(decode(welcome))).send[0]!;
     const ready = (await server.handle(decode(initiate))).send[0]!;

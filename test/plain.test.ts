@@ -30,7 +30,12 @@ describe("PLAIN and ZAP", () => {
     intruder.connect(rep.lastEndpoint!);
     await intruder.send("let me in");
     const [server, clientEvent] = await Promise.all([serverSide, clientSide]);
-    expect(server.error).toMatchObject({ code: "EACCES", status: 400, message: "No such user" });
+    expect(server.error).toMatchObject({
+      code: "EACCES",
+      status: 400,
+      message: "Authentication failure",
+      detail: "No such user",
+    });
     expect((clientEvent.error as ZmqError & { status?: number }).status).toBe(400);
 
     const friend = track(new Request({ plainUsername: "admin", plainPassword: "secret" }));

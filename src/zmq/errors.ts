@@ -95,7 +95,8 @@ export class ZmqError extends Error {
 export class AuthError extends ZmqError {
   readonly status: number;
   constructor(status: number, text: string) {
-    super("EACCES", text, { message: text || `authentication failed (${status})` });
+    // The native package's message; the ZAP handler's status text is the detail.
+    super("EACCES", text || `ZAP status ${status}`, { message: "Authentication failure" });
     this.name = "AuthError";
     this.status = status;
   }

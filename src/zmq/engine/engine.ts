@@ -28,6 +28,7 @@ export interface EngineOptions {
   /** For server-side mechanisms: the ZAP client and this socket's domain. */
   zap?: ZapClient;
   zapDomain?: string;
+  zapEnforceDomain?: boolean;
   /** True for connections accepted by a bound socket. */
   bound: boolean;
   maxMessageSize: number;
@@ -215,12 +216,36 @@ export class Engine implements Connection {
       asServer: this.options.mechanism.asServer(this.options.bound),
       zap: this.options.zap,
       zapDomain: this.options.zapDomain ?? "",
+      zapEnforceDomain: this.options.zapEnforceDomain ?? false,
       peerAddress: peerIp(this.carrier.remoteAddress),
       routingId: this.options.routingId,
     });
-    for (const body of this.mechanism.start()) this.batch.addCommand(body);
-    this.flushNow();
+    const first = this.mechanism.start();
+    if (first instanceof Promise) this.afterZap(first, (bodies) => this.sendHandshake(bodies));
+    else this.sendHandshake(first);
     return chunk.subarray(take);
+  }
+
+  private sendHandshake(bodies: Buffer[]): void {
+    for (const body of bodies) this.batch.addCommand(body);
+    this.flushNow();
+  }
+
+  /** A handshake step that waits for the ZAP handler: nothing else is read meanwhile. */
+  private afterZap<T>(pending: Promise<T>, then: (value: T) => void): void {
+    this.pauseReading();
+    pending.then(
+      (value) => {
+        if (this.state !== "handshake") return;
+        this.resumeReading();
+        then(value);
+      },
+      (e: unknown) => {
+        // Refused by the ZAP handler: the peer learns the status code (RFC 27).
+        if (e instanceof AuthError) this.refuse(e, String(e.status));
+        else this.fail(e instanceof ZmqError ? e : new ProtocolError("EPROTO", String(e)));
+      },
+    );
   }
 
   private ourMetadata(): Array<[string, Uint8Array | string]> {
@@ -267,24 +292,8 @@ export class Engine implements Connection {
   private onCommand(command: Command): void {
     if (this.state === "handshake") {
       const step = this.mechanism!.handle(command);
-      if (step instanceof Promise) {
-        // A ZAP handler decides: nothing else is read meanwhile.
-        this.pauseReading();
-        step.then(
-          (s) => {
-            if (this.state !== "handshake") return;
-            this.resumeReading();
-            this.applyStep(s);
-          },
-          (e: unknown) => {
-            // Refused by the ZAP handler: the peer learns the status code (RFC 27).
-            if (e instanceof AuthError) this.refuse(e, String(e.status));
-            else this.fail(e instanceof ZmqError ? e : new ProtocolError("EPROTO", String(e)));
-          },
-        );
-        return;
-      }
-      this.applyStep(step);
+      if (step instanceof Promise) this.afterZap(step, (s) => this.applyStep(s));
+      else this.applyStep(step);
       return;
     }
     switch (command.name) {

@@ -1,16 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { Buffer } from "node:buffer";
-import {
-  type Command,
-  decodeErrorReason,
-  decodeMetadata,
-  encodeCommandBody,
-  encodeMetadata,
-} from "../codec/command.js";
-import { AuthError, ProtocolError, ZmqError } from "../errors.js";
+import { type Command, decodeMetadata, encodeCommandBody, encodeMetadata } from "../codec/command.js";
+import { ProtocolError } from "../errors.js";
 import { boxKey, generateKeyPair, type KeyPair, open, seal } from "./curve-box.js";
 import type { FrameCodec, HandshakeContext, HandshakeStep, Mechanism, MechanismFactory } from "./mechanism.js";
-import { admit } from "./plain.js";
+import { admit, refused } from "./admission.js";
 
 /**
  * CurveZMQ (RFC 26): HELLO, WELCOME (with the server's cookie), INITIATE (with the client's
@@ -137,7 +131,7 @@ class CurveClient implements Mechanism {
   }
 
   handle(command: Command): HandshakeStep {
-    if (command.name === "ERROR") throw refused(command.data);
+    if (command.name === "ERROR") throw refused(command.data, "CURVE");
     if (this.state === "welcome" && command.name === "WELCOME") return this.welcome(command.data);
     if (this.state === "ready" && command.name === "READY") return this.ready(command.data);
     throw new ProtocolError("EPROTO", `unexpected ${command.name} command in the CURVE handshake`);
@@ -205,7 +199,7 @@ class CurveServer implements Mechanism {
   }
 
   handle(command: Command): HandshakeStep | Promise<HandshakeStep> {
-    if (command.name === "ERROR") throw refused(command.data);
+    if (command.name === "ERROR") throw refused(command.data, "CURVE");
     if (this.state === "hello" && command.name === "HELLO") return this.hello(command.data);
     if (this.state === "initiate" && command.name === "INITIATE") return this.initiate(command.data);
     throw new ProtocolError("EPROTO", `unexpected ${command.name} command in the CURVE handshake`);
@@ -281,13 +275,7 @@ class CurveServer implements Mechanism {
       return { send: [encodeCommandBody("READY", concat(readyNonce, box))], peerMetadata };
     };
     // A ZAP handler, when there is one, decides on the client's permanent key; without one,
-    // libzmq's CURVE server admits every client that knows its key, and so do we.
-    return admit(this.context, "CURVE", [Uint8Array.from(clientKey)], "admit").then(ready);
+    // libzmq's CURVE server admits every client that knows its key (unless zapEnforceDomain).
+    return admit(this.context, "CURVE", [Uint8Array.from(clientKey)]).then(ready);
   }
-}
-
-function refused(data: Buffer): ZmqError {
-  const reason = decodeErrorReason(data);
-  if (/^[345]\d\d$/.test(reason)) return new AuthError(Number(reason), `the server refused us (ZAP status ${reason})`);
-  return new ZmqError("EMECHANISM", `the peer refused the CURVE handshake: ${reason || "(no reason)"}`);
 }

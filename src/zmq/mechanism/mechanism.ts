@@ -8,10 +8,12 @@ export interface HandshakeContext {
   metadata: ReadonlyArray<[string, Uint8Array | string]>;
   /** True on the side that bound (NULL) or that was configured as server (PLAIN, CURVE). */
   asServer: boolean;
-  /** Who may be asked to admit a peer (servers of PLAIN and CURVE). */
+  /** Who may be asked to admit a peer (servers of PLAIN and CURVE, NULL with a ZAP domain). */
   zap?: ZapClient;
   /** The socket's ZAP domain. */
   zapDomain?: string;
+  /** Refuse peers when no ZAP handler is bound (CURVE, NULL with a domain), as libzmq's option. */
+  zapEnforceDomain?: boolean;
   /** The peer's IP address, for ZAP. */
   peerAddress?: string;
   /** Our routing id, for ZAP. */
@@ -31,8 +33,11 @@ export interface HandshakeStep {
  */
 export interface Mechanism {
   readonly name: string;
-  /** Commands to send as soon as the greetings have been exchanged. */
-  start(): Buffer[];
+  /**
+   * Commands to send as soon as the greetings have been exchanged; a promise when they wait for
+   * the ZAP handler (NULL with a ZAP domain), during which nothing is read.
+   */
+  start(): Buffer[] | Promise<Buffer[]>;
   /**
    * Handles one handshake command; throws a ZmqError (or rejects) to refuse the peer. A promise
    * stands for a step that waits (a ZAP handler's answer).

@@ -1,12 +1,7 @@
 import { Buffer } from "node:buffer";
-import {
-  type Command,
-  decodeErrorReason,
-  decodeMetadata,
-  encodeCommandBody,
-  encodeMetadata,
-} from "../codec/command.js";
-import { AuthError, ProtocolError, ZmqError } from "../errors.js";
+import { type Command, decodeMetadata, encodeCommandBody, encodeMetadata } from "../codec/command.js";
+import { ProtocolError, ZmqError } from "../errors.js";
+import { admit, refused } from "./admission.js";
 import type { HandshakeContext, HandshakeStep, Mechanism, MechanismFactory } from "./mechanism.js";
 
 /** The credentials of a PLAIN client. */
@@ -45,7 +40,7 @@ class PlainClient implements Mechanism {
   }
 
   handle(command: Command): HandshakeStep | Promise<HandshakeStep> {
-    if (command.name === "ERROR") throw refused(command.data);
+    if (command.name === "ERROR") throw refused(command.data, "PLAIN");
     if (this.state === "hello" && command.name === "WELCOME") {
       if (command.data.length !== 0) throw new ProtocolError("EPROTO", "malformed PLAIN WELCOME");
       this.state = "initiate";
@@ -69,7 +64,7 @@ class PlainServer implements Mechanism {
   }
 
   handle(command: Command): HandshakeStep | Promise<HandshakeStep> {
-    if (command.name === "ERROR") throw refused(command.data);
+    if (command.name === "ERROR") throw refused(command.data, "PLAIN");
     if (this.state === "hello" && command.name === "HELLO") {
       const { username, password } = decodeHello(command.data);
       this.state = "initiate";
@@ -106,36 +101,4 @@ export function decodeHello(data: Buffer): PlainCredentials {
     username: data.subarray(1, 1 + userLength),
     password: data.subarray(2 + userLength),
   };
-}
-
-function refused(data: Buffer): ZmqError {
-  const reason = decodeErrorReason(data);
-  // A server refusing us after its ZAP handler's answer gives the status code as the reason.
-  if (/^[345]\d\d$/.test(reason)) return new AuthError(Number(reason), `the server refused us (ZAP status ${reason})`);
-  return new ZmqError("EMECHANISM", `the peer refused the PLAIN handshake: ${reason || "(no reason)"}`);
-}
-
-/**
- * Asks the ZAP handler; resolves when it admits the peer. With no handler, libzmq 4.3 refuses
- * the handshake (EFAULT, "Context is closed"), and so do we.
- */
-export async function admit(
-  context: HandshakeContext,
-  mechanism: "PLAIN" | "CURVE",
-  credentials: Uint8Array[],
-  withoutHandler: "refuse" | "admit" = "refuse",
-): Promise<void> {
-  const pending = context.zap?.({
-    domain: context.zapDomain ?? "",
-    address: context.peerAddress ?? "",
-    identity: context.routingId ?? new Uint8Array(0),
-    mechanism,
-    credentials,
-  });
-  if (!pending) {
-    if (withoutHandler === "admit") return;
-    throw new ZmqError("EFAULT", `a ${mechanism} server needs a ZAP handler bound at inproc://zeromq.zap.01`);
-  }
-  const reply = await pending;
-  if (reply.statusCode !== "200") throw new AuthError(Number(reply.statusCode) || 500, reply.statusText);
 }

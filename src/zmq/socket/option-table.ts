@@ -298,7 +298,13 @@ const ROWS: readonly OptionRow[] = [
     accepts: isCurveKey,
   }),
   row("zapDomain", 55, "string", null, "ZAP domain of this socket."),
-  row("zapEnforceDomain", 93, "bool", false, "Refuse handshakes when no ZAP handler answers (RFC 27 strictness)."),
+  row(
+    "zapEnforceDomain",
+    93,
+    "bool",
+    false,
+    "CURVE and NULL servers refuse peers when no ZAP handler is bound (with no domain, CURVE skips ZAP).",
+  ),
   // Read-only state
   row("type", 16, "int32", 0, "The socket type (libzmq's ZMQ_PAIR = 0 ... ZMQ_STREAM = 11).", { access: "r" }),
   row("lastEndpoint", 32, "string", null, "The last endpoint bound, with the port the OS chose.", { access: "r" }),
@@ -312,7 +318,7 @@ const ROWS: readonly OptionRow[] = [
  * Options accepted and kept whose effect is still to be built: a name leaves this list when its
  * effect works (and its test proves it). docs/zmq-api.md lists them from here.
  */
-const NOT_YET = new Set(["zapEnforceDomain"]);
+const NOT_YET = new Set<string>([]);
 
 /** IPv6 addresses are always accepted here, whatever ipv6 says. */
 const STORED = new Set(["ipv6"]);

@@ -319,6 +319,7 @@ export abstract class SocketConnections extends SocketCore {
       handshakeTimeout: this.handshakeInterval,
       zap: SocketConnections.zapClient,
       zapDomain: Buffer.from(this.option<Uint8Array | null>("zapDomain") ?? new Uint8Array(0)).toString("utf8"),
+      zapEnforceDomain: this.option<boolean>("zapEnforceDomain") ?? false,
     };
   }
 
