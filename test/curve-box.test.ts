@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { boxKey, open, publicKeyOf, seal } from "../src/zmq/mechanism/curve-box.js";
+import { boxKey, open, PrefixedBoxes, publicKeyOf, seal } from "../src/zmq/mechanism/curve-box.js";
 
 // Computed with libsodium (PyNaCl's crypto_box_beforenm and crypto_box) from the same inputs.
 const A_SECRET = Uint8Array.from({ length: 32 }, (_, i) => i);
@@ -26,5 +27,47 @@ describe("crypto_box (NaCl) from @noble primitives", () => {
     box[17]! ^= 1;
     expect(open(other, NONCE, box)).toBeUndefined();
     expect(open(other, NONCE, new Uint8Array(5))).toBeUndefined();
+  });
+});
+
+describe("PrefixedBoxes (HSalsa20 once per nonce prefix)", () => {
+  const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
+
+  it("seals exactly as xsalsa20poly1305 with the whole nonce, and opens what that seals", () => {
+    fc.assert(
+      fc.property(bytes(32), bytes(16), bytes(8), fc.uint8Array({ maxLength: 300 }), (key, prefix, tail, plain) => {
+        const nonce = new Uint8Array([...prefix, ...tail]);
+        const expected = seal(key, nonce, plain);
+        const out = new Uint8Array(expected.length + 5);
+        new PrefixedBoxes(key, prefix).seal(tail, plain, out, 5);
+        expect(hex(out.subarray(5))).toBe(hex(expected));
+        expect(new PrefixedBoxes(key, prefix).open(tail, expected)).toEqual(plain);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("opens nothing altered, sealed under another nonce, or too short", () => {
+    fc.assert(
+      fc.property(
+        bytes(32),
+        bytes(16),
+        bytes(8),
+        fc.uint8Array({ minLength: 1, maxLength: 100 }),
+        fc.nat(),
+        (key, prefix, tail, plain, at) => {
+          const boxes = new PrefixedBoxes(key, prefix);
+          const box = seal(key, new Uint8Array([...prefix, ...tail]), plain);
+          const altered = Uint8Array.from(box);
+          altered[at % altered.length]! ^= 1;
+          expect(boxes.open(tail, altered)).toBeUndefined();
+          const otherTail = Uint8Array.from(tail);
+          otherTail[0]! ^= 1;
+          expect(boxes.open(otherTail, box)).toBeUndefined();
+          expect(boxes.open(tail, box.subarray(0, 15))).toBeUndefined();
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

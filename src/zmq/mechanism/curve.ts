@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Buffer } from "node:buffer";
 import { type Command, decodeMetadata, encodeCommandBody, encodeMetadata } from "../codec/command.js";
 import { ProtocolError } from "../errors.js";
-import { boxKey, generateKeyPair, type KeyPair, open, seal } from "./curve-box.js";
+import { boxKey, generateKeyPair, type KeyPair, open, PrefixedBoxes, seal } from "./curve-box.js";
 import type { FrameCodec, HandshakeContext, HandshakeStep, Mechanism, MechanismFactory } from "./mechanism.js";
 import { admit, refused } from "./admission.js";
 
@@ -60,44 +60,42 @@ function malformed(what: string): ProtocolError {
 
 /** MESSAGE boxes both ways, once the handshake is done; short nonces must keep increasing. */
 class MessageBoxes implements FrameCodec {
-  // Reused for every message: the 24-octet nonces (prefix, then the short nonce).
-  private readonly sendNonceBytes: Uint8Array;
-  private readonly receiveNonceBytes: Uint8Array;
-  private readonly sendNonceView: DataView;
+  private readonly sending: PrefixedBoxes;
+  private readonly receiving: PrefixedBoxes;
+  // Reused for every message: the short nonce we send.
+  private readonly sendTail = new Uint8Array(8);
+  private readonly sendTailView = new DataView(this.sendTail.buffer);
 
   constructor(
-    private readonly key: Uint8Array,
+    key: Uint8Array,
     sendPrefix: string,
     receivePrefix: string,
     private sendNonce: bigint,
     private receivedNonce: bigint,
   ) {
-    this.sendNonceBytes = nonce(sendPrefix, new Uint8Array(8));
-    this.receiveNonceBytes = nonce(receivePrefix, new Uint8Array(8));
-    this.sendNonceView = new DataView(this.sendNonceBytes.buffer);
+    this.sending = new PrefixedBoxes(key, Buffer.from(sendPrefix, "latin1"));
+    this.receiving = new PrefixedBoxes(key, Buffer.from(receivePrefix, "latin1"));
   }
 
   encode(body: Uint8Array, more: boolean, command: boolean): Uint8Array {
     const payload = new Uint8Array(1 + body.length);
     payload[0] = (more ? MORE : 0) | (command ? COMMAND : 0);
     payload.set(body, 1);
-    this.sendNonceView.setBigUint64(16, ++this.sendNonce);
-    // The cipher writes its box at offset 16 of `out` (using the first 16 octets as scratch),
-    // just behind the MESSAGE header and the short nonce, which are written after it.
-    const out = new Uint8Array(payload.length + 32);
-    seal(this.key, this.sendNonceBytes, payload, out);
+    this.sendTailView.setBigUint64(0, ++this.sendNonce);
+    // MESSAGE header, short nonce, box.
+    const out = new Uint8Array(16 + payload.length + 16);
     out.set(MESSAGE_HEADER, 0);
-    out.set(this.sendNonceBytes.subarray(16), 8);
+    out.set(this.sendTail, 8);
+    this.sending.seal(this.sendTail, payload, out, 16);
     return out;
   }
 
   decode(frame: Uint8Array): { body: Buffer; more: boolean; command: boolean } {
     if (frame.length < 8 + 8 + 17 || !isMessage(frame)) throw malformed("MESSAGE");
-    const n = frame.subarray(8, 16);
-    const value = readShortNonce(n);
+    const tail = frame.subarray(8, 16);
+    const value = readShortNonce(tail);
     if (value <= this.receivedNonce) throw new ProtocolError("EPROTO", "CURVE MESSAGE nonce replayed or out of order");
-    this.receiveNonceBytes.set(n, 16);
-    const payload = open(this.key, this.receiveNonceBytes, frame.subarray(16));
+    const payload = this.receiving.open(tail, frame.subarray(16));
     if (!payload || payload.length < 1) throw new ProtocolError("EPROTO", "CURVE MESSAGE box does not open");
     this.receivedNonce = value;
     const flags = payload[0]!;
