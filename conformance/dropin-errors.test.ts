@@ -2,6 +2,7 @@
  * Drop-in, differential: errors and socket state, against the native `zeromq` package.
  */
 import { describe, expect, it } from "vitest";
+import { ALL_SOCKETS } from "../src/zmq/socket/option-table.js";
 import { both, type Lib, nativeMissing, oursLib, type Scope } from "./dropin/harness.js";
 
 type Scenario = (scope: Scope) => unknown;
@@ -173,20 +174,7 @@ describe("errors, as the native package raises them", () => {
 });
 
 describe("socket state, as the native package reports it", () => {
-  const classes = [
-    "Pair",
-    "Publisher",
-    "Subscriber",
-    "Request",
-    "Reply",
-    "Dealer",
-    "Router",
-    "Pull",
-    "Push",
-    "XPublisher",
-    "XSubscriber",
-    "Stream",
-  ];
+  const classes = ALL_SOCKETS;
   differential(
     "type, readable, writable, threadSafe, securityMechanism, closed, lastEndpoint of every class",
     (scope) =>

@@ -4,23 +4,10 @@
  * by libzmq number, and the warnings for options set after connect.
  */
 import { describe, expect, it } from "vitest";
-import { OPTION_TABLE } from "../src/zmq/socket/option-table.js";
+import { ALL_SOCKETS, OPTION_TABLE } from "../src/zmq/socket/option-table.js";
 import { both, nativeMissing, type Scope } from "./dropin/harness.js";
 
-const CLASSES = [
-  "Pair",
-  "Publisher",
-  "Subscriber",
-  "Request",
-  "Reply",
-  "Dealer",
-  "Router",
-  "Pull",
-  "Push",
-  "XPublisher",
-  "XSubscriber",
-  "Stream",
-];
+const CLASSES = ALL_SOCKETS;
 const NAMES = [...OPTION_TABLE.map((r) => r.name), "verbosity"];
 
 function attempt(step: () => unknown): unknown {

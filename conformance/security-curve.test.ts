@@ -7,6 +7,7 @@ import * as native from "zeromq";
 import { afterEach, describe, expect, it } from "vitest";
 import { curveKeyPair, Pull, Push } from "../src/zmq/index.js";
 import { hasPyzmq } from "./helpers/python.js";
+import { intruderRefusedFriendServed } from "./helpers/refusal.js";
 import { nativeKind, oursKind, type PeerKind, type PeerSocket, pyzmqKind } from "./helpers/peers.js";
 
 const open: PeerSocket[] = [];
@@ -72,17 +73,13 @@ describe("CURVE with libzmq", () => {
           curvePublicKey: serverKeys.publicKey,
         });
         const endpoint = await rep.bind("tcp://127.0.0.1:*");
-        const wrong = curveKeyPair();
-        const intruder = await make(oursKind, "REQ", { curveServerKey: wrong.publicKey });
-        await intruder.connect(endpoint);
-        await intruder.send(["let me in"]);
-        const friend = await make(oursKind, "REQ", { curveServerKey: serverKeys.publicKey });
-        await friend.connect(endpoint);
-        await friend.send(["hello"]);
-        expect(await rep.receive()).toEqual(["hello"]);
-        await rep.send(["hi"]);
-        expect(await friend.receive()).toEqual(["hi"]);
-        await expect(rep.receive(300)).rejects.toThrow();
+        await intruderRefusedFriendServed(
+          rep,
+          endpoint,
+          (options) => make(oursKind, "REQ", options),
+          { curveServerKey: curveKeyPair().publicKey },
+          { curveServerKey: serverKeys.publicKey },
+        );
       },
     );
   }

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Reply, Request } from "../src/zmq/index.js";
 import { hasPyzmq } from "./helpers/python.js";
+import { intruderRefusedFriendServed } from "./helpers/refusal.js";
 import { nativeKind, oursKind, type PeerKind, type PeerSocket, pyzmqKind } from "./helpers/peers.js";
 
 const open: PeerSocket[] = [];
@@ -55,16 +56,13 @@ describe("PLAIN with libzmq: refusals", () => {
       async () => {
         const rep = await make(serverKind, "REP", server);
         const endpoint = await rep.bind("tcp://127.0.0.1:*");
-        const intruder = await make(oursKind, "REQ", { plainUsername: "admin", plainPassword: "wrong" });
-        await intruder.connect(endpoint);
-        await intruder.send(["let me in"]);
-        const friend = await make(oursKind, "REQ", client);
-        await friend.connect(endpoint);
-        await friend.send(["hello"]);
-        expect(await rep.receive()).toEqual(["hello"]);
-        await rep.send(["hi"]);
-        expect(await friend.receive()).toEqual(["hi"]);
-        await expect(rep.receive(300)).rejects.toThrow();
+        await intruderRefusedFriendServed(
+          rep,
+          endpoint,
+          (options) => make(oursKind, "REQ", options),
+          { plainUsername: "admin", plainPassword: "wrong" },
+          client,
+        );
       },
     );
   }

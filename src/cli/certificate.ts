@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { z85Decode } from "../zmq/mechanism/z85.js";
 import { UsageError } from "./args.js";
 
 /** What a zcert / pyzmq certificate holds: always the public key, the secret key in `.key_secret`. */
@@ -7,7 +8,8 @@ export interface Certificate {
   secretKey?: string;
 }
 
-const Z85_KEY = /^[0-9a-zA-Z.\-:+=^!/*?&<>()[\]{}@%$#]{40}$/;
+/** 40 characters of Z85 holding 32 octets: a CURVE key as text. */
+const isZ85Key = (text: string) => text.length === 40 && z85Decode(text) !== undefined;
 const KEY_LINE = /^\s*(public-key|secret-key)\s*=\s*"([^"]*)"\s*$/;
 
 /**
@@ -25,7 +27,7 @@ export function readCertificate(path: string): Certificate {
   for (const line of text.split(/\r?\n/)) {
     const m = KEY_LINE.exec(line);
     if (!m) continue;
-    if (!Z85_KEY.test(m[2]!)) throw new UsageError(`${path}: ${m[1]} is not 40 characters of Z85`);
+    if (!isZ85Key(m[2]!)) throw new UsageError(`${path}: ${m[1]} is not 40 characters of Z85`);
     keys[m[1]!] = m[2]!;
   }
   if (!keys["public-key"]) throw new UsageError(`${path} is not a CURVE certificate: it has no public-key line`);
@@ -45,7 +47,7 @@ export function readKeyPair(path: string): { publicKey: string; secretKey: strin
 export function serverKeyOf(value: string): string {
   // A file wins: a 40-character path can be valid Z85 too.
   if (existsSync(value)) return readCertificate(value).publicKey;
-  if (Z85_KEY.test(value)) return value;
+  if (isZ85Key(value)) return value;
   throw new UsageError(
     `--server-key takes a device's public key (40 characters of Z85) or its certificate file; "${value}" is neither`,
   );

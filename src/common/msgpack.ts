@@ -320,6 +320,13 @@ function need(n: number): void {
   if (at + n > input.length) throw new MessagePackError("truncated MessagePack");
 }
 
+/** Claims the next n octets; returns where they start. */
+function take(n: number): number {
+  need(n);
+  at += n;
+  return at - n;
+}
+
 function read(depth: number): unknown {
   need(1);
   const b = input[at++]!;
@@ -348,13 +355,9 @@ function read(depth: number): unknown {
     case 0xc9:
       return readExt(readUint(4));
     case 0xca:
-      need(4);
-      at += 4;
-      return input.readFloatBE(at - 4);
+      return input.readFloatBE(take(4));
     case 0xcb:
-      need(8);
-      at += 8;
-      return input.readDoubleBE(at - 8);
+      return input.readDoubleBE(take(8));
     case 0xcc:
       return readUint(1);
     case 0xcd:
@@ -362,24 +365,15 @@ function read(depth: number): unknown {
     case 0xce:
       return readUint(4);
     case 0xcf:
-      need(8);
-      at += 8;
-      return safeNumber(input.readBigUInt64BE(at - 8));
+      return safeNumber(input.readBigUInt64BE(take(8)));
     case 0xd0:
-      need(1);
-      return input.readInt8(at++);
+      return input.readInt8(take(1));
     case 0xd1:
-      need(2);
-      at += 2;
-      return input.readInt16BE(at - 2);
+      return input.readInt16BE(take(2));
     case 0xd2:
-      need(4);
-      at += 4;
-      return input.readInt32BE(at - 4);
+      return input.readInt32BE(take(4));
     case 0xd3:
-      need(8);
-      at += 8;
-      return safeNumber(input.readBigInt64BE(at - 8));
+      return safeNumber(input.readBigInt64BE(take(8)));
     case 0xd4:
       return readExt(1);
     case 0xd5:
@@ -410,10 +404,8 @@ function read(depth: number): unknown {
 }
 
 function readUint(size: 1 | 2 | 4): number {
-  need(size);
-  const v = size === 1 ? input[at]! : size === 2 ? (input[at]! << 8) | input[at + 1]! : input.readUInt32BE(at);
-  at += size;
-  return v;
+  const start = take(size);
+  return size === 1 ? input[start]! : size === 2 ? (input[start]! << 8) | input[start + 1]! : input.readUInt32BE(start);
 }
 
 /** 64-bit integers: a number when it is exact, a BigInt otherwise. */
@@ -422,9 +414,7 @@ function safeNumber(v: bigint): number | bigint {
 }
 
 function readString(n: number): string {
-  need(n);
-  const start = at;
-  at += n;
+  const start = take(n);
   if (n < SHORT_STRING) {
     let ascii = true;
     for (let i = start; i < at; i++) {
@@ -483,9 +473,8 @@ function asciiString(start: number, n: number): string {
 }
 
 function readBytes(n: number): Buffer {
-  need(n);
-  at += n;
-  return input.subarray(at - n, at);
+  const start = take(n);
+  return input.subarray(start, at);
 }
 
 function readArray(n: number, depth: number): unknown[] {

@@ -33,12 +33,9 @@ export function boxKey(theirPublic: Uint8Array, ourSecret: Uint8Array): Uint8Arr
   return wordsToBytes(words);
 }
 
-/**
- * crypto_box_afternm: tag and ciphertext. With `output` (32 octets longer than the plaintext),
- * the box is written at its offset 16 and its first 16 octets are used as scratch.
- */
-export function seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, output?: Uint8Array): Uint8Array {
-  return xsalsa20poly1305(key, nonce).encrypt(plaintext, output);
+/** crypto_box_afternm: tag and ciphertext (for the handshake's boxes; MESSAGEs use PrefixedBoxes). */
+export function seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array): Uint8Array {
+  return xsalsa20poly1305(key, nonce).encrypt(plaintext);
 }
 
 /** crypto_box_open_afternm; undefined when the box was not made with that key and nonce. */
@@ -68,13 +65,14 @@ export class PrefixedBoxes {
     this.subkey = wordsToBytes(words);
   }
 
-  /** Writes the box (tag, then ciphertext: 16 octets longer than `plaintext`) at `out[offset]`. */
-  seal(tail: Uint8Array, plaintext: Uint8Array, out: Uint8Array, offset: number): void {
-    const work = new Uint8Array(32 + plaintext.length);
-    work.set(plaintext, 32);
-    salsa20(this.subkey, tail, work, work);
-    out.set(poly1305(work.subarray(32), work.subarray(0, 32)), offset);
-    out.set(work.subarray(32), offset + 16);
+  /**
+   * Seals in place: `buffer` holds 32 octets of room, then the plaintext; afterwards its octets
+   * 16 onwards are the box (tag, then ciphertext) and the first 16 are free for a header.
+   */
+  sealInPlace(tail: Uint8Array, buffer: Uint8Array): void {
+    buffer.fill(0, 0, 32); // the first keystream octets, which key Poly1305
+    salsa20(this.subkey, tail, buffer, buffer);
+    buffer.set(poly1305(buffer.subarray(32), buffer.subarray(0, 32)), 16);
   }
 
   /** What the box holds; undefined when it was not sealed with this key and nonce. */

@@ -78,15 +78,14 @@ class MessageBoxes implements FrameCodec {
   }
 
   encode(body: Uint8Array, more: boolean, command: boolean): Uint8Array {
-    const payload = new Uint8Array(1 + body.length);
-    payload[0] = (more ? MORE : 0) | (command ? COMMAND : 0);
-    payload.set(body, 1);
     this.sendTailView.setBigUint64(0, ++this.sendNonce);
-    // MESSAGE header, short nonce, box.
-    const out = new Uint8Array(16 + payload.length + 16);
+    // The payload (flags, body) is sealed where it lies; MESSAGE header and short nonce go before.
+    const out = new Uint8Array(32 + 1 + body.length);
+    out[32] = (more ? MORE : 0) | (command ? COMMAND : 0);
+    out.set(body, 33);
+    this.sending.sealInPlace(this.sendTail, out);
     out.set(MESSAGE_HEADER, 0);
     out.set(this.sendTail, 8);
-    this.sending.seal(this.sendTail, payload, out, 16);
     return out;
   }
 
