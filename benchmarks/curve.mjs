@@ -1,52 +1,35 @@
-// CURVE throughput: PUSH/PULL over TCP loopback, sender and receiver in this one process, for
-// plantrpc and the native `zeromq` package in the same run, with NULL security for reference.
-// `node benchmarks/curve.mjs` after a build (`npm run bench -- curve`).
-import * as native from "zeromq";
-import * as ours from "../dist/zmq/index.js";
+// CURVE against NULL: PUSH/PULL throughput and REQ/REP round trips over TCP loopback, sender
+// and receiver in separate processes (as deployed: each end seals or opens on its own core),
+// plantrpc and the native `zeromq` package in the same run. `npm run bench -- curve`.
+import { curveKeyPair } from "zeromq";
+import { measure, RUNS } from "./processes.mjs";
 
 const quick = process.argv.includes("--quick");
-const cases = [
-  [16, quick ? 20_000 : 200_000],
-  [65536, quick ? 200 : 2_000],
-  [1048576, quick ? 20 : 200],
+const scale = quick ? 0.1 : 1;
+const server = curveKeyPair();
+const SECURITY = {
+  NULL: {},
+  CURVE: { SECURITY: "curve", BENCH_SERVER_PUBLIC: server.publicKey, BENCH_SERVER_SECRET: server.secretKey },
+};
+const CASES = [
+  ["throughput", 16, 200_000],
+  ["throughput", 65536, 4_000],
+  ["throughput", 1048576, 300],
+  ["roundtrip", 16, 20_000],
 ];
 
-async function run(lib, size, count, curve) {
-  const keys = lib.curveKeyPair();
-  const pull = new lib.Pull({ linger: 0, ...(curve ? { curveServer: true, curveSecretKey: keys.secretKey } : {}) });
-  await pull.bind("tcp://127.0.0.1:*");
-  const push = new lib.Push({
-    linger: 0,
-    ...(curve
-      ? { curveServerKey: keys.publicKey, curvePublicKey: keys.publicKey, curveSecretKey: keys.secretKey }
-      : {}),
-  });
-  push.connect(pull.lastEndpoint);
-  const message = Buffer.alloc(size, 1);
-  await push.send(message);
-  await pull.receive(); // connected and warmed
-  const start = performance.now();
-  const sending = (async () => {
-    for (let i = 0; i < count; i++) await push.send(message);
-  })();
-  for (let i = 0; i < count; i++) await pull.receive();
-  await sending;
-  const seconds = (performance.now() - start) / 1000;
-  push.close();
-  pull.close();
-  return { rate: count / seconds, mbps: (count * size) / seconds / 1e6 };
-}
-
-console.log("| size | security | plantrpc msg/s | zeromq msg/s | ratio | plantrpc MB/s | zeromq MB/s |");
-console.log("|---:|---|---:|---:|---:|---:|---:|");
-for (const [size, count] of cases) {
-  for (const curve of [false, true]) {
-    const a = await run(ours, size, count, curve);
-    const b = await run(native, size, count, curve);
-    const f = (n) => Math.round(n).toLocaleString("en");
+const f = (n) => Math.round(n).toLocaleString("en");
+console.log(`median of ${RUNS} runs, node ${process.versions.node}\n`);
+console.log("| test | security | plantrpc msg/s | zeromq msg/s | ratio | plantrpc MB/s | zeromq MB/s |");
+console.log("|---|---|---:|---:|---:|---:|---:|");
+for (const [kind, size, n] of CASES) {
+  const count = Math.max(20, Math.round(n * scale));
+  const test = kind === "throughput" ? `PUSH/PULL ${size} B` : `REQ/REP ${size} B round trips`;
+  for (const [security, env] of Object.entries(SECURITY)) {
+    const a = await measure("plantrpc", kind, size, count, env);
+    const b = await measure("zeromq", kind, size, count, env);
     console.log(
-      `| ${size} | ${curve ? "CURVE" : "NULL"} | ${f(a.rate)} | ${f(b.rate)} | ${(a.rate / b.rate).toFixed(2)} | ${f(a.mbps)} | ${f(b.mbps)} |`,
+      `| ${test} | ${security} | ${f(a.perSecond)} | ${f(b.perSecond)} | ${(a.perSecond / b.perSecond).toFixed(2)} | ${f(a.mbPerSecond)} | ${f(b.mbPerSecond)} |`,
     );
   }
 }
-process.exit(0);

@@ -1,64 +1,9 @@
 // npm run bench: PUSH/PULL throughput and REQ/REP round trips, plantrpc against the native
 // zeromq package (and raw TCP for large messages), each side in its own process, median of runs.
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { measure, RUNS } from "./processes.mjs";
 
-const WORKER = fileURLToPath(new URL("./worker.mjs", import.meta.url));
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const quick = process.argv.includes("--quick");
 const scale = quick ? 0.1 : 1;
-
-function start(args) {
-  const child = spawn(process.execPath, [WORKER, ...args], { stdio: ["ignore", "pipe", "inherit"] });
-  const lines = [];
-  const waiting = [];
-  let buffer = "";
-  child.stdout.on("data", (d) => {
-    buffer += d;
-    for (let i = buffer.indexOf("\n"); i >= 0; i = buffer.indexOf("\n")) {
-      lines.push(buffer.slice(0, i));
-      buffer = buffer.slice(i + 1);
-      for (const w of waiting.splice(0)) w();
-    }
-  });
-  const exited = new Promise((r) => child.on("exit", r));
-  return {
-    async line(prefix) {
-      for (;;) {
-        const found = lines.find((l) => l.startsWith(prefix));
-        if (found) return found.slice(prefix.length).trim();
-        await Promise.race([
-          new Promise((r) => waiting.push(r)),
-          exited.then(() => {
-            throw new Error(`worker ${args.join(" ")} exited`);
-          }),
-        ]);
-      }
-    },
-    exited,
-    kill: () => child.kill(),
-  };
-}
-
-async function once(impl, kind, size, count) {
-  const [serverRole, clientRole] = kind === "throughput" ? ["pull", "push"] : ["rep", "req"];
-  const server = start([impl, serverRole, size, count]);
-  const endpoint = await server.line("READY ");
-  const client = start([impl, clientRole, size, count, endpoint]);
-  const measuredBy = kind === "throughput" ? server : client;
-  const ms = Number(await measuredBy.line("RESULT "));
-  await Promise.all([server.exited, client.exited]);
-  return ms;
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-async function measure(impl, kind, size, count) {
-  const times = [];
-  for (let i = 0; i < RUNS; i++) times.push(await once(impl, kind, size, count));
-  const ms = median(times);
-  return { perSecond: (count / ms) * 1000, mbPerSecond: (((count * size) / ms) * 1000) / 1e6 };
-}
 
 const fmt = (n) => (n >= 100 ? Math.round(n).toLocaleString("en") : n.toFixed(1));
 const rows = [];

@@ -1,4 +1,4 @@
-// One side of a benchmark, in its own process.
+// One side of a benchmark, in its own process (SECURITY=curve: see below).
 //   node worker.mjs <impl> pull <size> <count>            binds, prints "READY <endpoint>", then "RESULT <ms>"
 //   node worker.mjs <impl> push <size> <count> <endpoint>  sends count messages of size octets
 //   node worker.mjs <impl> rep  <size> <count>             binds, answers count requests
@@ -11,10 +11,23 @@ const size = Number(sizeArg);
 const count = Number(countArg);
 const zmq = impl === "plantrpc" ? await import("plantrpc/zmq") : impl === "zeromq" ? await import("zeromq") : null;
 const payload = Buffer.alloc(size, 0x61);
+// SECURITY=curve: the binding side is the CURVE server with the key pair in BENCH_SERVER_SECRET
+// (Z85), the connecting side its client (with a key pair of its own).
+const curve = process.env.SECURITY === "curve";
+const serverOptions = () => (curve ? { curveServer: true, curveSecretKey: process.env.BENCH_SERVER_SECRET } : {});
+function clientOptions() {
+  if (!curve) return {};
+  const own = zmq.curveKeyPair();
+  return {
+    curveServerKey: process.env.BENCH_SERVER_PUBLIC,
+    curvePublicKey: own.publicKey,
+    curveSecretKey: own.secretKey,
+  };
+}
 const now = () => performance.now();
 
 async function pull() {
-  const s = new zmq.Pull();
+  const s = new zmq.Pull(serverOptions());
   await s.bind("tcp://127.0.0.1:0");
   console.log(`READY ${s.lastEndpoint}`);
   let start = 0;
@@ -35,15 +48,19 @@ function reportCpu() {
 }
 
 async function push() {
-  const s = new zmq.Push(process.env.SNDHWM ? { sendHighWaterMark: Number(process.env.SNDHWM) } : undefined);
+  const s = new zmq.Push({
+    ...clientOptions(),
+    ...(process.env.SNDHWM ? { sendHighWaterMark: Number(process.env.SNDHWM) } : {}),
+  });
   s.connect(endpoint);
   for (let i = 0; i < count; i++) await s.send(payload);
-  await new Promise((r) => setTimeout(r, 50));
-  s.close();
+  // Queued messages may still be on their way (CURVE seals slower than send() returns): stay
+  // until the parent, told by the receiver that all arrived, ends this process.
+  setInterval(() => {}, 60_000);
 }
 
 async function rep() {
-  const s = new zmq.Reply();
+  const s = new zmq.Reply(serverOptions());
   await s.bind("tcp://127.0.0.1:0");
   console.log(`READY ${s.lastEndpoint}`);
   for (let i = 0; i < count; i++) {
@@ -55,7 +72,7 @@ async function rep() {
 }
 
 async function req() {
-  const s = new zmq.Request();
+  const s = new zmq.Request(clientOptions());
   s.connect(endpoint);
   await s.send(payload); // warm-up: connection established
   await s.receive();

@@ -1,0 +1,64 @@
+// Runs the two sides of a benchmark (benchmarks/worker.mjs) as separate processes and times them.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const WORKER = fileURLToPath(new URL("./worker.mjs", import.meta.url));
+export const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+function start(args, env) {
+  const child = spawn(process.execPath, [WORKER, ...args], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, ...env },
+  });
+  const lines = [];
+  const waiting = [];
+  let buffer = "";
+  child.stdout.on("data", (d) => {
+    buffer += d;
+    for (let i = buffer.indexOf("\n"); i >= 0; i = buffer.indexOf("\n")) {
+      lines.push(buffer.slice(0, i));
+      buffer = buffer.slice(i + 1);
+      for (const w of waiting.splice(0)) w();
+    }
+  });
+  const exited = new Promise((r) => child.on("exit", r));
+  return {
+    async line(prefix) {
+      for (;;) {
+        const found = lines.find((l) => l.startsWith(prefix));
+        if (found) return found.slice(prefix.length).trim();
+        await Promise.race([
+          new Promise((r) => waiting.push(r)),
+          exited.then(() => {
+            throw new Error(`worker ${args.join(" ")} exited`);
+          }),
+        ]);
+      }
+    },
+    exited,
+    kill: () => child.kill(),
+  };
+}
+
+/** One run: kind "throughput" (PUSH/PULL, timed by the receiver) or "roundtrip" (REQ/REP). */
+async function once(impl, kind, size, count, env) {
+  const [serverRole, clientRole] = kind === "throughput" ? ["pull", "push"] : ["rep", "req"];
+  const server = start([impl, serverRole, size, count], env);
+  const endpoint = await server.line("READY ");
+  const client = start([impl, clientRole, size, count, endpoint], env);
+  const measuredBy = kind === "throughput" ? server : client;
+  const ms = Number(await measuredBy.line("RESULT "));
+  if (kind === "throughput") client.kill();
+  await Promise.all([server.exited, client.exited]);
+  return ms;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** The median of RUNS runs, as messages and megabytes a second. `env` goes to both workers. */
+export async function measure(impl, kind, size, count, env = {}) {
+  const times = [];
+  for (let i = 0; i < RUNS; i++) times.push(await once(impl, kind, size, count, env));
+  const ms = median(times);
+  return { perSecond: (count / ms) * 1000, mbPerSecond: (((count * size) / ms) * 1000) / 1e6 };
+}
