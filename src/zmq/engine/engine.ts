@@ -19,7 +19,9 @@ import type { ZapClient } from "../mechanism/zap.js";
 import type { Carrier } from "../transport/carrier.js";
 import { isCompatible, sendsIdentity, type SocketTypeName } from "./socket-types.js";
 import type { Connection, ConnectionOwner, PeerInfo } from "./connection.js";
+import type { FrameBatch } from "./frame-batch.js";
 import { WriteBatch } from "./write-batch.js";
+import { ZwsBatch } from "./zws-batch.js";
 
 export interface EngineOptions {
   socketType: SocketTypeName;
@@ -57,7 +59,11 @@ export class Engine implements Connection {
   /** The carrier asked us to wait for a drain. */
   blocked = false;
 
-  private readonly batch = new WriteBatch();
+  private readonly batch: FrameBatch;
+  /** ZWS 2.0 (a WebSocket carrier): no greeting, one frame per chunk. */
+  private readonly zws: boolean;
+  /** Bare ZWS2.0: the peer's first message, its routing id, has not come yet. */
+  private awaitingRoutingId = false;
   private readonly decoder: FrameDecoder;
   private greetingBytes: Buffer[] = [];
   private greetingLength = 0;
@@ -79,6 +85,8 @@ export class Engine implements Connection {
   ) {
     this.decoder = new FrameDecoder((flags, body) => this.onFrame(flags, body));
     this.decoder.maxFrameSize = options.maxMessageSize;
+    this.zws = carrier.zwsMechanism !== undefined;
+    this.batch = this.zws ? new ZwsBatch() : new WriteBatch();
   }
 
   get remoteAddress(): string {
@@ -98,9 +106,13 @@ export class Engine implements Connection {
       drain: () => this.onDrain(),
       close: (error) => this.finish(error ? new ZmqError("ECONNRESET", error.message, { cause: error }) : undefined),
     });
-    const { mechanism, bound } = this.options;
-    this.batch.addRaw(encodeGreeting(mechanism.name, mechanism.asServer(bound)));
-    this.flushNow();
+    if (this.zws) {
+      this.startZws(this.carrier.zwsMechanism!);
+    } else {
+      const { mechanism, bound } = this.options;
+      (this.batch as WriteBatch).addRaw(encodeGreeting(mechanism.name, mechanism.asServer(bound)));
+      this.flushNow();
+    }
     if (this.options.handshakeTimeout > 0) {
       this.addTimer(
         setTimeout(() => {
@@ -168,6 +180,10 @@ export class Engine implements Connection {
     if (this.state === "closed") return;
     this.lastReceived = Date.now();
     try {
+      if (this.zws) {
+        this.onZwsFrame(chunk);
+        return;
+      }
       if (this.state === "greeting") {
         chunk = this.readGreeting(chunk);
         if (chunk.length === 0 || this.state === "greeting") return;
@@ -204,12 +220,13 @@ export class Engine implements Connection {
         `security mechanism mismatch: we use ${this.options.mechanism.name}, the peer ${greeting.mechanism || "(none)"}`,
       );
     }
-    this.peer = {
-      socketType: "",
-      identity: EMPTY,
-      minor: greeting.major > 3 ? 1 : greeting.minor,
-      metadata: new Map(),
-    };
+    this.beginHandshake(greeting.major > 3 ? 1 : greeting.minor);
+    return chunk.subarray(take);
+  }
+
+  /** After the greeting (or the WebSocket handshake): the security mechanism's turn. */
+  private beginHandshake(minor: number): void {
+    this.peer = { socketType: "", identity: EMPTY, minor, metadata: new Map() };
     this.state = "handshake";
     this.mechanism = this.options.mechanism.create({
       metadata: this.ourMetadata(),
@@ -223,7 +240,54 @@ export class Engine implements Connection {
     const first = this.mechanism.start();
     if (first instanceof Promise) this.afterZap(first, (bodies) => this.sendHandshake(bodies));
     else this.sendHandshake(first);
-    return chunk.subarray(take);
+  }
+
+  /**
+   * ZWS 2.0: the WebSocket handshake agreed the mechanism. Peers send subscriptions as messages
+   * there (RFC 45), as ZMTP 3.0 peers do, hence minor 0. Bare ZWS2.0 has no handshake: each side
+   * sends its routing id as its first message.
+   */
+  private startZws(mechanism: string): void {
+    if (mechanism === "") {
+      this.peer = { socketType: "", identity: EMPTY, minor: 0, metadata: new Map() };
+      this.state = "handshake";
+      this.awaitingRoutingId = true;
+      this.batch.addMessage([this.options.routingId ?? EMPTY]);
+      this.flushNow();
+      return;
+    }
+    if (mechanism !== this.options.mechanism.name) {
+      this.fail(
+        new ZmqError(
+          "EMECHANISM",
+          `security mechanism mismatch: we use ${this.options.mechanism.name}, the peer ${mechanism}`,
+        ),
+      );
+      return;
+    }
+    this.beginHandshake(0);
+  }
+
+  /** One WebSocket message: a flags octet, then the frame's body. */
+  private onZwsFrame(message: Buffer): void {
+    if (message.length === 0) throw new ProtocolError("EPROTO", "empty ZWS message (no flags octet)");
+    const flags = message[0]!;
+    if (flags & ~(FLAG_MORE | FLAG_COMMAND))
+      throw new ProtocolError("EPROTO", `invalid ZWS flags 0x${flags.toString(16)}`);
+    const body = message.subarray(1);
+    const max = this.options.maxMessageSize;
+    if (max >= 0 && body.length > max)
+      throw new ZmqError("EMSGSIZE", `frame of ${body.length} octets exceeds maxMessageSize ${max}`);
+    if (this.awaitingRoutingId && !(flags & FLAG_COMMAND)) {
+      this.awaitingRoutingId = false;
+      if (flags & FLAG_MORE) throw new ProtocolError("EPROTO", "ZWS routing id in more than one frame");
+      this.peer = { ...this.peer!, identity: body };
+      this.state = "ready";
+      this.startHeartbeats();
+      this.owner.engineReady(this);
+      return;
+    }
+    this.onFrame(flags, body);
   }
 
   private sendHandshake(bodies: Buffer[]): void {
@@ -353,7 +417,8 @@ export class Engine implements Connection {
   private startHeartbeats(): void {
     const { heartbeatInterval, heartbeatTimeout, heartbeatTimeToLive } = this.options;
     // ZMTP 3.0 has no PING: such peers are not pinged (their own PINGs are still answered).
-    if (heartbeatInterval <= 0 || this.peer!.minor < 1) return;
+    // ZWS peers are (minor 0 there stands for subscriptions as messages).
+    if (heartbeatInterval <= 0 || (this.peer!.minor < 1 && !this.zws)) return;
     const timeout = heartbeatTimeout > 0 ? heartbeatTimeout : heartbeatInterval;
     const ttl = Math.max(0, heartbeatTimeToLive) / 100;
     this.addTimer(setInterval(() => this.sendPing(ttl, timeout), heartbeatInterval));
@@ -450,6 +515,6 @@ export class Engine implements Connection {
 
 /** The IP address of a `tcp://host:port` peer, as ZAP wants it; "" for other transports. */
 function peerIp(remoteAddress: string): string {
-  const m = /^tcp:\/\/\[?([^\]]*?)\]?:\d+$/.exec(remoteAddress);
+  const m = /^(?:tcp|wss?):\/\/\[?([^\]]*?)\]?:\d+$/.exec(remoteAddress);
   return m ? m[1]! : "";
 }

@@ -1,6 +1,7 @@
 import { Buffer } from "node:buffer";
 import { FLAG_COMMAND, FLAG_MORE } from "../codec/constants.js";
 import { headerSize, writeHeader } from "../codec/frame.js";
+import type { FrameBatch } from "./frame-batch.js";
 
 /** Bodies up to this size are copied next to their header; larger ones go out by reference. */
 const COPY_LIMIT = 8192;
@@ -11,7 +12,7 @@ const BLOCK_SIZE = 65536;
  * (one system call), while large bodies are never copied. Headers and small bodies are packed
  * into a block that is reused until full: bytes already handed out are never overwritten.
  */
-export class WriteBatch {
+export class WriteBatch implements FrameBatch {
   private block = Buffer.allocUnsafe(BLOCK_SIZE);
   private used = 0;
   private start = 0;

@@ -10,7 +10,7 @@ import { plainMechanism } from "../mechanism/plain.js";
 import { curveKey } from "../mechanism/z85.js";
 import type { ZapClient } from "../mechanism/zap.js";
 import type { Carrier, Listener } from "../transport/carrier.js";
-import { parseTcpAddress } from "../transport/endpoint.js";
+import { parseTcpAddress, parseWsAddress } from "../transport/endpoint.js";
 import { parseEndpoint, transportFor } from "../transport/index.js";
 import { Connector, type ConnectorHost } from "./connector.js";
 import { Pipe } from "./pipe.js";
@@ -90,7 +90,10 @@ export abstract class SocketConnections extends SocketCore {
     const engines = new Set<Connection>();
     try {
       listener = await withAddressAsync(endpoint, () =>
-        transportFor(scheme).listen(address, (carrier) => this.accept(carrier, engines)),
+        transportFor(scheme).listen(address, (carrier) => this.accept(carrier, engines), {
+          mechanism: this.securityFor().name,
+          maxMessageSize: this.maxMessageSize,
+        }),
       );
     } catch (e) {
       // As libzmq's monitor reports a failed bind: its socket closed, then the failure, with the
@@ -136,6 +139,7 @@ export abstract class SocketConnections extends SocketCore {
     const { scheme, address } = withAddress(endpoint, () => parseEndpoint(endpoint));
     // Fail now on a bad address, not on every retry.
     if (scheme === "tcp") withAddress(endpoint, () => parseTcpAddress(address, false));
+    if (scheme === "ws" || scheme === "wss") withAddress(endpoint, () => parseWsAddress(address, false));
     const connector = new Connector(endpoint, this.connectorHost);
     this.connectors.add(connector);
     if (!this.immediate) {
@@ -195,7 +199,12 @@ export abstract class SocketConnections extends SocketCore {
       this.emit({ type: "connect", address: connector.endpoint });
       return this.startEngine(carrier, connector, undefined);
     },
-    connectOptions: () => ({ timeout: this.connectTimeout, keepAlive: this.keepAlive() }),
+    connectOptions: () => ({
+      timeout: this.connectTimeout,
+      keepAlive: this.keepAlive(),
+      mechanism: this.securityFor().name,
+      maxMessageSize: this.maxMessageSize,
+    }),
     attempting: (connector) => this.emit({ type: "connect:delay", address: connector.endpoint }),
     failed: (connector) => this.emit({ type: "close", address: connector.endpoint }),
     retrying: (connector, interval) => this.emit({ type: "connect:retry", address: connector.endpoint, interval }),

@@ -1,12 +1,19 @@
 import type { Buffer } from "node:buffer";
 
 /**
- * One connected byte stream, whatever carries it (TCP, a Unix socket, memory, later a
- * WebSocket). The ZMTP engine sees only this.
+ * One connection, whatever carries it (TCP, a Unix socket, memory, a WebSocket). The ZMTP
+ * engine sees only this.
  */
 export interface Carrier {
   /** Human-readable peer address, for events. */
   readonly remoteAddress: string;
+  /**
+   * Absent for a byte stream (ZMTP: greeting, then frames with their headers). For ZWS 2.0
+   * (RFC 45), the security mechanism the WebSocket handshake agreed ("NULL", "PLAIN", "CURVE",
+   * or "" for ZWS2.0 with no mechanism); there is no greeting then, and each chunk read or
+   * written is one whole frame: a flags octet, then the body.
+   */
+  readonly zwsMechanism?: string;
   /** Installs the handlers; data flows only after this call. */
   start(handlers: CarrierHandlers): void;
   /** Writes the chunks in order; false means "wait for onDrain before writing more". */
@@ -23,6 +30,10 @@ export interface Carrier {
 
 /** Settings of one connection attempt (the socket's connectTimeout and tcpKeepalive options). */
 export interface ConnectOptions {
+  /** The socket's security mechanism, for transports that announce it (ZWS). */
+  mechanism?: string;
+  /** The socket's maxMessageSize, for transports that buffer whole messages (ZWS). */
+  maxMessageSize?: number;
   /** ms the attempt may take; 0 = the OS's own limit. */
   timeout?: number;
   /** TCP keepalive; absent = the OS default. */
@@ -49,8 +60,15 @@ export interface Listener {
   close(): Promise<void>;
 }
 
+export interface ListenOptions {
+  /** The socket's security mechanism, for transports that negotiate it (ZWS). */
+  mechanism?: string;
+  /** The socket's maxMessageSize, for transports that buffer whole messages (ZWS). */
+  maxMessageSize?: number;
+}
+
 export interface Transport {
-  listen(address: string, accept: (carrier: Carrier) => void): Promise<Listener>;
+  listen(address: string, accept: (carrier: Carrier) => void, options?: ListenOptions): Promise<Listener>;
   /** Resolves once the stream is established, rejects when it could not be. */
   connect(address: string, options?: ConnectOptions): Promise<Carrier>;
 }

@@ -1,6 +1,6 @@
 import { ZmqError } from "../errors.js";
 
-export type Scheme = "tcp" | "ipc" | "inproc";
+export type Scheme = "tcp" | "ipc" | "inproc" | "ws" | "wss";
 
 export interface Endpoint {
   scheme: Scheme;
@@ -20,11 +20,13 @@ export function parseEndpoint(endpoint: string): Endpoint {
   const m = /^([a-z]+):\/\/(.+)$/.exec(endpoint);
   if (!m) throw new ZmqError("EINVAL", `invalid endpoint "${endpoint}": expected scheme://address`);
   const scheme = m[1]!;
-  if (scheme !== "tcp" && scheme !== "ipc" && scheme !== "inproc") {
+  if (!SCHEMES.has(scheme)) {
     throw new ZmqError("EPROTONOSUPPORT", `unsupported transport "${scheme}" in "${endpoint}"`);
   }
-  return { scheme, address: m[2]! };
+  return { scheme: scheme as Scheme, address: m[2]! };
 }
+
+const SCHEMES = new Set(["tcp", "ipc", "inproc", "ws", "wss"]);
 
 export function parseTcpAddress(address: string, forBind: boolean): TcpAddress {
   const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d+|\*)$/.exec(address);
@@ -47,4 +49,22 @@ export function endpointPort(endpoint: string): number {
   const { scheme, address } = parseEndpoint(endpoint);
   if (scheme !== "tcp") throw new ZmqError("EINVAL", `${endpoint} has no port: not a tcp:// endpoint`);
   return parseTcpAddress(address, true).port;
+}
+
+export interface WsAddress extends TcpAddress {
+  /** The HTTP path of the WebSocket, "/" when the endpoint names none. */
+  path: string;
+}
+
+/** `host:port[/path]`, the address of a `ws://` or `wss://` endpoint. */
+export function parseWsAddress(address: string, forBind: boolean): WsAddress {
+  const slash = address.indexOf("/");
+  const hostPort = slash < 0 ? address : address.slice(0, slash);
+  const path = slash < 0 ? "/" : address.slice(slash);
+  if (/[\s?#]/.test(path)) throw new ZmqError("EINVAL", `invalid path in "${address}"`);
+  return { ...parseTcpAddress(hostPort, forBind), path };
+}
+
+export function formatWsEndpoint(scheme: "ws" | "wss", host: string, port: number, path: string): string {
+  return `${scheme}://${host.includes(":") ? `[${host}]` : host}:${port}${path}`;
 }

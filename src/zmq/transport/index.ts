@@ -3,6 +3,7 @@ import type { Scheme } from "./endpoint.js";
 import { inprocTransport } from "./inproc.js";
 import { ipcTransport } from "./ipc.js";
 import { tcpTransport } from "./tcp.js";
+import { wssTransport, wsTransport } from "./ws.js";
 
 export type { Carrier, CarrierHandlers, Listener, Transport } from "./carrier.js";
 export { parseEndpoint } from "./endpoint.js";
@@ -11,6 +12,8 @@ const transports: Record<Scheme, Transport> = {
   tcp: tcpTransport,
   ipc: ipcTransport,
   inproc: inprocTransport,
+  ws: wsTransport,
+  wss: wssTransport,
 };
 
 export function transportFor(scheme: Scheme): Transport {

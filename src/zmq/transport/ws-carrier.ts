@@ -1,0 +1,140 @@
+import { Buffer } from "node:buffer";
+import type { Carrier, CarrierHandlers } from "./carrier.js";
+
+/**
+ * The part of a WebSocket we use: the web standard's (browsers, Deno, Bun), which the `ws`
+ * package also implements. pause/resume/terminate and a send callback are `ws`'s extras.
+ */
+export interface WebSocketLike {
+  binaryType: string;
+  readonly bufferedAmount: number;
+  readonly readyState: number;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+  send(data: Uint8Array, callback?: (error?: Error) => void): void;
+  close(code?: number, reason?: string): void;
+  pause?(): void;
+  resume?(): void;
+  terminate?(): void;
+}
+
+/** Octets queued in the WebSocket beyond which writers wait for a drain. */
+const WRITE_QUEUE_LIMIT = 1024 * 1024;
+/** How often a WebSocket without send callbacks is checked for a drain. */
+const DRAIN_POLL_MS = 2;
+const OPEN = 1;
+
+/** A ZWS 2.0 connection: each WebSocket message is one ZeroMQ frame (flags octet, then body). */
+export class WsCarrier implements Carrier {
+  private handlers: CarrierHandlers | undefined;
+  private closed = false;
+  private waitingForDrain = false;
+  private error: Error | undefined;
+
+  constructor(
+    private readonly ws: WebSocketLike,
+    readonly remoteAddress: string,
+    readonly zwsMechanism: string,
+  ) {
+    // `ws` hands out Buffers with "nodebuffer"; web WebSockets know only "arraybuffer".
+    ws.binaryType = typeof ws.terminate === "function" ? "nodebuffer" : "arraybuffer";
+    // The peer may speak at once, before the engine starts (in the same read as the upgrade).
+    ws.onmessage = (event) => this.early.push(event.data);
+  }
+
+  private early: unknown[] = [];
+
+  start(h: CarrierHandlers): void {
+    this.handlers = h;
+    this.ws.onmessage = (event) => this.onMessage(event.data);
+    // Handed over once the reader has finished starting (it may send before it reads).
+    if (this.early.length) queueMicrotask(() => this.early.splice(0).forEach((data) => this.onMessage(data)));
+    this.ws.onerror = (event) => {
+      this.error ??= new Error(describe(event));
+    };
+    this.ws.onclose = (event) => {
+      if (event.code !== 1000 && event.code !== 1005) {
+        this.error ??= new Error(`WebSocket closed with code ${event.code}${event.reason ? `: ${event.reason}` : ""}`);
+      }
+      this.finish();
+    };
+  }
+
+  write(chunks: readonly Uint8Array[]): boolean {
+    if (this.closed || this.ws.readyState !== OPEN) return true;
+    const last = chunks.length - 1;
+    for (let i = 0; i < last; i++) this.ws.send(chunks[i]!);
+    const blocked = this.ws.bufferedAmount + (chunks[last]?.length ?? 0) >= WRITE_QUEUE_LIMIT;
+    if (last >= 0) {
+      if (blocked && typeof this.ws.terminate === "function") {
+        this.ws.send(chunks[last]!, () => this.drained());
+      } else {
+        this.ws.send(chunks[last]!);
+      }
+    }
+    if (!blocked) return true;
+    this.waitingForDrain = true;
+    if (typeof this.ws.terminate !== "function") this.pollDrain();
+    return false;
+  }
+
+  pause(): void {
+    this.ws.pause?.();
+  }
+
+  resume(): void {
+    this.ws.resume?.();
+  }
+
+  end(): void {
+    if (this.closed) return;
+    this.ws.close(1000);
+  }
+
+  destroy(): void {
+    if (this.closed) return;
+    if (this.ws.terminate) this.ws.terminate();
+    else this.ws.close(1000);
+    this.finish();
+  }
+
+  private onMessage(data: unknown): void {
+    if (this.closed) return;
+    const h = this.handlers!;
+    if (data instanceof Uint8Array)
+      h.data(Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.length));
+    else if (data instanceof ArrayBuffer) h.data(Buffer.from(data));
+    else {
+      // RFC 45: ZWS messages are binary; text (or anything else) is a protocol violation.
+      this.error = new Error("ZWS peer sent a text message");
+      this.destroy();
+    }
+  }
+
+  private drained(): void {
+    if (!this.waitingForDrain || this.closed) return;
+    this.waitingForDrain = false;
+    this.handlers?.drain();
+  }
+
+  private pollDrain(): void {
+    const check = () => {
+      if (this.closed || !this.waitingForDrain) return;
+      if (this.ws.bufferedAmount < WRITE_QUEUE_LIMIT / 2) this.drained();
+      else setTimeout(check, DRAIN_POLL_MS);
+    };
+    setTimeout(check, DRAIN_POLL_MS);
+  }
+
+  private finish(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.handlers?.close(this.error);
+  }
+}
+
+function describe(event: unknown): string {
+  const e = event as { message?: string; error?: Error };
+  return e.error?.message ?? e.message ?? "WebSocket error";
+}

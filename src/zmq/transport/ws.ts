@@ -1,0 +1,148 @@
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import { WebSocket, WebSocketServer } from "ws";
+import { ZmqError } from "../errors.js";
+import type { Carrier, ConnectOptions, Listener, ListenOptions, Transport } from "./carrier.js";
+import { formatWsEndpoint, parseWsAddress } from "./endpoint.js";
+import { toZmqError } from "./tcp.js";
+import { WsCarrier, type WebSocketLike } from "./ws-carrier.js";
+import { chooseProtocol, mechanismOf, offeredProtocols, parseProtocolHeader } from "./zws.js";
+
+interface Route {
+  mechanism: string;
+  wss: WebSocketServer;
+  accept(carrier: Carrier): void;
+}
+
+/** One HTTP server per bound host and port; each path on it is a socket's endpoint. */
+interface SharedServer {
+  server: http.Server;
+  routes: Map<string, Route>;
+}
+
+const servers = new Map<string, SharedServer>();
+
+type ZwsRequest = http.IncomingMessage & { zwsProtocol?: string };
+
+/** ws's maxPayload for a socket's maxMessageSize: one octet more for the flags; 0 = no limit. */
+function maxPayloadFor(maxMessageSize: number | undefined): number {
+  return maxMessageSize !== undefined && maxMessageSize >= 0 ? maxMessageSize + 1 : 0;
+}
+
+function refuse(socket: Duplex, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+function remoteOf(socket: Duplex): string {
+  const s = socket as Duplex & { remoteAddress?: string; remotePort?: number };
+  return formatWsEndpoint("ws", s.remoteAddress ?? "?", s.remotePort ?? 0, "").replace(/\/$/, "");
+}
+
+function upgrade(shared: SharedServer, req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+  const path = new URL(req.url ?? "/", "http://host").pathname;
+  const route = shared.routes.get(path);
+  if (!route) return refuse(socket, 404, "Not Found");
+  // RFC 45: a server that supports none of the client's protocols closes the connection.
+  const chosen = chooseProtocol(route.mechanism, parseProtocolHeader(req.headers["sec-websocket-protocol"]));
+  if (!chosen) return refuse(socket, 400, "Bad Request");
+  // libzmq's offers ("ZWS2.0/NULL") are not HTTP tokens, which `ws` would refuse: it is given a
+  // token in their place, and names the choice made here in its reply.
+  req.headers["sec-websocket-protocol"] = "zws";
+  (req as ZwsRequest).zwsProtocol = chosen;
+  route.wss.handleUpgrade(req, socket, head, (ws) => {
+    route.accept(new WsCarrier(ws as unknown as WebSocketLike, remoteOf(socket), mechanismOf(chosen)!));
+  });
+}
+
+async function createServer(host: string, port: number, bindName: string): Promise<SharedServer> {
+  const server = http.createServer((_req, res) => {
+    res.writeHead(426, { "Content-Type": "text/plain" }).end("a ZeroMQ WebSocket endpoint (ZWS 2.0)\n");
+  });
+  const shared: SharedServer = { server, routes: new Map() };
+  server.on("upgrade", (req, socket, head) => upgrade(shared, req, socket, head));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (e) => reject(toZmqError(e, `bind ${bindName}`)));
+    server.listen({ host: host === "*" ? undefined : host, port }, () => resolve());
+  });
+  server.on("error", () => {});
+  return shared;
+}
+
+function makeTransport(scheme: "ws" | "wss"): Transport {
+  return {
+    async listen(address, accept, options: ListenOptions = {}): Promise<Listener> {
+      if (scheme === "wss") {
+        throw new ZmqError("EPROTONOSUPPORT", "binding wss:// is not supported yet: bind ws:// behind a TLS proxy");
+      }
+      const { host, port, path } = parseWsAddress(address, true);
+      const bindName = `${scheme}://${address}`;
+      let key = `${host}:${port}`;
+      let shared = port !== 0 ? servers.get(key) : undefined;
+      if (!shared) {
+        shared = await createServer(host, port, bindName);
+        key = `${host}:${(shared.server.address() as AddressInfo).port}`;
+        servers.set(key, shared);
+      }
+      if (shared.routes.has(path)) throw new ZmqError("EADDRINUSE", `bind ${bindName}: address in use`);
+      const mechanism = options.mechanism ?? "NULL";
+      const wss = new WebSocketServer({
+        noServer: true,
+        perMessageDeflate: false,
+        maxPayload: maxPayloadFor(options.maxMessageSize),
+        handleProtocols: (_offered: Set<string>, req: ZwsRequest) => req.zwsProtocol ?? false,
+      });
+      const route: Route = { mechanism, wss, accept };
+      shared.routes.set(path, route);
+      const bound = shared.server.address() as AddressInfo;
+      const shownHost = host === "*" ? "0.0.0.0" : bound.address;
+      const owner = shared;
+      return {
+        endpoint: formatWsEndpoint(scheme, shownHost, bound.port, path),
+        async close() {
+          if (owner.routes.get(path) !== route) return;
+          owner.routes.delete(path);
+          route.wss.close();
+          if (owner.routes.size > 0) return;
+          servers.delete(key);
+          await new Promise<void>((resolve) => owner.server.close(() => resolve()));
+        },
+      };
+    },
+
+    connect(address, settings: ConnectOptions = {}): Promise<Carrier> {
+      const { host, port, path } = parseWsAddress(address, false);
+      const url = formatWsEndpoint(scheme, host, port, path);
+      const mechanism = settings.mechanism ?? "NULL";
+      const offered = offeredProtocols(mechanism);
+      if (!offered) {
+        const error = new ZmqError("EPROTONOSUPPORT", `connect ${url}: ${mechanism} over ZWS is not supported yet`);
+        return Promise.reject(error);
+      }
+      return new Promise((resolve, reject) => {
+        const ws = new WebSocket(url, offered, {
+          perMessageDeflate: false,
+          maxPayload: maxPayloadFor(settings.maxMessageSize),
+          ...(settings.timeout ? { handshakeTimeout: settings.timeout } : {}),
+        });
+        const fail = (e: Error) => {
+          ws.terminate();
+          reject(toZmqError(e, `connect ${url}`));
+        };
+        ws.once("error", fail);
+        ws.once("unexpected-response", (_req, res) => fail(new Error(`HTTP ${res.statusCode} instead of a WebSocket`)));
+        ws.once("open", () => {
+          ws.off("error", fail);
+          const mechanism = mechanismOf(ws.protocol);
+          if (mechanism === undefined) return fail(new Error(`server chose no ZWS protocol ("${ws.protocol}")`));
+          const socket = (ws as unknown as { _socket?: { remoteAddress?: string; remotePort?: number } })._socket;
+          const remote = `${scheme}://${socket?.remoteAddress ?? host}:${socket?.remotePort ?? port}`;
+          resolve(new WsCarrier(ws as unknown as WebSocketLike, remote, mechanism));
+        });
+      });
+    },
+  };
+}
+
+export const wsTransport = makeTransport("ws");
+export const wssTransport = makeTransport("wss");

@@ -1,0 +1,10 @@
+import * as zmq from "/work/main/dist/zmq/index.js";
+const pull = new zmq.Pull();
+(async()=>{for await (const e of pull.events) console.log("pull", e.type, e.error?.message ?? "")})();
+await pull.bind("ws://127.0.0.1:*/a");
+const push = new zmq.Push();
+(async()=>{for await (const e of push.events) console.log("push", e.type, e.error?.message ?? "")})();
+push.connect(pull.lastEndpoint);
+await push.send(["hello", "world"]);
+console.log((await pull.receive()).map(String));
+process.exit(0);
