@@ -49,7 +49,11 @@ export class WsCarrier implements Carrier {
     this.handlers = h;
     this.ws.onmessage = (event) => this.onMessage(event.data);
     // Handed over once the reader has finished starting (it may send before it reads).
-    if (this.early.length) queueMicrotask(() => this.early.splice(0).forEach((data) => this.onMessage(data)));
+    if (this.early.length) {
+      queueMicrotask(() => {
+        for (const data of this.early.splice(0)) this.onMessage(data);
+      });
+    }
     this.ws.onerror = (event) => {
       this.error ??= new Error(describe(event));
     };

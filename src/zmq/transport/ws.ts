@@ -42,10 +42,16 @@ function remoteOf(socket: Duplex): string {
 function upgrade(shared: SharedServer, req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
   const path = new URL(req.url ?? "/", "http://host").pathname;
   const route = shared.routes.get(path);
-  if (!route) return refuse(socket, 404, "Not Found");
+  if (!route) {
+    refuse(socket, 404, "Not Found");
+    return;
+  }
   // RFC 45: a server that supports none of the client's protocols closes the connection.
   const chosen = chooseProtocol(route.mechanism, parseProtocolHeader(req.headers["sec-websocket-protocol"]));
-  if (!chosen) return refuse(socket, 400, "Bad Request");
+  if (!chosen) {
+    refuse(socket, 400, "Bad Request");
+    return;
+  }
   // libzmq's offers ("ZWS2.0/NULL") are not HTTP tokens, which `ws` would refuse: it is given a
   // token in their place, and names the choice made here in its reply.
   req.headers["sec-websocket-protocol"] = "zws";
