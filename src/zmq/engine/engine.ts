@@ -10,7 +10,7 @@ import {
   type Command,
   type Metadata,
 } from "../codec/command.js";
-import { FLAG_COMMAND, FLAG_MORE, GREETING_SIZE } from "../codec/constants.js";
+import { FLAG_COMMAND, FLAG_MORE, GREETING_SIZE, ZWS_COMMAND, ZWS_MORE } from "../codec/constants.js";
 import { FrameDecoder } from "../codec/decoder.js";
 import { checkSignature, decodeGreeting, encodeGreeting } from "../codec/greeting.js";
 import { AuthError, ProtocolError, ZmqError } from "../errors.js";
@@ -271,9 +271,11 @@ export class Engine implements Connection {
   /** One WebSocket message: a flags octet, then the frame's body. */
   private onZwsFrame(message: Buffer): void {
     if (message.length === 0) throw new ProtocolError("EPROTO", "empty ZWS message (no flags octet)");
-    const flags = message[0]!;
-    if (flags & ~(FLAG_MORE | FLAG_COMMAND))
-      throw new ProtocolError("EPROTO", `invalid ZWS flags 0x${flags.toString(16)}`);
+    const octet = message[0]!;
+    if (octet & ~(ZWS_MORE | ZWS_COMMAND)) {
+      throw new ProtocolError("EPROTO", `invalid ZWS flags 0x${octet.toString(16)}`);
+    }
+    const flags = (octet & ZWS_COMMAND ? FLAG_COMMAND : 0) | (octet & ZWS_MORE ? FLAG_MORE : 0);
     const body = message.subarray(1);
     const max = this.options.maxMessageSize;
     if (max >= 0 && body.length > max)

@@ -1,5 +1,5 @@
 import { Buffer } from "node:buffer";
-import { FLAG_COMMAND, FLAG_MORE } from "../codec/constants.js";
+import { ZWS_COMMAND, ZWS_MORE } from "../codec/constants.js";
 import type { FrameBatch } from "./frame-batch.js";
 
 /** Small frames are packed into shared blocks; this is a block's size. */
@@ -23,7 +23,7 @@ export class ZwsBatch implements FrameBatch {
 
   addMessage(frames: readonly Uint8Array[]): void {
     const last = frames.length - 1;
-    for (let i = 0; i <= last; i++) this.addFrame(i < last ? FLAG_MORE : 0, frames[i]!);
+    for (let i = 0; i <= last; i++) this.addFrame(i < last ? ZWS_MORE : 0, frames[i]!);
     this.messages++;
   }
 
@@ -37,7 +37,7 @@ export class ZwsBatch implements FrameBatch {
   }
 
   addCommand(body: Uint8Array): void {
-    this.addFrame(FLAG_COMMAND, body);
+    this.addFrame(ZWS_COMMAND, body);
   }
 
   take(): Uint8Array[] {
