@@ -1,7 +1,7 @@
 import * as http from "node:http";
 import { describe, expect, it } from "vitest";
 import { encodeCommandBody, encodeMetadata } from "../src/zmq/codec/command.js";
-import { Dealer, Pair, Publisher, Pull, Push, Reply, Request, Router, Subscriber } from "../src/zmq/index.js";
+import { Dealer, Pair, Proxy, Publisher, Pull, Push, Reply, Request, Router, Subscriber } from "../src/zmq/index.js";
 import { chooseProtocol, mechanismOf, offeredProtocols } from "../src/zmq/transport/zws.js";
 import { RawWs } from "./helpers/raw-ws.js";
 import { bound, repeatUntil, text, track } from "./helpers/sockets.js";
@@ -181,5 +181,27 @@ describe("ws:// endpoints", () => {
     // What b sends before it notices the loss goes with the old connection, as over TCP.
     const got = await repeatUntil(() => b.send("two"), a2.receive(), 20);
     expect(text(got)).toEqual(["two"]);
+  });
+
+  it("a Proxy joins ws clients to a tcp service (ROUTER on ws, DEALER on tcp)", async () => {
+    const front = await bound(new Router(), "ws://127.0.0.1:0/front");
+    const back = await bound(new Dealer(), "tcp://127.0.0.1:0");
+    const proxy = new Proxy(front, back);
+    const running = proxy.run();
+    const service = track(new Reply());
+    service.connect(back.lastEndpoint!);
+    const client = track(new Request());
+    client.connect(front.lastEndpoint!);
+    try {
+      for (const n of [1, 2, 3]) {
+        await client.send(`question ${n}`);
+        const [q] = await service.receive();
+        await service.send(`answer to ${q}`);
+        expect(text(await client.receive())).toEqual([`answer to question ${n}`]);
+      }
+    } finally {
+      proxy.terminate();
+      await running;
+    }
   });
 });

@@ -67,7 +67,7 @@ export function expected(frames: FrameSpec[]): Received[] {
 }
 
 /** Sends the messages in turn, every 10 ms, until stop() (PUB/SUB joins are asynchronous). */
-function repeatSends(
+export function repeatSends(
   messages: FrameSpec[][],
   send: (frames: FrameSpec[]) => Promise<unknown>,
 ): { stop(): Promise<void> } {
