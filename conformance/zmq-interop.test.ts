@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Push } from "../src/zmq/index.js";
 import { hasPyzmq } from "./helpers/python.js";
-import { expected, nativeKind, oursKind, pyzmqKind, type PeerKind, type PeerSocket } from "./helpers/peers.js";
+import { nativeKind, oursKind, pyzmqKind, type PeerKind, type PeerSocket } from "./helpers/peers.js";
 import { PAIRS } from "./helpers/scenarios.js";
 
 const open: PeerSocket[] = [];

@@ -1,7 +1,18 @@
 import * as http from "node:http";
 import { describe, expect, it } from "vitest";
 import { encodeCommandBody, encodeMetadata } from "../src/zmq/codec/command.js";
-import { Dealer, Pair, Proxy, Publisher, Pull, Push, Reply, Request, Router, Subscriber } from "../src/zmq/index.js";
+import {
+  Dealer,
+  Pair,
+  Proxy as ZmqProxy,
+  Publisher,
+  Pull,
+  Push,
+  Reply,
+  Request,
+  Router,
+  Subscriber,
+} from "../src/zmq/index.js";
 import { chooseProtocol, mechanismOf, offeredProtocols } from "../src/zmq/transport/zws.js";
 import { RawWs } from "./helpers/raw-ws.js";
 import { bound, repeatUntil, text, track } from "./helpers/sockets.js";
@@ -186,7 +197,7 @@ describe("ws:// endpoints", () => {
   it("a Proxy joins ws clients to a tcp service (ROUTER on ws, DEALER on tcp)", async () => {
     const front = await bound(new Router(), "ws://127.0.0.1:0/front");
     const back = await bound(new Dealer(), "tcp://127.0.0.1:0");
-    const proxy = new Proxy(front, back);
+    const proxy = new ZmqProxy(front, back);
     const running = proxy.run();
     const service = track(new Reply());
     service.connect(back.lastEndpoint!);
