@@ -20,9 +20,9 @@ import { bound, repeatUntil, text, track } from "./helpers/sockets.js";
 const portOf = (endpoint: string) => Number(new URL(endpoint).port);
 
 describe("ZWS 2.0 protocol names", () => {
-  it("a NULL client offers bare ZWS2.0, the only ZWS name that is an HTTP token", () => {
+  it("a NULL client offers bare ZWS2.0 (the one every server takes); others their mechanism", () => {
     expect(offeredProtocols("NULL")).toEqual(["ZWS2.0"]);
-    expect(offeredProtocols("CURVE")).toBeUndefined();
+    expect(offeredProtocols("CURVE")).toEqual(["ZWS2.0/CURVE"]);
   });
 
   it("a server picks its own mechanism, else bare ZWS2.0 for NULL, else nothing", () => {

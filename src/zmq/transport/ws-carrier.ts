@@ -98,9 +98,9 @@ export class WsCarrier implements Carrier {
 
   destroy(): void {
     if (this.closed) return;
+    // As a TCP socket's destroy(): the close is reported later, when the WebSocket says so.
     if (this.ws.terminate) this.ws.terminate();
     else this.ws.close(1000);
-    this.finish();
   }
 
   private onMessage(data: unknown): void {
@@ -113,6 +113,7 @@ export class WsCarrier implements Carrier {
       // RFC 45: ZWS messages are binary; text (or anything else) is a protocol violation.
       this.error = new Error("ZWS peer sent a text message");
       this.destroy();
+      this.finish();
     }
   }
 

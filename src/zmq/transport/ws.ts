@@ -1,12 +1,13 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import { WebSocket, WebSocketServer } from "ws";
+import { WebSocketServer } from "ws";
 import { ZmqError } from "../errors.js";
 import type { Carrier, ConnectOptions, Listener, ListenOptions, Transport } from "./carrier.js";
 import { formatWsEndpoint, parseWsAddress } from "./endpoint.js";
 import { toZmqError } from "./tcp.js";
 import { WsCarrier, type WebSocketLike } from "./ws-carrier.js";
+import { type ClientWebSocket, openWebSocket } from "./ws-client.js";
 import { chooseProtocol, mechanismOf, offeredProtocols, parseProtocolHeader } from "./zws.js";
 
 interface Route {
@@ -116,39 +117,33 @@ function makeTransport(scheme: "ws" | "wss"): Transport {
       };
     },
 
-    connect(address, settings: ConnectOptions = {}): Promise<Carrier> {
+    async connect(address, settings: ConnectOptions = {}): Promise<Carrier> {
       const { host, port, path } = parseWsAddress(address, false);
       const url = formatWsEndpoint(scheme, host, port, path);
       const mechanism = settings.mechanism ?? "NULL";
-      const offered = offeredProtocols(mechanism);
-      if (!offered) {
-        const error = new ZmqError("EPROTONOSUPPORT", `connect ${url}: ${mechanism} over ZWS is not supported yet`);
-        return Promise.reject(error);
-      }
-      return new Promise((resolve, reject) => {
-        const ws = new WebSocket(url, offered, {
-          perMessageDeflate: false,
+      let ws: ClientWebSocket;
+      try {
+        ws = await openWebSocket(scheme === "wss", host, port, path, {
+          protocols: offeredProtocols(mechanism),
+          timeout: settings.timeout,
           maxPayload: maxPayloadFor(settings.maxMessageSize),
-          ...(settings.timeout ? { handshakeTimeout: settings.timeout } : {}),
         });
-        const fail = (e: Error) => {
-          ws.terminate();
-          reject(toZmqError(e, `connect ${url}`));
-        };
-        ws.once("error", fail);
-        ws.once("unexpected-response", (_req, res) => fail(new Error(`HTTP ${res.statusCode} instead of a WebSocket`)));
-        ws.once("open", () => {
-          ws.off("error", fail);
-          const mechanism = mechanismOf(ws.protocol);
-          if (mechanism === undefined) return fail(new Error(`server chose no ZWS protocol ("${ws.protocol}")`));
-          const socket = (ws as unknown as { _socket?: { remoteAddress?: string; remotePort?: number } })._socket;
-          const remote = `${scheme}://${socket?.remoteAddress ?? host}:${socket?.remotePort ?? port}`;
-          resolve(new WsCarrier(ws as unknown as WebSocketLike, remote, mechanism));
-        });
-      });
+      } catch (e) {
+        throw toZmqError(e, `connect ${url}`);
+      }
+      const agreed = mechanismOf(ws.protocol);
+      if (agreed === undefined) {
+        ws.terminate();
+        throw new ZmqError("EPROTO", `connect ${url}: the server chose no ZWS protocol ("${ws.protocol}")`);
+      }
+      return new WsCarrier(ws, `${scheme}://${formatHostPort(host, port)}`, agreed);
     },
   };
 }
 
 export const wsTransport = makeTransport("ws");
 export const wssTransport = makeTransport("wss");
+
+function formatHostPort(host: string, port: number): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}

@@ -6,12 +6,13 @@ const BARE = "ZWS2.0";
 const PREFIX = "ZWS2.0/";
 
 /**
- * What a client offers. libzmq offers "ZWS2.0/NULL" first, but a WebSocket subprotocol must be
- * an HTTP token, which "/" is not: browsers and the `ws` package refuse to send one. So NULL
- * sockets offer bare ZWS2.0, as jszmq does, and mechanisms are not offered yet.
+ * What a client offers. NULL offers bare ZWS2.0 only, the protocol every ZWS server must speak:
+ * "ZWS2.0/NULL" is not an HTTP token, so servers built on the `ws` package (jszmq's) answer any
+ * offer that contains it with 400 Bad Request, and web pages cannot offer it at all. PLAIN and
+ * CURVE have no bare form: they offer their own name (libzmq's servers and ours accept it).
  */
-export function offeredProtocols(mechanism: string): string[] | undefined {
-  return mechanism === "NULL" ? [BARE] : undefined;
+export function offeredProtocols(mechanism: string): string[] {
+  return mechanism === "NULL" ? [BARE] : [`${PREFIX}${mechanism}`];
 }
 
 /** What a server picks among a client's offers: its own mechanism, else nothing. */
