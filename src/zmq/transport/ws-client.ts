@@ -45,16 +45,18 @@ export async function openWebSocket(
   socket.setNoDelay(true);
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    const timeout = options.timeout
-      ? new Promise<never>((_, reject) => {
+    const waits = [upgradeOver(socket, host, port, path, options.protocols)];
+    if (options.timeout) {
+      waits.push(
+        new Promise<never>((_, reject) => {
           timer = setTimeout(
             () => reject(new HandshakeError(`no WebSocket within ${options.timeout} ms`)),
             options.timeout,
           );
-        })
-      : undefined;
-    const upgrade = upgradeOver(socket, host, port, path, options.protocols);
-    const { protocol, rest } = await (timeout ? Promise.race([upgrade, timeout]) : upgrade);
+        }),
+      );
+    }
+    const { protocol, rest } = await Promise.race(waits);
     return new ClientWebSocket(socket, protocol, rest, options.maxPayload ?? 0);
   } catch (e) {
     socket.destroy();
