@@ -91,6 +91,8 @@ export interface OptionRow {
   /** A check of its own for a string option (keys, address filters); false means EINVAL. */
   readonly accepts?: (value: Uint8Array) => boolean;
   readonly doc: string;
+  /** Ours, beyond the native package's options (for transports it lacks: wss://). */
+  readonly extension?: boolean;
 }
 
 /** A CURVE key: 32 octets, or their 40-character Z85 text. */
@@ -305,6 +307,26 @@ const ROWS: readonly OptionRow[] = [
     false,
     "CURVE and NULL servers refuse peers when no ZAP handler is bound (with no domain, CURVE skips ZAP).",
   ),
+  // wss:// (plantrpc's own: libzmq's draft ZMQ_WSS_* options; the native package has no WebSocket)
+  row("wssCertPem", 104, "string", null, "wss:// server: its TLS certificate chain (PEM).", { extension: true }),
+  row("wssKeyPem", 103, "string", null, "wss:// server: its TLS private key (PEM).", {
+    extension: true,
+    unreadable: true,
+  }),
+  row("wssTrustPem", 105, "string", null, "wss:// client: certificate authorities to trust (PEM).", {
+    extension: true,
+  }),
+  row(
+    "wssHostname",
+    106,
+    "string",
+    null,
+    "wss:// client: the name the server's certificate must bear (default: the endpoint's host).",
+    { extension: true },
+  ),
+  row("wssTrustSystem", 107, "bool", true, "wss:// client: trust the system's certificate authorities too.", {
+    extension: true,
+  }),
   // Read-only state
   row("type", 16, "int32", 0, "The socket type (libzmq's ZMQ_PAIR = 0 ... ZMQ_STREAM = 11).", { access: "r" }),
   row("lastEndpoint", 32, "string", null, "The last endpoint bound, with the port the OS chose.", { access: "r" }),

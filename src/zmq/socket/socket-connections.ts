@@ -93,6 +93,7 @@ export abstract class SocketConnections extends SocketCore {
         transportFor(scheme).listen(address, (carrier) => this.accept(carrier, engines), {
           mechanism: this.securityFor().name,
           maxMessageSize: this.maxMessageSize,
+          tls: { certPem: this.optionText("wssCertPem"), keyPem: this.optionText("wssKeyPem") },
         }),
       );
     } catch (e) {
@@ -204,6 +205,11 @@ export abstract class SocketConnections extends SocketCore {
       keepAlive: this.keepAlive(),
       mechanism: this.securityFor().name,
       maxMessageSize: this.maxMessageSize,
+      tls: {
+        trustPem: this.optionText("wssTrustPem"),
+        trustSystem: this.option<boolean>("wssTrustSystem") ?? true,
+        hostname: this.optionText("wssHostname"),
+      },
     }),
     attempting: (connector) => this.emit({ type: "connect:delay", address: connector.endpoint }),
     failed: (connector) => this.emit({ type: "close", address: connector.endpoint }),
@@ -313,6 +319,12 @@ export abstract class SocketConnections extends SocketCore {
     }
     this.emit({ type: "disconnect", address, error });
     if (connector?.active) connector.scheduleReconnect();
+  }
+
+  /** A string option as text; undefined when unset. */
+  private optionText(name: string): string | undefined {
+    const value = this.option<Uint8Array | null>(name);
+    return value ? Buffer.from(value).toString("utf8") : undefined;
   }
 
   private engineOptions(bound: boolean) {

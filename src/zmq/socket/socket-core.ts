@@ -71,6 +71,11 @@ export abstract class SocketCore implements OptionHost {
   declare curveServerKey: string | null;
   declare zapDomain: string | null;
   declare zapEnforceDomain: boolean;
+  declare wssCertPem: string | null;
+  declare wssKeyPem: string | null;
+  declare wssTrustPem: string | null;
+  declare wssHostname: string | null;
+  declare wssTrustSystem: boolean;
   readonly [OPTION_VALUES]: Record<string, unknown> = {};
   /** The context whose defaults this socket took. */
   readonly context: Context = defaultContext;

@@ -34,6 +34,8 @@ export interface ConnectOptions {
   mechanism?: string;
   /** The socket's maxMessageSize, for transports that buffer whole messages (ZWS). */
   maxMessageSize?: number;
+  /** wss://: whom to trust (PEM; undefined for the system's authorities alone), and the name to check. */
+  tls?: { trustPem?: string; trustSystem: boolean; hostname?: string };
   /** ms the attempt may take; 0 = the OS's own limit. */
   timeout?: number;
   /** TCP keepalive; absent = the OS default. */
@@ -65,6 +67,8 @@ export interface ListenOptions {
   mechanism?: string;
   /** The socket's maxMessageSize, for transports that buffer whole messages (ZWS). */
   maxMessageSize?: number;
+  /** wss://: the server's certificate chain and key (PEM). */
+  tls?: { certPem?: string; keyPem?: string };
 }
 
 export interface Transport {

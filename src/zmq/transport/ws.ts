@@ -1,5 +1,7 @@
 import * as http from "node:http";
-import type { AddressInfo } from "node:net";
+import * as https from "node:https";
+import * as tls from "node:tls";
+import { type AddressInfo, isIP } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import { ZmqError } from "../errors.js";
@@ -62,10 +64,23 @@ function upgrade(shared: SharedServer, req: http.IncomingMessage, socket: Duplex
   });
 }
 
-async function createServer(host: string, port: number, bindName: string): Promise<SharedServer> {
-  const server = http.createServer((_req, res) => {
+async function createServer(
+  host: string,
+  port: number,
+  bindName: string,
+  credentials: { cert: string; key: string } | undefined,
+): Promise<SharedServer> {
+  const answer = (_req: http.IncomingMessage, res: http.ServerResponse) => {
     res.writeHead(426, { "Content-Type": "text/plain" }).end("a ZeroMQ WebSocket endpoint (ZWS 2.0)\n");
-  });
+  };
+  let server: http.Server;
+  try {
+    server = credentials ? https.createServer(credentials, answer) : http.createServer(answer);
+  } catch (e) {
+    throw new ZmqError("EINVAL", `bind ${bindName}: unusable certificate or key: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
   const shared: SharedServer = { server, routes: new Map() };
   server.on("upgrade", (req, socket, head) => upgrade(shared, req, socket, head));
   await new Promise<void>((resolve, reject) => {
@@ -79,16 +94,14 @@ async function createServer(host: string, port: number, bindName: string): Promi
 function makeTransport(scheme: "ws" | "wss"): Transport {
   return {
     async listen(address, accept, options: ListenOptions = {}): Promise<Listener> {
-      if (scheme === "wss") {
-        throw new ZmqError("EPROTONOSUPPORT", "binding wss:// is not supported yet: bind ws:// behind a TLS proxy");
-      }
       const { host, port, path } = parseWsAddress(address, true);
       const bindName = `${scheme}://${address}`;
-      let key = `${host}:${port}`;
+      const credentials = scheme === "wss" ? serverCredentials(options, bindName) : undefined;
+      let key = `${scheme}:${host}:${port}`;
       let shared = port !== 0 ? servers.get(key) : undefined;
       if (!shared) {
-        shared = await createServer(host, port, bindName);
-        key = `${host}:${(shared.server.address() as AddressInfo).port}`;
+        shared = await createServer(host, port, bindName, credentials);
+        key = `${scheme}:${host}:${(shared.server.address() as AddressInfo).port}`;
         servers.set(key, shared);
       }
       if (shared.routes.has(path)) throw new ZmqError("EADDRINUSE", `bind ${bindName}: address in use`);
@@ -127,6 +140,7 @@ function makeTransport(scheme: "ws" | "wss"): Transport {
           protocols: offeredProtocols(mechanism),
           timeout: settings.timeout,
           maxPayload: maxPayloadFor(settings.maxMessageSize),
+          tls: scheme === "wss" ? clientTls(settings) : undefined,
         });
       } catch (e) {
         throw toZmqError(e, `connect ${url}`);
@@ -146,4 +160,22 @@ export const wssTransport = makeTransport("wss");
 
 function formatHostPort(host: string, port: number): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+function serverCredentials(options: ListenOptions, bindName: string): { cert: string; key: string } {
+  const { certPem, keyPem } = options.tls ?? {};
+  if (!certPem || !keyPem) throw new ZmqError("EINVAL", `bind ${bindName}: wss:// needs wssCertPem and wssKeyPem`);
+  return { cert: certPem, key: keyPem };
+}
+
+/** Whom a wss:// client trusts: the system's authorities, the socket's, or both. */
+function clientTls(settings: ConnectOptions): tls.ConnectionOptions {
+  const { trustPem, trustSystem = true, hostname } = settings.tls ?? {};
+  const ca = trustPem ? (trustSystem ? [...tls.rootCertificates, trustPem] : [trustPem]) : undefined;
+  const options: tls.ConnectionOptions = ca ? { ca } : {};
+  if (hostname) {
+    options.checkServerIdentity = (_host, cert) => tls.checkServerIdentity(hostname, cert);
+    if (!isIP(hostname)) options.servername = hostname;
+  }
+  return options;
 }
