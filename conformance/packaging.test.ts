@@ -19,19 +19,23 @@ function node(args: string[], cwd: string): string {
   return execFileSync(process.execPath, args, { cwd, encoding: "utf8", timeout: 30000 });
 }
 
-// A REQ/REP round trip over tcp with the installed package: a consumer's first program.
+// REQ/REP round trips over tcp and ws with the installed package: a consumer's first program.
 const ROUND_TRIP = `
-  const rep = new zmq.Reply();
-  await rep.bind("tcp://127.0.0.1:*");
-  const req = new zmq.Request();
-  req.connect(rep.lastEndpoint);
-  await req.send("ping");
-  const [msg] = await rep.receive();
-  await rep.send(msg.toString() + "-pong");
-  const [reply] = await req.receive();
-  console.log(reply.toString(), typeof plantrpc.RPCServer, typeof plantrpc.zmq.Dealer);
-  req.close();
-  rep.close();
+  const replies = [];
+  for (const endpoint of ["tcp://127.0.0.1:*", "ws://127.0.0.1:*/rpc"]) {
+    const rep = new zmq.Reply();
+    await rep.bind(endpoint);
+    const req = new zmq.Request();
+    req.connect(rep.lastEndpoint);
+    await req.send("ping");
+    const [msg] = await rep.receive();
+    await rep.send(msg.toString() + "-pong");
+    const [reply] = await req.receive();
+    replies.push(reply.toString());
+    req.close();
+    rep.close();
+  }
+  console.log(replies.join(","), typeof plantrpc.RPCServer, typeof plantrpc.zmq.Dealer);
 `;
 
 describe("the published package", () => {
@@ -51,10 +55,11 @@ describe("the published package", () => {
     });
   }, 120000);
 
-  it("installs with nothing but @noble's audited cryptography, and no native code", () => {
+  it("installs with nothing but @noble's audited cryptography and ws, and no native code", () => {
     expect(readdirSync(join(project, "node_modules")).filter((n) => !n.startsWith("."))).toEqual([
       "@noble",
       "plantrpc",
+      "ws",
     ]);
     expect(readdirSync(join(project, "node_modules", "@noble")).sort()).toEqual(["ciphers", "curves", "hashes"]);
     const native = filesBelow(join(project, "node_modules")).filter(
@@ -65,12 +70,12 @@ describe("the published package", () => {
 
   it("works from CommonJS: require('plantrpc/zmq') and require('plantrpc')", () => {
     const script = `const zmq = require("plantrpc/zmq"); const plantrpc = require("plantrpc"); (async () => { ${ROUND_TRIP} })();`;
-    expect(node(["-e", script], project).trim()).toBe("ping-pong function function");
+    expect(node(["-e", script], project).trim()).toBe("ping-pong,ping-pong function function");
   });
 
   it("works from ES modules: import from 'plantrpc/zmq' and 'plantrpc'", () => {
     const script = `import * as zmq from "plantrpc/zmq"; import * as plantrpc from "plantrpc"; ${ROUND_TRIP}`;
-    expect(node(["--input-type=module", "-e", script], project).trim()).toBe("ping-pong function function");
+    expect(node(["--input-type=module", "-e", script], project).trim()).toBe("ping-pong,ping-pong function function");
   });
 
   it("offers the v5 callback API as plantrpc/zmq/v5-compat, to require() and import", () => {

@@ -16,7 +16,9 @@ export function renderOptionTable(rows, allSockets) {
     const on = r.on.length === allSockets.length ? "all" : r.on.join(", ");
     const access = { rw: "read, write", r: "read", w: "write" }[r.access] + (r.unreadable ? " (read: EINVAL)" : "");
     const value = r.access === "r" ? "" : `\`${JSON.stringify(r.default)}\``;
-    lines.push(`| \`${r.name}\` (${r.id}) | ${r.kind} | ${access} | ${value} | ${on} | ${r.doc}${EFFECT[r.effect]}${r.extension ? " Ours: not in the native package." : ""} |`);
+    lines.push(
+      `| \`${r.name}\` (${r.id}) | ${r.kind} | ${access} | ${value} | ${on} | ${r.doc}${EFFECT[r.effect]}${r.extension ? " Ours: not in the native package." : ""} |`,
+    );
   }
   return lines.join("\n");
 }

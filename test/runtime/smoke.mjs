@@ -39,6 +39,22 @@ await check("REQ/REP over tcp", async () => {
   rep.close();
 });
 
+await check("REQ/REP and a 1 MiB frame over ws:// (ZWS 2.0)", async () => {
+  const rep = new Reply();
+  await rep.bind("ws://127.0.0.1:0/smoke");
+  const req = new Request();
+  req.connect(rep.lastEndpoint);
+  const big = new Uint8Array(1 << 20).fill(5);
+  await req.send(["hello", big]);
+  const [a, b] = await rep.receive();
+  if (text([a])[0] !== "hello" || b.length !== big.length || b[54321] !== 5) throw new Error("bad frames");
+  await rep.send("pong");
+  const reply = text(await req.receive());
+  if (reply.join() !== "pong") throw new Error(`got ${reply}`);
+  req.close();
+  rep.close();
+});
+
 await check("PUSH/PULL over ipc with a 1 MiB frame", async () => {
   const pull = new Pull();
   await pull.bind("ipc://*");
