@@ -3,13 +3,15 @@
 //   node worker.mjs <impl> push <size> <count> <endpoint>  sends count messages of size octets
 //   node worker.mjs <impl> rep  <size> <count>             binds, answers count requests
 //   node worker.mjs <impl> req  <size> <count> <endpoint>  count sequential round trips, prints "RESULT <ms>"
-// impl: plantrpc | zeromq | rawtcp (push/pull only)
+// impl: plantrpc | zeromq | rawtcp | jszmq (the last two push/pull only)
 import * as net from "node:net";
 
 const [impl, role, sizeArg, countArg, endpoint] = process.argv.slice(2);
 const size = Number(sizeArg);
 const count = Number(countArg);
 const zmq = impl === "plantrpc" ? await import("plantrpc/zmq") : impl === "zeromq" ? await import("zeromq") : null;
+// TRANSPORT=ws: the binding side listens on ws:// (ZWS 2.0) instead of tcp://.
+const bindTo = process.env.TRANSPORT === "ws" ? "ws://127.0.0.1:0/bench" : "tcp://127.0.0.1:0";
 const payload = Buffer.alloc(size, 0x61);
 // SECURITY=curve: the binding side is the CURVE server with the key pair in BENCH_SERVER_SECRET
 // (Z85), the connecting side its client (with a key pair of its own).
@@ -28,7 +30,7 @@ const now = () => performance.now();
 
 async function pull() {
   const s = new zmq.Pull(serverOptions());
-  await s.bind("tcp://127.0.0.1:0");
+  await s.bind(bindTo);
   console.log(`READY ${s.lastEndpoint}`);
   let start = 0;
   for (let i = 0; i < count; i++) {
@@ -61,7 +63,7 @@ async function push() {
 
 async function rep() {
   const s = new zmq.Reply(serverOptions());
-  await s.bind("tcp://127.0.0.1:0");
+  await s.bind(bindTo);
   console.log(`READY ${s.lastEndpoint}`);
   for (let i = 0; i < count; i++) {
     const [m] = await s.receive();
@@ -121,5 +123,42 @@ async function rawPush() {
   sock.end();
 }
 
-const roles = impl === "rawtcp" ? { pull: rawPull, push: rawPush } : { pull, push, rep, req };
+/** jszmq (pure JavaScript, ZWS only): binds on an HTTP server of ours so the OS picks the port. */
+async function jszmqPull() {
+  const [jszmq, http] = [await import("jszmq"), await import("node:http")];
+  const server = http.createServer();
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const s = new jszmq.Pull();
+  const address = `ws://127.0.0.1:${server.address().port}/bench`;
+  s.bind(address, server);
+  let received = 0;
+  let start = 0;
+  s.on("message", () => {
+    if (received++ === 0) start = now();
+    if (received === count) {
+      console.log(`RESULT ${((now() - start) * count) / (count - 1)}`);
+      reportCpu();
+      process.exit(0);
+    }
+  });
+  console.log(`READY ${address}`);
+}
+
+async function jszmqPush() {
+  const jszmq = await import("jszmq");
+  const s = new jszmq.Push();
+  s.connect(endpoint);
+  // jszmq queues without limit: yield now and then so that the socket drains.
+  for (let i = 0; i < count; i++) {
+    s.send(payload);
+    if (i % (size >= 65536 ? 8 : 1000) === 0) await new Promise((r) => setTimeout(r, 0));
+  }
+  setInterval(() => {}, 60_000);
+}
+
+const ROLES = {
+  rawtcp: { pull: rawPull, push: rawPush },
+  jszmq: { pull: jszmqPull, push: jszmqPush },
+};
+const roles = ROLES[impl] ?? { pull, push, rep, req };
 await roles[role]();
