@@ -55,11 +55,10 @@ describe("the published package", () => {
     });
   }, 120000);
 
-  it("installs with nothing but @noble's audited cryptography and ws, and no native code", () => {
+  it("installs with nothing but @noble's audited cryptography, and no native code", () => {
     expect(readdirSync(join(project, "node_modules")).filter((n) => !n.startsWith("."))).toEqual([
       "@noble",
       "plantrpc",
-      "ws",
     ]);
     expect(readdirSync(join(project, "node_modules", "@noble")).sort()).toEqual(["ciphers", "curves", "hashes"]);
     const native = filesBelow(join(project, "node_modules")).filter(

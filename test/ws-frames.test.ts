@@ -2,7 +2,7 @@ import * as net from "node:net";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { openWebSocket } from "../src/zmq/transport/ws-client.js";
-import { encodeClientFrame, ServerFrameReader, WebSocketProtocolError } from "../src/zmq/transport/ws-frames.js";
+import { encodeClientFrame, FrameReader, WebSocketProtocolError } from "../src/zmq/transport/ws-frames.js";
 
 /** A frame as a server sends it: unmasked. */
 function serverFrame(fin: boolean, opcode: number, payload: Buffer): Buffer {
@@ -19,17 +19,18 @@ function serverFrame(fin: boolean, opcode: number, payload: Buffer): Buffer {
   return Buffer.concat([head, payload]);
 }
 
-function collect(maxPayload = 0) {
+function collect(maxPayload = 0, masked = false) {
   const messages: string[] = [];
   const pings: string[] = [];
   const closes: number[] = [];
-  const reader = new ServerFrameReader(
+  const reader = new FrameReader(
     {
       message: (p, text) => messages.push(`${text ? "t" : "b"}:${p.toString("hex")}`),
       ping: (p) => pings.push(p.toString("hex")),
       close: (code) => closes.push(code),
     },
     maxPayload,
+    masked,
   );
   return { reader, messages, pings, closes };
 }
@@ -64,6 +65,24 @@ describe("WebSocket framing (RFC 6455)", () => {
         expect(messages).toEqual(want);
       }),
     );
+  });
+
+  it("a server reads client frames (masked) cut anywhere, and refuses unmasked ones", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uint8Array({ maxLength: 70000 }), { maxLength: 5 }),
+        fc.integer({ min: 1, max: 5000 }),
+        (payloads, cut) => {
+          const stream = Buffer.concat(payloads.map((p) => encodeClientFrame(2, p)));
+          const { reader, messages } = collect(0, true);
+          for (let i = 0; i < stream.length; i += cut) reader.push(Buffer.from(stream.subarray(i, i + cut)));
+          expect(messages).toEqual(payloads.map((p) => `b:${Buffer.from(p).toString("hex")}`));
+        },
+      ),
+      { numRuns: 40 },
+    );
+    const { reader } = collect(0, true);
+    expect(() => reader.push(serverFrame(true, 2, Buffer.from("x")))).toThrow(WebSocketProtocolError);
   });
 
   it("a 1 MiB message in 1 KiB pieces, and the 16- and 64-bit lengths", () => {

@@ -1,4 +1,5 @@
 import * as http from "node:http";
+import * as net from "node:net";
 import { describe, expect, it } from "vitest";
 import { encodeCommandBody, encodeMetadata } from "../src/zmq/codec/command.js";
 import {
@@ -124,6 +125,40 @@ describe("ws:// endpoints", () => {
       http.get(`http://127.0.0.1:${port}/known`, (r) => resolve(r.statusCode!)),
     );
     expect(plain).toBe(426);
+  });
+
+  it("answers malformed upgrades with HTTP errors and goes on serving", async () => {
+    const pull = await bound(new Pull(), "ws://127.0.0.1:0/p");
+    const port = portOf(pull.lastEndpoint!);
+    const ask = (request: string) =>
+      new Promise<string>((resolve) => {
+        const s = net.connect(port, "127.0.0.1", () => s.write(request));
+        let reply = "";
+        s.on("data", (d) => {
+          reply += d;
+        });
+        s.on("close", () => resolve(reply.split("\r\n")[0]!));
+        s.on("error", () => resolve(reply.split("\r\n")[0]!));
+      });
+    const upgrade = "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Protocol: ZWS2.0\r\n";
+    const key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    expect(await ask("garbage\r\n\r\n")).toBe("HTTP/1.1 400 Bad Request");
+    expect(await ask(`POST /p HTTP/1.1\r\n${upgrade}${key}Sec-WebSocket-Version: 13\r\n\r\n`)).toBe(
+      "HTTP/1.1 400 Bad Request",
+    );
+    expect(await ask(`GET /p HTTP/1.1\r\n${upgrade}${key}Sec-WebSocket-Version: 8\r\n\r\n`)).toBe(
+      "HTTP/1.1 426 Upgrade Required",
+    );
+    expect(
+      await ask(`GET /p HTTP/1.1\r\n${upgrade}Sec-WebSocket-Key: short\r\nSec-WebSocket-Version: 13\r\n\r\n`),
+    ).toBe("HTTP/1.1 400 Bad Request");
+    expect(await ask(`GET /p HTTP/1.1\r\nX: ${"x".repeat(20000)}`)).toBe(
+      "HTTP/1.1 431 Request Header Fields Too Large",
+    );
+    const push = track(new Push());
+    push.connect(pull.lastEndpoint!);
+    await push.send("still serving");
+    expect(text(await pull.receive())).toEqual(["still serving"]);
   });
 
   it("accepts libzmq's offer (ZWS2.0/NULL): the NULL handshake, Socket-Type checked", async () => {

@@ -14,6 +14,8 @@ export interface WebSocketLike {
   onerror: ((event: unknown) => void) | null;
   send(data: Uint8Array, callback?: (error?: Error) => void): void;
   close(code?: number, reason?: string): void;
+  /** Several messages in one write, where the WebSocket can. */
+  sendAll?(messages: readonly Uint8Array[], callback?: (error?: Error) => void): void;
   pause?(): void;
   resume?(): void;
   terminate?(): void;
@@ -66,20 +68,22 @@ export class WsCarrier implements Carrier {
   }
 
   write(chunks: readonly Uint8Array[]): boolean {
-    if (this.closed || this.ws.readyState !== OPEN) return true;
-    const last = chunks.length - 1;
-    for (let i = 0; i < last; i++) this.ws.send(chunks[i]!);
-    const blocked = this.ws.bufferedAmount + (chunks[last]?.length ?? 0) >= WRITE_QUEUE_LIMIT;
-    if (last >= 0) {
-      if (blocked && typeof this.ws.terminate === "function") {
-        this.ws.send(chunks[last]!, () => this.drained());
-      } else {
-        this.ws.send(chunks[last]!);
-      }
+    if (this.closed || this.ws.readyState !== OPEN || chunks.length === 0) return true;
+    let size = this.ws.bufferedAmount;
+    for (const c of chunks) size += c.length;
+    const blocked = size >= WRITE_QUEUE_LIMIT;
+    const hasCallbacks = typeof this.ws.terminate === "function";
+    const onWritten = blocked && hasCallbacks ? () => this.drained() : undefined;
+    if (this.ws.sendAll) {
+      this.ws.sendAll(chunks, onWritten);
+    } else {
+      const last = chunks.length - 1;
+      for (let i = 0; i < last; i++) this.ws.send(chunks[i]!);
+      this.ws.send(chunks[last]!, onWritten);
     }
     if (!blocked) return true;
     this.waitingForDrain = true;
-    if (typeof this.ws.terminate !== "function") this.pollDrain();
+    if (!hasCallbacks) this.pollDrain();
     return false;
   }
 

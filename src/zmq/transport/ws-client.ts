@@ -1,14 +1,14 @@
 import { Buffer } from "node:buffer";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import * as net from "node:net";
 import * as tls from "node:tls";
-import type { WebSocketLike } from "./ws-carrier.js";
-import { encodeClientFrame, OPCODE, ServerFrameReader } from "./ws-frames.js";
+import { WebSocketConnection } from "./ws-connection.js";
+import { acceptKey, MAX_HEAD, parseHead } from "./ws-handshake.js";
 
 /**
- * A WebSocket client (RFC 6455) over node:net or node:tls, for Node, Bun and Deno. Ours rather
- * than the `ws` package's because ZWS names its mechanisms "ZWS2.0/PLAIN" and the like, which
- * are not HTTP tokens: `ws` (like browsers) refuses to offer them.
+ * The client's side of the WebSocket opening handshake (RFC 6455, section 4.1) over node:net or
+ * node:tls, for Node, Bun and Deno. Ours rather than a package's because ZWS names mechanisms
+ * "ZWS2.0/PLAIN" and the like, which are not HTTP tokens: `ws` (like browsers) refuses to offer them.
  */
 export interface WebSocketClientOptions {
   protocols: readonly string[];
@@ -20,9 +20,6 @@ export interface WebSocketClientOptions {
   tls?: tls.ConnectionOptions;
 }
 
-const ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-const MAX_RESPONSE_HEAD = 16384;
-
 export class HandshakeError extends Error {}
 
 /** Resolves once the upgrade is accepted, with the socket and the protocol the server chose. */
@@ -32,7 +29,7 @@ export async function openWebSocket(
   port: number,
   path: string,
   options: WebSocketClientOptions,
-): Promise<ClientWebSocket> {
+): Promise<WebSocketConnection> {
   const socket = secure
     ? tls.connect({
         host,
@@ -57,7 +54,7 @@ export async function openWebSocket(
       );
     }
     const { protocol, rest } = await Promise.race(waits);
-    return new ClientWebSocket(socket, protocol, rest, options.maxPayload ?? 0);
+    return new WebSocketConnection(socket, protocol, rest, options.maxPayload ?? 0, true);
   } catch (e) {
     socket.destroy();
     throw e;
@@ -81,7 +78,7 @@ function upgradeOver(
       head = Buffer.concat([head, chunk]);
       const end = head.indexOf("\r\n\r\n");
       if (end < 0) {
-        if (head.length > MAX_RESPONSE_HEAD) finish(new HandshakeError("HTTP response head too long"));
+        if (head.length > MAX_HEAD) finish(new HandshakeError("HTTP response head too long"));
         return;
       }
       try {
@@ -113,122 +110,14 @@ function upgradeOver(
 
 /** The protocol the server chose; throws when the response is not a valid upgrade. */
 function checkResponse(head: string, key: string, protocols: readonly string[]): string {
-  const [statusLine, ...lines] = head.split("\r\n");
-  const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(statusLine ?? "")?.[1]);
+  const { firstLine: statusLine, headers } = parseHead(head);
+  const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(statusLine)?.[1]);
   if (status !== 101) throw new HandshakeError(`HTTP ${status || "?"} instead of a WebSocket (${statusLine})`);
-  const headers = new Map<string, string>();
-  for (const line of lines) {
-    const colon = line.indexOf(":");
-    if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
-  }
-  const accept = createHash("sha1")
-    .update(key + ACCEPT_GUID)
-    .digest("base64");
+  const accept = acceptKey(key);
   if (headers.get("sec-websocket-accept") !== accept) throw new HandshakeError("wrong Sec-WebSocket-Accept");
   const protocol = headers.get("sec-websocket-protocol") ?? "";
   if (protocols.length && !protocols.includes(protocol)) {
     throw new HandshakeError(`server chose protocol "${protocol}", not one of ${protocols.join(", ")}`);
   }
   return protocol;
-}
-
-/** An open client WebSocket, with the web standard's handlers and `ws`'s extras. */
-export class ClientWebSocket implements WebSocketLike {
-  binaryType = "nodebuffer";
-  readyState = 1;
-  onclose: ((event: { code: number; reason: string }) => void) | null = null;
-  onerror: ((event: unknown) => void) | null = null;
-  private messageHandler: ((event: { data: unknown }) => void) | null = null;
-  private unread: Buffer | undefined;
-  private closeSent = false;
-  private closeCode = 1006;
-  private closeReason = "";
-
-  constructor(
-    private readonly socket: net.Socket,
-    readonly protocol: string,
-    rest: Buffer,
-    maxPayload: number,
-  ) {
-    const reader = new ServerFrameReader(
-      {
-        message: (payload, text) => this.onmessage?.({ data: text ? payload.toString("utf8") : payload }),
-        ping: (payload) => this.socket.write(encodeClientFrame(OPCODE.pong, payload)),
-        close: (code, reason) => {
-          this.closeCode = code;
-          this.closeReason = reason;
-          this.close(code === 1005 ? 1000 : code);
-        },
-      },
-      maxPayload,
-    );
-    const read = (chunk: Buffer) => {
-      try {
-        reader.push(chunk);
-      } catch (e) {
-        this.onerror?.({ error: e });
-        this.closeCode = 1002;
-        this.socket.destroy();
-      }
-    };
-    socket.on("data", read);
-    socket.on("error", (error) => this.onerror?.({ error }));
-    socket.on("close", () => {
-      this.readyState = 3;
-      this.onclose?.({ code: this.closeCode, reason: this.closeReason });
-    });
-    socket.on("end", () => socket.end());
-    this.read = read;
-    this.unread = rest;
-  }
-
-  private readonly read: (chunk: Buffer) => void;
-
-  get onmessage(): ((event: { data: unknown }) => void) | null {
-    return this.messageHandler;
-  }
-
-  /**
-   * Reading starts when a message handler is installed: what the server sent in the same read
-   * as its upgrade reply is then handed over first.
-   */
-  set onmessage(handler: ((event: { data: unknown }) => void) | null) {
-    this.messageHandler = handler;
-    const rest = this.unread;
-    if (!handler || !rest) return;
-    this.unread = undefined;
-    if (rest.length) this.read(rest);
-    this.socket.resume();
-  }
-
-  get bufferedAmount(): number {
-    return this.socket.writableLength;
-  }
-
-  send(data: Uint8Array, callback?: (error?: Error) => void): void {
-    if (this.readyState !== 1) return;
-    this.socket.write(encodeClientFrame(OPCODE.binary, data), callback && ((e) => callback(e ?? undefined)));
-  }
-
-  close(code = 1000, reason = ""): void {
-    if (this.closeSent || this.socket.destroyed) return;
-    this.closeSent = true;
-    this.readyState = 2;
-    const payload = Buffer.alloc(2 + Buffer.byteLength(reason));
-    payload.writeUInt16BE(code, 0);
-    payload.write(reason, 2);
-    this.socket.end(encodeClientFrame(OPCODE.close, payload));
-  }
-
-  pause(): void {
-    this.socket.pause();
-  }
-
-  resume(): void {
-    this.socket.resume();
-  }
-
-  terminate(): void {
-    this.socket.destroy();
-  }
 }

@@ -1,13 +1,13 @@
 import { Buffer } from "node:buffer";
 
-/** WebSocket framing (RFC 6455, section 5), sans IO: what our client sends and reads. */
+/** WebSocket framing (RFC 6455, section 5), sans IO, for both ends of a connection. */
 export const OPCODE = { continuation: 0, text: 1, binary: 2, close: 8, ping: 9, pong: 10 } as const;
 
 const MASK_POOL_SIZE = 4096;
 let maskPool = Buffer.alloc(0);
 let maskOffset = MASK_POOL_SIZE;
 
-/** Four fresh random octets: clients mask every frame (RFC 6455, 5.3). */
+/** Four fresh random octets: clients mask every frame with a new key (RFC 6455, 5.3). */
 function nextMask(): Buffer {
   if (maskOffset + 4 > maskPool.length) {
     maskPool = Buffer.allocUnsafe(MASK_POOL_SIZE);
@@ -19,46 +19,72 @@ function nextMask(): Buffer {
   return mask;
 }
 
-/** One whole, masked frame as a client sends it: header, mask, payload XOR mask. */
+function lengthBytes(n: number): number {
+  return n < 126 ? 0 : n <= 0xffff ? 2 : 8;
+}
+
+function writeHeader(target: Buffer, opcode: number, n: number, masked: boolean): number {
+  target[0] = 0x80 | opcode;
+  const maskBit = masked ? 0x80 : 0;
+  const extra = lengthBytes(n);
+  if (extra === 0) target[1] = maskBit | n;
+  else if (extra === 2) {
+    target[1] = maskBit | 126;
+    target.writeUInt16BE(n, 2);
+  } else {
+    target[1] = maskBit | 127;
+    target.writeBigUInt64BE(BigInt(n), 2);
+  }
+  return 2 + extra;
+}
+
+/** The header of an unmasked frame (what a server sends): the payload follows as it is. */
+export function encodeServerHeader(opcode: number, length: number): Buffer {
+  const header = Buffer.allocUnsafe(2 + lengthBytes(length));
+  writeHeader(header, opcode, length, false);
+  return header;
+}
+
+/** One whole masked frame, as a client sends it: header, mask, payload XOR mask. */
 export function encodeClientFrame(opcode: number, payload: Uint8Array): Buffer {
   const n = payload.length;
-  const lengthBytes = n < 126 ? 0 : n <= 0xffff ? 2 : 8;
-  const headerSize = 2 + lengthBytes + 4;
-  const frame = Buffer.allocUnsafe(headerSize + n);
-  frame[0] = 0x80 | opcode;
-  if (lengthBytes === 0) frame[1] = 0x80 | n;
-  else if (lengthBytes === 2) {
-    frame[1] = 0x80 | 126;
-    frame.writeUInt16BE(n, 2);
-  } else {
-    frame[1] = 0x80 | 127;
-    frame.writeBigUInt64BE(BigInt(n), 2);
-  }
+  const headerSize = 2 + lengthBytes(n) + 4;
+  // Room to start the payload on a 4-octet boundary, so that it is masked a word at a time.
+  const room = Buffer.allocUnsafe(headerSize + n + 3);
+  const shift = (4 - ((room.byteOffset + headerSize) & 3)) & 3;
+  const frame = room.subarray(shift, shift + headerSize + n);
+  const at = writeHeader(frame, opcode, n, true);
   const mask = nextMask();
-  mask.copy(frame, 2 + lengthBytes);
-  applyMask(payload, mask, frame, headerSize);
+  mask.copy(frame, at);
+  frame.set(payload, headerSize);
+  xorMask(frame.subarray(headerSize), mask);
   return frame;
 }
 
-function applyMask(source: Uint8Array, mask: Uint8Array, target: Buffer, offset: number): void {
-  const n = source.length;
-  const m0 = mask[0]!;
-  const m1 = mask[1]!;
-  const m2 = mask[2]!;
-  const m3 = mask[3]!;
+/** XORs `data` with the 4-octet mask, in place; a word at a time where `data` is aligned. */
+export function xorMask(data: Uint8Array, mask: Uint8Array): void {
+  const n = data.length;
   let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    target[offset + i] = source[i]! ^ m0;
-    target[offset + i + 1] = source[i + 1]! ^ m1;
-    target[offset + i + 2] = source[i + 2]! ^ m2;
-    target[offset + i + 3] = source[i + 3]! ^ m3;
+  if ((data.byteOffset & 3) === 0 && n >= 16) {
+    const words = new Uint32Array(data.buffer, data.byteOffset, n >>> 2);
+    const key = new Uint32Array(new Uint8Array(mask).buffer)[0]!;
+    for (let w = 0; w < words.length; w++) words[w]! ^= key;
+    i = words.length << 2;
   }
-  for (; i < n; i++) target[offset + i] = source[i]! ^ mask[i & 3]!;
+  for (; i < n; i++) data[i]! ^= mask[i & 3]!;
 }
 
-export class WebSocketProtocolError extends Error {}
+export class WebSocketProtocolError extends Error {
+  constructor(
+    message: string,
+    /** The close code to send (1002 protocol error, 1009 too big). */
+    readonly closeCode = 1002,
+  ) {
+    super(message);
+  }
+}
 
-export interface ServerFrameHandlers {
+export interface FrameHandlers {
   /** A whole message (fragments joined): binary or text. */
   message(payload: Buffer, text: boolean): void;
   ping(payload: Buffer): void;
@@ -66,27 +92,29 @@ export interface ServerFrameHandlers {
 }
 
 /**
- * Reads the frames a server sends (unmasked) from a byte stream cut anywhere. A message that
- * lies whole in one chunk is handed out as a view of it.
+ * Reads frames from a byte stream cut anywhere: a server's (unmasked), or a client's (masked:
+ * unmasked in place, the stream's octets being ours). A message that lies whole in one chunk is
+ * handed out as a view of it; a frame spread over chunks is joined once, when all of it has come.
  */
-export class ServerFrameReader {
+export class FrameReader {
   private pending: Buffer[] = [];
   private pendingLength = 0;
+  /** Octets the frame at the start of `pending` needs, as far as its header tells. */
+  private needed = 0;
   private fragments: Buffer[] = [];
   private fragmentsLength = 0;
   private fragmentedText = false;
-  /** Octets the frame at the start of `pending` needs, as far as its header tells. */
-  private needed = 0;
 
   constructor(
-    private readonly handlers: ServerFrameHandlers,
+    private readonly handlers: FrameHandlers,
     private readonly maxPayload: number,
+    /** True on a server: client frames must be masked; false on a client: server frames must not. */
+    private readonly masked: boolean,
   ) {}
 
   push(chunk: Buffer): void {
     let data = chunk;
     if (this.pendingLength > 0) {
-      // A frame spread over chunks is joined once, when all of it has come.
       this.pending.push(chunk);
       this.pendingLength += chunk.length;
       if (this.pendingLength < this.needed) return;
@@ -115,7 +143,10 @@ export class ServerFrameReader {
     const b0 = data[offset]!;
     const b1 = data[offset + 1]!;
     if (b0 & 0x70) throw new WebSocketProtocolError("reserved bits set (no extension was agreed)");
-    if (b1 & 0x80) throw new WebSocketProtocolError("masked frame from a server");
+    const masked = (b1 & 0x80) !== 0;
+    if (masked !== this.masked) {
+      throw new WebSocketProtocolError(masked ? "masked frame from a server" : "unmasked frame from a client");
+    }
     let length = b1 & 0x7f;
     let header = 2;
     if (length === 126) {
@@ -125,15 +156,18 @@ export class ServerFrameReader {
     } else if (length === 127) {
       if (available < 10) return 0;
       const big = data.readBigUInt64BE(offset + 2);
-      if (big > BigInt(Number.MAX_SAFE_INTEGER)) throw new WebSocketProtocolError("frame too long");
+      if (big > BigInt(Number.MAX_SAFE_INTEGER)) throw new WebSocketProtocolError("frame too long", 1009);
       length = Number(big);
       header = 10;
     }
     if (this.maxPayload > 0 && this.fragmentsLength + length > this.maxPayload) {
-      throw new WebSocketProtocolError(`message over ${this.maxPayload} octets`);
+      throw new WebSocketProtocolError(`message over ${this.maxPayload} octets`, 1009);
     }
+    const maskAt = offset + header;
+    if (masked) header += 4;
     if (available < header + length) return 0;
     const payload = data.subarray(offset + header, offset + header + length);
+    if (masked) xorMask(payload, data.subarray(maskAt, maskAt + 4));
     this.onFrame((b0 & 0x80) !== 0, b0 & 0x0f, payload);
     return header + length;
   }
@@ -173,8 +207,9 @@ export class ServerFrameReader {
 /** The whole size of the frame starting `data`, or 0 while its header is incomplete. */
 function frameSize(data: Buffer): number {
   if (data.length < 2) return 0;
+  const mask = data[1]! & 0x80 ? 4 : 0;
   const length = data[1]! & 0x7f;
-  if (length < 126) return 2 + length;
-  if (length === 126) return data.length < 4 ? 0 : 4 + data.readUInt16BE(2);
-  return data.length < 10 ? 0 : 10 + Number(data.readBigUInt64BE(2));
+  if (length < 126) return 2 + mask + length;
+  if (length === 126) return data.length < 4 ? 0 : 4 + mask + data.readUInt16BE(2);
+  return data.length < 10 ? 0 : 10 + mask + Number(data.readBigUInt64BE(2));
 }

@@ -1,94 +1,21 @@
-import * as http from "node:http";
-import * as https from "node:https";
 import * as tls from "node:tls";
-import { type AddressInfo, isIP } from "node:net";
-import type { Duplex } from "node:stream";
-import { WebSocketServer } from "ws";
+import { isIP } from "node:net";
 import { ZmqError } from "../errors.js";
 import type { Carrier, ConnectOptions, Listener, ListenOptions, Transport } from "./carrier.js";
 import { formatWsEndpoint, parseWsAddress } from "./endpoint.js";
 import { toZmqError } from "./tcp.js";
-import { WsCarrier, type WebSocketLike } from "./ws-carrier.js";
-import { type ClientWebSocket, openWebSocket } from "./ws-client.js";
-import { chooseProtocol, mechanismOf, offeredProtocols, parseProtocolHeader } from "./zws.js";
+import { WsCarrier } from "./ws-carrier.js";
+import { openWebSocket } from "./ws-client.js";
+import type { WebSocketConnection } from "./ws-connection.js";
+import { WebSocketListener, type WsRoute } from "./ws-server.js";
+import { mechanismOf, offeredProtocols } from "./zws.js";
 
-interface Route {
-  mechanism: string;
-  wss: WebSocketServer;
-  accept(carrier: Carrier): void;
-}
+/** One listening port per scheme, host and port; each path on it is a socket's endpoint. */
+const listeners = new Map<string, WebSocketListener>();
 
-/** One HTTP server per bound host and port; each path on it is a socket's endpoint. */
-interface SharedServer {
-  server: http.Server;
-  routes: Map<string, Route>;
-}
-
-const servers = new Map<string, SharedServer>();
-
-type ZwsRequest = http.IncomingMessage & { zwsProtocol?: string };
-
-/** ws's maxPayload for a socket's maxMessageSize: one octet more for the flags; 0 = no limit. */
+/** The WebSocket message limit for a socket's maxMessageSize: one octet more for the flags. */
 function maxPayloadFor(maxMessageSize: number | undefined): number {
   return maxMessageSize !== undefined && maxMessageSize >= 0 ? maxMessageSize + 1 : 0;
-}
-
-function refuse(socket: Duplex, status: number, reason: string): void {
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-}
-
-function remoteOf(socket: Duplex): string {
-  const s = socket as Duplex & { remoteAddress?: string; remotePort?: number };
-  return formatWsEndpoint("ws", s.remoteAddress ?? "?", s.remotePort ?? 0, "").replace(/\/$/, "");
-}
-
-function upgrade(shared: SharedServer, req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
-  const path = new URL(req.url ?? "/", "http://host").pathname;
-  const route = shared.routes.get(path);
-  if (!route) {
-    refuse(socket, 404, "Not Found");
-    return;
-  }
-  // RFC 45: a server that supports none of the client's protocols closes the connection.
-  const chosen = chooseProtocol(route.mechanism, parseProtocolHeader(req.headers["sec-websocket-protocol"]));
-  if (!chosen) {
-    refuse(socket, 400, "Bad Request");
-    return;
-  }
-  // libzmq's offers ("ZWS2.0/NULL") are not HTTP tokens, which `ws` would refuse: it is given a
-  // token in their place, and names the choice made here in its reply.
-  req.headers["sec-websocket-protocol"] = "zws";
-  (req as ZwsRequest).zwsProtocol = chosen;
-  route.wss.handleUpgrade(req, socket, head, (ws) => {
-    route.accept(new WsCarrier(ws as unknown as WebSocketLike, remoteOf(socket), mechanismOf(chosen)!));
-  });
-}
-
-async function createServer(
-  host: string,
-  port: number,
-  bindName: string,
-  credentials: { cert: string; key: string } | undefined,
-): Promise<SharedServer> {
-  const answer = (_req: http.IncomingMessage, res: http.ServerResponse) => {
-    res.writeHead(426, { "Content-Type": "text/plain" }).end("a ZeroMQ WebSocket endpoint (ZWS 2.0)\n");
-  };
-  let server: http.Server;
-  try {
-    server = credentials ? https.createServer(credentials, answer) : http.createServer(answer);
-  } catch (e) {
-    throw new ZmqError("EINVAL", `bind ${bindName}: unusable certificate or key: ${(e as Error).message}`, {
-      cause: e,
-    });
-  }
-  const shared: SharedServer = { server, routes: new Map() };
-  server.on("upgrade", (req, socket, head) => upgrade(shared, req, socket, head));
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", (e) => reject(toZmqError(e, `bind ${bindName}`)));
-    server.listen({ host: host === "*" ? undefined : host, port }, () => resolve());
-  });
-  server.on("error", () => {});
-  return shared;
 }
 
 function makeTransport(scheme: "ws" | "wss"): Transport {
@@ -98,34 +25,28 @@ function makeTransport(scheme: "ws" | "wss"): Transport {
       const bindName = `${scheme}://${address}`;
       const credentials = scheme === "wss" ? serverCredentials(options, bindName) : undefined;
       let key = `${scheme}:${host}:${port}`;
-      let shared = port !== 0 ? servers.get(key) : undefined;
-      if (!shared) {
-        shared = await createServer(host, port, bindName, credentials);
-        key = `${scheme}:${host}:${(shared.server.address() as AddressInfo).port}`;
-        servers.set(key, shared);
+      let listener = port !== 0 ? listeners.get(key) : undefined;
+      if (!listener) {
+        listener = await startListener(host, port, credentials, bindName);
+        key = `${scheme}:${host}:${listener.port}`;
+        listeners.set(key, listener);
       }
-      if (shared.routes.has(path)) throw new ZmqError("EADDRINUSE", `bind ${bindName}: address in use`);
-      const mechanism = options.mechanism ?? "NULL";
-      const wss = new WebSocketServer({
-        noServer: true,
-        perMessageDeflate: false,
+      if (listener.routes.has(path)) throw new ZmqError("EADDRINUSE", `bind ${bindName}: address in use`);
+      const route: WsRoute = {
+        mechanism: options.mechanism ?? "NULL",
         maxPayload: maxPayloadFor(options.maxMessageSize),
-        handleProtocols: (_offered: Set<string>, req: ZwsRequest) => req.zwsProtocol ?? false,
-      });
-      const route: Route = { mechanism, wss, accept };
-      shared.routes.set(path, route);
-      const bound = shared.server.address() as AddressInfo;
-      const shownHost = host === "*" ? "0.0.0.0" : bound.address;
-      const owner = shared;
+        accept: (connection, protocol, remote) => accept(new WsCarrier(connection, remote, mechanismOf(protocol)!)),
+      };
+      listener.routes.set(path, route);
+      const owner = listener;
       return {
-        endpoint: formatWsEndpoint(scheme, shownHost, bound.port, path),
+        endpoint: formatWsEndpoint(scheme, host === "*" ? "0.0.0.0" : owner.address, owner.port, path),
         async close() {
           if (owner.routes.get(path) !== route) return;
           owner.routes.delete(path);
-          route.wss.close();
           if (owner.routes.size > 0) return;
-          servers.delete(key);
-          await new Promise<void>((resolve) => owner.server.close(() => resolve()));
+          listeners.delete(key);
+          await owner.close();
         },
       };
     },
@@ -133,11 +54,10 @@ function makeTransport(scheme: "ws" | "wss"): Transport {
     async connect(address, settings: ConnectOptions = {}): Promise<Carrier> {
       const { host, port, path } = parseWsAddress(address, false);
       const url = formatWsEndpoint(scheme, host, port, path);
-      const mechanism = settings.mechanism ?? "NULL";
-      let ws: ClientWebSocket;
+      let ws: WebSocketConnection;
       try {
         ws = await openWebSocket(scheme === "wss", host, port, path, {
-          protocols: offeredProtocols(mechanism),
+          protocols: offeredProtocols(settings.mechanism ?? "NULL"),
           timeout: settings.timeout,
           maxPayload: maxPayloadFor(settings.maxMessageSize),
           tls: scheme === "wss" ? clientTls(settings) : undefined,
@@ -155,11 +75,23 @@ function makeTransport(scheme: "ws" | "wss"): Transport {
   };
 }
 
-export const wsTransport = makeTransport("ws");
-export const wssTransport = makeTransport("wss");
-
-function formatHostPort(host: string, port: number): string {
-  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+async function startListener(
+  host: string,
+  port: number,
+  credentials: { cert: string; key: string } | undefined,
+  bindName: string,
+): Promise<WebSocketListener> {
+  try {
+    // "*" binds every interface; Node picks the dual-stack wildcard for an undefined host.
+    return await WebSocketListener.listen(host === "*" ? undefined : host, port, credentials);
+  } catch (e) {
+    if ((e as { code?: string }).code?.startsWith("ERR_OSSL") || /PEM|key|certificate/i.test(String(e))) {
+      throw new ZmqError("EINVAL", `bind ${bindName}: unusable certificate or key: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
+    throw toZmqError(e, `bind ${bindName}`);
+  }
 }
 
 function serverCredentials(options: ListenOptions, bindName: string): { cert: string; key: string } {
@@ -179,3 +111,10 @@ function clientTls(settings: ConnectOptions): tls.ConnectionOptions {
   }
   return options;
 }
+
+function formatHostPort(host: string, port: number): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+export const wsTransport = makeTransport("ws");
+export const wssTransport = makeTransport("wss");

@@ -1,0 +1,145 @@
+import { Buffer } from "node:buffer";
+import * as net from "node:net";
+import * as tls from "node:tls";
+import { WebSocketConnection } from "./ws-connection.js";
+import { acceptKey, MAX_HEAD, parseHead } from "./ws-handshake.js";
+import { chooseProtocol } from "./zws.js";
+
+/** What a bound socket offers at one path of a WebSocket port. */
+export interface WsRoute {
+  /** The socket's security mechanism: picks the ZWS protocol among the client's offers. */
+  mechanism: string;
+  /** Largest message accepted (the socket's maxMessageSize, plus the flags octet); 0 = no limit. */
+  maxPayload: number;
+  accept(connection: WebSocketConnection, protocol: string, remoteAddress: string): void;
+}
+
+/** A client that has not finished its HTTP upgrade by then is dropped. */
+const UPGRADE_TIMEOUT_MS = 10_000;
+
+/**
+ * The server's side of the WebSocket opening handshake (RFC 6455, section 4.2) on node:net or
+ * node:tls, so that it runs alike on Node, Bun and Deno; each path of the port is a route.
+ * Anything that is not a valid upgrade to a route gets an HTTP error and is closed.
+ */
+export class WebSocketListener {
+  readonly routes = new Map<string, WsRoute>();
+
+  private constructor(readonly server: net.Server) {}
+
+  static async listen(
+    host: string | undefined,
+    port: number,
+    credentials: { cert: string; key: string } | undefined,
+  ): Promise<WebSocketListener> {
+    const server = credentials ? tls.createServer(credentials) : net.createServer();
+    const listener = new WebSocketListener(server);
+    server.on(credentials ? "secureConnection" : "connection", (socket: net.Socket) => listener.upgrade(socket));
+    // A TLS handshake that fails concerns that client alone.
+    server.on("tlsClientError", (_e: Error, socket: net.Socket) => socket.destroy());
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen({ host, port }, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    server.on("error", () => {});
+    return listener;
+  }
+
+  get port(): number {
+    return (this.server.address() as net.AddressInfo).port;
+  }
+
+  get address(): string {
+    return (this.server.address() as net.AddressInfo).address;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private upgrade(socket: net.Socket): void {
+    socket.setNoDelay(true);
+    let head: Buffer = Buffer.alloc(0);
+    const timer = setTimeout(() => socket.destroy(), UPGRADE_TIMEOUT_MS);
+    const onData = (chunk: Buffer) => {
+      head = head.length ? Buffer.concat([head, chunk]) : chunk;
+      const end = head.indexOf("\r\n\r\n");
+      if (end < 0) {
+        if (head.length > MAX_HEAD) done(() => socket.end(httpError(431, "Request Header Fields Too Large")));
+        return;
+      }
+      done(() => this.answer(socket, head.subarray(0, end).toString("latin1"), head.subarray(end + 4)));
+    };
+    const done = (then: () => void) => {
+      clearTimeout(timer);
+      socket.off("data", onData);
+      then();
+    };
+    socket.on("data", onData);
+    socket.on("error", () => socket.destroy());
+    socket.once("close", () => clearTimeout(timer));
+  }
+
+  private answer(socket: net.Socket, head: string, rest: Buffer): void {
+    const { firstLine, headers } = parseHead(head);
+    const outcome = this.route(firstLine, headers);
+    if (typeof outcome === "string") {
+      socket.end(outcome);
+      return;
+    }
+    const { route, protocol, key } = outcome;
+    socket.write(
+      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+        `Sec-WebSocket-Accept: ${acceptKey(key)}\r\nSec-WebSocket-Protocol: ${protocol}\r\n\r\n`,
+    );
+    const connection = new WebSocketConnection(socket, protocol, rest, route.maxPayload, false);
+    route.accept(connection, protocol, remoteOf(socket));
+  }
+
+  /** The route and protocol an upgrade request gets, or the HTTP error that answers it. */
+  private route(
+    firstLine: string,
+    headers: Map<string, string>,
+  ): string | { route: WsRoute; protocol: string; key: string } {
+    const request = /^GET (\S+) HTTP\/1\.1$/.exec(firstLine);
+    if (!request) return httpError(400, "Bad Request");
+    if (!/\bwebsocket\b/i.test(headers.get("upgrade") ?? "")) {
+      return httpError(426, "Upgrade Required", "a ZeroMQ WebSocket endpoint (ZWS 2.0)\n");
+    }
+    if (headers.get("sec-websocket-version") !== "13") {
+      return httpError(426, "Upgrade Required", "", "Sec-WebSocket-Version: 13\r\n");
+    }
+    const key = headers.get("sec-websocket-key") ?? "";
+    if (Buffer.from(key, "base64").length !== 16) return httpError(400, "Bad Request");
+    const route = this.routes.get(pathOf(request[1]!));
+    if (!route) return httpError(404, "Not Found");
+    const offered = (headers.get("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim());
+    // RFC 45: a server that supports none of the client's protocols closes the connection.
+    const protocol = chooseProtocol(route.mechanism, offered);
+    if (!protocol) return httpError(400, "Bad Request");
+    return { route, protocol, key };
+  }
+}
+
+function pathOf(target: string): string {
+  try {
+    return new URL(target, "http://host").pathname;
+  } catch {
+    return "";
+  }
+}
+
+function httpError(status: number, reason: string, body = "", extraHeaders = ""): string {
+  return (
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n${extraHeaders}Content-Type: text/plain\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+  );
+}
+
+function remoteOf(socket: net.Socket): string {
+  const host = socket.remoteAddress ?? "?";
+  return `ws://${host.includes(":") ? `[${host}]` : host}:${socket.remotePort ?? 0}`;
+}
