@@ -2,7 +2,7 @@ import * as net from "node:net";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { openWebSocket } from "../src/zmq/transport/ws-client.js";
-import { encodeClientFrame, FrameReader, WebSocketProtocolError } from "../src/zmq/transport/ws-frames.js";
+import { encodeClientFrame, FrameReader, WebSocketProtocolError, xorMask } from "../src/zmq/transport/ws-frames.js";
 
 /** A frame as a server sends it: unmasked. */
 function serverFrame(fin: boolean, opcode: number, payload: Buffer): Buffer {
@@ -146,5 +146,24 @@ describe("WebSocket framing (RFC 6455)", () => {
       ).rejects.toThrow(/HTTP 404|Sec-WebSocket-Accept/);
       server.close();
     }
+  });
+});
+
+describe("xorMask", () => {
+  it("equals the octet-by-octet XOR at every alignment and length", () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 200 }),
+        fc.integer({ min: 0, max: 7 }),
+        fc.uint8Array({ minLength: 4, maxLength: 4 }),
+        (bytes, shift, mask) => {
+          const room = new Uint8Array(bytes.length + 8);
+          const data = room.subarray(shift, shift + bytes.length);
+          data.set(bytes);
+          xorMask(data, mask);
+          expect([...data]).toEqual([...bytes].map((b, i) => b ^ mask[i % 4]!));
+        },
+      ),
+    );
   });
 });

@@ -61,15 +61,20 @@ export function encodeClientFrame(opcode: number, payload: Uint8Array): Buffer {
   return frame;
 }
 
-/** XORs `data` with the 4-octet mask, in place; a word at a time where `data` is aligned. */
+/** XORs `data` with the 4-octet mask, in place: a word at a time from its first aligned octet. */
 export function xorMask(data: Uint8Array, mask: Uint8Array): void {
   const n = data.length;
   let i = 0;
-  if ((data.byteOffset & 3) === 0 && n >= 16) {
-    const words = new Uint32Array(data.buffer, data.byteOffset, n >>> 2);
-    const key = new Uint32Array(new Uint8Array(mask).buffer)[0]!;
+  if (n >= 16) {
+    const head = (4 - (data.byteOffset & 3)) & 3;
+    for (; i < head; i++) data[i]! ^= mask[i & 3]!;
+    // The mask as it falls on the aligned words: rotated by the octets done one by one.
+    const rotated = new Uint8Array(4);
+    for (let j = 0; j < 4; j++) rotated[j] = mask[(head + j) & 3]!;
+    const key = new Uint32Array(rotated.buffer)[0]!;
+    const words = new Uint32Array(data.buffer, data.byteOffset + head, (n - head) >>> 2);
     for (let w = 0; w < words.length; w++) words[w]! ^= key;
-    i = words.length << 2;
+    i = head + (words.length << 2);
   }
   for (; i < n; i++) data[i]! ^= mask[i & 3]!;
 }
