@@ -13,7 +13,7 @@ export interface Inventory {
   signals: string[];
   properties: string[];
   name: string;
-  plantrpc?: { version: number; encodings: string[] };
+  plantrpc?: { version: number; encodings: string[]; web?: { methods: string; signals: string } };
 }
 
 export interface RPCClientOptions {
@@ -144,6 +144,18 @@ export class RPCClient {
     if ((this.options.signals ?? true) && inventory.signals.length > 0) await this.initSignals(timeout);
   }
 
+  /**
+   * Where the server publishes: its tcp signal port, or, reached over WebSocket, the signals
+   * path its inventory gives (or `<path>/signals`) on the port we reached it at.
+   */
+  private signalsEndpoint(signalPort: number): string {
+    const { scheme, host, port, path } = parseRpcUrl(this.url);
+    if (scheme !== "ws" && scheme !== "wss") return formatRpcUrl(scheme, host, signalPort);
+    const announced = this.inventory.plantrpc?.web?.signals;
+    const signalsPath = announced ? new URL(announced).pathname : `${path.replace(/\/$/, "")}/signals`;
+    return formatRpcUrl(scheme, host, port ?? (scheme === "wss" ? 443 : 80), signalsPath);
+  }
+
   private async initSignals(timeout: number): Promise<void> {
     const reply = (await this.requestJson(
       { event: "INIT_SIGNALS_HANDLING" },
@@ -157,8 +169,7 @@ export class RPCClient {
     if (!reply?.success || typeof reply.signal_port !== "number") {
       throw new RpcError(`${this.url}: INIT_SIGNALS_HANDLING failed`);
     }
-    const { scheme, host } = parseRpcUrl(this.url);
-    const endpoint = formatRpcUrl(scheme, host, reply.signal_port);
+    const endpoint = this.signalsEndpoint(reply.signal_port);
     this.subscriber?.close();
     const sub = new Subscriber(this.security);
     this.subscriber = sub;

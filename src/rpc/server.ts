@@ -1,6 +1,6 @@
 import type { Buffer } from "node:buffer";
 import { setImmediate } from "node:timers";
-import { endpointPort, Publisher, Router, splitEnvelope, type ZmqError } from "../zmq/index.js";
+import { endpointPort, Router, splitEnvelope, type ZmqError } from "../zmq/index.js";
 import { decodeBody, detectEncoding, encodeBody, type Encoding } from "../common/codec.js";
 import {
   BadRequest,
@@ -14,7 +14,8 @@ import {
 import { type CurveServerKeys, serverSocketOptions } from "./curve.js";
 import { RpcError } from "./errors.js";
 import { RPCSignal } from "./signal.js";
-import { formatRpcUrl, parseRpcUrl, type RpcUrl } from "./url.js";
+import { SignalPublisher } from "./signal-publisher.js";
+import { formatRpcUrl, parseRpcUrl, parseWebUrl, type RpcUrl } from "./url.js";
 import { notifySystemd } from "../common/systemd.js";
 
 export interface RPCServerOptions {
@@ -24,6 +25,11 @@ export interface RPCServerOptions {
   aliveTimeout?: number;
   /** Serve over CURVE with these keys: methods, properties and signals alike. */
   curve?: CurveServerKeys;
+  /**
+   * Also serve web pages and other WebSocket clients: `ws://host:port[/path]` (`:0` for a free
+   * port). Methods and properties answer at that path, signals at `<path>/signals`.
+   */
+  web?: string;
 }
 
 export interface MethodOptions {
@@ -84,8 +90,9 @@ export class RPCServer {
   private readonly methods = new Map<string, MethodEntry>();
   private readonly properties = new Map<string, PropertyEntry>();
   private readonly signals = new Map<string, RPCSignal>();
-  private publisher: Publisher | undefined;
-  private publisherReady: Promise<number> | undefined;
+  private readonly signalPublisher: SignalPublisher;
+  /** The ws:// endpoints, once bound: methods and signals. */
+  webEndpoints: { methods: string; signals: string } | undefined;
   private started: Promise<void> | undefined;
   private serving: Promise<void> | undefined;
   private stopped = false;
@@ -102,7 +109,14 @@ export class RPCServer {
     this.security = serverSocketOptions(options.curve);
     this.socket = new Router(this.security);
     this.aliveTimeout = options.aliveTimeout ?? 60;
+    this.web = options.web === undefined ? undefined : parseWebUrl(options.web);
+    this.signalPublisher = new SignalPublisher(this.security, () => {
+      const { scheme, host } = this.parsedUrl;
+      return [`${scheme}://${host}:0`, ...(this.webEndpoints ? [this.webEndpoints.signals] : [])];
+    });
   }
+
+  private readonly web: RpcUrl | undefined;
 
   // ---- registration ----
 
@@ -147,7 +161,7 @@ export class RPCServer {
     if (this.signals.has(name)) throw new RpcError(`signal ${name} is already registered`);
     const untyped = signal as unknown as RPCSignal;
     this.signals.set(name, untyped);
-    signal.connect((...args: A) => this.publish(name, untyped, args));
+    signal.connect((...args: A) => this.signalPublisher.publish(name, untyped, args));
     return signal;
   }
 
@@ -186,6 +200,16 @@ export class RPCServer {
     }
     this.endpoint = this.socket.lastEndpoint!;
     this.port = endpointPort(this.endpoint);
+    if (this.web) await this.bindWeb(this.web);
+  }
+
+  /** The method socket at the web path, and the signals' path beside it on the same port. */
+  private async bindWeb({ scheme, host, port, path }: RpcUrl): Promise<void> {
+    await this.socket.bind(formatRpcUrl(scheme, host, port ?? 0, path || "/"));
+    const methods = this.socket.lastEndpoint!;
+    const bound = new URL(methods);
+    const signals = formatRpcUrl(scheme, host, Number(bound.port), `${path.replace(/\/$/, "")}/signals`);
+    this.webEndpoints = { methods, signals };
   }
 
   private async bindRandomPort(scheme: string, host: string): Promise<void> {
@@ -243,7 +267,7 @@ export class RPCServer {
     const hooks = this.stopHooks.splice(0).map(async (hook) => hook());
     this.name = "";
     this.socket.close();
-    this.publisher?.close();
+    this.signalPublisher.close();
     void notifySystemd("STOPPING=1");
     void Promise.allSettled(hooks).then(() => this.resolveStopped!());
   }
@@ -300,7 +324,7 @@ export class RPCServer {
       case "GET_INVENTORY":
         return json(this.inventory());
       case "INIT_SIGNALS_HANDLING":
-        return json({ success: true, signal_port: await this.ensurePublisher() });
+        return json({ success: true, signal_port: await this.signalPublisher.ensure() });
       case "METHOD_CALL":
         return this.callMethod(request, encoding);
       case "PROPERTY_GET":
@@ -327,7 +351,7 @@ export class RPCServer {
       signals: [...this.signals.keys()],
       properties: [...this.properties.keys()],
       name: this.name,
-      plantrpc: PLANTRPC_INVENTORY,
+      plantrpc: this.webEndpoints ? { ...PLANTRPC_INVENTORY, web: this.webEndpoints } : PLANTRPC_INVENTORY,
     };
   }
 
@@ -365,26 +389,5 @@ export class RPCServer {
     const p = this.properties.get(name);
     if (!p) throw new BadRequest(`no property named "${name}"`);
     return p;
-  }
-
-  // ---- signals ----
-
-  private ensurePublisher(): Promise<number> {
-    this.publisherReady ??= (async () => {
-      const publisher = new Publisher(this.security);
-      const { scheme, host } = this.parsedUrl;
-      await publisher.bind(`${scheme}://${host}:0`);
-      this.publisher = publisher;
-      if (this.stopped) publisher.close();
-      return endpointPort(publisher.lastEndpoint!);
-    })();
-    return this.publisherReady;
-  }
-
-  private publish(name: string, signal: RPCSignal, args: unknown[]): void {
-    if (!this.publisher || this.publisher.closed) return; // no client asked for signals yet
-    signal.validateArgs(args);
-    const message = encodeBody({ event: "EMIT_SIGNAL", signal: name, args, blocking: false }, "json");
-    void this.publisher.send(message);
   }
 }

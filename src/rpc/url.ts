@@ -5,18 +5,34 @@ export interface RpcUrl {
   host: string;
   /** undefined when the URL has no port. */
   port: number | undefined;
+  /** The path of a ws:// or wss:// URL ("" when none). */
+  path: string;
 }
 
 /**
  * `scheme://host[:port]`, hosts as the reference accepts them (names, dotted IPv4, `*`) plus
- * bracketed IPv6.
+ * bracketed IPv6; `ws://` and `wss://` URLs may have a path.
  */
 export function parseRpcUrl(url: string): RpcUrl {
-  const m = /^([a-zA-Z]+):\/\/(\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9.*_-]+)(?::(\d+))?\/?$/.exec(url);
+  const m = /^([a-zA-Z]+):\/\/(\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9.*_-]+)(?::(\d+))?(\/[^\s?#]*)?$/.exec(url);
   if (!m) throw new RpcError(`invalid url "${url}": expected scheme://host or scheme://host:port`);
-  return { scheme: m[1]!, host: m[2]!, port: m[3] === undefined ? undefined : Number(m[3]) };
+  const scheme = m[1]!;
+  const path = m[4] ?? "";
+  if (path.length > 1 && scheme !== "ws" && scheme !== "wss") {
+    throw new RpcError(`invalid url "${url}": only ws:// and wss:// URLs have a path`);
+  }
+  return { scheme, host: m[2]!, port: m[3] === undefined ? undefined : Number(m[3]), path: path === "/" ? "" : path };
 }
 
-export function formatRpcUrl(scheme: string, host: string, port: number): string {
-  return `${scheme}://${host}:${port}`;
+/** A server's web endpoint: a ws:// or wss:// URL. */
+export function parseWebUrl(url: string): RpcUrl {
+  const parsed = parseRpcUrl(url);
+  if (parsed.scheme !== "ws" && parsed.scheme !== "wss") {
+    throw new RpcError(`invalid web url "${url}": expected ws://host:port[/path] or wss://`);
+  }
+  return parsed;
+}
+
+export function formatRpcUrl(scheme: string, host: string, port: number, path = ""): string {
+  return `${scheme}://${host}:${port}${path}`;
 }
