@@ -11,3 +11,4 @@ execSync("npx tsc -p tsconfig.build.json", { cwd: root, stdio: "inherit" });
 execSync("npx tsc -p tsconfig.cjs.json", { cwd: root, stdio: "inherit" });
 mkdirSync(join(root, "dist", "cjs"), { recursive: true });
 writeFileSync(join(root, "dist", "cjs", "package.json"), `${JSON.stringify({ type: "commonjs" })}\n`);
+execSync("node scripts/build-browser.mjs", { cwd: root, stdio: "inherit" });

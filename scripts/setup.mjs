@@ -44,3 +44,23 @@ export function ensurePyzmq() {
   );
   return false;
 }
+
+/** Where the browser tests find Chromium: CHROMIUM_PATH, else Debian's. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** Debian's chromium for the browser tests: installed when running as root, else a clear warning. */
+export function ensureChromium() {
+  if (existsSync(CHROMIUM)) return true;
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  if (isRoot && spawnSync("sh", ["-c", "command -v apt-get"], { stdio: "ignore" }).status === 0) {
+    console.log("installing Debian's chromium for the browser tests");
+    run("apt-get update -qq", { stdio: "ignore" });
+    run("DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium", { stdio: "ignore" });
+    if (existsSync(CHROMIUM)) return true;
+  }
+  console.warn(
+    `\n*** Chromium is not at ${CHROMIUM}: the browser tests will be skipped.\n` +
+      "*** Install it with: sudo apt-get install -y chromium (or set CHROMIUM_PATH)\n",
+  );
+  return false;
+}

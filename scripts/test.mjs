@@ -4,10 +4,11 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build, ensureNodeModules, ensurePyzmq, root } from "./setup.mjs";
+import { build, ensureChromium, ensureNodeModules, ensurePyzmq, root } from "./setup.mjs";
 
 ensureNodeModules();
 ensurePyzmq();
+ensureChromium();
 build();
 
 let passed = 0;

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { decodeBody, encodeBody } from "../common/codec.js";
 import { type CurveServerKeys, serverSocketOptions } from "../rpc/curve.js";
 import { endpointPort, Router, splitEnvelope } from "../zmq/index.js";
@@ -153,7 +152,7 @@ export class DeviceRegistry {
     const base = proposed || `${type}`;
     let name = proposed || `${type}-0`;
     for (let i = 1; taken.has(name); i++) name = `${base}-${i}`;
-    const uuid = randomUUID();
+    const uuid = crypto.randomUUID();
     this.byUuid.set(uuid, { name, type, addr, expires: wholeSeconds() + this.registrationTimeout * 1000 });
     this.fire("added", type, addr, name);
     return { accepted: name, uuid };

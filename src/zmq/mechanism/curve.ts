@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { Buffer } from "node:buffer";
 import { type Command, decodeMetadata, encodeCommandBody, encodeMetadata } from "../codec/command.js";
 import { ProtocolError } from "../errors.js";
@@ -148,7 +147,7 @@ class CurveClient implements Mechanism {
     if (!opened) throw new ProtocolError("EPROTO", "CURVE WELCOME box does not open: wrong server key?");
     this.serverTransient = opened.subarray(0, 32);
     const cookie = opened.subarray(32, 128);
-    const vouchNonce = randomBytes(16);
+    const vouchNonce = randomOctets(16);
     const vouch = concat(
       vouchNonce,
       seal(
@@ -181,7 +180,7 @@ class CurveClient implements Mechanism {
 class CurveServer implements Mechanism {
   readonly name = "CURVE";
   private state: "hello" | "initiate" = "hello";
-  private readonly cookieKey = randomBytes(32);
+  private readonly cookieKey = randomOctets(32);
   private clientTransient: Uint8Array | undefined;
   private clientNonce = 0n;
   private codec: MessageBoxes | undefined;
@@ -223,12 +222,12 @@ class CurveServer implements Mechanism {
     this.clientNonce = readShortNonce(n);
     // Our transient key lives only in the cookie, which only we can open.
     const transient = generateKeyPair();
-    const cookieNonce = randomBytes(16);
+    const cookieNonce = randomOctets(16);
     const cookie = concat(
       cookieNonce,
       seal(this.cookieKey, nonce("COOKIE--", cookieNonce), concat(this.clientTransient, transient.secretKey)),
     );
-    const welcomeNonce = randomBytes(16);
+    const welcomeNonce = randomOctets(16);
     const box = seal(
       boxKey(this.clientTransient, this.keys.secretKey),
       nonce("WELCOME-", welcomeNonce),
@@ -275,4 +274,11 @@ class CurveServer implements Mechanism {
     // libzmq's CURVE server admits every client that knows its key (unless zapEnforceDomain).
     return admit(this.context, "CURVE", [Uint8Array.from(clientKey)]).then(ready);
   }
+}
+
+/** Fresh random octets from the web-standard CSPRNG (Node, Bun, Deno and browsers alike). */
+function randomOctets(n: number): Buffer {
+  const bytes = Buffer.allocUnsafe(n);
+  crypto.getRandomValues(bytes);
+  return bytes;
 }

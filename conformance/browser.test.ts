@@ -1,0 +1,135 @@
+/**
+ * plantrpc in a real web page: Debian's Chromium, driven by playwright-core, loads the browser
+ * bundle (dist/browser/plantrpc.js) and talks to a device of ours over ws://: methods, buffers,
+ * properties, signals, and plain ZeroMQ sockets. Skipped, with the reason, without Chromium.
+ */
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Router } from "../src/zmq/index.js";
+import { makeTsDevice } from "./helpers/ts-device.js";
+
+/** The page's global, once its module script has run. */
+type Page_ = { plantrpc: typeof import("../src/index.js") };
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const BUNDLE = join(import.meta.dirname, "..", "dist", "browser", "plantrpc.js");
+const available = existsSync(CHROMIUM) && existsSync(BUNDLE);
+if (!available) {
+  console.warn(
+    `browser tests skipped: ${existsSync(CHROMIUM) ? `no ${BUNDLE} (npm run build)` : `no Chromium at ${CHROMIUM} (apt-get install chromium)`}`,
+  );
+}
+
+/** Serves the bundle and an empty page, from 127.0.0.1. */
+async function serveBundle(): Promise<{ server: http.Server; url: string }> {
+  const server = http.createServer((req, res) => {
+    if (req.url === "/plantrpc.js") {
+      res.writeHead(200, { "Content-Type": "text/javascript" }).end(readFileSync(BUNDLE));
+    } else {
+      res
+        .writeHead(200, { "Content-Type": "text/html" })
+        .end(
+          '<!doctype html><title>plantrpc</title><script type="module">' +
+            'import * as plantrpc from "/plantrpc.js"; window.plantrpc = plantrpc;</script>',
+        );
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
+}
+
+describe.skipIf(!available)(`in Chromium (${CHROMIUM})`, () => {
+  let browser: Browser;
+  let page: Page;
+  let pageServer: http.Server;
+  const device = makeTsDevice("tcp://127.0.0.1", undefined, "ws://127.0.0.1:0/camera");
+
+  beforeAll(async () => {
+    await device.server.start();
+    void device.server.serveForever();
+    const served = await serveBundle();
+    pageServer = served.server;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    page = await browser.newPage();
+    page.on("pageerror", (e) => console.error("page error:", e));
+    await page.goto(served.url);
+    await page.waitForFunction(() => "plantrpc" in globalThis);
+  }, 30000);
+
+  afterAll(async () => {
+    await browser?.close();
+    pageServer?.close();
+    device.server.close();
+  });
+
+  it("the RPC client calls methods and buffer methods, sets a property and sees its notify signal", async () => {
+    const url = device.server.webEndpoints!.methods;
+    const result = await page.evaluate(async (deviceUrl) => {
+      const { RPCClient } = (globalThis as unknown as Page_).plantrpc;
+      const client = await RPCClient.connect(deviceUrl);
+      const sum = await client.call("add", [40]);
+      const blob = await client.call<import("../src/index.js").BufferResult>("blob", [5000]);
+      const notified = new Promise((resolve) => client.signal("exposure_changed").connect((v: unknown) => resolve(v)));
+      await client.setProperty("exposure", 21);
+      const signal = await notified;
+      const exposure = await client.getProperty("exposure");
+      client.close();
+      return {
+        sum,
+        size: blob.buffer.length,
+        first: blob.buffer[1],
+        info: blob.info,
+        signal,
+        exposure,
+        name: client.inventory.plantrpc?.web?.signals,
+      };
+    }, url);
+    expect(result).toMatchObject({ sum: 42, size: 5000, first: 1, info: { size: 5000 }, signal: 21, exposure: 21 });
+    expect(result.name).toMatch(/\/camera\/signals$/);
+  });
+
+  it("plain ZeroMQ sockets: a DEALER in the page and a ROUTER here, both ways", async () => {
+    const router = new Router();
+    await router.bind("ws://127.0.0.1:0/zmq");
+    try {
+      const inPage = page.evaluate(async (endpoint) => {
+        const { zmq } = (globalThis as unknown as Page_).plantrpc;
+        const dealer = new zmq.Dealer({ routingId: "page" });
+        dealer.connect(endpoint);
+        await dealer.send(["hello from", "the page"]);
+        const [reply] = await dealer.receive();
+        dealer.close();
+        return new TextDecoder().decode(reply);
+      }, router.lastEndpoint!);
+      const [id, ...frames] = await router.receive();
+      expect(String(id)).toBe("page");
+      expect(frames.map(String)).toEqual(["hello from", "the page"]);
+      await router.send([id!, "hello from node"]);
+      expect(await inPage).toBe("hello from node");
+    } finally {
+      router.close();
+    }
+  });
+
+  it("refuses what a page cannot do, with typed errors", async () => {
+    const errors = await page.evaluate(async () => {
+      const { zmq } = (globalThis as unknown as Page_).plantrpc;
+      const s = new zmq.Pull();
+      const bind = await s.bind("ws://127.0.0.1:0").catch((e: { code: string }) => e.code);
+      s.close();
+      return { bind };
+    });
+    expect(errors).toEqual({ bind: "EPROTONOSUPPORT" });
+  });
+
+  it("saves a screenshot", async () => {
+    const dir = join(import.meta.dirname, "..", "test-artifacts");
+    mkdirSync(dir, { recursive: true });
+    await page.screenshot({ path: join(dir, "browser-page.png") });
+    expect(existsSync(join(dir, "browser-page.png"))).toBe(true);
+  });
+});

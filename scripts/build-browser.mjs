@@ -1,0 +1,48 @@
+// The browser build: one ES module bundle of plantrpc (RPC client and server API, registry
+// client, and `zmq`), with no Node module left in it. `node scripts/build-browser.mjs` (run by
+// `npm run build`); prints the bundle's size, raw and gzipped.
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import * as esbuild from "esbuild";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const src = (p) => join(root, "src", p);
+
+/** What stands in for Node's modules and our Node-only files in a web page (see src/browser/). */
+const browserPlugin = {
+  name: "plantrpc-browser",
+  setup(build) {
+    const replaced = {
+      "node:timers": src("browser/timers.ts"),
+      "node:os": src("browser/os.ts"),
+    };
+    build.onResolve({ filter: /^node:(timers|os)$/ }, (args) => ({ path: replaced[args.path] }));
+    build.onResolve({ filter: /^node:buffer$/ }, () => ({
+      path: join(root, "node_modules", "buffer", "index.js"),
+    }));
+    build.onResolve({ filter: /\/transport\/index\.js$/ }, () => ({ path: src("zmq/transport/index.browser.ts") }));
+    build.onResolve({ filter: /\/common\/systemd\.js$/ }, () => ({ path: src("browser/systemd.ts") }));
+    build.onResolve({ filter: /^node:/ }, (args) => ({
+      errors: [{ text: `${args.path} is not available in a web page (imported by ${args.importer})` }],
+    }));
+  },
+};
+
+const outfile = join(root, "dist", "browser", "plantrpc.js");
+await esbuild.build({
+  entryPoints: [src("index.ts")],
+  bundle: true,
+  format: "esm",
+  platform: "browser",
+  target: "es2022",
+  minify: true,
+  sourcemap: true,
+  outfile,
+  plugins: [browserPlugin],
+  logLevel: "warning",
+});
+const bytes = readFileSync(outfile);
+const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+console.log(`dist/browser/plantrpc.js: ${kib(bytes.length)} (${kib(gzipSync(bytes).length)} gzipped)`);
