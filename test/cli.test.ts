@@ -224,6 +224,45 @@ describe("plantrpc command", () => {
     expect(await exited).toBe(0);
   });
 
+  it("gateway relays a registry's devices over ws:// and says so; --listen must be a ws:// URL", async () => {
+    expect((await plantrpc(["gateway", "tcp://127.0.0.1:1"])).code).toBe(2);
+    expect((await plantrpc(["gateway", "tcp://127.0.0.1:1", "--listen", "tcp://127.0.0.1:0"])).code).toBe(2);
+    const registry = new DeviceRegistry({ addr: "127.0.0.1", port: 0 });
+    await registry.start();
+    cleanups.push(() => registry.stop());
+    const { server } = await camera();
+    await registerToRegistry(server, "camera", "cam", `tcp://127.0.0.1:${registry.port}`);
+    const child = spawn(
+      process.execPath,
+      [CLI, "gateway", `tcp://127.0.0.1:${registry.port}`, "--listen", "ws://127.0.0.1:0", "--json"],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    cleanups.push(() => child.kill("SIGKILL"));
+    const events: Array<Record<string, unknown>> = [];
+    let buffered = "";
+    const added = new Promise<Record<string, unknown>>((resolve) =>
+      child.stdout.on("data", (d) => {
+        buffered += d;
+        for (let i = buffered.indexOf("\n"); i >= 0; i = buffered.indexOf("\n")) {
+          const e = JSON.parse(buffered.slice(0, i));
+          buffered = buffered.slice(i + 1);
+          events.push(e);
+          if (e.event === "added") resolve(e);
+        }
+      }),
+    );
+    const device = await added;
+    expect(events[0]).toMatchObject({ event: "listening" });
+    expect(device).toMatchObject({ name: "cam", address: `tcp://127.0.0.1:${server.port}` });
+    const { RPCClient } = await import("../src/index.js");
+    const client = await RPCClient.connect(device.methods as string);
+    cleanups.push(() => client.close());
+    expect(await client.getProperty("mode")).toBeTypeOf("string");
+    const exited = new Promise((r) => child.on("exit", r));
+    child.kill("SIGINT");
+    expect(await exited).toBe(0);
+  });
+
   it("serve-demo keeps a registry and the camera up until interrupted", async () => {
     const child = spawn(
       process.execPath,

@@ -23,6 +23,7 @@ const FLAGS = {
   "server-key": { type: "string" },
   keys: { type: "string" },
   secure: { type: "boolean" },
+  listen: { type: "string" },
 } as const;
 
 /** Flags every command takes. */

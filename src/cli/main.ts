@@ -19,6 +19,7 @@ import { describeError } from "../zmq/index.js";
 import { checkFlags, type Parsed, parse, UsageError } from "./args.js";
 import { readKeyPair, serverKeyOf } from "./certificate.js";
 import { runDemo, serveDemo } from "./demo.js";
+import { runGateway } from "./gateway.js";
 import { writeCertificates } from "./keygen.js";
 
 export const EXIT = { ok: 0, remote: 1, usage: 2, timeout: 3, failure: 4 } as const;
@@ -266,6 +267,17 @@ const COMMANDS: Record<string, Command> = {
       const base = String(p.flags.get("out") ?? "plantrpc");
       const { publicKey, files } = writeCertificates(base);
       out.result({ publicKey, files }, () => `public key: ${publicKey}\nwritten: ${files.join(", ")}`);
+    },
+  },
+  gateway: {
+    usage: "gateway <registry-url> --listen ws://0.0.0.0:8090",
+    flags: ["listen"],
+    help: "Relay every device of a plantrpc registry to one WebSocket port, for browsers (ws://.../<name>).",
+    async run(p, out) {
+      const [registry] = need(p, 1, this.usage);
+      const listen = p.flags.get("listen");
+      if (typeof listen !== "string" || !/^wss?:\/\//.test(listen)) throw new UsageError("--listen takes a ws:// URL");
+      await runGateway(registry!, listen, (v, h) => out.result(v, h), untilInterrupted);
     },
   },
   demo: {

@@ -1,0 +1,1 @@
+export { Gateway, type GatewayEvent, type GatewayOptions } from "./gateway.js";
