@@ -8,7 +8,19 @@ const SRC = resolve(__dirname, "..", "src");
  * The layers, lowest first: a module may import its own layer and those below it, never one
  * above. `plantrpc/zmq` stands alone on `util`; the RPC layer knows nothing of the registry.
  */
-const LAYERS = ["browser", "util", "zmq", "common", "rpc", "registry", "gateway", "demo", "cli", "(root)"] as const;
+const LAYERS = [
+  "browser",
+  "util",
+  "zmq",
+  "common",
+  "rpc",
+  "registry",
+  "gateway",
+  "web",
+  "demo",
+  "cli",
+  "(root)",
+] as const;
 
 function layerOf(file: string): string {
   const parts = relative(SRC, file).split(sep);

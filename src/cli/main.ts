@@ -20,6 +20,7 @@ import { checkFlags, type Parsed, parse, UsageError } from "./args.js";
 import { readKeyPair, serverKeyOf } from "./certificate.js";
 import { runDemo, serveDemo } from "./demo.js";
 import { runGateway } from "./gateway.js";
+import { runWeb } from "./web.js";
 import { writeCertificates } from "./keygen.js";
 
 export const EXIT = { ok: 0, remote: 1, usage: 2, timeout: 3, failure: 4 } as const;
@@ -278,6 +279,18 @@ const COMMANDS: Record<string, Command> = {
       const listen = p.flags.get("listen");
       if (typeof listen !== "string" || !/^wss?:\/\//.test(listen)) throw new UsageError("--listen takes a ws:// URL");
       await runGateway(registry!, listen, (v, h) => out.result(v, h), untilInterrupted);
+    },
+  },
+  web: {
+    usage: "web <registry-url> [--addr 127.0.0.1] [--port 8080]",
+    flags: ["addr", "port"],
+    help: "Serve a live dashboard of a registry's devices: inventories, calls, properties, signals, images.",
+    async run(p, out) {
+      const [registry] = need(p, 1, this.usage);
+      const port = p.flags.has("port") ? Number(p.flags.get("port")) : 8080;
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("--port takes a port number");
+      const host = String(p.flags.get("addr") ?? "127.0.0.1");
+      await runWeb(registry!, host, port, (v, h) => out.result(v, h), untilInterrupted);
     },
   },
   demo: {

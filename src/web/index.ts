@@ -1,0 +1,1 @@
+export { Dashboard, type DashboardOptions } from "./dashboard.js";
