@@ -9,7 +9,10 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DeviceRegistry, Gateway } from "../src/index.js";
 import { Router } from "../src/zmq/index.js";
+import { hasPyzmq } from "./helpers/python.js";
+import { startPythonDevice } from "./helpers/python-rpc.js";
 import { makeTsDevice } from "./helpers/ts-device.js";
 
 /** The page's global, once its module script has run. */
@@ -124,6 +127,34 @@ describe.skipIf(!available)(`in Chromium (${CHROMIUM})`, () => {
       return { bind };
     });
     expect(errors).toEqual({ bind: "EPROTONOSUPPORT" });
+  });
+
+  it.runIf(hasPyzmq())("calls a Python device (tcp only) through the gateway, signals included", async () => {
+    const registry = new DeviceRegistry({ addr: "127.0.0.1", port: 0 });
+    await registry.start();
+    const registryUrl = `tcp://127.0.0.1:${registry.port}`;
+    const device = await startPythonDevice("tcp://127.0.0.1", ["--register", registryUrl, "camera", "py-camera"]);
+    const gateway = new Gateway({ registry: registryUrl, listen: "ws://127.0.0.1:0", pollInterval: 50 });
+    const added = new Promise<void>((resolve) => gateway.on((e) => e.event === "added" && resolve()));
+    try {
+      await gateway.start();
+      await added;
+      const result = await page.evaluate(async (url) => {
+        const { RPCClient } = (globalThis as unknown as Page_).plantrpc;
+        const client = await RPCClient.connect(url);
+        const ticked = new Promise((resolve) => client.signal("tick").connect((n: unknown) => resolve(n)));
+        const sum = await client.call("add", [40]);
+        await client.call("emit_tick", [9]);
+        const tick = await ticked;
+        client.close();
+        return { sum, tick };
+      }, `${gateway.base}/py-camera`);
+      expect(result).toEqual({ sum: 42, tick: 9 });
+    } finally {
+      await gateway.stop();
+      device.kill();
+      await registry.stop();
+    }
   });
 
   it("saves a screenshot", async () => {

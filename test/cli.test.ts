@@ -263,6 +263,33 @@ describe("plantrpc command", () => {
     expect(await exited).toBe(0);
   });
 
+  it("serve-demo --web serves the dashboard too; --port needs --web, and --web no CURVE", async () => {
+    expect((await plantrpc(["serve-demo", "--port", "0"])).code).toBe(2);
+    expect((await plantrpc(["serve-demo", "--web", "--secure"])).code).toBe(2);
+    const child = spawn(
+      process.execPath,
+      [CLI, "serve-demo", "--registry-port", "0", "--camera-url", "tcp://127.0.0.1", "--web", "--port", "0"],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    cleanups.push(() => child.kill("SIGKILL"));
+    let out = "";
+    const page = await new Promise<string>((resolve) =>
+      child.stdout.on("data", (d) => {
+        out += d;
+        const m = /dashboard: (http:\/\/\S+)/.exec(out);
+        if (m) resolve(m[1]!);
+      }),
+    );
+    const html = await (await fetch(page)).text();
+    expect(html).toContain("Plant Imager devices");
+    const bundle = await fetch(new URL("/plantrpc.js", page));
+    expect(bundle.headers.get("content-type")).toBe("text/javascript");
+    expect((await bundle.arrayBuffer()).byteLength).toBeGreaterThan(10000);
+    const exited = new Promise((r) => child.on("exit", r));
+    child.kill("SIGINT");
+    expect(await exited).toBe(0);
+  });
+
   it("serve-demo keeps a registry and the camera up until interrupted", async () => {
     const child = spawn(
       process.execPath,

@@ -24,6 +24,7 @@ const FLAGS = {
   keys: { type: "string" },
   secure: { type: "boolean" },
   listen: { type: "string" },
+  web: { type: "boolean" },
 } as const;
 
 /** Flags every command takes. */

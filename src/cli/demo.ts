@@ -1,3 +1,4 @@
+import { Dashboard } from "../web/index.js";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createVirtualCamera } from "../demo/camera.js";
@@ -136,6 +137,8 @@ export async function serveDemo(options: {
   secure?: boolean;
   /** Serve both over CURVE with this key pair (a `--keys` certificate) instead of fresh keys. */
   keys?: { publicKey: string; secretKey: string };
+  /** Also serve the dashboard: this browser build, on this port. */
+  web?: { bundle: Uint8Array; port: number };
   untilInterrupted: () => Promise<void>;
 }): Promise<void> {
   const registryKeys = options.keys ?? (options.secure ? curveKeyPair() : undefined);
@@ -160,8 +163,15 @@ export async function serveDemo(options: {
   console.log(
     `\ntry:\n  plantrpc devices ${registry.url}${registryFlag}\n  plantrpc inventory ${url}${cameraFlag}\n  plantrpc call ${url} get_image false --out plant.png${cameraFlag}\n  plantrpc watch ${url}${cameraFlag}\n  plantrpc set ${url} mode '"VIDEO"'${cameraFlag}`,
   );
+  let dashboard: Dashboard | undefined;
+  if (options.web) {
+    dashboard = new Dashboard({ registry: `tcp://127.0.0.1:${registry.port}`, ...options.web });
+    await dashboard.start();
+    console.log(`\ndashboard: ${dashboard.url}`);
+  }
   console.log(`\nCtrl-C to stop.`);
   await Promise.race([options.untilInterrupted(), serving]);
+  await dashboard?.stop();
   camera.close();
   await serving;
   await registry.stop();

@@ -5,128 +5,28 @@
  * 4 any other failure (connection, registry without LIST, ...).
  */
 import { writeFileSync } from "node:fs";
-import { DeviceRegistry, listDevices } from "../registry/index.js";
-import {
-  type BufferResult,
-  type CurveClientKeys,
-  type CurveServerKeys,
-  RemoteError,
-  RPCClient,
-  RpcError,
-  RpcTimeoutError,
-} from "../rpc/index.js";
+import { listDevices } from "../registry/index.js";
+import { type BufferResult, RemoteError, RPCClient, RpcError, RpcTimeoutError } from "../rpc/index.js";
 import { describeError } from "../zmq/index.js";
 import { checkFlags, type Parsed, parse, UsageError } from "./args.js";
-import { readKeyPair, serverKeyOf } from "./certificate.js";
-import { runDemo, serveDemo } from "./demo.js";
-import { runGateway } from "./gateway.js";
-import { runWeb } from "./web.js";
+import {
+  CLIENT_SECURITY,
+  type Command,
+  jsonArg,
+  need,
+  Output,
+  pretty,
+  security,
+  timeoutOf,
+  untilInterrupted,
+  withClient,
+} from "./command.js";
 import { writeCertificates } from "./keygen.js";
+import { SERVE_COMMANDS } from "./serve-commands.js";
 
 export const EXIT = { ok: 0, remote: 1, usage: 2, timeout: 3, failure: 4 } as const;
 
-/** A JSON argument; a word that is not JSON is taken as a string (`call url echo hello`). */
-function jsonArg(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-interface Command {
-  usage: string;
-  help: string;
-  /** Flags it takes besides --json, --help and --timeout. */
-  flags?: readonly string[];
-  /** Resolves to an exit code, or to nothing for success. */
-  // biome-ignore lint/suspicious/noConfusingVoidType: a command that succeeds returns nothing
-  run(p: Parsed, out: Output): Promise<number | void>;
-}
-
-class Output {
-  constructor(readonly json: boolean) {}
-  /** Human text, or the value as one JSON line with --json. */
-  result(value: unknown, human: () => string): void {
-    console.log(this.json ? JSON.stringify(value) : human());
-  }
-}
-
-function timeoutOf(p: Parsed): number | undefined {
-  const t = p.flags.get("timeout");
-  if (t === undefined) return undefined;
-  const n = Number(t);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError("--timeout takes a number of milliseconds");
-  return n;
-}
-
-function need(p: Parsed, count: number, usage: string): string[] {
-  if (p.positional.length < count) throw new UsageError(`usage: plantrpc ${usage}`);
-  return p.positional;
-}
-
-/** The flags of a command that talks to a device or a registry as a client. */
-const CLIENT_SECURITY = ["server-key", "keys"] as const;
-
-/**
- * --server-key: talk to a CURVE device (its public key, or its certificate file); --keys: this
- * client's own key pair (a `.key_secret` certificate), for devices that admit known keys only.
- */
-function security(p: Parsed): { curve?: CurveClientKeys } {
-  const key = p.flags.get("server-key");
-  const keys = p.flags.get("keys");
-  if (key === undefined) {
-    if (keys !== undefined) throw new UsageError("--keys needs --server-key: the device's public key");
-    return {};
-  }
-  const own = typeof keys === "string" ? readKeyPair(keys) : {};
-  return { curve: { serverKey: serverKeyOf(String(key)), ...own } };
-}
-
-/** --keys on a command that serves: the server's key pair, turning CURVE on. */
-function serverKeys(p: Parsed): Required<CurveServerKeys> | undefined {
-  const keys = p.flags.get("keys");
-  return typeof keys === "string" ? readKeyPair(keys) : undefined;
-}
-
-async function withClient<T>(url: string, p: Parsed, fn: (c: RPCClient) => Promise<T>, signals = false): Promise<T> {
-  const client = await RPCClient.connect(url, { timeout: timeoutOf(p) ?? 2000, signals, ...security(p) });
-  try {
-    return await fn(client);
-  } finally {
-    client.close();
-  }
-}
-
-const pretty = (v: unknown) => JSON.stringify(v, null, 2);
-
 const COMMANDS: Record<string, Command> = {
-  registry: {
-    usage: "registry [--addr *] [--port 5555] [--keys file.key_secret]",
-    flags: ["addr", "port", "keys"],
-    help: "Run a device registry until interrupted, printing devices as they come and go.",
-    async run(p, out) {
-      const port = p.flags.has("port") ? Number(p.flags.get("port")) : 5555;
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("--port takes a port number");
-      const curve = serverKeys(p);
-      const registry = new DeviceRegistry({ addr: String(p.flags.get("addr") ?? "*"), port, curve });
-      registry.on("added", (type, addr, name) =>
-        out.result({ event: "added", type, addr, name }, () => `+ ${name} (${type}) at ${addr}`),
-      );
-      registry.on("removed", (type, addr, name) =>
-        out.result({ event: "removed", type, addr, name }, () => `- ${name} (${type}) at ${addr}`),
-      );
-      await registry.start();
-      out.result(
-        { event: "listening", url: registry.url, port: registry.port, publicKey: curve?.publicKey },
-        () =>
-          `registry listening on port ${registry.port} (${registry.url})` +
-          (curve ? `, CURVE, public key ${curve.publicKey}` : ""),
-      );
-      await untilInterrupted();
-      await registry.stop();
-    },
-  },
   devices: {
     usage: "devices <registry-url>",
     flags: CLIENT_SECURITY,
@@ -270,61 +170,8 @@ const COMMANDS: Record<string, Command> = {
       out.result({ publicKey, files }, () => `public key: ${publicKey}\nwritten: ${files.join(", ")}`);
     },
   },
-  gateway: {
-    usage: "gateway <registry-url> --listen ws://0.0.0.0:8090",
-    flags: ["listen"],
-    help: "Relay every device of a plantrpc registry to one WebSocket port, for browsers (ws://.../<name>).",
-    async run(p, out) {
-      const [registry] = need(p, 1, this.usage);
-      const listen = p.flags.get("listen");
-      if (typeof listen !== "string" || !/^wss?:\/\//.test(listen)) throw new UsageError("--listen takes a ws:// URL");
-      await runGateway(registry!, listen, (v, h) => out.result(v, h), untilInterrupted);
-    },
-  },
-  web: {
-    usage: "web <registry-url> [--addr 127.0.0.1] [--port 8080]",
-    flags: ["addr", "port"],
-    help: "Serve a live dashboard of a registry's devices: inventories, calls, properties, signals, images.",
-    async run(p, out) {
-      const [registry] = need(p, 1, this.usage);
-      const port = p.flags.has("port") ? Number(p.flags.get("port")) : 8080;
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("--port takes a port number");
-      const host = String(p.flags.get("addr") ?? "127.0.0.1");
-      await runWeb(registry!, host, port, (v, h) => out.result(v, h), untilInterrupted);
-    },
-  },
-  demo: {
-    usage: "demo [--out dir]",
-    flags: ["out"],
-    help: "Run a registry, a virtual camera and a client in this process, walking through every feature.",
-    async run(p) {
-      await runDemo({ outDir: String(p.flags.get("out") ?? "demo-output") });
-    },
-  },
-  "serve-demo": {
-    usage:
-      "serve-demo [--registry-port 5555] [--camera-url tcp://127.0.0.1:5556] [--name demo-camera] [--secure | --keys file.key_secret]",
-    flags: ["registry-port", "camera-url", "name", "secure", "keys"],
-    help: "Keep a registry and the virtual camera running, for plantrpc or Python clients.",
-    async run(p) {
-      await serveDemo({
-        registryPort: Number(p.flags.get("registry-port") ?? 5555),
-        cameraUrl: String(p.flags.get("camera-url") ?? "tcp://127.0.0.1:5556"),
-        name: String(p.flags.get("name") ?? "demo-camera"),
-        secure: p.flags.has("secure"),
-        keys: serverKeys(p),
-        untilInterrupted,
-      });
-    },
-  },
+  ...SERVE_COMMANDS,
 };
-
-function untilInterrupted(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
-}
 
 function helpText(): string {
   const lines = Object.values(COMMANDS).map((c) => `  plantrpc ${c.usage}\n      ${c.help}`);

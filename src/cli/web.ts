@@ -4,7 +4,7 @@ import type { GatewayEvent } from "../gateway/index.js";
 import { Dashboard } from "../web/index.js";
 
 /** The browser build, next to this command in dist/ (dist/cli/main.js -> dist/browser/). */
-function browserBundle(): Uint8Array {
+export function browserBundle(): Uint8Array {
   const here = dirname(realpathSync(process.argv[1] ?? "."));
   const path = join(here, "..", "browser", "plantrpc.js");
   if (!existsSync(path)) throw new Error(`the browser build is missing (${path}): run npm run build`);
