@@ -1,0 +1,88 @@
+import type { Buffer } from "node:buffer";
+import { decodeBody, encodeBody, type Encoding } from "../common/codec.js";
+import { Request, Subscriber } from "../zmq/index.js";
+
+/** What a device answered to one request: its frames, or nothing within the time allowed. */
+export type Answer = { frames: Buffer[]; body: unknown } | { timedOut: true };
+
+/**
+ * Talks to a device the way the simplest client does: a fresh REQ per request (so a request that
+ * is never answered wedges nothing), frames as they come, no interpretation.
+ */
+export class Probe {
+  /** Every JSON reply seen, with the request that caused it, for the reply-keys check. */
+  readonly replies: Array<{ event: string; reply: unknown }> = [];
+  private readonly subscribers: Subscriber[] = [];
+
+  constructor(
+    readonly url: string,
+    readonly timeout: number,
+  ) {}
+
+  /** Sends one request body (an object, or raw bytes); resolves with the answer. */
+  async ask(request: object | Uint8Array, encoding: Encoding = "json", timeout = this.timeout): Promise<Answer> {
+    const req = new Request({ receiveTimeout: timeout, sendTimeout: timeout, linger: 0 });
+    try {
+      req.connect(this.url);
+      await req.send(request instanceof Uint8Array ? request : encodeBody(request, encoding));
+      const frames = await req.receive();
+      let body: unknown;
+      try {
+        body = decodeBody(frames[0]!);
+      } catch {
+        body = undefined;
+      }
+      if (!(request instanceof Uint8Array)) {
+        this.replies.push({ event: String((request as { event?: unknown }).event), reply: body });
+      }
+      return { frames, body };
+    } catch (e) {
+      if ((e as { code?: string }).code === "EAGAIN") return { timedOut: true };
+      throw e;
+    } finally {
+      req.close();
+    }
+  }
+
+  /** Sends a request and walks away without reading the reply (a client that timed out). */
+  async abandon(request: object): Promise<void> {
+    const req = new Request({ linger: 0 });
+    req.connect(this.url);
+    await req.send(encodeBody(request, "json"));
+    await new Promise((r) => setTimeout(r, 50));
+    req.close();
+  }
+
+  /**
+   * A subscriber as a client makes one: INIT_SIGNALS_HANDLING, then SUB on the signal port at
+   * the device's host. Resolves once connected; `received` lists each signal as it arrives.
+   */
+  async subscribe(): Promise<{ received: Array<{ signal: string; args: unknown }> } | undefined> {
+    const answer = await this.ask({ event: "INIT_SIGNALS_HANDLING" });
+    if ("timedOut" in answer) return undefined;
+    const port = (answer.body as { signal_port?: unknown })?.signal_port;
+    if (typeof port !== "number") return undefined;
+    const sub = new Subscriber({ linger: 0 });
+    this.subscribers.push(sub);
+    sub.subscribe();
+    const connected = sub.events.once("handshake");
+    sub.connect(this.url.replace(/:\d+$/, `:${port}`));
+    await Promise.race([connected, new Promise((r) => setTimeout(r, this.timeout))]);
+    const received: Array<{ signal: string; args: unknown }> = [];
+    void (async () => {
+      for await (const [frame] of sub) {
+        try {
+          const m = JSON.parse(String(frame)) as { signal?: unknown; args?: unknown };
+          received.push({ signal: String(m.signal), args: m.args });
+        } catch {
+          received.push({ signal: "(not JSON)", args: String(frame) });
+        }
+      }
+    })();
+    return { received };
+  }
+
+  close(): void {
+    for (const s of this.subscribers) s.close();
+  }
+}
