@@ -15,6 +15,7 @@ const LAYERS = [
   "common",
   "rpc",
   "registry",
+  "check",
   "gateway",
   "web",
   "demo",
