@@ -263,6 +263,24 @@ describe("plantrpc command", () => {
     expect(await exited).toBe(0);
   });
 
+  it("check: a conformant device exits 0 with a table, a broken one exits 1; --json gives the report", async () => {
+    const { url } = await camera();
+    const good = await plantrpc(["check", url]);
+    expect(good.code).toBe(0);
+    expect(good.stdout).toMatch(/^ok {4}inventory /m);
+    expect(good.stdout).toMatch(/\d+ passed, 0 failed/);
+    const json = JSON.parse((await plantrpc(["check", url, "--json", "--destructive"])).stdout);
+    expect(json.ok).toBe(true);
+    expect(json.results.find((r: { id: string }) => r.id === "stop-server").status).toBe("pass");
+
+    const { startBrokenDevice } = await import("../conformance/helpers/broken-device.js");
+    const broken = await startBrokenDevice();
+    cleanups.push(() => broken.close());
+    const bad = await plantrpc(["check", broken.url, "--timeout", "500"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/^FAIL +methods-answer +hang: no answer/m);
+  });
+
   it("serve-demo --web serves the dashboard too; --port needs --web, and --web no CURVE", async () => {
     expect((await plantrpc(["serve-demo", "--port", "0"])).code).toBe(2);
     expect((await plantrpc(["serve-demo", "--web", "--secure"])).code).toBe(2);

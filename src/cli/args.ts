@@ -25,6 +25,9 @@ const FLAGS = {
   secure: { type: "boolean" },
   listen: { type: "string" },
   web: { type: "boolean" },
+  destructive: { type: "boolean" },
+  registry: { type: "string" },
+  "reference-compatible": { type: "boolean" },
 } as const;
 
 /** Flags every command takes. */

@@ -21,6 +21,7 @@ import {
   untilInterrupted,
   withClient,
 } from "./command.js";
+import { checkDevice, formatReport } from "../check/index.js";
 import { writeCertificates } from "./keygen.js";
 import { SERVE_COMMANDS } from "./serve-commands.js";
 
@@ -168,6 +169,23 @@ const COMMANDS: Record<string, Command> = {
       const base = String(p.flags.get("out") ?? "plantrpc");
       const { publicKey, files } = writeCertificates(base);
       out.result({ publicKey, files }, () => `public key: ${publicKey}\nwritten: ${files.join(", ")}`);
+    },
+  },
+  check: {
+    usage: "check <url> [--destructive] [--registry <url>] [--reference-compatible]",
+    flags: ["destructive", "registry", "reference-compatible"],
+    help: "Check that a device (Python, TypeScript or other) speaks the protocol; exit 0 only if every check passed.",
+    async run(p, out) {
+      const [url] = need(p, 1, this.usage);
+      const registry = p.flags.get("registry");
+      const report = await checkDevice(url!, {
+        destructive: p.flags.has("destructive"),
+        referenceCompatible: p.flags.has("reference-compatible"),
+        registry: typeof registry === "string" ? registry : undefined,
+        timeout: timeoutOf(p),
+      });
+      out.result(report, () => formatReport(report));
+      return report.ok ? EXIT.ok : EXIT.remote;
     },
   },
   ...SERVE_COMMANDS,
