@@ -41,6 +41,7 @@ describe("plantrpc check", () => {
     expect(failures(full).map((r) => r.id)).toEqual(["properties-read"]);
     expect(statusOf(full)).toMatchObject({
       "signals-once": "pass",
+      "properties-set": "pass",
       "malformed-request": "pass",
       "buffer-frames": "skip", // its buffer methods all need arguments
       "stop-server": "pass",

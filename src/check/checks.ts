@@ -193,6 +193,36 @@ export const CHECKS: readonly Check[] = [
     },
   },
   {
+    id: "properties-set",
+    title: "Numeric properties take a new value, read it back, and take the old one again",
+    destructive: true,
+    async run(ctx) {
+      if (!ctx.inventory) return NO_INVENTORY;
+      const done: string[] = [];
+      const bad: string[] = [];
+      for (const name of ctx.inventory.properties) {
+        const got = await ctx.probe.ask({ event: "PROPERTY_GET", property: name });
+        const value = timedOut(got) ? undefined : (got.body as { value?: unknown })?.value;
+        if (typeof value !== "number") continue;
+        const set = await ctx.probe.ask({ event: "PROPERTY_SET", property: name, value: value + 1 });
+        if (timedOut(set)) {
+          bad.push(`${name}: no answer to PROPERTY_SET`);
+          continue;
+        }
+        if (isError(set.body)) continue; // read-only: refused, as it should be
+        const back = await ctx.probe.ask({ event: "PROPERTY_GET", property: name });
+        const now = timedOut(back) ? undefined : (back.body as { value?: unknown })?.value;
+        if (now !== value + 1) bad.push(`${name}: set to ${value + 1}, reads ${JSON.stringify(now)}`);
+        await ctx.probe.ask({ event: "PROPERTY_SET", property: name, value });
+        done.push(name);
+      }
+      if (bad.length) return fail(bad.join("; "));
+      return done.length
+        ? pass(`${done.join(", ")} set, read back and restored`)
+        : skip("no writable numeric property");
+    },
+  },
+  {
     id: "buffer-frames",
     title: "A buffer method's success is two frames: JSON info, then the bytes",
     destructive: true,
