@@ -39,6 +39,9 @@ describe("plantrpc check", () => {
 
     const full = await checkDevice(url, { destructive: true, registry: registryUrl });
     expect(failures(full).map((r) => r.id)).toEqual(["properties-read"]);
+    expect(full.results.find((r) => r.id === "properties-set")?.reason).toMatch(
+      /notified once: exposure by exposure_changed/,
+    );
     expect(statusOf(full)).toMatchObject({
       "signals-once": "pass",
       "properties-set": "pass",

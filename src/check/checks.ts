@@ -194,12 +194,15 @@ export const CHECKS: readonly Check[] = [
   },
   {
     id: "properties-set",
-    title: "Numeric properties take a new value, read it back, and take the old one again",
+    title: "Numeric properties take a new value, read back, notify at most once per change, and are restored",
     destructive: true,
     async run(ctx) {
       if (!ctx.inventory) return NO_INVENTORY;
       const done: string[] = [];
       const bad: string[] = [];
+      const notified: string[] = [];
+      let repeated = "";
+      const watcher = ctx.inventory.signals.length ? await ctx.probe.subscribe() : undefined;
       for (const name of ctx.inventory.properties) {
         const got = await ctx.probe.ask({ event: "PROPERTY_GET", property: name });
         const value = timedOut(got) ? undefined : (got.body as { value?: unknown })?.value;
@@ -213,13 +216,18 @@ export const CHECKS: readonly Check[] = [
         const back = await ctx.probe.ask({ event: "PROPERTY_GET", property: name });
         const now = timedOut(back) ? undefined : (back.body as { value?: unknown })?.value;
         if (now !== value + 1) bad.push(`${name}: set to ${value + 1}, reads ${JSON.stringify(now)}`);
+        await sleep(200);
+        const notes = watcher?.received.filter((r) => Array.isArray(r.args) && r.args[0] === value + 1) ?? [];
+        if (notes.length === 1) notified.push(`${name} by ${notes[0]!.signal}`);
+        if (notes.length > 1) repeated = `${name}: ${notes.length} notify signals for one change`;
         await ctx.probe.ask({ event: "PROPERTY_SET", property: name, value });
         done.push(name);
       }
       if (bad.length) return fail(bad.join("; "));
-      return done.length
-        ? pass(`${done.join(", ")} set, read back and restored`)
-        : skip("no writable numeric property");
+      if (repeated) return referenceDefect(!!ctx.options.referenceCompatible, repeated);
+      if (!done.length) return skip("no writable numeric property");
+      const notes = notified.length ? `; notified once: ${notified.join(", ")}` : "; no notify signal seen";
+      return pass(`${done.join(", ")} set, read back and restored${notes}`);
     },
   },
   {
