@@ -1,6 +1,13 @@
 import { Buffer } from "node:buffer";
 import { afterEach, describe, expect, it } from "vitest";
-import { type BufferResult, RPCClient, RPCServer, RPCSignal, RpcTimeoutError } from "../src/index.js";
+import {
+  type BufferResult,
+  ConnectionLostError,
+  RPCClient,
+  RPCServer,
+  RPCSignal,
+  RpcTimeoutError,
+} from "../src/index.js";
 import { Request } from "../src/zmq/index.js";
 import { makeTsDevice } from "../conformance/helpers/ts-device.js";
 
@@ -153,6 +160,27 @@ describe("RPCClient resilience", () => {
     void second.server.serveForever();
     cleanups.push(() => second.server.close());
     expect(await c.call("only_in_v2", [], {}, { timeout: 5000 })).toBe("new");
+  });
+});
+
+describe("a device lost during calls", () => {
+  it("rejects every call in flight at once with ConnectionLostError, then works once the device is back", async () => {
+    const first = await device();
+    const c = await client(first.url);
+    const started = performance.now();
+    const calls = [1, 2, 3].map(() => c.call("sleep", [4000]));
+    const settled = Promise.allSettled(calls);
+    await new Promise((r) => setTimeout(r, 50)); // the requests are out
+    first.server.close();
+    const results = await settled;
+    expect(results.map((r) => r.status)).toEqual(["rejected", "rejected", "rejected"]);
+    for (const r of results) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(ConnectionLostError);
+    expect(performance.now() - started).toBeLessThan(3000); // long before the 5 s timeout
+    const second = makeTsDevice(first.url);
+    await second.server.start();
+    void second.server.serveForever();
+    cleanups.push(() => second.server.close());
+    expect(await c.call("add", [1, 2], {}, { timeout: 5000 })).toBe(3);
   });
 });
 

@@ -1,7 +1,7 @@
 import { Buffer } from "node:buffer";
 import { Dealer, Subscriber, type SocketEvents } from "../zmq/index.js";
 import { decodeBody, encodeBody, type Encoding } from "../common/codec.js";
-import { NoResult, RemoteError, RpcError, RpcTimeoutError } from "./errors.js";
+import { ConnectionLostError, NoResult, RemoteError, RpcError, RpcTimeoutError } from "./errors.js";
 import { type Logger, processWarningLogger } from "../util/logger.js";
 import { type CurveClientKeys, clientSocketOptions } from "./curve.js";
 import { RPCSignal } from "./signal.js";
@@ -62,6 +62,8 @@ interface Pending {
   resolve(frames: Buffer[]): void;
   reject(error: Error): void;
   timer?: ReturnType<typeof setTimeout>;
+  /** What the call is, for its error message. */
+  what: string;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -121,8 +123,11 @@ export class RPCClient {
   private async open(): Promise<void> {
     parseRpcUrl(this.url);
     this.socket.connect(this.url);
-    // After a reconnection the server may be another process: fetch its inventory again.
-    this.socket.events.on("disconnect", () => (this.stale = true));
+    this.socket.events.on("disconnect", () => {
+      // After a reconnection the server may be another process: fetch its inventory again.
+      this.stale = true;
+      this.failPending();
+    });
     void this.readReplies();
     await this.fetchInventory();
   }
@@ -229,7 +234,7 @@ export class RPCClient {
       return Promise.reject(new RpcError(`${what}: arguments cannot be sent: ${(e as Error).message}`));
     }
     return new Promise<Buffer[]>((resolve, reject) => {
-      const pending: Pending = { resolve, reject };
+      const pending: Pending = { resolve, reject, what };
       if (timeout !== null) {
         pending.timer = setTimeout(() => {
           this.pending.delete(id);
@@ -243,6 +248,16 @@ export class RPCClient {
         reject(e);
       });
     });
+  }
+
+  /** The calls waiting on a lost connection: their replies cannot come any more. */
+  private failPending(): void {
+    const lost = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of lost) {
+      if (p.timer) clearTimeout(p.timer);
+      p.reject(new ConnectionLostError(p.what, this.url));
+    }
   }
 
   private async requestJson(body: unknown, timeout: number | null, encoding: Encoding, what: string): Promise<Reply> {

@@ -21,6 +21,18 @@ export class RemoteError extends RpcError {
 }
 
 /**
+ * The connection to the device was lost while a call waited for its reply: that reply can no
+ * longer come, so the call fails at once rather than at its timeout. The device may or may not
+ * have run it.
+ */
+export class ConnectionLostError extends RpcError {
+  constructor(what: string, url: string) {
+    super(`${what} on ${url}: the connection to the device was lost before the reply came`);
+    this.name = "ConnectionLostError";
+  }
+}
+
+/**
  * What the reference's client returns on a remote failure: falsy in spirit, so `ok` is false,
  * with the remote error and traceback.
  */

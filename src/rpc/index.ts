@@ -8,6 +8,6 @@ export {
   type RemoteProxy,
 } from "./client.js";
 export { RPCSignal, type SignalArgType } from "./signal.js";
-export { RpcError, RemoteError, RpcTimeoutError, NoResult } from "./errors.js";
+export { ConnectionLostError, RpcError, RemoteError, RpcTimeoutError, NoResult } from "./errors.js";
 export type { Encoding } from "../common/codec.js";
 export type { CurveClientKeys, CurveServerKeys } from "./curve.js";
