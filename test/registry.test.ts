@@ -167,6 +167,24 @@ describe("registerToRegistry", () => {
     expect(added).toBe("cam");
   });
 
+  it("by default goes on serving while the registry is away, and registers again when it is back", async () => {
+    const first = await registry();
+    const port = first.port;
+    const { server } = await device(first.url, { checkTimeout: 100 });
+    await first.stop();
+    cleanups.pop();
+    // Many more silent checks than maxUnanswered (3): still serving.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(server.isStopped).toBe(false);
+    const { RPCClient } = await import("../src/index.js");
+    const c = await RPCClient.connect(`tcp://127.0.0.1:${server.port}`);
+    expect(await c.call("ping")).toBe("pong");
+    c.close();
+    const second = await registry({ port });
+    const added = await new Promise<string>((resolve) => second.on("added", (_t, _a, n) => resolve(n)));
+    expect(added).toBe("cam");
+  });
+
   it("unregisters when it stops", async () => {
     const r = await registry();
     const { server, serving } = await device(r.url);
@@ -176,9 +194,9 @@ describe("registerToRegistry", () => {
     expect(await removed).toBe("cam");
   });
 
-  it("gives up and stops serving after the configured number of unanswered checks", async () => {
+  it("with stopWhenUnreachable, stops serving after the configured number of unanswered checks (the reference's way)", async () => {
     const r = await registry();
-    const { server, serving } = await device(r.url, { maxUnanswered: 2, checkTimeout: 100 });
+    const { server, serving } = await device(r.url, { maxUnanswered: 2, checkTimeout: 100, stopWhenUnreachable: true });
     await r.stop();
     cleanups.pop();
     await serving;

@@ -8,7 +8,13 @@ export interface RegistrationOptions {
   checkInterval?: number;
   /** ms to wait for each registry answer. Default 5000. */
   checkTimeout?: number;
-  /** Unanswered checks in a row after which the server forgets its registration and stops. Default 3. */
+  /**
+   * Stop the server when the registry stays silent for maxUnanswered checks in a row, as the
+   * Python reference does. Default false: a device goes on serving while its registry is away,
+   * keeps checking, and registers again when the registry is back.
+   */
+  stopWhenUnreachable?: boolean;
+  /** Unanswered checks in a row after which, with stopWhenUnreachable, the server stops. Default 3. */
   maxUnanswered?: number;
   /** The registry serves CURVE: its public key. */
   curve?: CurveClientKeys;
@@ -28,7 +34,7 @@ export interface RegistrableServer {
   name: string;
   /** Called when the server stops: the registration unregisters then. */
   onStop(hook: () => unknown): void;
-  /** The registry stayed silent too long: the server stops, as the reference does. */
+  /** The registry stayed silent too long (with stopWhenUnreachable): the server stops, as the reference does. */
   stopServer(): void;
 }
 
@@ -81,6 +87,7 @@ export class Registration {
       checkInterval: options.checkInterval ?? 2000,
       checkTimeout: options.checkTimeout ?? 5000,
       maxUnanswered: options.maxUnanswered ?? 3,
+      stopWhenUnreachable: options.stopWhenUnreachable ?? false,
       curve: options.curve,
     };
     const accepted = await registerDevice(type, server.registeredAddress, name, url, {
@@ -136,7 +143,7 @@ export class Registration {
         return this.schedule(unanswered + 1);
       }
     }
-    if (unanswered + 1 >= maxUnanswered) {
+    if (this.options.stopWhenUnreachable && unanswered + 1 >= maxUnanswered) {
       this.stopped = true;
       this.server.name = "";
       this.server.stopServer();
