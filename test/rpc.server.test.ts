@@ -184,6 +184,35 @@ describe("a device lost during calls", () => {
   });
 });
 
+describe("a device restarted with 32 calls in flight", () => {
+  it("settles every call once, with its own result or an error, none past its timeout", async () => {
+    const first = await device();
+    const c = await client(first.url);
+    const started = performance.now();
+    const settled: Array<{ i: number; ok: boolean; value?: unknown; error?: unknown }> = [];
+    const calls = Array.from({ length: 32 }, (_, i) =>
+      c.call("echo", [{ call: i }], {}, { timeout: 3000 }).then(
+        (value) => settled.push({ i, ok: true, value }),
+        (error) => settled.push({ i, ok: false, error }),
+      ),
+    );
+    first.server.close();
+    const second = makeTsDevice(first.url);
+    await second.server.start();
+    void second.server.serveForever();
+    cleanups.push(() => second.server.close());
+    await Promise.all(calls);
+    expect(performance.now() - started).toBeLessThan(3500); // none waited past its timeout
+    expect(settled.map((s) => s.i).sort((a, b) => a - b)).toEqual(Array.from({ length: 32 }, (_, i) => i));
+    for (const s of settled) {
+      if (s.ok)
+        expect(s.value).toEqual({ call: s.i }); // its own result, never another call's
+      else expect(s.error).toBeInstanceOf(Error);
+    }
+    expect(await c.call("add", [1, 2], {}, { timeout: 5000 })).toBe(3);
+  });
+});
+
 describe("MessagePack between plantrpc peers", () => {
   it("is negotiated by default, and binary values pass without base64", async () => {
     const { url } = await device();
