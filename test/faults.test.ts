@@ -142,3 +142,42 @@ describe("faults between two peers", () => {
     }
   });
 });
+
+describe("resources", () => {
+  it("1,000 connections opened and closed against one ROUTER leave no handle, timer or socket behind", async () => {
+    const router = await bound(new Router());
+    const resources = () => {
+      const counts: Record<string, number> = {};
+      for (const r of process.getActiveResourcesInfo()) counts[r] = (counts[r] ?? 0) + 1;
+      return counts;
+    };
+    // One round first, so that lazily made resources (timers of the first connection) exist.
+    const warm = new Dealer({ linger: 0 });
+    warm.connect(router.lastEndpoint!);
+    await warm.send("warm");
+    await router.receive();
+    warm.close();
+    await new Promise((r) => setTimeout(r, 100));
+    const before = resources();
+    const heapBefore = process.memoryUsage().heapUsed;
+    for (let batch = 0; batch < 20; batch++) {
+      const dealers = Array.from({ length: 50 }, () => new Dealer({ linger: 0 }));
+      for (const d of dealers) d.connect(router.lastEndpoint!);
+      await Promise.all(dealers.map((d) => d.send("hi")));
+      for (let i = 0; i < dealers.length; i++) await router.receive();
+      for (const d of dealers) d.close();
+    }
+    // Closed TCP handles go away on the next turns of the event loop: wait until they have.
+    const deadline = Date.now() + 5000;
+    let after = resources();
+    while ((after.TCPSocketWrap ?? 0) > (before.TCPSocketWrap ?? 0) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      after = resources();
+    }
+    expect(after.TCPSocketWrap ?? 0).toBe(before.TCPSocketWrap ?? 0);
+    expect(after.Timeout ?? 0).toBeLessThanOrEqual((before.Timeout ?? 0) + 2);
+    globalThis.gc?.();
+    // A leak of a few KiB per connection would show as several MiB here.
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(32 * 1024 * 1024);
+  });
+});
