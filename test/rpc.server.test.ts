@@ -184,6 +184,19 @@ describe("a device lost during calls", () => {
   });
 });
 
+describe("limits of a device facing a network", () => {
+  it("a request over maxRequestSize closes that connection before it is buffered; the device goes on", async () => {
+    const server = new RPCServer({ url: "tcp://127.0.0.1", maxRequestSize: 1000 });
+    server.registerMethodJson("echo", (x: unknown) => x);
+    await server.start();
+    void server.serveForever();
+    cleanups.push(() => server.close());
+    const c = await client(`tcp://127.0.0.1:${server.port}`);
+    await expect(c.call("echo", ["x".repeat(5000)])).rejects.toBeInstanceOf(ConnectionLostError);
+    expect(await c.call("echo", ["small"], {}, { timeout: 5000 })).toBe("small");
+  });
+});
+
 describe("a device restarted with 32 calls in flight", () => {
   it("settles every call once, with its own result or an error, none past its timeout", async () => {
     const first = await device();

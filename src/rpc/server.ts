@@ -11,65 +11,31 @@ import {
   readForCompare,
   stringField,
 } from "./request.js";
-import { type CurveServerKeys, serverSocketOptions } from "./curve.js";
+import { serverSocketOptions } from "./curve.js";
+import {
+  type AnyFunction,
+  DEFAULT_MAX_REQUEST,
+  HANDSHAKE_MS,
+  type MethodEntry,
+  type MethodOptions,
+  PLANTRPC_INVENTORY,
+  type PropertyEntry,
+  type PropertyOptions,
+  RANDOM_PORT_RANGE,
+  type RPCServerOptions,
+} from "./server-options.js";
 import { RpcError } from "./errors.js";
 import { RPCSignal } from "./signal.js";
 import { SignalPublisher } from "./signal-publisher.js";
 import { formatRpcUrl, parseRpcUrl, parseWebUrl, type RpcUrl } from "./url.js";
 import { notifySystemd } from "../common/systemd.js";
 
-export interface RPCServerOptions {
-  /** `tcp://host:port`; without a port, a free one in [10000, 12000) is chosen. */
-  url: string;
-  /** Seconds a registry should keep us after an alive check (sent with CHECK_ALIVE). */
-  aliveTimeout?: number;
-  /** Serve over CURVE with these keys: methods, properties and signals alike. */
-  curve?: CurveServerKeys;
-  /**
-   * Also serve web pages and other WebSocket clients: `ws://host:port[/path]` (`:0` for a free
-   * port). Methods and properties answer at that path, signals at `<path>/signals`.
-   */
-  web?: string;
-}
-
-export interface MethodOptions {
-  /** ms a client should wait for the reply; null = forever. Default 10000. */
-  timeout?: number | null;
-  /** Parameter names in order, so that a caller's keyword arguments land in place. */
-  params?: readonly string[];
-}
-
-export interface PropertyOptions<T = unknown> {
-  get: () => T | Promise<T>;
-  set?: (value: T) => void | Promise<void>;
-  /** Signal (name or instance) emitted with the new value when the property changes. */
-  notify?: string | RPCSignal;
-  /** Emit `notify` after a remote set when the value read back differs from before. */
-  autoNotify?: boolean;
-}
-
-// A method may declare any parameters: with unknown[] a (x: number) => ... would not fit.
-// biome-ignore lint/suspicious/noExplicitAny: parameter types of user methods are theirs to declare
-type AnyFunction = (...args: any[]) => unknown;
-
-interface MethodEntry {
-  kind: "json" | "buffer";
-  fn: AnyFunction;
-  timeout: number | null;
-  params: readonly string[] | undefined;
-}
-
-interface PropertyEntry {
-  get: () => unknown;
-  set: ((value: unknown) => unknown) | undefined;
-  notify: RPCSignal | undefined;
-  autoNotify: boolean;
-}
-
-/** Version and encodings announced in the inventory's `plantrpc` key (protocol-spec/rpc.md §6). */
-export const PLANTRPC_INVENTORY = { version: 1, encodings: ["json", "msgpack"] } as const;
-
-const RANDOM_PORT_RANGE: [number, number] = [10000, 12000];
+export {
+  type MethodOptions,
+  PLANTRPC_INVENTORY,
+  type PropertyOptions,
+  type RPCServerOptions,
+} from "./server-options.js";
 
 /**
  * A device: methods (JSON or binary), properties and signals, served over ZeroMQ with the
@@ -107,7 +73,11 @@ export class RPCServer {
     this.url = options.url;
     this.parsedUrl = parseRpcUrl(options.url);
     this.security = serverSocketOptions(options.curve);
-    this.socket = new Router(this.security);
+    this.socket = new Router({
+      ...this.security,
+      maxMessageSize: options.maxRequestSize ?? DEFAULT_MAX_REQUEST,
+      handshakeInterval: HANDSHAKE_MS,
+    });
     this.aliveTimeout = options.aliveTimeout ?? 60;
     this.web = options.web === undefined ? undefined : parseWebUrl(options.web);
     this.signalPublisher = new SignalPublisher(this.security, () => {

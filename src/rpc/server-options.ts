@@ -1,0 +1,65 @@
+import type { CurveServerKeys } from "./curve.js";
+import type { RPCSignal } from "./signal.js";
+
+export interface RPCServerOptions {
+  /** `tcp://host:port`; without a port, a free one in [10000, 12000) is chosen. */
+  url: string;
+  /** Seconds a registry should keep us after an alive check (sent with CHECK_ALIVE). */
+  aliveTimeout?: number;
+  /** Serve over CURVE with these keys: methods, properties and signals alike. */
+  curve?: CurveServerKeys;
+  /**
+   * Also serve web pages and other WebSocket clients: `ws://host:port[/path]` (`:0` for a free
+   * port). Methods and properties answer at that path, signals at `<path>/signals`.
+   */
+  web?: string;
+  /**
+   * Largest request accepted, in octets: a bigger one closes that client's connection before its
+   * body is buffered. Default 64 MiB; -1 for no limit.
+   */
+  maxRequestSize?: number;
+}
+
+/** What a device facing a network needs (docs/rpc-api.md, "Limits"). */
+export const DEFAULT_MAX_REQUEST = 64 * 1024 * 1024;
+/** A client that has not finished its handshake by then is dropped (libzmq's default is 30 s). */
+export const HANDSHAKE_MS = 10_000;
+
+export interface MethodOptions {
+  /** ms a client should wait for the reply; null = forever. Default 10000. */
+  timeout?: number | null;
+  /** Parameter names in order, so that a caller's keyword arguments land in place. */
+  params?: readonly string[];
+}
+
+export interface PropertyOptions<T = unknown> {
+  get: () => T | Promise<T>;
+  set?: (value: T) => void | Promise<void>;
+  /** Signal (name or instance) emitted with the new value when the property changes. */
+  notify?: string | RPCSignal;
+  /** Emit `notify` after a remote set when the value read back differs from before. */
+  autoNotify?: boolean;
+}
+
+// A method may declare any parameters: with unknown[] a (x: number) => ... would not fit.
+// biome-ignore lint/suspicious/noExplicitAny: parameter types of user methods are theirs to declare
+export type AnyFunction = (...args: any[]) => unknown;
+
+export interface MethodEntry {
+  kind: "json" | "buffer";
+  fn: AnyFunction;
+  timeout: number | null;
+  params: readonly string[] | undefined;
+}
+
+export interface PropertyEntry {
+  get: () => unknown;
+  set: ((value: unknown) => unknown) | undefined;
+  notify: RPCSignal | undefined;
+  autoNotify: boolean;
+}
+
+/** Version and encodings announced in the inventory's `plantrpc` key (protocol-spec/rpc.md §6). */
+export const PLANTRPC_INVENTORY = { version: 1, encodings: ["json", "msgpack"] } as const;
+
+export const RANDOM_PORT_RANGE: [number, number] = [10000, 12000];
