@@ -1,6 +1,6 @@
 /**
- * The registry under faults: a restart with many devices registered, and a device whose link
- * to the registry is blackholed (test/helpers/fault-proxy.ts).
+ * The RPC layer and the registry under faults (test/helpers/fault-proxy.ts): a registry restart
+ * with many devices registered, a device blackholed from its registry, a stalled subscriber.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { DeviceRegistry, listDevices, RPCServer, registerToRegistry, sendAliveCheck } from "../src/index.js";
@@ -64,5 +64,40 @@ describe("the registry under faults", () => {
     const added = new Promise<string>((resolve) => r.on("added", (_t, _a, name) => resolve(name)));
     proxy.heal();
     expect(await added).toBe("far");
+  });
+});
+
+describe("a stalled signal subscriber", () => {
+  it("does not slow the device: calls are answered while it publishes to a subscriber that reads nothing", async () => {
+    const { makeTsDevice } = await import("../conformance/helpers/ts-device.js");
+    const { Request, Subscriber } = await import("../src/zmq/index.js");
+    const { RPCClient } = await import("../src/index.js");
+    const { server } = makeTsDevice();
+    await server.start();
+    void server.serveForever();
+    cleanups.push(() => server.close());
+    const url = `tcp://127.0.0.1:${server.port}`;
+    // A subscriber behind a stalled link: its queue on the device fills, then the device drops.
+    const req = new Request();
+    req.connect(url);
+    await req.send(JSON.stringify({ event: "INIT_SIGNALS_HANDLING" }));
+    const { signal_port } = JSON.parse(String((await req.receive())[0]));
+    req.close();
+    const proxy = await FaultProxy.start(signal_port);
+    cleanups.push(() => proxy.close());
+    const stalled = new Subscriber();
+    stalled.subscribe();
+    const joined = stalled.events.once("handshake");
+    stalled.connect(proxy.endpoint);
+    await joined;
+    cleanups.push(() => stalled.close());
+    proxy.stall();
+    const client = await RPCClient.connect(url);
+    cleanups.push(() => client.close());
+    // 50,000 signals, each call below emits 5,000 of them between answers.
+    for (let round = 0; round < 10; round++) {
+      expect(await client.call("emit_ticks", [5000])).toBe(5000);
+      expect(await client.call("add", [round], {}, { timeout: 2000 })).toBe(round + 2);
+    }
   });
 });
