@@ -281,6 +281,45 @@ describe("plantrpc command", () => {
     expect(bad.stdout).toMatch(/^FAIL +methods-answer +hang: no answer/m);
   });
 
+  it("bench measures calls, latency and buffers of a device; --json gives the figures", async () => {
+    const { url } = await camera();
+    const text = await plantrpc([
+      "bench",
+      url,
+      "--buffer-method",
+      "get_image",
+      "--args",
+      "[true]",
+      "--duration",
+      "0.5",
+    ]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^calls +\d/m);
+    expect(text.stdout).toMatch(/^latency +p50 [\d.]+ ms {2}p90/m);
+    expect(text.stdout).toMatch(/^buffers +[\d,]+ bytes \([\d.]+ MB\/s\)/m);
+    const json = JSON.parse(
+      (
+        await plantrpc([
+          "bench",
+          url,
+          "--method",
+          "capture_slowly",
+          "--args",
+          "[1]",
+          "--in-flight",
+          "4",
+          "--duration",
+          "0.5",
+          "--json",
+        ])
+      ).stdout,
+    );
+    expect(json).toMatchObject({ inFlight: 4, failures: 0 });
+    expect(json.calls).toBeGreaterThan(10);
+    expect(json.latency.p99).toBeGreaterThanOrEqual(json.latency.p50);
+    expect((await plantrpc(["bench", url])).code).toBe(2); // nothing to measure
+  });
+
   it("serve-demo --web serves the dashboard too; --port needs --web, and --web no CURVE", async () => {
     expect((await plantrpc(["serve-demo", "--port", "0"])).code).toBe(2);
     expect((await plantrpc(["serve-demo", "--web", "--secure"])).code).toBe(2);

@@ -16,6 +16,7 @@ const LAYERS = [
   "rpc",
   "registry",
   "check",
+  "bench",
   "gateway",
   "web",
   "demo",

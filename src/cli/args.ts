@@ -28,6 +28,12 @@ const FLAGS = {
   destructive: { type: "boolean" },
   registry: { type: "string" },
   "reference-compatible": { type: "boolean" },
+  method: { type: "string" },
+  args: { type: "string" },
+  "buffer-method": { type: "string" },
+  signal: { type: "string" },
+  "in-flight": { type: "string" },
+  duration: { type: "string" },
 } as const;
 
 /** Flags every command takes. */

@@ -22,6 +22,7 @@ import {
   withClient,
 } from "./command.js";
 import { checkDevice, formatReport } from "../check/index.js";
+import { runBench } from "./bench.js";
 import { writeCertificates } from "./keygen.js";
 import { SERVE_COMMANDS } from "./serve-commands.js";
 
@@ -186,6 +187,16 @@ const COMMANDS: Record<string, Command> = {
       });
       out.result(report, () => formatReport(report));
       return report.ok ? EXIT.ok : EXIT.remote;
+    },
+  },
+  bench: {
+    usage:
+      "bench <url> [--method NAME --args JSON] [--buffer-method NAME] [--signal NAME] [--in-flight N] [--duration S]",
+    flags: ["method", "args", "buffer-method", "signal", "in-flight", "duration", ...CLIENT_SECURITY],
+    help: "Measure a device: calls/s, latency percentiles, buffer MB/s, signals/s.",
+    async run(p, out) {
+      const [url] = need(p, 1, this.usage);
+      await runBench(url!, p, out);
     },
   },
   ...SERVE_COMMANDS,

@@ -1,0 +1,1 @@
+export { type BenchOptions, type BenchReport, benchDevice, formatBench } from "./device-bench.js";
