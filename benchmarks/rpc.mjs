@@ -3,6 +3,7 @@
 // the baseline. Each client and server in its own process; median of BENCH_RUNS runs (3).
 import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { progress, saveResults } from "./results.mjs";
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const PYTHON = process.env.PLANTRPC_PYTHON ?? "/usr/bin/python3";
@@ -67,8 +68,11 @@ process.on("exit", () => {
 for (const kind of new Set(pairs.map(([, , s]) => s))) servers[kind] = await startServer(kind);
 
 const rows = [];
-for (const [label, what, n, size, metric, unit] of tests) {
+const numbers = [];
+for (const [step, [label, what, n, size, metric, unit]] of tests.entries()) {
+  progress(step, tests.length, label);
   const row = { label: `${label} [${unit}]`, cells: [] };
+  numbers.push({ label, unit, byPair: {} });
   for (const [_pair, client, server, encoding] of pairs) {
     // Python clients have no pipelining: a REQ socket has one request in flight.
     if (what === "pipelined" && client === "py") {
@@ -83,11 +87,12 @@ for (const [label, what, n, size, metric, unit] of tests) {
       if (r.sent) lost = Math.max(lost, r.sent - r.count);
     }
     const v = median(values);
+    numbers.at(-1).byPair[_pair] = v;
     row.cells.push(`${v >= 100 ? Math.round(v).toLocaleString("en") : v.toFixed(1)}${lost ? ` (${lost} lost)` : ""}`);
   }
   rows.push(row);
-  console.error(`done: ${label}`);
 }
+progress(tests.length, tests.length, "done");
 for (const { child } of Object.values(servers)) child.kill();
 
 console.log(
@@ -96,3 +101,16 @@ console.log(
 console.log(`| test | ${pairs.map(([p]) => p).join(" | ")} |`);
 console.log(`|---|${pairs.map(() => "---:").join("|")}|`);
 for (const r of rows) console.log(`| ${r.label} | ${r.cells.join(" | ")} |`);
+
+const pairNames = pairs.map(([p]) => p);
+const saved = saveResults("rpc", {
+  runs: RUNS,
+  figures: numbers,
+  panels: numbers.map((m) => ({
+    title: `RPC: ${m.label}`,
+    unit: m.unit,
+    series: pairNames,
+    rows: [{ label: "per language pair", values: m.byPair }],
+  })),
+});
+console.log(`\nsaved ${saved.json} and ${saved.svg}`);

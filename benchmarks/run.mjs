@@ -1,6 +1,7 @@
 // npm run bench: PUSH/PULL throughput and REQ/REP round trips, plantrpc against the native
 // zeromq package (and raw TCP for large messages), each side in its own process, median of runs.
 import { measure, RUNS } from "./processes.mjs";
+import { progress, saveResults } from "./results.mjs";
 
 const quick = process.argv.includes("--quick");
 const scale = quick ? 0.1 : 1;
@@ -15,14 +16,16 @@ const SIZES = [
   [65536, 20_000],
   [1048576, 2_000],
 ];
-for (const [size, n] of SIZES) {
+const steps = SIZES.length + 1;
+for (const [step, [size, n]] of SIZES.entries()) {
+  progress(step, steps, `PUSH/PULL ${size} B`);
   const count = Math.max(100, Math.round(n * scale));
   const ours = await measure("plantrpc", "throughput", size, count);
   const native = await measure("zeromq", "throughput", size, count);
   const raw = size >= 65536 ? await measure("rawtcp", "throughput", size, count) : undefined;
   rows.push({ test: `PUSH/PULL ${size} B`, ours, native, raw });
-  console.error(`done: PUSH/PULL ${size} B`);
 }
+progress(SIZES.length, steps, "REQ/REP 16 B round trips");
 const rtCount = Math.max(100, Math.round(20_000 * scale));
 rows.push({
   test: "REQ/REP 16 B round trips",
@@ -44,3 +47,36 @@ for (const r of rows) {
     `| ${r.test} | ${fmt(r.ours.perSecond)} | ${fmt(r.native.perSecond)} | ${ratio.toFixed(2)} | ${fmt(r.ours.mbPerSecond)} | ${fmt(r.native.mbPerSecond)} | ${r.raw ? fmt(r.raw.mbPerSecond) : ""} | ${vsRaw} |`,
   );
 }
+progress(steps, steps, "done");
+
+const series = ["plantrpc", "zeromq (native)", "raw TCP"];
+const pushPull = rows.filter((r) => r.raw !== undefined || r.test.startsWith("PUSH/PULL"));
+const saved = saveResults("zmq", {
+  runs: RUNS,
+  rows,
+  panels: [
+    {
+      title: "PUSH/PULL throughput",
+      unit: "MB/s",
+      series,
+      rows: pushPull.map((r) => ({
+        label: r.test.replace("PUSH/PULL ", ""),
+        values: {
+          plantrpc: r.ours.mbPerSecond,
+          "zeromq (native)": r.native.mbPerSecond,
+          "raw TCP": r.raw?.mbPerSecond,
+        },
+      })),
+    },
+    {
+      title: "Messages per second",
+      unit: "msg/s",
+      series: series.slice(0, 2),
+      rows: rows.map((r) => ({
+        label: r.test.replace("PUSH/PULL ", "").replace(" round trips", ""),
+        values: { plantrpc: r.ours.perSecond, "zeromq (native)": r.native.perSecond },
+      })),
+    },
+  ],
+});
+console.log(`\nsaved ${saved.json} and ${saved.svg}`);

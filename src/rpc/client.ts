@@ -123,10 +123,15 @@ export class RPCClient {
   private async open(): Promise<void> {
     parseRpcUrl(this.url);
     this.socket.connect(this.url);
+    // Only a connection that completed its handshake carried requests: one refused during the
+    // handshake (a wrong CURVE key) sent nothing, and its calls end at their timeout.
+    let connected = false;
+    this.socket.events.on("handshake", () => (connected = true));
     this.socket.events.on("disconnect", () => {
       // After a reconnection the server may be another process: fetch its inventory again.
       this.stale = true;
-      this.failPending();
+      if (connected) this.failPending();
+      connected = false;
     });
     void this.readReplies();
     await this.fetchInventory();
