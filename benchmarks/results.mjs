@@ -43,7 +43,7 @@ const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;");
 
 /**
  * One panel per group of figures sharing a unit: bars per implementation (or language pair), on
- * a logarithmic scale so that 16-octet message rates and 1 MiB throughputs sit on one page.
+ * a logarithmic scale where 16-octet and 1 MiB figures share a panel (linear with `log: false`).
  */
 export function drawChart(results) {
   const panels = [];
@@ -53,13 +53,16 @@ export function drawChart(results) {
   const width = 900;
   const barH = 14;
   const gap = 6;
-  let y = 60;
+  let y = 80;
   const parts = [];
   for (const panel of panels) {
     const series = panel.series;
     const max = Math.max(...panel.rows.flatMap((r) => series.map((s) => r.values[s] ?? 0)), 1);
-    const scale = (v) => (v > 0 ? (Math.log10(v + 1) / Math.log10(max + 1)) * (width - 330) : 0);
-    parts.push(`<text x="20" y="${y}" class="title">${esc(panel.title)} (${esc(panel.unit)}, log scale)</text>`);
+    const log = panel.log !== false;
+    const span = width - 330;
+    const scale = (v) => (v > 0 ? (log ? Math.log10(v + 1) / Math.log10(max + 1) : v / max) * span : 0);
+    const title = `${panel.title} (${panel.unit}${log ? ", log scale" : ""})`;
+    parts.push(`<text x="20" y="${y}" class="title">${esc(title)}</text>`);
     y += 12;
     for (const row of panel.rows) {
       const rowTop = y;

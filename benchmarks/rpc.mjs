@@ -111,6 +111,7 @@ const saved = saveResults("rpc", {
     unit: m.unit,
     series: pairNames,
     rows: [{ label: "per language pair", values: m.byPair }],
+    log: false,
   })),
 });
 console.log(`\nsaved ${saved.json} and ${saved.svg}`);
