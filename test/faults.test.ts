@@ -181,3 +181,128 @@ describe("resources", () => {
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(32 * 1024 * 1024);
   });
 });
+
+describe("slow consumers and floods", () => {
+  it("PUSH to a consumer that reads nothing: sending blocks once the queues are full (memory bounded)", async () => {
+    const pull = await bound(new Pull({ receiveHighWaterMark: 100 }));
+    const push = track(new Push({ sendHighWaterMark: 100, sendTimeout: 200 }));
+    push.connect(pull.lastEndpoint!);
+    await push.send("first");
+    await pull.receive();
+    const message = Buffer.alloc(64 * 1024);
+    let accepted = 0;
+    for (;;) {
+      try {
+        await push.send(message);
+        accepted++;
+      } catch (e) {
+        expect((e as { code?: string }).code).toBe("EAGAIN");
+        break;
+      }
+      if (accepted > 100_000) throw new Error("sending never blocked");
+    }
+    // The two high-water marks and the kernel's socket buffers, not an unbounded queue.
+    expect(accepted * message.length).toBeLessThan(256 * 1024 * 1024);
+  });
+
+  it("PUB to a stalled subscriber drops instead of blocking; a live subscriber still gets everything", async () => {
+    const { Publisher, Subscriber } = await import("../src/zmq/index.js");
+    const pub = await bound(new Publisher({ sendHighWaterMark: 1000 }));
+    const proxy = await FaultProxy.start(portOf(pub.lastEndpoint!));
+    try {
+      const stalled = track(new Subscriber({ receiveHighWaterMark: 100 }));
+      stalled.subscribe();
+      const live = track(new Subscriber({ receiveHighWaterMark: 0 }));
+      live.subscribe();
+      const joined = [stalled.events.once("handshake"), live.events.once("handshake")];
+      stalled.connect(proxy.endpoint);
+      live.connect(pub.lastEndpoint!);
+      await Promise.all(joined);
+      // Subscriptions travel after the handshake: wait until the live one gets a message.
+      const first = live.receive();
+      const probing = setInterval(() => void pub.send("probe"), 10);
+      await first;
+      clearInterval(probing);
+      proxy.stall();
+      // 40 MiB: far more than the stalled link's kernel buffers and queues can hold.
+      const count = 40_000;
+      const payload = Buffer.alloc(1024, 1);
+      const receiving = (async () => {
+        let last = -1;
+        let got = 0;
+        live.receiveTimeout = 3000;
+        while (last < count - 1) {
+          const frames = await live.receive();
+          if (String(frames[0]) !== "n") continue;
+          const i = Number(String(frames[1]));
+          expect(i).toBeGreaterThan(last);
+          last = i;
+          got++;
+        }
+        return got;
+      })();
+      for (let i = 0; i < count; i++) {
+        await pub.send(["n", String(i), payload]); // never waits for the stalled subscriber
+        if (i % 50 === 0) await new Promise((r) => setImmediate(r)); // lets the live one keep up
+      }
+      expect(await receiving).toBe(count); // the stalled subscriber cost the live one nothing
+      proxy.heal();
+      let stalledGot = 0;
+      stalled.receiveTimeout = 500;
+      try {
+        for (;;) {
+          await stalled.receive();
+          stalledGot++;
+        }
+      } catch {
+        // drained
+      }
+      expect(stalledGot).toBeLessThan(count); // it missed what did not fit its queues
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("ROUTER to a full peer: dropped without mandatory, a wait (EAGAIN after sendTimeout) with it", async () => {
+    for (const mandatory of [false, true]) {
+      const router = await bound(new Router({ mandatory, sendHighWaterMark: 10, sendTimeout: 100 }));
+      const dealer = track(new Dealer({ routingId: "slow", receiveHighWaterMark: 10 }));
+      const ready = router.events.once("handshake");
+      dealer.connect(router.lastEndpoint!);
+      await ready;
+      await dealer.send("hello");
+      await router.receive();
+      const big = Buffer.alloc(256 * 1024);
+      let outcome = "all sent";
+      for (let i = 0; i < 2000 && outcome === "all sent"; i++) {
+        await router.send(["slow", big]).catch((e: { code?: string }) => {
+          outcome = e.code ?? "error";
+        });
+      }
+      expect(outcome).toBe(mandatory ? "EAGAIN" : "all sent");
+    }
+  });
+
+  it("a flood of connections that never handshake is dropped after handshakeInterval", async () => {
+    const net = await import("node:net");
+    const router = await bound(new Router({ handshakeInterval: 200 }));
+    const port = portOf(router.lastEndpoint!);
+    const closed = await Promise.all(
+      Array.from(
+        { length: 100 },
+        () =>
+          new Promise<boolean>((resolve) => {
+            const s = net.connect(port, "127.0.0.1");
+            s.on("data", () => {}); // our greeting arrives; we never answer it
+            s.on("close", () => resolve(true));
+            s.on("error", () => {});
+          }),
+      ),
+    );
+    expect(closed.every(Boolean)).toBe(true);
+    const dealer = track(new Dealer({ routingId: "ok" }));
+    dealer.connect(router.lastEndpoint!);
+    await dealer.send("still serving");
+    expect((await router.receive()).map(String)).toEqual(["ok", "still serving"]);
+  });
+});

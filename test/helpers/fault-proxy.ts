@@ -48,8 +48,13 @@ export class FaultProxy {
   throttle(bytesPerSecond: number): void {
     this.fault = { kind: "throttle", bytesPerSecond };
   }
+  /** Holds data and stops reading, so that the sender's side backs up as behind a slow reader. */
   stall(): void {
     this.fault = { kind: "stall" };
+    for (const [a, b] of this.pairs) {
+      a.pause();
+      b.pause();
+    }
   }
   blackhole(): void {
     this.fault = { kind: "blackhole" };
@@ -60,6 +65,10 @@ export class FaultProxy {
   heal(): void {
     this.fault = { kind: "pass" };
     for (const release of this.held.splice(0)) release();
+    for (const [a, b] of this.pairs) {
+      a.resume();
+      b.resume();
+    }
   }
 
   /** Closes every relayed connection cleanly (FIN), as a peer that exits would. */
