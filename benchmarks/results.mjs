@@ -16,8 +16,12 @@ function versions() {
   };
 }
 
-/** Merges one suite's figures into today's results file; redraws the chart. Returns the paths. */
+/**
+ * Merges one suite's figures into today's results file and redraws the chart; returns the paths.
+ * A --quick run is too short to stand as a result: nothing is saved then.
+ */
 export function saveResults(suite, figures) {
+  if (process.argv.includes("--quick")) return undefined;
   mkdirSync(DIR, { recursive: true });
   const date = new Date().toISOString().slice(0, 10);
   const path = `${DIR}${date}.json`;

@@ -114,4 +114,4 @@ const saved = saveResults("rpc", {
     log: false,
   })),
 });
-console.log(`\nsaved ${saved.json} and ${saved.svg}`);
+console.log(saved ? `\nsaved ${saved.json} and ${saved.svg}` : "\n(a --quick run: results not saved)");

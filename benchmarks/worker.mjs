@@ -3,7 +3,7 @@
 //   node worker.mjs <impl> push <size> <count> <endpoint>  sends count messages of size octets
 //   node worker.mjs <impl> rep  <size> <count>             binds, answers count requests
 //   node worker.mjs <impl> req  <size> <count> <endpoint>  count sequential round trips, prints "RESULT <ms>"
-// impl: plantrpc | zeromq | rawtcp | jszmq (the last two push/pull only)
+// impl: plantrpc | zeromq | rawtcp | jszmq (jszmq push/pull only)
 import * as net from "node:net";
 
 const [impl, role, sizeArg, countArg, endpoint] = process.argv.slice(2);
@@ -123,6 +123,54 @@ async function rawPush() {
   sock.end();
 }
 
+/** Raw TCP ping-pong: the same 16-octet requests and replies (size-prefixed), no ZeroMQ at all. */
+async function rawRep() {
+  const server = net.createServer((sock) => {
+    sock.setNoDelay(true);
+    let pending = 0;
+    let answered = 0;
+    sock.on("data", (d) => {
+      pending += d.length;
+      while (pending >= size + 9) {
+        pending -= size + 9;
+        sock.write(Buffer.concat([Buffer.alloc(9), payload]));
+        if (++answered === count) setTimeout(() => process.exit(0), 50);
+      }
+    });
+  });
+  server.listen(0, "127.0.0.1", () => console.log(`READY tcp://127.0.0.1:${server.address().port}`));
+}
+
+async function rawReq() {
+  const [, host, port] = /^tcp:\/\/(.+):(\d+)$/.exec(endpoint);
+  const sock = net.connect({ host, port: Number(port) });
+  sock.setNoDelay(true);
+  await new Promise((r) => sock.once("connect", r));
+  const message = Buffer.concat([Buffer.alloc(9), payload]);
+  let received = 0;
+  let waiter;
+  sock.on("data", (d) => {
+    received += d.length;
+    while (received >= message.length && waiter) {
+      received -= message.length;
+      const w = waiter;
+      waiter = undefined;
+      w();
+    }
+  });
+  const roundTrip = () =>
+    new Promise((r) => {
+      waiter = r;
+      sock.write(message);
+    });
+  await roundTrip();
+  const start = now();
+  for (let i = 1; i < count; i++) await roundTrip();
+  console.log(`RESULT ${((now() - start) * count) / (count - 1)}`);
+  sock.destroy();
+  process.exit(0);
+}
+
 /** jszmq (pure JavaScript, ZWS only): binds on an HTTP server of ours so the OS picks the port. */
 async function jszmqPull() {
   const [jszmq, http] = [await import("jszmq"), await import("node:http")];
@@ -157,7 +205,7 @@ async function jszmqPush() {
 }
 
 const ROLES = {
-  rawtcp: { pull: rawPull, push: rawPush },
+  rawtcp: { pull: rawPull, push: rawPush, rep: rawRep, req: rawReq },
   jszmq: { pull: jszmqPull, push: jszmqPush },
 };
 const roles = ROLES[impl] ?? { pull, push, rep, req };
