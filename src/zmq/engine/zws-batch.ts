@@ -1,5 +1,6 @@
 import { Buffer } from "node:buffer";
 import { ZWS_COMMAND, ZWS_MORE } from "../codec/constants.js";
+import { disposablePayloads } from "../transport/ws-frames.js";
 import type { FrameBatch } from "./frame-batch.js";
 
 /** Small frames are packed into shared blocks; this is a block's size. */
@@ -54,6 +55,8 @@ export class ZwsBatch implements FrameBatch {
     let target: Buffer;
     if (size > BLOCK_SIZE / 4) {
       target = Buffer.allocUnsafe(size);
+      // Ours alone: a WebSocket client may mask it in place rather than copy it again.
+      disposablePayloads.add(target);
     } else {
       if (BLOCK_SIZE - this.used < size) {
         this.block = Buffer.allocUnsafe(BLOCK_SIZE);

@@ -1,7 +1,13 @@
 import { Buffer } from "node:buffer";
 import type * as net from "node:net";
 import type { WebSocketLike } from "./ws-carrier.js";
-import { encodeClientFrame, encodeServerHeader, FrameReader, OPCODE, WebSocketProtocolError } from "./ws-frames.js";
+import {
+  encodeClientFrameParts,
+  encodeServerHeader,
+  FrameReader,
+  OPCODE,
+  WebSocketProtocolError,
+} from "./ws-frames.js";
 
 /**
  * An open WebSocket (RFC 6455) over a node:net or node:tls socket, either end: a client masks
@@ -127,7 +133,9 @@ export class WebSocketConnection implements WebSocketLike {
   private writeFrame(opcode: number, payload: Uint8Array, callback?: (error?: Error) => void): void {
     const done = callback && ((e?: Error | null) => callback(e ?? undefined));
     if (this.isClient) {
-      this.socket.write(encodeClientFrame(opcode, payload), done);
+      const parts = encodeClientFrameParts(opcode, payload);
+      for (let i = 0; i < parts.length - 1; i++) this.socket.write(parts[i]!);
+      this.socket.write(parts[parts.length - 1]!, done);
     } else {
       this.socket.write(encodeServerHeader(opcode, payload.length));
       this.socket.write(payload, done);

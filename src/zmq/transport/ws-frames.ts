@@ -45,6 +45,28 @@ export function encodeServerHeader(opcode: number, length: number): Buffer {
   return header;
 }
 
+/**
+ * Payloads their writer hands over for good (the ZWS framing's own buffers of large frames): a
+ * client masks them where they lie instead of copying them into a new frame.
+ */
+export const disposablePayloads = new WeakSet<Uint8Array>();
+
+/**
+ * A masked frame as a client sends it, as the parts to write: header and mask, then the payload
+ * XOR mask. A disposable payload is masked in place (no copy); any other is copied first.
+ */
+export function encodeClientFrameParts(opcode: number, payload: Uint8Array): Uint8Array[] {
+  if (!disposablePayloads.has(payload) || payload.length < 126) return [encodeClientFrame(opcode, payload)];
+  disposablePayloads.delete(payload);
+  const n = payload.length;
+  const header = Buffer.allocUnsafe(2 + lengthBytes(n) + 4);
+  const at = writeHeader(header, opcode, n, true);
+  const mask = nextMask();
+  mask.copy(header, at);
+  xorMask(payload, mask);
+  return [header, payload];
+}
+
 /** One whole masked frame, as a client sends it: header, mask, payload XOR mask. */
 export function encodeClientFrame(opcode: number, payload: Uint8Array): Buffer {
   const n = payload.length;
