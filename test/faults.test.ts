@@ -306,3 +306,43 @@ describe("slow consumers and floods", () => {
     expect((await router.receive()).map(String)).toEqual(["ok", "still serving"]);
   });
 });
+
+describe("a peer process killed", () => {
+  it("SIGKILL mid-frame of a 16 MiB message: nothing partial arrives, and the next sender gets through", async () => {
+    const { spawn } = await import("node:child_process");
+    const pull = await bound(new Pull());
+    const proxy = await FaultProxy.start(portOf(pull.lastEndpoint!));
+    // A separate process (the built library, as npm test builds it first), killed for real.
+    const sender = (message: string, megabytes: number) => {
+      const script = `
+        const { Push } = await import(${JSON.stringify(new URL("../dist/zmq/index.js", import.meta.url).href)});
+        const push = new Push();
+        push.connect(${JSON.stringify(proxy.endpoint)});
+        await push.send([${JSON.stringify(message)}, Buffer.alloc(${megabytes} * 1024 * 1024, 1)]);
+        console.log("sent");
+        setInterval(() => {}, 1000);
+      `;
+      return spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    };
+    try {
+      proxy.throttle(4_000_000); // 16 MiB takes seconds: time to kill the sender mid-frame
+      const doomed = sender("doomed", 16);
+      await new Promise<void>((resolve) => doomed.stdout!.once("data", () => resolve()));
+      await new Promise((r) => setTimeout(r, 500)); // some of the frame is through
+      const gone = new Promise((r) => doomed.once("exit", r));
+      doomed.kill("SIGKILL");
+      await gone;
+      proxy.heal();
+      const next = sender("after", 1);
+      try {
+        const [name, body] = await pull.receive();
+        expect(String(name)).toBe("after"); // never the doomed message, whole or in part
+        expect(body!.length).toBe(1024 * 1024);
+      } finally {
+        next.kill("SIGKILL");
+      }
+    } finally {
+      await proxy.close();
+    }
+  }, 20000);
+});
