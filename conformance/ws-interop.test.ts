@@ -2,39 +2,15 @@
  * Our ZeroMQ over WebSocket (ZWS 2.0) against jszmq: every classic socket pair, both roles,
  * both sides binding; routing ids; reconnection.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { jszmqKind } from "./helpers/jszmq.js";
-import { oursKind, type PeerKind, type PeerSocket } from "./helpers/peers.js";
-import { PAIRS } from "./helpers/scenarios.js";
+import { oursKind } from "./helpers/peers.js";
+import { itEveryPair, makePeer } from "./helpers/scenarios.js";
 
-const open: PeerSocket[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close().catch(() => {})));
-});
-
-async function make(kind: PeerKind, type: string, options?: object): Promise<PeerSocket> {
-  const s = await kind.create(type, options);
-  open.push(s);
-  return s;
-}
+const make = makePeer;
 
 describe("against jszmq over ws://", () => {
-  for (const [aType, bType, scenario] of PAIRS) {
-    for (const oursIs of ["a", "b"] as const) {
-      for (const binder of ["ours", "theirs"] as const) {
-        const ourType = oursIs === "a" ? aType : bType;
-        const theirType = oursIs === "a" ? bType : aType;
-        it(`${aType}/${bType}: our ${ourType} with their ${theirType}, ${binder} binding`, async () => {
-          const us = await make(oursKind, ourType);
-          const them = await make(jszmqKind, theirType);
-          const [binds, connects] = binder === "ours" ? [us, them] : [them, us];
-          await connects.connect(await binds.bind("ws://127.0.0.1:0/zmq"));
-          const [a, b] = oursIs === "a" ? [us, them] : [them, us];
-          await scenario(a, b, aType, bType);
-        });
-      }
-    }
-  }
+  itEveryPair(jszmqKind, "ws://127.0.0.1:0/zmq");
 
   it("routing ids: our ROUTER sees jszmq's, jszmq's ROUTER (which prefixes a zero octet) sees ours", async () => {
     const ourRouter = await make(oursKind, "ROUTER");

@@ -2,22 +2,13 @@
  * Our ZeroMQ against libzmq, byte for byte: every classic socket pair, both roles, both sides
  * binding, against pyzmq (Debian's libzmq) and the native `zeromq` package.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Push } from "../src/zmq/index.js";
 import { hasPyzmq } from "./helpers/python.js";
-import { nativeKind, oursKind, pyzmqKind, type PeerKind, type PeerSocket } from "./helpers/peers.js";
-import { PAIRS } from "./helpers/scenarios.js";
+import { nativeKind, oursKind, pyzmqKind, type PeerKind } from "./helpers/peers.js";
+import { itEveryPair, makePeer } from "./helpers/scenarios.js";
 
-const open: PeerSocket[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close().catch(() => {})));
-});
-
-async function make(kind: PeerKind, type: string, options?: object): Promise<PeerSocket> {
-  const s = await kind.create(type, options);
-  open.push(s);
-  return s;
-}
+const make = makePeer;
 
 const kinds: Array<[PeerKind, boolean]> = [
   [pyzmqKind, hasPyzmq()],
@@ -26,22 +17,7 @@ const kinds: Array<[PeerKind, boolean]> = [
 
 for (const [theirs, available] of kinds) {
   describe.runIf(available)(`against ${theirs.name}`, () => {
-    for (const [aType, bType, scenario] of PAIRS) {
-      for (const oursIs of ["a", "b"] as const) {
-        for (const binder of ["ours", "theirs"] as const) {
-          const ourType = oursIs === "a" ? aType : bType;
-          const theirType = oursIs === "a" ? bType : aType;
-          it(`${aType}/${bType}: our ${ourType} with their ${theirType}, ${binder} binding`, async () => {
-            const us = await make(oursKind, ourType);
-            const them = await make(theirs, theirType);
-            const [binds, connects] = binder === "ours" ? [us, them] : [them, us];
-            await connects.connect(await binds.bind("tcp://127.0.0.1:*"));
-            const [a, b] = oursIs === "a" ? [us, them] : [them, us];
-            await scenario(a, b, aType, bType);
-          });
-        }
-      }
-    }
+    itEveryPair(theirs, "tcp://127.0.0.1:*");
 
     it("their ROUTER addresses our DEALER by its Identity, and ours addresses theirs", async () => {
       const router = await make(theirs, "ROUTER");

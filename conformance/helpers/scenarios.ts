@@ -2,8 +2,20 @@
  * The socket-pair scenarios of the interop suites (tcp against libzmq, ws against jszmq): each
  * drives two peers of any implementation the same way and asserts what arrives.
  */
-import { expect } from "vitest";
-import { expected, type FrameSpec, type PeerSocket } from "./peers.js";
+import { afterEach, expect, it } from "vitest";
+import { expected, type FrameSpec, oursKind, type PeerKind, type PeerSocket } from "./peers.js";
+
+const open: PeerSocket[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.close().catch(() => {})));
+});
+
+/** A peer socket of `kind`, closed after the test. */
+export async function makePeer(kind: PeerKind, type: string, options?: object): Promise<PeerSocket> {
+  const s = await kind.create(type, options);
+  open.push(s);
+  return s;
+}
 
 export const LONG = "x".repeat(300); // over 255 octets: a long frame
 export const BIG: FrameSpec = { pattern: 16 * 1024 * 1024 };
@@ -78,3 +90,26 @@ export const PAIRS: Array<[string, string, Scenario]> = [
   ["PUSH", "PULL", pushPull],
   ["PAIR", "PAIR", pair],
 ];
+
+/**
+ * One test per socket pair of PAIRS, our socket in either role, either side binding `endpoint`
+ * (a wildcard: the bound endpoint is what the other side connects to).
+ */
+export function itEveryPair(theirs: PeerKind, endpoint: string): void {
+  for (const [aType, bType, scenario] of PAIRS) {
+    for (const oursIs of ["a", "b"] as const) {
+      for (const binder of ["ours", "theirs"] as const) {
+        const ourType = oursIs === "a" ? aType : bType;
+        const theirType = oursIs === "a" ? bType : aType;
+        it(`${aType}/${bType}: our ${ourType} with their ${theirType}, ${binder} binding`, async () => {
+          const us = await makePeer(oursKind, ourType);
+          const them = await makePeer(theirs, theirType);
+          const [binds, connects] = binder === "ours" ? [us, them] : [them, us];
+          await connects.connect(await binds.bind(endpoint));
+          const [a, b] = oursIs === "a" ? [us, them] : [them, us];
+          await scenario(a, b, aType, bType);
+        });
+      }
+    }
+  }
+}

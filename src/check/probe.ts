@@ -2,6 +2,13 @@ import type { Buffer } from "node:buffer";
 import { decodeBody, encodeBody, type Encoding } from "../common/codec.js";
 import { Request, Subscriber } from "../zmq/index.js";
 
+/** A signal as a subscriber received it, and when (performance.now()). */
+export interface ReceivedSignal {
+  signal: string;
+  args: unknown;
+  at: number;
+}
+
 /** What a device answered to one request: its frames, or nothing within the time allowed. */
 export type Answer = { frames: Buffer[]; body: unknown } | { timedOut: true };
 
@@ -57,7 +64,7 @@ export class Probe {
    * A subscriber as a client makes one: INIT_SIGNALS_HANDLING, then SUB on the signal port at
    * the device's host. Resolves once connected; `received` lists each signal as it arrives.
    */
-  async subscribe(): Promise<{ received: Array<{ signal: string; args: unknown }> } | undefined> {
+  async subscribe(): Promise<{ received: ReceivedSignal[] } | undefined> {
     const answer = await this.ask({ event: "INIT_SIGNALS_HANDLING" });
     if ("timedOut" in answer) return undefined;
     const port = (answer.body as { signal_port?: unknown })?.signal_port;
@@ -68,14 +75,14 @@ export class Probe {
     const connected = sub.events.once("handshake");
     sub.connect(this.url.replace(/:\d+$/, `:${port}`));
     await Promise.race([connected, new Promise((r) => setTimeout(r, this.timeout))]);
-    const received: Array<{ signal: string; args: unknown }> = [];
+    const received: ReceivedSignal[] = [];
     void (async () => {
       for await (const [frame] of sub) {
         try {
           const m = JSON.parse(String(frame)) as { signal?: unknown; args?: unknown };
-          received.push({ signal: String(m.signal), args: m.args });
+          received.push({ signal: String(m.signal), args: m.args, at: performance.now() });
         } catch {
-          received.push({ signal: "(not JSON)", args: String(frame) });
+          received.push({ signal: "(not JSON)", args: String(frame), at: performance.now() });
         }
       }
     })();

@@ -1,7 +1,7 @@
 import { Buffer } from "node:buffer";
 import { FLAG_COMMAND, FLAG_MORE } from "../codec/constants.js";
 import { headerSize, writeHeader } from "../codec/frame.js";
-import type { FrameBatch } from "./frame-batch.js";
+import { FrameBatch } from "./frame-batch.js";
 
 /** Bodies up to this size are copied next to their header; larger ones go out by reference. */
 const COPY_LIMIT = 8192;
@@ -12,39 +12,18 @@ const BLOCK_SIZE = 65536;
  * (one system call), while large bodies are never copied. Headers and small bodies are packed
  * into a block that is reused until full: bytes already handed out are never overwritten.
  */
-export class WriteBatch implements FrameBatch {
+export class WriteBatch extends FrameBatch {
   private block = Buffer.allocUnsafe(BLOCK_SIZE);
   private used = 0;
   private start = 0;
   private out: Uint8Array[] = [];
-  /** Messages added since the last take(). */
-  messages = 0;
-  /** Octets added since the last take(). */
-  bytes = 0;
+
+  constructor() {
+    super(FLAG_MORE, FLAG_COMMAND);
+  }
 
   get isEmpty(): boolean {
     return this.used === this.start && this.out.length === 0;
-  }
-
-  addMessage(frames: readonly Uint8Array[]): void {
-    const last = frames.length - 1;
-    for (let i = 0; i <= last; i++) this.addFrame(i < last ? FLAG_MORE : 0, frames[i]!);
-    this.messages++;
-  }
-
-  /** One message whose frames the mechanism has sealed: each travels as a frame of its own. */
-  addSealedMessage(frames: readonly Uint8Array[]): void {
-    for (const frame of frames) this.addFrame(0, frame);
-    this.messages++;
-  }
-
-  /** A command the mechanism has sealed (it travels as an ordinary frame). */
-  addSealed(frame: Uint8Array): void {
-    this.addFrame(0, frame);
-  }
-
-  addCommand(body: Uint8Array): void {
-    this.addFrame(FLAG_COMMAND, body);
   }
 
   /** Raw bytes (the greeting). */
@@ -55,7 +34,6 @@ export class WriteBatch implements FrameBatch {
     this.bytes += bytes.length;
   }
 
-  /** Everything gathered so far, in order; the batch is then empty. */
   take(): Uint8Array[] {
     this.seal();
     const out = this.out;
@@ -65,7 +43,7 @@ export class WriteBatch implements FrameBatch {
     return out;
   }
 
-  private addFrame(flags: number, body: Uint8Array): void {
+  protected addFrame(flags: number, body: Uint8Array): void {
     const size = body.length;
     this.bytes += size + headerSize(size);
     if (size <= COPY_LIMIT) {

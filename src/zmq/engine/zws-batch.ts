@@ -1,7 +1,7 @@
 import { Buffer } from "node:buffer";
 import { ZWS_COMMAND, ZWS_MORE } from "../codec/constants.js";
 import { disposablePayloads } from "../transport/ws-frames.js";
-import type { FrameBatch } from "./frame-batch.js";
+import { FrameBatch } from "./frame-batch.js";
 
 /** Small frames are packed into shared blocks; this is a block's size. */
 const BLOCK_SIZE = 65536;
@@ -11,34 +11,17 @@ const BLOCK_SIZE = 65536;
  * 2 command) then the body; no length header, the WebSocket frame carries it. Small frames are
  * copied into a block reused until full, so a burst of small messages allocates little.
  */
-export class ZwsBatch implements FrameBatch {
+export class ZwsBatch extends FrameBatch {
   private block = Buffer.allocUnsafe(BLOCK_SIZE);
   private used = 0;
   private out: Uint8Array[] = [];
-  messages = 0;
-  bytes = 0;
+
+  constructor() {
+    super(ZWS_MORE, ZWS_COMMAND);
+  }
 
   get isEmpty(): boolean {
     return this.out.length === 0;
-  }
-
-  addMessage(frames: readonly Uint8Array[]): void {
-    const last = frames.length - 1;
-    for (let i = 0; i <= last; i++) this.addFrame(i < last ? ZWS_MORE : 0, frames[i]!);
-    this.messages++;
-  }
-
-  addSealedMessage(frames: readonly Uint8Array[]): void {
-    for (const frame of frames) this.addFrame(0, frame);
-    this.messages++;
-  }
-
-  addSealed(frame: Uint8Array): void {
-    this.addFrame(0, frame);
-  }
-
-  addCommand(body: Uint8Array): void {
-    this.addFrame(ZWS_COMMAND, body);
   }
 
   take(): Uint8Array[] {
@@ -49,7 +32,7 @@ export class ZwsBatch implements FrameBatch {
     return out;
   }
 
-  private addFrame(flags: number, body: Uint8Array): void {
+  protected addFrame(flags: number, body: Uint8Array): void {
     const size = body.length + 1;
     this.bytes += size;
     let target: Buffer;

@@ -1,6 +1,7 @@
 import { Buffer } from "node:buffer";
 import * as net from "node:net";
 import * as tls from "node:tls";
+import { formatWsEndpoint } from "./endpoint.js";
 import { WebSocketConnection } from "./ws-connection.js";
 import { acceptKey, MAX_HEAD, parseHead } from "./ws-handshake.js";
 import { chooseProtocol } from "./zws.js";
@@ -140,6 +141,5 @@ function httpError(status: number, reason: string, body = "", extraHeaders = "")
 }
 
 function remoteOf(socket: net.Socket): string {
-  const host = socket.remoteAddress ?? "?";
-  return `ws://${host.includes(":") ? `[${host}]` : host}:${socket.remotePort ?? 0}`;
+  return formatWsEndpoint("ws", socket.remoteAddress ?? "?", socket.remotePort ?? 0, "");
 }

@@ -70,7 +70,7 @@ function makeTransport(scheme: "ws" | "wss"): Transport {
         ws.terminate();
         throw new ZmqError("EPROTO", `connect ${url}: the server chose no ZWS protocol ("${ws.protocol}")`);
       }
-      return new WsCarrier(ws, `${scheme}://${formatHostPort(host, port)}`, agreed);
+      return new WsCarrier(ws, formatWsEndpoint(scheme, host, port, ""), agreed);
     },
   };
 }
@@ -110,10 +110,6 @@ function clientTls(settings: ConnectOptions): tls.ConnectionOptions {
     if (!isIP(hostname)) options.servername = hostname;
   }
   return options;
-}
-
-function formatHostPort(host: string, port: number): string {
-  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 export const wsTransport = makeTransport("ws");
