@@ -50,6 +50,7 @@ export class Reply extends Socket {
     this.replyTo = undefined;
     // A peer that left, or one at its high-water mark, loses the reply (as with libzmq).
     if (pipe?.connected && !pipe.full) pipe.write(message);
+    else this.dropCount++;
     return true;
   }
 }

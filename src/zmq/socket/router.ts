@@ -114,9 +114,14 @@ export abstract class RouterBase extends Socket {
     const pipe = this.byId.get(Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString("latin1"));
     if (!pipe?.connected) {
       if (this.option<boolean>("mandatory")) throw new ZmqError("EHOSTUNREACH", "no peer with that routing id");
+      this.dropCount++;
       return true;
     }
-    if (pipe.full) return !this.option<boolean>("mandatory");
+    if (pipe.full) {
+      if (this.option<boolean>("mandatory")) return false;
+      this.dropCount++;
+      return true;
+    }
     pipe.write(message.slice(1));
     return true;
   }

@@ -93,6 +93,7 @@ export abstract class SocketCore implements OptionHost {
   protected conflating = false;
   protected inverting = false;
   protected noDropping = false;
+  protected dropCount = 0;
 
   /** Endpoints bound or connected. */
   abstract [ENDPOINT_COUNT](): number;
@@ -122,6 +123,15 @@ export abstract class SocketCore implements OptionHost {
 
   get closed(): boolean {
     return this.isClosed;
+  }
+
+  /**
+   * Messages this socket discarded as its type allows: a PUB or XPUB subscriber at its high-water
+   * mark (one per subscriber that missed the message), a ROUTER without `mandatory` sending to a
+   * full or unknown peer, a REP replying to a peer that left or is full. libzmq drops these silently; plantrpc counts them (an extension).
+   */
+  get droppedMessages(): number {
+    return this.dropCount;
   }
 
   /** The last endpoint bound, with the port the OS chose. */

@@ -50,7 +50,9 @@ abstract class PublisherBase extends Socket {
     }
     // Otherwise peers at their high-water mark miss the message: a publisher never blocks.
     for (const pipe of this.fanout) {
-      if (subscriptionsOf(pipe).matches(topic) !== invert && !pipe.full) pipe.write(message);
+      if (subscriptionsOf(pipe).matches(topic) === invert) continue;
+      if (pipe.full) this.dropCount++;
+      else pipe.write(message);
     }
     return true;
   }
