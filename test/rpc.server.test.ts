@@ -184,6 +184,25 @@ describe("a device lost during calls", () => {
   });
 });
 
+describe("a call's timeout", () => {
+  it("bounds the whole call, the inventory refresh after a reconnection included", async () => {
+    const first = await device();
+    const c = await client(first.url, { timeout: 5000 }); // the refresh alone may wait 5 s
+    const noticed = c.events.once("disconnect");
+    first.server.close();
+    await noticed;
+    const started = performance.now();
+    await expect(c.call("add", [1, 2], {}, { timeout: 300 })).rejects.toBeInstanceOf(RpcTimeoutError);
+    await expect(c.getProperty("exposure", { timeout: 300 })).rejects.toBeInstanceOf(RpcTimeoutError);
+    expect(performance.now() - started).toBeLessThan(1500);
+    const second = makeTsDevice(first.url);
+    await second.server.start();
+    void second.server.serveForever();
+    cleanups.push(() => second.server.close());
+    expect(await c.call("add", [1, 2], {}, { timeout: 5000 })).toBe(3);
+  });
+});
+
 describe("limits of a device facing a network", () => {
   it("a request over maxRequestSize closes that connection before it is buffered; the device goes on", async () => {
     const server = new RPCServer({ url: "tcp://127.0.0.1", maxRequestSize: 1000 });

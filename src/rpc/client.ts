@@ -1,62 +1,22 @@
+export type { BufferResult, CallOptions, Inventory, RemoteProxy, RPCClientOptions } from "./client-types.js";
 import { Buffer } from "node:buffer";
-import { Dealer, Subscriber, type SocketEvents } from "../zmq/index.js";
+import { Dealer, type SocketEvents } from "../zmq/index.js";
 import { decodeBody, encodeBody, type Encoding } from "../common/codec.js";
 import { ConnectionLostError, NoResult, RemoteError, RpcError, RpcTimeoutError } from "./errors.js";
 import { type Logger, processWarningLogger } from "../util/logger.js";
-import { type CurveClientKeys, clientSocketOptions } from "./curve.js";
-import { RPCSignal } from "./signal.js";
+import { clientSocketOptions } from "./curve.js";
+import { ClientSignals } from "./client-signals.js";
+import {
+  type BufferResult,
+  type CallOptions,
+  type Inventory,
+  isInventory,
+  type RemoteProxy,
+  type Reply,
+  type RPCClientOptions,
+} from "./client-types.js";
+import type { RPCSignal } from "./signal.js";
 import { formatRpcUrl, parseRpcUrl } from "./url.js";
-
-export interface Inventory {
-  json_methods: Record<string, number | null>;
-  buffer_methods: Record<string, number | null>;
-  signals: string[];
-  properties: string[];
-  name: string;
-  plantrpc?: { version: number; encodings: string[]; web?: { methods: string; signals: string } };
-}
-
-export interface RPCClientOptions {
-  /** ms to wait for the inventory (and the signal set-up). Default 1000. */
-  timeout?: number;
-  /** "auto" (default) uses MessagePack with plantrpc servers that offer it, JSON otherwise. */
-  encoding?: Encoding | "auto";
-  /** Subscribe to the server's signals at connect time when it has any. Default true. */
-  signals?: boolean;
-  /** Where failing signal listeners are reported. Default: a process warning. */
-  logger?: Logger;
-  /** Talk to a CURVE device: its public key (and optionally our own pair). */
-  curve?: CurveClientKeys;
-}
-
-export interface CallOptions {
-  /** ms to wait for this call; null = forever. Default: the method's inventory timeout. */
-  timeout?: number | null;
-}
-
-/** A buffer method's result. */
-export interface BufferResult {
-  buffer: Uint8Array;
-  info: Record<string, unknown>;
-}
-
-/** Each method of T, as a remote call returning a promise. */
-export type RemoteProxy<T> = {
-  [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
-};
-
-function isInventory(reply: Reply): reply is Reply & Inventory {
-  const table = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
-  return (
-    table(reply.json_methods) &&
-    table(reply.buffer_methods) &&
-    Array.isArray(reply.signals) &&
-    Array.isArray(reply.properties)
-  );
-}
-
-/** A decoded reply object (what each event answers is in protocol-spec/rpc.md). */
-type Reply = Record<string, unknown>;
 
 interface Pending {
   resolve(frames: Buffer[]): void;
@@ -67,6 +27,11 @@ interface Pending {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** ms until the deadline (never below 0); null for no deadline. */
+function timeLeft(deadline: number | null): number | null {
+  return deadline === null ? null : Math.max(0, deadline - performance.now());
+}
 const PROPERTY_TIMEOUT = 10000;
 
 /**
@@ -78,9 +43,8 @@ export class RPCClient {
   readonly url: string;
   inventory!: Inventory;
   private readonly socket: Dealer;
-  private subscriber: Subscriber | undefined;
   private readonly pending = new Map<number, Pending>();
-  private readonly signals = new Map<string, RPCSignal>();
+  private readonly subscription: ClientSignals;
   private nextId = (Math.random() * 0x1_0000_0000) >>> 0;
   private encoding: Encoding = "json";
   private stale = false;
@@ -97,6 +61,7 @@ export class RPCClient {
     this.logger = options.logger ?? processWarningLogger;
     this.security = clientSocketOptions(options.curve);
     this.socket = new Dealer({ reconnectInterval: 100, reconnectMaxInterval: 2000, ...this.security });
+    this.subscription = new ClientSignals(url, this.security, this.logger);
   }
 
   /** Connects and fetches the inventory; rejects with RpcTimeoutError when nobody answers. */
@@ -179,36 +144,7 @@ export class RPCClient {
     if (!reply?.success || typeof reply.signal_port !== "number") {
       throw new RpcError(`${this.url}: INIT_SIGNALS_HANDLING failed`);
     }
-    const endpoint = this.signalsEndpoint(reply.signal_port);
-    this.subscriber?.close();
-    const sub = new Subscriber(this.security);
-    this.subscriber = sub;
-    sub.subscribe();
-    const connected = sub.events.once("handshake");
-    sub.connect(endpoint);
-    // Signals published before our subscription reaches the server are lost (PUB/SUB):
-    // waiting for the connection narrows that window.
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([connected, new Promise((r) => (timer = setTimeout(r, timeout)))]);
-    clearTimeout(timer);
-    void this.readSignals(sub);
-  }
-
-  private async readSignals(sub: Subscriber): Promise<void> {
-    for await (const [frame] of sub) {
-      let message: { event?: unknown; signal?: unknown; args?: unknown };
-      try {
-        message = decodeBody(frame!, "json") as typeof message;
-      } catch {
-        continue; // not ours to judge: a bad publication must not stop the others
-      }
-      if (message?.event !== "EMIT_SIGNAL" || typeof message.signal !== "string") continue;
-      const args = Array.isArray(message.args) ? message.args : [];
-      const name = message.signal;
-      this.signals
-        .get(name)
-        ?.emitEach((e) => this.logger.warn(`a listener of signal ${name} from ${this.url} threw`, e), ...args);
-    }
+    await this.subscription.subscribe(this.signalsEndpoint(reply.signal_port), timeout);
   }
 
   // ---- requests ----
@@ -226,7 +162,14 @@ export class RPCClient {
     }
   }
 
-  private request(body: unknown, timeout: number | null, encoding: Encoding, what: string): Promise<Buffer[]> {
+  /** Sends a request and waits `timeout` ms for its reply; `reportedTimeout` is the one its error states. */
+  private request(
+    body: unknown,
+    timeout: number | null,
+    encoding: Encoding,
+    what: string,
+    reportedTimeout = timeout,
+  ): Promise<Buffer[]> {
     if (this.closed) return Promise.reject(new RpcError("client is closed"));
     this.nextId = (this.nextId + 1) >>> 0;
     const id = this.nextId;
@@ -243,7 +186,7 @@ export class RPCClient {
       if (timeout !== null) {
         pending.timer = setTimeout(() => {
           this.pending.delete(id);
-          reject(new RpcTimeoutError(`${what} on ${this.url}`, timeout));
+          reject(new RpcTimeoutError(`${what} on ${this.url}`, reportedTimeout ?? timeout));
         }, timeout);
       }
       this.pending.set(id, pending);
@@ -265,17 +208,43 @@ export class RPCClient {
     }
   }
 
-  private async requestJson(body: unknown, timeout: number | null, encoding: Encoding, what: string): Promise<Reply> {
-    const frames = await this.request(body, timeout, encoding, what);
+  private async requestJson(
+    body: unknown,
+    timeout: number | null,
+    encoding: Encoding,
+    what: string,
+    reportedTimeout = timeout,
+  ): Promise<Reply> {
+    const frames = await this.request(body, timeout, encoding, what, reportedTimeout);
     const reply = decodeBody(frames[0]!);
     return typeof reply === "object" && reply !== null ? (reply as Reply) : {};
   }
 
   /** A reply that must say `success: true`; a failure reply becomes a RemoteError. */
-  private async requestSuccess(body: unknown, timeout: number | null, what: string): Promise<Reply> {
-    const reply = await this.requestJson(body, timeout, this.encoding, what);
+  private async requestSuccess(
+    body: unknown,
+    timeout: number | null,
+    what: string,
+    reportedTimeout = timeout,
+  ): Promise<Reply> {
+    const reply = await this.requestJson(body, timeout, this.encoding, what, reportedTimeout);
     if (reply.success !== true) throw RemoteError.fromReply(reply, what);
     return reply;
+  }
+
+  /** fresh(), given up with RpcTimeoutError at the deadline (the refresh goes on for later calls). */
+  private async freshBefore(deadline: number | null, what: string, timeout: number | null): Promise<void> {
+    if (!this.stale) return;
+    if (deadline === null) return this.fresh();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new RpcTimeoutError(`${what} on ${this.url}`, timeout!)), timeLeft(deadline)!);
+    });
+    try {
+      await Promise.race([this.fresh(), late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Re-fetches the inventory first when the connection was lost since the last call. */
@@ -306,16 +275,19 @@ export class RPCClient {
     kwargs: Record<string, unknown> = {},
     options: CallOptions = {},
   ): Promise<R> {
-    await this.fresh();
+    // The timeout bounds the whole call, an inventory refresh after a reconnection included.
+    const timeout = options.timeout !== undefined ? options.timeout : this.methodTimeout(name);
+    const deadline = timeout === null ? null : performance.now() + timeout;
+    await this.freshBefore(deadline, `${name}()`, timeout);
     const kind =
       name in this.inventory.json_methods ? "json" : name in this.inventory.buffer_methods ? "buffer" : undefined;
     if (!kind) throw new RpcError(`${this.url} has no method named "${name}"`);
-    const timeout = options.timeout !== undefined ? options.timeout : this.methodTimeout(name, kind);
     const frames = await this.request(
       { event: "METHOD_CALL", method: name, params: { args, kwargs } },
-      timeout,
+      timeLeft(deadline),
       this.encoding,
       `${name}()`,
+      timeout,
     );
     const decoded = decodeBody(frames[0]!);
     const head = (typeof decoded === "object" && decoded !== null ? decoded : {}) as Reply;
@@ -328,8 +300,9 @@ export class RPCClient {
     return head.result as R;
   }
 
-  private methodTimeout(name: string, kind: "json" | "buffer"): number | null {
-    const t = (kind === "json" ? this.inventory.json_methods : this.inventory.buffer_methods)[name];
+  /** The method's timeout in the inventory known so far (10 s for a method it does not list). */
+  private methodTimeout(name: string): number | null {
+    const t = this.inventory.json_methods[name] ?? this.inventory.buffer_methods[name];
     return t === undefined ? 10000 : t;
   }
 
@@ -348,32 +321,25 @@ export class RPCClient {
 
   /** Reads a property; `T` states what the caller expects: nothing checks it. */
   async getProperty<T = unknown>(name: string, options: CallOptions = {}): Promise<T> {
-    await this.fresh();
-    const reply = await this.requestSuccess(
-      { event: "PROPERTY_GET", property: name },
-      options.timeout !== undefined ? options.timeout : PROPERTY_TIMEOUT,
-      `get ${name}`,
-    );
+    const reply = await this.propertyRequest({ event: "PROPERTY_GET", property: name }, options, `get ${name}`);
     return reply.value as T;
   }
 
   async setProperty(name: string, value: unknown, options: CallOptions = {}): Promise<void> {
-    await this.fresh();
-    await this.requestSuccess(
-      { event: "PROPERTY_SET", property: name, value },
-      options.timeout !== undefined ? options.timeout : PROPERTY_TIMEOUT,
-      `set ${name}`,
-    );
+    await this.propertyRequest({ event: "PROPERTY_SET", property: name, value }, options, `set ${name}`);
+  }
+
+  private async propertyRequest(body: unknown, options: CallOptions, what: string): Promise<Reply> {
+    const timeout = options.timeout !== undefined ? options.timeout : PROPERTY_TIMEOUT;
+    const deadline = timeout === null ? null : performance.now() + timeout;
+    await this.freshBefore(deadline, what, timeout);
+    return this.requestSuccess(body, timeLeft(deadline), what, timeout);
   }
 
   /** The client-side signal of that name: connect listeners to it. */
   signal<A extends unknown[] = unknown[]>(name: string): RPCSignal<A> {
     if (!this.inventory.signals.includes(name)) throw new RpcError(`${this.url} has no signal named "${name}"`);
-    let signal = this.signals.get(name);
-    if (!signal) {
-      signal = new RPCSignal();
-      this.signals.set(name, signal);
-    }
+    const signal = this.subscription.signal(name);
     return signal as unknown as RPCSignal<A>;
   }
 
@@ -407,6 +373,6 @@ export class RPCClient {
     }
     this.pending.clear();
     this.socket.close();
-    this.subscriber?.close();
+    this.subscription.close();
   }
 }

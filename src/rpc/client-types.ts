@@ -1,0 +1,55 @@
+// What an RPCClient is given and gives back: its options, the inventory, results.
+import type { Encoding } from "../common/codec.js";
+import type { Logger } from "../util/logger.js";
+import type { CurveClientKeys } from "./curve.js";
+
+export interface Inventory {
+  json_methods: Record<string, number | null>;
+  buffer_methods: Record<string, number | null>;
+  signals: string[];
+  properties: string[];
+  name: string;
+  plantrpc?: { version: number; encodings: string[]; web?: { methods: string; signals: string } };
+}
+
+export interface RPCClientOptions {
+  /** ms to wait for the inventory (and the signal set-up). Default 1000. */
+  timeout?: number;
+  /** "auto" (default) uses MessagePack with plantrpc servers that offer it, JSON otherwise. */
+  encoding?: Encoding | "auto";
+  /** Subscribe to the server's signals at connect time when it has any. Default true. */
+  signals?: boolean;
+  /** Where failing signal listeners are reported. Default: a process warning. */
+  logger?: Logger;
+  /** Talk to a CURVE device: its public key (and optionally our own pair). */
+  curve?: CurveClientKeys;
+}
+
+export interface CallOptions {
+  /** ms to wait for this call; null = forever. Default: the method's inventory timeout. */
+  timeout?: number | null;
+}
+
+/** A buffer method's result. */
+export interface BufferResult {
+  buffer: Uint8Array;
+  info: Record<string, unknown>;
+}
+
+/** Each method of T, as a remote call returning a promise. */
+export type RemoteProxy<T> = {
+  [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
+};
+
+export function isInventory(reply: Reply): reply is Reply & Inventory {
+  const table = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+  return (
+    table(reply.json_methods) &&
+    table(reply.buffer_methods) &&
+    Array.isArray(reply.signals) &&
+    Array.isArray(reply.properties)
+  );
+}
+
+/** A decoded reply object (what each event answers is in protocol-spec/rpc.md). */
+export type Reply = Record<string, unknown>;
