@@ -59,9 +59,9 @@ describe("plantrpc check", () => {
     expect(statusOf(report)["malformed-request"]).toBe("known");
     if (pythonRpcImpl === "reference") expect(statusOf(report)["signals-once"]).toBe("known");
     // Without --reference-compatible the same defects are failures.
-    const strict = await checkDevice((await startPythonDevice().then((d) => (cleanups.push(() => d.kill()), d))).url, {
-      destructive: true,
-    });
+    const second = await startPythonDevice();
+    cleanups.push(() => second.kill());
+    const strict = await checkDevice(second.url, { destructive: true });
     expect(statusOf(strict)["malformed-request"]).toBe("fail");
   });
 
