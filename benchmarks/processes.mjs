@@ -1,12 +1,20 @@
 // Runs the two sides of a benchmark (benchmarks/worker.mjs) as separate processes and times them.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const WORKER = fileURLToPath(new URL("./worker.mjs", import.meta.url));
+const PY_WORKER = fileURLToPath(new URL("./pyzmq_worker.py", import.meta.url));
+const PYTHON = process.env.PLANTRPC_PYTHON ?? "/usr/bin/python3";
 export const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
+/** Whether pyzmq (libzmq from Python) can take part. */
+export const hasPyzmq = spawnSync(PYTHON, ["-c", "import zmq"], { stdio: "ignore" }).status === 0;
+
 function start(args, env) {
-  const child = spawn(process.execPath, [WORKER, ...args], {
+  // pyzmq's side is benchmarks/pyzmq_worker.py, with the same arguments after the implementation.
+  const [cmd, argv] =
+    args[0] === "pyzmq" ? [PYTHON, [PY_WORKER, ...args.slice(1)]] : [process.execPath, [WORKER, ...args]];
+  const child = spawn(cmd, argv.map(String), {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, ...env },
   });

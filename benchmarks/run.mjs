@@ -1,6 +1,6 @@
 // npm run bench: PUSH/PULL throughput and REQ/REP round trips, plantrpc against the native
 // zeromq package (and raw TCP for large messages), each side in its own process, median of runs.
-import { measure, RUNS } from "./processes.mjs";
+import { hasPyzmq, measure, RUNS } from "./processes.mjs";
 import { progress, saveResults } from "./results.mjs";
 
 const quick = process.argv.includes("--quick");
@@ -23,7 +23,8 @@ for (const [step, [size, n]] of SIZES.entries()) {
   const ours = await measure("plantrpc", "throughput", size, count);
   const native = await measure("zeromq", "throughput", size, count);
   const raw = size >= 65536 ? await measure("rawtcp", "throughput", size, count) : undefined;
-  rows.push({ test: `PUSH/PULL ${size} B`, ours, native, raw });
+  const pyzmq = hasPyzmq ? await measure("pyzmq", "throughput", size, count) : undefined;
+  rows.push({ test: `PUSH/PULL ${size} B`, ours, native, raw, pyzmq });
 }
 progress(SIZES.length, steps, "REQ/REP 16 B round trips");
 const rtCount = Math.max(100, Math.round(20_000 * scale));
@@ -33,25 +34,31 @@ rows.push({
   native: await measure("zeromq", "roundtrip", 16, rtCount),
   // The limit of every request-reply figure: a raw node:net ping-pong of the same bytes.
   raw: await measure("rawtcp", "roundtrip", 16, rtCount),
+  pyzmq: hasPyzmq ? await measure("pyzmq", "roundtrip", 16, rtCount) : undefined,
 });
 
 console.log(
   `\nmedian of ${RUNS} runs, sender and receiver in separate processes, tcp loopback, node ${process.versions.node}\n`,
 );
 console.log(
-  "| test | plantrpc msg/s | zeromq msg/s | ratio | plantrpc MB/s | zeromq MB/s | raw TCP MB/s | plantrpc / raw |",
+  "| test | plantrpc msg/s | zeromq msg/s | pyzmq msg/s | ratio | plantrpc MB/s | zeromq MB/s | raw TCP MB/s | plantrpc / raw |",
 );
-console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
+console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
 for (const r of rows) {
   const ratio = r.ours.perSecond / r.native.perSecond;
-  const vsRaw = r.raw ? `${Math.round((r.ours.mbPerSecond / r.raw.mbPerSecond) * 100)}%` : "";
+  // Round trips compare as exchanges per second, streams as bytes per second.
+  const vsRaw = !r.raw
+    ? ""
+    : r.test.startsWith("REQ/REP")
+      ? `${Math.round((r.ours.perSecond / r.raw.perSecond) * 100)}%`
+      : `${Math.round((r.ours.mbPerSecond / r.raw.mbPerSecond) * 100)}%`;
   console.log(
-    `| ${r.test} | ${fmt(r.ours.perSecond)} | ${fmt(r.native.perSecond)} | ${ratio.toFixed(2)} | ${fmt(r.ours.mbPerSecond)} | ${fmt(r.native.mbPerSecond)} | ${r.raw ? fmt(r.raw.mbPerSecond) : ""} | ${vsRaw} |`,
+    `| ${r.test} | ${fmt(r.ours.perSecond)} | ${fmt(r.native.perSecond)} | ${r.pyzmq ? fmt(r.pyzmq.perSecond) : ""} | ${ratio.toFixed(2)} | ${fmt(r.ours.mbPerSecond)} | ${fmt(r.native.mbPerSecond)} | ${r.raw ? fmt(r.raw.mbPerSecond) : ""} | ${vsRaw} |`,
   );
 }
 progress(steps, steps, "done");
 
-const series = ["plantrpc", "zeromq (native)", "raw TCP"];
+const series = ["plantrpc", "zeromq (native)", "pyzmq (libzmq)", "raw TCP"];
 const pushPull = rows.filter((r) => r.test.startsWith("PUSH/PULL"));
 const saved = saveResults("zmq", {
   runs: RUNS,
@@ -66,6 +73,7 @@ const saved = saveResults("zmq", {
         values: {
           plantrpc: r.ours.mbPerSecond,
           "zeromq (native)": r.native.mbPerSecond,
+          "pyzmq (libzmq)": r.pyzmq?.mbPerSecond,
           "raw TCP": r.raw?.mbPerSecond,
         },
       })),
@@ -79,6 +87,7 @@ const saved = saveResults("zmq", {
         values: {
           plantrpc: r.ours.perSecond,
           "zeromq (native)": r.native.perSecond,
+          "pyzmq (libzmq)": r.pyzmq?.perSecond,
           // Raw TCP as messages only where it is the same exchange (the ping-pong).
           "raw TCP": r.test.startsWith("REQ/REP") ? r.raw?.perSecond : undefined,
         },
