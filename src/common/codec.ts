@@ -27,6 +27,19 @@ function replacer(this: Record<string, unknown>, key: string, value: unknown): u
   return value;
 }
 
+/** Whether a Uint8Array (or any view) hides in `value`; deep or odd values are assumed to. */
+function holdsBinary(value: unknown, depth: number): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  if (depth > 8 || ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (holdsBinary(item, depth + 1)) return true;
+    return false;
+  }
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return true;
+  for (const key in value) if (holdsBinary((value as Record<string, unknown>)[key], depth + 1)) return true;
+  return false;
+}
+
 export function encodeBody(value: unknown, encoding: Encoding): Buffer {
   if (encoding === "msgpack") {
     try {
@@ -37,9 +50,11 @@ export function encodeBody(value: unknown, encoding: Encoding): Buffer {
   }
   let text: string | undefined;
   try {
-    text = JSON.stringify(value === undefined ? null : value, replacer);
+    // The replacer is called for every key: only values that hold binary data need it.
+    text = JSON.stringify(value === undefined ? null : value, holdsBinary(value, 0) ? replacer : undefined);
   } catch (e) {
-    throw new EncodeError(`cannot encode as JSON: ${(e as Error).message}`);
+    const bigint = e instanceof TypeError && /BigInt/i.test(e.message);
+    throw new EncodeError(`cannot encode as JSON: ${bigint ? "BigInt values cannot be sent as JSON" : (e as Error).message}`);
   }
   return Buffer.from(text ?? "null", "utf8");
 }

@@ -278,7 +278,7 @@ export class RPCClient {
     // The timeout bounds the whole call, an inventory refresh after a reconnection included.
     const timeout = options.timeout !== undefined ? options.timeout : this.methodTimeout(name);
     const deadline = timeout === null ? null : performance.now() + timeout;
-    await this.freshBefore(deadline, `${name}()`, timeout);
+    if (this.stale) await this.freshBefore(deadline, `${name}()`, timeout);
     const kind =
       name in this.inventory.json_methods ? "json" : name in this.inventory.buffer_methods ? "buffer" : undefined;
     if (!kind) throw new RpcError(`${this.url} has no method named "${name}"`);
@@ -332,7 +332,7 @@ export class RPCClient {
   private async propertyRequest(body: unknown, options: CallOptions, what: string): Promise<Reply> {
     const timeout = options.timeout !== undefined ? options.timeout : PROPERTY_TIMEOUT;
     const deadline = timeout === null ? null : performance.now() + timeout;
-    await this.freshBefore(deadline, what, timeout);
+    if (this.stale) await this.freshBefore(deadline, what, timeout);
     return this.requestSuccess(body, timeLeft(deadline), what, timeout);
   }
 

@@ -1,3 +1,4 @@
+import { Buffer } from "node:buffer";
 import { GREETING_SIZE, ZMTP_MAJOR, ZMTP_MINOR } from "./constants.js";
 import { ProtocolError } from "../errors.js";
 
@@ -50,4 +51,25 @@ export function decodeGreeting(bytes: Uint8Array): Greeting {
     mechanism += String.fromCharCode(c);
   }
   return { major: bytes[10]!, minor: bytes[11]!, mechanism, asServer: bytes[32] === 1 };
+}
+
+/**
+ * Gathers a greeting that may arrive in pieces, checking the signature as soon as its octets
+ * are there (so that another protocol is dropped before 64 octets it may never send).
+ */
+export class GreetingReader {
+  private parts: Buffer[] = [];
+  private length = 0;
+
+  /** Takes greeting octets from `chunk`: the greeting and what follows it, once all have come. */
+  read(chunk: Buffer): { greeting: Greeting; rest: Buffer } | undefined {
+    const take = Math.min(GREETING_SIZE - this.length, chunk.length);
+    this.parts.push(chunk.subarray(0, take));
+    this.length += take;
+    const soFar = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
+    checkSignature(soFar);
+    if (this.length < GREETING_SIZE) return undefined;
+    this.parts = [];
+    return { greeting: decodeGreeting(soFar), rest: chunk.subarray(take) };
+  }
 }

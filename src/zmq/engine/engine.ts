@@ -10,9 +10,10 @@ import {
   type Command,
   type Metadata,
 } from "../codec/command.js";
-import { FLAG_COMMAND, FLAG_MORE, GREETING_SIZE, ZWS_COMMAND, ZWS_MORE } from "../codec/constants.js";
+import { FLAG_COMMAND, FLAG_MORE } from "../codec/constants.js";
 import { FrameDecoder } from "../codec/decoder.js";
-import { checkSignature, decodeGreeting, encodeGreeting } from "../codec/greeting.js";
+import { encodeGreeting, GreetingReader } from "../codec/greeting.js";
+import { decodeZwsFrame } from "../codec/zws-frame.js";
 import { AuthError, ProtocolError, ZmqError } from "../errors.js";
 import type { FrameCodec, HandshakeStep, Mechanism, MechanismFactory } from "../mechanism/mechanism.js";
 import type { ZapClient } from "../mechanism/zap.js";
@@ -20,6 +21,7 @@ import type { Carrier } from "../transport/carrier.js";
 import { isCompatible, sendsIdentity, type SocketTypeName } from "./socket-types.js";
 import type { Connection, ConnectionOwner, PeerInfo } from "./connection.js";
 import type { FrameBatch } from "./frame-batch.js";
+import { Heartbeats } from "./heartbeats.js";
 import { WriteBatch } from "./write-batch.js";
 import { ZwsBatch } from "./zws-batch.js";
 
@@ -65,17 +67,21 @@ export class Engine implements Connection {
   /** Bare ZWS2.0: the peer's first message, its routing id, has not come yet. */
   private awaitingRoutingId = false;
   private readonly decoder: FrameDecoder;
-  private greetingBytes: Buffer[] = [];
-  private greetingLength = 0;
+  private readonly greetingReader = new GreetingReader();
   private mechanism: Mechanism | undefined;
   private frames: Buffer[] = [];
   private flushScheduled = false;
   /** CURVE's MESSAGE boxes, once the handshake is done. */
   private codec: FrameCodec | undefined;
-  private lastReceived = Date.now();
-  private timers: ReturnType<typeof setTimeout>[] = [];
-  private pingTtlTimer: ReturnType<typeof setTimeout> | undefined;
-  private pingTimeoutTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly heartbeats = new Heartbeats({
+    sendPing: (ttl) => {
+      if (this.state !== "ready") return;
+      this.addCommand(encodePing(ttl));
+      this.scheduleFlush();
+    },
+    dead: (error) => this.fail(error),
+  });
+  private handshakeTimer: ReturnType<typeof setTimeout> | undefined;
   private ending = false;
 
   constructor(
@@ -114,13 +120,12 @@ export class Engine implements Connection {
       this.flushNow();
     }
     if (this.options.handshakeTimeout > 0) {
-      this.addTimer(
-        setTimeout(() => {
-          if (this.state === "greeting" || this.state === "handshake") {
-            this.fail(new ProtocolError("EPROTO", "handshake timed out"));
-          }
-        }, this.options.handshakeTimeout),
-      );
+      this.handshakeTimer = setTimeout(() => {
+        if (this.state === "greeting" || this.state === "handshake") {
+          this.fail(new ProtocolError("EPROTO", "handshake timed out"));
+        }
+      }, this.options.handshakeTimeout);
+      (this.handshakeTimer as { unref?: () => void }).unref?.();
     }
   }
 
@@ -178,7 +183,7 @@ export class Engine implements Connection {
 
   private onData(chunk: Buffer): void {
     if (this.state === "closed") return;
-    this.lastReceived = Date.now();
+    this.heartbeats.received();
     try {
       if (this.zws) {
         this.onZwsFrame(chunk);
@@ -196,7 +201,7 @@ export class Engine implements Connection {
 
   private onTargetFilled(n: number): void {
     if (this.state === "closed") return;
-    this.lastReceived = Date.now();
+    this.heartbeats.received();
     try {
       this.decoder.filled(n);
     } catch (e) {
@@ -204,16 +209,11 @@ export class Engine implements Connection {
     }
   }
 
-  /** Consumes greeting bytes; returns what follows the greeting in this chunk. */
+  /** Consumes greeting octets; returns what follows the greeting in this chunk. */
   private readGreeting(chunk: Buffer): Buffer {
-    const take = Math.min(GREETING_SIZE - this.greetingLength, chunk.length);
-    this.greetingBytes.push(chunk.subarray(0, take));
-    this.greetingLength += take;
-    const soFar = this.greetingBytes.length === 1 ? this.greetingBytes[0]! : Buffer.concat(this.greetingBytes);
-    checkSignature(soFar);
-    if (this.greetingLength < GREETING_SIZE) return EMPTY;
-    const greeting = decodeGreeting(soFar);
-    this.greetingBytes = [];
+    const read = this.greetingReader.read(chunk);
+    if (!read) return EMPTY;
+    const { greeting, rest } = read;
     if (greeting.mechanism !== this.options.mechanism.name) {
       throw new ZmqError(
         "EMECHANISM",
@@ -221,7 +221,7 @@ export class Engine implements Connection {
       );
     }
     this.beginHandshake(greeting.major > 3 ? 1 : greeting.minor);
-    return chunk.subarray(take);
+    return rest;
   }
 
   /** After the greeting (or the WebSocket handshake): the security mechanism's turn. */
@@ -270,16 +270,7 @@ export class Engine implements Connection {
 
   /** One WebSocket message: a flags octet, then the frame's body. */
   private onZwsFrame(message: Buffer): void {
-    if (message.length === 0) throw new ProtocolError("EPROTO", "empty ZWS message (no flags octet)");
-    const octet = message[0]!;
-    if (octet & ~(ZWS_MORE | ZWS_COMMAND)) {
-      throw new ProtocolError("EPROTO", `invalid ZWS flags 0x${octet.toString(16)}`);
-    }
-    const flags = (octet & ZWS_COMMAND ? FLAG_COMMAND : 0) | (octet & ZWS_MORE ? FLAG_MORE : 0);
-    const body = message.subarray(1);
-    const max = this.options.maxMessageSize;
-    if (max >= 0 && body.length > max)
-      throw new ZmqError("EMSGSIZE", `frame of ${body.length} octets exceeds maxMessageSize ${max}`);
+    const { flags, body } = decodeZwsFrame(message, this.options.maxMessageSize);
     if (this.awaitingRoutingId && !(flags & FLAG_COMMAND)) {
       this.awaitingRoutingId = false;
       if (flags & FLAG_MORE) throw new ProtocolError("EPROTO", "ZWS routing id in more than one frame");
@@ -422,52 +413,13 @@ export class Engine implements Connection {
     // ZWS peers are (minor 0 there stands for subscriptions as messages).
     if (heartbeatInterval <= 0 || (this.peer!.minor < 1 && !this.zws)) return;
     const timeout = heartbeatTimeout > 0 ? heartbeatTimeout : heartbeatInterval;
-    const ttl = Math.max(0, heartbeatTimeToLive) / 100;
-    this.addTimer(setInterval(() => this.sendPing(ttl, timeout), heartbeatInterval));
-  }
-
-  /** As libzmq: a PING followed by no traffic at all for `timeout` ms means the peer is gone. */
-  private sendPing(ttl: number, timeout: number): void {
-    if (this.state !== "ready") return;
-    const sentAt = Date.now();
-    this.addCommand(encodePing(ttl));
-    this.scheduleFlush();
-    // One deadline at a time: while a PING is unanswered, later ones need no deadline of their own.
-    if (this.pingTimeoutTimer) return;
-    this.pingTimeoutTimer = this.unrefTimer(
-      setTimeout(() => {
-        this.pingTimeoutTimer = undefined;
-        if (this.lastReceived < sentAt) {
-          this.fail(new ZmqError("ETIMEDOUT", `no traffic for ${timeout} ms after a PING`));
-        }
-      }, timeout),
-    );
+    this.heartbeats.start(heartbeatInterval, timeout, heartbeatTimeToLive);
   }
 
   private onPing(data: Buffer): void {
     const { ttl, context } = decodePing(data);
     this.sendCommand("PONG", Buffer.from(context));
-    if (ttl > 0) this.armPingTtl(ttl * 100);
-  }
-
-  /** The peer's PING TTL: no traffic at all for that long means the connection is dead. */
-  private armPingTtl(ms: number): void {
-    if (this.pingTtlTimer) clearTimeout(this.pingTtlTimer);
-    const check = () => {
-      const idle = Date.now() - this.lastReceived;
-      if (idle >= ms) this.fail(new ZmqError("ETIMEDOUT", `no traffic within the peer's ${ms} ms TTL`));
-      else this.pingTtlTimer = this.unrefTimer(setTimeout(check, ms - idle));
-    };
-    this.pingTtlTimer = this.unrefTimer(setTimeout(check, ms));
-  }
-
-  private addTimer(t: ReturnType<typeof setTimeout>): void {
-    this.timers.push(this.unrefTimer(t));
-  }
-
-  private unrefTimer<T extends ReturnType<typeof setTimeout>>(t: T): T {
-    (t as { unref?: () => void }).unref?.();
-    return t;
+    if (ttl > 0) this.heartbeats.peerAnnouncedTtl(ttl * 100);
   }
 
   // ---- writing ----
@@ -507,10 +459,8 @@ export class Engine implements Connection {
     if (this.state === "closed") return;
     this.state = "closed";
     this.decoder.stop();
-    for (const t of this.timers) clearTimeout(t);
-    if (this.pingTtlTimer) clearTimeout(this.pingTtlTimer);
-    if (this.pingTimeoutTimer) clearTimeout(this.pingTimeoutTimer);
-    this.timers = [];
+    clearTimeout(this.handshakeTimer);
+    this.heartbeats.stop();
     this.owner.engineClosed(this, error);
   }
 }
