@@ -216,6 +216,59 @@ describe("limits of a device facing a network", () => {
   });
 });
 
+describe("a device under more requests than it serves", () => {
+  it("serves maxConcurrentCalls at once; the rest wait in the queues, and a flooding client's sends block", async () => {
+    const server = new RPCServer({ url: "tcp://127.0.0.1", maxConcurrentCalls: 3 });
+    let running = 0;
+    let most = 0;
+    const gates: Array<() => void> = [];
+    server.registerMethodJson("gate", async () => {
+      most = Math.max(most, ++running);
+      await new Promise<void>((r) => gates.push(r));
+      running--;
+      return "through";
+    });
+    await server.start();
+    void server.serveForever();
+    cleanups.push(() => server.close());
+    const url = `tcp://127.0.0.1:${server.port}`;
+    const c = await client(url);
+    const calls = Array.from({ length: 12 }, () => c.call("gate", [], {}, { timeout: 10_000 }));
+    while (gates.length < 3) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 50)); // room for a fourth, were it let through
+    expect(running).toBe(3);
+    // A raw client that never waits for replies: held back by the queues' high-water marks.
+    const { Dealer } = await import("../src/zmq/index.js");
+    const flood = new Dealer({ sendHighWaterMark: 10, sendTimeout: 200 });
+    cleanups.push(() => flood.close());
+    flood.connect(url);
+    const request = Buffer.from(
+      JSON.stringify({ event: "METHOD_CALL", method: "gate", params: { args: [], kwargs: {} } }),
+    );
+    let accepted = 0;
+    for (;;) {
+      try {
+        await flood.send([Buffer.from("id01"), Buffer.alloc(0), request]);
+        accepted++;
+      } catch (e) {
+        expect((e as { code?: string }).code).toBe("EAGAIN");
+        break;
+      }
+      if (accepted > 200_000) throw new Error("sending never blocked");
+    }
+    expect(running).toBe(3);
+    flood.close();
+    // Released one by one, every call of the well-behaved client is answered.
+    const release = setInterval(() => gates.shift()?.(), 1);
+    try {
+      expect(await Promise.all(calls)).toEqual(Array(12).fill("through"));
+    } finally {
+      clearInterval(release);
+    }
+    expect(most).toBe(3);
+  });
+});
+
 describe("a device restarted with 32 calls in flight", () => {
   it("settles every call once, with its own result or an error, none past its timeout", async () => {
     const first = await device();

@@ -54,7 +54,9 @@ export function encodeBody(value: unknown, encoding: Encoding): Buffer {
     text = JSON.stringify(value === undefined ? null : value, holdsBinary(value, 0) ? replacer : undefined);
   } catch (e) {
     const bigint = e instanceof TypeError && /BigInt/i.test(e.message);
-    throw new EncodeError(`cannot encode as JSON: ${bigint ? "BigInt values cannot be sent as JSON" : (e as Error).message}`);
+    throw new EncodeError(
+      `cannot encode as JSON: ${bigint ? "BigInt values cannot be sent as JSON" : (e as Error).message}`,
+    );
   }
   return Buffer.from(text ?? "null", "utf8");
 }

@@ -1,6 +1,10 @@
+import { Buffer } from "node:buffer";
 import { decodeBody } from "../common/codec.js";
+
+const EMPTY = Buffer.alloc(0);
 import type { Logger } from "../util/logger.js";
 import { Subscriber } from "../zmq/index.js";
+import { CONSUME } from "../zmq/socket/socket-base.js";
 import { RPCSignal } from "./signal.js";
 
 /**
@@ -30,7 +34,7 @@ export class ClientSignals {
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([connected, new Promise((r) => (timer = setTimeout(r, timeout)))]);
     clearTimeout(timer);
-    void this.read(sub);
+    sub[CONSUME](([frame]) => this.onPublication(frame));
   }
 
   /** The signal of that name, created on first use. */
@@ -47,20 +51,18 @@ export class ClientSignals {
     this.subscriber?.close();
   }
 
-  private async read(sub: Subscriber): Promise<void> {
-    for await (const [frame] of sub) {
-      let message: { event?: unknown; signal?: unknown; args?: unknown };
-      try {
-        message = decodeBody(frame!, "json") as typeof message;
-      } catch {
-        continue; // not ours to judge: a bad publication must not stop the others
-      }
-      if (message?.event !== "EMIT_SIGNAL" || typeof message.signal !== "string") continue;
-      const args = Array.isArray(message.args) ? message.args : [];
-      const name = message.signal;
-      this.signals
-        .get(name)
-        ?.emitEach((e) => this.logger.warn(`a listener of signal ${name} from ${this.url} threw`, e), ...args);
+  private onPublication(frame: Buffer | undefined): void {
+    let message: { event?: unknown; signal?: unknown; args?: unknown };
+    try {
+      message = decodeBody(frame ?? EMPTY, "json") as typeof message;
+    } catch {
+      return; // not ours to judge: a bad publication must not stop the others
     }
+    if (message?.event !== "EMIT_SIGNAL" || typeof message.signal !== "string") return;
+    const args = Array.isArray(message.args) ? message.args : [];
+    const name = message.signal;
+    this.signals
+      .get(name)
+      ?.emitEach((e) => this.logger.warn(`a listener of signal ${name} from ${this.url} threw`, e), ...args);
   }
 }

@@ -1,6 +1,7 @@
 export type { BufferResult, CallOptions, Inventory, RemoteProxy, RPCClientOptions } from "./client-types.js";
 import { Buffer } from "node:buffer";
 import { Dealer, type SocketEvents } from "../zmq/index.js";
+import { CONSUME } from "../zmq/socket/socket-base.js";
 import { decodeBody, encodeBody, type Encoding } from "../common/codec.js";
 import { ConnectionLostError, NoResult, RemoteError, RpcError, RpcTimeoutError } from "./errors.js";
 import { type Logger, processWarningLogger } from "../util/logger.js";
@@ -98,7 +99,7 @@ export class RPCClient {
       if (connected) this.failPending();
       connected = false;
     });
-    void this.readReplies();
+    this.socket[CONSUME]((frames) => this.onReply(frames));
     await this.fetchInventory();
   }
 
@@ -149,17 +150,15 @@ export class RPCClient {
 
   // ---- requests ----
 
-  private async readReplies(): Promise<void> {
-    for await (const frames of this.socket) {
-      // [request id, "", ...reply]; anything else is not a reply of ours.
-      if (frames.length < 3 || frames[0]!.length !== 4 || frames[1]!.length !== 0) continue;
-      const id = frames[0]!.readUInt32BE(0);
-      const pending = this.pending.get(id);
-      if (!pending) continue; // a late reply to a call that timed out
-      this.pending.delete(id);
-      if (pending.timer) clearTimeout(pending.timer);
-      pending.resolve(frames.slice(2));
-    }
+  /** A reply: [request id, "", ...body]; anything else is not a reply of ours. */
+  private onReply(frames: Buffer[]): void {
+    if (frames.length < 3 || frames[0]!.length !== 4 || frames[1]!.length !== 0) return;
+    const id = frames[0]!.readUInt32BE(0);
+    const pending = this.pending.get(id);
+    if (!pending) return; // a late reply to a call that timed out
+    this.pending.delete(id);
+    if (pending.timer) clearTimeout(pending.timer);
+    pending.resolve(frames.slice(2));
   }
 
   /** Sends a request and waits `timeout` ms for its reply; `reportedTimeout` is the one its error states. */

@@ -18,10 +18,17 @@ export interface RPCServerOptions {
    * body is buffered. Default 64 MiB; -1 for no limit.
    */
   maxRequestSize?: number;
+  /**
+   * Calls (and property requests) being served at once, over all clients. Past it the device
+   * stops taking requests until one finishes: they wait in ZeroMQ's queues, and once those reach
+   * their high-water mark the clients' sends wait too. Default 1000.
+   */
+  maxConcurrentCalls?: number;
 }
 
 /** What a device facing a network needs (docs/rpc-api.md, "Limits"). */
 export const DEFAULT_MAX_REQUEST = 64 * 1024 * 1024;
+export const DEFAULT_MAX_CONCURRENT = 1000;
 /** A client that has not finished its handshake by then is dropped (libzmq's default is 30 s). */
 export const HANDSHAKE_MS = 10_000;
 

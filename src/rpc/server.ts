@@ -1,6 +1,7 @@
 import type { Buffer } from "node:buffer";
 import { setImmediate } from "node:timers";
 import { endpointPort, Router, splitEnvelope, type ZmqError } from "../zmq/index.js";
+import { CONSUME } from "../zmq/socket/socket-base.js";
 import { decodeBody, detectEncoding, encodeBody, type Encoding } from "../common/codec.js";
 import {
   BadRequest,
@@ -14,6 +15,7 @@ import {
 import { serverSocketOptions } from "./curve.js";
 import {
   type AnyFunction,
+  DEFAULT_MAX_CONCURRENT,
   DEFAULT_MAX_REQUEST,
   HANDSHAKE_MS,
   type MethodEntry,
@@ -60,7 +62,10 @@ export class RPCServer {
   /** The ws:// endpoints, once bound: methods and signals. */
   webEndpoints: { methods: string; signals: string } | undefined;
   private started: Promise<void> | undefined;
-  private serving: Promise<void> | undefined;
+  private serving = false;
+  /** Requests being handled now. */
+  private active = 0;
+  private readonly maxConcurrent: number;
   private stopped = false;
   private resolveStopped: (() => void) | undefined;
   private readonly stoppedPromise = new Promise<void>((r) => (this.resolveStopped = r));
@@ -79,6 +84,7 @@ export class RPCServer {
       handshakeInterval: HANDSHAKE_MS,
     });
     this.aliveTimeout = options.aliveTimeout ?? 60;
+    this.maxConcurrent = Math.max(1, options.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT);
     this.web = options.web === undefined ? undefined : parseWebUrl(options.web);
     this.signalPublisher = new SignalPublisher(this.security, () => {
       const { scheme, host } = this.parsedUrl;
@@ -201,7 +207,8 @@ export class RPCServer {
     if (this.stopped) throw new RpcError("this server was stopped; create a new one");
     await this.start();
     if (!this.serving) {
-      this.serving = this.serve();
+      this.serving = true;
+      this.serve();
       void notifySystemd("READY=1");
       if (typeof process !== "undefined" && process.env?.NOTIFY_SOCKET) {
         this.watchdogTimer = setInterval(() => void notifySystemd("WATCHDOG=1"), 2000);
@@ -225,8 +232,18 @@ export class RPCServer {
     this.stopHooks.push(hook);
   }
 
-  private async serve(): Promise<void> {
-    for await (const frames of this.socket) void this.handle(frames);
+  /** Takes requests as they arrive (no promise per message), up to maxConcurrentCalls at once. */
+  private serve(): void {
+    const max = this.maxConcurrent;
+    const finished = () => {
+      if (this.active-- === max && !this.socket.closed) this.socket[CONSUME](take);
+    };
+    const take = (frames: Buffer[]) => {
+      this.active++;
+      this.handle(frames).then(finished, finished);
+      if (this.active === max) this.socket[CONSUME](take, true);
+    };
+    this.socket[CONSUME](take);
   }
 
   /** Stops serving (and unregisters); queued replies are still sent. The server cannot serve again. */

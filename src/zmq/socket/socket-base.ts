@@ -24,6 +24,15 @@ interface BlockedSend {
 
 const RESOLVED = Promise.resolve();
 
+/**
+ * The key of a socket's consumer hook, for plantrpc's own layers (RPC, registry): messages go to
+ * a handler as they arrive, without a promise each. Not part of the `zeromq` API.
+ */
+export const CONSUME = Symbol("plantrpc.consume");
+
+/** Takes one message; must not throw (it runs inside the connection's read). */
+export type Consumer = (message: Buffer[]) => void;
+
 /** The native package's refusal of a second waiting operation (Context concurrentOperations "EBUSY"). */
 function busy(message: string): ZmqError {
   return new ZmqError("EBUSY", "another operation of this kind is waiting", { message });
@@ -49,6 +58,8 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
   private readonly blockedSends = new Queue<BlockedSend>();
   private retrying = false;
   private syncOperations = 0;
+  private consumer: Consumer | undefined;
+  private consumerPaused = false;
 
   /** A receive() would resolve at once. */
   get readable(): boolean {
@@ -182,8 +193,30 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
     }
   }
 
+  /**
+   * Hands every message to `handler` as it arrives, synchronously, instead of queueing it for
+   * receive(). While `paused`, messages queue as usual (and the high-water mark holds the peers
+   * back); calling again with paused false hands over what queued meanwhile, in order.
+   */
+  [CONSUME](handler: Consumer | undefined, paused = false): void {
+    this.consumer = handler;
+    this.consumerPaused = paused;
+    while (this.consumer && !this.consumerPaused && !this.isClosed) {
+      const item = this.inbound.shift();
+      if (!item) return;
+      this.consumed(item.pipe);
+      const delivered = this.deliver(item.pipe, item.message);
+      if (delivered) this.consumer(delivered);
+    }
+  }
+
   /** Called for each complete message from a peer. */
   protected override pipeMessage(pipe: Pipe, message: Buffer[]): void {
+    if (this.consumer && !this.consumerPaused && this.inbound.length === 0) {
+      const delivered = this.deliver(pipe, message);
+      if (delivered) this.consumer(delivered);
+      return;
+    }
     // A waiting receiver means the queue is empty: hand the message over directly.
     if (this.receivers.length > 0) {
       const delivered = this.deliver(pipe, message);
