@@ -50,6 +50,13 @@ const EMPTY = Buffer.alloc(0);
 /** A batch this large is written at once rather than at the end of the event-loop turn. */
 const FLUSH_MESSAGES = 512;
 const FLUSH_BYTES = 256 * 1024;
+/**
+ * In a turn where the peer sent us something (it is waiting on us: requests and replies on one
+ * connection), batches leave every this many messages, so that the peer starts on the first
+ * ones while we produce the rest: the two processes then overlap instead of taking turns.
+ * Streams that only flow one way keep the large batches.
+ */
+const EAGER_FLUSH_MESSAGES = 8;
 
 /**
  * One ZMTP connection over one carrier: greeting, security handshake, framing and heartbeats.
@@ -71,6 +78,8 @@ export class Engine implements Connection {
   private mechanism: Mechanism | undefined;
   private frames: Buffer[] = [];
   private flushScheduled = false;
+  /** Data came in this turn: see EAGER_FLUSH_MESSAGES. */
+  private peerWaiting = false;
   /** CURVE's MESSAGE boxes, once the handshake is done. */
   private codec: FrameCodec | undefined;
   private readonly heartbeats = new Heartbeats({
@@ -140,7 +149,8 @@ export class Engine implements Connection {
     }
     // A synchronous burst (a loop of sends or signal emissions) is written as it grows, so that
     // it neither fills the high-water mark before the event loop turns nor piles up in memory.
-    if (this.batch.messages >= FLUSH_MESSAGES || this.batch.bytes >= FLUSH_BYTES) this.flushNow();
+    const limit = this.peerWaiting ? EAGER_FLUSH_MESSAGES : FLUSH_MESSAGES;
+    if (this.batch.messages >= limit || this.batch.bytes >= FLUSH_BYTES) this.flushNow();
     else this.scheduleFlush();
   }
 
@@ -184,6 +194,7 @@ export class Engine implements Connection {
   private onData(chunk: Buffer): void {
     if (this.state === "closed") return;
     this.heartbeats.received();
+    this.peerWaiting = true;
     try {
       if (this.zws) {
         this.onZwsFrame(chunk);
@@ -429,6 +440,7 @@ export class Engine implements Connection {
     this.flushScheduled = true;
     setImmediate(() => {
       this.flushScheduled = false;
+      this.peerWaiting = false;
       this.flushNow();
     });
   }
