@@ -3,6 +3,7 @@
 // the baseline. Each client and server in its own process; median of BENCH_RUNS runs (3).
 import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { measure } from "./processes.mjs";
 import { progress, saveResults } from "./results.mjs";
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
@@ -92,6 +93,8 @@ for (const [step, [label, what, n, size, metric, unit]] of tests.entries()) {
   }
   rows.push(row);
 }
+// The limit of every sequential figure, measured in the same sitting: a raw node:net ping-pong.
+const pingPong = (await measure("rawtcp", "roundtrip", 16, scale(5000))).perSecond;
 progress(tests.length, tests.length, "done");
 for (const { child } of Object.values(servers)) child.kill();
 
@@ -102,10 +105,28 @@ console.log(`| test | ${pairs.map(([p]) => p).join(" | ")} |`);
 console.log(`|---|${pairs.map(() => "---:").join("|")}|`);
 for (const r of rows) console.log(`| ${r.label} | ${r.cells.join(" | ")} |`);
 
+// Issue 11's targets, as ratios of this run's figures.
+const fig = (label, pair) => numbers.find((m) => m.label === label)?.byPair[pair];
+const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}x` : "n/a");
+console.log(`\nraw node:net ping-pong (16 B): ${Math.round(pingPong).toLocaleString("en")} round trips/s`);
+const seq = fig("JSON calls/s (sequential)", "TS -> TS (JSON)");
+console.log(
+  `sequential TS -> TS: ${Math.round((seq / pingPong) * 100)}% of the ping-pong, ${ratio(seq, fig("JSON calls/s (sequential)", "Python -> Python"))} Python -> Python`,
+);
+console.log(
+  `signals TS -> TS: ${ratio(fig("signals/s", "TS -> TS (JSON)"), fig("signals/s", "Python -> Python"))} Python -> Python`,
+);
+for (const size of ["1 MiB", "16 MiB"]) {
+  console.log(
+    `buffer ${size}, TS client against Python client (same TS device): ${ratio(fig(`buffer ${size}`, "TS -> TS (JSON)"), fig(`buffer ${size}`, "Python -> TS"))}`,
+  );
+}
+
 const pairNames = pairs.map(([p]) => p);
 const saved = saveResults("rpc", {
   runs: RUNS,
   figures: numbers,
+  pingPong,
   panels: numbers.map((m) => ({
     title: `RPC: ${m.label}`,
     unit: m.unit,
