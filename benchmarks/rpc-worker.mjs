@@ -45,12 +45,16 @@ if (what === "calls") {
   for (let i = 0; i < n; i++) await client.call("add", [i, 1]);
   result = { seconds: (now() - t0) / 1000, count: n };
 } else if (what === "pipelined") {
-  await client.call("add", [1, 1]);
-  const t0 = now();
   let next = 0;
+  let end = 5000;
   const lane = async () => {
-    while (next < n) await client.call("add", [next++, 1]);
+    while (next < end) await client.call("add", [next++, 1]);
   };
+  // Warm-up in the same pattern: 32 lanes, 5000 calls.
+  await Promise.all(Array.from({ length: 32 }, lane));
+  next = 0;
+  end = n;
+  const t0 = now();
   await Promise.all(Array.from({ length: 32 }, lane));
   result = { seconds: (now() - t0) / 1000, count: n };
 } else if (what === "buffer") {

@@ -55,8 +55,8 @@ const pairs = [
 ].filter(([, c, s]) => hasPython || (c === "ts" && s === "ts"));
 
 const tests = [
-  ["JSON calls/s (sequential)", "calls", 5000, 0, (r) => r.count / r.seconds, "calls/s"],
-  ["JSON calls/s (32 in flight)", "pipelined", 20000, 0, (r) => r.count / r.seconds, "calls/s"],
+  ["JSON calls/s (sequential)", "calls", 10000, 0, (r) => r.count / r.seconds, "calls/s"],
+  ["JSON calls/s (32 in flight)", "pipelined", 100000, 0, (r) => r.count / r.seconds, "calls/s"],
   ["buffer 1 MiB", "buffer", 300, 1 << 20, (r) => r.bytes / r.seconds / 1e6, "MB/s"],
   ["buffer 16 MiB", "buffer", 30, 16 << 20, (r) => r.bytes / r.seconds / 1e6, "MB/s"],
   ["signals/s", "signals", 20000, 0, (r) => r.count / r.seconds, "signals/s (received)"],

@@ -218,3 +218,19 @@ describe("WriteBatch", () => {
     expect(first.equals(copy)).toBe(true);
   });
 });
+
+describe("read sizes after large frames", () => {
+  it("asks for a short read before the header that follows a large frame, never mid-frame", () => {
+    const frames: number[] = [];
+    const decoder = new FrameDecoder((_flags, body) => frames.push(body.length));
+    expect(decoder.preferredReadSize()).toBeUndefined();
+    const big = Buffer.from(encodeMessage([Buffer.alloc(65536, 1)]));
+    decoder.push(big.subarray(0, 1000));
+    expect(decoder.preferredReadSize()).toBeUndefined(); // inside the body
+    decoder.push(big.subarray(1000));
+    expect(frames).toEqual([65536]);
+    expect(decoder.preferredReadSize()).toBe(4096);
+    decoder.push(Buffer.from(encodeMessage([Buffer.from("small")])));
+    expect(decoder.preferredReadSize()).toBeUndefined();
+  });
+});

@@ -16,6 +16,13 @@ const COMMAND_MIN_LIMIT = 65536;
 const PREALLOCATE_LIMIT = 64 * 1024 * 1024;
 /** Below this, the rest of a body is read with whatever follows it, not on its own. */
 const DIRECT_READ_MIN = 16384;
+/**
+ * After a frame this large, the next header is read on its own with a short read (see
+ * preferredReadSize): the body that follows is then read straight into its buffer instead of
+ * arriving in a shared chunk and being copied out of it.
+ */
+const LARGE_FRAME = 32768;
+const HEADER_READ = 4096;
 
 /**
  * Turns a byte stream cut at arbitrary boundaries into ZMTP frames. Sans-IO: it never touches a
@@ -37,6 +44,8 @@ export class FrameDecoder {
   /** Preallocated body being filled, and how much of it is filled. */
   private body: Buffer | undefined;
   private bodyFilled = 0;
+  /** The last frame was large: the next one is likely large too. */
+  private largeFrames = false;
 
   constructor(private readonly onFrame: FrameHandler) {}
 
@@ -61,6 +70,11 @@ export class FrameDecoder {
   directTarget(): Buffer | undefined {
     if (!this.body || this.bodyMissing < DIRECT_READ_MIN || this.stopped) return undefined;
     return this.body.subarray(this.bodyFilled, this.bodyFilled + this.bodyMissing);
+  }
+
+  /** The most the next ordinary read should take (undefined: as much as there is room for). */
+  preferredReadSize(): number | undefined {
+    return this.largeFrames && this.bodyMissing === 0 && this.headerLength === 0 ? HEADER_READ : undefined;
   }
 
   /** n bytes were read into directTarget(). */
@@ -98,6 +112,7 @@ export class FrameDecoder {
     const size = this.parseHeader(chunk, offset);
     const bodyStart = offset + headerLength;
     if (bodyStart + size <= chunk.length) {
+      this.largeFrames = size >= LARGE_FRAME;
       this.onFrame(flags, chunk.subarray(bodyStart, bodyStart + size));
       return bodyStart + size;
     }
@@ -156,6 +171,7 @@ export class FrameDecoder {
       this.bodyParts = [];
       body = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
     }
+    this.largeFrames = body.length >= LARGE_FRAME;
     this.onFrame(this.bodyFlags, body);
   }
 

@@ -117,6 +117,7 @@ export class Engine implements Connection {
     this.carrier.start({
       data: (chunk) => this.onData(chunk),
       readTarget: () => (this.state === "ready" ? this.decoder.directTarget() : undefined),
+      readSize: () => (this.state === "ready" ? this.decoder.preferredReadSize() : undefined),
       targetFilled: (n) => this.onTargetFilled(n),
       drain: () => this.onDrain(),
       close: (error) => this.finish(error ? new ZmqError("ECONNRESET", error.message, { cause: error }) : undefined),

@@ -51,6 +51,11 @@ export interface CarrierHandlers {
    */
   readTarget?(): Uint8Array | undefined;
   targetFilled?(n: number): void;
+  /**
+   * How many octets the next ordinary read should take at most, when the reader expects a
+   * large frame's header: a short read, then the body straight into its buffer, copies less.
+   */
+  readSize?(): number | undefined;
   drain(): void;
   /** Called once, when the stream is gone; `error` when it ended abnormally. */
   close(error?: Error): void;

@@ -41,7 +41,8 @@ export class ReadBuffers {
       this.slab = Buffer.allocUnsafe(SLAB_SIZE);
       this.offset = 0;
     }
-    return this.slab.subarray(this.offset);
+    const size = this.handlers?.readSize?.();
+    return size === undefined ? this.slab.subarray(this.offset) : this.slab.subarray(this.offset, this.offset + size);
   }
 
   private read(n: number, buf: Uint8Array): boolean {
