@@ -56,9 +56,11 @@ async function once(impl, kind, size, count, env) {
   const client = start([impl, clientRole, size, count, endpoint], env);
   const measuredBy = kind === "throughput" ? server : client;
   const ms = Number(await measuredBy.line("RESULT "));
+  // The receiver's peak RSS in MiB, where it reports one (our workers do, after RESULT).
+  const rss = kind === "throughput" && impl !== "pyzmq" ? Number(await server.line("RSS ")) / 1024 : undefined;
   if (kind === "throughput") client.kill();
   await Promise.all([server.exited, client.exited]);
-  return ms;
+  return { ms, rss };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -66,7 +68,12 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /** The median of RUNS runs, as messages and megabytes a second. `env` goes to both workers. */
 export async function measure(impl, kind, size, count, env = {}) {
   const times = [];
-  for (let i = 0; i < RUNS; i++) times.push(await once(impl, kind, size, count, env));
+  let peakRssMiB;
+  for (let i = 0; i < RUNS; i++) {
+    const { ms, rss } = await once(impl, kind, size, count, env);
+    times.push(ms);
+    if (rss !== undefined) peakRssMiB = Math.max(peakRssMiB ?? 0, rss);
+  }
   const ms = median(times);
-  return { perSecond: (count / ms) * 1000, mbPerSecond: (((count * size) / ms) * 1000) / 1e6 };
+  return { perSecond: (count / ms) * 1000, mbPerSecond: (((count * size) / ms) * 1000) / 1e6, peakRssMiB };
 }

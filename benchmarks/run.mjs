@@ -41,9 +41,13 @@ console.log(
   `\nmedian of ${RUNS} runs, sender and receiver in separate processes, tcp loopback, node ${process.versions.node}\n`,
 );
 console.log(
-  "| test | plantrpc msg/s | zeromq msg/s | pyzmq msg/s | ratio | plantrpc MB/s | zeromq MB/s | raw TCP MB/s | plantrpc / raw |",
+  "| test | plantrpc msg/s | zeromq msg/s | pyzmq msg/s | ratio | plantrpc MB/s | zeromq MB/s | raw TCP MB/s | plantrpc / raw | receiver peak RSS MiB (plantrpc / raw) |",
 );
-console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+const rssOf = (r) =>
+  r.ours.peakRssMiB === undefined
+    ? ""
+    : `${Math.round(r.ours.peakRssMiB)}${r.raw?.peakRssMiB === undefined ? "" : ` / ${Math.round(r.raw.peakRssMiB)}`}`;
 for (const r of rows) {
   const ratio = r.ours.perSecond / r.native.perSecond;
   // Round trips compare as exchanges per second, streams as bytes per second.
@@ -53,7 +57,7 @@ for (const r of rows) {
       ? `${Math.round((r.ours.perSecond / r.raw.perSecond) * 100)}%`
       : `${Math.round((r.ours.mbPerSecond / r.raw.mbPerSecond) * 100)}%`;
   console.log(
-    `| ${r.test} | ${fmt(r.ours.perSecond)} | ${fmt(r.native.perSecond)} | ${r.pyzmq ? fmt(r.pyzmq.perSecond) : ""} | ${ratio.toFixed(2)} | ${fmt(r.ours.mbPerSecond)} | ${fmt(r.native.mbPerSecond)} | ${r.raw ? fmt(r.raw.mbPerSecond) : ""} | ${vsRaw} |`,
+    `| ${r.test} | ${fmt(r.ours.perSecond)} | ${fmt(r.native.perSecond)} | ${r.pyzmq ? fmt(r.pyzmq.perSecond) : ""} | ${ratio.toFixed(2)} | ${fmt(r.ours.mbPerSecond)} | ${fmt(r.native.mbPerSecond)} | ${r.raw ? fmt(r.raw.mbPerSecond) : ""} | ${vsRaw} | ${rssOf(r)} |`,
   );
 }
 progress(steps, steps, "done");

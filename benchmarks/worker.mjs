@@ -47,6 +47,8 @@ async function pull() {
 function reportCpu() {
   const { user, system } = process.cpuUsage();
   console.log(`CPU ${(user + system) / 1000}`);
+  // Peak resident memory (KiB on Linux), for the memory bound of a sustained stream.
+  console.log(`RSS ${process.resourceUsage().maxRSS}`);
 }
 
 async function push() {
