@@ -1,6 +1,7 @@
 import type { Buffer } from "node:buffer";
 import { decodeBody, encodeBody, type Encoding } from "../common/codec.js";
 import { Request, Subscriber } from "../zmq/index.js";
+import { signalsEndpoint } from "../rpc/url.js";
 
 /** A signal as a subscriber received it, and when (performance.now()). */
 export interface ReceivedSignal {
@@ -73,7 +74,7 @@ export class Probe {
     this.subscribers.push(sub);
     sub.subscribe();
     const connected = sub.events.once("handshake");
-    sub.connect(this.url.replace(/:\d+$/, `:${port}`));
+    sub.connect(signalsEndpoint(this.url, port));
     await Promise.race([connected, new Promise((r) => setTimeout(r, this.timeout))]);
     const received: ReceivedSignal[] = [];
     void (async () => {

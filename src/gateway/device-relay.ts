@@ -1,4 +1,5 @@
 import { Dealer, Proxy as ZmqProxy, Request, Router, XPublisher, XSubscriber } from "../zmq/index.js";
+import { signalsEndpoint } from "../rpc/url.js";
 
 /**
  * One device seen through the gateway: a ROUTER at `<base>/<name>` relayed to a DEALER connected
@@ -39,7 +40,7 @@ export class DeviceRelay {
     const xpub = new XPublisher();
     const xsub = new XSubscriber();
     await xpub.bind(this.signals);
-    xsub.connect(this.address.replace(/:\d+$/, `:${signalPort}`));
+    xsub.connect(signalsEndpoint(this.address, signalPort));
     this.run(new ZmqProxy(xpub, xsub));
   }
 

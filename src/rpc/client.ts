@@ -17,7 +17,7 @@ import {
   type RPCClientOptions,
 } from "./client-types.js";
 import type { RPCSignal } from "./signal.js";
-import { formatRpcUrl, parseRpcUrl } from "./url.js";
+import { formatRpcUrl, parseRpcUrl, signalsEndpoint } from "./url.js";
 
 interface Pending {
   resolve(frames: Buffer[]): void;
@@ -126,7 +126,7 @@ export class RPCClient {
    */
   private signalsEndpoint(signalPort: number): string {
     const { scheme, host, port, path } = parseRpcUrl(this.url);
-    if (scheme !== "ws" && scheme !== "wss") return formatRpcUrl(scheme, host, signalPort);
+    if (scheme !== "ws" && scheme !== "wss") return signalsEndpoint(this.url, signalPort);
     const announced = this.inventory.plantrpc?.web?.signals;
     const signalsPath = announced ? new URL(announced).pathname : `${path.replace(/\/$/, "")}/signals`;
     return formatRpcUrl(scheme, host, port ?? (scheme === "wss" ? 443 : 80), signalsPath);

@@ -36,3 +36,9 @@ export function parseWebUrl(url: string): RpcUrl {
 export function formatRpcUrl(scheme: string, host: string, port: number, path = ""): string {
   return `${scheme}://${host}:${port}${path}`;
 }
+
+/** Where a device reached at `deviceUrl` publishes its signals over tcp/ipc: its host, that port. */
+export function signalsEndpoint(deviceUrl: string, signalPort: number): string {
+  const { scheme, host } = parseRpcUrl(deviceUrl);
+  return formatRpcUrl(scheme, host, signalPort);
+}
