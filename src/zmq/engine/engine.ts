@@ -1,5 +1,4 @@
 import { Buffer } from "node:buffer";
-import { setImmediate } from "node:timers";
 import {
   decodeCommandBody,
   decodeErrorReason,
@@ -20,10 +19,8 @@ import type { ZapClient } from "../mechanism/zap.js";
 import type { Carrier } from "../transport/carrier.js";
 import { isCompatible, sendsIdentity, type SocketTypeName } from "./socket-types.js";
 import type { Connection, ConnectionOwner, PeerInfo } from "./connection.js";
-import type { FrameBatch } from "./frame-batch.js";
 import { Heartbeats } from "./heartbeats.js";
-import { WriteBatch } from "./write-batch.js";
-import { ZwsBatch } from "./zws-batch.js";
+import { Outgoing } from "./outgoing.js";
 
 export interface EngineOptions {
   socketType: SocketTypeName;
@@ -47,16 +44,6 @@ export type { PeerInfo } from "./connection.js";
 type State = "greeting" | "handshake" | "ready" | "closed";
 
 const EMPTY = Buffer.alloc(0);
-/** A batch this large is written at once rather than at the end of the event-loop turn. */
-const FLUSH_MESSAGES = 512;
-const FLUSH_BYTES = 256 * 1024;
-/**
- * In a turn where the peer sent us something (it is waiting on us: requests and replies on one
- * connection), batches leave every this many messages, so that the peer starts on the first
- * ones while we produce the rest: the two processes then overlap instead of taking turns.
- * Streams that only flow one way keep the large batches.
- */
-const EAGER_FLUSH_MESSAGES = 8;
 
 /**
  * One ZMTP connection over one carrier: greeting, security handshake, framing and heartbeats.
@@ -65,10 +52,9 @@ const EAGER_FLUSH_MESSAGES = 8;
 export class Engine implements Connection {
   state: State = "greeting";
   peer: PeerInfo | undefined;
-  /** The carrier asked us to wait for a drain. */
-  blocked = false;
-
-  private readonly batch: FrameBatch;
+  private readonly out: Outgoing;
+  /** CURVE's MESSAGE boxes, once the handshake is done. */
+  private codec: FrameCodec | undefined;
   /** ZWS 2.0 (a WebSocket carrier): no greeting, one frame per chunk. */
   private readonly zws: boolean;
   /** Bare ZWS2.0: the peer's first message, its routing id, has not come yet. */
@@ -77,16 +63,11 @@ export class Engine implements Connection {
   private readonly greetingReader = new GreetingReader();
   private mechanism: Mechanism | undefined;
   private frames: Buffer[] = [];
-  private flushScheduled = false;
-  /** Data came in this turn: see EAGER_FLUSH_MESSAGES. */
-  private peerWaiting = false;
-  /** CURVE's MESSAGE boxes, once the handshake is done. */
-  private codec: FrameCodec | undefined;
   private readonly heartbeats = new Heartbeats({
     sendPing: (ttl) => {
       if (this.state !== "ready") return;
-      this.addCommand(encodePing(ttl));
-      this.scheduleFlush();
+      this.out.command(encodePing(ttl));
+      this.out.schedule();
     },
     dead: (error) => this.fail(error),
   });
@@ -101,7 +82,17 @@ export class Engine implements Connection {
     this.decoder = new FrameDecoder((flags, body) => this.onFrame(flags, body));
     this.decoder.maxFrameSize = options.maxMessageSize;
     this.zws = carrier.zwsMechanism !== undefined;
-    this.batch = this.zws ? new ZwsBatch() : new WriteBatch();
+    this.out = new Outgoing(
+      carrier,
+      this.zws,
+      () => this.state !== "closed",
+      () => this.owner.engineWritable(this),
+    );
+  }
+
+  /** The carrier asked us to wait for a drain. */
+  get blocked(): boolean {
+    return this.out.blocked;
   }
 
   get remoteAddress(): string {
@@ -110,7 +101,7 @@ export class Engine implements Connection {
 
   /** Messages encoded but not yet handed to the carrier. */
   get batchedMessages(): number {
-    return this.batch.messages;
+    return this.out.messages;
   }
 
   start(): void {
@@ -119,15 +110,15 @@ export class Engine implements Connection {
       readTarget: () => (this.state === "ready" ? this.decoder.directTarget() : undefined),
       readSize: () => (this.state === "ready" ? this.decoder.preferredReadSize() : undefined),
       targetFilled: (n) => this.onTargetFilled(n),
-      drain: () => this.onDrain(),
+      drain: () => this.out.drained(),
       close: (error) => this.finish(error ? new ZmqError("ECONNRESET", error.message, { cause: error }) : undefined),
     });
     if (this.zws) {
       this.startZws(this.carrier.zwsMechanism!);
     } else {
       const { mechanism, bound } = this.options;
-      (this.batch as WriteBatch).addRaw(encodeGreeting(mechanism.name, mechanism.asServer(bound)));
-      this.flushNow();
+      this.out.raw(encodeGreeting(mechanism.name, mechanism.asServer(bound)));
+      this.out.flush();
     }
     if (this.options.handshakeTimeout > 0) {
       this.handshakeTimer = setTimeout(() => {
@@ -140,31 +131,13 @@ export class Engine implements Connection {
   }
 
   sendMessage(frames: readonly Uint8Array[]): void {
-    if (this.state === "closed") return;
-    const codec = this.codec;
-    if (codec) {
-      const last = frames.length - 1;
-      this.batch.addSealedMessage(frames.map((f, i) => codec.encode(f, i < last, false)));
-    } else {
-      this.batch.addMessage(frames);
-    }
-    // A synchronous burst (a loop of sends or signal emissions) is written as it grows, so that
-    // it neither fills the high-water mark before the event loop turns nor piles up in memory.
-    const limit = this.peerWaiting ? EAGER_FLUSH_MESSAGES : FLUSH_MESSAGES;
-    if (this.batch.messages >= limit || this.batch.bytes >= FLUSH_BYTES) this.flushNow();
-    else this.scheduleFlush();
+    if (this.state !== "closed") this.out.message(frames);
   }
 
   sendCommand(name: string, data: Uint8Array = EMPTY): void {
     if (this.state === "closed") return;
-    this.addCommand(encodeCommandBody(name, data));
-    this.scheduleFlush();
-  }
-
-  /** After the handshake, a mechanism that seals frames seals commands too. */
-  private addCommand(body: Uint8Array): void {
-    if (this.codec) this.batch.addSealed(this.codec.encode(body, false, true));
-    else this.batch.addCommand(body);
+    this.out.command(encodeCommandBody(name, data));
+    this.out.schedule();
   }
 
   pauseReading(): void {
@@ -179,7 +152,7 @@ export class Engine implements Connection {
   closeGracefully(): void {
     if (this.state === "closed" || this.ending) return;
     this.ending = true;
-    this.flushNow();
+    this.out.flush();
     this.carrier.end();
   }
 
@@ -195,7 +168,7 @@ export class Engine implements Connection {
   private onData(chunk: Buffer): void {
     if (this.state === "closed") return;
     this.heartbeats.received();
-    this.peerWaiting = true;
+    this.out.peerSent();
     try {
       if (this.zws) {
         this.onZwsFrame(chunk);
@@ -264,8 +237,8 @@ export class Engine implements Connection {
       this.peer = { socketType: "", identity: EMPTY, minor: 0, metadata: new Map() };
       this.state = "handshake";
       this.awaitingRoutingId = true;
-      this.batch.addMessage([this.options.routingId ?? EMPTY]);
-      this.flushNow();
+      this.out.message([this.options.routingId ?? EMPTY]);
+      this.out.flush();
       return;
     }
     if (mechanism !== this.options.mechanism.name) {
@@ -296,8 +269,8 @@ export class Engine implements Connection {
   }
 
   private sendHandshake(bodies: Buffer[]): void {
-    for (const body of bodies) this.batch.addCommand(body);
-    this.flushNow();
+    for (const body of bodies) this.out.handshakeCommand(body);
+    this.out.flush();
   }
 
   /** A handshake step that waits for the ZAP handler: nothing else is read meanwhile. */
@@ -385,13 +358,14 @@ export class Engine implements Connection {
   }
 
   private applyStep(step: HandshakeStep): void {
-    for (const body of step.send) this.batch.addCommand(body);
-    if (step.send.length) this.flushNow();
+    for (const body of step.send) this.out.handshakeCommand(body);
+    if (step.send.length) this.out.flush();
     if (step.peerMetadata) this.completeHandshake(step.peerMetadata);
   }
 
   private completeHandshake(metadata: Metadata): void {
     this.codec = this.mechanism?.framing?.();
+    this.out.codec = this.codec;
     const socketType = metadata.get("socket-type")?.toString("latin1") ?? "";
     if (!isCompatible(this.options.socketType, socketType)) {
       this.refuse(
@@ -411,8 +385,8 @@ export class Engine implements Connection {
   /** Sends an ERROR command with the reason, then closes (RFC 37: validation failures). */
   refuse(error: ZmqError, reason = error.message): void {
     if (this.state === "closed") return;
-    this.batch.addCommand(encodeErrorCommand(reason));
-    this.flushNow();
+    this.out.handshakeCommand(encodeErrorCommand(reason));
+    this.out.flush();
     this.carrier.end();
     this.finish(error);
   }
@@ -432,31 +406,6 @@ export class Engine implements Connection {
     const { ttl, context } = decodePing(data);
     this.sendCommand("PONG", Buffer.from(context));
     if (ttl > 0) this.heartbeats.peerAnnouncedTtl(ttl * 100);
-  }
-
-  // ---- writing ----
-
-  private scheduleFlush(): void {
-    if (this.flushScheduled || this.blocked) return;
-    this.flushScheduled = true;
-    setImmediate(() => {
-      this.flushScheduled = false;
-      this.peerWaiting = false;
-      this.flushNow();
-    });
-  }
-
-  private flushNow(): void {
-    if (this.state === "closed" || this.batch.isEmpty) return;
-    const hadMessages = this.batch.messages > 0;
-    if (!this.carrier.write(this.batch.take())) this.blocked = true;
-    if (hadMessages && !this.blocked) this.owner.engineWritable(this);
-  }
-
-  private onDrain(): void {
-    this.blocked = false;
-    this.flushNow();
-    this.owner.engineWritable(this);
   }
 
   // ---- ending ----
