@@ -203,17 +203,15 @@ export const CHECKS: readonly Check[] = [
       let repeated = "";
       const watcher = ctx.inventory.signals.length ? await ctx.probe.subscribe() : undefined;
       for (const name of ctx.inventory.properties) {
-        const got = await ctx.probe.ask({ event: "PROPERTY_GET", property: name });
-        const value = timedOut(got) ? undefined : (got.body as { value?: unknown })?.value;
-        if (typeof value !== "number") continue;
+        const value = await numericValue(ctx, name);
+        if (value === undefined) continue;
         const set = await ctx.probe.ask({ event: "PROPERTY_SET", property: name, value: value + 1 });
         if (timedOut(set)) {
           bad.push(`${name}: no answer to PROPERTY_SET`);
           continue;
         }
         if (isError(set.body)) continue; // read-only: refused, as it should be
-        const back = await ctx.probe.ask({ event: "PROPERTY_GET", property: name });
-        const now = timedOut(back) ? undefined : (back.body as { value?: unknown })?.value;
+        const now = await numericValue(ctx, name);
         if (now !== value + 1) bad.push(`${name}: set to ${value + 1}, reads ${JSON.stringify(now)}`);
         await sleep(200);
         const notes = watcher?.received.filter((r) => Array.isArray(r.args) && r.args[0] === value + 1) ?? [];
@@ -303,13 +301,18 @@ function usable(body: unknown): Inventory | undefined {
 /** Sets each numeric property to one more, then back: each change should notify once. */
 async function changeProperties(ctx: Context): Promise<void> {
   for (const name of ctx.inventory!.properties) {
-    const got = await ctx.probe.ask({ event: "PROPERTY_GET", property: name });
-    if (timedOut(got)) continue;
-    const value = (got.body as { value?: unknown })?.value;
-    if (typeof value !== "number") continue;
+    const value = await numericValue(ctx, name);
+    if (value === undefined) continue;
     await ctx.probe.ask({ event: "PROPERTY_SET", property: name, value: value + 1 });
     await ctx.probe.ask({ event: "PROPERTY_SET", property: name, value });
   }
+}
+
+/** A property's value when it answers with a number (the only kind the checks change). */
+async function numericValue(ctx: Context, name: string): Promise<number | undefined> {
+  const got = await ctx.probe.ask({ event: "PROPERTY_GET", property: name });
+  const value = timedOut(got) ? undefined : (got.body as { value?: unknown })?.value;
+  return typeof value === "number" ? value : undefined;
 }
 
 /** Identical signals within 5 ms of each other: one emission published twice. */
