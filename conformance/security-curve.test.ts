@@ -4,28 +4,16 @@
  */
 import { createHash } from "node:crypto";
 import * as native from "zeromq";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { curveKeyPair, Pull, Push } from "../src/zmq/index.js";
-import { hasPyzmq } from "./helpers/python.js";
 import { intruderRefusedFriendServed } from "./helpers/refusal.js";
-import { nativeKind, oursKind, type PeerKind, type PeerSocket, pyzmqKind } from "./helpers/peers.js";
+import { oursKind } from "./helpers/peers.js";
+import { hasPyzmq } from "./helpers/python.js";
+import { EVERY_KIND, makePeer } from "./helpers/scenarios.js";
 
-const open: PeerSocket[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close().catch(() => {})));
-});
+const make = makePeer;
 
-async function make(kind: PeerKind, type: string, options: object): Promise<PeerSocket> {
-  const s = await kind.create(type, options);
-  open.push(s);
-  return s;
-}
-
-const kinds: Array<[PeerKind, boolean]> = [
-  [oursKind, true],
-  [nativeKind, true],
-  [pyzmqKind, hasPyzmq()],
-];
+const kinds = EVERY_KIND;
 
 describe("CURVE with libzmq", () => {
   for (const [serverKind, serverAvailable] of kinds) {

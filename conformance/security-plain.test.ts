@@ -2,31 +2,18 @@
  * PLAIN (RFC 24) with libzmq, both ways and both roles: our sockets against pyzmq (Debian's
  * libzmq) and the native `zeromq` package, and each against ours.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Reply, Request } from "../src/zmq/index.js";
-import { hasPyzmq } from "./helpers/python.js";
 import { intruderRefusedFriendServed } from "./helpers/refusal.js";
-import { nativeKind, oursKind, type PeerKind, type PeerSocket, pyzmqKind } from "./helpers/peers.js";
+import { oursKind } from "./helpers/peers.js";
+import { EVERY_KIND, makePeer } from "./helpers/scenarios.js";
 
-const open: PeerSocket[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close().catch(() => {})));
-});
-
-async function make(kind: PeerKind, type: string, options: object): Promise<PeerSocket> {
-  const s = await kind.create(type, options);
-  open.push(s);
-  return s;
-}
+const make = makePeer;
 
 const server = { plainServer: true, zapPlain: { admin: "secret" } };
 const client = { plainUsername: "admin", plainPassword: "secret" };
 
-const kinds: Array<[PeerKind, boolean]> = [
-  [oursKind, true],
-  [nativeKind, true],
-  [pyzmqKind, hasPyzmq()],
-];
+const kinds = EVERY_KIND;
 
 describe("PLAIN with libzmq", () => {
   for (const [serverKind, serverAvailable] of kinds) {

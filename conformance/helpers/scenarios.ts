@@ -3,7 +3,8 @@
  * drives two peers of any implementation the same way and asserts what arrives.
  */
 import { afterEach, expect, it } from "vitest";
-import { expected, type FrameSpec, oursKind, type PeerKind, type PeerSocket } from "./peers.js";
+import { expected, type FrameSpec, nativeKind, oursKind, type PeerKind, type PeerSocket, pyzmqKind } from "./peers.js";
+import { hasPyzmq } from "./python.js";
 
 const open: PeerSocket[] = [];
 afterEach(async () => {
@@ -16,6 +17,13 @@ export async function makePeer(kind: PeerKind, type: string, options?: object): 
   open.push(s);
   return s;
 }
+
+/** Ours, the native package and pyzmq, each with whether it can run here. */
+export const EVERY_KIND: Array<[PeerKind, boolean]> = [
+  [oursKind, true],
+  [nativeKind, true],
+  [pyzmqKind, hasPyzmq()],
+];
 
 export const LONG = "x".repeat(300); // over 255 octets: a long frame
 export const BIG: FrameSpec = { pattern: 16 * 1024 * 1024 };
