@@ -220,15 +220,25 @@ describe("WriteBatch", () => {
 });
 
 describe("read sizes after large frames", () => {
-  it("asks for a short read before the header that follows a large frame, never mid-frame", () => {
+  it("asks for short reads around the headers of a stream of large frames", () => {
     const frames: number[] = [];
     const decoder = new FrameDecoder((_flags, body) => frames.push(body.length));
     expect(decoder.preferredReadSize()).toBeUndefined();
     const big = Buffer.from(encodeMessage([Buffer.alloc(65536, 1)]));
     decoder.push(big.subarray(0, 1000));
-    expect(decoder.preferredReadSize()).toBeUndefined(); // inside the body
+    expect(decoder.preferredReadSize()).toBeUndefined(); // inside the first large body: no stream yet
     decoder.push(big.subarray(1000));
     expect(frames).toEqual([65536]);
+    expect(decoder.preferredReadSize()).toBe(4096);
+    // A second large frame: the rest of its body and no more than 4 KiB of what follows.
+    decoder.push(big.subarray(0, 60000));
+    expect(decoder.preferredReadSize()).toBe(big.length - 60000 + 4096);
+    decoder.push(big.subarray(60000));
+    // Past 256 KiB a body's tail is read with whatever follows (measured faster).
+    const huge = Buffer.from(encodeMessage([Buffer.alloc(1 << 20, 2)]));
+    decoder.push(huge.subarray(0, huge.length - 1000));
+    expect(decoder.preferredReadSize()).toBeUndefined();
+    decoder.push(huge.subarray(huge.length - 1000));
     expect(decoder.preferredReadSize()).toBe(4096);
     decoder.push(Buffer.from(encodeMessage([Buffer.from("small")])));
     expect(decoder.preferredReadSize()).toBeUndefined();

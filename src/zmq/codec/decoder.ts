@@ -23,6 +23,7 @@ const DIRECT_READ_MIN = 16384;
  */
 const LARGE_FRAME = 32768;
 const HEADER_READ = 4096;
+const SHORT_TAIL_FRAME = 256 * 1024;
 
 /**
  * Turns a byte stream cut at arbitrary boundaries into ZMTP frames. Sans-IO: it never touches a
@@ -72,9 +73,17 @@ export class FrameDecoder {
     return this.body.subarray(this.bodyFilled, this.bodyFilled + this.bodyMissing);
   }
 
-  /** The most the next ordinary read should take (undefined: as much as there is room for). */
+  /**
+   * The most the next ordinary read should take (undefined: as much as there is room for). In a
+   * stream of large frames: the rest of the current body (when too short to be read on its own)
+   * and at most HEADER_READ octets of the next frame, whose body is then read in place.
+   */
   preferredReadSize(): number | undefined {
-    return this.largeFrames && this.bodyMissing === 0 && this.headerLength === 0 ? HEADER_READ : undefined;
+    if (!this.largeFrames || this.headerLength > 0) return undefined;
+    if (this.bodyMissing === 0) return HEADER_READ;
+    // The tail of a body too short to read on its own: measured, limiting the read helps frames
+    // of tens of KiB (the next body would be copied whole) and costs huge ones more than it saves.
+    return this.bodyFilled + this.bodyMissing <= SHORT_TAIL_FRAME ? this.bodyMissing + HEADER_READ : undefined;
   }
 
   /** n bytes were read into directTarget(). */
