@@ -16,8 +16,9 @@ afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
-async function device() {
-  const d = makeTsDevice();
+/** Our test device, serving; on `url` when given (a restart on the same port). */
+async function device(url?: string) {
+  const d = makeTsDevice(url);
   await d.server.start();
   const serving = d.server.serveForever();
   cleanups.push(() => d.server.close());
@@ -176,10 +177,7 @@ describe("a device lost during calls", () => {
     expect(results.map((r) => r.status)).toEqual(["rejected", "rejected", "rejected"]);
     for (const r of results) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(ConnectionLostError);
     expect(performance.now() - started).toBeLessThan(3000); // long before the 5 s timeout
-    const second = makeTsDevice(first.url);
-    await second.server.start();
-    void second.server.serveForever();
-    cleanups.push(() => second.server.close());
+    await device(first.url);
     expect(await c.call("add", [1, 2], {}, { timeout: 5000 })).toBe(3);
   });
 });
@@ -195,10 +193,7 @@ describe("a call's timeout", () => {
     await expect(c.call("add", [1, 2], {}, { timeout: 300 })).rejects.toBeInstanceOf(RpcTimeoutError);
     await expect(c.getProperty("exposure", { timeout: 300 })).rejects.toBeInstanceOf(RpcTimeoutError);
     expect(performance.now() - started).toBeLessThan(1500);
-    const second = makeTsDevice(first.url);
-    await second.server.start();
-    void second.server.serveForever();
-    cleanups.push(() => second.server.close());
+    await device(first.url);
     expect(await c.call("add", [1, 2], {}, { timeout: 5000 })).toBe(3);
   });
 });
@@ -282,10 +277,7 @@ describe("a device restarted with 32 calls in flight", () => {
       ),
     );
     first.server.close();
-    const second = makeTsDevice(first.url);
-    await second.server.start();
-    void second.server.serveForever();
-    cleanups.push(() => second.server.close());
+    await device(first.url);
     await Promise.all(calls);
     expect(performance.now() - started).toBeLessThan(3500); // none waited past its timeout
     expect(settled.map((s) => s.i).sort((a, b) => a - b)).toEqual(Array.from({ length: 32 }, (_, i) => i));

@@ -1,5 +1,6 @@
 // One process of the soak run: `peer.js registry` or `peer.js device <name> <registry url> [port]`.
 // Prints "READY <port>", then a JSON line of figures every second, until killed.
+import { patternBytes } from "../../conformance/helpers/pattern.js";
 import { DeviceRegistry, RPCServer, RPCSignal, registerToRegistry } from "../../src/index.js";
 
 const [role, name = "device", registryUrl = "", portArg] = process.argv.slice(2);
@@ -10,13 +11,6 @@ const counters = { executed: 0, duplicates: 0, emitted: 0 };
 function report(): void {
   const { rss, heapUsed } = process.memoryUsage();
   process.stdout.write(`${JSON.stringify({ rss, heap: heapUsed, ...counters })}\n`);
-}
-
-/** n octets of i % 251, as the Python test device serves them, so one check fits both. */
-function pattern(n: number): Buffer {
-  const b = Buffer.allocUnsafe(n);
-  for (let i = 0; i < n; i++) b[i] = i % 251;
-  return b;
 }
 
 async function serveRegistry(): Promise<number> {
@@ -53,7 +47,7 @@ async function serveDevice(): Promise<number> {
       "blob",
       (n: number) => {
         counters.executed++;
-        if (!blobs.has(n)) blobs.set(n, pattern(n));
+        if (!blobs.has(n)) blobs.set(n, patternBytes(n));
         return [blobs.get(n)!, { size: n }];
       },
       { params: ["n"] },

@@ -2,6 +2,7 @@
 // memory is its own, started again on the same port after a "kill" fault.
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
 
 export interface PeerFigures {
   rss: number;
@@ -32,26 +33,18 @@ export class Peer {
     const [cmd, args] = this.command(this.port);
     const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit"] });
     this.child = child;
-    let buffered = "";
     const ready = new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${this.name} did not start`)), timeoutMs);
       child.on("exit", (code, signal) => {
         clearTimeout(timer);
         reject(new Error(`${this.name} exited before it was ready (${code ?? signal})`));
       });
-      child.stdout!.on("data", (d: Buffer) => {
-        buffered += d.toString();
-        let nl = buffered.indexOf("\n");
-        while (nl >= 0) {
-          const line = buffered.slice(0, nl).trim();
-          buffered = buffered.slice(nl + 1);
-          const m = /^READY (\d+)/.exec(line);
-          if (m) {
-            clearTimeout(timer);
-            resolve(Number(m[1]));
-          } else if (line.startsWith("{")) this.latest = JSON.parse(line) as PeerFigures;
-          nl = buffered.indexOf("\n");
-        }
+      createInterface({ input: child.stdout! }).on("line", (line) => {
+        const m = /^READY (\d+)/.exec(line);
+        if (m) {
+          clearTimeout(timer);
+          resolve(Number(m[1]));
+        } else if (line.startsWith("{")) this.latest = JSON.parse(line) as PeerFigures;
       });
     });
     this.port = await ready;

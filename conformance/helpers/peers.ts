@@ -5,6 +5,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import * as native from "zeromq";
 import * as ours from "../../src/zmq/index.js";
+import { patternBytes } from "./pattern.js";
 import { PYTHON } from "./python.js";
 
 /** A frame to send: text, or {pattern: n} for n octets of i % 251. */
@@ -45,11 +46,7 @@ export interface PeerKind {
   create(type: string, options?: PeerOptions): Promise<PeerSocket>;
 }
 
-export function patternBytes(n: number): Buffer {
-  const b = Buffer.allocUnsafe(n);
-  for (let i = 0; i < n; i++) b[i] = i % 251;
-  return b;
-}
+export { patternBytes };
 
 export function toBytes(f: FrameSpec): Buffer {
   return typeof f === "string" ? Buffer.from(f, "latin1") : patternBytes(f.pattern);

@@ -1,7 +1,5 @@
-import { Buffer } from "node:buffer";
+import type { Buffer } from "node:buffer";
 import { decodeBody } from "../common/codec.js";
-
-const EMPTY = Buffer.alloc(0);
 import type { Logger } from "../util/logger.js";
 import { Subscriber } from "../zmq/index.js";
 import { CONSUME } from "../zmq/socket/socket-base.js";
@@ -34,7 +32,7 @@ export class ClientSignals {
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([connected, new Promise((r) => (timer = setTimeout(r, timeout)))]);
     clearTimeout(timer);
-    sub[CONSUME](([frame]) => this.onPublication(frame));
+    sub[CONSUME](([frame]) => this.onPublication(frame!));
   }
 
   /** The signal of that name, created on first use. */
@@ -51,10 +49,10 @@ export class ClientSignals {
     this.subscriber?.close();
   }
 
-  private onPublication(frame: Buffer | undefined): void {
+  private onPublication(frame: Buffer): void {
     let message: { event?: unknown; signal?: unknown; args?: unknown };
     try {
-      message = decodeBody(frame ?? EMPTY, "json") as typeof message;
+      message = decodeBody(frame, "json") as typeof message;
     } catch {
       return; // not ours to judge: a bad publication must not stop the others
     }

@@ -21,6 +21,7 @@ import { isCompatible, sendsIdentity, type SocketTypeName } from "./socket-types
 import type { Connection, ConnectionOwner, PeerInfo } from "./connection.js";
 import { Heartbeats } from "./heartbeats.js";
 import { Outgoing } from "./outgoing.js";
+import { unref } from "../util/timers.js";
 
 export interface EngineOptions {
   socketType: SocketTypeName;
@@ -121,12 +122,13 @@ export class Engine implements Connection {
       this.out.flush();
     }
     if (this.options.handshakeTimeout > 0) {
-      this.handshakeTimer = setTimeout(() => {
-        if (this.state === "greeting" || this.state === "handshake") {
-          this.fail(new ProtocolError("EPROTO", "handshake timed out"));
-        }
-      }, this.options.handshakeTimeout);
-      (this.handshakeTimer as { unref?: () => void }).unref?.();
+      this.handshakeTimer = unref(
+        setTimeout(() => {
+          if (this.state === "greeting" || this.state === "handshake") {
+            this.fail(new ProtocolError("EPROTO", "handshake timed out"));
+          }
+        }, this.options.handshakeTimeout),
+      );
     }
   }
 

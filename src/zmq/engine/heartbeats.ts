@@ -1,4 +1,5 @@
 import { ZmqError } from "../errors.js";
+import { unref } from "../util/timers.js";
 
 /** What heartbeats need from the connection they watch. */
 export interface HeartbeatLink {
@@ -66,9 +67,4 @@ export class Heartbeats {
     clearTimeout(this.peerTtl);
     this.interval = this.pingTimeout = this.peerTtl = undefined;
   }
-}
-
-function unref<T extends ReturnType<typeof setTimeout>>(t: T): T {
-  (t as { unref?: () => void }).unref?.();
-  return t;
 }

@@ -62,7 +62,8 @@ export class Outgoing {
     }
     // A synchronous burst (a loop of sends or signal emissions) is written as it grows, so that
     // it neither fills the high-water mark before the event loop turns nor piles up in memory.
-    const limit = this.peerWaiting ? EAGER_FLUSH_MESSAGES : FLUSH_MESSAGES;
+    // While the carrier is blocked, small writes would only pile up in its queue.
+    const limit = this.peerWaiting && !this.blocked ? EAGER_FLUSH_MESSAGES : FLUSH_MESSAGES;
     if (this.batch.messages >= limit || this.batch.bytes >= FLUSH_BYTES) this.flush();
     else this.schedule();
   }

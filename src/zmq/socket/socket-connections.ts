@@ -15,6 +15,7 @@ import { parseEndpoint, transportFor } from "../transport/index.js";
 import { Connector, type ConnectorHost } from "./connector.js";
 import { Pipe } from "./pipe.js";
 import { ENDPOINT_COUNT, SocketCore } from "./socket-core.js";
+import { unref } from "../util/timers.js";
 
 const EMPTY = new Uint8Array(0);
 
@@ -183,8 +184,7 @@ export abstract class SocketConnections extends SocketCore {
     pipe.drain();
     if (pipe.outQueue.length === 0) engine.closeGracefully();
     if (this.linger > 0) {
-      const t = setTimeout(() => engine.close(), this.linger);
-      (t as { unref?: () => void }).unref?.();
+      unref(setTimeout(() => engine.close(), this.linger));
     }
   }
 
