@@ -49,7 +49,7 @@ describe("the published package", () => {
     tarball = join(dir, (JSON.parse(out) as Array<{ filename: string }>)[0]!.filename);
     project = mkdtempSync(join(tmpdir(), "plantrpc-consumer-"));
     writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true }));
-    execFileSync("npm", ["install", tarball, "--no-audit", "--no-fund", "--offline"], {
+    execFileSync("npm", ["install", tarball, "--no-audit", "--no-fund", "--prefer-offline"], {
       cwd: project,
       stdio: "ignore",
     });
