@@ -49,13 +49,17 @@ describe.skipIf(!available)(`in Chromium (${CHROMIUM})`, () => {
   let browser: Browser;
   let page: Page;
   let pageServer: http.Server;
-  const device = makeTsDevice("tcp://127.0.0.1", undefined, "ws://127.0.0.1:0/camera");
+  /** The page's origin: the one page that the device, the sockets and the gateway let in. */
+  let origin: string;
+  let device: ReturnType<typeof makeTsDevice>;
 
   beforeAll(async () => {
-    await device.server.start();
-    void device.server.serveForever();
     const served = await serveBundle();
     pageServer = served.server;
+    origin = new URL(served.url).origin;
+    device = makeTsDevice("tcp://127.0.0.1", undefined, "ws://127.0.0.1:0/camera", { allowedOrigins: [origin] });
+    await device.server.start();
+    void device.server.serveForever();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
     page = await browser.newPage();
     page.on("pageerror", (e) => console.error("page error:", e));
@@ -66,7 +70,7 @@ describe.skipIf(!available)(`in Chromium (${CHROMIUM})`, () => {
   afterAll(async () => {
     await browser?.close();
     pageServer?.close();
-    device.server.close();
+    device?.server.close();
   });
 
   it("the RPC client calls methods and buffer methods, sets a property and sees its notify signal", async () => {
@@ -96,7 +100,7 @@ describe.skipIf(!available)(`in Chromium (${CHROMIUM})`, () => {
   });
 
   it("plain ZeroMQ sockets: a DEALER in the page and a ROUTER here, both ways", async () => {
-    const router = new Router();
+    const router = new Router({ wsAllowedOrigins: origin });
     await router.bind("ws://127.0.0.1:0/zmq");
     try {
       const inPage = page.evaluate(async (endpoint) => {
@@ -134,7 +138,13 @@ describe.skipIf(!available)(`in Chromium (${CHROMIUM})`, () => {
     await registry.start();
     const registryUrl = `tcp://127.0.0.1:${registry.port}`;
     const device = await startPythonDevice("tcp://127.0.0.1", ["--register", registryUrl, "camera", "py-camera"]);
-    const gateway = new Gateway({ registry: registryUrl, listen: "ws://127.0.0.1:0", pollInterval: 50 });
+    const token = "browser-test-token";
+    const gateway = new Gateway({
+      registry: registryUrl,
+      listen: "ws://127.0.0.1:0",
+      pollInterval: 50,
+      access: { allowedOrigins: [origin], token },
+    });
     const added = new Promise<void>((resolve) => gateway.on((e) => e.event === "added" && resolve()));
     try {
       await gateway.start();
@@ -148,7 +158,7 @@ describe.skipIf(!available)(`in Chromium (${CHROMIUM})`, () => {
         const tick = await ticked;
         client.close();
         return { sum, tick };
-      }, `${gateway.base}/py-camera`);
+      }, `${gateway.base}/py-camera?token=${token}`);
       expect(result).toEqual({ sum: 42, tick: 9 });
     } finally {
       await gateway.stop();

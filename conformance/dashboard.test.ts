@@ -13,7 +13,7 @@ import { DeviceRegistry, registerToRegistry } from "../src/index.js";
 import { Dashboard } from "../src/web/index.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const BUNDLE = join(import.meta.dirname, "..", "dist", "browser", "plantrpc.js");
+const BUNDLE = join(import.meta.dirname, "..", "dist", "browser", "dashboard.js");
 const available = existsSync(CHROMIUM) && existsSync(BUNDLE);
 if (!available) console.warn(`dashboard test skipped: no Chromium at ${CHROMIUM} or no ${BUNDLE}`);
 
@@ -27,7 +27,7 @@ describe.skipIf(!available)("plantrpc web (the dashboard) in Chromium", () => {
     await registry.start();
     await registerToRegistry(camera, "camera", "demo-camera", `tcp://127.0.0.1:${registry.port}`);
     void camera.serveForever();
-    dashboard = new Dashboard({ registry: `tcp://127.0.0.1:${registry.port}`, port: 0, bundle: readFileSync(BUNDLE) });
+    dashboard = new Dashboard({ registry: `tcp://127.0.0.1:${registry.port}`, port: 0, script: readFileSync(BUNDLE) });
     await dashboard.start();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
   }, 30000);

@@ -1,6 +1,7 @@
-// The browser build: one ES module bundle of plantrpc (RPC client and server API, registry
-// client, and `zmq`), with no Node module left in it. `node scripts/build-browser.mjs` (run by
-// `npm run build`); prints the bundle's size, raw and gzipped.
+// The browser builds: one ES module bundle of plantrpc (RPC client and server API, registry
+// client, and `zmq`), with no Node module left in it, and the dashboard's page script (served by
+// `plantrpc web` from its own origin). `node scripts/build-browser.mjs` (run by `npm run build`);
+// prints each bundle's size, raw and gzipped.
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,19 +31,24 @@ const browserPlugin = {
   },
 };
 
-const outfile = join(root, "dist", "browser", "plantrpc.js");
-await esbuild.build({
-  entryPoints: [src("index.ts")],
-  bundle: true,
-  format: "esm",
-  platform: "browser",
-  target: "es2022",
-  minify: true,
-  sourcemap: true,
-  outfile,
-  plugins: [browserPlugin],
-  logLevel: "warning",
-});
-const bytes = readFileSync(outfile);
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
-console.log(`dist/browser/plantrpc.js: ${kib(bytes.length)} (${kib(gzipSync(bytes).length)} gzipped)`);
+for (const [entry, name] of [
+  ["index.ts", "plantrpc.js"],
+  ["web/page/dashboard.ts", "dashboard.js"],
+]) {
+  const outfile = join(root, "dist", "browser", name);
+  await esbuild.build({
+    entryPoints: [src(entry)],
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    minify: true,
+    sourcemap: true,
+    outfile,
+    plugins: [browserPlugin],
+    logLevel: "warning",
+  });
+  const bytes = readFileSync(outfile);
+  console.log(`dist/browser/${name}: ${kib(bytes.length)} (${kib(gzipSync(bytes).length)} gzipped)`);
+}

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type CurveServerKeys, RPCServer, RPCSignal } from "../../src/index.js";
+import { type CurveServerKeys, RPCServer, RPCSignal, type WebAccess } from "../../src/index.js";
 import { patternBytes } from "./peers.js";
 
 export const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
@@ -8,8 +8,8 @@ export const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("
  * The TypeScript twin of conformance/peers/rpc_device.py, plus what only a plantrpc server
  * can be asked (async methods, values JSON cannot hold, a throwing getter).
  */
-export function makeTsDevice(url = "tcp://127.0.0.1", curve?: CurveServerKeys, web?: string) {
-  const server = new RPCServer({ url, curve, web });
+export function makeTsDevice(url = "tcp://127.0.0.1", curve?: CurveServerKeys, web?: string, webAccess?: WebAccess) {
+  const server = new RPCServer({ url, curve, web, webAccess });
   const tick = server.registerSignal("tick", new RPCSignal<[number]>(Number));
   server.registerSignal("exposure_changed", new RPCSignal<[number]>(Number));
   let exposure = 10;

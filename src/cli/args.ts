@@ -34,6 +34,11 @@ const FLAGS = {
   signal: { type: "string" },
   "in-flight": { type: "string" },
   duration: { type: "string" },
+  token: { type: "string" },
+  "no-token": { type: "boolean" },
+  "allow-origin": { type: "string", multiple: true },
+  "allow-host": { type: "string", multiple: true },
+  "allow-address": { type: "string", multiple: true },
 } as const;
 
 /** Flags every command takes. */
@@ -61,7 +66,9 @@ export function parse(argv: string[]): Parsed {
   }
   const flags = new Map<string, string | true>();
   for (const [name, value] of Object.entries(parsed.values)) {
-    if (value !== undefined && value !== false) flags.set(name, value === true ? true : String(value));
+    if (value === undefined || value === false) continue;
+    // A flag given several times (--allow-origin a --allow-origin b) reads as a list: "a,b".
+    flags.set(name, value === true ? true : Array.isArray(value) ? value.join(",") : String(value));
   }
   return { positional: parsed.positionals.map((p) => (p.startsWith(MARK) ? p.slice(1) : p)), flags };
 }

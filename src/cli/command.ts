@@ -4,6 +4,7 @@ import { RPCClient } from "../rpc/index.js";
 import type { Parsed } from "./args.js";
 import { UsageError } from "./args.js";
 import { readKeyPair, serverKeyOf } from "./certificate.js";
+import { terminalSafe } from "./terminal.js";
 
 /** A JSON argument; a word that is not JSON is taken as a string (`call url echo hello`). */
 export function jsonArg(text: string): unknown {
@@ -26,9 +27,12 @@ export interface Command {
 
 export class Output {
   constructor(readonly json: boolean) {}
-  /** Human text, or the value as one JSON line with --json. */
+  /**
+   * Human text, or the value as one JSON line with --json. Human text is made safe for a
+   * terminal: what a device sent cannot drive it (JSON already escapes control characters).
+   */
   result(value: unknown, human: () => string): void {
-    console.log(this.json ? JSON.stringify(value) : human());
+    console.log(this.json ? JSON.stringify(value) : terminalSafe(human()));
   }
 }
 

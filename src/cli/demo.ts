@@ -1,4 +1,5 @@
-import { Dashboard } from "../web/index.js";
+import { Dashboard, type DashboardOptions } from "../web/index.js";
+import { inline } from "./terminal.js";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createVirtualCamera } from "../demo/camera.js";
@@ -129,6 +130,9 @@ export async function runDemo(options: { outDir: string }): Promise<void> {
 }
 
 /** `serve-demo`: a registry and the camera, running until interrupted. */
+/** serve-demo --web: what the dashboard needs besides the registry. */
+export type ServeDemoWeb = Omit<DashboardOptions, "registry" | "host">;
+
 export async function serveDemo(options: {
   registryPort: number;
   cameraUrl: string;
@@ -137,15 +141,19 @@ export async function serveDemo(options: {
   secure?: boolean;
   /** Serve both over CURVE with this key pair (a `--keys` certificate) instead of fresh keys. */
   keys?: { publicKey: string; secretKey: string };
-  /** Also serve the dashboard: this browser build, on this port. */
-  web?: { bundle: Uint8Array; port: number };
+  /** Also serve the dashboard: its script, its port, its access rules. */
+  web?: ServeDemoWeb;
   untilInterrupted: () => Promise<void>;
 }): Promise<void> {
   const registryKeys = options.keys ?? (options.secure ? curveKeyPair() : undefined);
   const cameraKeys = options.keys ?? (options.secure ? curveKeyPair() : undefined);
   const registry = new DeviceRegistry({ addr: "*", port: options.registryPort, curve: registryKeys });
-  registry.on("added", (type, addr, name) => console.log(`[registry] + ${name} (${type}) at ${addr}`));
-  registry.on("removed", (type, addr, name) => console.log(`[registry] - ${name} (${type}) at ${addr}`));
+  registry.on("added", (type, addr, name) =>
+    console.log(`[registry] + ${inline(name)} (${inline(type)}) at ${inline(addr)}`),
+  );
+  registry.on("removed", (type, addr, name) =>
+    console.log(`[registry] - ${inline(name)} (${inline(type)}) at ${inline(addr)}`),
+  );
   await registry.start();
   const camera = createVirtualCamera(options.cameraUrl, cameraKeys);
   const { name } = await registerToRegistry(camera, "camera", options.name, registry.url, {

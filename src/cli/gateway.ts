@@ -1,32 +1,54 @@
 import { Gateway, type GatewayEvent } from "../gateway/index.js";
+import { parseRpcUrl } from "../rpc/url.js";
+import { inline } from "./terminal.js";
+import { type WebFlags, warnNoToken } from "./web-flags.js";
 
 /** `plantrpc gateway`: relays a registry's devices to one WebSocket port until interrupted. */
 export async function runGateway(
   registry: string,
   listen: string,
+  flags: WebFlags,
   report: (value: unknown, human: () => string) => void,
   untilInterrupted: () => Promise<void>,
 ): Promise<void> {
-  const gateway = new Gateway({ registry, listen });
-  gateway.on((e: GatewayEvent) => report(eventValue(e), () => describe(e)));
+  warnNoToken(flags, parseRpcUrl(listen).host);
+  const gateway = new Gateway({
+    registry,
+    listen,
+    access: { allowedOrigins: flags.allowedOrigins, allowedHosts: flags.allowedHosts, token: flags.token },
+    noToken: flags.noToken,
+    allowedAddresses: flags.allowedAddresses,
+  });
+  const query = flags.token === undefined ? "" : `?token=${encodeURIComponent(flags.token)}`;
+  gateway.on((e: GatewayEvent) => report(eventValue(e, flags), () => describe(e, query, flags)));
   await gateway.start();
   await untilInterrupted();
   await gateway.stop();
 }
 
-function eventValue(e: GatewayEvent): unknown {
+function eventValue(e: GatewayEvent, flags: WebFlags): unknown {
+  if (e.event === "listening") return { ...e, token: flags.token, allowedOrigins: flags.allowedOrigins ?? [] };
   return e.event === "error" ? { event: "error", name: e.name, error: e.error.message } : e;
 }
 
-function describe(e: GatewayEvent): string {
+function describe(e: GatewayEvent, query: string, flags: WebFlags): string {
   switch (e.event) {
-    case "listening":
-      return `gateway at ${e.base} (devices at ${e.base}/<name>, the registry at ${e.registry})`;
+    case "listening": {
+      const pages = flags.allowedOrigins?.length
+        ? `pages allowed: ${flags.allowedOrigins.join(", ")}`
+        : "no web page is allowed yet: add --allow-origin <the page's origin>";
+      return (
+        `gateway at ${e.base} (devices at ${e.base}/<name>${query}, the registry (LIST) at ${e.registry}${query})\n` +
+        pages
+      );
+    }
     case "added":
-      return `+ ${e.name} (${e.address}) at ${e.methods}`;
+      return `+ ${inline(e.name)} (${inline(e.address)}) at ${e.methods}`;
     case "removed":
-      return `- ${e.name} (${e.address})`;
+      return `- ${inline(e.name)} (${inline(e.address)})`;
+    case "refused":
+      return `! ${inline(e.name)} (${inline(e.address)}) not relayed: ${e.reason}`;
     case "error":
-      return `! ${e.name ? `${e.name}: ` : ""}${e.error.message}`;
+      return `! ${e.name ? `${inline(e.name)}: ` : ""}${e.error.message}`;
   }
 }

@@ -25,6 +25,7 @@ import { checkDevice, formatReport } from "../check/index.js";
 import { runBench } from "./bench.js";
 import { writeCertificates } from "./keygen.js";
 import { SERVE_COMMANDS } from "./serve-commands.js";
+import { inline, terminalSafe } from "./terminal.js";
 
 export const EXIT = { ok: 0, remote: 1, usage: 2, timeout: 3, failure: 4 } as const;
 
@@ -39,7 +40,9 @@ const COMMANDS: Record<string, Command> = {
       out.result(devices, () => {
         const rows = Object.entries(devices);
         if (rows.length === 0) return "no devices registered";
-        return rows.map(([name, d]) => `${name.padEnd(20)} ${d.type.padEnd(12)} ${d.addr}`).join("\n");
+        return rows
+          .map(([name, d]) => `${inline(name).padEnd(20)} ${inline(d.type).padEnd(12)} ${inline(d.addr)}`)
+          .join("\n");
       });
     },
   },
@@ -54,14 +57,14 @@ const COMMANDS: Record<string, Command> = {
         out.result(inv, () => {
           const methods = (t: Record<string, number | null>) =>
             Object.entries(t)
-              .map(([n, ms]) => `  ${n}  (timeout ${ms === null ? "none" : `${ms} ms`})`)
+              .map(([n, ms]) => `  ${inline(n)}  (timeout ${ms === null ? "none" : `${inline(ms)} ms`})`)
               .join("\n") || "  (none)";
           return [
-            `device ${inv.name ? `"${inv.name}"` : "(unregistered)"} at ${url}${inv.plantrpc ? " [plantrpc]" : ""}`,
+            `device ${inv.name ? `"${inline(inv.name)}"` : "(unregistered)"} at ${url}${inv.plantrpc ? " [plantrpc]" : ""}`,
             `JSON methods:\n${methods(inv.json_methods)}`,
             `buffer methods:\n${methods(inv.buffer_methods)}`,
-            `properties: ${inv.properties.join(", ") || "(none)"}`,
-            `signals: ${inv.signals.join(", ") || "(none)"}`,
+            `properties: ${inv.properties.map(inline).join(", ") || "(none)"}`,
+            `signals: ${inv.signals.map(inline).join(", ") || "(none)"}`,
           ].join("\n");
         });
       });
@@ -140,11 +143,13 @@ const COMMANDS: Record<string, Command> = {
           .connect((...args: unknown[]) =>
             out.result(
               { signal: n, args, time: new Date().toISOString() },
-              () => `${new Date().toISOString()} ${n}(${args.map((a) => JSON.stringify(a)).join(", ")})`,
+              () =>
+                `${new Date().toISOString()} ${inline(n)}(${args.map((a) => inline(JSON.stringify(a))).join(", ")})`,
             ),
           );
       }
-      if (!out.json) console.error(`watching ${wanted.join(", ") || "(no signals)"} on ${url}; Ctrl-C to stop`);
+      if (!out.json)
+        console.error(`watching ${wanted.map(inline).join(", ") || "(no signals)"} on ${url}; Ctrl-C to stop`);
       await untilInterrupted();
       client.close();
     },
@@ -256,12 +261,12 @@ function report(e: unknown, out: Output): number {
   const message = describeError(e);
   const emit = (kind: string, code: number, extra: object = {}) => {
     if (out.json) console.log(JSON.stringify({ error: kind, message, ...extra }));
-    else console.error(`plantrpc: ${message}`);
+    else console.error(`plantrpc: ${terminalSafe(message)}`);
     return code;
   };
   if (e instanceof UsageError) return emit("usage", EXIT.usage);
   if (e instanceof RemoteError) {
-    if (!out.json && e.traceback) console.error(`remote traceback:\n${e.traceback}`);
+    if (!out.json && e.traceback) console.error(`remote traceback:\n${terminalSafe(e.traceback)}`);
     return emit("remote", EXIT.remote, { remote_error: e.remoteError, traceback: e.traceback });
   }
   if (e instanceof RpcTimeoutError) return emit("timeout", EXIT.timeout);

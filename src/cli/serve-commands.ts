@@ -1,9 +1,13 @@
 import { DeviceRegistry } from "../registry/index.js";
 import { type Parsed, UsageError } from "./args.js";
 import { type Command, need, serverKeys, untilInterrupted } from "./command.js";
-import { runDemo, serveDemo } from "./demo.js";
+import { runDemo, type ServeDemoWeb, serveDemo } from "./demo.js";
 import { runGateway } from "./gateway.js";
-import { browserBundle, runWeb } from "./web.js";
+import { inline } from "./terminal.js";
+import { dashboardAccess, dashboardScript, runWeb } from "./web.js";
+import { WEB_FLAGS, warnNoToken, webFlags } from "./web-flags.js";
+
+const WEB_USAGE = "[--token t | --no-token] [--allow-origin o] [--allow-host h] [--allow-address a]";
 
 /** The commands that serve until interrupted: a registry, the gateway, the dashboard, the demo. */
 export const SERVE_COMMANDS: Record<string, Command> = {
@@ -17,10 +21,16 @@ export const SERVE_COMMANDS: Record<string, Command> = {
       const curve = serverKeys(p);
       const registry = new DeviceRegistry({ addr: String(p.flags.get("addr") ?? "*"), port, curve });
       registry.on("added", (type, addr, name) =>
-        out.result({ event: "added", type, addr, name }, () => `+ ${name} (${type}) at ${addr}`),
+        out.result(
+          { event: "added", type, addr, name },
+          () => `+ ${inline(name)} (${inline(type)}) at ${inline(addr)}`,
+        ),
       );
       registry.on("removed", (type, addr, name) =>
-        out.result({ event: "removed", type, addr, name }, () => `- ${name} (${type}) at ${addr}`),
+        out.result(
+          { event: "removed", type, addr, name },
+          () => `- ${inline(name)} (${inline(type)}) at ${inline(addr)}`,
+        ),
       );
       await registry.start();
       out.result(
@@ -34,26 +44,28 @@ export const SERVE_COMMANDS: Record<string, Command> = {
     },
   },
   gateway: {
-    usage: "gateway <registry-url> --listen ws://0.0.0.0:8090",
-    flags: ["listen"],
-    help: "Relay every device of a plantrpc registry to one WebSocket port, for browsers (ws://.../<name>).",
+    usage: `gateway <registry-url> --listen ws://127.0.0.1:8090 ${WEB_USAGE}`,
+    flags: ["listen", ...WEB_FLAGS],
+    help:
+      "Relay every device of a plantrpc registry to one WebSocket port, for browsers (ws://.../<name>?token=...). " +
+      "Pages must be allowed by origin (--allow-origin); a token is made up unless given.",
     async run(p, out) {
       const [registry] = need(p, 1, this.usage);
       const listen = p.flags.get("listen");
       if (typeof listen !== "string" || !/^wss?:\/\//.test(listen)) throw new UsageError("--listen takes a ws:// URL");
-      await runGateway(registry!, listen, (v, h) => out.result(v, h), untilInterrupted);
+      await runGateway(registry!, listen, webFlags(p), (v, h) => out.result(v, h), untilInterrupted);
     },
   },
   web: {
-    usage: "web <registry-url> [--addr 127.0.0.1] [--port 8080]",
-    flags: ["addr", "port"],
-    help: "Serve a live dashboard of a registry's devices: inventories, calls, properties, signals, images.",
+    usage: `web <registry-url> [--addr 127.0.0.1] [--port 8080] ${WEB_USAGE}`,
+    flags: ["addr", "port", ...WEB_FLAGS],
+    help: "Serve a live dashboard of a registry's devices: inventories, calls, properties, signals, images. Open the URL it prints (it holds the token).",
     async run(p, out) {
       const [registry] = need(p, 1, this.usage);
       const port = p.flags.has("port") ? Number(p.flags.get("port")) : 8080;
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("--port takes a port number");
       const host = String(p.flags.get("addr") ?? "127.0.0.1");
-      await runWeb(registry!, host, port, (v, h) => out.result(v, h), untilInterrupted);
+      await runWeb(registry!, host, port, webFlags(p), (v, h) => out.result(v, h), untilInterrupted);
     },
   },
   demo: {
@@ -66,8 +78,8 @@ export const SERVE_COMMANDS: Record<string, Command> = {
   },
   "serve-demo": {
     usage:
-      "serve-demo [--registry-port 5555] [--camera-url tcp://127.0.0.1:5556] [--name demo-camera] [--secure | --keys file.key_secret] [--web [--port 8080]]",
-    flags: ["registry-port", "camera-url", "name", "secure", "keys", "web", "port"],
+      "serve-demo [--registry-port 5555] [--camera-url tcp://127.0.0.1:5556] [--name demo-camera] [--secure | --keys file.key_secret] [--web [--port 8080] [--token t | --no-token] [--allow-host h]]",
+    flags: ["registry-port", "camera-url", "name", "secure", "keys", "web", "port", ...WEB_FLAGS],
     help: "Keep a registry and the virtual camera running, for plantrpc or Python clients.",
     async run(p) {
       await serveDemo({
@@ -84,13 +96,17 @@ export const SERVE_COMMANDS: Record<string, Command> = {
 };
 
 /** serve-demo --web [--port N]: the dashboard too (not with CURVE: its gateway speaks NULL). */
-function webOption(p: Parsed): { bundle: Uint8Array; port: number } | undefined {
+function webOption(p: Parsed): ServeDemoWeb | undefined {
   if (!p.flags.has("web")) {
-    if (p.flags.has("port")) throw new UsageError("--port goes with --web (the dashboard's port)");
+    for (const flag of ["port", ...WEB_FLAGS]) {
+      if (p.flags.has(flag)) throw new UsageError(`--${flag} goes with --web (the dashboard's)`);
+    }
     return undefined;
   }
   if (p.flags.has("secure") || p.flags.has("keys")) throw new UsageError("--web cannot be used with CURVE yet");
   const port = p.flags.has("port") ? Number(p.flags.get("port")) : 8080;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("--port takes a port number");
-  return { bundle: browserBundle(), port };
+  const flags = webFlags(p);
+  warnNoToken(flags, "127.0.0.1");
+  return { script: dashboardScript(), port, ...dashboardAccess(flags) };
 }

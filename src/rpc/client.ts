@@ -121,15 +121,18 @@ export class RPCClient {
   }
 
   /**
-   * Where the server publishes: its tcp signal port, or, reached over WebSocket, the signals
-   * path its inventory gives (or `<path>/signals`) on the port we reached it at.
+   * Where the server publishes: its tcp signal port, or, reached over WebSocket, `<path>/signals`
+   * on the port we reached it at, with our URL's query (a gateway's token). The signals path that
+   * the inventory announces is taken only when we reached the device at the methods path it
+   * announces too: through a gateway, the device's own paths mean nothing.
    */
   private signalsEndpoint(signalPort: number): string {
-    const { scheme, host, port, path } = parseRpcUrl(this.url);
+    const { scheme, host, port, path, query } = parseRpcUrl(this.url);
     if (scheme !== "ws" && scheme !== "wss") return signalsEndpoint(this.url, signalPort);
-    const announced = this.inventory.plantrpc?.web?.signals;
-    const signalsPath = announced ? new URL(announced).pathname : `${path.replace(/\/$/, "")}/signals`;
-    return formatRpcUrl(scheme, host, port ?? (scheme === "wss" ? 443 : 80), signalsPath);
+    const web = this.inventory.plantrpc?.web;
+    const direct = web !== undefined && pathOf(web.methods) === (path || "/");
+    const signalsPath = direct ? pathOf(web.signals) : `${path.replace(/\/$/, "")}/signals`;
+    return formatRpcUrl(scheme, host, port ?? (scheme === "wss" ? 443 : 80), signalsPath, query);
   }
 
   private async initSignals(timeout: number): Promise<void> {
@@ -373,5 +376,14 @@ export class RPCClient {
     this.pending.clear();
     this.socket.close();
     this.subscription.close();
+  }
+}
+
+/** The path of an announced ws:// URL ("/" when it has none, or is not a URL). */
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname || "/";
+  } catch {
+    return "/";
   }
 }

@@ -11,3 +11,4 @@ export { RPCSignal, type SignalArgType } from "./signal.js";
 export { ConnectionLostError, RpcError, RemoteError, RpcTimeoutError, NoResult } from "./errors.js";
 export type { Encoding } from "../common/codec.js";
 export type { CurveClientKeys, CurveServerKeys } from "./curve.js";
+export { type WebAccess, webSocketOptions } from "./web-access.js";

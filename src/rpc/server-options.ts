@@ -1,5 +1,6 @@
 import type { CurveServerKeys } from "./curve.js";
 import type { RPCSignal } from "./signal.js";
+import type { WebAccess } from "./web-access.js";
 
 export interface RPCServerOptions {
   /** `tcp://host:port`; without a port, a free one in [10000, 12000) is chosen. */
@@ -13,6 +14,12 @@ export interface RPCServerOptions {
    * port). Methods and properties answer at that path, signals at `<path>/signals`.
    */
   web?: string;
+  /**
+   * Which web pages may use the web endpoint (browsers let any page open a WebSocket to any
+   * address): by default none, with 403; clients that are not browsers are not concerned.
+   * See docs/security.md.
+   */
+  webAccess?: WebAccess;
   /**
    * Largest request accepted, in octets: a bigger one closes that client's connection before its
    * body is buffered. Default 64 MiB; -1 for no limit.

@@ -30,6 +30,10 @@ import { RpcError } from "./errors.js";
 import { RPCSignal } from "./signal.js";
 import { SignalPublisher } from "./signal-publisher.js";
 import { formatRpcUrl, parseRpcUrl, parseWebUrl, type RpcUrl } from "./url.js";
+import { webSocketOptions } from "./web-access.js";
+
+/** Largest message a signal publisher takes from a subscriber (a subscription: a topic). */
+const MAX_SUBSCRIPTION = 64 * 1024;
 import { notifySystemd } from "../common/systemd.js";
 
 export {
@@ -78,15 +82,17 @@ export class RPCServer {
     this.url = options.url;
     this.parsedUrl = parseRpcUrl(options.url);
     this.security = serverSocketOptions(options.curve);
+    const web = webSocketOptions(options.webAccess);
     this.socket = new Router({
       ...this.security,
+      ...web,
       maxMessageSize: options.maxRequestSize ?? DEFAULT_MAX_REQUEST,
       handshakeInterval: HANDSHAKE_MS,
     });
     this.aliveTimeout = options.aliveTimeout ?? 60;
     this.maxConcurrent = Math.max(1, options.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT);
     this.web = options.web === undefined ? undefined : parseWebUrl(options.web);
-    this.signalPublisher = new SignalPublisher(this.security, () => {
+    this.signalPublisher = new SignalPublisher({ ...this.security, ...web, maxMessageSize: MAX_SUBSCRIPTION }, () => {
       const { scheme, host } = this.parsedUrl;
       return [`${scheme}://${host}:0`, ...(this.webEndpoints ? [this.webEndpoints.signals] : [])];
     });

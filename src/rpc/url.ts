@@ -7,6 +7,8 @@ export interface RpcUrl {
   port: number | undefined;
   /** The path of a ws:// or wss:// URL ("" when none). */
   path: string;
+  /** The query of a ws:// or wss:// URL, with its "?" (a gateway's `?token=...`); "" when none. */
+  query: string;
 }
 
 /**
@@ -14,14 +16,16 @@ export interface RpcUrl {
  * bracketed IPv6; `ws://` and `wss://` URLs may have a path.
  */
 export function parseRpcUrl(url: string): RpcUrl {
-  const m = /^([a-zA-Z]+):\/\/(\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9.*_-]+)(?::(\d+))?(\/[^\s?#]*)?$/.exec(url);
+  const m = /^([a-zA-Z]+):\/\/(\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9.*_-]+)(?::(\d+))?(\/[^\s?#]*)?(\?[^\s#]*)?$/.exec(url);
   if (!m) throw new RpcError(`invalid url "${url}": expected scheme://host or scheme://host:port`);
   const scheme = m[1]!;
   const path = m[4] ?? "";
-  if (path.length > 1 && scheme !== "ws" && scheme !== "wss") {
-    throw new RpcError(`invalid url "${url}": only ws:// and wss:// URLs have a path`);
+  const query = m[5] ?? "";
+  if ((path.length > 1 || query) && scheme !== "ws" && scheme !== "wss") {
+    throw new RpcError(`invalid url "${url}": only ws:// and wss:// URLs have a path or a query`);
   }
-  return { scheme, host: m[2]!, port: m[3] === undefined ? undefined : Number(m[3]), path: path === "/" ? "" : path };
+  const port = m[3] === undefined ? undefined : Number(m[3]);
+  return { scheme, host: m[2]!, port, path: path === "/" ? "" : path, query };
 }
 
 /** A server's web endpoint: a ws:// or wss:// URL. */
@@ -33,8 +37,8 @@ export function parseWebUrl(url: string): RpcUrl {
   return parsed;
 }
 
-export function formatRpcUrl(scheme: string, host: string, port: number, path = ""): string {
-  return `${scheme}://${host}:${port}${path}`;
+export function formatRpcUrl(scheme: string, host: string, port: number, path = "", query = ""): string {
+  return `${scheme}://${host}:${port}${path}${query}`;
 }
 
 /** Where a device reached at `deviceUrl` publishes its signals over tcp/ipc: its host, that port. */

@@ -415,7 +415,7 @@ export class Engine implements Connection {
   private fail(error: ZmqError): void {
     if (this.state === "closed") return;
     this.decoder.stop();
-    this.carrier.destroy();
+    this.carrier.destroy(error);
     this.finish(error);
   }
 

@@ -6,6 +6,8 @@
  * from this table.
  */
 
+import { parseOrigins } from "../transport/ws-origins.js";
+
 export type OptionKind = "bool" | "int32" | "uint32" | "int64" | "uint64" | "string";
 
 /** Socket classes, by the names the `zeromq` package gives them. */
@@ -111,6 +113,16 @@ function isAddressFilter(value: Uint8Array): boolean {
   const isV6 = !isV4 && /^[0-9a-fA-F:]+$/.test(address) && address.includes(":");
   if (!isV4 && !isV6) return false;
   return mask === undefined || (/^\d+$/.test(mask) && Number(mask) <= (isV4 ? 32 : 128));
+}
+
+/** A list of origins for wsAllowedOrigins (or "*"). */
+function isOriginList(value: Uint8Array): boolean {
+  try {
+    parseOrigins(new TextDecoder().decode(value));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function latin1(value: Uint8Array): string {
@@ -327,6 +339,40 @@ const ROWS: readonly OptionRow[] = [
   row("wssTrustSystem", 107, "bool", true, "wss:// client: trust the system's certificate authorities too.", {
     extension: true,
   }),
+  // Who may open a ws:// or wss:// connection (plantrpc's own: browsers send any page's WebSockets
+  // anywhere, so a WebSocket server says which pages it lets in). Numbers outside libzmq's range.
+  row(
+    "wsAllowedOrigins",
+    20001,
+    "string",
+    null,
+    'ws:// and wss:// binds: the origins (scheme://host[:port]) whose web pages may connect, separated by spaces or commas; "*" for any page. Default: none (403). Clients that send no Origin (every ZeroMQ library) are not concerned.',
+    { extension: true, accepts: isOriginList },
+  ),
+  row(
+    "wsAllowedHosts",
+    20002,
+    "string",
+    null,
+    "ws:// and wss:// binds: the host names a request's Host header may carry (against DNS rebinding), separated by spaces or commas. Default: any.",
+    { extension: true },
+  ),
+  row(
+    "wsToken",
+    20003,
+    "string",
+    null,
+    "ws:// and wss:// binds: a secret every connection must present (`?token=` in its URL, or an `Authorization: token` header); 401/403 otherwise. Default: none.",
+    { extension: true, unreadable: true },
+  ),
+  row(
+    "wsMessageTimeout",
+    20004,
+    "int32",
+    0,
+    "ws:// and wss:// binds: ms a peer may take to finish a message it has begun (a partial frame or fragments), then it is dropped (close code 1008); 0 = no limit.",
+    { extension: true, min: 0 },
+  ),
   // Read-only state
   row("type", 16, "int32", 0, "The socket type (libzmq's ZMQ_PAIR = 0 ... ZMQ_STREAM = 11).", { access: "r" }),
   row("lastEndpoint", 32, "string", null, "The last endpoint bound, with the port the OS chose.", { access: "r" }),

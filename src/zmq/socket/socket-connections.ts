@@ -11,6 +11,8 @@ import { curveKey } from "../mechanism/z85.js";
 import type { ZapClient } from "../mechanism/zap.js";
 import type { Carrier, Listener } from "../transport/carrier.js";
 import { parseTcpAddress, parseWsAddress } from "../transport/endpoint.js";
+import type { WsAccess } from "../transport/ws-access.js";
+import { parseHosts, parseOrigins } from "../transport/ws-origins.js";
 import { parseEndpoint, transportFor } from "../transport/index.js";
 import { Connector, type ConnectorHost } from "./connector.js";
 import { Pipe } from "./pipe.js";
@@ -95,6 +97,8 @@ export abstract class SocketConnections extends SocketCore {
           mechanism: this.securityFor().name,
           maxMessageSize: this.maxMessageSize,
           tls: { certPem: this.optionText("wssCertPem"), keyPem: this.optionText("wssKeyPem") },
+          access: this.wsAccess(),
+          messageTimeout: this.option<number>("wsMessageTimeout") ?? 0,
         }),
       );
     } catch (e) {
@@ -319,6 +323,17 @@ export abstract class SocketConnections extends SocketCore {
     }
     this.emit({ type: "disconnect", address, error });
     if (connector?.active) connector.scheduleReconnect();
+  }
+
+  /** Who may open a WebSocket to what this socket binds: its ws* options. */
+  private wsAccess(): WsAccess {
+    const origins = this.optionText("wsAllowedOrigins");
+    const hosts = this.optionText("wsAllowedHosts");
+    return {
+      origins: origins === undefined ? new Set() : parseOrigins(origins),
+      hosts: hosts === undefined ? undefined : parseHosts(hosts),
+      token: this.optionText("wsToken"),
+    };
   }
 
   /** A string option as text; undefined when unset. */

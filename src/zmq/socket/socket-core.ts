@@ -76,6 +76,10 @@ export abstract class SocketCore implements OptionHost {
   declare wssTrustPem: string | null;
   declare wssHostname: string | null;
   declare wssTrustSystem: boolean;
+  declare wsAllowedOrigins: string | null;
+  declare wsAllowedHosts: string | null;
+  declare wsToken: string | null;
+  declare wsMessageTimeout: number;
   readonly [OPTION_VALUES]: Record<string, unknown> = {};
   /** The context whose defaults this socket took. */
   readonly context: Context = defaultContext;

@@ -1,4 +1,5 @@
 import type { Buffer } from "node:buffer";
+import type { WsAccess } from "./ws-access.js";
 
 /**
  * One connection, whatever carries it (TCP, a Unix socket, memory, a WebSocket). The ZMTP
@@ -22,8 +23,11 @@ export interface Carrier {
   resume(): void;
   /** Half-closes after pending writes are flushed. */
   end(): void;
-  /** Drops the connection now. */
-  destroy(): void;
+  /**
+   * Drops the connection now. With `error` (the peer broke the protocol, or sent too much), a
+   * carrier that can tell the peer why first does so (a WebSocket's close frame, 1002 or 1009).
+   */
+  destroy(error?: Error): void;
   /** TCP keepalive, where the carrier has it: probes after `idleMs` of silence. */
   setKeepAlive?(enable: boolean, idleMs: number): void;
 }
@@ -74,6 +78,10 @@ export interface ListenOptions {
   maxMessageSize?: number;
   /** wss://: the server's certificate chain and key (PEM). */
   tls?: { certPem?: string; keyPem?: string };
+  /** ws:// and wss://: which pages, hosts and tokens may connect (default: no page, any host, no token). */
+  access?: WsAccess;
+  /** ws:// and wss://: ms a peer may take to finish a message it has begun; 0 = no limit. */
+  messageTimeout?: number;
 }
 
 export interface Transport {

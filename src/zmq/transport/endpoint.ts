@@ -54,15 +54,21 @@ export function endpointPort(endpoint: string): number {
 export interface WsAddress extends TcpAddress {
   /** The HTTP path of the WebSocket, "/" when the endpoint names none. */
   path: string;
+  /** A connect endpoint's query, with its "?" (a gateway's `?token=...`); "" when none. */
+  query: string;
 }
 
-/** `host:port[/path]`, the address of a `ws://` or `wss://` endpoint. */
+/** `host:port[/path][?query]`, the address of a `ws://` or `wss://` endpoint (no query to bind). */
 export function parseWsAddress(address: string, forBind: boolean): WsAddress {
-  const slash = address.indexOf("/");
-  const hostPort = slash < 0 ? address : address.slice(0, slash);
-  const path = slash < 0 ? "/" : address.slice(slash);
-  if (/[\s?#]/.test(path)) throw new ZmqError("EINVAL", `invalid path in "${address}"`);
-  return { ...parseTcpAddress(hostPort, forBind), path };
+  const end = address.search(/[/?]/);
+  const hostPort = end < 0 ? address : address.slice(0, end);
+  const rest = end < 0 ? "" : address.slice(end);
+  const mark = rest.indexOf("?");
+  const path = (mark < 0 ? rest : rest.slice(0, mark)) || "/";
+  const query = mark < 0 ? "" : rest.slice(mark);
+  if (!path.startsWith("/") || /[\s?#]/.test(path)) throw new ZmqError("EINVAL", `invalid path in "${address}"`);
+  if (query && (forBind || /[\s#]/.test(query))) throw new ZmqError("EINVAL", `invalid query in "${address}"`);
+  return { ...parseTcpAddress(hostPort, forBind), path, query };
 }
 
 export function formatWsEndpoint(scheme: "ws" | "wss", host: string, port: number, path: string): string {

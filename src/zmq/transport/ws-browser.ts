@@ -16,7 +16,8 @@ export function browserWsTransport(scheme: "ws" | "wss"): Transport {
     },
 
     connect(address, settings = {}): Promise<Carrier> {
-      const { host, port, path } = parseWsAddress(address, false);
+      const { host, port, path, query } = parseWsAddress(address, false);
+      // Errors and events name the endpoint without its query: a token stays out of logs.
       const url = formatWsEndpoint(scheme, host, port, path);
       const mechanism = settings.mechanism ?? "NULL";
       if (mechanism !== "NULL") {
@@ -24,7 +25,7 @@ export function browserWsTransport(scheme: "ws" | "wss"): Transport {
         return Promise.reject(new ZmqError("EPROTONOSUPPORT", `connect ${url}: ${why}`));
       }
       return new Promise((resolve, reject) => {
-        const ws = new WebSocket(url, offeredProtocols(mechanism));
+        const ws = new WebSocket(url + query, offeredProtocols(mechanism));
         ws.binaryType = "arraybuffer";
         let timer: ReturnType<typeof setTimeout> | undefined;
         const fail = (why: string) => {

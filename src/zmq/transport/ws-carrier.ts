@@ -100,8 +100,14 @@ export class WsCarrier implements Carrier {
     this.ws.close(1000);
   }
 
-  destroy(): void {
+  destroy(error?: Error): void {
     if (this.closed) return;
+    if (error) {
+      // The peer hears why (RFC 6455, 7.4.1): 1009 for a message over the limit, else 1002.
+      const tooBig = (error as { code?: string }).code === "EMSGSIZE";
+      this.closeWith(tooBig ? 1009 : 1002, error.message);
+      return;
+    }
     // As a TCP socket's destroy(): the close is reported later, when the WebSocket says so.
     if (this.ws.terminate) this.ws.terminate();
     else this.ws.close(1000);
@@ -114,11 +120,18 @@ export class WsCarrier implements Carrier {
       h.data(Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.length));
     else if (data instanceof ArrayBuffer) h.data(Buffer.from(data));
     else {
-      // RFC 45: ZWS messages are binary; text (or anything else) is a protocol violation.
+      // RFC 45: ZWS messages are binary; text (or anything else) is a protocol violation, and
+      // 1003 is the close code for a kind of data the endpoint cannot accept.
       this.error = new Error("ZWS peer sent a text message");
-      this.destroy();
+      this.closeWith(1003, "ZWS messages are binary");
       this.finish();
     }
+  }
+
+  /** A close frame with its code; a browser's WebSocket lets a page send 1000 and 3000-4999 only. */
+  private closeWith(code: number, reason: string): void {
+    if (this.ws.terminate) this.ws.close(code, reason.slice(0, 120));
+    else this.ws.close(1000);
   }
 
   private drained(): void {

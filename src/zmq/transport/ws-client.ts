@@ -54,7 +54,7 @@ export async function openWebSocket(
       );
     }
     const { protocol, rest } = await Promise.race(waits);
-    return new WebSocketConnection(socket, protocol, rest, options.maxPayload ?? 0, true);
+    return new WebSocketConnection(socket, protocol, rest, { maxPayload: options.maxPayload ?? 0, isClient: true });
   } catch (e) {
     socket.destroy();
     throw e;

@@ -139,6 +139,11 @@ export class FrameReader {
     private readonly masked: boolean,
   ) {}
 
+  /** True while a message has begun and not ended: a partial frame, or fragments. */
+  get incomplete(): boolean {
+    return this.pendingLength > 0 || this.fragments.length > 0;
+  }
+
   push(chunk: Buffer): void {
     let data = chunk;
     if (this.pendingLength > 0) {

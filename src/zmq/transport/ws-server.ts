@@ -1,7 +1,9 @@
 import { Buffer } from "node:buffer";
 import * as net from "node:net";
 import * as tls from "node:tls";
+import { processWarningLogger } from "../../util/logger.js";
 import { formatWsEndpoint } from "./endpoint.js";
+import { checkAccess, type WsAccess } from "./ws-access.js";
 import { WebSocketConnection } from "./ws-connection.js";
 import { acceptKey, MAX_HEAD, parseHead } from "./ws-handshake.js";
 import { chooseProtocol } from "./zws.js";
@@ -12,11 +14,17 @@ export interface WsRoute {
   mechanism: string;
   /** Largest message accepted (the socket's maxMessageSize, plus the flags octet); 0 = no limit. */
   maxPayload: number;
+  /** Which pages, hosts and tokens may open a WebSocket here. */
+  access: WsAccess;
+  /** ms a peer may take to finish a message it has begun; 0 = no limit. */
+  messageTimeout: number;
   accept(connection: WebSocketConnection, protocol: string, remoteAddress: string): void;
 }
 
 /** A client that has not finished its HTTP upgrade by then is dropped. */
 const UPGRADE_TIMEOUT_MS = 10_000;
+/** Distinct refusals logged per port; past it they are still refused, silently. */
+const MAX_REFUSALS_LOGGED = 100;
 
 /**
  * The server's side of the WebSocket opening handshake (RFC 6455, section 4.2) on node:net or
@@ -25,6 +33,8 @@ const UPGRADE_TIMEOUT_MS = 10_000;
  */
 export class WebSocketListener {
   readonly routes = new Map<string, WsRoute>();
+  /** The refusals already logged: each is logged once, so that a flood fills no log. */
+  private readonly refusalsLogged = new Set<string>();
 
   private constructor(readonly server: net.Server) {}
 
@@ -96,7 +106,11 @@ export class WebSocketListener {
       "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
         `Sec-WebSocket-Accept: ${acceptKey(key)}\r\nSec-WebSocket-Protocol: ${protocol}\r\n\r\n`,
     );
-    const connection = new WebSocketConnection(socket, protocol, rest, route.maxPayload, false);
+    const connection = new WebSocketConnection(socket, protocol, rest, {
+      maxPayload: route.maxPayload,
+      isClient: false,
+      messageTimeout: route.messageTimeout,
+    });
     route.accept(connection, protocol, remoteOf(socket));
   }
 
@@ -115,13 +129,28 @@ export class WebSocketListener {
     }
     const key = headers.get("sec-websocket-key") ?? "";
     if (Buffer.from(key, "base64").length !== 16) return httpError(400, "Bad Request");
-    const route = this.routes.get(pathOf(request[1]!));
+    const path = pathOf(request[1]!);
+    const route = this.routes.get(path);
     if (!route) return httpError(404, "Not Found");
+    const refusal = checkAccess(route.access, headers, request[1]!);
+    if (refusal) {
+      this.logRefusal(path, refusal.reason);
+      const reason = refusal.status === 401 ? "Unauthorized" : "Forbidden";
+      return httpError(refusal.status, reason, `${refusal.reason}\n`);
+    }
     const offered = (headers.get("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim());
     // RFC 45: a server that supports none of the client's protocols closes the connection.
     const protocol = chooseProtocol(route.mechanism, offered);
     if (!protocol) return httpError(400, "Bad Request");
     return { route, protocol, key };
+  }
+
+  private logRefusal(path: string, why: string): void {
+    const key = `${path} ${why}`;
+    if (this.refusalsLogged.has(key) || this.refusalsLogged.size >= MAX_REFUSALS_LOGGED) return;
+    this.refusalsLogged.add(key);
+    const where = formatWsEndpoint(this.server instanceof tls.Server ? "wss" : "ws", this.address, this.port, path);
+    processWarningLogger.warn(`refused a WebSocket to ${where}: ${why} (logged once)`);
   }
 }
 

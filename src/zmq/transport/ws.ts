@@ -4,6 +4,7 @@ import { ZmqError } from "../errors.js";
 import type { Carrier, ConnectOptions, Listener, ListenOptions, Transport } from "./carrier.js";
 import { formatWsEndpoint, parseWsAddress } from "./endpoint.js";
 import { toZmqError } from "./tcp.js";
+import { NO_PAGES } from "./ws-access.js";
 import { WsCarrier } from "./ws-carrier.js";
 import { openWebSocket } from "./ws-client.js";
 import type { WebSocketConnection } from "./ws-connection.js";
@@ -35,6 +36,8 @@ function makeTransport(scheme: "ws" | "wss"): Transport {
       const route: WsRoute = {
         mechanism: options.mechanism ?? "NULL",
         maxPayload: maxPayloadFor(options.maxMessageSize),
+        access: options.access ?? NO_PAGES,
+        messageTimeout: options.messageTimeout ?? 0,
         accept: (connection, protocol, remote) => accept(new WsCarrier(connection, remote, mechanismOf(protocol)!)),
       };
       listener.routes.set(path, route);
@@ -52,11 +55,12 @@ function makeTransport(scheme: "ws" | "wss"): Transport {
     },
 
     async connect(address, settings: ConnectOptions = {}): Promise<Carrier> {
-      const { host, port, path } = parseWsAddress(address, false);
+      const { host, port, path, query } = parseWsAddress(address, false);
+      // Errors and events name the endpoint without its query: a token stays out of logs.
       const url = formatWsEndpoint(scheme, host, port, path);
       let ws: WebSocketConnection;
       try {
-        ws = await openWebSocket(scheme === "wss", host, port, path, {
+        ws = await openWebSocket(scheme === "wss", host, port, path + query, {
           protocols: offeredProtocols(settings.mechanism ?? "NULL"),
           timeout: settings.timeout,
           maxPayload: maxPayloadFor(settings.maxMessageSize),

@@ -1,0 +1,43 @@
+/**
+ * Text that came from the network (device names, signal arguments, remote tracebacks) made safe
+ * for a terminal: control characters (C0, DEL, C1: escape sequences that retitle the window,
+ * move the cursor or fake output) and the bidirectional marks that reorder what is shown are
+ * written as visible escapes (`\x1b`, `\u202e`).
+ */
+function isUnsafe(code: number, keepLines: boolean): boolean {
+  if (code < 0x20) return !(keepLines && (code === 0x0a || code === 0x09));
+  if (code >= 0x7f && code <= 0x9f) return true;
+  return (
+    code === 0x061c ||
+    code === 0x200e ||
+    code === 0x200f ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069)
+  );
+}
+
+function escapeUnsafe(text: string, keepLines: boolean): string {
+  let out = "";
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (!isUnsafe(code, keepLines)) continue;
+    out += text.slice(start, i) + (code <= 0xff ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`);
+    start = i + 1;
+  }
+  return start === 0 ? text : out + text.slice(start);
+}
+
+function hex(code: number, digits: number): string {
+  return code.toString(16).padStart(digits, "0");
+}
+
+/** A whole block of output: line breaks and tabs stay, every other control is escaped. */
+export function terminalSafe(text: string): string {
+  return escapeUnsafe(text, true);
+}
+
+/** One value on a line (a name, an address): line breaks and tabs are escaped too. */
+export function inline(text: unknown): string {
+  return escapeUnsafe(String(text), false);
+}
