@@ -13,8 +13,17 @@ export interface RegistryRequestOptions {
 
 /** The registry answered UNSUPPORTED: e.g. LIST sent to a Python registry. */
 export class UnsupportedByRegistry extends RpcError {
-  constructor(event: string, url: string) {
-    super(`the registry at ${url} does not support ${event} (a Python reference registry has no ${event})`);
+  constructor(
+    event: string,
+    url: string,
+    /** The reason a plantrpc registry gives (a full registry, a malformed request). */
+    readonly reason?: string,
+  ) {
+    super(
+      reason
+        ? `the registry at ${url} refused ${event}: ${reason}`
+        : `the registry at ${url} does not support ${event} (a Python reference registry has no ${event})`,
+    );
     this.name = "UnsupportedByRegistry";
   }
 }
@@ -38,7 +47,10 @@ async function ask(url: string, message: RegistryMessage, options: RegistryReque
       throw e;
     });
     const decoded = decodeBody(reply!, "json") as RegistryMessage;
-    if (decoded?.event === "UNSUPPORTED") throw new UnsupportedByRegistry(message.event, url);
+    if (decoded?.event === "UNSUPPORTED") {
+      const reason = (decoded.payload as { error?: unknown } | undefined)?.error;
+      throw new UnsupportedByRegistry(message.event, url, typeof reason === "string" ? reason : undefined);
+    }
     return decoded;
   } finally {
     req.close();

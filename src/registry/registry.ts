@@ -16,7 +16,18 @@ export interface DeviceRegistryOptions {
   logger?: Logger;
   /** Serve over CURVE with these keys (devices and clients then need the public key). */
   curve?: CurveServerKeys;
+  /** Devices registered at once; past it REGISTER is refused (UNSUPPORTED, with the reason). Default 10000. */
+  maxDevices?: number;
+  /**
+   * Seconds a CHECK_ALIVE may keep a device: a longer `alive_timeout` is cut to it, so that no
+   * entry becomes permanent. Default 86400 (a day; devices check every few seconds).
+   */
+  maxAliveTimeout?: number;
 }
+
+/** Generous defaults: a lab has tens of devices, and they check in every 2 s. */
+export const DEFAULT_MAX_DEVICES = 10_000;
+export const DEFAULT_MAX_ALIVE_TIMEOUT = 86_400;
 
 type DeviceListener = (type: string, addr: string, name: string) => void;
 
@@ -27,6 +38,9 @@ interface Record_ {
   /** ms since the epoch, whole seconds as in the reference. */
   expires: number;
 }
+
+/** `base-N` names: their base and number, so that a freed number can be given again. */
+const NUMBERED = /^(.*)-(\d+)$/;
 
 /**
  * A device registry speaking the reference's protocol: REGISTER, UNREGISTER, CHECK_ALIVE
@@ -39,6 +53,13 @@ export class DeviceRegistry {
   private readonly registrationTimeout: number;
   private readonly socket: Router;
   private readonly byUuid = new Map<string, Record_>();
+  /** Indexes, so that a registration costs the same with 5 devices or 5,000. */
+  private readonly uuidByName = new Map<string, string>();
+  private readonly uuidByAddr = new Map<string, string>();
+  /** Per base name, the lowest number that may be free for `base-N` (all below it are taken). */
+  private readonly lowestFree = new Map<string, number>();
+  private readonly maxDevices: number;
+  private readonly maxAliveTimeout: number;
   private readonly listeners = {
     added: new Listeners<Parameters<DeviceListener>>(),
     removed: new Listeners<Parameters<DeviceListener>>(),
@@ -53,6 +74,8 @@ export class DeviceRegistry {
     this.port = options.port ?? DEFAULT_REGISTRY_PORT;
     this.registrationTimeout = options.registrationTimeout ?? REGISTRATION_TIMEOUT;
     this.logger = options.logger ?? processWarningLogger;
+    this.maxDevices = options.maxDevices ?? DEFAULT_MAX_DEVICES;
+    this.maxAliveTimeout = options.maxAliveTimeout ?? DEFAULT_MAX_ALIVE_TIMEOUT;
   }
 
   /** The URL clients use (with 127.0.0.1 for a registry bound to every interface). */
@@ -118,16 +141,21 @@ export class DeviceRegistry {
           return unsupported('REGISTER needs "device_type" and "addr" strings');
         }
         const name = typeof p.name === "string" ? p.name : "";
-        const { accepted, uuid } = this.register(p.device_type, p.addr, name, p.overwrite === true);
-        return { event: "REGISTER_ACK", payload: { name: accepted, uuid } };
+        const registered = this.register(p.device_type, p.addr, name, p.overwrite === true);
+        if (!registered) return unsupported(`the registry is full (${this.maxDevices} devices)`);
+        return { event: "REGISTER_ACK", payload: { name: registered.accepted, uuid: registered.uuid } };
       }
       case "UNREGISTER":
         return { event: "ACK", payload: { req_event: "UNREGISTER", success: this.remove(String(p.uuid)) } };
       case "CHECK_ALIVE": {
         const record = this.byUuid.get(String(p.uuid));
-        const timeout = typeof p.alive_timeout === "number" ? p.alive_timeout : REGISTRATION_TIMEOUT;
+        const asked = typeof p.alive_timeout === "number" ? p.alive_timeout : REGISTRATION_TIMEOUT;
+        const timeout = Math.min(asked, this.maxAliveTimeout);
         if (record) record.expires = wholeSeconds() + timeout * 1000;
-        return { event: "ACK", payload: { req_event: "CHECK_ALIVE", success: record !== undefined } };
+        const payload: Record<string, unknown> = { req_event: "CHECK_ALIVE", success: record !== undefined };
+        // Said only when cut: the reference's replies carry no such key.
+        if (timeout < asked) payload.alive_timeout = timeout;
+        return { event: "ACK", payload };
       }
       case "LIST":
         return { event: "LIST_ACK", payload: { devices: this.getDevices() } };
@@ -136,32 +164,51 @@ export class DeviceRegistry {
     }
   }
 
-  /** The reference's naming and overwrite rules, except that an empty name counts up as <type>-N. */
+  /**
+   * The reference's naming and overwrite rules, except that an empty name counts up as <type>-N;
+   * undefined when the registry is full.
+   */
   private register(
     type: string,
     addr: string,
     proposed: string,
     overwrite: boolean,
-  ): { accepted: string; uuid: string } {
-    for (const [uuid, r] of [...this.byUuid]) {
-      const sameName = r.name === proposed && proposed !== "";
-      if (sameName && overwrite) this.remove(uuid);
-      else if (r.addr === addr) this.remove(uuid); // one registration per address
-    }
-    const taken = new Set([...this.byUuid.values()].map((r) => r.name));
-    const base = proposed || `${type}`;
-    let name = proposed || `${type}-0`;
-    for (let i = 1; taken.has(name); i++) name = `${base}-${i}`;
+  ): { accepted: string; uuid: string } | undefined {
+    const sameName = proposed === "" ? undefined : this.uuidByName.get(proposed);
+    if (sameName !== undefined && overwrite) this.remove(sameName);
+    const sameAddr = this.uuidByAddr.get(addr);
+    if (sameAddr !== undefined) this.remove(sameAddr); // one registration per address
+    if (this.byUuid.size >= this.maxDevices) return undefined;
+    const name = this.freeName(proposed || `${type}-0`, proposed || type);
     const uuid = crypto.randomUUID();
     this.byUuid.set(uuid, { name, type, addr, expires: wholeSeconds() + this.registrationTimeout * 1000 });
+    this.uuidByName.set(name, uuid);
+    this.uuidByAddr.set(addr, uuid);
     this.fire("added", type, addr, name);
     return { accepted: name, uuid };
+  }
+
+  /** `first` when free, else the first free `base-N` (N from 1). */
+  private freeName(first: string, base: string): string {
+    if (!this.uuidByName.has(first)) return first;
+    let n = this.lowestFree.get(base) ?? 1;
+    while (this.uuidByName.has(`${base}-${n}`)) n++;
+    this.lowestFree.set(base, n + 1);
+    return `${base}-${n}`;
   }
 
   private remove(uuid: string): boolean {
     const r = this.byUuid.get(uuid);
     if (!r) return false;
     this.byUuid.delete(uuid);
+    this.uuidByName.delete(r.name);
+    if (this.uuidByAddr.get(r.addr) === uuid) this.uuidByAddr.delete(r.addr);
+    const numbered = NUMBERED.exec(r.name);
+    if (numbered) {
+      const [, base = "", n] = numbered;
+      const lowest = this.lowestFree.get(base);
+      if (lowest !== undefined && Number(n) < lowest) this.lowestFree.set(base, Number(n));
+    }
     this.fire("removed", r.type, r.addr, r.name);
     return true;
   }

@@ -363,7 +363,7 @@ const ROWS: readonly OptionRow[] = [
     "string",
     null,
     "ws:// and wss:// binds: a secret every connection must present (`?token=` in its URL, or an `Authorization: token` header); 401/403 otherwise. Default: none.",
-    { extension: true, unreadable: true },
+    { extension: true, access: "w" },
   ),
   row(
     "wsMessageTimeout",

@@ -78,7 +78,7 @@ export abstract class SocketCore implements OptionHost {
   declare wssTrustSystem: boolean;
   declare wsAllowedOrigins: string | null;
   declare wsAllowedHosts: string | null;
-  declare wsToken: string | null;
+  declare wsToken: string | null | undefined;
   declare wsMessageTimeout: number;
   readonly [OPTION_VALUES]: Record<string, unknown> = {};
   /** The context whose defaults this socket took. */

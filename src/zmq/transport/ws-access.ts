@@ -28,18 +28,20 @@ export const NO_PAGES: WsAccess = { origins: new Set() };
 
 /**
  * The refusal an upgrade request gets under `access`, or undefined when it may go on. The checks
- * run in the order that tells least to a stranger: host, origin, token.
+ * run in the order that tells least to a stranger: host, origin, token. Host and origin concern
+ * pages only (a browser always sends Origin): DNS rebinding fools browsers, and a program that
+ * reaches a device by a name of its own must not be refused for it.
  */
 export function checkAccess(
   access: WsAccess,
   headers: ReadonlyMap<string, string>,
   target: string,
 ): WsRefusal | undefined {
+  const origin = headers.get("origin");
   const host = hostName(headers.get("host") ?? "");
-  if (access.hosts && !access.hosts.has(host)) {
+  if (origin !== undefined && access.hosts && !access.hosts.has(host)) {
     return { status: 403, reason: `host ${quote(host)} is not one this server answers to` };
   }
-  const origin = headers.get("origin");
   if (origin !== undefined && access.origins !== "*") {
     const normalised = normalizeOrigin(origin);
     if (normalised === undefined || !access.origins.has(normalised)) {
