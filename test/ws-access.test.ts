@@ -63,7 +63,7 @@ describe("access rules (sans IO)", () => {
 
   it("quotes what it repeats from the request: no control character reaches a log", () => {
     const refusal = checkAccess({ origins: new Set() }, headers({ origin: "\u001b]0;x\u0007" }), "/");
-    expect(refusal?.reason).not.toMatch(/[\u0000-\u001f]/);
+    expect([...(refusal?.reason ?? "")].every((c) => c.charCodeAt(0) >= 0x20)).toBe(true);
     expect(refusal?.reason).toContain("\\u001b");
   });
 
