@@ -1,0 +1,146 @@
+/**
+ * The gateway is no open door: it wants a token off loopback, lets in no page unless told,
+ * answers only LIST on its registry route (a page cannot register an address of its choosing),
+ * relays only the addresses it is allowed to, and starts relays together, so that unreachable
+ * devices delay no other.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  DeviceRegistry,
+  Gateway,
+  type GatewayEvent,
+  listDevices,
+  RPCClient,
+  registerDevice,
+  registerToRegistry,
+  UnsupportedByRegistry,
+} from "../src/index.js";
+import { Router } from "../src/zmq/index.js";
+import { makeTsDevice } from "../conformance/helpers/ts-device.js";
+import { RawWs } from "./helpers/raw-ws.js";
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function setUp(options: Partial<ConstructorParameters<typeof Gateway>[0]> = {}) {
+  const registry = new DeviceRegistry({ addr: "127.0.0.1", port: 0 });
+  await registry.start();
+  cleanups.push(() => registry.stop());
+  const registryUrl = `tcp://127.0.0.1:${registry.port}`;
+  const gateway = new Gateway({ registry: registryUrl, listen: "ws://127.0.0.1:0", pollInterval: 50, ...options });
+  const events: GatewayEvent[] = [];
+  const waiters: Array<() => void> = [];
+  gateway.on((e) => {
+    events.push(e);
+    for (const w of waiters.splice(0)) w();
+  });
+  const next = async (test: (e: GatewayEvent) => boolean) => {
+    for (;;) {
+      const found = events.find(test);
+      if (found) return found;
+      await new Promise<void>((r) => waiters.push(r));
+    }
+  };
+  await gateway.start();
+  cleanups.push(() => gateway.stop());
+  return { registryUrl, gateway, next, events };
+}
+
+async function tsDevice(registryUrl: string, name: string) {
+  const { server } = makeTsDevice();
+  await registerToRegistry(server, "camera", name, registryUrl);
+  void server.serveForever();
+  cleanups.push(() => server.close());
+  return server;
+}
+
+/** A port where nothing listens (bound, then let go). */
+async function deadPort(): Promise<number> {
+  const router = new Router();
+  await router.bind("tcp://127.0.0.1:0");
+  const port = Number(new URL(router.lastEndpoint!).port);
+  router.close();
+  return port;
+}
+
+describe("gateway access", () => {
+  it("off loopback, wants a token, or noToken said outright", () => {
+    const registry = "tcp://127.0.0.1:5555";
+    expect(() => new Gateway({ registry, listen: "ws://0.0.0.0:8090" })).toThrow(/needs a token/);
+    expect(() => new Gateway({ registry, listen: "ws://0.0.0.0:8090", noToken: true })).not.toThrow();
+    expect(() => new Gateway({ registry, listen: "ws://0.0.0.0:8090", access: { token: "long-enough" } })).not.toThrow();
+    expect(() => new Gateway({ registry, listen: "ws://127.0.0.1:8090", access: { token: "short" } })).toThrow(
+      /at least 8/,
+    );
+  });
+
+  it("refuses upgrades without the token (401), with a wrong one or from a page not allowed (403)", async () => {
+    const token = "gateway-token-1";
+    const { gateway } = await setUp({ access: { token, allowedOrigins: ["http://127.0.0.1:8080"] } });
+    const route = `${gateway.base}/registry`;
+    expect((await RawWs.open(route, "ZWS2.0")).status).toBe(401);
+    expect((await RawWs.open(`${route}?token=gateway-token-2`, "ZWS2.0")).status).toBe(403);
+    const foreign = await RawWs.open(`${route}?token=${token}`, "ZWS2.0", { Origin: "http://evil.example" });
+    expect(foreign.status).toBe(403);
+    const rebound = await RawWs.open(`${route}?token=${token}`, "ZWS2.0", {
+      Origin: "http://127.0.0.1:8080",
+      Host: `rebind.example:${new URL(route).port}`,
+    });
+    expect(rebound.status).toBe(403);
+    const own = await RawWs.open(`${route}?token=${token}`, "ZWS2.0", { Origin: "http://127.0.0.1:8080" });
+    expect(own.status).toBe(101);
+    own.ws.destroy();
+    expect(await listDevices(`${route}?token=${token}`, { timeout: 2000 })).toEqual({});
+  });
+});
+
+describe("the gateway's registry route", () => {
+  it("answers LIST with the devices it relays, and refuses REGISTER and the other writes", async () => {
+    const { registryUrl, gateway, next } = await setUp();
+    await tsDevice(registryUrl, "cam");
+    await next((e) => e.event === "added" && e.name === "cam");
+    const route = `${gateway.base}/registry`;
+    expect(Object.keys(await listDevices(route))).toEqual(["cam"]);
+    const attempt = registerDevice("camera", "tcp://127.0.0.1:22", "intruder", route, { timeout: 2000 });
+    await expect(attempt).rejects.toBeInstanceOf(UnsupportedByRegistry);
+    await expect(attempt).rejects.toThrow(/read-only: LIST only/);
+    expect(Object.keys(await listDevices(registryUrl))).toEqual(["cam"]); // the registry never saw it
+  });
+
+  it("relays only the allowed addresses, and says which it refused", async () => {
+    const { registryUrl, gateway, next } = await setUp({ allowedAddresses: ["127.0.0.1"] });
+    await registerDevice("camera", "tcp://127.0.0.2:22", "elsewhere", registryUrl);
+    await registerDevice("camera", "ipc:///tmp/some.sock", "not-tcp", registryUrl);
+    await tsDevice(registryUrl, "cam");
+    await next((e) => e.event === "added" && e.name === "cam");
+    expect(await next((e) => e.event === "refused" && e.name === "elsewhere")).toMatchObject({
+      reason: "not in the allowed addresses",
+    });
+    expect(await next((e) => e.event === "refused" && e.name === "not-tcp")).toMatchObject({
+      reason: "not a device address",
+    });
+    expect(Object.keys(gateway.devices)).toEqual(["cam"]);
+    expect(Object.keys(await listDevices(`${gateway.base}/registry`))).toEqual(["cam"]);
+  });
+
+  it("starts relays together: twenty unreachable devices do not hold back a real one", async () => {
+    const { registryUrl, gateway, next } = await setUp({ timeout: 2000 });
+    for (let i = 0; i < 20; i++) {
+      await registerDevice("camera", `tcp://127.0.0.1:${await deadPort()}`, `ghost-${i}`, registryUrl);
+    }
+    await next((e) => e.event === "added" && e.name === "ghost-19");
+    const started = Date.now();
+    await tsDevice(registryUrl, "real");
+    await next((e) => e.event === "added" && e.name === "real");
+    // One at a time, each ghost cost its 2 s signal-port request: 40 s before the real device.
+    expect(Date.now() - started).toBeLessThan(5000);
+    const client = await RPCClient.connect(`${gateway.base}/real`, { timeout: 3000 });
+    cleanups.push(() => client.close());
+    const ticked = new Promise((resolve) => client.signal("tick").connect((n) => resolve(n)));
+    expect(await client.call("add", [40])).toBe(42);
+    await client.call("emit_tick", [3]);
+    expect(await ticked).toBe(3);
+  }, 30000);
+});
