@@ -252,10 +252,13 @@ describe("plantrpc command", () => {
       }),
     );
     const device = await added;
-    expect(events[0]).toMatchObject({ event: "listening" });
+    expect(events[0]).toMatchObject({ event: "listening", token: expect.stringMatching(/^[\w-]{32}$/) });
     expect(device).toMatchObject({ name: "cam", address: `tcp://127.0.0.1:${server.port}` });
     const { RPCClient } = await import("../src/index.js");
-    const client = await RPCClient.connect(device.methods as string);
+    // A token was made up: without it the gateway answers 401, with it the device is there.
+    const { RawWs } = await import("./helpers/raw-ws.js");
+    expect((await RawWs.open(device.methods as string, "ZWS2.0")).status).toBe(401);
+    const client = await RPCClient.connect(`${device.methods}?token=${events[0]!.token}`);
     cleanups.push(() => client.close());
     expect(await client.getProperty("mode")).toBeTypeOf("string");
     const exited = new Promise((r) => child.on("exit", r));
@@ -322,6 +325,7 @@ describe("plantrpc command", () => {
 
   it("serve-demo --web serves the dashboard too; --port needs --web, and --web no CURVE", async () => {
     expect((await plantrpc(["serve-demo", "--port", "0"])).code).toBe(2);
+    expect((await plantrpc(["serve-demo", "--token", "abcdefgh"])).code).toBe(2);
     expect((await plantrpc(["serve-demo", "--web", "--secure"])).code).toBe(2);
     const child = spawn(
       process.execPath,
@@ -337,11 +341,14 @@ describe("plantrpc command", () => {
         if (m) resolve(m[1]!);
       }),
     );
+    const token = new URL(page).searchParams.get("token");
+    expect(token).toMatch(/^[\w-]{32}$/);
     const html = await (await fetch(page)).text();
     expect(html).toContain("Plant Imager devices");
-    const bundle = await fetch(new URL("/plantrpc.js", page));
-    expect(bundle.headers.get("content-type")).toBe("text/javascript");
-    expect((await bundle.arrayBuffer()).byteLength).toBeGreaterThan(10000);
+    expect((await fetch(new URL("/", page))).status).toBe(401);
+    const script = await fetch(new URL(`/dashboard.js?token=${token}`, page));
+    expect(script.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    expect((await script.arrayBuffer()).byteLength).toBeGreaterThan(10000);
     const exited = new Promise((r) => child.on("exit", r));
     child.kill("SIGINT");
     expect(await exited).toBe(0);
@@ -382,6 +389,37 @@ describe("plantrpc command", () => {
     expect(r.stdout).toMatch(/RemoteError: this virtual camera encodes png only/);
     expect(r.stdout).toMatch(/== done/);
     expect([...readFileSync(join(dir, "plant.png")).subarray(0, 8)]).toEqual(PNG_SIGNATURE);
+  });
+});
+
+describe("plantrpc and what the network sends it", () => {
+  it("prints device names and signal values with their control characters escaped", async () => {
+    const registry = new DeviceRegistry({ addr: "127.0.0.1", port: 0 });
+    await registry.start();
+    cleanups.push(() => registry.stop());
+    const { registerDevice } = await import("../src/index.js");
+    const hostile = "\u001b]0;pwned\u0007cam\nfake line\u202e";
+    await registerDevice("camera\u001b[2J", "tcp://127.0.0.1:1", hostile, `tcp://127.0.0.1:${registry.port}`);
+    const { code, stdout } = await plantrpc(["devices", `tcp://127.0.0.1:${registry.port}`]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("\\x1b]0;pwned\\x07cam\\x0afake line\\u202e");
+    expect(stdout).toContain("camera\\x1b[2J");
+    expect([...stdout].filter((c) => c.charCodeAt(0) < 0x20 && c !== "\n")).toEqual([]);
+    expect(stdout.split("\n").filter(Boolean)).toHaveLength(1);
+    const json = await plantrpc(["devices", `tcp://127.0.0.1:${registry.port}`, "--json"]);
+    expect(Object.keys(JSON.parse(json.stdout))).toEqual([hostile]); // --json gives the name as it is
+  });
+
+  it("gateway and web: --token and --no-token exclude each other, a token has 8 characters at least", async () => {
+    const registry = "tcp://127.0.0.1:1";
+    expect(
+      (await plantrpc(["gateway", registry, "--listen", "ws://127.0.0.1:0", "--token", "x", "--no-token"])).code,
+    ).toBe(2);
+    const short = await plantrpc(["web", registry, "--token", "short"]);
+    expect([short.code, short.stderr]).toEqual([
+      2,
+      "plantrpc: a token has at least 8 printable characters and no spaces\n",
+    ]);
   });
 });
 

@@ -20,7 +20,12 @@ async function start(options: Partial<ConstructorParameters<typeof Dashboard>[0]
   const registry = new DeviceRegistry({ addr: "127.0.0.1", port: 0 });
   await registry.start();
   cleanups.push(() => registry.stop());
-  const dashboard = new Dashboard({ registry: `tcp://127.0.0.1:${registry.port}`, port: 0, script: SCRIPT, ...options });
+  const dashboard = new Dashboard({
+    registry: `tcp://127.0.0.1:${registry.port}`,
+    port: 0,
+    script: SCRIPT,
+    ...options,
+  });
   await dashboard.start();
   cleanups.push(() => dashboard.stop());
   return dashboard;

@@ -70,7 +70,9 @@ describe("gateway access", () => {
     const registry = "tcp://127.0.0.1:5555";
     expect(() => new Gateway({ registry, listen: "ws://0.0.0.0:8090" })).toThrow(/needs a token/);
     expect(() => new Gateway({ registry, listen: "ws://0.0.0.0:8090", noToken: true })).not.toThrow();
-    expect(() => new Gateway({ registry, listen: "ws://0.0.0.0:8090", access: { token: "long-enough" } })).not.toThrow();
+    expect(
+      () => new Gateway({ registry, listen: "ws://0.0.0.0:8090", access: { token: "long-enough" } }),
+    ).not.toThrow();
     expect(() => new Gateway({ registry, listen: "ws://127.0.0.1:8090", access: { token: "short" } })).toThrow(
       /at least 8/,
     );

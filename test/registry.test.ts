@@ -209,7 +209,9 @@ describe("DeviceRegistry under a flood", () => {
   /** A REGISTER straight to the registry's handler: the cost measured is the registry's alone. */
   function register(r: DeviceRegistry, addr: string, name: string) {
     const body = Buffer.from(JSON.stringify({ event: "REGISTER", payload: { device_type: "cam", addr, name } }));
-    return (r as unknown as { handle(b: Uint8Array): { event: string; payload: Record<string, unknown> } }).handle(body);
+    return (r as unknown as { handle(b: Uint8Array): { event: string; payload: Record<string, unknown> } }).handle(
+      body,
+    );
   }
 
   it("serves 20,000 registrations of one name, each numbered (O(n) overall: this took 75 s before indexing)", () => {
