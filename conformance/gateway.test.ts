@@ -3,46 +3,16 @@
  * reached over one WebSocket port through a registry, their calls and signals relayed.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  DeviceRegistry,
-  Gateway,
-  type GatewayEvent,
-  listDevices,
-  RPCClient,
-  registerToRegistry,
-} from "../src/index.js";
+import { listDevices, RPCClient, registerToRegistry } from "../src/index.js";
 import { hasPyzmq } from "./helpers/python.js";
 import { startPythonDevice } from "./helpers/python-rpc.js";
+import { startGateway } from "./helpers/gateway.js";
 import { makeTsDevice } from "./helpers/ts-device.js";
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-async function setUp() {
-  const registry = new DeviceRegistry({ addr: "127.0.0.1", port: 0 });
-  await registry.start();
-  cleanups.push(() => registry.stop());
-  const registryUrl = `tcp://127.0.0.1:${registry.port}`;
-  const gateway = new Gateway({ registry: registryUrl, listen: "ws://127.0.0.1:0", pollInterval: 50 });
-  const events: GatewayEvent[] = [];
-  const waiters: Array<() => void> = [];
-  gateway.on((e) => {
-    events.push(e);
-    for (const w of waiters.splice(0)) w();
-  });
-  const next = async (test: (e: GatewayEvent) => boolean) => {
-    for (;;) {
-      const found = events.find(test);
-      if (found) return found;
-      await new Promise<void>((r) => waiters.push(r));
-    }
-  };
-  await gateway.start();
-  cleanups.push(() => gateway.stop());
-  return { registryUrl, gateway, next };
-}
 
 async function call(url: string) {
   const client = await RPCClient.connect(url);
@@ -55,7 +25,7 @@ async function call(url: string) {
 
 describe("plantrpc gateway", () => {
   it("relays a TypeScript device's calls and signals over ws, and drops it when it leaves the registry", async () => {
-    const { registryUrl, gateway, next } = await setUp();
+    const { registryUrl, gateway, next } = await startGateway(cleanups);
     const { server } = makeTsDevice();
     await registerToRegistry(server, "camera", "ts-camera", registryUrl);
     void server.serveForever();
@@ -74,7 +44,7 @@ describe("plantrpc gateway", () => {
   });
 
   it.runIf(hasPyzmq())("relays a Python device (REP, minirpc or the reference) the same way", async () => {
-    const { registryUrl, gateway, next } = await setUp();
+    const { registryUrl, gateway, next } = await startGateway(cleanups);
     const device = await startPythonDevice("tcp://127.0.0.1", ["--register", registryUrl, "camera", "py-camera"]);
     cleanups.push(() => device.kill());
     await next((e) => e.event === "added" && e.name === "py-camera");

@@ -410,6 +410,36 @@ describe("plantrpc and what the network sends it", () => {
     expect(Object.keys(JSON.parse(json.stdout))).toEqual([hostile]); // --json gives the name as it is
   });
 
+  it("gateway takes its token from $PLANTRPC_TOKEN; web --no-token serves without one, and warns", async () => {
+    const lines = (child: ReturnType<typeof spawn>, match: RegExp) =>
+      new Promise<string>((resolve) => {
+        let out = "";
+        child.stdout!.on("data", (d) => {
+          out += d;
+          const m = match.exec(out);
+          if (m) resolve(m[0]);
+        });
+      });
+    const gateway = spawn(
+      process.execPath,
+      [CLI, "gateway", "tcp://127.0.0.1:1", "--listen", "ws://127.0.0.1:0", "--json"],
+      { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, PLANTRPC_TOKEN: "from-the-environment" } },
+    );
+    cleanups.push(() => gateway.kill("SIGKILL"));
+    const listening = JSON.parse(await lines(gateway, /\{"event":"listening".*\}/));
+    expect(listening.token).toBe("from-the-environment");
+    const web = spawn(process.execPath, [CLI, "web", "tcp://127.0.0.1:1", "--port", "0", "--no-token"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    cleanups.push(() => web.kill("SIGKILL"));
+    let stderr = "";
+    web.stderr.on("data", (d) => (stderr += d));
+    const url = (await lines(web, /dashboard at (\S+)/)).split(" ")[2]!;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect((await fetch(url)).status).toBe(200);
+    expect(stderr).toContain("WARNING: --no-token: any program or user on this machine can drive every device");
+  });
+
   it("gateway and web: --token and --no-token exclude each other, a token has 8 characters at least", async () => {
     const registry = "tcp://127.0.0.1:1";
     expect(

@@ -6,9 +6,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import {
-  DeviceRegistry,
   Gateway,
-  type GatewayEvent,
   listDevices,
   RPCClient,
   registerDevice,
@@ -16,6 +14,7 @@ import {
   UnsupportedByRegistry,
 } from "../src/index.js";
 import { Router } from "../src/zmq/index.js";
+import { startGateway } from "../conformance/helpers/gateway.js";
 import { makeTsDevice } from "../conformance/helpers/ts-device.js";
 import { RawWs } from "./helpers/raw-ws.js";
 
@@ -23,30 +22,6 @@ const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-async function setUp(options: Partial<ConstructorParameters<typeof Gateway>[0]> = {}) {
-  const registry = new DeviceRegistry({ addr: "127.0.0.1", port: 0 });
-  await registry.start();
-  cleanups.push(() => registry.stop());
-  const registryUrl = `tcp://127.0.0.1:${registry.port}`;
-  const gateway = new Gateway({ registry: registryUrl, listen: "ws://127.0.0.1:0", pollInterval: 50, ...options });
-  const events: GatewayEvent[] = [];
-  const waiters: Array<() => void> = [];
-  gateway.on((e) => {
-    events.push(e);
-    for (const w of waiters.splice(0)) w();
-  });
-  const next = async (test: (e: GatewayEvent) => boolean) => {
-    for (;;) {
-      const found = events.find(test);
-      if (found) return found;
-      await new Promise<void>((r) => waiters.push(r));
-    }
-  };
-  await gateway.start();
-  cleanups.push(() => gateway.stop());
-  return { registryUrl, gateway, next, events };
-}
 
 async function tsDevice(registryUrl: string, name: string) {
   const { server } = makeTsDevice();
@@ -80,7 +55,7 @@ describe("gateway access", () => {
 
   it("refuses upgrades without the token (401), with a wrong one or from a page not allowed (403)", async () => {
     const token = "gateway-token-1";
-    const { gateway } = await setUp({ access: { token, allowedOrigins: ["http://127.0.0.1:8080"] } });
+    const { gateway } = await startGateway(cleanups, { access: { token, allowedOrigins: ["http://127.0.0.1:8080"] } });
     const route = `${gateway.base}/registry`;
     expect((await RawWs.open(route, "ZWS2.0")).status).toBe(401);
     expect((await RawWs.open(`${route}?token=gateway-token-2`, "ZWS2.0")).status).toBe(403);
@@ -100,7 +75,7 @@ describe("gateway access", () => {
 
 describe("the gateway's registry route", () => {
   it("answers LIST with the devices it relays, and refuses REGISTER and the other writes", async () => {
-    const { registryUrl, gateway, next } = await setUp();
+    const { registryUrl, gateway, next } = await startGateway(cleanups);
     await tsDevice(registryUrl, "cam");
     await next((e) => e.event === "added" && e.name === "cam");
     const route = `${gateway.base}/registry`;
@@ -112,7 +87,7 @@ describe("the gateway's registry route", () => {
   });
 
   it("relays only the allowed addresses, and says which it refused", async () => {
-    const { registryUrl, gateway, next } = await setUp({ allowedAddresses: ["127.0.0.1"] });
+    const { registryUrl, gateway, next } = await startGateway(cleanups, { allowedAddresses: ["127.0.0.1"] });
     await registerDevice("camera", "tcp://127.0.0.2:22", "elsewhere", registryUrl);
     await registerDevice("camera", "ipc:///tmp/some.sock", "not-tcp", registryUrl);
     await tsDevice(registryUrl, "cam");
@@ -128,7 +103,7 @@ describe("the gateway's registry route", () => {
   });
 
   it("starts relays together: twenty unreachable devices do not hold back a real one", async () => {
-    const { registryUrl, gateway, next } = await setUp({ timeout: 2000 });
+    const { registryUrl, gateway, next } = await startGateway(cleanups, { timeout: 2000 });
     for (let i = 0; i < 20; i++) {
       await registerDevice("camera", `tcp://127.0.0.1:${await deadPort()}`, `ghost-${i}`, registryUrl);
     }
