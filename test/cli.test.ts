@@ -462,6 +462,10 @@ describe("plantrpc arguments and security", () => {
       "move",
       "-5",
     ]);
+    // A Z85 key may start with "-" (one key in 85): still the flag's value, not a flag.
+    const key = "-OLQP/kbXU*I&wy@CVS@5ylahYkJ6R%k#GcfrL/$";
+    expect(parse(["get", "tcp://h:1", "p", "--server-key", key, "--json"]).flags.get("server-key")).toBe(key);
+    expect(() => parse(["get", "tcp://h:1", "p", "--server-key", "--json"])).toThrow(/argument missing|ambiguous/);
     expect((await plantrpc(["devices", "tcp://127.0.0.1:1", "--frob"])).code).toBe(2);
     const misplaced = await plantrpc(["inventory", "tcp://127.0.0.1:1", "--port", "5"]);
     expect(misplaced.code).toBe(2);

@@ -48,6 +48,37 @@ export const COMMON_FLAGS = ["json", "help", "timeout"];
 const NEGATIVE = /^-\d/;
 const MARK = "\u0000";
 
+/** The flags that take a value, as `--name`. */
+const VALUED = new Set(
+  Object.entries(FLAGS)
+    .filter(([, spec]) => spec.type === "string")
+    .map(([name]) => `--${name}`),
+);
+
+/**
+ * A value that starts with a dash is still the flag's value when it is not a flag itself: a Z85
+ * key may start with "-" (`--server-key -OLQP/kbX...`), which parseArgs would call ambiguous.
+ */
+function joinDashValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (VALUED.has(arg) && next?.startsWith("-") && !isFlag(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+function isFlag(arg: string): boolean {
+  const name = arg.startsWith("--") ? arg.slice(2).split("=")[0]! : undefined;
+  return arg === "-h" || (name !== undefined && name in FLAGS);
+}
+
 /**
  * Node's own parser (also in Bun and Deno), strict: an unknown or misspelt flag, or a flag
  * without its value, is a usage error instead of being ignored.
@@ -56,7 +87,7 @@ export function parse(argv: string[]): Parsed {
   let parsed: ReturnType<typeof parseArgs<{ options: typeof FLAGS; allowPositionals: true }>>;
   try {
     parsed = parseArgs({
-      args: argv.map((a) => (NEGATIVE.test(a) ? MARK + a : a)),
+      args: joinDashValues(argv).map((a) => (NEGATIVE.test(a) ? MARK + a : a)),
       options: FLAGS,
       allowPositionals: true,
       strict: true,
