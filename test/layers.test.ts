@@ -62,6 +62,20 @@ describe("layers", () => {
     expect(violations).toEqual([]);
   });
 
+  it("other layers reach the ZeroMQ layer through its entries only (index.ts, internal.ts)", () => {
+    const entries = new Set([join(SRC, "zmq", "index.ts"), join(SRC, "zmq", "internal.ts")]);
+    const violations: string[] = [];
+    for (const file of files) {
+      if (layerOf(file) === "zmq") continue;
+      for (const target of importsOf(file)) {
+        const ts = target.replace(/\.js$/, ".ts");
+        if (layerOf(ts) === "zmq" && !entries.has(ts))
+          violations.push(`${relative(SRC, file)} imports ${relative(SRC, ts)}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
   it("the check itself sees imports (a file known to import zmq)", () => {
     const server = files.find((f) => f.endsWith(join("rpc", "server.ts")))!;
     expect(importsOf(server).some((t) => layerOf(t) === "zmq")).toBe(true);

@@ -1,5 +1,6 @@
 import { listDevices } from "../registry/index.js";
-import { inventoryProblems, plantrpcKeyProblems, replyKeyProblems } from "./inventory-shape.js";
+import { type Inventory, inventoryProblems, plantrpcKeyProblems, RpcEvent } from "../rpc/protocol.js";
+import { replyKeyProblems } from "./reply-keys.js";
 import { fail, type Outcome, pass, referenceDefect, skip } from "./outcome.js";
 import type { Answer, Probe, ReceivedSignal } from "./probe.js";
 
@@ -13,15 +14,6 @@ export interface CheckOptions {
   /** ms to wait for signals when nothing triggers them. Default 1500. */
   observeMs?: number;
 }
-
-type Inventory = {
-  json_methods: Record<string, number | null>;
-  buffer_methods: Record<string, number | null>;
-  signals: string[];
-  properties: string[];
-  name: string;
-  plantrpc?: { encodings?: string[] };
-};
 
 export interface Context {
   probe: Probe;
@@ -49,9 +41,9 @@ export const CHECKS: readonly Check[] = [
     id: "inventory",
     title: "GET_INVENTORY answers with every key the protocol defines, well typed",
     async run(ctx) {
-      const answer = await ctx.probe.ask({ event: "GET_INVENTORY" });
+      const answer = await ctx.probe.ask({ event: RpcEvent.getInventory });
       if (timedOut(answer)) return fail(`no answer within ${ctx.probe.timeout} ms`);
-      const problems = inventoryProblems(answer.body);
+      const problems = inventoryProblems(answer.body, true);
       // Even a flawed inventory tells the other checks what to look at.
       ctx.inventory = usable(answer.body);
       if (problems.length) return fail(problems.join("; "));
@@ -73,7 +65,7 @@ export const CHECKS: readonly Check[] = [
       const problems = plantrpcKeyProblems(key);
       if (problems.length) return fail(problems.join("; "));
       if (!key.encodings?.includes("msgpack")) return pass("valid; JSON only");
-      const answer = await ctx.probe.ask({ event: "GET_INVENTORY" }, "msgpack");
+      const answer = await ctx.probe.ask({ event: RpcEvent.getInventory }, "msgpack");
       if (timedOut(answer)) return fail("no answer to a MessagePack GET_INVENTORY");
       if (answer.frames[0]![0] === 0x7b) return fail("a MessagePack request was answered in JSON");
       const same = JSON.stringify(answer.body) === JSON.stringify(ctx.inventory);
@@ -87,7 +79,7 @@ export const CHECKS: readonly Check[] = [
       if (!ctx.inventory) return NO_INVENTORY;
       const bad: string[] = [];
       for (const name of ctx.inventory.properties) {
-        const answer = await ctx.probe.ask({ event: "PROPERTY_GET", property: name });
+        const answer = await ctx.probe.ask({ event: RpcEvent.propertyGet, property: name });
         if (timedOut(answer)) bad.push(`${name}: no answer`);
         else if ((answer.body as { success?: unknown })?.success !== true)
           bad.push(`${name}: ${describe(answer.body)}`);
@@ -101,7 +93,7 @@ export const CHECKS: readonly Check[] = [
     title: "An unknown method gets an error reply, not silence",
     async run(ctx) {
       const answer = await ctx.probe.ask({
-        event: "METHOD_CALL",
+        event: RpcEvent.methodCall,
         method: "plantrpc_check_no_such_method",
         params: { args: [], kwargs: {} },
       });
@@ -119,7 +111,7 @@ export const CHECKS: readonly Check[] = [
       const bad: string[] = [];
       for (const method of names) {
         const answer = await ctx.probe.ask({
-          event: "METHOD_CALL",
+          event: RpcEvent.methodCall,
           method,
           params: { args: [], kwargs: { plantrpc_check_unexpected_argument: true } },
         });
@@ -133,8 +125,8 @@ export const CHECKS: readonly Check[] = [
     id: "abandoned-request",
     title: "The device answers after a client walked away from a request",
     async run(ctx) {
-      await ctx.probe.abandon({ event: "GET_INVENTORY" });
-      const answer = await ctx.probe.ask({ event: "GET_INVENTORY" });
+      await ctx.probe.abandon({ event: RpcEvent.getInventory });
+      const answer = await ctx.probe.ask({ event: RpcEvent.getInventory });
       return timedOut(answer) ? fail("no answer after an abandoned request") : pass("answered");
     },
   },
@@ -205,7 +197,7 @@ export const CHECKS: readonly Check[] = [
       for (const name of ctx.inventory.properties) {
         const value = await numericValue(ctx, name);
         if (value === undefined) continue;
-        const set = await ctx.probe.ask({ event: "PROPERTY_SET", property: name, value: value + 1 });
+        const set = await ctx.probe.ask({ event: RpcEvent.propertySet, property: name, value: value + 1 });
         if (timedOut(set)) {
           bad.push(`${name}: no answer to PROPERTY_SET`);
           continue;
@@ -217,7 +209,7 @@ export const CHECKS: readonly Check[] = [
         const notes = watcher?.received.filter((r) => Array.isArray(r.args) && r.args[0] === value + 1) ?? [];
         if (notes.length === 1) notified.push(`${name} by ${notes[0]!.signal}`);
         if (notes.length > 1) repeated = `${name}: ${notes.length} notify signals for one change`;
-        await ctx.probe.ask({ event: "PROPERTY_SET", property: name, value });
+        await ctx.probe.ask({ event: RpcEvent.propertySet, property: name, value });
         done.push(name);
       }
       if (bad.length) return fail(bad.join("; "));
@@ -238,7 +230,7 @@ export const CHECKS: readonly Check[] = [
       const bad: string[] = [];
       let ok = 0;
       for (const method of names) {
-        const answer = await ctx.probe.ask({ event: "METHOD_CALL", method, params: { args: [], kwargs: {} } });
+        const answer = await ctx.probe.ask({ event: RpcEvent.methodCall, method, params: { args: [], kwargs: {} } });
         if (timedOut(answer)) bad.push(`${method}: no answer`);
         else if (isError(answer.body))
           continue; // needs arguments: nothing to judge
@@ -255,7 +247,7 @@ export const CHECKS: readonly Check[] = [
     destructive: true,
     async run(ctx) {
       const answer = await ctx.probe.ask(new TextEncoder().encode("{this is not json"));
-      const after = await ctx.probe.ask({ event: "GET_INVENTORY" });
+      const after = await ctx.probe.ask({ event: RpcEvent.getInventory });
       if (timedOut(after)) {
         ctx.gone = "the device stopped answering after the malformed request";
         return referenceDefect(
@@ -272,10 +264,10 @@ export const CHECKS: readonly Check[] = [
     title: "STOP_SERVER is acknowledged, then the device stops answering",
     destructive: true,
     async run(ctx) {
-      const answer = await ctx.probe.ask({ event: "STOP_SERVER" });
+      const answer = await ctx.probe.ask({ event: RpcEvent.stopServer });
       if (timedOut(answer)) return fail("no answer");
       if ((answer.body as { success?: unknown })?.success !== true) return fail(`answered ${describe(answer.body)}`);
-      const after = await ctx.probe.ask({ event: "GET_INVENTORY" }, "json", Math.min(ctx.probe.timeout, 1000));
+      const after = await ctx.probe.ask({ event: RpcEvent.getInventory }, "json", Math.min(ctx.probe.timeout, 1000));
       return timedOut(after) ? pass("acknowledged, then silent") : fail("still answering after STOP_SERVER");
     },
   },
@@ -303,14 +295,14 @@ async function changeProperties(ctx: Context): Promise<void> {
   for (const name of ctx.inventory!.properties) {
     const value = await numericValue(ctx, name);
     if (value === undefined) continue;
-    await ctx.probe.ask({ event: "PROPERTY_SET", property: name, value: value + 1 });
-    await ctx.probe.ask({ event: "PROPERTY_SET", property: name, value });
+    await ctx.probe.ask({ event: RpcEvent.propertySet, property: name, value: value + 1 });
+    await ctx.probe.ask({ event: RpcEvent.propertySet, property: name, value });
   }
 }
 
 /** A property's value when it answers with a number (the only kind the checks change). */
 async function numericValue(ctx: Context, name: string): Promise<number | undefined> {
-  const got = await ctx.probe.ask({ event: "PROPERTY_GET", property: name });
+  const got = await ctx.probe.ask({ event: RpcEvent.propertyGet, property: name });
   const value = timedOut(got) ? undefined : (got.body as { value?: unknown })?.value;
   return typeof value === "number" ? value : undefined;
 }

@@ -1,6 +1,7 @@
 import type { Buffer } from "node:buffer";
 import { decodeBody, encodeBody, type Encoding } from "../common/codec.js";
 import { Request, Subscriber } from "../zmq/index.js";
+import { RpcEvent } from "../rpc/protocol.js";
 import { signalsEndpoint } from "../rpc/url.js";
 
 /** A signal as a subscriber received it, and when (performance.now()). */
@@ -66,7 +67,7 @@ export class Probe {
    * the device's host. Resolves once connected; `received` lists each signal as it arrives.
    */
   async subscribe(): Promise<{ received: ReceivedSignal[] } | undefined> {
-    const answer = await this.ask({ event: "INIT_SIGNALS_HANDLING" });
+    const answer = await this.ask({ event: RpcEvent.initSignals });
     if ("timedOut" in answer) return undefined;
     const port = (answer.body as { signal_port?: unknown })?.signal_port;
     if (typeof port !== "number") return undefined;

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { z85Decode } from "../zmq/mechanism/z85.js";
+import { z85Decode } from "../zmq/internal.js";
 import { UsageError } from "./args.js";
 
 /** What a zcert / pyzmq certificate holds: always the public key, the secret key in `.key_secret`. */

@@ -1,5 +1,5 @@
 import { isLoopback, newToken } from "../gateway/access.js";
-import { splitList } from "../zmq/transport/ws-origins.js";
+import { splitList } from "../zmq/internal.js";
 import { type Parsed, UsageError } from "./args.js";
 
 /** The flags of the commands that face browsers: gateway, web, serve-demo --web. */

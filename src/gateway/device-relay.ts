@@ -1,3 +1,4 @@
+import { RpcEvent } from "../rpc/protocol.js";
 import { signalsEndpoint } from "../rpc/url.js";
 import { Dealer, Proxy as ZmqProxy, Request, Router, XPublisher, XSubscriber } from "../zmq/index.js";
 
@@ -92,7 +93,7 @@ export class DeviceRelay {
     const req = new Request({ receiveTimeout: this.timeout, sendTimeout: this.timeout, linger: 0 });
     try {
       req.connect(this.address);
-      await req.send(JSON.stringify({ event: "INIT_SIGNALS_HANDLING" }));
+      await req.send(JSON.stringify({ event: RpcEvent.initSignals }));
       const [reply] = await req.receive();
       const port = (JSON.parse(String(reply)) as { signal_port?: unknown }).signal_port;
       return typeof port === "number" ? port : undefined;

@@ -2,7 +2,8 @@ import type { Buffer } from "node:buffer";
 import { decodeBody } from "../common/codec.js";
 import type { Logger } from "../util/logger.js";
 import { Subscriber } from "../zmq/index.js";
-import { CONSUME } from "../zmq/socket/socket-base.js";
+import { CONSUME } from "../zmq/internal.js";
+import { RpcEvent } from "./protocol.js";
 import { RPCSignal } from "./signal.js";
 
 /**
@@ -56,7 +57,7 @@ export class ClientSignals {
     } catch {
       return; // not ours to judge: a bad publication must not stop the others
     }
-    if (message?.event !== "EMIT_SIGNAL" || typeof message.signal !== "string") return;
+    if (message?.event !== RpcEvent.emitSignal || typeof message.signal !== "string") return;
     const args = Array.isArray(message.args) ? message.args : [];
     const name = message.signal;
     this.signals

@@ -3,15 +3,6 @@ import type { Encoding } from "../common/codec.js";
 import type { Logger } from "../util/logger.js";
 import type { CurveClientKeys } from "./curve.js";
 
-export interface Inventory {
-  json_methods: Record<string, number | null>;
-  buffer_methods: Record<string, number | null>;
-  signals: string[];
-  properties: string[];
-  name: string;
-  plantrpc?: { version: number; encodings: string[]; web?: { methods: string; signals: string } };
-}
-
 export interface RPCClientOptions {
   /** ms to wait for the inventory (and the signal set-up). Default 1000. */
   timeout?: number;
@@ -40,16 +31,6 @@ export interface BufferResult {
 export type RemoteProxy<T> = {
   [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
 };
-
-export function isInventory(reply: Reply): reply is Reply & Inventory {
-  const table = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
-  return (
-    table(reply.json_methods) &&
-    table(reply.buffer_methods) &&
-    Array.isArray(reply.signals) &&
-    Array.isArray(reply.properties)
-  );
-}
 
 /** A decoded reply object (what each event answers is in protocol-spec/rpc.md). */
 export type Reply = Record<string, unknown>;

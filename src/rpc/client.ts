@@ -1,21 +1,15 @@
-export type { BufferResult, CallOptions, Inventory, RemoteProxy, RPCClientOptions } from "./client-types.js";
+export type { BufferResult, CallOptions, RemoteProxy, RPCClientOptions } from "./client-types.js";
+export type { Inventory } from "./protocol.js";
 import { Buffer } from "node:buffer";
 import { Dealer, type SocketEvents } from "../zmq/index.js";
-import { CONSUME } from "../zmq/socket/socket-base.js";
+import { CONSUME } from "../zmq/internal.js";
 import { decodeBody, encodeBody, type Encoding } from "../common/codec.js";
 import { ConnectionLostError, NoResult, RemoteError, RpcError, RpcTimeoutError } from "./errors.js";
 import { type Logger, processWarningLogger } from "../util/logger.js";
 import { clientSocketOptions } from "./curve.js";
 import { ClientSignals } from "./client-signals.js";
-import {
-  type BufferResult,
-  type CallOptions,
-  type Inventory,
-  isInventory,
-  type RemoteProxy,
-  type Reply,
-  type RPCClientOptions,
-} from "./client-types.js";
+import type { BufferResult, CallOptions, RemoteProxy, Reply, RPCClientOptions } from "./client-types.js";
+import { DEFAULT_METHOD_TIMEOUT_MS, type Inventory, isInventory, type RpcRequest, RpcEvent } from "./protocol.js";
 import type { RPCSignal } from "./signal.js";
 import { formatRpcUrl, parseRpcUrl, signalsEndpoint } from "./url.js";
 
@@ -33,7 +27,6 @@ const EMPTY = Buffer.alloc(0);
 function timeLeft(deadline: number | null): number | null {
   return deadline === null ? null : Math.max(0, deadline - performance.now());
 }
-const PROPERTY_TIMEOUT = 10000;
 
 /**
  * A client of an RPC server (ours or the Python reference). It talks through a DEALER with a
@@ -105,7 +98,7 @@ export class RPCClient {
 
   private async fetchInventory(): Promise<void> {
     const timeout = this.options.timeout ?? 1000;
-    const reply = await this.requestJson({ event: "GET_INVENTORY" }, timeout, "json", "GET_INVENTORY");
+    const reply = await this.requestJson({ event: RpcEvent.getInventory }, timeout, "json", RpcEvent.getInventory);
     if (!isInventory(reply)) {
       throw new RpcError(`${this.url} answered GET_INVENTORY with something that is not an inventory`);
     }
@@ -136,12 +129,7 @@ export class RPCClient {
   }
 
   private async initSignals(timeout: number): Promise<void> {
-    const reply = (await this.requestJson(
-      { event: "INIT_SIGNALS_HANDLING" },
-      timeout,
-      "json",
-      "INIT_SIGNALS_HANDLING",
-    )) as {
+    const reply = (await this.requestJson({ event: RpcEvent.initSignals }, timeout, "json", RpcEvent.initSignals)) as {
       success?: boolean;
       signal_port?: number;
     };
@@ -285,7 +273,7 @@ export class RPCClient {
       name in this.inventory.json_methods ? "json" : name in this.inventory.buffer_methods ? "buffer" : undefined;
     if (!kind) throw new RpcError(`${this.url} has no method named "${name}"`);
     const frames = await this.request(
-      { event: "METHOD_CALL", method: name, params: { args, kwargs } },
+      { event: RpcEvent.methodCall, method: name, params: { args, kwargs } },
       timeLeft(deadline),
       this.encoding,
       `${name}()`,
@@ -305,7 +293,7 @@ export class RPCClient {
   /** The method's timeout in the inventory known so far (10 s for a method it does not list). */
   private methodTimeout(name: string): number | null {
     const t = this.inventory.json_methods[name] ?? this.inventory.buffer_methods[name];
-    return t === undefined ? 10000 : t;
+    return t === undefined ? DEFAULT_METHOD_TIMEOUT_MS : t;
   }
 
   /** The reference's execute(): `[true, result]` or `[false, NoResult]`; timeouts still reject. */
@@ -323,16 +311,16 @@ export class RPCClient {
 
   /** Reads a property; `T` states what the caller expects: nothing checks it. */
   async getProperty<T = unknown>(name: string, options: CallOptions = {}): Promise<T> {
-    const reply = await this.propertyRequest({ event: "PROPERTY_GET", property: name }, options, `get ${name}`);
+    const reply = await this.propertyRequest({ event: RpcEvent.propertyGet, property: name }, options, `get ${name}`);
     return reply.value as T;
   }
 
   async setProperty(name: string, value: unknown, options: CallOptions = {}): Promise<void> {
-    await this.propertyRequest({ event: "PROPERTY_SET", property: name, value }, options, `set ${name}`);
+    await this.propertyRequest({ event: RpcEvent.propertySet, property: name, value }, options, `set ${name}`);
   }
 
-  private async propertyRequest(body: unknown, options: CallOptions, what: string): Promise<Reply> {
-    const timeout = options.timeout !== undefined ? options.timeout : PROPERTY_TIMEOUT;
+  private async propertyRequest(body: RpcRequest, options: CallOptions, what: string): Promise<Reply> {
+    const timeout = options.timeout !== undefined ? options.timeout : DEFAULT_METHOD_TIMEOUT_MS;
     const deadline = timeout === null ? null : performance.now() + timeout;
     if (this.stale) await this.freshBefore(deadline, what, timeout);
     return this.requestSuccess(body, timeLeft(deadline), what, timeout);
@@ -348,7 +336,7 @@ export class RPCClient {
   /** Asks the server to stop; resolves once it acknowledged (or did not answer within 1 s). */
   async stopServer(): Promise<boolean> {
     try {
-      const reply = await this.requestJson({ event: "STOP_SERVER" }, 1000, "json", "STOP_SERVER");
+      const reply = await this.requestJson({ event: RpcEvent.stopServer }, 1000, "json", RpcEvent.stopServer);
       return reply.success === true;
     } catch (e) {
       if (e instanceof RpcTimeoutError) return false;

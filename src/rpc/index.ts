@@ -12,3 +12,15 @@ export { ConnectionLostError, RpcError, RemoteError, RpcTimeoutError, NoResult }
 export type { Encoding } from "../common/codec.js";
 export type { CurveClientKeys, CurveServerKeys } from "./curve.js";
 export { type WebAccess, webSocketOptions } from "./web-access.js";
+export {
+  DEFAULT_METHOD_TIMEOUT_MS,
+  type Inventory as InventoryShape,
+  inventoryProblems,
+  isInventory,
+  PLANTRPC_INVENTORY,
+  REPLY_KEYS,
+  type RpcEventName,
+  type RpcRequest,
+  RpcEvent,
+  type SignalMessage,
+} from "./protocol.js";

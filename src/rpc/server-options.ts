@@ -73,7 +73,4 @@ export interface PropertyEntry {
   autoNotify: boolean;
 }
 
-/** Version and encodings announced in the inventory's `plantrpc` key (protocol-spec/rpc.md §6). */
-export const PLANTRPC_INVENTORY = { version: 1, encodings: ["json", "msgpack"] } as const;
-
 export const RANDOM_PORT_RANGE: [number, number] = [10000, 12000];

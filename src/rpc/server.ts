@@ -1,7 +1,7 @@
 import type { Buffer } from "node:buffer";
 import { setImmediate } from "node:timers";
 import { endpointPort, Router, splitEnvelope, type ZmqError } from "../zmq/index.js";
-import { CONSUME } from "../zmq/socket/socket-base.js";
+import { CONSUME } from "../zmq/internal.js";
 import { decodeBody, detectEncoding, encodeBody, type Encoding } from "../common/codec.js";
 import {
   BadRequest,
@@ -20,13 +20,13 @@ import {
   HANDSHAKE_MS,
   type MethodEntry,
   type MethodOptions,
-  PLANTRPC_INVENTORY,
   type PropertyEntry,
   type PropertyOptions,
   RANDOM_PORT_RANGE,
   type RPCServerOptions,
 } from "./server-options.js";
 import { RpcError } from "./errors.js";
+import { DEFAULT_METHOD_TIMEOUT_MS, type Inventory, PLANTRPC_INVENTORY, RpcEvent } from "./protocol.js";
 import { RPCSignal } from "./signal.js";
 import { SignalPublisher } from "./signal-publisher.js";
 import { formatRpcUrl, parseRpcUrl, parseWebUrl, type RpcUrl } from "./url.js";
@@ -36,12 +36,8 @@ import { webSocketOptions } from "./web-access.js";
 const MAX_SUBSCRIPTION = 64 * 1024;
 import { notifySystemd } from "../common/systemd.js";
 
-export {
-  type MethodOptions,
-  PLANTRPC_INVENTORY,
-  type PropertyOptions,
-  type RPCServerOptions,
-} from "./server-options.js";
+export type { MethodOptions, PropertyOptions, RPCServerOptions } from "./server-options.js";
+export { PLANTRPC_INVENTORY } from "./protocol.js";
 
 /**
  * A device: methods (JSON or binary), properties and signals, served over ZeroMQ with the
@@ -121,7 +117,7 @@ export class RPCServer {
     if (typeof name !== "string" || name === "") throw new RpcError("a method needs a non-empty name");
     if (typeof fn !== "function") throw new RpcError(`method ${name}: not a function`);
     if (this.methods.has(name)) throw new RpcError(`method ${name} is already registered`);
-    const timeout = options.timeout === undefined ? 10000 : options.timeout;
+    const timeout = options.timeout === undefined ? DEFAULT_METHOD_TIMEOUT_MS : options.timeout;
     if (timeout !== null && !(Number.isInteger(timeout) && timeout > 0)) {
       throw new RpcError(`method ${name}: timeout must be a positive number of ms, or null for none`);
     }
@@ -314,19 +310,19 @@ export class RPCServer {
   private async dispatch(request: Record<string, unknown>, encoding: Encoding): Promise<Uint8Array[]> {
     const json = (value: unknown) => [encodeBody(value, encoding)];
     switch (request.event) {
-      case "GET_INVENTORY":
+      case RpcEvent.getInventory:
         return json(this.inventory());
-      case "INIT_SIGNALS_HANDLING":
+      case RpcEvent.initSignals:
         return json({ success: true, signal_port: await this.signalPublisher.ensure() });
-      case "METHOD_CALL":
+      case RpcEvent.methodCall:
         return this.callMethod(request, encoding);
-      case "PROPERTY_GET":
+      case RpcEvent.propertyGet:
         return json({ success: true, value: (await this.getProperty(stringField(request, "property"))) ?? null });
-      case "PROPERTY_SET":
+      case RpcEvent.propertySet:
         if (!("value" in request)) throw new BadRequest('PROPERTY_SET needs a "value"');
         await this.setProperty(stringField(request, "property"), request.value);
         return json({ success: true });
-      case "STOP_SERVER":
+      case RpcEvent.stopServer:
         // Reply first: the reply is queued before the socket closes, and close() lingers.
         setImmediate(() => this.stopServer());
         return json({ success: true });
@@ -335,7 +331,7 @@ export class RPCServer {
     }
   }
 
-  inventory(): Record<string, unknown> {
+  inventory(): Inventory {
     const table = (kind: "json" | "buffer") =>
       Object.fromEntries([...this.methods].filter(([, m]) => m.kind === kind).map(([n, m]) => [n, m.timeout]));
     return {
@@ -344,7 +340,11 @@ export class RPCServer {
       signals: [...this.signals.keys()],
       properties: [...this.properties.keys()],
       name: this.name,
-      plantrpc: this.webEndpoints ? { ...PLANTRPC_INVENTORY, web: this.webEndpoints } : PLANTRPC_INVENTORY,
+      plantrpc: {
+        ...PLANTRPC_INVENTORY,
+        encodings: [...PLANTRPC_INVENTORY.encodings],
+        ...(this.webEndpoints ? { web: this.webEndpoints } : {}),
+      },
     };
   }
 

@@ -1,5 +1,6 @@
 import { encodeBody } from "../common/codec.js";
 import { endpointPort, Publisher } from "../zmq/index.js";
+import { RpcEvent, type SignalMessage } from "./protocol.js";
 import type { RPCSignal } from "./signal.js";
 
 /**
@@ -36,8 +37,9 @@ export class SignalPublisher {
   publish(name: string, signal: RPCSignal, args: unknown[]): void {
     if (!this.publisher || this.publisher.closed) return; // no client asked for signals yet
     signal.validateArgs(args);
-    const message = encodeBody({ event: "EMIT_SIGNAL", signal: name, args, blocking: false }, "json");
-    void this.publisher.send(message);
+    const message: SignalMessage = { event: RpcEvent.emitSignal, signal: name, args, blocking: false };
+    const body = encodeBody(message, "json");
+    void this.publisher.send(body);
   }
 
   close(): void {

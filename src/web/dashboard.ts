@@ -2,7 +2,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { AddressFilter, localHostNames, newToken } from "../gateway/access.js";
 import { Gateway, type GatewayEvent } from "../gateway/index.js";
-import { hostName } from "../zmq/transport/ws-origins.js";
+import { hostName } from "../zmq/internal.js";
 import { checkRequest, gatewaySource, type HttpGuard, securityHeaders } from "./http-guard.js";
 import { dashboardPage } from "./page.js";
 import { DASHBOARD_CSS } from "./style.js";

@@ -1,6 +1,6 @@
 import type * as http from "node:http";
-import { tokensEqual } from "../zmq/transport/ws-access.js";
-import { hostName } from "../zmq/transport/ws-origins.js";
+import { tokensEqual } from "../util/tokens.js";
+import { hostName } from "../zmq/internal.js";
 
 /**
  * The checks of the dashboard's HTTP server, before anything is served: a Host header that

@@ -1,5 +1,4 @@
-import { Buffer } from "node:buffer";
-import { createHash, timingSafeEqual } from "node:crypto";
+import { tokensEqual } from "../../util/tokens.js";
 import { hostName, normalizeOrigin } from "./ws-origins.js";
 
 /**
@@ -70,13 +69,4 @@ function tokenOf(headers: ReadonlyMap<string, string>, target: string): string |
   } catch {
     return undefined;
   }
-}
-
-/**
- * Compares two tokens in a time that depends on neither: their digests are compared, so that
- * not even the expected token's length shows.
- */
-export function tokensEqual(given: string, expected: string): boolean {
-  const digest = (s: string) => createHash("sha256").update(Buffer.from(s, "utf8")).digest();
-  return timingSafeEqual(digest(given), digest(expected));
 }

@@ -1,0 +1,137 @@
+/**
+ * The RPC protocol of plantimager.commons as plantrpc speaks it (protocol-spec/rpc.md), in one
+ * place: event names, what each request and reply holds, the inventory and its validator, the
+ * defaults. The server, the client, `plantrpc check`, `plantrpc bench` and the gateway take them
+ * from here.
+ */
+
+/** The `event` of each request, and of the signal messages. */
+export const RpcEvent = {
+  getInventory: "GET_INVENTORY",
+  initSignals: "INIT_SIGNALS_HANDLING",
+  methodCall: "METHOD_CALL",
+  propertyGet: "PROPERTY_GET",
+  propertySet: "PROPERTY_SET",
+  stopServer: "STOP_SERVER",
+  emitSignal: "EMIT_SIGNAL",
+} as const;
+
+export type RpcEventName = (typeof RpcEvent)[keyof typeof RpcEvent];
+
+/** A request, as a client sends it (one frame, JSON or MessagePack). */
+export type RpcRequest =
+  | { event: typeof RpcEvent.getInventory }
+  | { event: typeof RpcEvent.initSignals }
+  | { event: typeof RpcEvent.methodCall; method: string; params: { args: unknown[]; kwargs: Record<string, unknown> } }
+  | { event: typeof RpcEvent.propertyGet; property: string }
+  | { event: typeof RpcEvent.propertySet; property: string; value: unknown }
+  | { event: typeof RpcEvent.stopServer };
+
+/** What a PUB socket of a device publishes for each emission (always JSON). */
+export interface SignalMessage {
+  event: typeof RpcEvent.emitSignal;
+  signal: string;
+  args: unknown[];
+  blocking: boolean;
+}
+
+/** The keys of each successful reply (sorted); a failure has success, error and traceback. */
+export const REPLY_KEYS: Readonly<Record<string, readonly string[]>> = {
+  [RpcEvent.initSignals]: ["signal_port", "success"],
+  [RpcEvent.methodCall]: ["result", "success"],
+  [RpcEvent.propertyGet]: ["success", "value"],
+  [RpcEvent.propertySet]: ["success"],
+  [RpcEvent.stopServer]: ["success"],
+};
+
+/** ms a client waits for a method without a timeout of its own, and for properties. */
+export const DEFAULT_METHOD_TIMEOUT_MS = 10_000;
+
+/** A device's inventory: GET_INVENTORY's reply. */
+export interface Inventory {
+  /** Method name -> ms a client should wait for it (null: forever). */
+  json_methods: Record<string, number | null>;
+  buffer_methods: Record<string, number | null>;
+  signals: string[];
+  properties: string[];
+  /** The name the registry gave the device ("" when unregistered). */
+  name: string;
+  /** plantrpc's extension (protocol-spec/rpc.md, sections 6 and 7). */
+  plantrpc?: PlantrpcKey;
+}
+
+export interface PlantrpcKey {
+  version: number;
+  encodings: string[];
+  web?: { methods: string; signals: string };
+}
+
+/** Version and encodings announced in the inventory's `plantrpc` key. */
+export const PLANTRPC_INVENTORY = { version: 1, encodings: ["json", "msgpack"] } as const;
+
+const INVENTORY_KEYS = new Set(["json_methods", "buffer_methods", "signals", "properties", "name", "plantrpc"]);
+
+/**
+ * What is wrong with an inventory. The structure (two method tables, two lists) is what a client
+ * needs; `strict` adds what the protocol also says (positive integer timeouts, names listed once,
+ * a string name, no unknown key, a method of one kind only), which `plantrpc check` holds devices
+ * to (it checks the `plantrpc` key on its own: plantrpcKeyProblems).
+ */
+export function inventoryProblems(value: unknown, strict = false): string[] {
+  if (!isObject(value)) return ["not an object"];
+  const problems: string[] = [];
+  for (const key of ["json_methods", "buffer_methods"]) {
+    const table = value[key];
+    if (!isObject(table)) {
+      problems.push(`${key} missing or not an object`);
+      continue;
+    }
+    if (!strict) continue;
+    for (const [name, timeout] of Object.entries(table)) {
+      if (timeout !== null && !(Number.isInteger(timeout) && (timeout as number) > 0)) {
+        problems.push(`${key}.${name}: timeout ${JSON.stringify(timeout)} is neither a positive integer nor null`);
+      }
+    }
+  }
+  for (const key of ["signals", "properties"]) {
+    const list = value[key];
+    if (!Array.isArray(list) || (strict && !list.every((s) => typeof s === "string"))) {
+      problems.push(`${key} missing or not a list of names`);
+    } else if (strict && new Set(list).size !== list.length) problems.push(`${key} lists a name twice`);
+  }
+  if (!strict) return problems;
+  if (typeof value.name !== "string") problems.push("name missing or not a string");
+  for (const key of Object.keys(value)) if (!INVENTORY_KEYS.has(key)) problems.push(`unexpected key "${key}"`);
+  const buffer = new Set(Object.keys(isObject(value.buffer_methods) ? value.buffer_methods : {}));
+  for (const name of Object.keys(isObject(value.json_methods) ? value.json_methods : {})) {
+    if (buffer.has(name)) problems.push(`${name} is both a JSON and a buffer method`);
+  }
+  return problems;
+}
+
+/** Whether a reply has an inventory's structure (what a client relies on). */
+export function isInventory(value: unknown): value is Inventory {
+  return inventoryProblems(value).length === 0;
+}
+
+/** What is wrong with the `plantrpc` key (protocol-spec/rpc.md, sections 6 and 7). */
+export function plantrpcKeyProblems(value: unknown): string[] {
+  if (!isObject(value)) return ["not an object"];
+  const problems: string[] = [];
+  if (!Number.isInteger(value.version)) problems.push("version is not an integer");
+  if (!Array.isArray(value.encodings) || !value.encodings.includes("json"))
+    problems.push("encodings does not list json");
+  if (value.web !== undefined) {
+    const web = isObject(value.web) ? value.web : {};
+    for (const key of ["methods", "signals"]) {
+      if (typeof web[key] !== "string" || !/^wss?:\/\//.test(web[key] as string)) {
+        problems.push(`web.${key} is not a ws:// URL`);
+      }
+    }
+  }
+  return problems;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,8 @@
+/**
+ * What the layers above (rpc, gateway, web, cli) use of the ZeroMQ layer beyond the `zeromq`
+ * API of index.ts: plantrpc's own hooks and helpers, not part of the drop-in surface. Other
+ * layers import the ZeroMQ layer through index.ts and this file only (test/layers.test.ts).
+ */
+export { CONSUME } from "./socket/socket-base.js";
+export { z85Decode, z85Encode } from "./mechanism/z85.js";
+export { hostName, normalizeOrigin, splitList } from "./transport/ws-origins.js";
