@@ -111,6 +111,29 @@ describe("option effects (differential: the native zeromq package and ours)", ()
       return "never full";
     },
   );
+  for (const type of ["Publisher", "XPublisher"] as const) {
+    differential(
+      `${type} with noDrop stays writable when a subscriber is full (libzmq's distributor)`,
+      async ({ socket }: Scope) => {
+        const pub = socket(type, { noDrop: true, sendTimeout: 0, sendHighWaterMark: 2 });
+        await pub.bind("tcp://127.0.0.1:*");
+        const sub = socket("Subscriber", { receiveHighWaterMark: 2 });
+        sub.subscribe("");
+        sub.connect(pub.lastEndpoint);
+        if (type === "XPublisher") await pub.receive(); // the subscription
+        await until(() => pub.send("hello"), sub.receive());
+        const big = Buffer.alloc(64 * 1024);
+        for (let i = 0; i < 10_000; i++) {
+          try {
+            await pub.send(big);
+          } catch (e) {
+            return { full: (e as { code?: string }).code, writable: pub.writable };
+          }
+        }
+        return "never full";
+      },
+    );
+  }
   differential("manual XPUB: the application answers each subscription with its own", async ({ socket }: Scope) => {
     const xpub = socket("XPublisher", { manual: true });
     await xpub.bind("tcp://127.0.0.1:*");

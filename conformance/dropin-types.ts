@@ -15,6 +15,16 @@ export async function typicalUsage(): Promise<void> {
   void delimiter?.length;
   void reply?.toString("utf8");
 
+  // As with the native typings, a misspelt option or another type's option does not compile.
+  // @ts-expect-error: "lingr" is no option
+  new zmq.Dealer({ lingr: 0 });
+  // @ts-expect-error: mandatory is a ROUTER's option, not a DEALER's
+  new zmq.Dealer({ mandatory: true });
+  // @ts-expect-error: a misspelt assignment
+  dealer.lingr = 0;
+  const shared: zmq.SocketOptions<zmq.Socket> = { linger: 0, heartbeatInterval: 100 };
+  new zmq.Pull(shared).close();
+
   const router = new zmq.Router({ mandatory: true });
   await router.bind("tcp://*:5556");
   router.connect("tcp://127.0.0.1:5557", { routingId: "peer" });

@@ -17,7 +17,7 @@ export function renderOptionTable(rows, allSockets) {
     const access = { rw: "read, write", r: "read", w: "write" }[r.access] + (r.unreadable ? " (read: EINVAL)" : "");
     const value = r.access === "r" ? "" : `\`${JSON.stringify(r.default)}\``;
     lines.push(
-      `| \`${r.name}\` (${r.id}) | ${r.kind} | ${access} | ${value} | ${on} | ${r.doc}${EFFECT[r.effect]}${r.extension ? " Ours: not in the native package." : ""} |`,
+      `| \`${r.name}\` (${r.id}) | ${r.kind} | ${access}${r.property === false ? " (by number only)" : ""} | ${value} | ${on} | ${r.doc}${EFFECT[r.effect]}${r.extension ? " Ours: not in the native package." : ""} |`,
     );
   }
   return lines.join("\n");

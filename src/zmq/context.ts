@@ -1,4 +1,9 @@
 import { ZmqError } from "./errors.js";
+import type { ZapClient } from "./mechanism/zap.js";
+import { createZapClient } from "./socket/zap-client.js";
+
+/** How a socket reaches its context's ZAP client (not part of the native package's Context). */
+export const ZAP_CLIENT = Symbol("plantrpc.zapClient");
 
 export interface ContextOptions {
   /** Sockets linger until their messages are sent (-1) when true, drop them (0) when false. */
@@ -35,6 +40,13 @@ export class Context {
   /** See ContextOptions.concurrentOperations. */
   concurrentOperations: "queue" | "EBUSY" = "queue";
   private readonly threadSettings = { threadPriority: -1, threadSchedulingPolicy: -1 };
+  private zap: ZapClient | undefined;
+
+  /** @internal The client through which this context's server sockets ask the ZAP handler. */
+  [ZAP_CLIENT](): ZapClient {
+    this.zap ??= createZapClient();
+    return this.zap;
+  }
 
   constructor(options?: ContextOptions) {
     this.blocky = true;

@@ -1,34 +1,11 @@
-import { Dealer } from "./dealer.js";
-import { installOptions } from "./options.js";
-import { Pair } from "./pair.js";
-import { Pull } from "./pull.js";
-import { Push } from "./push.js";
-import { Reply } from "./reply.js";
-import { Request } from "./request.js";
-import { Router } from "./router.js";
-import { SocketConnections } from "./socket-connections.js";
-import { Stream } from "./stream.js";
-import { zapClient } from "./zap-client.js";
-import { Publisher, XPublisher } from "./xpublisher.js";
-import { Subscriber, XSubscriber } from "./xsubscriber.js";
-
-// Server-side security mechanisms reach the ZAP handler through this client.
-SocketConnections.zapClient = zapClient;
-
-/** Every socket class, with the options of the table (option-table.ts) defined on it. */
-installOptions({
-  Pair,
-  Publisher,
-  Subscriber,
-  Request,
-  Reply,
-  Dealer,
-  Router,
-  Pull,
-  Push,
-  XPublisher,
-  XSubscriber,
-  Stream,
-});
-
-export { Dealer, Pair, Publisher, Pull, Push, Reply, Request, Router, Stream, Subscriber, XPublisher, XSubscriber };
+/** Every socket class; each module defines its own options (see withOptions in options.ts). */
+export { Dealer } from "./dealer.js";
+export { Pair } from "./pair.js";
+export { Pull } from "./pull.js";
+export { Push } from "./push.js";
+export { Reply } from "./reply.js";
+export { Request } from "./request.js";
+export { Router } from "./router.js";
+export { Stream } from "./stream.js";
+export { Publisher, XPublisher } from "./xpublisher.js";
+export { Subscriber, XSubscriber } from "./xsubscriber.js";

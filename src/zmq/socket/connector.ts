@@ -7,9 +7,9 @@ import type { Pipe } from "./pipe.js";
 export interface ConnectorHost {
   /** The socket's current options (read at each attempt, so changes apply). */
   readonly settings: {
-    readonly reconnectInterval: number;
-    readonly reconnectMaxInterval: number;
-    readonly closed: boolean;
+    reconnectInterval(): number;
+    reconnectMaxInterval(): number;
+    closed(): boolean;
   };
   /** The transport connected: start the ZMTP engine on it. */
   connected(connector: Connector, carrier: Carrier): Connection;
@@ -39,11 +39,11 @@ export class Connector {
     readonly endpoint: string,
     private readonly host: ConnectorHost,
   ) {
-    this.interval = host.settings.reconnectInterval;
+    this.interval = host.settings.reconnectInterval();
   }
 
   get active(): boolean {
-    return !this.stopped && !this.host.settings.closed;
+    return !this.stopped && !this.host.settings.closed();
   }
 
   attempt(): void {
@@ -70,17 +70,17 @@ export class Connector {
 
   /** After a completed handshake, the next disconnection starts again from the first delay. */
   resetBackoff(): void {
-    this.interval = this.host.settings.reconnectInterval;
+    this.interval = this.host.settings.reconnectInterval();
   }
 
   scheduleReconnect(): void {
     this.engine = undefined;
-    const base = this.host.settings.reconnectInterval;
+    const base = this.host.settings.reconnectInterval();
     if (base < 0 || !this.active) return;
     // As libzmq: a random part of up to one base interval, so that many peers cut off together
     // do not all come back in the same instant.
     const delay = this.interval + Math.floor(Math.random() * base);
-    const max = this.host.settings.reconnectMaxInterval;
+    const max = this.host.settings.reconnectMaxInterval();
     this.interval = max > base ? Math.min(this.interval * 2, max) : base;
     this.host.retrying(this, delay);
     this.timer = setTimeout(() => {

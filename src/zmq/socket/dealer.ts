@@ -1,14 +1,11 @@
 import { LoadBalancedSocket } from "./load-balanced.js";
-import type { SocketOptions } from "./socket-base.js";
+import { type SocketOptions, withOptions } from "./options.js";
 
 /** DEALER: load-balances out, fair-queues in, no envelope handling. */
-export class Dealer extends LoadBalancedSocket {
+export class Dealer extends withOptions("Dealer", LoadBalancedSocket) {
   readonly socketType = "DEALER" as const;
-  declare routingId: string | null;
-  declare probeRouter: boolean;
-  declare conflate: boolean;
 
-  constructor(options?: SocketOptions) {
+  constructor(options?: SocketOptions<Dealer>) {
     super();
     this.configure(options, Dealer);
   }

@@ -25,7 +25,7 @@ export type SocketClassName =
   | "XSubscriber"
   | "Stream";
 
-export const ALL_SOCKETS: readonly SocketClassName[] = [
+export const ALL_SOCKETS = [
   "Pair",
   "Publisher",
   "Subscriber",
@@ -38,8 +38,8 @@ export const ALL_SOCKETS: readonly SocketClassName[] = [
   "XPublisher",
   "XSubscriber",
   "Stream",
-];
-const WRITABLE: SocketClassName[] = [
+] as const satisfies readonly SocketClassName[];
+const WRITABLE = [
   "Pair",
   "Publisher",
   "Request",
@@ -50,8 +50,8 @@ const WRITABLE: SocketClassName[] = [
   "XPublisher",
   "XSubscriber",
   "Stream",
-];
-const READABLE: SocketClassName[] = [
+] as const satisfies readonly SocketClassName[];
+const READABLE = [
   "Pair",
   "Subscriber",
   "Request",
@@ -62,7 +62,7 @@ const READABLE: SocketClassName[] = [
   "XPublisher",
   "XSubscriber",
   "Stream",
-];
+] as const satisfies readonly SocketClassName[];
 
 export interface OptionRow {
   readonly name: string;
@@ -95,6 +95,8 @@ export interface OptionRow {
   readonly doc: string;
   /** Ours, beyond the native package's options (for transports it lacks: wss://). */
   readonly extension?: boolean;
+  /** false: reached by its number only (the low-level accessors), as the native package has no property for it. */
+  readonly property?: false;
 }
 
 /** A CURVE key: 32 octets, or their 40-character Z85 text. */
@@ -129,18 +131,30 @@ function latin1(value: Uint8Array): string {
   return String.fromCharCode(...value);
 }
 
-function row(
-  name: string,
+/** What a row may say beyond its name, number, kind, default and text. */
+type RowMore = Partial<Omit<OptionRow, "name" | "id" | "kind" | "default" | "doc">>;
+
+/**
+ * One row, its name, kind, socket list and access kept as literal types, so that the option
+ * types (SocketOptions, each class's properties) are derived from the table itself.
+ */
+function row<const N extends string, const K extends OptionKind, const M extends RowMore = Record<never, never>>(
+  name: N,
   id: number,
-  kind: OptionKind,
+  kind: K,
   defaultValue: OptionRow["default"],
   doc: string,
-  more: Partial<Omit<OptionRow, "name" | "id" | "kind" | "default" | "doc">> = {},
-): OptionRow {
-  return { name, id, kind, access: "rw", default: defaultValue, on: ALL_SOCKETS, effect: "yes", doc, ...more };
+  more?: M,
+): OptionRow & {
+  readonly name: N;
+  readonly kind: K;
+  readonly on: M extends { on: infer O } ? O : typeof ALL_SOCKETS;
+  readonly access: M extends { access: infer A } ? A : "rw";
+} {
+  return { name, id, kind, access: "rw", default: defaultValue, on: ALL_SOCKETS, effect: "yes", doc, ...more } as never;
 }
 
-const ROWS: readonly OptionRow[] = [
+const ROWS = [
   // Sending and receiving
   row(
     "sendHighWaterMark",
@@ -247,6 +261,11 @@ const ROWS: readonly OptionRow[] = [
   // Identity and routing
   row("routingId", 5, "string", null, "Our identity, announced to ROUTER peers (1-255 octets, not starting with 0).", {
     on: ["Request", "Reply", "Router", "Dealer"],
+  }),
+  row("connectRoutingId", 61, "string", null, "ROUTER, STREAM: the routing id of the peer at the next connect().", {
+    on: ["Router", "Stream"],
+    access: "w",
+    property: false,
   }),
   row(
     "mandatory",
@@ -380,7 +399,7 @@ const ROWS: readonly OptionRow[] = [
   row("threadSafe", 81, "bool", false, "Whether the socket may be shared between threads (never, for these types).", {
     access: "r",
   }),
-];
+] as const;
 
 /**
  * Options accepted and kept whose effect is still to be built: a name leaves this list when its
@@ -400,4 +419,56 @@ export const XPUB_VERBOSE = 40;
 export const XPUB_VERBOSER = 78;
 
 export const OPTIONS_BY_NAME: ReadonlyMap<string, OptionRow> = new Map(OPTION_TABLE.map((r) => [r.name, r]));
+
+// ---- the types the table gives ----
+
+type Row = (typeof ROWS)[number];
+
+/** Every option's name. */
+export type OptionName = Row["name"];
+
+/** The options of every socket type, and their values as given. */
+type SharedRow = Extract<Row, { on: typeof ALL_SOCKETS }>;
+export type SharedOptionValues = {
+  -readonly [R in SharedRow as R["access"] extends "r" ? never : R["name"]]?: GivenValue<R["kind"]>;
+};
+export type SharedOptionProperties = {
+  -readonly [R in SharedRow as R["access"] extends "r" ? never : R["name"]]: PropertyValue<R["kind"]>;
+};
+
+/** The value an option's property holds, by kind (strings read back as text). */
+type PropertyValue<K extends OptionKind> = K extends "bool" ? boolean : K extends "string" ? string | null : number;
+
+/** What a constructor or an assignment accepts: strings may be given as bytes too. */
+type GivenValue<K extends OptionKind> = K extends "string" ? string | Uint8Array | null : PropertyValue<K>;
+
+/** The settable options of one socket class (read-only state such as `type` is not an option). */
+type RowsOf<C extends SocketClassName> = Row extends infer R
+  ? R extends Row
+    ? R["access"] extends "r"
+      ? never
+      : C extends R["on"][number]
+        ? R
+        : never
+    : never
+  : never;
+
+/** The option properties of a socket class, as its instances have them. */
+export type OptionProperties<C extends SocketClassName> = {
+  -readonly [R in RowsOf<C> as R["name"]]: PropertyValue<R["kind"]>;
+};
+
+/** The options a socket class's constructor takes (each optional); a misspelt one is an error. */
+export type OptionValues<C extends SocketClassName> = {
+  -readonly [R in RowsOf<C> as R["name"]]?: GivenValue<R["kind"]>;
+};
+
+/** The kind of the value an option keeps internally (strings as bytes), by name. */
+export type StoredValue<N extends OptionName> = Extract<Row, { name: N }>["kind"] extends infer K
+  ? K extends "bool"
+    ? boolean
+    : K extends "string"
+      ? Uint8Array | null
+      : number
+  : never;
 export const OPTIONS_BY_ID: ReadonlyMap<number, OptionRow> = new Map(OPTION_TABLE.map((r) => [r.id, r]));

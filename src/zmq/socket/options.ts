@@ -1,51 +1,51 @@
 import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
 import { z85Encode } from "../mechanism/z85.js";
-import { OPTION_TABLE, OPTIONS_BY_ID, type OptionRow, type SocketClassName } from "./option-table.js";
+import type { Context } from "../context.js";
+import type { SocketTypeName } from "../engine/socket-types.js";
+import {
+  OPTION_TABLE,
+  OPTIONS_BY_ID,
+  type OptionProperties,
+  type OptionRow,
+  type OptionValues,
+  type SharedOptionValues,
+  type SocketClassName,
+} from "./option-table.js";
+
+/** libzmq's socket types, by the class names the native package gives them. */
+const CLASS_NAMES = {
+  PAIR: "Pair",
+  PUB: "Publisher",
+  SUB: "Subscriber",
+  REQ: "Request",
+  REP: "Reply",
+  DEALER: "Dealer",
+  ROUTER: "Router",
+  PULL: "Pull",
+  PUSH: "Push",
+  XPUB: "XPublisher",
+  XSUB: "XSubscriber",
+  STREAM: "Stream",
+} as const satisfies Record<SocketTypeName, SocketClassName>;
+
+/** The class name of a socket type (`Dealer` for a DEALER), from its `socketType`. */
+type ClassNameOf<S> = S extends { readonly socketType: infer T extends keyof typeof CLASS_NAMES }
+  ? (typeof CLASS_NAMES)[T]
+  : never;
 
 /**
- * Options every socket type takes in its constructor (the full list is in option-table.ts).
- * The type parameter is the native package's (`SocketOptions<Dealer>`); it changes nothing here.
+ * The options a socket's constructor takes, derived from the option table: `SocketOptions<Dealer>`
+ * has exactly a DEALER's options (a misspelt or foreign one is a compile error, as with the native
+ * package), and `context`. For a socket of any type (`SocketOptions<Socket>`), the options every
+ * type has.
  */
-export interface SocketOptions<_S = unknown> {
-  /** Messages queued per peer before sending blocks or drops (per type). 0 = no limit. */
-  sendHighWaterMark?: number;
-  /** Messages queued per peer before we stop reading from it. 0 = no limit. */
-  receiveHighWaterMark?: number;
-  /** ms to keep flushing queued messages after close(); -1 = until written, 0 = drop. */
-  linger?: number;
-  /** Our identity, announced to ROUTER peers. */
-  routingId?: string | Uint8Array | null;
-  /** Largest frame accepted from a peer, in octets; -1 = no limit. */
-  maxMessageSize?: number;
-  /** ms between PINGs we send; 0 = none. */
-  heartbeatInterval?: number;
-  /** ms of silence after which a peer is dropped; -1 = heartbeatInterval. */
-  heartbeatTimeout?: number;
-  /** TTL announced in our PINGs, ms (rounded to tenths of a second). */
-  heartbeatTimeToLive?: number;
-  /** ms before reconnecting; -1 = never reconnect. */
-  reconnectInterval?: number;
-  /** Upper bound for the exponential reconnect backoff, ms; 0 = no backoff. */
-  reconnectMaxInterval?: number;
-  /** ms allowed for greeting and handshake; 0 = unbounded. */
-  handshakeInterval?: number;
-  /** ms a send may wait for room; -1 = forever, 0 = fail at once with EAGAIN. */
-  sendTimeout?: number;
-  /** ms a receive may wait; -1 = forever. */
-  receiveTimeout?: number;
-  /** Queue messages only to peers whose handshake is complete. */
-  immediate?: boolean;
-  /** ms a TCP connection attempt may take; 0 = the OS default. */
-  connectTimeout?: number;
-  /** TCP keepalive: -1 = OS default, 0 = off, 1 = on. */
-  tcpKeepalive?: number;
-  /** Seconds of idleness before the first keepalive probe; -1 = OS default. */
-  tcpKeepaliveIdle?: number;
+export type SocketOptions<S> = ([ClassNameOf<S>] extends [never]
+  ? SharedOptionValues
+  : OptionValues<ClassNameOf<S>>) & {
   /** The context whose defaults (linger, ipv6) the socket takes. */
-  context?: unknown;
-  [option: string]: unknown;
-}
+  context?: Context;
+};
 
 /** Where a socket keeps the values set on it; the others read as their defaults. */
 export const OPTION_VALUES = Symbol("option values");
@@ -132,25 +132,25 @@ function accessor(row: OptionRow): PropertyDescriptor {
   return descriptor;
 }
 
+// A mixin's constructor must take `...args: any[]` (TypeScript's rule for mixin classes, TS2545).
+// biome-ignore lint/suspicious/noExplicitAny: see above
+type AbstractClass<T = object> = abstract new (...args: any[]) => T;
+
 /**
- * Defines the table's options on the socket classes: each class gets an accessor for every
- * option it has, and a class inheriting an option its type does not have (PUB from XPUB) hides
- * it, so that setting it fails as with the native package.
+ * The base of a socket class, with the accessor of every option the table gives that class:
+ * `class Dealer extends withOptions("Dealer", LoadBalancedSocket)`. Each class's module defines
+ * its own options, so a class imported alone works, and its instances are typed with them.
  */
-export function installOptions(classes: Record<SocketClassName, { prototype: object }>): void {
-  for (const [name, cls] of Object.entries(classes) as Array<[SocketClassName, { prototype: object }]>) {
-    const own = new Map<string, OptionRow>();
-    for (const row of OPTION_TABLE) {
-      if (row.access === "r" || !row.on.includes(name)) continue;
-      own.set(row.name, row);
-      Object.defineProperty(cls.prototype, row.name, accessor(row));
-    }
-    Object.defineProperty(cls.prototype, CLASS_OPTIONS, { value: own, configurable: true });
-    for (const row of OPTION_TABLE) {
-      if (row.access === "r" || own.has(row.name) || !(row.name in cls.prototype)) continue;
-      Object.defineProperty(cls.prototype, row.name, { value: undefined, writable: false, configurable: true });
-    }
+export function withOptions<C extends SocketClassName, B extends AbstractClass>(name: C, Base: B) {
+  abstract class WithOptions extends Base {}
+  const own = new Map<string, OptionRow>();
+  for (const row of OPTION_TABLE) {
+    if (row.access === "r" || row.property === false || !row.on.includes(name)) continue;
+    own.set(row.name, row);
+    Object.defineProperty(WithOptions.prototype, row.name, accessor(row));
   }
+  Object.defineProperty(WithOptions.prototype, CLASS_OPTIONS, { value: own });
+  return WithOptions as B & AbstractClass<OptionProperties<C>>;
 }
 
 /** The settable options of a socket, by name. */

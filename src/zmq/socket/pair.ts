@@ -1,14 +1,15 @@
 import { ZmqError } from "../errors.js";
 import type { Connection } from "../engine/connection.js";
 import type { Message, Pipe } from "./pipe.js";
-import { Socket, type SocketOptions } from "./socket-base.js";
+import { type SocketOptions, withOptions } from "./options.js";
+import { Socket } from "./socket-base.js";
 
 /** PAIR: exactly one peer; a second one is refused. */
-export class Pair extends Socket {
+export class Pair extends withOptions("Pair", Socket) {
   readonly socketType = "PAIR" as const;
   private peer: Pipe | undefined;
 
-  constructor(options?: SocketOptions) {
+  constructor(options?: SocketOptions<Pair>) {
     super();
     this.configure(options, Pair);
   }

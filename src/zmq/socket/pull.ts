@@ -1,16 +1,16 @@
 import { ZmqError } from "../errors.js";
-import { Socket, type SocketOptions } from "./socket-base.js";
+import { type SocketOptions, withOptions } from "./options.js";
+import { Socket } from "./socket-base.js";
 
 /** PULL: fair-queues messages from PUSH peers. */
-export class Pull extends Socket {
+export class Pull extends withOptions("Pull", Socket) {
   readonly socketType = "PULL" as const;
-  declare conflate: boolean;
 
   protected override canSendNow(): boolean {
     return false;
   }
 
-  constructor(options?: SocketOptions) {
+  constructor(options?: SocketOptions<Pull>) {
     super();
     this.configure(options, Pull);
   }

@@ -1,13 +1,12 @@
 import { ZmqError } from "../errors.js";
 import { LoadBalancedSocket } from "./load-balanced.js";
-import type { SocketOptions } from "./socket-base.js";
+import { type SocketOptions, withOptions } from "./options.js";
 
 /** PUSH: load-balances to PULL peers; send waits while every peer is at its high-water mark. */
-export class Push extends LoadBalancedSocket {
+export class Push extends withOptions("Push", LoadBalancedSocket) {
   readonly socketType = "PUSH" as const;
-  declare conflate: boolean;
 
-  constructor(options?: SocketOptions) {
+  constructor(options?: SocketOptions<Push>) {
     super();
     this.configure(options, Push);
   }

@@ -2,19 +2,19 @@ import type { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
 import type { Message, Pipe } from "./pipe.js";
 import { splitEnvelope } from "./envelope.js";
-import { Socket, type SocketOptions } from "./socket-base.js";
+import { type SocketOptions, withOptions } from "./options.js";
+import { Socket } from "./socket-base.js";
 
 /**
  * REP: receives a request (fair-queued), keeps its envelope (everything up to the empty
  * delimiter), and sends the reply back along it to the same peer.
  */
-export class Reply extends Socket {
+export class Reply extends withOptions("Reply", Socket) {
   readonly socketType = "REP" as const;
-  declare routingId: string | null;
   private pending: { pipe: Pipe; envelope: Buffer[] } | undefined;
   private replyTo: Pipe | undefined;
 
-  constructor(options?: SocketOptions) {
+  constructor(options?: SocketOptions<Reply>) {
     super();
     this.configure(options, Reply);
   }

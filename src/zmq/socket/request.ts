@@ -2,14 +2,10 @@ import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
 import { LoadBalancedSocket } from "./load-balanced.js";
 import type { Message, Pipe } from "./pipe.js";
-import type { SocketOptions } from "./socket-base.js";
+import { type SocketOptions, withOptions } from "./options.js";
 
-export interface RequestOptions extends SocketOptions {
-  /** Tag each request with an id and accept only the reply carrying it (ZMQ_REQ_CORRELATE). */
-  correlate?: boolean;
-  /** Allow a new request before the reply to the previous one (ZMQ_REQ_RELAXED). */
-  relaxed?: boolean;
-}
+/** REQ's constructor options (correlate and relaxed among them): the option table's. */
+export type RequestOptions = SocketOptions<Request>;
 
 const EMPTY = Buffer.alloc(0);
 
@@ -17,12 +13,8 @@ const EMPTY = Buffer.alloc(0);
  * REQ: strictly alternates send and receive. Each request goes, behind an empty delimiter, to
  * one peer chosen round-robin; only that peer's reply is accepted.
  */
-export class Request extends LoadBalancedSocket {
+export class Request extends withOptions("Request", LoadBalancedSocket) {
   readonly socketType = "REQ" as const;
-  declare correlate: boolean;
-  declare relaxed: boolean;
-  declare routingId: string | null;
-  declare probeRouter: boolean;
   private expectingReply = false;
   private replyPipe: Pipe | undefined;
   private requestId = (Math.random() * 0x1_0000_0000) >>> 0;
@@ -34,12 +26,12 @@ export class Request extends LoadBalancedSocket {
   }
 
   protected override prepareSend(message: Message): Message {
-    if (this.expectingReply && !this.option<boolean>("relaxed")) {
+    if (this.expectingReply && !this.relaxedRequests) {
       throw new ZmqError("EFSM", "REQ socket must receive the reply before sending another request");
     }
     this.expectingReply = true;
     this.replyPipe = undefined;
-    if (!this.option<boolean>("correlate")) return [EMPTY, ...message];
+    if (!this.correlating) return [EMPTY, ...message];
     this.requestId = (this.requestId + 1) >>> 0;
     this.requestIdFrame = Buffer.alloc(4);
     this.requestIdFrame.writeUInt32BE(this.requestId);
@@ -47,7 +39,7 @@ export class Request extends LoadBalancedSocket {
   }
 
   protected override canSendNow(): boolean {
-    return (!this.expectingReply || this.option<boolean>("relaxed")) && super.canSendNow();
+    return (!this.expectingReply || this.relaxedRequests) && super.canSendNow();
   }
 
   protected override sentTo(pipe: Pipe): void {
@@ -66,7 +58,7 @@ export class Request extends LoadBalancedSocket {
   protected override deliver(pipe: Pipe, message: Buffer[]): Buffer[] | undefined {
     if (!this.expectingReply || pipe !== this.replyPipe) return undefined;
     let start = 0;
-    if (this.option<boolean>("correlate")) {
+    if (this.correlating) {
       if (!message[0]?.equals(this.requestIdFrame)) return undefined;
       start = 1;
     }

@@ -2,32 +2,20 @@ import { Buffer } from "node:buffer";
 import type { Connection } from "../engine/connection.js";
 import { ZmqError } from "../errors.js";
 import type { Message, Pipe } from "./pipe.js";
-import type { OptionRow } from "./option-table.js";
-import { Socket, type SocketOptions } from "./socket-base.js";
+import { OPTIONS_BY_NAME } from "./option-table.js";
+import { OPTION_VALUES, type SocketOptions, withOptions } from "./options.js";
+import { Socket } from "./socket-base.js";
 
 /** libzmq's ZMQ_CONNECT_ROUTING_ID, which the native package sets before connecting. */
-const CONNECT_ROUTING_ID: OptionRow = {
-  name: "connectRoutingId",
-  id: 61,
-  kind: "string",
-  access: "w",
-  default: null,
-  on: ["Router"],
-  effect: "yes",
-  doc: "Routing id of the next connection.",
-};
+const CONNECT_ROUTING_ID = OPTIONS_BY_NAME.get("connectRoutingId")!;
 
 export interface RouterConnectOptions {
   /** The routing id by which to address the peer at this endpoint. */
   routingId?: string;
 }
 
-export interface RouterOptions extends SocketOptions {
-  /** Fail sends to unknown peers (EHOSTUNREACH) and wait at the HWM instead of dropping. */
-  mandatory?: boolean;
-  /** A new peer announcing a routing id in use takes it over, instead of being refused. */
-  handover?: boolean;
-}
+/** ROUTER's constructor options (mandatory and handover among them): the option table's. */
+export type RouterOptions = SocketOptions<Router>;
 
 /**
  * What ROUTER and STREAM share: every received message is prefixed with the sending peer's
@@ -46,16 +34,19 @@ export abstract class RouterBase extends Socket {
    * one it announces (libzmq's ZMQ_CONNECT_ROUTING_ID).
    */
   override connect(endpoint: string, options: RouterConnectOptions = {}): void {
-    const id = options.routingId;
+    // The id set by number (setStringOption(61, ...)) serves the next connect only, as in libzmq.
+    const byNumber = this.option("connectRoutingId");
+    if (byNumber !== null) delete this[OPTION_VALUES].connectRoutingId;
+    const id = options.routingId
+      ? Buffer.from(options.routingId, "utf8")
+      : byNumber?.length
+        ? Buffer.from(byNumber)
+        : undefined;
     // As the native package: an empty id is no id; the id is ours alone (it never goes on the
     // wire), so its length is free; setting it is an option change, warned about as such.
-    if (id) {
-      this.optionChanged(CONNECT_ROUTING_ID);
-      super.connect(endpoint);
-      this.connectIds.set(endpoint, Buffer.from(id, "utf8"));
-      return;
-    }
+    if (options.routingId) this.optionChanged(CONNECT_ROUTING_ID);
     super.connect(endpoint);
+    if (id) this.connectIds.set(endpoint, id);
   }
 
   protected override acceptPeer(pipe: Pipe, engine: Connection, connectedTo: string | undefined): ZmqError | undefined {
@@ -65,7 +56,7 @@ export abstract class RouterBase extends Socket {
     const key = id.toString("latin1");
     const holder = this.byId.get(key);
     if (holder && holder !== pipe && holder.connected) {
-      if (!this.option<boolean>("handover")) return new ZmqError("EINVAL", "routing id already in use by another peer");
+      if (!this.option("handover")) return new ZmqError("EINVAL", "routing id already in use by another peer");
       this.byId.delete(key);
       holder.engine?.close();
     }
@@ -95,7 +86,7 @@ export abstract class RouterBase extends Socket {
 
   protected override canSendNow(): boolean {
     // Without mandatory, messages to unknown or full peers are dropped: sending never waits.
-    return !this.option<boolean>("mandatory") || super.canSendNow();
+    return !this.mandatoryRouting || super.canSendNow();
   }
 
   /** Forgets a peer's routing id before its connection has closed (STREAM's close request). */
@@ -113,12 +104,12 @@ export abstract class RouterBase extends Socket {
     const id = message[0]!;
     const pipe = this.byId.get(Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString("latin1"));
     if (!pipe?.connected) {
-      if (this.option<boolean>("mandatory")) throw new ZmqError("EHOSTUNREACH", "no peer with that routing id");
+      if (this.mandatoryRouting) throw new ZmqError("EHOSTUNREACH", "no peer with that routing id");
       this.dropCount++;
       return true;
     }
     if (pipe.full) {
-      if (this.option<boolean>("mandatory")) return false;
+      if (this.mandatoryRouting) return false;
       this.dropCount++;
       return true;
     }
@@ -136,12 +127,8 @@ export abstract class RouterBase extends Socket {
 }
 
 /** ROUTER: addresses each peer by its routing id. */
-export class Router extends RouterBase {
+export class Router extends withOptions("Router", RouterBase) {
   readonly socketType = "ROUTER" as const;
-  declare mandatory: boolean;
-  declare handover: boolean;
-  declare routingId: string | null;
-  declare probeRouter: boolean;
 
   constructor(options?: RouterOptions) {
     super();

@@ -4,6 +4,7 @@ import { ZmqError } from "../errors.js";
 import { Queue } from "../util/queue.js";
 import { toFrames, type MessageLike } from "./frames.js";
 import type { Message, Pipe } from "./pipe.js";
+import type { SharedOptionProperties } from "./option-table.js";
 import { SocketConnections } from "./socket-connections.js";
 
 export { ENDPOINT_COUNT } from "./socket-core.js";
@@ -46,12 +47,16 @@ function busy(message: string): ZmqError {
  */
 const MAX_SYNC_OPERATIONS = 512;
 
+/** A socket of any type has the options every type has (as the native package's Socket). */
+export interface Socket extends SharedOptionProperties {}
+
 /**
  * What every socket type shares, in three layers: options, state and events (socket-core.ts),
  * endpoints and connections (socket-connections.ts), and here the messages: the receive queue
  * (fair-queued by arrival), blocking sends and closing. A socket type says how it routes by
  * overriding the hooks at the bottom of each layer.
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface adds the option properties, whose accessors each class defines from the table (withOptions)
 export abstract class Socket extends SocketConnections implements AsyncIterable<Buffer[]> {
   private readonly inbound = new Queue<{ pipe: Pipe; message: Buffer[] }>();
   private readonly receivers = new Queue<Receiver>();

@@ -8,12 +8,13 @@ import { curveMechanism } from "../mechanism/curve.js";
 import { generateKeyPair, publicKeyOf } from "../mechanism/curve-box.js";
 import { plainMechanism } from "../mechanism/plain.js";
 import { curveKey } from "../mechanism/z85.js";
-import type { ZapClient } from "../mechanism/zap.js";
 import type { Carrier, Listener } from "../transport/carrier.js";
 import { parseTcpAddress, parseWsAddress } from "../transport/endpoint.js";
 import type { WsAccess } from "../transport/ws-access.js";
 import { parseHosts, parseOrigins } from "../transport/ws-origins.js";
 import { parseEndpoint, transportFor } from "../transport/index.js";
+import { ZAP_CLIENT } from "../context.js";
+import type { OptionName } from "./option-table.js";
 import { Connector, type ConnectorHost } from "./connector.js";
 import { Pipe } from "./pipe.js";
 import { ENDPOINT_COUNT, SocketCore } from "./socket-core.js";
@@ -40,26 +41,23 @@ export abstract class SocketConnections extends SocketCore {
   private readonly engines = new Set<Connection>();
   private readonly hwm = () => this.sendHwm;
 
-  /** The ZAP handler's client (socket/zap-client.ts, registered by socket/all.ts). */
-  static zapClient: ZapClient | undefined;
-
   /** The mechanism the security options ask for, read afresh for each connection. */
   private securityFor(): MechanismFactory {
-    const curveSecret = curveKey(this.option<Uint8Array | null>("curveSecretKey"));
-    if (this.option<boolean>("curveServer")) {
+    const curveSecret = curveKey(this.option("curveSecretKey"));
+    if (this.option("curveServer")) {
       if (!curveSecret) throw new ZmqError("EINVAL", "a CURVE server needs curveSecretKey");
       return curveMechanism({ server: true, keys: { secretKey: curveSecret, publicKey: publicKeyOf(curveSecret) } });
     }
-    const serverKey = curveKey(this.option<Uint8Array | null>("curveServerKey"));
+    const serverKey = curveKey(this.option("curveServerKey"));
     if (serverKey) {
       // A client without keys of its own gets a fresh pair: only a ZAP handler would care.
       const keys = curveSecret ? { secretKey: curveSecret, publicKey: publicKeyOf(curveSecret) } : generateKeyPair();
       return curveMechanism({ server: false, keys, serverKey });
     }
-    if (this.option<boolean>("plainServer")) return plainMechanism({ server: true });
-    const username = this.option<Uint8Array | null>("plainUsername");
+    if (this.option("plainServer")) return plainMechanism({ server: true });
+    const username = this.option("plainUsername");
     if (username !== null) {
-      const password = this.option<Uint8Array | null>("plainPassword") ?? new Uint8Array(0);
+      const password = this.option("plainPassword") ?? new Uint8Array(0);
       return plainMechanism({ server: false, credentials: { username, password } });
     }
     return nullMechanism;
@@ -95,10 +93,10 @@ export abstract class SocketConnections extends SocketCore {
       listener = await withAddressAsync(endpoint, () =>
         transportFor(scheme).listen(address, (carrier) => this.accept(carrier, engines), {
           mechanism: this.securityFor().name,
-          maxMessageSize: this.maxMessageSize,
+          maxMessageSize: this.option("maxMessageSize"),
           tls: { certPem: this.optionText("wssCertPem"), keyPem: this.optionText("wssKeyPem") },
           access: this.wsAccess(),
-          messageTimeout: this.option<number>("wsMessageTimeout") ?? 0,
+          messageTimeout: this.option("wsMessageTimeout") ?? 0,
         }),
       );
     } catch (e) {
@@ -148,7 +146,7 @@ export abstract class SocketConnections extends SocketCore {
     if (scheme === "ws" || scheme === "wss") withAddress(endpoint, () => parseWsAddress(address, false));
     const connector = new Connector(endpoint, this.connectorHost);
     this.connectors.add(connector);
-    if (!this.immediate) {
+    if (!this.option("immediate")) {
       connector.pipe = new Pipe(endpoint, this.hwm, this.conflateNow);
       this.addPipe(connector.pipe);
     }
@@ -181,14 +179,14 @@ export abstract class SocketConnections extends SocketCore {
   /** Lingers per the linger option: what is queued for a connected peer still goes out. */
   private closeEngine(engine: Connection): void {
     const pipe = [...this.pipes].find((p) => p.engine === engine);
-    if (this.linger === 0 || !pipe || engine.state !== "ready") {
+    if (this.option("linger") === 0 || !pipe || engine.state !== "ready") {
       engine.close();
       return;
     }
     pipe.drain();
     if (pipe.outQueue.length === 0) engine.closeGracefully();
-    if (this.linger > 0) {
-      unref(setTimeout(() => engine.close(), this.linger));
+    if (this.option("linger") > 0) {
+      unref(setTimeout(() => engine.close(), this.option("linger")));
     }
   }
 
@@ -199,19 +197,23 @@ export abstract class SocketConnections extends SocketCore {
 
   /** How connectors reach back into this socket. */
   private readonly connectorHost: ConnectorHost = {
-    settings: this,
+    settings: {
+      reconnectInterval: () => this.option("reconnectInterval"),
+      reconnectMaxInterval: () => this.option("reconnectMaxInterval"),
+      closed: () => this.closed,
+    },
     connected: (connector, carrier) => {
       this.emit({ type: "connect", address: connector.endpoint });
       return this.startEngine(carrier, connector, undefined);
     },
     connectOptions: () => ({
-      timeout: this.connectTimeout,
+      timeout: this.option("connectTimeout"),
       keepAlive: this.keepAlive(),
       mechanism: this.securityFor().name,
-      maxMessageSize: this.maxMessageSize,
+      maxMessageSize: this.option("maxMessageSize"),
       tls: {
         trustPem: this.optionText("wssTrustPem"),
-        trustSystem: this.option<boolean>("wssTrustSystem") ?? true,
+        trustSystem: this.option("wssTrustSystem") ?? true,
         hostname: this.optionText("wssHostname"),
       },
     }),
@@ -222,9 +224,9 @@ export abstract class SocketConnections extends SocketCore {
 
   /** tcpKeepalive -1 leaves the OS default; tcpKeepaliveIdle is in seconds, as in libzmq. */
   private keepAlive(): { enable: boolean; idleMs: number } | undefined {
-    const mode = this.tcpKeepalive;
+    const mode = this.option("tcpKeepalive");
     if (mode < 0) return undefined;
-    const idle = this.tcpKeepaliveIdle;
+    const idle = this.option("tcpKeepaliveIdle");
     return { enable: mode === 1, idleMs: idle > 0 ? idle * 1000 : 0 };
   }
 
@@ -269,7 +271,7 @@ export abstract class SocketConnections extends SocketCore {
         }
         this.emit({ type: "handshake", address: connector?.endpoint ?? engine.remoteAddress });
         // libzmq's probe: an empty message first, so that a ROUTER learns of us at once.
-        if (this.option<boolean>("probeRouter")) engine.sendMessage([EMPTY]);
+        if (this.option("probeRouter")) engine.sendMessage([EMPTY]);
         this.pipeConnected(pipe);
         pipe.drain();
         this.pipeWritable(pipe);
@@ -318,8 +320,8 @@ export abstract class SocketConnections extends SocketCore {
       pipe.engine = undefined;
       if (pipe.readPaused) pipe.readPaused = false;
       this.pipeDisconnected(pipe);
-      if (!connector || this.immediate) this.removePipe(pipe);
-      if (connector && this.immediate) connector.pipe = undefined;
+      if (!connector || this.option("immediate")) this.removePipe(pipe);
+      if (connector && this.option("immediate")) connector.pipe = undefined;
     }
     this.emit({ type: "disconnect", address, error });
     if (connector?.active) connector.scheduleReconnect();
@@ -337,8 +339,8 @@ export abstract class SocketConnections extends SocketCore {
   }
 
   /** A string option as text; undefined when unset. */
-  private optionText(name: string): string | undefined {
-    const value = this.option<Uint8Array | null>(name);
+  private optionText(name: OptionName): string | undefined {
+    const value = this.option(name) as Uint8Array | null;
     return value ? Buffer.from(value).toString("utf8") : undefined;
   }
 
@@ -348,14 +350,14 @@ export abstract class SocketConnections extends SocketCore {
       routingId: this.routingIdBytes,
       mechanism: this.securityFor(),
       bound,
-      maxMessageSize: this.maxMessageSize,
-      heartbeatInterval: this.heartbeatInterval,
-      heartbeatTimeout: this.heartbeatTimeout,
-      heartbeatTimeToLive: this.heartbeatTimeToLive,
-      handshakeTimeout: this.handshakeInterval,
-      zap: SocketConnections.zapClient,
-      zapDomain: Buffer.from(this.option<Uint8Array | null>("zapDomain") ?? new Uint8Array(0)).toString("utf8"),
-      zapEnforceDomain: this.option<boolean>("zapEnforceDomain") ?? false,
+      maxMessageSize: this.option("maxMessageSize"),
+      heartbeatInterval: this.option("heartbeatInterval"),
+      heartbeatTimeout: this.option("heartbeatTimeout"),
+      heartbeatTimeToLive: this.option("heartbeatTimeToLive"),
+      handshakeTimeout: this.option("handshakeInterval"),
+      zap: this.context[ZAP_CLIENT](),
+      zapDomain: Buffer.from(this.option("zapDomain") ?? new Uint8Array(0)).toString("utf8"),
+      zapEnforceDomain: this.option("zapEnforceDomain") ?? false,
     };
   }
 

@@ -3,7 +3,7 @@ import { Context, context as defaultContext } from "../context.js";
 import type { SocketTypeName } from "../engine/socket-types.js";
 import { ZmqError } from "../errors.js";
 import { SocketEvents, type SocketEvent } from "../events.js";
-import { OPTIONS_BY_NAME, type OptionRow } from "./option-table.js";
+import { type OptionName, OPTIONS_BY_NAME, type OptionRow, type StoredValue } from "./option-table.js";
 import {
   applyOptions,
   OPTION_VALUES,
@@ -27,59 +27,6 @@ export abstract class SocketCore implements OptionHost {
   abstract readonly socketType: SocketTypeName;
   readonly events = new SocketEvents();
 
-  // Options: accessors defined from the option table (option-table.ts), checking each assignment.
-  declare sendHighWaterMark: number;
-  declare receiveHighWaterMark: number;
-  declare linger: number;
-  declare maxMessageSize: number;
-  declare heartbeatInterval: number;
-  declare heartbeatTimeout: number;
-  declare heartbeatTimeToLive: number;
-  declare reconnectInterval: number;
-  declare reconnectMaxInterval: number;
-  declare handshakeInterval: number;
-  declare sendTimeout: number;
-  declare receiveTimeout: number;
-  declare immediate: boolean;
-  declare connectTimeout: number;
-  declare tcpKeepalive: number;
-  declare tcpKeepaliveIdle: number;
-  declare tcpKeepaliveCount: number;
-  declare tcpKeepaliveInterval: number;
-  declare ipv6: boolean;
-  declare backlog: number;
-  declare affinity: number;
-  declare rate: number;
-  declare recoveryInterval: number;
-  declare typeOfService: number;
-  declare interface: string | null;
-  declare socksProxy: string | null;
-  declare tcpAcceptFilter: string | null;
-  declare tcpMaxRetransmitTimeout: number;
-  declare loopbackFastPath: boolean;
-  declare multicastMaxTransportDataUnit: number;
-  declare vmciBufferSize: number;
-  declare vmciBufferMinSize: number;
-  declare vmciBufferMaxSize: number;
-  declare vmciConnectTimeout: number;
-  declare plainServer: boolean;
-  declare plainUsername: string | null;
-  declare plainPassword: string | null;
-  declare curveServer: boolean;
-  declare curvePublicKey: string | null;
-  declare curveSecretKey: string | null;
-  declare curveServerKey: string | null;
-  declare zapDomain: string | null;
-  declare zapEnforceDomain: boolean;
-  declare wssCertPem: string | null;
-  declare wssKeyPem: string | null;
-  declare wssTrustPem: string | null;
-  declare wssHostname: string | null;
-  declare wssTrustSystem: boolean;
-  declare wsAllowedOrigins: string | null;
-  declare wsAllowedHosts: string | null;
-  declare wsToken: string | null | undefined;
-  declare wsMessageTimeout: number;
   readonly [OPTION_VALUES]: Record<string, unknown> = {};
   /** The context whose defaults this socket took. */
   readonly context: Context = defaultContext;
@@ -97,6 +44,10 @@ export abstract class SocketCore implements OptionHost {
   protected conflating = false;
   protected inverting = false;
   protected noDropping = false;
+  /** ROUTER's mandatory, REQ's correlate and relaxed: read on every send. */
+  protected mandatoryRouting = false;
+  protected correlating = false;
+  protected relaxedRequests = false;
   protected dropCount = 0;
 
   /** Endpoints bound or connected. */
@@ -145,8 +96,8 @@ export abstract class SocketCore implements OptionHost {
 
   /** "plain" or "curve" once a security mechanism is set; null for NULL security. */
   get securityMechanism(): null | "plain" | "curve" | "gssapi" {
-    if (this.option<boolean>("curveServer") || this.option<unknown>("curveServerKey") !== null) return "curve";
-    return this.option<boolean>("plainServer") || this.option<unknown>("plainUsername") !== null ? "plain" : null;
+    if (this.option("curveServer") || this.option("curveServerKey") !== null) return "curve";
+    return this.option("plainServer") || this.option("plainUsername") !== null ? "plain" : null;
   }
 
   /** Never: one event loop owns every socket here. */
@@ -156,11 +107,9 @@ export abstract class SocketCore implements OptionHost {
 
   // ---- options ----
 
-  /** An option's value for the socket's own use, whether or not the property can be read. */
-  protected option<T>(name: string): T {
-    const row = OPTIONS_BY_NAME.get(name);
-    if (!row) throw new Error(`no option ${name}`);
-    return storedOption(this, row) as T;
+  /** An option's value for the socket's own use (strings as bytes), whether or not the property can be read. */
+  protected option<N extends OptionName>(name: N): StoredValue<N> {
+    return storedOption(this, OPTIONS_BY_NAME.get(name)!) as StoredValue<N>;
   }
 
   /** @internal Defaults that follow the context: linger (blocky) and ipv6. */
@@ -190,6 +139,9 @@ export abstract class SocketCore implements OptionHost {
     else if (row.name === "conflate") this.conflating = Boolean(value);
     else if (row.name === "invertMatching") this.inverting = Boolean(value);
     else if (row.name === "noDrop") this.noDropping = Boolean(value);
+    else if (row.name === "mandatory") this.mandatoryRouting = Boolean(value);
+    else if (row.name === "correlate") this.correlating = Boolean(value);
+    else if (row.name === "relaxed") this.relaxedRequests = Boolean(value);
   }
 
   private routingIdChanged(): void {

@@ -6,7 +6,7 @@ import { RawConnection } from "../engine/raw-connection.js";
 import type { Carrier } from "../transport/carrier.js";
 import type { Message, Pipe } from "./pipe.js";
 import { RouterBase } from "./router.js";
-import type { SocketOptions } from "./socket-base.js";
+import { type SocketOptions, withOptions } from "./options.js";
 
 const EMPTY = Buffer.alloc(0);
 
@@ -16,11 +16,10 @@ const EMPTY = Buffer.alloc(0);
  * means the peer connected or left (with `notify`, the default), and sent, closes that
  * connection.
  */
-export class Stream extends RouterBase {
+export class Stream extends withOptions("Stream", RouterBase) {
   readonly socketType = "STREAM" as const;
-  declare notify: boolean;
 
-  constructor(options?: SocketOptions) {
+  constructor(options?: SocketOptions<Stream>) {
     super();
     this.configure(options, Stream);
   }
@@ -31,11 +30,11 @@ export class Stream extends RouterBase {
 
   protected override pipeConnected(pipe: Pipe): void {
     super.pipeConnected(pipe);
-    if (this.option<boolean>("notify")) this.pipeMessage(pipe, [EMPTY]);
+    if (this.option("notify")) this.pipeMessage(pipe, [EMPTY]);
   }
 
   protected override pipeDisconnected(pipe: Pipe): void {
-    if (this.option<boolean>("notify") && pipe.routingId) this.pipeMessage(pipe, [EMPTY]);
+    if (this.option("notify") && pipe.routingId) this.pipeMessage(pipe, [EMPTY]);
     super.pipeDisconnected(pipe);
   }
 

@@ -4,9 +4,12 @@ import { ZmqError } from "../errors.js";
 import { Subscriptions } from "../routing/subscriptions.js";
 import { XPUB_VERBOSE, XPUB_VERBOSER } from "./option-table.js";
 import type { Message, Pipe } from "./pipe.js";
-import { Socket, type SocketOptions } from "./socket-base.js";
+import { type SocketOptions, withOptions } from "./options.js";
+import { Socket } from "./socket-base.js";
 
-export interface XPublisherOptions extends SocketOptions {
+export type XPublisherOptions = SocketOptions<XPublisher> & XPublisherVerbosity;
+
+interface XPublisherVerbosity {
   /**
    * Which duplicate subscriptions reach the application: null (default) only a topic's first
    * subscription and last cancel, "allSubs" every subscription (ZMQ_XPUB_VERBOSE),
@@ -15,7 +18,7 @@ export interface XPublisherOptions extends SocketOptions {
   verbosity?: null | "allSubs" | "allSubsUnsubs";
 }
 
-type Verbosity = XPublisherOptions["verbosity"];
+type Verbosity = XPublisherVerbosity["verbosity"];
 const VERBOSITIES: readonly Verbosity[] = [null, "allSubs", "allSubsUnsubs"];
 
 /**
@@ -32,10 +35,11 @@ abstract class PublisherBase extends Socket {
   private readonly all = new Subscriptions();
   private readonly fanout = new Set<Pipe>();
 
+  /**
+   * Always, for PUB and XPUB alike, even with noDrop and a full subscriber: libzmq's distributor
+   * reports room at all times (dist_t::has_out), so the native package's `writable` is true.
+   */
   protected override canSendNow(): boolean {
-    // Peers at their high-water mark miss messages, unless noDrop makes the publisher wait.
-    if (!this.noDropping) return true;
-    for (const pipe of this.fanout) if (pipe.full) return false;
     return true;
   }
 
@@ -60,7 +64,7 @@ abstract class PublisherBase extends Socket {
   protected override pipeConnected(pipe: Pipe): void {
     pipe.state = new Subscriptions();
     this.fanout.add(pipe);
-    const welcome = this.option<Uint8Array | null>("welcomeMessage");
+    const welcome = this.option("welcomeMessage");
     if (welcome) pipe.write([welcome]);
   }
 
@@ -127,12 +131,8 @@ const ZMQ_UNSUBSCRIBE = 7;
 /**
  * XPUB: PUB's fan-out, plus subscriptions readable as messages (0x01 or 0x00, then the topic).
  */
-export class XPublisher extends PublisherBase {
+export class XPublisher extends withOptions("XPublisher", PublisherBase) {
   readonly socketType = "XPUB" as const;
-  declare noDrop: boolean;
-  declare manual: boolean;
-  declare welcomeMessage: string | null;
-  declare invertMatching: boolean;
   private lastSubscriber: Pipe | undefined;
 
   constructor(options?: XPublisherOptions) {
@@ -148,7 +148,7 @@ export class XPublisher extends PublisherBase {
   }
 
   protected override isManual(): boolean {
-    return this.option<boolean>("manual");
+    return this.option("manual");
   }
 
   /** In manual mode, the peer whose subscription the application read last. */
@@ -178,22 +178,15 @@ export class XPublisher extends PublisherBase {
 }
 
 /** PUB: sends each message to every peer subscribed to a prefix of its first frame. */
-export class Publisher extends PublisherBase {
+export class Publisher extends withOptions("Publisher", PublisherBase) {
   readonly socketType = "PUB" as const;
-  declare noDrop: boolean;
-  declare conflate: boolean;
-  declare invertMatching: boolean;
 
-  constructor(options?: SocketOptions) {
+  constructor(options?: SocketOptions<Publisher>) {
     super();
     this.configure(options, Publisher);
   }
 
   protected override checkReceive(): void {
     throw new ZmqError("ENOTSUP", "PUB sockets cannot receive");
-  }
-
-  protected override canSendNow(): boolean {
-    return true; // a publisher drops rather than waits
   }
 }

@@ -3,7 +3,8 @@ import { decodeSubscription, encodeSubscription } from "../codec/subscription.js
 import { ZmqError } from "../errors.js";
 import { Subscriptions } from "../routing/subscriptions.js";
 import type { Message, Pipe } from "./pipe.js";
-import { Socket, type SocketOptions } from "./socket-base.js";
+import { type SocketOptions, withOptions } from "./options.js";
+import { Socket } from "./socket-base.js";
 
 /**
  * What SUB and XSUB share: received messages are filtered by our subscriptions, which go to
@@ -61,22 +62,20 @@ function sendSubscription(pipe: Pipe, subscribe: boolean, topic: Uint8Array): vo
  * XSUB: messages sent that start with 0x01/0x00 subscribe/cancel a topic on every publisher;
  * received messages are filtered by our subscriptions.
  */
-export class XSubscriber extends SubscriberBase {
+export class XSubscriber extends withOptions("XSubscriber", SubscriberBase) {
   readonly socketType = "XSUB" as const;
 
-  constructor(options?: SocketOptions) {
+  constructor(options?: SocketOptions<XSubscriber>) {
     super();
     this.configure(options, XSubscriber);
   }
 }
 
 /** SUB: receives what its publishers send on the topics it subscribed to. */
-export class Subscriber extends SubscriberBase {
+export class Subscriber extends withOptions("Subscriber", SubscriberBase) {
   readonly socketType = "SUB" as const;
-  declare conflate: boolean;
-  declare invertMatching: boolean;
 
-  constructor(options?: SocketOptions) {
+  constructor(options?: SocketOptions<Subscriber>) {
     super();
     this.configure(options, Subscriber);
   }

@@ -1,39 +1,46 @@
 import { Buffer } from "node:buffer";
 import type { ZapClient, ZapReply, ZapRequest } from "../mechanism/zap.js";
 import { isInprocBound } from "../transport/inproc.js";
-import { Dealer } from "./dealer.js";
+import type { Dealer } from "./dealer.js";
 
 const ZAP_ADDRESS = "zeromq.zap.01";
 const EMPTY = Buffer.alloc(0);
 
 /**
- * RFC 27's client side, shared by every socket of the process: one DEALER connected to the
- * handler at inproc://zeromq.zap.01, requests told apart by their request id.
+ * RFC 27's client side, shared by the sockets of a context: one DEALER connected to the handler
+ * at inproc://zeromq.zap.01, requests told apart by their request id. The DEALER's module is
+ * loaded on the first request: a context (which every socket module reaches) must not import a
+ * socket class itself.
  */
 class ZapConnection {
-  private readonly socket = new Dealer({ linger: 0 });
+  private readonly socket: Promise<Dealer>;
   private readonly waiting = new Map<string, (reply: ZapReply) => void>();
   private nextId = 1;
 
   constructor() {
-    this.socket.connect(`inproc://${ZAP_ADDRESS}`);
-    void this.readReplies();
+    this.socket = import("./dealer.js").then(({ Dealer }) => {
+      const socket = new Dealer({ linger: 0 });
+      socket.connect(`inproc://${ZAP_ADDRESS}`);
+      void this.readReplies(socket);
+      return socket;
+    });
   }
 
-  request(r: ZapRequest): Promise<ZapReply> {
+  async request(r: ZapRequest): Promise<ZapReply> {
     const id = String(this.nextId++);
     const frames = [EMPTY, "1.0", id, r.domain, r.address, r.identity, r.mechanism, ...r.credentials];
+    const socket = await this.socket;
     return new Promise<ZapReply>((resolve, reject) => {
       this.waiting.set(id, resolve);
-      this.socket.send(frames).catch((e: unknown) => {
+      socket.send(frames).catch((e: unknown) => {
         this.waiting.delete(id);
         reject(e);
       });
     });
   }
 
-  private async readReplies(): Promise<void> {
-    for await (const frames of this.socket) {
+  private async readReplies(socket: Dealer): Promise<void> {
+    for await (const frames of socket) {
       // ["", version, request id, status code, status text, user id, metadata]
       const [, , id, code, text, userId] = frames.map((f) => f.toString("utf8"));
       const resolve = this.waiting.get(id ?? "");
@@ -44,11 +51,12 @@ class ZapConnection {
   }
 }
 
-let connection: ZapConnection | undefined;
-
-/** The process's ZAP client: undefined answers when no handler is bound. */
-export const zapClient: ZapClient = (request) => {
-  if (!isInprocBound(ZAP_ADDRESS)) return undefined;
-  connection ??= new ZapConnection();
-  return connection.request(request);
-};
+/** A ZAP client: undefined answers when no handler is bound (the connection is made on first use). */
+export function createZapClient(): ZapClient {
+  let connection: ZapConnection | undefined;
+  return (request) => {
+    if (!isInprocBound(ZAP_ADDRESS)) return undefined;
+    connection ??= new ZapConnection();
+    return connection.request(request);
+  };
+}
