@@ -138,6 +138,13 @@ describe("v5 callback API (differential: zeromq/v5-compat and ours)", () => {
     lib.version,
   ]);
 
+  differential("curveKeypair(): a public and a secret key, 40 characters of Z85 each", async (lib) => {
+    const { public: publicKey, secret } = (
+      lib as unknown as { curveKeypair(): { public: string; secret: string } }
+    ).curveKeypair();
+    return [publicKey.length, secret.length, /^[\x21-\x7e]{40}$/.test(publicKey), publicKey !== secret];
+  });
+
   differential("monitor(): connect events under libzmq's names", async (_lib, make) => {
     const pull = make("pull");
     await bound(pull, "tcp://127.0.0.1:*");

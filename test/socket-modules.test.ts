@@ -16,10 +16,10 @@ const MODULES: Record<string, () => Promise<unknown>> = {
   Request: () => import("../src/zmq/socket/request.js"),
   Router: () => import("../src/zmq/socket/router.js"),
   Stream: () => import("../src/zmq/socket/stream.js"),
-  Publisher: () => import("../src/zmq/socket/xpublisher.js"),
-  XPublisher: () => import("../src/zmq/socket/xpublisher.js"),
-  Subscriber: () => import("../src/zmq/socket/xsubscriber.js"),
-  XSubscriber: () => import("../src/zmq/socket/xsubscriber.js"),
+  Publisher: () => import("../src/zmq/socket/publisher.js"),
+  XPublisher: () => import("../src/zmq/socket/publisher.js"),
+  Subscriber: () => import("../src/zmq/socket/subscriber.js"),
+  XSubscriber: () => import("../src/zmq/socket/subscriber.js"),
 };
 
 /** One option of each class's own, besides linger which every class has. */

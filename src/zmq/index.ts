@@ -18,8 +18,8 @@ export {
 } from "./socket/all.js";
 export type { RequestOptions } from "./socket/request.js";
 export type { RouterConnectOptions, RouterOptions } from "./socket/router.js";
-export { Socket, type SocketOptions } from "./socket/socket-base.js";
-export type { XPublisherOptions } from "./socket/xpublisher.js";
+export { Socket, type SocketOptions } from "./socket/socket.js";
+export type { XPublisherOptions } from "./socket/publisher.js";
 export type { MessageLike } from "./socket/frames.js";
 export { splitEnvelope } from "./socket/envelope.js";
 export { endpointPort } from "./transport/endpoint.js";

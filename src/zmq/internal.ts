@@ -3,6 +3,6 @@
  * API of index.ts: plantrpc's own hooks and helpers, not part of the drop-in surface. Other
  * layers import the ZeroMQ layer through index.ts and this file only (test/layers.test.ts).
  */
-export { CONSUME } from "./socket/socket-base.js";
+export { CONSUME } from "./socket/socket.js";
 export { z85Decode, z85Encode } from "./mechanism/z85.js";
 export { hostName, normalizeOrigin, splitList } from "./transport/ws-origins.js";

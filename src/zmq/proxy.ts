@@ -1,5 +1,5 @@
 import { ZmqError } from "./errors.js";
-import { ENDPOINT_COUNT, type Socket } from "./socket/socket-base.js";
+import { ENDPOINT_COUNT, type Socket } from "./socket/socket.js";
 
 /**
  * The native package's Proxy (libzmq's zmq_proxy_steerable): forwards every message from the

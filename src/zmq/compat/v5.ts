@@ -7,6 +7,7 @@ import type { Buffer } from "node:buffer";
 import { EventEmitter } from "node:events";
 import { capability as capabilities, version as libzmqVersion } from "../capability.js";
 import { context as defaultContext } from "../context.js";
+import { curveKeyPair } from "../curve-keypair.js";
 import type { SocketEvent } from "../events.js";
 import {
   Dealer,
@@ -23,7 +24,7 @@ import {
   XSubscriber,
 } from "../socket/all.js";
 import type { MessageLike } from "../socket/frames.js";
-import type { Socket as ModernSocket } from "../socket/socket-base.js";
+import type { Socket as ModernSocket } from "../socket/socket.js";
 import { LONG_OPTIONS, SHORT_OPTIONS } from "./v5-options.js";
 
 export * from "./v5-constants.js";
@@ -348,9 +349,10 @@ export function proxy(frontend: Socket, backend: Socket, capture?: Socket): void
   backend.on("message", forward(frontend));
 }
 
-/** Not yet: CURVE arrives with the security mechanisms. */
-export function curveKeypair(): never {
-  throw new Error("CURVE is not available yet in plantrpc/zmq");
+/** A new CURVE key pair as Z85 text, named as the v5 API names it. */
+export function curveKeypair(): { public: string; secret: string } {
+  const { publicKey, secretKey } = curveKeyPair();
+  return { public: publicKey, secret: secretKey };
 }
 
 export const capability = capabilities;

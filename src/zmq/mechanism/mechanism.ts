@@ -28,8 +28,8 @@ export interface HandshakeStep {
 }
 
 /**
- * A security mechanism drives the handshake after the greeting. NULL is the only one for now;
- * PLAIN and CURVE will implement the same interface.
+ * A security mechanism drives the handshake after the greeting: NULL, PLAIN and CURVE each
+ * implement it (null.ts, plain.ts, curve.ts); select.ts picks one from a socket's options.
  */
 export interface Mechanism {
   readonly name: string;

@@ -1,4 +1,5 @@
 import { Buffer } from "node:buffer";
+import { octetKey } from "../util/octet-key.js";
 
 /**
  * A set of topic prefixes with reference counts (subscribing twice needs two cancels, as in
@@ -9,7 +10,7 @@ export class Subscriptions {
 
   /** Returns true when the topic is new. */
   add(topic: Uint8Array): boolean {
-    const key = keyOf(topic);
+    const key = octetKey(topic);
     const entry = this.topics.get(key);
     if (entry) {
       entry.count++;
@@ -21,7 +22,7 @@ export class Subscriptions {
 
   /** Returns true when the last subscription to the topic is gone. */
   remove(topic: Uint8Array): boolean {
-    const key = keyOf(topic);
+    const key = octetKey(topic);
     const entry = this.topics.get(key);
     if (!entry) return false;
     if (--entry.count > 0) return false;
@@ -30,7 +31,7 @@ export class Subscriptions {
   }
 
   has(topic: Uint8Array): boolean {
-    return this.topics.has(keyOf(topic));
+    return this.topics.has(octetKey(topic));
   }
 
   matches(frame: Uint8Array | undefined): boolean {
@@ -52,10 +53,6 @@ export class Subscriptions {
 }
 
 const EMPTY = new Uint8Array(0);
-
-function keyOf(topic: Uint8Array): string {
-  return Buffer.from(topic.buffer, topic.byteOffset, topic.byteLength).toString("latin1");
-}
 
 function startsWith(data: Uint8Array, prefix: Uint8Array): boolean {
   for (let i = 0; i < prefix.length; i++) if (data[i] !== prefix[i]) return false;

@@ -7,5 +7,5 @@ export { Reply } from "./reply.js";
 export { Request } from "./request.js";
 export { Router } from "./router.js";
 export { Stream } from "./stream.js";
-export { Publisher, XPublisher } from "./xpublisher.js";
-export { Subscriber, XSubscriber } from "./xsubscriber.js";
+export { Publisher, XPublisher } from "./publisher.js";
+export { Subscriber, XSubscriber } from "./subscriber.js";

@@ -1,9 +1,7 @@
 import type { Carrier, ConnectOptions } from "../transport/carrier.js";
 import { parseEndpoint, transportFor } from "../transport/index.js";
-import type { Connection } from "../engine/connection.js";
-import type { Pipe } from "./pipe.js";
 
-/** What a connector needs from its socket. */
+/** What a connector needs from its session. */
 export interface ConnectorHost {
   /** The socket's current options (read at each attempt, so changes apply). */
   readonly settings: {
@@ -12,7 +10,7 @@ export interface ConnectorHost {
     closed(): boolean;
   };
   /** The transport connected: start the ZMTP engine on it. */
-  connected(connector: Connector, carrier: Carrier): Connection;
+  connected(connector: Connector, carrier: Carrier): void;
   /** The settings of the next attempt (connectTimeout, keepalive). */
   connectOptions(): ConnectOptions;
   /** An attempt is under way (libzmq's CONNECT_DELAYED). */
@@ -24,13 +22,11 @@ export interface ConnectorHost {
 }
 
 /**
- * One connect()ed endpoint: connection attempts and reconnection with exponential backoff
- * (reconnectInterval, doubling up to reconnectMaxInterval when that is larger).
+ * The attempts of one connect()ed endpoint, for its session (session.ts): connection attempts
+ * and reconnection with exponential backoff (reconnectInterval, doubling up to
+ * reconnectMaxInterval when that is larger).
  */
 export class Connector {
-  /** The pipe kept across reconnects (absent with the immediate option until a handshake). */
-  pipe: Pipe | undefined;
-  engine: Connection | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private interval: number;
   private stopped = false;
@@ -58,7 +54,7 @@ export class Connector {
             carrier.destroy();
             return;
           }
-          this.engine = this.host.connected(this, carrier);
+          this.host.connected(this, carrier);
         },
         () => {
           if (!this.active) return;
@@ -74,7 +70,6 @@ export class Connector {
   }
 
   scheduleReconnect(): void {
-    this.engine = undefined;
     const base = this.host.settings.reconnectInterval();
     if (base < 0 || !this.active) return;
     // As libzmq: a random part of up to one base interval, so that many peers cut off together

@@ -1,6 +1,6 @@
 import { LoadBalancer } from "../routing/load-balancer.js";
 import type { Message, Pipe } from "./pipe.js";
-import { Socket } from "./socket-base.js";
+import { Socket } from "./socket.js";
 
 /** The sending side of PUSH, DEALER and REQ: round-robin over pipes with room. */
 export abstract class LoadBalancedSocket extends Socket {

@@ -2,7 +2,7 @@ import { ZmqError } from "../errors.js";
 import type { Connection } from "../engine/connection.js";
 import type { Message, Pipe } from "./pipe.js";
 import { type SocketOptions, withOptions } from "./options.js";
-import { Socket } from "./socket-base.js";
+import { Socket } from "./socket.js";
 
 /** PAIR: exactly one peer; a second one is refused. */
 export class Pair extends withOptions("Pair", Socket) {

@@ -1,6 +1,6 @@
 import { ZmqError } from "../errors.js";
 import { type SocketOptions, withOptions } from "./options.js";
-import { Socket } from "./socket-base.js";
+import { Socket } from "./socket.js";
 
 /** PULL: fair-queues messages from PUSH peers. */
 export class Pull extends withOptions("Pull", Socket) {

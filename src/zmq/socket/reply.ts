@@ -3,7 +3,7 @@ import { ZmqError } from "../errors.js";
 import type { Message, Pipe } from "./pipe.js";
 import { splitEnvelope } from "./envelope.js";
 import { type SocketOptions, withOptions } from "./options.js";
-import { Socket } from "./socket-base.js";
+import { Socket } from "./socket.js";
 
 /**
  * REP: receives a request (fair-queued), keeps its envelope (everything up to the empty

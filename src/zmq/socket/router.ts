@@ -4,7 +4,8 @@ import { ZmqError } from "../errors.js";
 import type { Message, Pipe } from "./pipe.js";
 import { OPTIONS_BY_NAME } from "./option-table.js";
 import { OPTION_VALUES, type SocketOptions, withOptions } from "./options.js";
-import { Socket } from "./socket-base.js";
+import { RoutingTable } from "../routing/routing-ids.js";
+import { Socket } from "./socket.js";
 
 /** libzmq's ZMQ_CONNECT_ROUTING_ID, which the native package sets before connecting. */
 const CONNECT_ROUTING_ID = OPTIONS_BY_NAME.get("connectRoutingId")!;
@@ -24,7 +25,7 @@ export type RouterOptions = SocketOptions<Router>;
  */
 export abstract class RouterBase extends Socket {
   abstract override readonly socketType: "ROUTER" | "STREAM";
-  private readonly byId = new Map<string, Pipe>();
+  private readonly peers = new RoutingTable();
   /** Routing ids given to connect(), by endpoint. */
   private readonly connectIds = new Map<string, Buffer>();
   private nextGeneratedId = (Math.random() * 0x1_0000_0000) >>> 0;
@@ -53,11 +54,10 @@ export abstract class RouterBase extends Socket {
     const announced = engine.peer?.identity;
     const assigned = connectedTo === undefined ? undefined : this.connectIds.get(connectedTo);
     const id = assigned ?? (announced && announced.length > 0 ? Buffer.from(announced) : this.generateId());
-    const key = id.toString("latin1");
-    const holder = this.byId.get(key);
+    const holder = this.peers.get(id);
     if (holder && holder !== pipe && holder.connected) {
       if (!this.option("handover")) return new ZmqError("EINVAL", "routing id already in use by another peer");
-      this.byId.delete(key);
+      this.peers.take(id);
       holder.engine?.close();
     }
     pipe.routingId = id;
@@ -65,12 +65,11 @@ export abstract class RouterBase extends Socket {
   }
 
   protected override pipeConnected(pipe: Pipe): void {
-    this.byId.set(pipe.routingId!.toString("latin1"), pipe);
+    this.peers.set(pipe);
   }
 
   protected override pipeDisconnected(pipe: Pipe): void {
-    const key = pipe.routingId?.toString("latin1");
-    if (key !== undefined && this.byId.get(key) === pipe) this.byId.delete(key);
+    this.peers.remove(pipe);
   }
 
   protected override deliver(pipe: Pipe, message: Buffer[]): Buffer[] {
@@ -91,18 +90,16 @@ export abstract class RouterBase extends Socket {
 
   /** Forgets a peer's routing id before its connection has closed (STREAM's close request). */
   protected forgetPeer(pipe: Pipe): void {
-    const key = pipe.routingId?.toString("latin1");
-    if (key !== undefined && this.byId.get(key) === pipe) this.byId.delete(key);
+    this.peers.remove(pipe);
   }
 
   /** The connected peer of that routing id, if any. */
   protected peerById(id: Uint8Array): Pipe | undefined {
-    return this.byId.get(Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString("latin1"));
+    return this.peers.get(id);
   }
 
   protected override trySend(message: Message): boolean {
-    const id = message[0]!;
-    const pipe = this.byId.get(Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString("latin1"));
+    const pipe = this.peers.get(message[0]!);
     if (!pipe?.connected) {
       if (this.mandatoryRouting) throw new ZmqError("EHOSTUNREACH", "no peer with that routing id");
       this.dropCount++;

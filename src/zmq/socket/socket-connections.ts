@@ -1,74 +1,59 @@
 import { Buffer } from "node:buffer";
 import type { Connection, ConnectionOwner } from "../engine/connection.js";
 import { Engine, type EngineOptions } from "../engine/engine.js";
-import { AuthError, ZmqError } from "../errors.js";
-import { nullMechanism } from "../mechanism/null.js";
+import { ZmqError } from "../errors.js";
 import type { MechanismFactory } from "../mechanism/mechanism.js";
-import { curveMechanism } from "../mechanism/curve.js";
-import { generateKeyPair, publicKeyOf } from "../mechanism/curve-box.js";
-import { plainMechanism } from "../mechanism/plain.js";
-import { curveKey } from "../mechanism/z85.js";
-import type { Carrier, Listener } from "../transport/carrier.js";
+import { selectMechanism } from "../mechanism/select.js";
+import type { Carrier, ConnectOptions, Listener } from "../transport/carrier.js";
 import { parseTcpAddress, parseWsAddress } from "../transport/endpoint.js";
 import type { WsAccess } from "../transport/ws-access.js";
 import { parseHosts, parseOrigins } from "../transport/ws-origins.js";
 import { parseEndpoint, transportFor } from "../transport/index.js";
 import { ZAP_CLIENT } from "../context.js";
 import type { OptionName } from "./option-table.js";
-import { Connector, type ConnectorHost } from "./connector.js";
 import { Pipe } from "./pipe.js";
+import { Session, type SessionHost } from "./session.js";
 import { ENDPOINT_COUNT, SocketCore } from "./socket-core.js";
-import { unref } from "../util/timers.js";
-
-const EMPTY = new Uint8Array(0);
 
 interface Binding {
   listener: Listener;
-  engines: Set<Connection>;
+  /** The sessions of the connections it accepted (dropped by unbind). */
+  sessions: Set<Session>;
 }
 
 /**
  * The second layer of every socket: its endpoints (bind, connect), their connections and
  * reconnection, one ZMTP engine per connection, and the pipes that stand for peers. What goes
- * through the pipes is the message layer's (socket-base.ts); how a socket type treats its peers
+ * through the pipes is the message layer's (socket.ts); how a socket type treats its peers
  * is said by the pipe hooks at the bottom.
  */
 export abstract class SocketConnections extends SocketCore {
   protected readonly pipes = new Set<Pipe>();
   private readonly bindings = new Map<string, Binding>();
-  /** One per connect() call: an endpoint may be connected more than once, as in libzmq. */
-  private readonly connectors = new Set<Connector>();
-  private readonly engines = new Set<Connection>();
+  /** Every peer link: one per connect() call (an endpoint may be connected more than once, as in libzmq), one per accepted connection. */
+  private readonly sessions = new Set<Session>();
   private readonly hwm = () => this.sendHwm;
-
-  /** The mechanism the security options ask for, read afresh for each connection. */
-  private securityFor(): MechanismFactory {
-    const curveSecret = curveKey(this.option("curveSecretKey"));
-    if (this.option("curveServer")) {
-      if (!curveSecret) throw new ZmqError("EINVAL", "a CURVE server needs curveSecretKey");
-      return curveMechanism({ server: true, keys: { secretKey: curveSecret, publicKey: publicKeyOf(curveSecret) } });
-    }
-    const serverKey = curveKey(this.option("curveServerKey"));
-    if (serverKey) {
-      // A client without keys of its own gets a fresh pair: only a ZAP handler would care.
-      const keys = curveSecret ? { secretKey: curveSecret, publicKey: publicKeyOf(curveSecret) } : generateKeyPair();
-      return curveMechanism({ server: false, keys, serverKey });
-    }
-    if (this.option("plainServer")) return plainMechanism({ server: true });
-    const username = this.option("plainUsername");
-    if (username !== null) {
-      const password = this.option("plainPassword") ?? new Uint8Array(0);
-      return plainMechanism({ server: false, credentials: { username, password } });
-    }
-    return nullMechanism;
-  }
   private readonly conflateNow = () => this.conflating;
+
+  /** The mechanism the security options ask for, for a new session. */
+  private mechanism(): MechanismFactory {
+    return selectMechanism({
+      curveServer: this.option("curveServer"),
+      curveSecretKey: this.option("curveSecretKey"),
+      curveServerKey: this.option("curveServerKey"),
+      plainServer: this.option("plainServer"),
+      plainUsername: this.option("plainUsername"),
+      plainPassword: this.option("plainPassword"),
+    });
+  }
 
   // ---- endpoints ----
 
   /** @internal */
   override [ENDPOINT_COUNT](): number {
-    return new Set(this.bindings.values()).size + this.connectors.size;
+    let connects = 0;
+    for (const session of this.sessions) if (session.endpoint !== undefined) connects++;
+    return new Set(this.bindings.values()).size + connects;
   }
 
   /**
@@ -88,11 +73,13 @@ export abstract class SocketConnections extends SocketCore {
     }
     this.blockedBy = "bind";
     let listener: Listener;
-    const engines = new Set<Connection>();
+    const sessions = new Set<Session>();
     try {
+      // The connections a bind accepts share one mechanism, chosen now, as the bind's options.
+      const mechanism = withAddress(endpoint, () => this.mechanism());
       listener = await withAddressAsync(endpoint, () =>
-        transportFor(scheme).listen(address, (carrier) => this.accept(carrier, engines), {
-          mechanism: this.securityFor().name,
+        transportFor(scheme).listen(address, (carrier) => this.accept(carrier, mechanism, sessions), {
+          mechanism: mechanism.name,
           maxMessageSize: this.option("maxMessageSize"),
           tls: { certPem: this.optionText("wssCertPem"), keyPem: this.optionText("wssKeyPem") },
           access: this.wsAccess(),
@@ -108,7 +95,7 @@ export abstract class SocketConnections extends SocketCore {
     } finally {
       this.blockedBy = undefined;
     }
-    const binding = { listener, engines };
+    const binding = { listener, sessions };
     // A wildcard (`:*`, `:0`, `ipc://*`) may be bound again for another port or path: only the
     // endpoint actually bound names the binding then.
     if (!isWildcard(endpoint)) this.bindings.set(endpoint, binding);
@@ -124,7 +111,7 @@ export abstract class SocketConnections extends SocketCore {
     const binding = this.bindings.get(endpoint);
     if (!binding) throw new ZmqError("ENOENT", `${endpoint} is not bound`, { address: endpoint });
     for (const [key, b] of this.bindings) if (b === binding) this.bindings.delete(key);
-    for (const engine of binding.engines) engine.close();
+    for (const session of binding.sessions) session.drop();
     this.blockedBy = "unbind";
     try {
       await binding.listener.close();
@@ -144,83 +131,47 @@ export abstract class SocketConnections extends SocketCore {
     // Fail now on a bad address, not on every retry.
     if (scheme === "tcp") withAddress(endpoint, () => parseTcpAddress(address, false));
     if (scheme === "ws" || scheme === "wss") withAddress(endpoint, () => parseWsAddress(address, false));
-    const connector = new Connector(endpoint, this.connectorHost);
-    this.connectors.add(connector);
-    if (!this.option("immediate")) {
-      connector.pipe = new Pipe(endpoint, this.hwm, this.conflateNow);
-      this.addPipe(connector.pipe);
-    }
-    connector.attempt();
+    const mechanism = withAddress(endpoint, () => this.mechanism());
+    this.sessions.add(Session.connect(this.sessionHost, endpoint, mechanism));
   }
 
   disconnect(endpoint: string): void {
     this.assertAddress(endpoint);
     this.assertReady();
     // Every connection made to that endpoint goes, as libzmq's zmq_disconnect does.
-    const connectors = [...this.connectors].filter((c) => c.endpoint === endpoint);
-    if (connectors.length === 0) throw new ZmqError("ENOENT", `not connected to ${endpoint}`, { address: endpoint });
-    for (const connector of connectors) {
-      this.stopConnector(connector);
-      connector.engine?.close();
-      if (connector.pipe) this.removePipe(connector.pipe);
-    }
+    const sessions = [...this.sessions].filter((s) => s.endpoint === endpoint);
+    if (sessions.length === 0) throw new ZmqError("ENOENT", `not connected to ${endpoint}`, { address: endpoint });
+    for (const session of sessions) session.stop();
   }
 
   // ---- connections ----
 
   /** Stops connecting and listening, and closes each connection (lingering per the option). */
   protected closeConnections(): void {
-    for (const connector of [...this.connectors]) this.stopConnector(connector);
     for (const binding of new Set(this.bindings.values())) void binding.listener.close();
     this.bindings.clear();
-    for (const engine of this.engines) this.closeEngine(engine);
+    for (const session of [...this.sessions]) session.close();
   }
 
-  /** Lingers per the linger option: what is queued for a connected peer still goes out. */
-  private closeEngine(engine: Connection): void {
-    const pipe = [...this.pipes].find((p) => p.engine === engine);
-    if (this.option("linger") === 0 || !pipe || engine.state !== "ready") {
-      engine.close();
+  private accept(carrier: Carrier, mechanism: MechanismFactory, sessions: Set<Session>): void {
+    if (this.isClosed) {
+      carrier.destroy();
       return;
     }
-    pipe.drain();
-    if (pipe.outQueue.length === 0) engine.closeGracefully();
-    if (this.option("linger") > 0) {
-      unref(setTimeout(() => engine.close(), this.option("linger")));
+    this.emit({ type: "accept", address: carrier.remoteAddress });
+    const keepAlive = this.keepAlive();
+    if (keepAlive) carrier.setKeepAlive?.(keepAlive.enable, keepAlive.idleMs);
+    const session = Session.accept(this.sessionHost, carrier, mechanism);
+    // Its engine may have ended already (a carrier that closed at once).
+    if (session.engine) {
+      this.sessions.add(session);
+      sessions.add(session);
+      this.bindingOf.set(session, sessions);
     }
   }
 
-  private stopConnector(connector: Connector): void {
-    connector.stop();
-    this.connectors.delete(connector);
-  }
-
-  /** How connectors reach back into this socket. */
-  private readonly connectorHost: ConnectorHost = {
-    settings: {
-      reconnectInterval: () => this.option("reconnectInterval"),
-      reconnectMaxInterval: () => this.option("reconnectMaxInterval"),
-      closed: () => this.closed,
-    },
-    connected: (connector, carrier) => {
-      this.emit({ type: "connect", address: connector.endpoint });
-      return this.startEngine(carrier, connector, undefined);
-    },
-    connectOptions: () => ({
-      timeout: this.option("connectTimeout"),
-      keepAlive: this.keepAlive(),
-      mechanism: this.securityFor().name,
-      maxMessageSize: this.option("maxMessageSize"),
-      tls: {
-        trustPem: this.optionText("wssTrustPem"),
-        trustSystem: this.option("wssTrustSystem") ?? true,
-        hostname: this.optionText("wssHostname"),
-      },
-    }),
-    attempting: (connector) => this.emit({ type: "connect:delay", address: connector.endpoint }),
-    failed: (connector) => this.emit({ type: "close", address: connector.endpoint }),
-    retrying: (connector, interval) => this.emit({ type: "connect:retry", address: connector.endpoint, interval }),
-  };
+  /** The accepted sessions' binding, so that an ended session leaves it. */
+  private readonly bindingOf = new WeakMap<Session, Set<Session>>();
 
   /** tcpKeepalive -1 leaves the OS default; tcpKeepaliveIdle is in seconds, as in libzmq. */
   private keepAlive(): { enable: boolean; idleMs: number } | undefined {
@@ -230,101 +181,47 @@ export abstract class SocketConnections extends SocketCore {
     return { enable: mode === 1, idleMs: idle > 0 ? idle * 1000 : 0 };
   }
 
-  private accept(carrier: Carrier, engines: Set<Connection>): void {
-    if (this.isClosed) {
-      carrier.destroy();
-      return;
-    }
-    this.emit({ type: "accept", address: carrier.remoteAddress });
-    const keepAlive = this.keepAlive();
-    if (keepAlive) carrier.setKeepAlive?.(keepAlive.enable, keepAlive.idleMs);
-    const engine = this.startEngine(carrier, undefined, engines);
-    engines.add(engine);
-  }
+  /** How sessions reach back into this socket: the one interface between the two. */
+  private readonly sessionHost: SessionHost = {
+    isClosed: () => this.isClosed,
+    settings: {
+      immediate: () => this.option("immediate"),
+      probeRouter: () => this.option("probeRouter"),
+      linger: () => this.option("linger"),
+      reconnectInterval: () => this.option("reconnectInterval"),
+      reconnectMaxInterval: () => this.option("reconnectMaxInterval"),
+    },
+    connectOptions: (mechanism) => this.connectOptions(mechanism),
+    createConnection: (carrier, options, owner) => this.createConnection(carrier, options, owner),
+    engineOptions: (mechanism, bound) => this.engineOptions(mechanism, bound),
+    newPipe: (endpoint) => new Pipe(endpoint, this.hwm, this.conflateNow),
+    emit: (event) => this.emit(event),
+    acceptPeer: (pipe, connection, connectedTo) => this.acceptPeer(pipe, connection, connectedTo),
+    attachPipe: (pipe) => this.addPipe(pipe),
+    detachPipe: (pipe) => this.removePipe(pipe),
+    pipeConnected: (pipe) => this.pipeConnected(pipe),
+    pipeDisconnected: (pipe) => this.pipeDisconnected(pipe),
+    pipeMessage: (pipe, frames) => this.pipeMessage(pipe, frames),
+    pipeSubscription: (pipe, subscribe, topic) => this.pipeSubscription(pipe, subscribe, topic),
+    pipeWritable: (pipe) => this.pipeWritable(pipe),
+    sessionEnded: (session) => {
+      this.sessions.delete(session);
+      this.bindingOf.get(session)?.delete(session);
+    },
+  };
 
-  private startEngine(
-    carrier: Carrier,
-    connector: Connector | undefined,
-    bindingEngines: Set<Connection> | undefined,
-  ): Connection {
-    let pipe: Pipe | undefined;
-    let ready = false;
-    const owner: ConnectionOwner = {
-      engineReady: (engine) => {
-        pipe = connector?.pipe ?? new Pipe(connector?.endpoint ?? engine.remoteAddress, this.hwm, this.conflateNow);
-        const refusal = this.acceptPeer(pipe, engine, connector?.endpoint);
-        if (refusal) {
-          pipe = connector?.pipe;
-          engine.refuse(refusal);
-          return;
-        }
-        ready = true;
-        pipe.engine = engine;
-        if (connector) {
-          connector.resetBackoff();
-          if (!connector.pipe) {
-            connector.pipe = pipe;
-            this.addPipe(pipe);
-          }
-        } else {
-          this.addPipe(pipe);
-        }
-        this.emit({ type: "handshake", address: connector?.endpoint ?? engine.remoteAddress });
-        // libzmq's probe: an empty message first, so that a ROUTER learns of us at once.
-        if (this.option("probeRouter")) engine.sendMessage([EMPTY]);
-        this.pipeConnected(pipe);
-        pipe.drain();
-        this.pipeWritable(pipe);
+  private connectOptions(mechanism: MechanismFactory): ConnectOptions {
+    return {
+      timeout: this.option("connectTimeout"),
+      keepAlive: this.keepAlive(),
+      mechanism: mechanism.name,
+      maxMessageSize: this.option("maxMessageSize"),
+      tls: {
+        trustPem: this.optionText("wssTrustPem"),
+        trustSystem: this.option("wssTrustSystem") ?? true,
+        hostname: this.optionText("wssHostname"),
       },
-      engineMessage: (_engine, frames) => this.pipeMessage(pipe!, frames),
-      engineSubscription: (_engine, subscribe, topic) => this.pipeSubscription(pipe!, subscribe, topic),
-      engineWritable: () => {
-        if (!pipe || !ready) return;
-        pipe.drain();
-        if (this.isClosed) {
-          if (pipe.outQueue.length === 0) pipe.engine?.closeGracefully();
-          return;
-        }
-        this.pipeWritable(pipe);
-      },
-      engineClosed: (engine, error) =>
-        this.engineClosed(engine, error, ready ? pipe : undefined, connector, bindingEngines),
     };
-    const engine = this.createConnection(carrier, this.engineOptions(!connector), owner);
-    this.engines.add(engine);
-    engine.start();
-    return engine;
-  }
-
-  private engineClosed(
-    engine: Connection,
-    error: ZmqError | undefined,
-    pipe: Pipe | undefined,
-    connector: Connector | undefined,
-    bindingEngines: Set<Connection> | undefined,
-  ): void {
-    this.engines.delete(engine);
-    bindingEngines?.delete(engine);
-    const address = connector?.endpoint ?? engine.remoteAddress;
-    if (error) {
-      const type = pipe
-        ? "error:protocol"
-        : error instanceof AuthError
-          ? "handshake:error:auth"
-          : isHandshakeProtocolError(error)
-            ? "handshake:error:protocol"
-            : "handshake:error:other";
-      if (pipe || error.code !== "ECONNRESET") this.emit({ type, address, error });
-    }
-    if (pipe) {
-      pipe.engine = undefined;
-      if (pipe.readPaused) pipe.readPaused = false;
-      this.pipeDisconnected(pipe);
-      if (!connector || this.option("immediate")) this.removePipe(pipe);
-      if (connector && this.option("immediate")) connector.pipe = undefined;
-    }
-    this.emit({ type: "disconnect", address, error });
-    if (connector?.active) connector.scheduleReconnect();
   }
 
   /** Who may open a WebSocket to what this socket binds: its ws* options. */
@@ -344,11 +241,11 @@ export abstract class SocketConnections extends SocketCore {
     return value ? Buffer.from(value).toString("utf8") : undefined;
   }
 
-  private engineOptions(bound: boolean) {
+  private engineOptions(mechanism: MechanismFactory, bound: boolean): EngineOptions {
     return {
       socketType: this.socketType,
       routingId: this.routingIdBytes,
-      mechanism: this.securityFor(),
+      mechanism,
       bound,
       maxMessageSize: this.option("maxMessageSize"),
       heartbeatInterval: this.option("heartbeatInterval"),
@@ -437,11 +334,4 @@ async function withAddressAsync<T>(endpoint: string, step: () => Promise<T>): Pr
 function addressed(e: unknown, endpoint: string): unknown {
   if (!(e instanceof ZmqError) || e.address !== undefined) return e;
   return new ZmqError(e.code, e.detail ?? e.message, { address: endpoint, cause: e.cause });
-}
-
-const PROTOCOL_CODES = new Set(["EPROTO", "EMSGSIZE", "EVERSION", "EMECHANISM", "ESOCKTNOSUPPORT"]);
-
-/** Errors caused by what the peer sent, as opposed to our refusal or the transport failing. */
-function isHandshakeProtocolError(error: ZmqError): boolean {
-  return PROTOCOL_CODES.has(error.code);
 }

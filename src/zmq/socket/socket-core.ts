@@ -20,7 +20,7 @@ export const ENDPOINT_COUNT = Symbol("endpoint count");
 /**
  * The first layer of every socket: its options (the option table's accessors, the native
  * package's low-level accessors, warnings), its context, its state and its events. The
- * connections (socket-connections.ts) and the message queues (socket-base.ts) build on it.
+ * connections (socket-connections.ts) and the message queues (socket.ts) build on it.
  */
 export abstract class SocketCore implements OptionHost {
   /** The ZMTP socket type ("DEALER", ...), as announced to peers. */

@@ -4,7 +4,7 @@ import { ZmqError } from "../errors.js";
 import { Subscriptions } from "../routing/subscriptions.js";
 import type { Message, Pipe } from "./pipe.js";
 import { type SocketOptions, withOptions } from "./options.js";
-import { Socket } from "./socket-base.js";
+import { Socket } from "./socket.js";
 
 /**
  * What SUB and XSUB share: received messages are filtered by our subscriptions, which go to

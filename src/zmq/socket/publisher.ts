@@ -5,7 +5,7 @@ import { Subscriptions } from "../routing/subscriptions.js";
 import { XPUB_VERBOSE, XPUB_VERBOSER } from "./option-table.js";
 import type { Message, Pipe } from "./pipe.js";
 import { type SocketOptions, withOptions } from "./options.js";
-import { Socket } from "./socket-base.js";
+import { Socket } from "./socket.js";
 
 export type XPublisherOptions = SocketOptions<XPublisher> & XPublisherVerbosity;
 

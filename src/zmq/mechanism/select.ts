@@ -1,0 +1,42 @@
+import { ZmqError } from "../errors.js";
+import { curveMechanism } from "./curve.js";
+import { generateKeyPair, publicKeyOf } from "./curve-box.js";
+import type { MechanismFactory } from "./mechanism.js";
+import { nullMechanism } from "./null.js";
+import { plainMechanism } from "./plain.js";
+import { curveKey } from "./z85.js";
+
+/** A socket's security options, as stored (strings as bytes). */
+export interface SecurityOptions {
+  curveServer: boolean;
+  curveSecretKey: Uint8Array | null;
+  curveServerKey: Uint8Array | null;
+  plainServer: boolean;
+  plainUsername: Uint8Array | null;
+  plainPassword: Uint8Array | null;
+}
+
+/**
+ * The mechanism the security options ask for, as libzmq chooses it: a CURVE server or client
+ * first, then PLAIN, else NULL. Chosen once per session (a connect(), or a bind and what it
+ * accepts), as libzmq copies a socket's options into each session: a CURVE client without keys
+ * of its own gets one fresh pair for the session's whole life (only a ZAP handler would care).
+ */
+export function selectMechanism(options: SecurityOptions): MechanismFactory {
+  const curveSecret = curveKey(options.curveSecretKey);
+  if (options.curveServer) {
+    if (!curveSecret) throw new ZmqError("EINVAL", "a CURVE server needs curveSecretKey");
+    return curveMechanism({ server: true, keys: { secretKey: curveSecret, publicKey: publicKeyOf(curveSecret) } });
+  }
+  const serverKey = curveKey(options.curveServerKey);
+  if (serverKey) {
+    const keys = curveSecret ? { secretKey: curveSecret, publicKey: publicKeyOf(curveSecret) } : generateKeyPair();
+    return curveMechanism({ server: false, keys, serverKey });
+  }
+  if (options.plainServer) return plainMechanism({ server: true });
+  if (options.plainUsername !== null) {
+    const password = options.plainPassword ?? new Uint8Array(0);
+    return plainMechanism({ server: false, credentials: { username: options.plainUsername, password } });
+  }
+  return nullMechanism;
+}

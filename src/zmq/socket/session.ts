@@ -1,0 +1,233 @@
+import type { Buffer } from "node:buffer";
+import type { Connection, ConnectionOwner } from "../engine/connection.js";
+import type { EngineOptions } from "../engine/engine.js";
+import { AuthError, type ZmqError } from "../errors.js";
+import type { SocketEvent } from "../events.js";
+import type { MechanismFactory } from "../mechanism/mechanism.js";
+import type { Carrier, ConnectOptions } from "../transport/carrier.js";
+import { unref } from "../util/timers.js";
+import { Connector } from "./connector.js";
+import type { Pipe } from "./pipe.js";
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * What a session needs from its socket: one narrow interface, so that the socket layers and the
+ * sessions do not reach into each other.
+ */
+export interface SessionHost {
+  isClosed(): boolean;
+  /** The socket's options that a session reads when it needs them. */
+  readonly settings: {
+    immediate(): boolean;
+    probeRouter(): boolean;
+    linger(): number;
+    reconnectInterval(): number;
+    reconnectMaxInterval(): number;
+  };
+  /** Settings of the next connection attempt (connectTimeout, keepalive, TLS...). */
+  connectOptions(mechanism: MechanismFactory): ConnectOptions;
+  /** A ZMTP engine, or raw bytes for STREAM, on a carrier. */
+  createConnection(carrier: Carrier, options: EngineOptions, owner: ConnectionOwner): Connection;
+  engineOptions(mechanism: MechanismFactory, bound: boolean): EngineOptions;
+  newPipe(endpoint: string): Pipe;
+  emit(event: SocketEvent): void;
+  /** The socket type's say on a peer after its handshake (PAIR's second, a duplicate ROUTER id). */
+  acceptPeer(pipe: Pipe, connection: Connection, connectedTo: string | undefined): ZmqError | undefined;
+  /** The pipe now stands for a peer of the socket (messages may be queued to it). */
+  attachPipe(pipe: Pipe): void;
+  /** The pipe no longer stands for a peer (it is gone for good). */
+  detachPipe(pipe: Pipe): void;
+  pipeConnected(pipe: Pipe): void;
+  pipeDisconnected(pipe: Pipe): void;
+  pipeMessage(pipe: Pipe, frames: Buffer[]): void;
+  pipeSubscription(pipe: Pipe, subscribe: boolean, topic: Buffer): void;
+  pipeWritable(pipe: Pipe): void;
+  /** The session has no connection and will make none: the socket forgets it. */
+  sessionEnded(session: Session): void;
+}
+
+/**
+ * One peer link of a socket (libzmq's session_base): made by connect(), or by a bound socket
+ * accepting a connection. It owns the pipe that stands for the peer (for a connect, from the
+ * start, before any connection exists, unless `immediate`), the connector that (re)connects, the
+ * engine while a connection is attached, the security mechanism (chosen once for the session),
+ * and what the end of each connection means (which event, whether to reconnect).
+ */
+export class Session implements ConnectionOwner {
+  /** The pipe of this link: kept across reconnections. */
+  pipe: Pipe | undefined;
+  /** The connection attached now, if any. */
+  engine: Connection | undefined;
+  /** The attached connection finished its handshake and the peer was accepted. */
+  private ready = false;
+  private readonly connector: Connector | undefined;
+
+  private constructor(
+    private readonly host: SessionHost,
+    /** The endpoint given to connect(), or undefined for a session of a bound socket. */
+    readonly endpoint: string | undefined,
+    readonly mechanism: MechanismFactory,
+  ) {
+    if (endpoint === undefined) return;
+    this.connector = new Connector(endpoint, {
+      settings: { ...host.settings, closed: () => host.isClosed() },
+      connectOptions: () => host.connectOptions(mechanism),
+      connected: (_connector, carrier) => this.attach(carrier),
+      attempting: () => host.emit({ type: "connect:delay", address: endpoint }),
+      failed: () => host.emit({ type: "close", address: endpoint }),
+      retrying: (_connector, interval) => host.emit({ type: "connect:retry", address: endpoint, interval }),
+    });
+  }
+
+  /** A connect(): the pipe exists at once (unless `immediate`), the first attempt starts. */
+  static connect(host: SessionHost, endpoint: string, mechanism: MechanismFactory): Session {
+    const session = new Session(host, endpoint, mechanism);
+    if (!host.settings.immediate()) {
+      session.pipe = host.newPipe(endpoint);
+      host.attachPipe(session.pipe);
+    }
+    session.connector!.attempt();
+    return session;
+  }
+
+  /** A connection accepted by a bound socket: its engine starts at once. */
+  static accept(host: SessionHost, carrier: Carrier, mechanism: MechanismFactory): Session {
+    const session = new Session(host, undefined, mechanism);
+    session.attach(carrier);
+    return session;
+  }
+
+  /** The address events name: the endpoint connected to, or the peer's address. */
+  get address(): string {
+    return this.endpoint ?? this.engine?.remoteAddress ?? "";
+  }
+
+  /** A connection for this link: its engine starts (greeting, handshake). */
+  private attach(carrier: Carrier): void {
+    if (this.endpoint !== undefined) this.host.emit({ type: "connect", address: this.endpoint });
+    const bound = this.endpoint === undefined;
+    const engine = this.host.createConnection(carrier, this.host.engineOptions(this.mechanism, bound), this);
+    this.engine = engine;
+    this.ready = false;
+    engine.start();
+  }
+
+  // ---- what the engine reports ----
+
+  engineReady(engine: Connection): void {
+    const pipe = this.pipe ?? this.host.newPipe(this.endpoint ?? engine.remoteAddress);
+    const refusal = this.host.acceptPeer(pipe, engine, this.endpoint);
+    if (refusal) {
+      engine.refuse(refusal);
+      return;
+    }
+    this.ready = true;
+    pipe.engine = engine;
+    this.connector?.resetBackoff();
+    if (!this.pipe) {
+      this.pipe = pipe;
+      this.host.attachPipe(pipe);
+    }
+    this.host.emit({ type: "handshake", address: this.endpoint ?? engine.remoteAddress });
+    // libzmq's probe: an empty message first, so that a ROUTER learns of us at once.
+    if (this.host.settings.probeRouter()) engine.sendMessage([EMPTY]);
+    this.host.pipeConnected(pipe);
+    pipe.drain();
+    this.host.pipeWritable(pipe);
+  }
+
+  engineMessage(_engine: Connection, frames: Buffer[]): void {
+    this.host.pipeMessage(this.pipe!, frames);
+  }
+
+  engineSubscription(_engine: Connection, subscribe: boolean, topic: Buffer): void {
+    this.host.pipeSubscription(this.pipe!, subscribe, topic);
+  }
+
+  engineWritable(): void {
+    const pipe = this.pipe;
+    if (!pipe || !this.ready) return;
+    pipe.drain();
+    if (this.host.isClosed()) {
+      if (pipe.outQueue.length === 0) pipe.engine?.closeGracefully();
+      return;
+    }
+    this.host.pipeWritable(pipe);
+  }
+
+  engineClosed(engine: Connection, error: ZmqError | undefined): void {
+    const pipe = this.ready ? this.pipe : undefined;
+    this.engine = undefined;
+    this.ready = false;
+    const address = this.endpoint ?? engine.remoteAddress;
+    if (error) {
+      const type = closeEventType(error, pipe !== undefined);
+      if (pipe || error.code !== "ECONNRESET") this.host.emit({ type, address, error });
+    }
+    if (pipe) {
+      pipe.engine = undefined;
+      if (pipe.readPaused) pipe.readPaused = false;
+      this.host.pipeDisconnected(pipe);
+      // A bound socket's peer is gone for good; a connect's pipe waits for the reconnection,
+      // unless `immediate` wants pipes only for connected peers.
+      if (this.endpoint === undefined || this.host.settings.immediate()) {
+        this.host.detachPipe(pipe);
+        this.pipe = undefined;
+      }
+    }
+    this.host.emit({ type: "disconnect", address, error });
+    if (this.connector?.active) this.connector.scheduleReconnect();
+    else this.host.sessionEnded(this);
+  }
+
+  // ---- ending ----
+
+  /** disconnect(): no more attempts, the connection (if any) closed, the pipe gone. */
+  stop(): void {
+    this.connector?.stop();
+    this.engine?.close();
+    if (this.pipe) this.host.detachPipe(this.pipe);
+    this.host.sessionEnded(this);
+  }
+
+  /** unbind(): the connection dropped at once. */
+  drop(): void {
+    this.engine?.close();
+  }
+
+  /**
+   * The socket closes: no more attempts, and the connection closes after what is queued for the
+   * peer has gone, for `linger` ms at most (0: at once; -1: for as long as it takes).
+   */
+  close(): void {
+    this.connector?.stop();
+    const engine = this.engine;
+    if (!engine) return;
+    const linger = this.host.settings.linger();
+    const pipe = this.pipe;
+    if (linger === 0 || !pipe || !this.ready || engine.state !== "ready") {
+      engine.close();
+      return;
+    }
+    pipe.drain();
+    if (pipe.outQueue.length === 0) engine.closeGracefully();
+    if (linger > 0) unref(setTimeout(() => engine.close(), linger));
+  }
+}
+
+const PROTOCOL_CODES = new Set(["EPROTO", "EMSGSIZE", "EVERSION", "EMECHANISM", "ESOCKTNOSUPPORT"]);
+
+/**
+ * The event that reports a connection's failure, as libzmq's monitor names it: after the
+ * handshake, a protocol error; during it, an authentication failure, a protocol error of the
+ * peer's, or anything else (the transport failing, our own refusal).
+ */
+function closeEventType(
+  error: ZmqError,
+  afterHandshake: boolean,
+): "error:protocol" | "handshake:error:auth" | "handshake:error:protocol" | "handshake:error:other" {
+  if (afterHandshake) return "error:protocol";
+  if (error instanceof AuthError) return "handshake:error:auth";
+  return PROTOCOL_CODES.has(error.code) ? "handshake:error:protocol" : "handshake:error:other";
+}
