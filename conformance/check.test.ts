@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type CheckReport, checkDevice } from "../src/check/index.js";
 import { DeviceRegistry, registerToRegistry } from "../src/index.js";
+import { curveKeyPair } from "../src/zmq/index.js";
 import { startBrokenDevice } from "./helpers/broken-device.js";
 import { hasPyzmq } from "./helpers/python.js";
 import { pythonRpcImpl, startPythonDevice } from "./helpers/python-rpc.js";
@@ -20,6 +21,24 @@ afterEach(async () => {
 const statusOf = (report: CheckReport) => Object.fromEntries(report.results.map((r) => [r.id, r.status]));
 
 describe("plantrpc check", () => {
+  it("checks a CURVE device given its public key; without it, nothing answers", async () => {
+    const keys = curveKeyPair();
+    const { server } = makeTsDevice("tcp://127.0.0.1", keys);
+    await server.start();
+    void server.serveForever();
+    cleanups.push(() => server.close());
+    const url = `tcp://127.0.0.1:${server.port}`;
+    const plain = await checkDevice(url, { timeout: 300 });
+    expect(statusOf(plain).inventory).toBe("fail");
+    const secured = await checkDevice(url, { curve: { serverKey: keys.publicKey }, destructive: true });
+    expect(statusOf(secured)).toMatchObject({
+      inventory: "pass",
+      "signals-once": "pass",
+      "properties-set": "pass",
+      "stop-server": "pass",
+    });
+  });
+
   it("our device passes every check but the property it breaks on purpose, destructive ones included", async () => {
     const registry = new DeviceRegistry({ addr: "127.0.0.1", port: 0 });
     await registry.start();

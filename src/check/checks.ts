@@ -1,4 +1,5 @@
 import { listDevices } from "../registry/index.js";
+import type { CurveClientKeys } from "../rpc/curve.js";
 import { type Inventory, inventoryProblems, plantrpcKeyProblems, RpcEvent } from "../rpc/protocol.js";
 import { replyKeyProblems } from "./reply-keys.js";
 import { fail, type Outcome, pass, referenceDefect, skip } from "./outcome.js";
@@ -13,6 +14,8 @@ export interface CheckOptions {
   referenceCompatible?: boolean;
   /** ms to wait for signals when nothing triggers them. Default 1500. */
   observeMs?: number;
+  /** A CURVE device: its public key (and our own pair, for devices that admit known keys). */
+  curve?: CurveClientKeys;
 }
 
 export interface Context {

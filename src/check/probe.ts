@@ -1,6 +1,7 @@
 import type { Buffer } from "node:buffer";
 import { decodeBody, encodeBody, type Encoding } from "../common/codec.js";
-import { Request, Subscriber } from "../zmq/index.js";
+import { type CurveClientKeys, clientSocketOptions } from "../rpc/curve.js";
+import { Request, type Socket, type SocketOptions, Subscriber } from "../zmq/index.js";
 import { RpcEvent } from "../rpc/protocol.js";
 import { signalsEndpoint } from "../rpc/url.js";
 
@@ -23,14 +24,20 @@ export class Probe {
   readonly replies: Array<{ event: string; reply: unknown }> = [];
   private readonly subscribers: Subscriber[] = [];
 
+  /** The socket options for a CURVE device (its public key, and our pair if given). */
+  private readonly security: SocketOptions<Socket>;
+
   constructor(
     readonly url: string,
     readonly timeout: number,
-  ) {}
+    curve?: CurveClientKeys,
+  ) {
+    this.security = clientSocketOptions(curve);
+  }
 
   /** Sends one request body (an object, or raw bytes); resolves with the answer. */
   async ask(request: object | Uint8Array, encoding: Encoding = "json", timeout = this.timeout): Promise<Answer> {
-    const req = new Request({ receiveTimeout: timeout, sendTimeout: timeout, linger: 0 });
+    const req = new Request({ ...this.security, receiveTimeout: timeout, sendTimeout: timeout, linger: 0 });
     try {
       req.connect(this.url);
       await req.send(request instanceof Uint8Array ? request : encodeBody(request, encoding));
@@ -55,7 +62,7 @@ export class Probe {
 
   /** Sends a request and walks away without reading the reply (a client that timed out). */
   async abandon(request: object): Promise<void> {
-    const req = new Request({ linger: 0 });
+    const req = new Request({ ...this.security, linger: 0 });
     req.connect(this.url);
     await req.send(encodeBody(request, "json"));
     await new Promise((r) => setTimeout(r, 50));
@@ -71,7 +78,7 @@ export class Probe {
     if ("timedOut" in answer) return undefined;
     const port = (answer.body as { signal_port?: unknown })?.signal_port;
     if (typeof port !== "number") return undefined;
-    const sub = new Subscriber({ linger: 0 });
+    const sub = new Subscriber({ ...this.security, linger: 0 });
     this.subscribers.push(sub);
     sub.subscribe();
     const connected = sub.events.once("handshake");

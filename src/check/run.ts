@@ -15,7 +15,7 @@ export async function checkDevice(
   url: string,
   options: CheckOptions & { timeout?: number } = {},
 ): Promise<CheckReport> {
-  const probe = new Probe(url, options.timeout ?? 2000);
+  const probe = new Probe(url, options.timeout ?? 2000, options.curve);
   const ctx: Context = { probe, options };
   const results: CheckResult[] = [];
   try {

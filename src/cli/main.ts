@@ -178,8 +178,8 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   check: {
-    usage: "check <url> [--destructive] [--registry <url>] [--reference-compatible]",
-    flags: ["destructive", "registry", "reference-compatible"],
+    usage: "check <url> [--destructive] [--registry <url>] [--reference-compatible] [--server-key key [--keys file]]",
+    flags: ["destructive", "registry", "reference-compatible", ...CLIENT_SECURITY],
     help: "Check that a device (Python, TypeScript or other) speaks the protocol; exit 0 only if every check passed.",
     async run(p, out) {
       const [url] = need(p, 1, this.usage);
@@ -189,6 +189,7 @@ const COMMANDS: Record<string, Command> = {
         referenceCompatible: p.flags.has("reference-compatible"),
         registry: typeof registry === "string" ? registry : undefined,
         timeout: timeoutOf(p),
+        ...security(p),
       });
       out.result(report, () => formatReport(report));
       return report.ok ? EXIT.ok : EXIT.remote;

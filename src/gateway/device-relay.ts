@@ -1,6 +1,15 @@
 import { RpcEvent } from "../rpc/protocol.js";
 import { signalsEndpoint } from "../rpc/url.js";
-import { Dealer, Proxy as ZmqProxy, Request, Router, XPublisher, XSubscriber } from "../zmq/index.js";
+import {
+  Dealer,
+  Proxy as ZmqProxy,
+  Request,
+  Router,
+  XPublisher,
+  XSubscriber,
+  type Socket,
+  type SocketOptions,
+} from "../zmq/index.js";
 
 /**
  * One device seen through the gateway: a ROUTER at `<base>/<name>` relayed to a DEALER connected
@@ -29,7 +38,7 @@ export class DeviceRelay {
     readonly address: string,
     base: string,
     /** Socket options of the browser-facing sides (access rules, limits). */
-    private readonly frontOptions: Record<string, unknown>,
+    private readonly frontOptions: SocketOptions<Socket>,
     /** ms the device may take to answer the relay's own request (its signal port). */
     private readonly timeout: number,
   ) {

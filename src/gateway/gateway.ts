@@ -1,3 +1,4 @@
+import type { Socket, SocketOptions } from "../zmq/index.js";
 import { type DeviceEntry, listDevices } from "../registry/index.js";
 import { parseRpcUrl } from "../rpc/url.js";
 import { type WebAccess, webSocketOptions } from "../rpc/web-access.js";
@@ -54,7 +55,7 @@ export class Gateway {
   private readonly relays = new Map<string, DeviceRelay>();
   private readonly refused = new Map<string, string>();
   private readonly registryRoute: RegistryRoute;
-  private readonly frontOptions: Record<string, unknown>;
+  private readonly frontOptions: SocketOptions<Socket>;
   private readonly addresses: AddressFilter | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;

@@ -1,6 +1,6 @@
 import { decodeBody, encodeBody } from "../common/codec.js";
 import type { DeviceEntry, RegistryMessage } from "../registry/protocol.js";
-import { Router, splitEnvelope } from "../zmq/index.js";
+import { Router, splitEnvelope, type Socket, type SocketOptions } from "../zmq/index.js";
 
 /**
  * The registry as pages see it through the gateway, at `<listen>/registry`: LIST only, answered
@@ -13,7 +13,7 @@ export class RegistryRoute {
   private serving: Promise<void> | undefined;
 
   constructor(
-    options: Record<string, unknown>,
+    options: SocketOptions<Socket>,
     private readonly devices: () => Record<string, DeviceEntry>,
   ) {
     this.socket = new Router(options);

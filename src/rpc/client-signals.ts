@@ -1,7 +1,7 @@
 import type { Buffer } from "node:buffer";
 import { decodeBody } from "../common/codec.js";
 import type { Logger } from "../util/logger.js";
-import { Subscriber } from "../zmq/index.js";
+import { Subscriber, type Socket, type SocketOptions } from "../zmq/index.js";
 import { CONSUME } from "../zmq/internal.js";
 import { RpcEvent } from "./protocol.js";
 import { RPCSignal } from "./signal.js";
@@ -16,7 +16,7 @@ export class ClientSignals {
 
   constructor(
     private readonly url: string,
-    private readonly security: Record<string, unknown>,
+    private readonly security: SocketOptions<Socket>,
     private readonly logger: Logger,
   ) {}
 

@@ -1,7 +1,7 @@
 export type { BufferResult, CallOptions, RemoteProxy, RPCClientOptions } from "./client-types.js";
 export type { Inventory } from "./protocol.js";
 import { Buffer } from "node:buffer";
-import { Dealer, type SocketEvents } from "../zmq/index.js";
+import { Dealer, type SocketEvents, type Socket, type SocketOptions } from "../zmq/index.js";
 import { CONSUME } from "../zmq/internal.js";
 import { decodeBody, encodeBody, type Encoding } from "../common/codec.js";
 import { ConnectionLostError, NoResult, RemoteError, RpcError, RpcTimeoutError } from "./errors.js";
@@ -45,7 +45,7 @@ export class RPCClient {
   private refreshing: Promise<void> | undefined;
   private closed = false;
   private readonly logger: Logger;
-  private readonly security: Record<string, unknown>;
+  private readonly security: SocketOptions<Socket>;
 
   private constructor(
     url: string,

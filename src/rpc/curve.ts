@@ -1,3 +1,5 @@
+import type { Socket, SocketOptions } from "../zmq/index.js";
+
 /**
  * CURVE for devices and their clients: the keys as the RPC layer takes them (Z85 text, as
  * `curveKeyPair()` and libzmq's tools make them), turned into socket options.
@@ -16,7 +18,10 @@ export interface CurveClientKeys {
   secretKey?: string;
 }
 
-export function serverSocketOptions(curve: CurveServerKeys | undefined): Record<string, unknown> {
+/** Options that every socket type takes. */
+type AnySocketOptions = SocketOptions<Socket>;
+
+export function serverSocketOptions(curve: CurveServerKeys | undefined): AnySocketOptions {
   if (!curve) return {};
   return {
     curveServer: true,
@@ -25,7 +30,7 @@ export function serverSocketOptions(curve: CurveServerKeys | undefined): Record<
   };
 }
 
-export function clientSocketOptions(curve: CurveClientKeys | undefined): Record<string, unknown> {
+export function clientSocketOptions(curve: CurveClientKeys | undefined): AnySocketOptions {
   if (!curve) return {};
   return {
     curveServerKey: curve.serverKey,

@@ -1,6 +1,6 @@
 import type { Buffer } from "node:buffer";
 import { setImmediate } from "node:timers";
-import { endpointPort, Router, splitEnvelope, type ZmqError } from "../zmq/index.js";
+import { endpointPort, Router, splitEnvelope, type ZmqError, type Socket, type SocketOptions } from "../zmq/index.js";
 import { CONSUME } from "../zmq/internal.js";
 import { decodeBody, detectEncoding, encodeBody, type Encoding } from "../common/codec.js";
 import {
@@ -71,7 +71,7 @@ export class RPCServer {
   private readonly stoppedPromise = new Promise<void>((r) => (this.resolveStopped = r));
   private readonly stopHooks: Array<() => unknown> = [];
   /** Socket options for CURVE, when the server is secured. */
-  private readonly security: Record<string, unknown>;
+  private readonly security: SocketOptions<Socket>;
   private watchdogTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: RPCServerOptions) {

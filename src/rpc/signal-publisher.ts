@@ -1,5 +1,5 @@
 import { encodeBody } from "../common/codec.js";
-import { endpointPort, Publisher } from "../zmq/index.js";
+import { endpointPort, Publisher, type Socket, type SocketOptions } from "../zmq/index.js";
 import { RpcEvent, type SignalMessage } from "./protocol.js";
 import type { RPCSignal } from "./signal.js";
 
@@ -14,7 +14,7 @@ export class SignalPublisher {
   private closed = false;
 
   constructor(
-    private readonly security: Record<string, unknown>,
+    private readonly security: SocketOptions<Socket>,
     /** Where to bind: the tcp endpoint (port 0), then any ws:// one. */
     private readonly endpoints: () => string[],
   ) {}

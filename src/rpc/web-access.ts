@@ -1,3 +1,5 @@
+import type { Socket, SocketOptions } from "../zmq/index.js";
+
 /**
  * Who may reach a WebSocket surface of ours (a device's web endpoint, the gateway) from a web
  * page. Browsers let any page open a WebSocket to any address, the lab's devices included, so
@@ -24,8 +26,8 @@ export interface WebAccess {
 export const WEB_MESSAGE_TIMEOUT_MS = 30_000;
 
 /** The socket options (plantrpc's ws* extensions) that put `access` in force on ws:// binds. */
-export function webSocketOptions(access: WebAccess = {}): Record<string, unknown> {
-  const options: Record<string, unknown> = {
+export function webSocketOptions(access: WebAccess = {}): SocketOptions<Socket> {
+  const options: SocketOptions<Socket> = {
     wsMessageTimeout: access.messageTimeout ?? WEB_MESSAGE_TIMEOUT_MS,
   };
   if (access.allowedOrigins?.length) options.wsAllowedOrigins = access.allowedOrigins.join(" ");
