@@ -6,10 +6,15 @@ import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
 import { both, nativeMissing, type Scope } from "./dropin/harness.js";
 
-function differential(name: string, scenario: (scope: Scope) => unknown): void {
+/**
+ * One scenario on both libraries: ours must give the native package's outcome, which `expected`
+ * shows at the test (an inline snapshot: what the native package does, readable in place).
+ */
+function differential(name: string, scenario: (scope: Scope) => unknown, expected: (outcome: unknown) => void): void {
   it.skipIf(nativeMissing !== undefined)(name, async () => {
     const [theirs, mine] = await both(scenario);
     expect(mine).toEqual(theirs);
+    expected(theirs);
   });
 }
 
@@ -30,65 +35,132 @@ async function until<T>(send: () => Promise<unknown>, receive: Promise<T>): Prom
 }
 
 describe("option effects (differential: the native zeromq package and ours)", () => {
-  differential("conflate on PUSH: only the newest message waits for a peer", async ({ socket }: Scope) => {
-    // Connected before anyone listens: the messages wait in the pipe.
-    const endpoint = `ipc://${tmpdir()}/plantrpc-conflate-${process.pid}-${Math.random().toString(36).slice(2)}.ipc`;
-    const push = socket("Push", { conflate: true });
-    push.connect(endpoint);
-    for (const n of ["1", "2", "3", "4", "5"]) await push.send(n);
-    const pull = socket("Pull");
-    await pull.bind(endpoint);
-    const first = strings(await pull.receive());
-    const more = await Promise.race([pull.receive().then(strings), settle(150).then(() => "nothing more")]);
-    return [first, more];
-  });
+  differential(
+    "conflate on PUSH: only the newest message waits for a peer",
+    async ({ socket }: Scope) => {
+      // Connected before anyone listens: the messages wait in the pipe.
+      const endpoint = `ipc://${tmpdir()}/plantrpc-conflate-${process.pid}-${Math.random().toString(36).slice(2)}.ipc`;
+      const push = socket("Push", { conflate: true });
+      push.connect(endpoint);
+      for (const n of ["1", "2", "3", "4", "5"]) await push.send(n);
+      const pull = socket("Pull");
+      await pull.bind(endpoint);
+      const first = strings(await pull.receive());
+      const more = await Promise.race([pull.receive().then(strings), settle(150).then(() => "nothing more")]);
+      return [first, more];
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+    {
+      "value": [
+        [
+          "5",
+        ],
+        "nothing more",
+      ],
+    }
+  `),
+  );
 
-  differential("conflate on PULL: only the newest message of a burst is kept", async ({ socket }: Scope) => {
-    const pull = socket("Pull", { conflate: true });
-    await pull.bind("tcp://127.0.0.1:*");
-    const push = socket("Push");
-    push.connect(pull.lastEndpoint);
-    for (const n of ["1", "2", "3", "4", "5"]) await push.send(n);
-    await settle(150); // all five arrive before we read
-    const first = strings(await pull.receive());
-    const more = await Promise.race([pull.receive().then(strings), settle(150).then(() => "nothing more")]);
-    return [first, more];
-  });
+  differential(
+    "conflate on PULL: only the newest message of a burst is kept",
+    async ({ socket }: Scope) => {
+      const pull = socket("Pull", { conflate: true });
+      await pull.bind("tcp://127.0.0.1:*");
+      const push = socket("Push");
+      push.connect(pull.lastEndpoint);
+      for (const n of ["1", "2", "3", "4", "5"]) await push.send(n);
+      await settle(150); // all five arrive before we read
+      const first = strings(await pull.receive());
+      const more = await Promise.race([pull.receive().then(strings), settle(150).then(() => "nothing more")]);
+      return [first, more];
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+    {
+      "value": [
+        [
+          "5",
+        ],
+        "nothing more",
+      ],
+    }
+  `),
+  );
 
-  differential("invertMatching on PUB and SUB: messages matching no subscription", async ({ socket }: Scope) => {
-    const pub = socket("Publisher", { invertMatching: true });
-    await pub.bind("tcp://127.0.0.1:*");
-    const sub = socket("Subscriber", { invertMatching: true });
-    sub.subscribe("skip");
-    sub.connect(pub.lastEndpoint);
-    const got = await until(
-      async () => {
-        await pub.send("skip this");
-        await pub.send("take this");
-      },
-      sub.receive() as Promise<Buffer[]>,
-    );
-    return strings(got);
-  });
+  differential(
+    "invertMatching on PUB and SUB: messages matching no subscription",
+    async ({ socket }: Scope) => {
+      const pub = socket("Publisher", { invertMatching: true });
+      await pub.bind("tcp://127.0.0.1:*");
+      const sub = socket("Subscriber", { invertMatching: true });
+      sub.subscribe("skip");
+      sub.connect(pub.lastEndpoint);
+      const got = await until(
+        async () => {
+          await pub.send("skip this");
+          await pub.send("take this");
+        },
+        sub.receive() as Promise<Buffer[]>,
+      );
+      return strings(got);
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+    {
+      "value": [
+        "take this",
+      ],
+    }
+  `),
+  );
 
-  differential("probeRouter: a ROUTER hears of a DEALER at once, as an empty message", async ({ socket }: Scope) => {
-    const router = socket("Router");
-    await router.bind("tcp://127.0.0.1:*");
-    const dealer = socket("Dealer", { probeRouter: true, routingId: "probe" });
-    dealer.connect(router.lastEndpoint);
-    return strings(await router.receive());
-  });
+  differential(
+    "probeRouter: a ROUTER hears of a DEALER at once, as an empty message",
+    async ({ socket }: Scope) => {
+      const router = socket("Router");
+      await router.bind("tcp://127.0.0.1:*");
+      const dealer = socket("Dealer", { probeRouter: true, routingId: "probe" });
+      dealer.connect(router.lastEndpoint);
+      return strings(await router.receive());
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+    {
+      "value": [
+        "probe",
+        "",
+      ],
+    }
+  `),
+  );
 
-  differential("welcomeMessage: each new subscriber of an XPUB gets it first", async ({ socket }: Scope) => {
-    const xpub = socket("XPublisher", { welcomeMessage: "welcome" });
-    await xpub.bind("tcp://127.0.0.1:*");
-    const sub = socket("Subscriber");
-    sub.subscribe("");
-    sub.connect(xpub.lastEndpoint);
-    // libzmq attaches the new peer when the XPUB is next used: read its subscription.
-    const subscription = [...(await xpub.receive())[0]];
-    return [subscription, strings(await sub.receive())];
-  });
+  differential(
+    "welcomeMessage: each new subscriber of an XPUB gets it first",
+    async ({ socket }: Scope) => {
+      const xpub = socket("XPublisher", { welcomeMessage: "welcome" });
+      await xpub.bind("tcp://127.0.0.1:*");
+      const sub = socket("Subscriber");
+      sub.subscribe("");
+      sub.connect(xpub.lastEndpoint);
+      // libzmq attaches the new peer when the XPUB is next used: read its subscription.
+      const subscription = [...(await xpub.receive())[0]];
+      return [subscription, strings(await sub.receive())];
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+    {
+      "value": [
+        [
+          1,
+        ],
+        [
+          "welcome",
+        ],
+      ],
+    }
+  `),
+  );
 
   differential(
     "noDrop with sendTimeout 0: EAGAIN once a subscriber is full, instead of dropping",
@@ -110,6 +182,15 @@ describe("option effects (differential: the native zeromq package and ours)", ()
       }
       return "never full";
     },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+      {
+        "value": [
+          "EAGAIN",
+          true,
+        ],
+      }
+    `),
   );
   for (const type of ["Publisher", "XPublisher"] as const) {
     differential(
@@ -132,24 +213,41 @@ describe("option effects (differential: the native zeromq package and ours)", ()
         }
         return "never full";
       },
+      (outcome) => expect(outcome).toMatchSnapshot(),
     );
   }
-  differential("manual XPUB: the application answers each subscription with its own", async ({ socket }: Scope) => {
-    const xpub = socket("XPublisher", { manual: true });
-    await xpub.bind("tcp://127.0.0.1:*");
-    const sub = socket("Subscriber");
-    sub.subscribe(""); // asks for everything; the XPUB decides what it gets
-    sub.connect(xpub.lastEndpoint);
-    const [request] = await xpub.receive();
-    // Subscribe that peer to one topic only.
-    xpub.setStringOption(6, "given");
-    const got = await until(
-      async () => {
-        await xpub.send("other: not delivered");
-        await xpub.send("given: delivered");
-      },
-      sub.receive() as Promise<Buffer[]>,
-    );
-    return [[...request], strings(got)];
-  });
+  differential(
+    "manual XPUB: the application answers each subscription with its own",
+    async ({ socket }: Scope) => {
+      const xpub = socket("XPublisher", { manual: true });
+      await xpub.bind("tcp://127.0.0.1:*");
+      const sub = socket("Subscriber");
+      sub.subscribe(""); // asks for everything; the XPUB decides what it gets
+      sub.connect(xpub.lastEndpoint);
+      const [request] = await xpub.receive();
+      // Subscribe that peer to one topic only.
+      xpub.setStringOption(6, "given");
+      const got = await until(
+        async () => {
+          await xpub.send("other: not delivered");
+          await xpub.send("given: delivered");
+        },
+        sub.receive() as Promise<Buffer[]>,
+      );
+      return [[...request], strings(got)];
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+    {
+      "value": [
+        [
+          1,
+        ],
+        [
+          "given: delivered",
+        ],
+      ],
+    }
+  `),
+  );
 });

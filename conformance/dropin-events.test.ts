@@ -5,10 +5,15 @@
 import { describe, expect, it } from "vitest";
 import { both, nativeMissing, type Scope } from "./dropin/harness.js";
 
-function differential(name: string, scenario: (scope: Scope) => unknown): void {
+/**
+ * One scenario on both libraries: ours must give the native package's outcome, which `expected`
+ * shows at the test (an inline snapshot: what the native package does, readable in place).
+ */
+function differential(name: string, scenario: (scope: Scope) => unknown, expected: (outcome: unknown) => void): void {
   it.skipIf(nativeMissing !== undefined)(name, async () => {
     const [theirs, mine] = await both(scenario);
     expect(mine).toEqual(theirs);
+    expected(theirs);
   });
 }
 
@@ -58,51 +63,114 @@ describe("socket events (differential: the native zeromq package and ours)", () 
         await s.ended;
         return { server: s.log, client: c.log };
       },
+      (outcome) => expect(outcome).toMatchSnapshot(),
     );
   }
 
-  differential("a refused connection: delay, close and retry, again and again, then end", async ({ socket }: Scope) => {
-    const client = socket("Dealer", { reconnectInterval: 40 });
-    const c = record(client);
-    client.connect("tcp://127.0.0.1:9");
-    await settle(150);
-    client.close();
-    await c.ended;
-    // The number of retries depends on timing: compare the pattern of one attempt.
-    return [c.log.slice(0, 3), c.log.at(-1)];
-  });
+  differential(
+    "a refused connection: delay, close and retry, again and again, then end",
+    async ({ socket }: Scope) => {
+      const client = socket("Dealer", { reconnectInterval: 40 });
+      const c = record(client);
+      client.connect("tcp://127.0.0.1:9");
+      await settle(150);
+      client.close();
+      await c.ended;
+      // The number of retries depends on timing: compare the pattern of one attempt.
+      return [c.log.slice(0, 3), c.log.at(-1)];
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+    {
+      "value": [
+        [
+          "connect:delay tcp://127.0.0.1:PORT",
+          "close tcp://127.0.0.1:PORT",
+          "connect:retry tcp://127.0.0.1:PORT +interval",
+        ],
+        "end",
+      ],
+    }
+  `),
+  );
 
-  differential("a receive() pending when the socket closes resolves to the end event", async ({ socket }: Scope) => {
-    const s = socket("Dealer");
-    const pending = s.events.receive();
-    s.close();
-    return await pending;
-  });
+  differential(
+    "a receive() pending when the socket closes resolves to the end event",
+    async ({ socket }: Scope) => {
+      const s = socket("Dealer");
+      const pending = s.events.receive();
+      s.close();
+      return await pending;
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+    {
+      "value": {
+        "type": "end",
+      },
+    }
+  `),
+  );
 
-  differential("after close, receive() fails with ENOTSOCK", async ({ socket }: Scope) => {
-    const s = socket("Dealer");
-    s.close();
-    await s.events.receive();
-  });
+  differential(
+    "after close, receive() fails with ENOTSOCK",
+    async ({ socket }: Scope) => {
+      const s = socket("Dealer");
+      s.close();
+      await s.events.receive();
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+    {
+      "code": "ENOTSOCK",
+      "errno": 88,
+      "error": "Error",
+      "message": "Socket operation on non-socket",
+    }
+  `),
+  );
 
-  differential("after close, on() fails with ENOTSOCK", ({ socket }: Scope) => {
-    const s = socket("Dealer");
-    s.close();
-    s.events.on("end", () => {});
-  });
+  differential(
+    "after close, on() fails with ENOTSOCK",
+    ({ socket }: Scope) => {
+      const s = socket("Dealer");
+      s.close();
+      s.events.on("end", () => {});
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+    {
+      "code": "ENOTSOCK",
+      "errno": 88,
+      "error": "Error",
+      "message": "Socket operation on non-socket",
+    }
+  `),
+  );
 
-  differential("on() and off(): a listener sees the events of its type until removed", async ({ socket }: Scope) => {
-    const s = socket("Pull");
-    const seen: string[] = [];
-    const listener = (e: { type: string }) => seen.push(e.type);
-    s.events.on("bind", listener);
-    await s.bind("tcp://127.0.0.1:*");
-    await settle(50); // the native package's events come from a monitor, a little later
-    s.events.off("bind", listener);
-    await s.bind("tcp://127.0.0.1:*"); // a wildcard may be bound again
-    await settle(50);
-    return seen;
-  });
+  differential(
+    "on() and off(): a listener sees the events of its type until removed",
+    async ({ socket }: Scope) => {
+      const s = socket("Pull");
+      const seen: string[] = [];
+      const listener = (e: { type: string }) => seen.push(e.type);
+      s.events.on("bind", listener);
+      await s.bind("tcp://127.0.0.1:*");
+      await settle(50); // the native package's events come from a monitor, a little later
+      s.events.off("bind", listener);
+      await s.bind("tcp://127.0.0.1:*"); // a wildcard may be bound again
+      await settle(50);
+      return seen;
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+    {
+      "value": [
+        "bind",
+      ],
+    }
+  `),
+  );
 });
 
 describe("more events and endpoints (differential)", () => {
@@ -123,24 +191,48 @@ describe("more events and endpoints (differential)", () => {
       await settle(50);
       return log;
     },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+      {
+        "value": [
+          "close",
+          "bind:error same address, no scheme EADDRINUSE",
+        ],
+      }
+    `),
   );
 
-  differential("one endpoint connected twice: two connections; one disconnect ends both", async ({ socket }: Scope) => {
-    const server = socket("Pull");
-    await server.bind("tcp://127.0.0.1:*");
-    const client = socket("Push");
-    const seen: string[] = [];
-    client.events.on("handshake", () => seen.push("handshake"));
-    client.connect(server.lastEndpoint);
-    client.connect(server.lastEndpoint);
-    await settle(100);
-    client.disconnect(server.lastEndpoint);
-    let second = "ok";
-    try {
+  differential(
+    "one endpoint connected twice: two connections; one disconnect ends both",
+    async ({ socket }: Scope) => {
+      const server = socket("Pull");
+      await server.bind("tcp://127.0.0.1:*");
+      const client = socket("Push");
+      const seen: string[] = [];
+      client.events.on("handshake", () => seen.push("handshake"));
+      client.connect(server.lastEndpoint);
+      client.connect(server.lastEndpoint);
+      await settle(100);
       client.disconnect(server.lastEndpoint);
-    } catch (e) {
-      second = (e as { code: string }).code;
+      let second = "ok";
+      try {
+        client.disconnect(server.lastEndpoint);
+      } catch (e) {
+        second = (e as { code: string }).code;
+      }
+      return [seen, second];
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+    {
+      "value": [
+        [
+          "handshake",
+          "handshake",
+        ],
+        "ENOENT",
+      ],
     }
-    return [seen, second];
-  });
+  `),
+  );
 });

@@ -21,115 +21,179 @@ function attempt(step: () => unknown): unknown {
   }
 }
 
-function differential(name: string, scenario: (scope: Scope) => unknown): void {
+/**
+ * One scenario on both libraries: ours must give the native package's outcome, which `expected`
+ * shows at the test (an inline snapshot: what the native package does, readable in place).
+ */
+function differential(name: string, scenario: (scope: Scope) => unknown, expected: (outcome: unknown) => void): void {
   it.skipIf(nativeMissing !== undefined)(name, async () => {
     const [theirs, mine] = await both(scenario);
     expect(mine).toEqual(theirs);
+    expected(theirs);
   });
 }
 
 describe("options (differential: the native zeromq package and ours)", () => {
   for (const cls of CLASSES) {
-    differential(`${cls}: which options exist, their defaults, and reading them`, ({ lib }: Scope) => {
-      const s = new lib[cls]();
-      try {
-        return Object.fromEntries(NAMES.map((n) => [n, n in s ? attempt(() => s[n]) : "absent"]));
-      } finally {
-        s.linger = 0;
-        s.close();
-      }
-    });
-
-    differential(`${cls}: writing each option, with a good value and with bad ones`, ({ lib }: Scope) => {
-      const s = new lib[cls]({ linger: 0 });
-      try {
-        const out: Record<string, unknown> = {};
-        for (const row of NATIVE_OPTIONS) {
-          if (!(row.name in s) || row.access === "r") continue;
-          const good = row.kind === "bool" ? true : row.kind === "string" ? "abc" : 5;
-          out[row.name] = [
-            attempt(() => {
-              s[row.name] = good;
-            }),
-            attempt(() => {
-              s[row.name] = {};
-            }),
-            row.kind === "bool" || row.kind === "string"
-              ? null
-              : attempt(() => {
-                  s[row.name] = -2;
-                }),
-          ];
+    differential(
+      `${cls}: which options exist, their defaults, and reading them`,
+      ({ lib }: Scope) => {
+        const s = new lib[cls]();
+        try {
+          return Object.fromEntries(NAMES.map((n) => [n, n in s ? attempt(() => s[n]) : "absent"]));
+        } finally {
+          s.linger = 0;
+          s.close();
         }
-        return out;
-      } finally {
-        s.close();
-      }
-    });
+      },
+      (outcome) => expect(outcome).toMatchSnapshot(),
+    );
 
-    differential(`${cls}: the low-level accessors by libzmq option number`, ({ lib }: Scope) => {
-      const s = new lib[cls]({ linger: 0 });
-      const getter = {
-        bool: "getBoolOption",
-        int32: "getInt32Option",
-        uint32: "getUint32Option",
-        int64: "getInt64Option",
-        uint64: "getUint64Option",
-        string: "getStringOption",
-      } as const;
-      try {
-        const out: Record<string, unknown> = {};
-        for (const row of NATIVE_OPTIONS) {
-          if (row.name === "lastEndpoint" || row.name === "vmciConnectTimeout" || row.name.startsWith("curve"))
-            continue;
-          out[`${row.name} (${row.id})`] = attempt(() => s[getter[row.kind]](row.id));
+    differential(
+      `${cls}: writing each option, with a good value and with bad ones`,
+      ({ lib }: Scope) => {
+        const s = new lib[cls]({ linger: 0 });
+        try {
+          const out: Record<string, unknown> = {};
+          for (const row of NATIVE_OPTIONS) {
+            if (!(row.name in s) || row.access === "r") continue;
+            const good = row.kind === "bool" ? true : row.kind === "string" ? "abc" : 5;
+            out[row.name] = [
+              attempt(() => {
+                s[row.name] = good;
+              }),
+              attempt(() => {
+                s[row.name] = {};
+              }),
+              row.kind === "bool" || row.kind === "string"
+                ? null
+                : attempt(() => {
+                    s[row.name] = -2;
+                  }),
+            ];
+          }
+          return out;
+        } finally {
+          s.close();
         }
-        out.unknown = attempt(() => s.setInt32Option(9999, 1));
-        out.badIdentifier = attempt(() => s.getInt32Option("17"));
-        return out;
-      } finally {
-        s.close();
-      }
-    });
+      },
+      (outcome) => expect(outcome).toMatchSnapshot(),
+    );
+
+    differential(
+      `${cls}: the low-level accessors by libzmq option number`,
+      ({ lib }: Scope) => {
+        const s = new lib[cls]({ linger: 0 });
+        const getter = {
+          bool: "getBoolOption",
+          int32: "getInt32Option",
+          uint32: "getUint32Option",
+          int64: "getInt64Option",
+          uint64: "getUint64Option",
+          string: "getStringOption",
+        } as const;
+        try {
+          const out: Record<string, unknown> = {};
+          for (const row of NATIVE_OPTIONS) {
+            if (row.name === "lastEndpoint" || row.name === "vmciConnectTimeout" || row.name.startsWith("curve"))
+              continue;
+            out[`${row.name} (${row.id})`] = attempt(() => s[getter[row.kind]](row.id));
+          }
+          out.unknown = attempt(() => s.setInt32Option(9999, 1));
+          out.badIdentifier = attempt(() => s.getInt32Option("17"));
+          return out;
+        } finally {
+          s.close();
+        }
+      },
+      (outcome) => expect(outcome).toMatchSnapshot(),
+    );
   }
 
-  differential("options in the constructor: unknown, read-only, wrong type, out of range", ({ lib }: Scope) =>
-    [
-      { lingr: 0 },
-      { type: 3 },
-      { closed: true },
-      { linger: "abc" },
-      { immediate: 1 },
-      { sendHighWaterMark: -2 },
-      { routingId: 5 },
-      { routingId: "" },
-      { routingId: "\u0000starts with zero" },
-      { routingId: "x".repeat(256) },
-    ].map((options) =>
-      attempt(() => {
-        new lib.Dealer({ linger: 0, ...options }).close();
-      }),
-    ),
+  differential(
+    "options in the constructor: unknown, read-only, wrong type, out of range",
+    ({ lib }: Scope) =>
+      [
+        { lingr: 0 },
+        { type: 3 },
+        { closed: true },
+        { linger: "abc" },
+        { immediate: 1 },
+        { sendHighWaterMark: -2 },
+        { routingId: 5 },
+        { routingId: "" },
+        { routingId: "\u0000starts with zero" },
+        { routingId: "x".repeat(256) },
+      ].map((options) =>
+        attempt(() => {
+          new lib.Dealer({ linger: 0, ...options }).close();
+        }),
+      ),
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+      {
+        "value": [
+          "TypeError",
+          "TypeError",
+          "TypeError",
+          "TypeError",
+          "TypeError",
+          "EINVAL",
+          "TypeError",
+          "EINVAL",
+          undefined,
+          "EINVAL",
+        ],
+      }
+    `),
   );
 
-  differential("a string option set as a Buffer reads back as UTF-8", ({ lib, track }: Scope) => {
-    const s = track(new lib.Dealer({ linger: 0 }));
-    s.routingId = Buffer.from("é-id", "utf8");
-    s.zapDomain = Buffer.from("dömain", "utf8");
-    return [s.routingId, s.zapDomain, s.getStringOption(5)];
-  });
+  differential(
+    "a string option set as a Buffer reads back as UTF-8",
+    ({ lib, track }: Scope) => {
+      const s = track(new lib.Dealer({ linger: 0 }));
+      s.routingId = Buffer.from("é-id", "utf8");
+      s.zapDomain = Buffer.from("dömain", "utf8");
+      return [s.routingId, s.zapDomain, s.getStringOption(5)];
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+    {
+      "value": [
+        "é-id",
+        "dömain",
+        "é-id",
+      ],
+    }
+  `),
+  );
 
-  differential("options set after connect warn, unless they take effect at once", async ({ lib, track }: Scope) => {
-    const s = track(new lib.Dealer({ linger: 0 }));
-    s.reconnectInterval = 50; // before connect: no warning
-    s.connect("tcp://127.0.0.1:9");
-    s.linger = 0;
-    s.sendHighWaterMark = 10;
-    s.receiveTimeout = 10;
-    s.reconnectInterval = 60; // warns
-    s.heartbeatInterval = 100; // warns
-    return "done";
-  });
+  differential(
+    "options set after connect warn, unless they take effect at once",
+    async ({ lib, track }: Scope) => {
+      const s = track(new lib.Dealer({ linger: 0 }));
+      s.reconnectInterval = 50; // before connect: no warning
+      s.connect("tcp://127.0.0.1:9");
+      s.linger = 0;
+      s.sendHighWaterMark = 10;
+      s.receiveTimeout = 10;
+      s.reconnectInterval = 60; // warns
+      s.heartbeatInterval = 100; // warns
+      return "done";
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+    {
+      "value": {
+        "result": "done",
+        "warnings": [
+          "Socket option will not take effect until next connect/bind.",
+          "Socket option will not take effect until next connect/bind.",
+        ],
+      },
+    }
+  `),
+  );
 
   it("options set after connect warn (ours, whatever the native package does)", async () => {
     const { runOn, oursLib } = await import("./dropin/harness.js");
@@ -145,18 +209,32 @@ describe("options (differential: the native zeromq package and ours)", () => {
     });
   });
 
-  differential("XPublisher verbosity is write-only; Publisher has none", ({ lib, track }: Scope) => {
-    const x = track(new lib.XPublisher({ linger: 0 }));
-    const p = track(new lib.Publisher({ linger: 0 }));
-    return [
-      attempt(() => {
-        x.verbosity = "allSubs";
-      }),
-      attempt(() => x.verbosity),
-      "verbosity" in p,
-      attempt(() => {
-        p.verbosity = "allSubs";
-      }),
-    ];
-  });
+  differential(
+    "XPublisher verbosity is write-only; Publisher has none",
+    ({ lib, track }: Scope) => {
+      const x = track(new lib.XPublisher({ linger: 0 }));
+      const p = track(new lib.Publisher({ linger: 0 }));
+      return [
+        attempt(() => {
+          x.verbosity = "allSubs";
+        }),
+        attempt(() => x.verbosity),
+        "verbosity" in p,
+        attempt(() => {
+          p.verbosity = "allSubs";
+        }),
+      ];
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+    {
+      "value": [
+        undefined,
+        undefined,
+        false,
+        "TypeError",
+      ],
+    }
+  `),
+  );
 });

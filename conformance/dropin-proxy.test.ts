@@ -4,10 +4,15 @@
 import { describe, expect, it } from "vitest";
 import { both, nativeMissing, type Scope } from "./dropin/harness.js";
 
-function differential(name: string, scenario: (scope: Scope) => unknown): void {
+/**
+ * One scenario on both libraries: ours must give the native package's outcome, which `expected`
+ * shows at the test (an inline snapshot: what the native package does, readable in place).
+ */
+function differential(name: string, scenario: (scope: Scope) => unknown, expected: (outcome: unknown) => void): void {
   it.skipIf(nativeMissing !== undefined)(name, async () => {
     const [theirs, mine] = await both(scenario);
     expect(mine).toEqual(theirs);
+    expected(theirs);
   });
 }
 
@@ -15,22 +20,50 @@ const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("Proxy (differential: the native zeromq package and ours)", () => {
   for (const step of ["pause", "resume", "terminate"] as const) {
-    differential(`${step}() before run(): EBADF`, ({ lib, track }: Scope) => {
-      const p = new lib.Proxy(track(new lib.Router({ linger: 0 })), track(new lib.Dealer({ linger: 0 })));
-      p[step]();
-    });
+    differential(
+      `${step}() before run(): EBADF`,
+      ({ lib, track }: Scope) => {
+        const p = new lib.Proxy(track(new lib.Router({ linger: 0 })), track(new lib.Dealer({ linger: 0 })));
+        p[step]();
+      },
+      (outcome) => expect(outcome).toMatchSnapshot(),
+    );
   }
 
-  differential("run() with a front-end that is neither bound nor connected: EINVAL", async ({ lib, track }: Scope) => {
-    const p = new lib.Proxy(track(new lib.Router({ linger: 0 })), track(new lib.Dealer({ linger: 0 })));
-    await p.run();
-  });
+  differential(
+    "run() with a front-end that is neither bound nor connected: EINVAL",
+    async ({ lib, track }: Scope) => {
+      const p = new lib.Proxy(track(new lib.Router({ linger: 0 })), track(new lib.Dealer({ linger: 0 })));
+      await p.run();
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+    {
+      "code": "EINVAL",
+      "errno": 22,
+      "error": "Error",
+      "message": "Front-end socket must be bound or connected",
+    }
+  `),
+  );
 
-  differential("run() with a back-end that is neither bound nor connected: EINVAL", async ({ lib, track }: Scope) => {
-    const p = new lib.Proxy(track(new lib.Router({ linger: 0 })), track(new lib.Dealer({ linger: 0 })));
-    await p.frontEnd.bind("tcp://127.0.0.1:*");
-    await p.run();
-  });
+  differential(
+    "run() with a back-end that is neither bound nor connected: EINVAL",
+    async ({ lib, track }: Scope) => {
+      const p = new lib.Proxy(track(new lib.Router({ linger: 0 })), track(new lib.Dealer({ linger: 0 })));
+      await p.frontEnd.bind("tcp://127.0.0.1:*");
+      await p.run();
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+    {
+      "code": "EINVAL",
+      "errno": 22,
+      "error": "Error",
+      "message": "Back-end socket must be bound or connected",
+    }
+  `),
+  );
 
   /** A proxy between a REQ and a REP; pauses once if asked; returns what happened. */
   async function session({ lib, track }: Scope, withPause: boolean): Promise<unknown[]> {
@@ -61,8 +94,19 @@ describe("Proxy (differential: the native zeromq package and ours)", () => {
     return out;
   }
 
-  differential("requests and replies through the proxy; terminate() closes both sockets", (scope: Scope) =>
-    session(scope, false),
+  differential(
+    "requests and replies through the proxy; terminate() closes both sockets",
+    (scope: Scope) => session(scope, false),
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+      {
+        "value": [
+          "hello back",
+          true,
+          true,
+        ],
+      }
+    `),
   );
 
   // libzmq 4.3.5, in the native package, has PAUSE and RESUME mixed up (fixed after it, in

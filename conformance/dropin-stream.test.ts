@@ -6,10 +6,15 @@ import * as net from "node:net";
 import { describe, expect, it } from "vitest";
 import { both, nativeMissing, type Scope } from "./dropin/harness.js";
 
-function differential(name: string, scenario: (scope: Scope) => unknown): void {
+/**
+ * One scenario on both libraries: ours must give the native package's outcome, which `expected`
+ * shows at the test (an inline snapshot: what the native package does, readable in place).
+ */
+function differential(name: string, scenario: (scope: Scope) => unknown, expected: (outcome: unknown) => void): void {
   it.skipIf(nativeMissing !== undefined)(name, async () => {
     const [theirs, mine] = await both(scenario);
     expect(mine).toEqual(theirs);
+    expected(theirs);
   });
 }
 
@@ -46,54 +51,126 @@ describe("STREAM (differential: the native zeromq package and ours)", () => {
         client.socket.destroy();
       }
     },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+      {
+        "value": [
+          5,
+          0,
+          0,
+          true,
+          "hello",
+          "EHOSTUNREACH",
+          "world",
+        ],
+      }
+    `),
   );
 
   // (After this refusal the native package's STREAM socket stops sending at all; ours goes on.)
-  differential("a message to an unknown peer: EHOSTUNREACH", async ({ socket }: Scope) => {
-    const stream = socket("Stream");
-    await stream.bind("tcp://127.0.0.1:*");
-    await stream.send([Buffer.from("nobody"), "x"]);
-  });
-
-  differential("the peer closing is noticed as an empty frame", async ({ socket }: Scope) => {
-    const stream = socket("Stream");
-    await stream.bind("tcp://127.0.0.1:*");
-    const client = tcpClient(port(stream.lastEndpoint));
-    const [id] = await stream.receive();
-    client.socket.end();
-    const [gone, empty] = await stream.receive();
-    return [gone.equals(id), empty.length];
-  });
-
-  differential("connecting to a TCP server, with a routing id of our choosing", async ({ socket }: Scope) => {
-    const server = net.createServer((s) => {
-      s.write("from server");
-      s.on("data", (d) => s.write(`echo ${d}`));
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-    try {
+  differential(
+    "a message to an unknown peer: EHOSTUNREACH",
+    async ({ socket }: Scope) => {
       const stream = socket("Stream");
-      stream.connect(`tcp://127.0.0.1:${(server.address() as net.AddressInfo).port}`, { routingId: "srv" });
-      const notice = (await stream.receive()).map(String);
-      const greeting = (await stream.receive()).map(String);
-      await stream.send(["srv", "ping"]);
-      const echo = (await stream.receive()).map(String);
-      return [notice, greeting, echo];
-    } finally {
-      server.close();
+      await stream.bind("tcp://127.0.0.1:*");
+      await stream.send([Buffer.from("nobody"), "x"]);
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+    {
+      "code": "EHOSTUNREACH",
+      "errno": 113,
+      "error": "Error",
+      "message": "Host unreachable",
     }
-  });
+  `),
+  );
 
-  differential("notify false: no connection notices", async ({ socket }: Scope) => {
-    const stream = socket("Stream", { notify: false });
-    await stream.bind("tcp://127.0.0.1:*");
-    const client = tcpClient(port(stream.lastEndpoint));
-    try {
-      client.socket.write("first");
-      const [, data] = await stream.receive();
-      return [data.toString(), stream.type];
-    } finally {
-      client.socket.destroy();
+  differential(
+    "the peer closing is noticed as an empty frame",
+    async ({ socket }: Scope) => {
+      const stream = socket("Stream");
+      await stream.bind("tcp://127.0.0.1:*");
+      const client = tcpClient(port(stream.lastEndpoint));
+      const [id] = await stream.receive();
+      client.socket.end();
+      const [gone, empty] = await stream.receive();
+      return [gone.equals(id), empty.length];
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+    {
+      "value": [
+        true,
+        0,
+      ],
     }
-  });
+  `),
+  );
+
+  differential(
+    "connecting to a TCP server, with a routing id of our choosing",
+    async ({ socket }: Scope) => {
+      const server = net.createServer((s) => {
+        s.write("from server");
+        s.on("data", (d) => s.write(`echo ${d}`));
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+      try {
+        const stream = socket("Stream");
+        stream.connect(`tcp://127.0.0.1:${(server.address() as net.AddressInfo).port}`, { routingId: "srv" });
+        const notice = (await stream.receive()).map(String);
+        const greeting = (await stream.receive()).map(String);
+        await stream.send(["srv", "ping"]);
+        const echo = (await stream.receive()).map(String);
+        return [notice, greeting, echo];
+      } finally {
+        server.close();
+      }
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+    {
+      "value": [
+        [
+          "srv",
+          "",
+        ],
+        [
+          "srv",
+          "from server",
+        ],
+        [
+          "srv",
+          "echo ping",
+        ],
+      ],
+    }
+  `),
+  );
+
+  differential(
+    "notify false: no connection notices",
+    async ({ socket }: Scope) => {
+      const stream = socket("Stream", { notify: false });
+      await stream.bind("tcp://127.0.0.1:*");
+      const client = tcpClient(port(stream.lastEndpoint));
+      try {
+        client.socket.write("first");
+        const [, data] = await stream.receive();
+        return [data.toString(), stream.type];
+      } finally {
+        client.socket.destroy();
+      }
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+    {
+      "value": [
+        "first",
+        11,
+      ],
+    }
+  `),
+  );
 });

@@ -6,10 +6,15 @@
 import { describe, expect, it } from "vitest";
 import { both, nativeMissing, type Scope } from "./dropin/harness.js";
 
-function differential(name: string, scenario: (scope: Scope) => unknown): void {
+/**
+ * One scenario on both libraries: ours must give the native package's outcome, which `expected`
+ * shows at the test (an inline snapshot: what the native package does, readable in place).
+ */
+function differential(name: string, scenario: (scope: Scope) => unknown, expected: (outcome: unknown) => void): void {
   it.skipIf(nativeMissing !== undefined)(name, async () => {
     const [theirs, mine] = await both(scenario);
     expect(mine).toEqual(theirs);
+    expected(theirs);
   });
 }
 
@@ -67,45 +72,153 @@ function clientKeys({ lib }: Scope, serverKey: string) {
 }
 
 describe("ZAP for NULL, and zapEnforceDomain, as the native package does", () => {
-  differential("NULL with a zapDomain: the handler's refusal reaches both sides", async (scope: Scope) => {
-    const asked = await handler(scope, "400");
-    return [await attempt(scope, { zapDomain: "lab" }), asked];
-  });
+  differential(
+    "NULL with a zapDomain: the handler's refusal reaches both sides",
+    async (scope: Scope) => {
+      const asked = await handler(scope, "400");
+      return [await attempt(scope, { zapDomain: "lab" }), asked];
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+    {
+      "value": [
+        [
+          "server",
+          [
+            "handshake:error:auth",
+            undefined,
+            400,
+            "Authentication failure",
+          ],
+          [
+            "handshake:error:auth",
+            undefined,
+            400,
+            "Authentication failure",
+          ],
+        ],
+        [
+          "NULL lab",
+        ],
+      ],
+    }
+  `),
+  );
 
-  differential("NULL with a zapDomain: admitted by the handler", async (scope: Scope) => {
-    const asked = await handler(scope, "200");
-    return [await attempt(scope, { zapDomain: "lab" }), asked];
-  });
+  differential(
+    "NULL with a zapDomain: admitted by the handler",
+    async (scope: Scope) => {
+      const asked = await handler(scope, "200");
+      return [await attempt(scope, { zapDomain: "lab" }), asked];
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+    {
+      "value": [
+        [
+          "reply",
+          "ping",
+        ],
+        [
+          "NULL lab",
+        ],
+      ],
+    }
+  `),
+  );
 
-  differential("NULL without a zapDomain: the handler is not asked", async (scope: Scope) => {
-    const asked = await handler(scope, "400");
-    return [await attempt(scope, {}), asked];
-  });
+  differential(
+    "NULL without a zapDomain: the handler is not asked",
+    async (scope: Scope) => {
+      const asked = await handler(scope, "400");
+      return [await attempt(scope, {}), asked];
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+    {
+      "value": [
+        [
+          "reply",
+          "ping",
+        ],
+        [],
+      ],
+    }
+  `),
+  );
 
-  differential("NULL with a zapDomain, zapEnforceDomain, no handler: refused", (scope: Scope) =>
-    attempt(scope, { zapDomain: "lab", zapEnforceDomain: true }),
+  differential(
+    "NULL with a zapDomain, zapEnforceDomain, no handler: refused",
+    (scope: Scope) => attempt(scope, { zapDomain: "lab", zapEnforceDomain: true }),
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+      {
+        "value": [
+          "server",
+          [
+            "handshake:error:other",
+            "EFAULT",
+            undefined,
+            "Context is closed",
+          ],
+          "no client event",
+        ],
+      }
+    `),
   );
 
   // The server side only: when a server drops a CURVE handshake, the native client reports
   // handshake:error:other (EPIPE), ours nothing yet (noted on the security issue).
-  differential("CURVE with zapEnforceDomain and a domain, no handler: refused", async (scope: Scope) => {
-    const keys = scope.lib.curveKeyPair();
-    const [side, server] = await attempt(
-      scope,
-      { curveServer: true, curveSecretKey: keys.secretKey, zapDomain: "lab", zapEnforceDomain: true },
-      clientKeys(scope, keys.publicKey),
-    );
-    return [side, server];
-  });
+  differential(
+    "CURVE with zapEnforceDomain and a domain, no handler: refused",
+    async (scope: Scope) => {
+      const keys = scope.lib.curveKeyPair();
+      const [side, server] = await attempt(
+        scope,
+        { curveServer: true, curveSecretKey: keys.secretKey, zapDomain: "lab", zapEnforceDomain: true },
+        clientKeys(scope, keys.publicKey),
+      );
+      return [side, server];
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+    {
+      "value": [
+        "server",
+        [
+          "handshake:error:other",
+          "EFAULT",
+          undefined,
+          "Context is closed",
+        ],
+      ],
+    }
+  `),
+  );
 
-  differential("CURVE with zapEnforceDomain and no domain: the handler is not asked", async (scope: Scope) => {
-    const asked = await handler(scope, "400");
-    const keys = scope.lib.curveKeyPair();
-    const seen = await attempt(
-      scope,
-      { curveServer: true, curveSecretKey: keys.secretKey, zapEnforceDomain: true },
-      clientKeys(scope, keys.publicKey),
-    );
-    return [seen, asked];
-  });
+  differential(
+    "CURVE with zapEnforceDomain and no domain: the handler is not asked",
+    async (scope: Scope) => {
+      const asked = await handler(scope, "400");
+      const keys = scope.lib.curveKeyPair();
+      const seen = await attempt(
+        scope,
+        { curveServer: true, curveSecretKey: keys.secretKey, zapEnforceDomain: true },
+        clientKeys(scope, keys.publicKey),
+      );
+      return [seen, asked];
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+    {
+      "value": [
+        [
+          "reply",
+          "ping",
+        ],
+        [],
+      ],
+    }
+  `),
+  );
 });
