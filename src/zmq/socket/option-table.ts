@@ -6,7 +6,7 @@
  * from this table.
  */
 
-import { parseOrigins } from "../transport/ws-origins.js";
+import { isAddressFilter, isCurveKey, isOriginList } from "./option-checks.js";
 
 export type OptionKind = "bool" | "int32" | "uint32" | "int64" | "uint64" | "string";
 
@@ -99,38 +99,6 @@ export interface OptionRow {
   readonly property?: false;
 }
 
-/** A CURVE key: 32 octets, or their 40-character Z85 text. */
-function isCurveKey(value: Uint8Array): boolean {
-  return (
-    value.length === 32 || (value.length === 40 && /^[0-9a-zA-Z.\-:+=^!/*?&<>()[\]{}@%$#]{40}$/.test(latin1(value)))
-  );
-}
-
-/** An IP address, optionally with a /mask, as libzmq's TCP accept filter takes. */
-function isAddressFilter(value: Uint8Array): boolean {
-  const [address, mask, extra] = latin1(value).split("/");
-  if (extra !== undefined || !address) return false;
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address);
-  const isV4 = v4?.slice(1).every((o) => Number(o) <= 255) ?? false;
-  const isV6 = !isV4 && /^[0-9a-fA-F:]+$/.test(address) && address.includes(":");
-  if (!isV4 && !isV6) return false;
-  return mask === undefined || (/^\d+$/.test(mask) && Number(mask) <= (isV4 ? 32 : 128));
-}
-
-/** A list of origins for wsAllowedOrigins (or "*"). */
-function isOriginList(value: Uint8Array): boolean {
-  try {
-    parseOrigins(new TextDecoder().decode(value));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function latin1(value: Uint8Array): string {
-  return String.fromCharCode(...value);
-}
-
 /** What a row may say beyond its name, number, kind, default and text. */
 type RowMore = Partial<Omit<OptionRow, "name" | "id" | "kind" | "default" | "doc">>;
 
@@ -154,7 +122,7 @@ function row<const N extends string, const K extends OptionKind, const M extends
   return { name, id, kind, access: "rw", default: defaultValue, on: ALL_SOCKETS, effect: "yes", doc, ...more } as never;
 }
 
-const ROWS = [
+export const OPTION_ROWS = [
   // Sending and receiving
   row(
     "sendHighWaterMark",
@@ -410,7 +378,7 @@ const NOT_YET = new Set<string>([]);
 /** IPv6 addresses are always accepted here, whatever ipv6 says. */
 const STORED = new Set(["ipv6"]);
 
-export const OPTION_TABLE: readonly OptionRow[] = ROWS.map((r) =>
+export const OPTION_TABLE: readonly OptionRow[] = OPTION_ROWS.map((r) =>
   NOT_YET.has(r.name) ? { ...r, effect: "not yet" } : STORED.has(r.name) ? { ...r, effect: "stored" } : r,
 );
 
@@ -419,56 +387,4 @@ export const XPUB_VERBOSE = 40;
 export const XPUB_VERBOSER = 78;
 
 export const OPTIONS_BY_NAME: ReadonlyMap<string, OptionRow> = new Map(OPTION_TABLE.map((r) => [r.name, r]));
-
-// ---- the types the table gives ----
-
-type Row = (typeof ROWS)[number];
-
-/** Every option's name. */
-export type OptionName = Row["name"];
-
-/** The options of every socket type, and their values as given. */
-type SharedRow = Extract<Row, { on: typeof ALL_SOCKETS }>;
-export type SharedOptionValues = {
-  -readonly [R in SharedRow as R["access"] extends "r" ? never : R["name"]]?: GivenValue<R["kind"]>;
-};
-export type SharedOptionProperties = {
-  -readonly [R in SharedRow as R["access"] extends "r" ? never : R["name"]]: PropertyValue<R["kind"]>;
-};
-
-/** The value an option's property holds, by kind (strings read back as text). */
-type PropertyValue<K extends OptionKind> = K extends "bool" ? boolean : K extends "string" ? string | null : number;
-
-/** What a constructor or an assignment accepts: strings may be given as bytes too. */
-type GivenValue<K extends OptionKind> = K extends "string" ? string | Uint8Array | null : PropertyValue<K>;
-
-/** The settable options of one socket class (read-only state such as `type` is not an option). */
-type RowsOf<C extends SocketClassName> = Row extends infer R
-  ? R extends Row
-    ? R["access"] extends "r"
-      ? never
-      : C extends R["on"][number]
-        ? R
-        : never
-    : never
-  : never;
-
-/** The option properties of a socket class, as its instances have them. */
-export type OptionProperties<C extends SocketClassName> = {
-  -readonly [R in RowsOf<C> as R["name"]]: PropertyValue<R["kind"]>;
-};
-
-/** The options a socket class's constructor takes (each optional); a misspelt one is an error. */
-export type OptionValues<C extends SocketClassName> = {
-  -readonly [R in RowsOf<C> as R["name"]]?: GivenValue<R["kind"]>;
-};
-
-/** The kind of the value an option keeps internally (strings as bytes), by name. */
-export type StoredValue<N extends OptionName> = Extract<Row, { name: N }>["kind"] extends infer K
-  ? K extends "bool"
-    ? boolean
-    : K extends "string"
-      ? Uint8Array | null
-      : number
-  : never;
 export const OPTIONS_BY_ID: ReadonlyMap<number, OptionRow> = new Map(OPTION_TABLE.map((r) => [r.id, r]));

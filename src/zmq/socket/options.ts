@@ -3,15 +3,8 @@ import { ZmqError } from "../errors.js";
 import { z85Encode } from "../mechanism/z85.js";
 import type { Context } from "../context.js";
 import type { SocketTypeName } from "../engine/socket-types.js";
-import {
-  OPTION_TABLE,
-  OPTIONS_BY_ID,
-  type OptionProperties,
-  type OptionRow,
-  type OptionValues,
-  type SharedOptionValues,
-  type SocketClassName,
-} from "./option-table.js";
+import { OPTION_TABLE, OPTIONS_BY_ID, type OptionRow, type SocketClassName } from "./option-table.js";
+import type { OptionProperties, OptionValues, SharedOptionValues } from "./option-types.js";
 
 /** libzmq's socket types, by the class names the native package gives them. */
 const CLASS_NAMES = {

@@ -10,7 +10,7 @@ import type { WsAccess } from "../transport/ws-access.js";
 import { parseHosts, parseOrigins } from "../transport/ws-origins.js";
 import { parseEndpoint, transportFor } from "../transport/index.js";
 import { ZAP_CLIENT } from "../context.js";
-import type { OptionName } from "./option-table.js";
+import type { OptionName } from "./option-types.js";
 import { Pipe } from "./pipe.js";
 import { Session, type SessionHost } from "./session.js";
 import { ENDPOINT_COUNT, SocketCore } from "./socket-core.js";

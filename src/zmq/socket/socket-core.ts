@@ -3,7 +3,8 @@ import { Context, context as defaultContext } from "../context.js";
 import type { SocketTypeName } from "../engine/socket-types.js";
 import { ZmqError } from "../errors.js";
 import { SocketEvents, type SocketEvent } from "../events.js";
-import { type OptionName, OPTIONS_BY_NAME, type OptionRow, type StoredValue } from "./option-table.js";
+import { OPTIONS_BY_NAME, type OptionRow } from "./option-table.js";
+import type { OptionName, StoredValue } from "./option-types.js";
 import {
   applyOptions,
   OPTION_VALUES,

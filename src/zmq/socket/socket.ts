@@ -4,7 +4,7 @@ import { ZmqError } from "../errors.js";
 import { Queue } from "../util/queue.js";
 import { toFrames, type MessageLike } from "./frames.js";
 import type { Message, Pipe } from "./pipe.js";
-import type { SharedOptionProperties } from "./option-table.js";
+import type { SharedOptionProperties } from "./option-types.js";
 import { SocketConnections } from "./socket-connections.js";
 
 export { ENDPOINT_COUNT } from "./socket-core.js";
