@@ -250,4 +250,33 @@ describe("option effects (differential: the native zeromq package and ours)", ()
     }
   `),
   );
+
+  differential(
+    "ROUTER with mandatory: a peer given a routing id at connect() is routable at once, its messages queued",
+    async ({ socket }: Scope) => {
+      const endpoint = `ipc://${tmpdir()}/plantrpc-connect-id-${process.pid}-${Math.random().toString(36).slice(2)}.ipc`;
+      const router = socket("Router", { mandatory: true });
+      router.connect(endpoint, { routingId: "remoteId" });
+      await router.send(["remoteId", "queued before the peer exists"]);
+      const unknown = await router.send(["nobody", "x"]).then(
+        () => "sent",
+        (e: { code?: string }) => e.code,
+      );
+      const peer = socket("Router");
+      await peer.bind(endpoint);
+      const [, ...frames] = await peer.receive();
+      return { unknown, received: strings(frames) };
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+      {
+        "value": {
+          "received": [
+            "queued before the peer exists",
+          ],
+          "unknown": "EHOSTUNREACH",
+        },
+      }
+    `),
+  );
 });

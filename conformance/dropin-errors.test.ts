@@ -789,3 +789,18 @@ describe("concurrent operations", () => {
   `),
   );
 });
+
+describe("unbind and disconnect of an endpoint the socket does not have (differential)", () => {
+  for (const op of ["unbind", "disconnect"] as const) {
+    for (const address of ["foo://127.0.0.1:5555", "tcp://nohost", "tcp://127.0.0.1:5"]) {
+      differential(
+        `${op}("${address}") on a socket with no such endpoint`,
+        async ({ socket }: Scope) => {
+          const s = socket("Dealer");
+          await s[op](address);
+        },
+        (outcome) => expect(outcome).toMatchSnapshot(),
+      );
+    }
+  }
+});

@@ -235,4 +235,22 @@ describe("more events and endpoints (differential)", () => {
     }
   `),
   );
+
+  differential(
+    "after events.on(), events.receive() throws: the observer is in emitter mode",
+    ({ socket }: Scope) => {
+      const s = socket("Dealer");
+      s.events.on("bind", () => {});
+      return s.events.receive();
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+      {
+        "code": undefined,
+        "errno": undefined,
+        "error": "Error",
+        "message": "Observer is in event emitter mode. After a call to events.on() it is not possible to read events with events.receive().",
+      }
+    `),
+  );
 });

@@ -173,4 +173,29 @@ describe("STREAM (differential: the native zeromq package and ours)", () => {
     }
   `),
   );
+
+  differential(
+    "STREAM: a routing id given at connect() is usable at once; the bytes go when the connection is up",
+    async ({ socket }: Scope) => {
+      const server = net.createServer();
+      const received = new Promise<string>((resolve) =>
+        server.on("connection", (c) => c.on("data", (d) => resolve(d.toString()))),
+      );
+      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+      try {
+        const stream = socket("Stream");
+        stream.connect(`tcp://127.0.0.1:${(server.address() as net.AddressInfo).port}`, { routingId: "conn" });
+        await stream.send(["conn", "hello"]);
+        return await received;
+      } finally {
+        server.close();
+      }
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+      {
+        "value": "hello",
+      }
+    `),
+  );
 });

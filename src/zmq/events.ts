@@ -60,6 +60,8 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
   private readers: Array<(event: SocketEvent) => void> = [];
   private iterating = false;
   private ended = false;
+  /** on() was called: events go to listeners, and receive() is refused (the native package's rule). */
+  private emitterMode = false;
 
   /** The socket is closed and its "end" event was delivered. */
   get closed(): boolean {
@@ -68,6 +70,7 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
 
   on(type: SocketEventType | "*", listener: Listener): this {
     this.assertOpen();
+    this.emitterMode = true;
     let list = this.listeners.get(type);
     if (!list) {
       list = new Listeners();
@@ -109,8 +112,13 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
     this.listeners.clear();
   }
 
-  /** The next event; an "end" event once the socket is closed. */
+  /** The next event; an "end" event once the socket is closed. Not after on(): see emitterMode. */
   receive(): Promise<SocketEvent> {
+    if (this.emitterMode) {
+      throw new Error(
+        "Observer is in event emitter mode. After a call to events.on() it is not possible to read events with events.receive().",
+      );
+    }
     const next = this.buffered.shift();
     if (next) return Promise.resolve(next);
     if (this.ended) return Promise.reject(notASocket());

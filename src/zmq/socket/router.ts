@@ -28,6 +28,8 @@ export abstract class RouterBase extends Socket {
   private readonly peers = new RoutingTable();
   /** Routing ids given to connect(), by endpoint. */
   private readonly connectIds = new Map<string, Buffer>();
+  /** Pipes addressed by a routing id given to connect(): routable from connect() on, reconnections included. */
+  private readonly assigned = new Set<Pipe>();
   private nextGeneratedId = (Math.random() * 0x1_0000_0000) >>> 0;
 
   /**
@@ -46,8 +48,37 @@ export abstract class RouterBase extends Socket {
     // As the native package: an empty id is no id; the id is ours alone (it never goes on the
     // wire), so its length is free; setting it is an option change, warned about as such.
     if (options.routingId) this.optionChanged(CONNECT_ROUTING_ID);
-    super.connect(endpoint);
-    if (id) this.connectIds.set(endpoint, id);
+    if (!id) {
+      super.connect(endpoint);
+      return;
+    }
+    // Known before the pipe is made (in super.connect), so that the pipe is routable at once.
+    const previous = this.connectIds.get(endpoint);
+    this.connectIds.set(endpoint, id);
+    try {
+      super.connect(endpoint);
+    } catch (e) {
+      if (previous) this.connectIds.set(endpoint, previous);
+      else this.connectIds.delete(endpoint);
+      throw e;
+    }
+  }
+
+  /**
+   * A connect()'s pipe exists before any connection (libzmq's rule, unless `immediate`): with a
+   * routing id given to connect(), messages to that id queue in it at once.
+   */
+  protected override pipeAdded(pipe: Pipe): void {
+    const id = pipe.routingId === undefined ? this.connectIds.get(pipe.endpoint) : undefined;
+    if (!id || pipe.engine) return;
+    pipe.routingId = id;
+    this.assigned.add(pipe);
+    this.peers.set(pipe);
+  }
+
+  protected override pipeRemoved(pipe: Pipe): void {
+    this.assigned.delete(pipe);
+    this.peers.remove(pipe);
   }
 
   protected override acceptPeer(pipe: Pipe, engine: Connection, connectedTo: string | undefined): ZmqError | undefined {
@@ -69,7 +100,8 @@ export abstract class RouterBase extends Socket {
   }
 
   protected override pipeDisconnected(pipe: Pipe): void {
-    this.peers.remove(pipe);
+    // A connect-assigned id stays routable while the pipe waits for the reconnection.
+    if (!this.assigned.has(pipe)) this.peers.remove(pipe);
   }
 
   protected override deliver(pipe: Pipe, message: Buffer[]): Buffer[] {
@@ -100,7 +132,7 @@ export abstract class RouterBase extends Socket {
 
   protected override trySend(message: Message): boolean {
     const pipe = this.peers.get(message[0]!);
-    if (!pipe?.connected) {
+    if (!pipe) {
       if (this.mandatoryRouting) throw new ZmqError("EHOSTUNREACH", "no peer with that routing id");
       this.dropCount++;
       return true;

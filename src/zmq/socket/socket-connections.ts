@@ -108,6 +108,8 @@ export abstract class SocketConnections extends SocketCore {
   async unbind(endpoint: string): Promise<void> {
     this.assertAddress(endpoint);
     this.assertReady();
+    // As libzmq: an unknown transport is EPROTONOSUPPORT before "not bound".
+    withAddress(endpoint, () => parseEndpoint(endpoint));
     const binding = this.bindings.get(endpoint);
     if (!binding) throw new ZmqError("ENOENT", `${endpoint} is not bound`, { address: endpoint });
     for (const [key, b] of this.bindings) if (b === binding) this.bindings.delete(key);
@@ -138,6 +140,7 @@ export abstract class SocketConnections extends SocketCore {
   disconnect(endpoint: string): void {
     this.assertAddress(endpoint);
     this.assertReady();
+    withAddress(endpoint, () => parseEndpoint(endpoint));
     // Every connection made to that endpoint goes, as libzmq's zmq_disconnect does.
     const sessions = [...this.sessions].filter((s) => s.endpoint === endpoint);
     if (sessions.length === 0) throw new ZmqError("ENOENT", `not connected to ${endpoint}`, { address: endpoint });

@@ -41,7 +41,7 @@ export class Stream extends withOptions("Stream", RouterBase) {
   protected override trySend(message: Message): boolean {
     const pipe = this.peerById(message[0]!);
     // As libzmq: a STREAM socket refuses messages to unknown peers, whatever `mandatory` says.
-    if (!pipe?.connected) throw new ZmqError("EHOSTUNREACH", "no connection with that routing id");
+    if (!pipe) throw new ZmqError("EHOSTUNREACH", "no connection with that routing id");
     if (message.slice(1).every((frame) => frame.length === 0)) {
       // `[routingId, ""]`: close that connection, after what was sent to it.
       this.forgetPeer(pipe);
