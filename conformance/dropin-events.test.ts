@@ -253,4 +253,34 @@ describe("more events and endpoints (differential)", () => {
       }
     `),
   );
+
+  differential(
+    "events of an accepted connection name the endpoint bound, not the peer's port",
+    async ({ socket }: Scope) => {
+      const router = socket("Router");
+      await router.bind("tcp://127.0.0.1:*");
+      const seen: string[] = [];
+      for (const type of ["accept", "handshake", "disconnect"]) {
+        router.events.on(type, (e: { address?: string }) => seen.push(`${type} ${e.address === router.lastEndpoint}`));
+      }
+      const dealer = socket("Dealer");
+      dealer.connect(router.lastEndpoint);
+      await dealer.send("x");
+      await router.receive();
+      const gone = new Promise((resolve) => router.events.on("disconnect", resolve));
+      dealer.close();
+      await gone;
+      return seen;
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+      {
+        "value": [
+          "accept true",
+          "handshake true",
+          "disconnect true",
+        ],
+      }
+    `),
+  );
 });

@@ -20,7 +20,7 @@ export type SocketEventType =
 
 export interface SocketEvent {
   type: SocketEventType;
-  /** The endpoint (bind, connect, close) or the peer's address (accept, disconnect, errors); none on "end". */
+  /** The endpoint bound or connected (for accepted connections too, as libzmq's monitor says); none on "end". */
   address?: string;
   error?: ZmqError;
   /** For connect:retry, the delay before the next attempt. */

@@ -68,6 +68,8 @@ export class Session implements ConnectionOwner {
     /** The endpoint given to connect(), or undefined for a session of a bound socket. */
     readonly endpoint: string | undefined,
     readonly mechanism: MechanismFactory,
+    /** For a session of a bound socket: the endpoint bound, which its events name (as libzmq's). */
+    private readonly boundTo?: string,
   ) {
     if (endpoint === undefined) return;
     this.connector = new Connector(endpoint, {
@@ -92,15 +94,15 @@ export class Session implements ConnectionOwner {
   }
 
   /** A connection accepted by a bound socket: its engine starts at once. */
-  static accept(host: SessionHost, carrier: Carrier, mechanism: MechanismFactory): Session {
-    const session = new Session(host, undefined, mechanism);
+  static accept(host: SessionHost, carrier: Carrier, mechanism: MechanismFactory, boundTo: string): Session {
+    const session = new Session(host, undefined, mechanism, boundTo);
     session.attach(carrier);
     return session;
   }
 
-  /** The address events name: the endpoint connected to, or the peer's address. */
+  /** The address events name: the endpoint connected to, or the endpoint bound. */
   get address(): string {
-    return this.endpoint ?? this.engine?.remoteAddress ?? "";
+    return this.endpoint ?? this.boundTo ?? "";
   }
 
   /** A connection for this link: its engine starts (greeting, handshake). */
@@ -129,7 +131,7 @@ export class Session implements ConnectionOwner {
       this.pipe = pipe;
       this.host.attachPipe(pipe);
     }
-    this.host.emit({ type: "handshake", address: this.endpoint ?? engine.remoteAddress });
+    this.host.emit({ type: "handshake", address: this.address });
     // libzmq's probe: an empty message first, so that a ROUTER learns of us at once.
     if (this.host.settings.probeRouter()) engine.sendMessage([EMPTY]);
     this.host.pipeConnected(pipe);
@@ -156,11 +158,11 @@ export class Session implements ConnectionOwner {
     this.host.pipeWritable(pipe);
   }
 
-  engineClosed(engine: Connection, error: ZmqError | undefined): void {
+  engineClosed(_engine: Connection, error: ZmqError | undefined): void {
     const pipe = this.ready ? this.pipe : undefined;
     this.engine = undefined;
     this.ready = false;
-    const address = this.endpoint ?? engine.remoteAddress;
+    const address = this.address;
     if (error) {
       const type = closeEventType(error, pipe !== undefined);
       if (pipe || error.code !== "ECONNRESET") this.host.emit({ type, address, error });

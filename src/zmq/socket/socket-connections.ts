@@ -74,11 +74,13 @@ export abstract class SocketConnections extends SocketCore {
     this.blockedBy = "bind";
     let listener: Listener;
     const sessions = new Set<Session>();
+    // Events of accepted connections name the endpoint bound, as libzmq's monitor does.
+    const bound = { endpoint: endpoint };
     try {
       // The connections a bind accepts share one mechanism, chosen now, as the bind's options.
       const mechanism = withAddress(endpoint, () => this.mechanism());
       listener = await withAddressAsync(endpoint, () =>
-        transportFor(scheme).listen(address, (carrier) => this.accept(carrier, mechanism, sessions), {
+        transportFor(scheme).listen(address, (carrier) => this.accept(carrier, mechanism, sessions, bound), {
           mechanism: mechanism.name,
           maxMessageSize: this.option("maxMessageSize"),
           tls: { certPem: this.optionText("wssCertPem"), keyPem: this.optionText("wssKeyPem") },
@@ -95,6 +97,7 @@ export abstract class SocketConnections extends SocketCore {
     } finally {
       this.blockedBy = undefined;
     }
+    bound.endpoint = listener.endpoint;
     const binding = { listener, sessions };
     // A wildcard (`:*`, `:0`, `ipc://*`) may be bound again for another port or path: only the
     // endpoint actually bound names the binding then.
@@ -156,15 +159,20 @@ export abstract class SocketConnections extends SocketCore {
     for (const session of [...this.sessions]) session.close();
   }
 
-  private accept(carrier: Carrier, mechanism: MechanismFactory, sessions: Set<Session>): void {
+  private accept(
+    carrier: Carrier,
+    mechanism: MechanismFactory,
+    sessions: Set<Session>,
+    bound: { endpoint: string },
+  ): void {
     if (this.isClosed) {
       carrier.destroy();
       return;
     }
-    this.emit({ type: "accept", address: carrier.remoteAddress });
+    this.emit({ type: "accept", address: bound.endpoint });
     const keepAlive = this.keepAlive();
     if (keepAlive) carrier.setKeepAlive?.(keepAlive.enable, keepAlive.idleMs);
-    const session = Session.accept(this.sessionHost, carrier, mechanism);
+    const session = Session.accept(this.sessionHost, carrier, mechanism, bound.endpoint);
     // Its engine may have ended already (a carrier that closed at once).
     if (session.engine) {
       this.sessions.add(session);
