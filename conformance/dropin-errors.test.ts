@@ -804,3 +804,48 @@ describe("unbind and disconnect of an endpoint the socket does not have (differe
     }
   }
 });
+
+describe("constructing sockets, as the native package checks it (differential)", () => {
+  differential(
+    "a context that is not a Context: a plain Error, as the native engine words it",
+    ({ lib }: Scope) => new lib.Dealer({ context: {} }),
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+      {
+        "code": undefined,
+        "errno": undefined,
+        "error": "Error",
+        "message": "Invalid argument",
+      }
+    `),
+  );
+
+  differential(
+    "assigning a read-only property names the Socket class",
+    ({ socket }: Scope) => {
+      const s = socket("Dealer");
+      try {
+        s.securityMechanism = "curve";
+      } catch (e) {
+        return [(e as Error).constructor.name, (e as Error).message];
+      }
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+      {
+        "value": [
+          "TypeError",
+          "Cannot set property securityMechanism of #<Socket> which has only a getter",
+        ],
+      }
+    `),
+  );
+
+  for (const args of [[], [99], ["5"]] as const) {
+    differential(
+      `new Socket(${args.map((a) => JSON.stringify(a)).join(", ")}) from JavaScript`,
+      ({ lib }: Scope) => new lib.Socket(...args),
+      (outcome) => expect(outcome).toMatchSnapshot(),
+    );
+  }
+});

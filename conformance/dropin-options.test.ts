@@ -237,4 +237,29 @@ describe("options (differential: the native zeromq package and ours)", () => {
     }
   `),
   );
+
+  differential(
+    "an option set while a bind is under way warns; a uint64 over 2^53 warns after",
+    async ({ socket }: Scope) => {
+      const dealer = socket("Dealer");
+      const bound = dealer.bind("tcp://127.0.0.1:*");
+      dealer.routingId = "during-bind";
+      await bound;
+      dealer.setUint64Option(4, 2 ** 60);
+      return "done";
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+      {
+        "value": {
+          "result": "done",
+          "warnings": [
+            "Socket option will not take effect until next connect/bind.",
+            "Socket option will not take effect until next connect/bind.",
+            "Value is larger than Number.MAX_SAFE_INTEGER and may have been rounded inaccurately.",
+          ],
+        },
+      }
+    `),
+  );
 });

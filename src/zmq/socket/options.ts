@@ -81,7 +81,8 @@ function checkKind(row: OptionRow, value: unknown): unknown {
     default: {
       if (typeof value !== "number") throw new TypeError("Option value must be a number");
       let n = Math.trunc(value);
-      // The native package converts a negative number to 0 for 64-bit unsigned options.
+      // The native package converts a negative number to 0 for 64-bit unsigned options, and
+      // warns of one that a double cannot hold exactly.
       if (row.kind === "uint64" && n < 0) n = 0;
       if (Number.isNaN(n) || n < (row.min ?? (row.kind === "uint32" ? 0 : -Infinity))) {
         throw new ZmqError("EINVAL", `${row.name} must be at least ${row.min}, not ${value}`);
@@ -92,6 +93,11 @@ function checkKind(row: OptionRow, value: unknown): unknown {
       return n;
     }
   }
+}
+
+/** A process warning, as the native package emits them (printed by Node unless told not to). */
+function warn(message: string): void {
+  (globalThis as { process?: { emitWarning?(m: string): void } }).process?.emitWarning?.(message);
 }
 
 /** A stored value as the property reads it: strings are decoded as UTF-8. */
@@ -119,8 +125,7 @@ function accessor(row: OptionRow): PropertyDescriptor {
     };
   }
   descriptor.set = function (this: OptionHost, value: unknown) {
-    this[OPTION_VALUES][row.name] = checkOptionValue(row, value);
-    this.optionChanged(row);
+    store(this, row, value);
   };
   return descriptor;
 }
@@ -207,6 +212,18 @@ export function readOptionById(host: OptionHost, row: OptionRow): unknown {
 /** setsockopt: checks and stores the value, whatever the socket type. */
 export function writeOptionById(host: OptionHost, row: OptionRow, value: unknown): void {
   if (row.access === "r") throw new ZmqError("EINVAL", `${row.name} is read-only`);
-  host[OPTION_VALUES][row.name] = checkOptionValue(row, value);
+  store(host, row, value);
+}
+
+/**
+ * Checks and stores a value, then lets the socket react; warns, after the socket's own warning,
+ * of a 64-bit value that a double cannot hold exactly (as the native package, in that order).
+ */
+function store(host: OptionHost, row: OptionRow, value: unknown): void {
+  const checked = checkOptionValue(row, value);
+  host[OPTION_VALUES][row.name] = checked;
   host.optionChanged(row);
+  if (row.kind === "uint64" && (checked as number) > Number.MAX_SAFE_INTEGER) {
+    warn("Value is larger than Number.MAX_SAFE_INTEGER and may have been rounded inaccurately.");
+  }
 }

@@ -2,11 +2,14 @@ import { ZmqError } from "../errors.js";
 import type { Connection } from "../engine/connection.js";
 import type { Message, Pipe } from "./pipe.js";
 import { type SocketOptions, withOptions } from "./options.js";
-import { Socket } from "./socket.js";
+import { registerSocketClass, Socket } from "./socket.js";
 
 /** PAIR: exactly one peer; a second one is refused. */
 export class Pair extends withOptions("Pair", Socket) {
   readonly socketType = "PAIR" as const;
+  static {
+    registerSocketClass("PAIR", Pair);
+  }
   private peer: Pipe | undefined;
 
   constructor(options?: SocketOptions<Pair>) {

@@ -5,7 +5,7 @@ import { Subscriptions } from "../routing/subscriptions.js";
 import { XPUB_VERBOSE, XPUB_VERBOSER } from "./option-table.js";
 import type { Message, Pipe } from "./pipe.js";
 import { type SocketOptions, withOptions } from "./options.js";
-import { Socket } from "./socket.js";
+import { registerSocketClass, Socket } from "./socket.js";
 
 export type XPublisherOptions = SocketOptions<XPublisher> & XPublisherVerbosity;
 
@@ -133,6 +133,9 @@ const ZMQ_UNSUBSCRIBE = 7;
  */
 export class XPublisher extends withOptions("XPublisher", PublisherBase) {
   readonly socketType = "XPUB" as const;
+  static {
+    registerSocketClass("XPUB", XPublisher);
+  }
   private lastSubscriber: Pipe | undefined;
 
   constructor(options?: XPublisherOptions) {
@@ -180,6 +183,9 @@ export class XPublisher extends withOptions("XPublisher", PublisherBase) {
 /** PUB: sends each message to every peer subscribed to a prefix of its first frame. */
 export class Publisher extends withOptions("Publisher", PublisherBase) {
   readonly socketType = "PUB" as const;
+  static {
+    registerSocketClass("PUB", Publisher);
+  }
 
   constructor(options?: SocketOptions<Publisher>) {
     super();

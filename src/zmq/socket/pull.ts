@@ -1,10 +1,13 @@
 import { ZmqError } from "../errors.js";
 import { type SocketOptions, withOptions } from "./options.js";
-import { Socket } from "./socket.js";
+import { registerSocketClass, Socket } from "./socket.js";
 
 /** PULL: fair-queues messages from PUSH peers. */
 export class Pull extends withOptions("Pull", Socket) {
   readonly socketType = "PULL" as const;
+  static {
+    registerSocketClass("PULL", Pull);
+  }
 
   protected override canSendNow(): boolean {
     return false;

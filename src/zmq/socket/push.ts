@@ -1,10 +1,14 @@
 import { ZmqError } from "../errors.js";
 import { LoadBalancedSocket } from "./load-balanced.js";
 import { type SocketOptions, withOptions } from "./options.js";
+import { registerSocketClass } from "./socket.js";
 
 /** PUSH: load-balances to PULL peers; send waits while every peer is at its high-water mark. */
 export class Push extends withOptions("Push", LoadBalancedSocket) {
   readonly socketType = "PUSH" as const;
+  static {
+    registerSocketClass("PUSH", Push);
+  }
 
   constructor(options?: SocketOptions<Push>) {
     super();

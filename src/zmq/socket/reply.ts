@@ -3,7 +3,7 @@ import { ZmqError } from "../errors.js";
 import type { Message, Pipe } from "./pipe.js";
 import { splitEnvelope } from "./envelope.js";
 import { type SocketOptions, withOptions } from "./options.js";
-import { Socket } from "./socket.js";
+import { registerSocketClass, Socket } from "./socket.js";
 
 /**
  * REP: receives a request (fair-queued), keeps its envelope (everything up to the empty
@@ -11,6 +11,9 @@ import { Socket } from "./socket.js";
  */
 export class Reply extends withOptions("Reply", Socket) {
   readonly socketType = "REP" as const;
+  static {
+    registerSocketClass("REP", Reply);
+  }
   private pending: { pipe: Pipe; envelope: Buffer[] } | undefined;
   private replyTo: Pipe | undefined;
 

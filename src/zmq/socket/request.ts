@@ -3,6 +3,7 @@ import { ZmqError } from "../errors.js";
 import { LoadBalancedSocket } from "./load-balanced.js";
 import type { Message, Pipe } from "./pipe.js";
 import { type SocketOptions, withOptions } from "./options.js";
+import { registerSocketClass } from "./socket.js";
 
 /** REQ's constructor options (correlate and relaxed among them): the option table's. */
 export type RequestOptions = SocketOptions<Request>;
@@ -15,6 +16,9 @@ const EMPTY = Buffer.alloc(0);
  */
 export class Request extends withOptions("Request", LoadBalancedSocket) {
   readonly socketType = "REQ" as const;
+  static {
+    registerSocketClass("REQ", Request);
+  }
   private expectingReply = false;
   private replyPipe: Pipe | undefined;
   private requestId = (Math.random() * 0x1_0000_0000) >>> 0;

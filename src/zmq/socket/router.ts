@@ -5,7 +5,7 @@ import type { Message, Pipe } from "./pipe.js";
 import { OPTIONS_BY_NAME } from "./option-table.js";
 import { OPTION_VALUES, type SocketOptions, withOptions } from "./options.js";
 import { RoutingTable } from "../routing/routing-ids.js";
-import { Socket } from "./socket.js";
+import { registerSocketClass, Socket } from "./socket.js";
 
 /** libzmq's ZMQ_CONNECT_ROUTING_ID, which the native package sets before connecting. */
 const CONNECT_ROUTING_ID = OPTIONS_BY_NAME.get("connectRoutingId")!;
@@ -158,6 +158,9 @@ export abstract class RouterBase extends Socket {
 /** ROUTER: addresses each peer by its routing id. */
 export class Router extends withOptions("Router", RouterBase) {
   readonly socketType = "ROUTER" as const;
+  static {
+    registerSocketClass("ROUTER", Router);
+  }
 
   constructor(options?: RouterOptions) {
     super();

@@ -53,7 +53,8 @@ export abstract class SocketConnections extends SocketCore {
   override [ENDPOINT_COUNT](): number {
     let connects = 0;
     for (const session of this.sessions) if (session.endpoint !== undefined) connects++;
-    return new Set(this.bindings.values()).size + connects;
+    // A bind under way counts (options set meanwhile apply to the next bind, as libzmq warns).
+    return new Set(this.bindings.values()).size + connects + (this.blockedBy === "bind" ? 1 : 0);
   }
 
   /**

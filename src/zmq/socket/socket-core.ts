@@ -63,47 +63,25 @@ export abstract class SocketCore implements OptionHost {
   protected configure(options: object | undefined, cls: abstract new (...args: never[]) => SocketCore): void {
     const given = (options as { context?: unknown } | undefined)?.context;
     if (given !== undefined) {
-      if (!(given instanceof Context)) throw new TypeError("Option context must be a Context");
+      // The native package's words for it: a plain Error, "Invalid argument".
+      if (!(given instanceof Context)) throw new Error("Invalid argument");
       (this as { context: Context }).context = given;
     }
     applyOptions(this, options, this.constructor.name);
     if (this.constructor === cls) Object.seal(this);
   }
 
-  // ---- state ----
+  // ---- state (the read-only properties are the Socket class's, as the native package's) ----
 
   /** libzmq's number for this socket type (ZMQ_PAIR = 0 ... ZMQ_STREAM = 11). */
-  get type(): number {
+  protected typeNumber(): number {
     return SOCKET_TYPE_NUMBERS[this.socketType];
   }
 
-  get closed(): boolean {
-    return this.isClosed;
-  }
-
-  /**
-   * Messages this socket discarded as its type allows: a PUB or XPUB subscriber at its high-water
-   * mark (one per subscriber that missed the message), a ROUTER without `mandatory` sending to a
-   * full or unknown peer, a REP replying to a peer that left or is full. libzmq drops these silently; plantrpc counts them (an extension).
-   */
-  get droppedMessages(): number {
-    return this.dropCount;
-  }
-
-  /** The last endpoint bound, with the port the OS chose. */
-  get lastEndpoint(): string | null {
-    return this.lastBound;
-  }
-
   /** "plain" or "curve" once a security mechanism is set; null for NULL security. */
-  get securityMechanism(): null | "plain" | "curve" | "gssapi" {
+  protected mechanismName(): null | "plain" | "curve" | "gssapi" {
     if (this.option("curveServer") || this.option("curveServerKey") !== null) return "curve";
     return this.option("plainServer") || this.option("plainUsername") !== null ? "plain" : null;
-  }
-
-  /** Never: one event loop owns every socket here. */
-  get threadSafe(): boolean {
-    return false;
   }
 
   // ---- options ----
@@ -212,7 +190,7 @@ export abstract class SocketCore implements OptionHost {
   private readOption(id: number): unknown {
     const row = optionById(id);
     if (row.name === "securityMechanism") {
-      return ["plain", "curve", "gssapi"].indexOf(String(this.securityMechanism)) + 1;
+      return ["plain", "curve", "gssapi"].indexOf(String(this.mechanismName())) + 1;
     }
     if (row.access === "r") return (this as unknown as Record<string, unknown>)[row.name];
     return readOptionById(this, row);
@@ -251,7 +229,7 @@ export abstract class SocketCore implements OptionHost {
 }
 
 /** libzmq's socket type numbers, which the native package's `type` property gives. */
-const SOCKET_TYPE_NUMBERS: Record<SocketTypeName, number> = {
+export const SOCKET_TYPE_NUMBERS: Record<SocketTypeName, number> = {
   PAIR: 0,
   PUB: 1,
   SUB: 2,

@@ -5,7 +5,9 @@ import { Queue } from "../util/queue.js";
 import { toFrames, type MessageLike } from "./frames.js";
 import type { Message, Pipe } from "./pipe.js";
 import type { SharedOptionProperties } from "./option-types.js";
+import type { SocketTypeName } from "../engine/socket-types.js";
 import { SocketConnections } from "./socket-connections.js";
+import { SOCKET_TYPE_NUMBERS } from "./socket-core.js";
 
 export { ENDPOINT_COUNT } from "./socket-core.js";
 export type { SocketOptions } from "./options.js";
@@ -56,6 +58,14 @@ export interface Socket extends SharedOptionProperties {}
  * (fair-queued by arrival), blocking sends and closing. A socket type says how it routes by
  * overriding the hooks at the bottom of each layer.
  */
+/** The socket classes by libzmq type number, for `new Socket(type)` (each class registers itself). */
+const CLASSES = new Map<number, new (options?: object) => Socket>();
+
+/** Called by each socket class's module, for `new Socket(type, options)`. */
+export function registerSocketClass(type: SocketTypeName, cls: new (options?: object) => Socket): void {
+  CLASSES.set(SOCKET_TYPE_NUMBERS[type], cls);
+}
+
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface adds the option properties, whose accessors each class defines from the table (withOptions)
 export abstract class Socket extends SocketConnections implements AsyncIterable<Buffer[]> {
   private readonly inbound = new Queue<{ pipe: Pipe; message: Buffer[] }>();
@@ -65,6 +75,55 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
   private syncOperations = 0;
   private consumer: Consumer | undefined;
   private consumerPaused = false;
+
+  /**
+   * As the native package's Socket, `new Socket(type, options)` from JavaScript makes a socket of
+   * that libzmq type number; a missing type is a TypeError and an unknown one EINVAL.
+   */
+  constructor(...args: unknown[]) {
+    super();
+    if (new.target !== Socket) return;
+    const [type, options] = args;
+    if (typeof type !== "number") throw new TypeError("Socket type must be a number");
+    const cls = CLASSES.get(type);
+    if (!cls) throw new ZmqError("EINVAL", `no socket type ${type}`);
+    // biome-ignore lint/correctness/noConstructorReturn: a socket of the class of that type stands for it
+    return new cls(options as object | undefined);
+  }
+
+  /** libzmq's number for this socket type (ZMQ_PAIR = 0 ... ZMQ_STREAM = 11). */
+  get type(): number {
+    return this.typeNumber();
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /**
+   * Messages this socket discarded as its type allows: a PUB or XPUB subscriber at its high-water
+   * mark (one per subscriber that missed the message), a ROUTER without `mandatory` sending to a
+   * full or unknown peer, a REP replying to a peer that left or is full. libzmq drops these
+   * silently; plantrpc counts them (an extension).
+   */
+  get droppedMessages(): number {
+    return this.dropCount;
+  }
+
+  /** The last endpoint bound, with the port the OS chose. */
+  get lastEndpoint(): string | null {
+    return this.lastBound;
+  }
+
+  /** "plain" or "curve" once a security mechanism is set; null for NULL security. */
+  get securityMechanism(): null | "plain" | "curve" | "gssapi" {
+    return this.mechanismName();
+  }
+
+  /** Never: one event loop owns every socket here. */
+  get threadSafe(): boolean {
+    return false;
+  }
 
   /** A receive() would resolve at once. */
   get readable(): boolean {

@@ -7,6 +7,7 @@ import type { Carrier } from "../transport/carrier.js";
 import type { Message, Pipe } from "./pipe.js";
 import { RouterBase } from "./router.js";
 import { type SocketOptions, withOptions } from "./options.js";
+import { registerSocketClass } from "./socket.js";
 
 const EMPTY = Buffer.alloc(0);
 
@@ -18,6 +19,9 @@ const EMPTY = Buffer.alloc(0);
  */
 export class Stream extends withOptions("Stream", RouterBase) {
   readonly socketType = "STREAM" as const;
+  static {
+    registerSocketClass("STREAM", Stream);
+  }
 
   constructor(options?: SocketOptions<Stream>) {
     super();

@@ -4,7 +4,7 @@ import { ZmqError } from "../errors.js";
 import { Subscriptions } from "../routing/subscriptions.js";
 import type { Message, Pipe } from "./pipe.js";
 import { type SocketOptions, withOptions } from "./options.js";
-import { Socket } from "./socket.js";
+import { registerSocketClass, Socket } from "./socket.js";
 
 /**
  * What SUB and XSUB share: received messages are filtered by our subscriptions, which go to
@@ -64,6 +64,9 @@ function sendSubscription(pipe: Pipe, subscribe: boolean, topic: Uint8Array): vo
  */
 export class XSubscriber extends withOptions("XSubscriber", SubscriberBase) {
   readonly socketType = "XSUB" as const;
+  static {
+    registerSocketClass("XSUB", XSubscriber);
+  }
 
   constructor(options?: SocketOptions<XSubscriber>) {
     super();
@@ -74,6 +77,9 @@ export class XSubscriber extends withOptions("XSubscriber", SubscriberBase) {
 /** SUB: receives what its publishers send on the topics it subscribed to. */
 export class Subscriber extends withOptions("Subscriber", SubscriberBase) {
   readonly socketType = "SUB" as const;
+  static {
+    registerSocketClass("SUB", Subscriber);
+  }
 
   constructor(options?: SocketOptions<Subscriber>) {
     super();
