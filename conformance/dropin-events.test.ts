@@ -2,6 +2,7 @@
  * Drop-in, differential: socket events (the native package's Observer), their order per
  * socket, their shapes, and the event stream's end, against the native `zeromq` package.
  */
+import * as net from "node:net";
 import { describe, expect, it } from "vitest";
 import { both, nativeMissing, type Scope } from "./dropin/harness.js";
 
@@ -279,6 +280,81 @@ describe("more events and endpoints (differential)", () => {
           "accept true",
           "handshake true",
           "disconnect true",
+        ],
+      }
+    `),
+  );
+
+  differential(
+    "a mechanism mismatch: libzmq's protocol error on both sides, and the client does not reconnect",
+    async ({ lib, socket }: Scope) => {
+      const server = socket("Router", { plainServer: true });
+      await server.bind("tcp://127.0.0.1:*");
+      const [serverKeys, clientKeys] = [lib.curveKeyPair(), lib.curveKeyPair()];
+      const client = socket("Dealer", {
+        curveServerKey: serverKeys.publicKey,
+        curvePublicKey: clientKeys.publicKey,
+        curveSecretKey: clientKeys.secretKey,
+      });
+      const seen: string[] = [];
+      const watch = (side: string, s: { events: { on(t: string, f: (e: any) => void): void } }) => {
+        for (const type of ["connect", "connect:retry", "handshake:error:protocol", "disconnect"]) {
+          s.events.on(type, (e) =>
+            seen.push(`${side} ${type} ${e.error ? `${e.error.code} / ${e.error.message}` : "-"}`),
+          );
+        }
+      };
+      watch("server", server);
+      watch("client", client);
+      client.connect(server.lastEndpoint);
+      await settle(600); // a reconnection would come within 100 ms or so
+      return seen.sort();
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+      {
+        "value": [
+          "client connect -",
+          "client disconnect -",
+          "client handshake:error:protocol ERR_ZMTP_MECHANISM_MISMATCH / ZMTP protocol error",
+          "server disconnect -",
+          "server handshake:error:protocol ERR_ZMTP_MECHANISM_MISMATCH / ZMTP protocol error",
+        ],
+      }
+    `),
+  );
+
+  differential(
+    "an unexpected command in the NULL handshake: ERR_ZMTP_UNEXPECTED_COMMAND, then the disconnection",
+    async ({ socket }: Scope) => {
+      const router = socket("Router");
+      await router.bind("tcp://127.0.0.1:*");
+      const seen: string[] = [];
+      for (const type of ["handshake:error:protocol", "disconnect"]) {
+        router.events.on(type, (e: { error?: { code?: string; message?: string } }) =>
+          seen.push(`${type} ${e.error ? `${e.error.code} / ${e.error.message}` : "-"}`),
+        );
+      }
+      const peer = net.connect(Number(router.lastEndpoint.split(":").pop()), "127.0.0.1");
+      const greeting = Buffer.alloc(64);
+      greeting[0] = 0xff;
+      greeting[9] = 0x7f;
+      greeting[10] = 3;
+      greeting[11] = 1;
+      greeting.write("NULL", 12);
+      peer.write(greeting);
+      peer.write(Buffer.from([0x04, 5, 4, 0x58, 0x58, 0x58, 0x58])); // an XXXX command, not READY
+      const gone = new Promise((resolve) => router.events.on("disconnect", resolve));
+      await gone;
+      peer.destroy();
+      return seen;
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+      {
+        "value": [
+          "handshake:error:protocol ERR_ZMTP_UNEXPECTED_COMMAND / ZMTP protocol error",
+          "disconnect -",
         ],
       }
     `),

@@ -65,7 +65,7 @@ describe("PLAIN (ours)", () => {
       const failed = rep.events.once("handshake:error:protocol");
       nullClient.connect(rep.lastEndpoint!);
       await nullClient.send("sneaking in");
-      expect((await failed).error?.code).toBe("EMECHANISM");
+      expect((await failed).error?.code).toBe("ERR_ZMTP_MECHANISM_MISMATCH");
       rep.receiveTimeout = 200;
       await expect(rep.receive()).rejects.toMatchObject({ code: "EAGAIN" });
     } finally {

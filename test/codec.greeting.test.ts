@@ -22,7 +22,7 @@ describe("greeting", () => {
   it("refuses ZMTP 2.0 peers and non-ZMTP bytes", () => {
     const v2 = encodeGreeting("NULL", false);
     v2[10] = 2;
-    expect(() => decodeGreeting(v2)).toThrow(/ZMTP 2\.x/);
+    expect(() => decodeGreeting(v2)).toThrow(/ZMTP major version 2;/);
     expect(() => decodeGreeting(Buffer.from("GET / HTTP/1.1\r\n\r\n".padEnd(64)))).toThrow(/signature/);
   });
 });

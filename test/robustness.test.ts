@@ -21,7 +21,11 @@ describe("a malformed stream closes only its own connection, with a typed error 
     const event = rep.events.once("handshake:error:protocol");
     const peer = await RawPeer.connect(rep.lastEndpoint!);
     peer.write(Buffer.from("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
-    expect((await event).error).toMatchObject({ code: "EPROTO" });
+    expect((await event).error).toMatchObject({
+      code: "ERR_ZMTP_UNSPECIFIED",
+      message: "ZMTP protocol error",
+      detail: expect.stringMatching(/bad greeting signature/),
+    });
     await peer.waitClosed();
     await stillServes(rep);
   });
@@ -31,7 +35,10 @@ describe("a malformed stream closes only its own connection, with a typed error 
     const event = rep.events.once("handshake:error:protocol");
     const peer = await RawPeer.connect(rep.lastEndpoint!);
     peer.write(Buffer.from([0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 1]));
-    expect((await event).error).toMatchObject({ code: "EVERSION" });
+    expect((await event).error).toMatchObject({
+      code: "ERR_ZMTP_UNSPECIFIED",
+      detail: expect.stringMatching(/ZMTP major version 1;/),
+    });
     await peer.waitClosed();
   });
 
@@ -40,7 +47,7 @@ describe("a malformed stream closes only its own connection, with a typed error 
     const event = rep.events.once("handshake:error:protocol");
     const peer = await RawPeer.connect(rep.lastEndpoint!);
     peer.write(encodeGreeting("CURVE", false));
-    expect((await event).error).toMatchObject({ code: "EMECHANISM" });
+    expect((await event).error).toMatchObject({ code: "ERR_ZMTP_MECHANISM_MISMATCH", message: "ZMTP protocol error" });
   });
 
   it("incompatible socket type: an ERROR command, then the close", async () => {
@@ -48,7 +55,7 @@ describe("a malformed stream closes only its own connection, with a typed error 
     const event = rep.events.once("handshake:error:protocol");
     const peer = await RawPeer.connect(rep.lastEndpoint!);
     peer.handshake("PUB");
-    expect((await event).error).toMatchObject({ code: "ESOCKTNOSUPPORT" });
+    expect((await event).error).toMatchObject({ code: "ERR_ZMTP_INVALID_METADATA" });
     await peer.waitClosed();
     expect(peer.commandNames()).toContain("ERROR");
     await stillServes(rep);
@@ -71,7 +78,10 @@ describe("a malformed stream closes only its own connection, with a typed error 
     const peer = await RawPeer.connect(rep.lastEndpoint!);
     peer.write(encodeGreeting("NULL", false));
     peer.message([Buffer.from("too early")]);
-    expect((await event).error?.message).toMatch(/before the handshake/);
+    expect((await event).error).toMatchObject({
+      code: "ERR_ZMTP_UNEXPECTED_COMMAND",
+      detail: expect.stringMatching(/before the handshake/),
+    });
   });
 
   it("a frame over maxMessageSize is refused on its header", async () => {

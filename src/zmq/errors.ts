@@ -31,6 +31,32 @@ export type ZmqErrorCode =
   | "ETIMEDOUT" // heartbeat timeout
   | "ECONNRESET"; // transport-level failure
 
+/**
+ * libzmq's classification of a handshake's protocol failure (ZMQ_PROTOCOL_ERROR_*), as the
+ * native package names it in `handshake:error:protocol` events.
+ */
+export type ZmtpErrorCode =
+  | "ERR_ZMTP_UNSPECIFIED"
+  | "ERR_ZMTP_UNEXPECTED_COMMAND"
+  | "ERR_ZMTP_INVALID_SEQUENCE"
+  | "ERR_ZMTP_KEY_EXCHANGE"
+  | "ERR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED"
+  | "ERR_ZMTP_MALFORMED_COMMAND_MESSAGE"
+  | "ERR_ZMTP_MALFORMED_COMMAND_HELLO"
+  | "ERR_ZMTP_MALFORMED_COMMAND_INITIATE"
+  | "ERR_ZMTP_MALFORMED_COMMAND_ERROR"
+  | "ERR_ZMTP_MALFORMED_COMMAND_READY"
+  | "ERR_ZMTP_MALFORMED_COMMAND_WELCOME"
+  | "ERR_ZMTP_INVALID_METADATA"
+  | "ERR_ZMTP_CRYPTOGRAPHIC"
+  | "ERR_ZMTP_MECHANISM_MISMATCH"
+  | "ERR_ZAP_UNSPECIFIED"
+  | "ERR_ZAP_MALFORMED_REPLY"
+  | "ERR_ZAP_BAD_REQUEST_ID"
+  | "ERR_ZAP_BAD_VERSION"
+  | "ERR_ZAP_INVALID_STATUS_CODE"
+  | "ERR_ZAP_INVALID_METADATA";
+
 /** libzmq's numbers for its own errors (ZMQ_HAUSNUMERO + n). */
 const HAUSNUMERO = 156384712;
 const ZMQ_ERRNO: Partial<Record<ZmqErrorCode, number>> = { EFSM: HAUSNUMERO + 51, ETERM: HAUSNUMERO + 53 };
@@ -69,6 +95,8 @@ export interface ZmqErrorOptions {
   address?: string;
   /** A message other than libzmq's for this code (the native package has a few). */
   message?: string;
+  /** For a peer's protocol violation: libzmq's classification of it. */
+  zmtp?: ZmtpErrorCode;
 }
 
 export class ZmqError extends Error {
@@ -77,6 +105,8 @@ export class ZmqError extends Error {
   readonly address?: string;
   /** What exactly went wrong, beyond libzmq's message. */
   readonly detail?: string;
+  /** For a peer's protocol violation: libzmq's classification (what a handshake event reports). */
+  readonly zmtp?: ZmtpErrorCode;
 
   constructor(code: ZmqErrorCode, detail?: string, options: ZmqErrorOptions = {}) {
     super(options.message ?? MESSAGES[code] ?? detail ?? code, { cause: options.cause });
@@ -85,6 +115,7 @@ export class ZmqError extends Error {
     this.errno = errnoOf(code);
     if (options.address !== undefined) this.address = options.address;
     if (detail !== undefined && detail !== this.message) this.detail = detail;
+    if (options.zmtp !== undefined) this.zmtp = options.zmtp;
   }
 }
 
@@ -107,9 +138,24 @@ export class AuthError extends ZmqError {
  * They have no libzmq message, so theirs says what the peer did.
  */
 export class ProtocolError extends ZmqError {
-  constructor(code: ZmqErrorCode, message: string) {
-    super(code, message, { message });
+  constructor(code: ZmqErrorCode, message: string, zmtp: ZmtpErrorCode = "ERR_ZMTP_UNSPECIFIED") {
+    super(code, message, { message, zmtp });
     this.name = "ProtocolError";
+  }
+}
+
+/**
+ * A handshake that failed on the protocol, as a `handshake:error:protocol` event reports it: the
+ * native package's ProtoError, libzmq's code and its one-line message ("ZMTP protocol error"),
+ * with what exactly happened as `detail`.
+ */
+export class ZmtpProtocolError extends Error {
+  readonly code: ZmtpErrorCode;
+  readonly detail?: string;
+  constructor(code: ZmtpErrorCode, detail?: string) {
+    super(code.startsWith("ERR_ZAP") ? "ZAP protocol error" : "ZMTP protocol error");
+    this.code = code;
+    if (detail !== undefined) this.detail = detail;
   }
 }
 

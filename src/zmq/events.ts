@@ -1,6 +1,6 @@
 import type { Buffer } from "node:buffer";
 import { Listeners } from "../util/listeners.js";
-import { ZmqError } from "./errors.js";
+import { ZmqError, type ZmtpProtocolError } from "./errors.js";
 
 export type SocketEventType =
   | "bind"
@@ -22,7 +22,8 @@ export interface SocketEvent {
   type: SocketEventType;
   /** The endpoint bound or connected (for accepted connections too, as libzmq's monitor says); none on "end". */
   address?: string;
-  error?: ZmqError;
+  /** Why: a ZmqError, or for handshake:error:protocol libzmq's ZMTP code (ZmtpProtocolError). */
+  error?: ZmqError | ZmtpProtocolError;
   /** For connect:retry, the delay before the next attempt. */
   interval?: number;
 }

@@ -27,7 +27,14 @@ export { SocketEvents, type SocketEvent, type SocketEventType } from "./events.j
 // The native package's names for the same things.
 export { SocketEvents as Observer } from "./events.js";
 export type { SocketEvent as Event, SocketEventType as EventType, EventOfType, Readable, Writable } from "./events.js";
-export { ZmqError, ProtocolError, describeError, type ZmqErrorCode } from "./errors.js";
+export {
+  ZmqError,
+  ProtocolError,
+  ZmtpProtocolError,
+  describeError,
+  type ZmqErrorCode,
+  type ZmtpErrorCode,
+} from "./errors.js";
 export { Context, context, type ContextOptions } from "./context.js";
 export { Proxy } from "./proxy.js";
 export { capability, version } from "./capability.js";

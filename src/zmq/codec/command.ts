@@ -16,13 +16,15 @@ export function encodeCommandBody(name: string, data: Uint8Array = EMPTY): Buffe
 }
 
 export function decodeCommandBody(body: Buffer): Command {
-  if (body.length < 1) throw new ProtocolError("EPROTO", "empty command frame");
+  if (body.length < 1)
+    throw new ProtocolError("EPROTO", "empty command frame", "ERR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED");
   const nameLength = body[0]!;
   if (nameLength === 0 || body.length < 1 + nameLength) {
-    throw new ProtocolError("EPROTO", "truncated command name");
+    throw new ProtocolError("EPROTO", "truncated command name", "ERR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED");
   }
   const name = body.toString("latin1", 1, 1 + nameLength);
-  if (!/^[A-Za-z]+$/.test(name)) throw new ProtocolError("EPROTO", "invalid command name");
+  if (!/^[A-Za-z]+$/.test(name))
+    throw new ProtocolError("EPROTO", "invalid command name", "ERR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED");
   return { name, data: body.subarray(1 + nameLength) };
 }
 
@@ -65,14 +67,14 @@ export function decodeMetadata(data: Buffer): Metadata {
   while (off < data.length) {
     const nameLength = data[off]!;
     if (nameLength === 0 || off + 1 + nameLength + 4 > data.length) {
-      throw new ProtocolError("EPROTO", "malformed metadata property");
+      throw new ProtocolError("EPROTO", "malformed metadata property", "ERR_ZMTP_INVALID_METADATA");
     }
     const name = data.toString("latin1", off + 1, off + 1 + nameLength).toLowerCase();
     off += 1 + nameLength;
     const valueLength = data.readUInt32BE(off);
     off += 4;
     if (valueLength > data.length - off) {
-      throw new ProtocolError("EPROTO", "metadata value overruns the command");
+      throw new ProtocolError("EPROTO", "metadata value overruns the command", "ERR_ZMTP_INVALID_METADATA");
     }
     out.set(name, data.subarray(off, off + valueLength));
     off += valueLength;
@@ -89,6 +91,7 @@ export function encodePing(ttlDeciseconds: number, context: Uint8Array = EMPTY):
 }
 
 export function decodePing(data: Buffer): { ttl: number; context: Buffer } {
-  if (data.length < 2 || data.length > 18) throw new ProtocolError("EPROTO", "malformed PING");
+  if (data.length < 2 || data.length > 18)
+    throw new ProtocolError("EPROTO", "malformed PING", "ERR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED");
   return { ttl: data.readUInt16BE(0), context: data.subarray(2) };
 }

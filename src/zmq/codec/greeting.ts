@@ -38,7 +38,10 @@ export function checkSignature(bytes: Uint8Array): void {
     throw new ProtocolError("EPROTO", "not a ZMTP peer: bad greeting signature");
   }
   if (bytes.length >= 11 && bytes[10]! < ZMTP_MAJOR) {
-    throw new ProtocolError("EVERSION", `peer speaks ZMTP ${bytes[10]}.x; only ZMTP 3.0 and later are supported`);
+    throw new ProtocolError(
+      "EVERSION",
+      `peer announces ZMTP major version ${bytes[10]}; only ZMTP 3.0 and later are supported`,
+    );
   }
 }
 

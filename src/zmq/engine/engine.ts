@@ -125,7 +125,8 @@ export class Engine implements Connection {
       this.handshakeTimer = unref(
         setTimeout(() => {
           if (this.state === "greeting" || this.state === "handshake") {
-            this.fail(new ProtocolError("EPROTO", "handshake timed out"));
+            // A timeout is no protocol error (libzmq reconnects after it): "other", with ETIMEDOUT.
+            this.fail(new ZmqError("ETIMEDOUT", "handshake timed out"));
           }
         }, this.options.handshakeTimeout),
       );
@@ -205,6 +206,7 @@ export class Engine implements Connection {
       throw new ZmqError(
         "EMECHANISM",
         `security mechanism mismatch: we use ${this.options.mechanism.name}, the peer ${greeting.mechanism || "(none)"}`,
+        { zmtp: "ERR_ZMTP_MECHANISM_MISMATCH" },
       );
     }
     this.beginHandshake(greeting.major > 3 ? 1 : greeting.minor);
@@ -248,6 +250,7 @@ export class Engine implements Connection {
         new ZmqError(
           "EMECHANISM",
           `security mechanism mismatch: we use ${this.options.mechanism.name}, the peer ${mechanism}`,
+          { zmtp: "ERR_ZMTP_MECHANISM_MISMATCH" },
         ),
       );
       return;
@@ -312,7 +315,7 @@ export class Engine implements Connection {
       return;
     }
     if (this.state !== "ready") {
-      throw new ProtocolError("EPROTO", "message frame before the handshake completed");
+      throw new ProtocolError("EPROTO", "message frame before the handshake completed", "ERR_ZMTP_UNEXPECTED_COMMAND");
     }
     this.onMessageFrame((flags & FLAG_MORE) !== 0, body);
   }
@@ -374,6 +377,7 @@ export class Engine implements Connection {
         new ZmqError(
           "ESOCKTNOSUPPORT",
           `${this.options.socketType} socket cannot talk to a ${socketType || "peer with no Socket-Type"}`,
+          { zmtp: "ERR_ZMTP_INVALID_METADATA" },
         ),
       );
       return;

@@ -53,8 +53,8 @@ function isMessage(frame: Uint8Array): boolean {
   return true;
 }
 
-function malformed(what: string): ProtocolError {
-  return new ProtocolError("EPROTO", `malformed CURVE ${what}`);
+function malformed(what: "MESSAGE" | "WELCOME" | "READY" | "HELLO" | "INITIATE"): ProtocolError {
+  return new ProtocolError("EPROTO", `malformed CURVE ${what}`, `ERR_ZMTP_MALFORMED_COMMAND_${what}`);
 }
 
 /** MESSAGE boxes both ways, once the handshake is done; short nonces must keep increasing. */
@@ -92,9 +92,11 @@ class MessageBoxes implements FrameCodec {
     if (frame.length < 8 + 8 + 17 || !isMessage(frame)) throw malformed("MESSAGE");
     const tail = frame.subarray(8, 16);
     const value = readShortNonce(tail);
-    if (value <= this.receivedNonce) throw new ProtocolError("EPROTO", "CURVE MESSAGE nonce replayed or out of order");
+    if (value <= this.receivedNonce)
+      throw new ProtocolError("EPROTO", "CURVE MESSAGE nonce replayed or out of order", "ERR_ZMTP_INVALID_SEQUENCE");
     const payload = this.receiving.open(tail, frame.subarray(16));
-    if (!payload || payload.length < 1) throw new ProtocolError("EPROTO", "CURVE MESSAGE box does not open");
+    if (!payload || payload.length < 1)
+      throw new ProtocolError("EPROTO", "CURVE MESSAGE box does not open", "ERR_ZMTP_CRYPTOGRAPHIC");
     this.receivedNonce = value;
     const flags = payload[0]!;
     return {
@@ -130,7 +132,11 @@ class CurveClient implements Mechanism {
     if (command.name === "ERROR") throw refused(command.data, "CURVE");
     if (this.state === "welcome" && command.name === "WELCOME") return this.welcome(command.data);
     if (this.state === "ready" && command.name === "READY") return this.ready(command.data);
-    throw new ProtocolError("EPROTO", `unexpected ${command.name} command in the CURVE handshake`);
+    throw new ProtocolError(
+      "EPROTO",
+      `unexpected ${command.name} command in the CURVE handshake`,
+      "ERR_ZMTP_UNEXPECTED_COMMAND",
+    );
   }
 
   framing(): FrameCodec {
@@ -144,7 +150,8 @@ class CurveClient implements Mechanism {
       nonce("WELCOME-", data.subarray(0, 16)),
       data.subarray(16),
     );
-    if (!opened) throw new ProtocolError("EPROTO", "CURVE WELCOME box does not open: wrong server key?");
+    if (!opened)
+      throw new ProtocolError("EPROTO", "CURVE WELCOME box does not open: wrong server key?", "ERR_ZMTP_CRYPTOGRAPHIC");
     this.serverTransient = opened.subarray(0, 32);
     const cookie = opened.subarray(32, 128);
     const vouchNonce = randomOctets(16);
@@ -171,7 +178,7 @@ class CurveClient implements Mechanism {
     const key = boxKey(this.serverTransient!, this.transient.secretKey);
     const n = data.subarray(0, 8);
     const metadata = open(key, nonce("CurveZMQREADY---", n), data.subarray(8));
-    if (!metadata) throw new ProtocolError("EPROTO", "CURVE READY box does not open");
+    if (!metadata) throw new ProtocolError("EPROTO", "CURVE READY box does not open", "ERR_ZMTP_CRYPTOGRAPHIC");
     this.codec = new MessageBoxes(key, "CurveZMQMESSAGEC", "CurveZMQMESSAGES", this.nonce, readShortNonce(n));
     return { send: [], peerMetadata: decodeMetadata(Buffer.from(metadata)) };
   }
@@ -198,7 +205,11 @@ class CurveServer implements Mechanism {
     if (command.name === "ERROR") throw refused(command.data, "CURVE");
     if (this.state === "hello" && command.name === "HELLO") return this.hello(command.data);
     if (this.state === "initiate" && command.name === "INITIATE") return this.initiate(command.data);
-    throw new ProtocolError("EPROTO", `unexpected ${command.name} command in the CURVE handshake`);
+    throw new ProtocolError(
+      "EPROTO",
+      `unexpected ${command.name} command in the CURVE handshake`,
+      "ERR_ZMTP_UNEXPECTED_COMMAND",
+    );
   }
 
   framing(): FrameCodec {
@@ -207,7 +218,8 @@ class CurveServer implements Mechanism {
 
   private hello(data: Buffer): HandshakeStep {
     if (data.length !== 194) throw malformed("HELLO");
-    if (data[0] !== 1 || data[1] !== 0) throw new ProtocolError("EPROTO", "CURVE HELLO of another version than 1.0");
+    if (data[0] !== 1 || data[1] !== 0)
+      throw new ProtocolError("EPROTO", "CURVE HELLO of another version than 1.0", "ERR_ZMTP_MALFORMED_COMMAND_HELLO");
     const clientTransient = data.subarray(74, 106);
     const n = data.subarray(106, 114);
     const signature = open(
@@ -216,7 +228,11 @@ class CurveServer implements Mechanism {
       data.subarray(114),
     );
     if (!signature?.every((b) => b === 0)) {
-      throw new ProtocolError("EPROTO", "CURVE HELLO box does not open: the client has another server key");
+      throw new ProtocolError(
+        "EPROTO",
+        "CURVE HELLO box does not open: the client has another server key",
+        "ERR_ZMTP_CRYPTOGRAPHIC",
+      );
     }
     this.clientTransient = Uint8Array.from(clientTransient);
     this.clientNonce = readShortNonce(n);
@@ -241,15 +257,17 @@ class CurveServer implements Mechanism {
     if (data.length < 96 + 8 + 144) throw malformed("INITIATE");
     const cookie = open(this.cookieKey, nonce("COOKIE--", data.subarray(0, 16)), data.subarray(16, 96));
     if (!cookie || !Buffer.from(cookie.subarray(0, 32)).equals(this.clientTransient!)) {
-      throw new ProtocolError("EPROTO", "CURVE INITIATE with a cookie that is not ours");
+      throw new ProtocolError("EPROTO", "CURVE INITIATE with a cookie that is not ours", "ERR_ZMTP_CRYPTOGRAPHIC");
     }
     const transientSecret = cookie.subarray(32, 64);
     const key = boxKey(this.clientTransient!, transientSecret);
     const n = data.subarray(96, 104);
     const value = readShortNonce(n);
-    if (value <= this.clientNonce) throw new ProtocolError("EPROTO", "CURVE INITIATE nonce replayed");
+    if (value <= this.clientNonce)
+      throw new ProtocolError("EPROTO", "CURVE INITIATE nonce replayed", "ERR_ZMTP_INVALID_SEQUENCE");
     const opened = open(key, nonce("CurveZMQINITIATE", n), data.subarray(104));
-    if (!opened || opened.length < 32 + 96) throw new ProtocolError("EPROTO", "CURVE INITIATE box does not open");
+    if (!opened || opened.length < 32 + 96)
+      throw new ProtocolError("EPROTO", "CURVE INITIATE box does not open", "ERR_ZMTP_CRYPTOGRAPHIC");
     const clientKey = opened.subarray(0, 32);
     const vouch = open(
       boxKey(clientKey, transientSecret),
@@ -261,7 +279,7 @@ class CurveServer implements Mechanism {
       !Buffer.from(vouch.subarray(0, 32)).equals(this.clientTransient!) ||
       !Buffer.from(vouch.subarray(32, 64)).equals(this.keys.publicKey)
     ) {
-      throw new ProtocolError("EPROTO", "CURVE INITIATE with a vouch that does not hold");
+      throw new ProtocolError("EPROTO", "CURVE INITIATE with a vouch that does not hold", "ERR_ZMTP_KEY_EXCHANGE");
     }
     const peerMetadata = decodeMetadata(Buffer.from(opened.subarray(128)));
     const ready = (): HandshakeStep => {

@@ -30,7 +30,11 @@ class NullMechanism implements Mechanism {
       return this.ready === undefined ? step : this.ready.then(() => step);
     }
     if (command.name === "ERROR") throw refused(command.data, "NULL");
-    throw new ProtocolError("EPROTO", `unexpected ${command.name} command in the NULL handshake`);
+    throw new ProtocolError(
+      "EPROTO",
+      `unexpected ${command.name} command in the NULL handshake`,
+      "ERR_ZMTP_UNEXPECTED_COMMAND",
+    );
   }
 }
 

@@ -42,14 +42,19 @@ class PlainClient implements Mechanism {
   handle(command: Command): HandshakeStep | Promise<HandshakeStep> {
     if (command.name === "ERROR") throw refused(command.data, "PLAIN");
     if (this.state === "hello" && command.name === "WELCOME") {
-      if (command.data.length !== 0) throw new ProtocolError("EPROTO", "malformed PLAIN WELCOME");
+      if (command.data.length !== 0)
+        throw new ProtocolError("EPROTO", "malformed PLAIN WELCOME", "ERR_ZMTP_MALFORMED_COMMAND_WELCOME");
       this.state = "initiate";
       return { send: [encodeCommandBody("INITIATE", encodeMetadata(this.context.metadata))] };
     }
     if (this.state === "initiate" && command.name === "READY") {
       return { send: [], peerMetadata: decodeMetadata(command.data) };
     }
-    throw new ProtocolError("EPROTO", `unexpected ${command.name} command in the PLAIN handshake`);
+    throw new ProtocolError(
+      "EPROTO",
+      `unexpected ${command.name} command in the PLAIN handshake`,
+      "ERR_ZMTP_UNEXPECTED_COMMAND",
+    );
   }
 }
 
@@ -74,7 +79,11 @@ class PlainServer implements Mechanism {
       const peerMetadata = decodeMetadata(command.data);
       return { send: [encodeCommandBody("READY", encodeMetadata(this.context.metadata))], peerMetadata };
     }
-    throw new ProtocolError("EPROTO", `unexpected ${command.name} command in the PLAIN handshake`);
+    throw new ProtocolError(
+      "EPROTO",
+      `unexpected ${command.name} command in the PLAIN handshake`,
+      "ERR_ZMTP_UNEXPECTED_COMMAND",
+    );
   }
 }
 
@@ -94,9 +103,10 @@ export function encodeHello({ username, password }: PlainCredentials): Buffer {
 export function decodeHello(data: Buffer): PlainCredentials {
   const userLength = data[0];
   if (userLength === undefined || data.length < 2 + userLength)
-    throw new ProtocolError("EPROTO", "malformed PLAIN HELLO");
+    throw new ProtocolError("EPROTO", "malformed PLAIN HELLO", "ERR_ZMTP_MALFORMED_COMMAND_HELLO");
   const passwordLength = data[1 + userLength]!;
-  if (data.length !== 2 + userLength + passwordLength) throw new ProtocolError("EPROTO", "malformed PLAIN HELLO");
+  if (data.length !== 2 + userLength + passwordLength)
+    throw new ProtocolError("EPROTO", "malformed PLAIN HELLO", "ERR_ZMTP_MALFORMED_COMMAND_HELLO");
   return {
     username: data.subarray(1, 1 + userLength),
     password: data.subarray(2 + userLength),

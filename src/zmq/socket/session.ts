@@ -1,7 +1,7 @@
 import type { Buffer } from "node:buffer";
 import type { Connection, ConnectionOwner } from "../engine/connection.js";
 import type { EngineOptions } from "../engine/engine.js";
-import { AuthError, type ZmqError } from "../errors.js";
+import { AuthError, type ZmqError, ZmtpProtocolError } from "../errors.js";
 import type { SocketEvent } from "../events.js";
 import type { MechanismFactory } from "../mechanism/mechanism.js";
 import type { Carrier, ConnectOptions } from "../transport/carrier.js";
@@ -163,10 +163,8 @@ export class Session implements ConnectionOwner {
     this.engine = undefined;
     this.ready = false;
     const address = this.address;
-    if (error) {
-      const type = closeEventType(error, pipe !== undefined);
-      if (pipe || error.code !== "ECONNRESET") this.host.emit({ type, address, error });
-    }
+    if (error && (pipe || error.code !== "ECONNRESET"))
+      this.host.emit(failureEvent(error, pipe !== undefined, address));
     if (pipe) {
       pipe.engine = undefined;
       if (pipe.readPaused) pipe.readPaused = false;
@@ -178,9 +176,19 @@ export class Session implements ConnectionOwner {
         this.pipe = undefined;
       }
     }
-    this.host.emit({ type: "disconnect", address, error });
-    if (this.connector?.active) this.connector.scheduleReconnect();
-    else this.host.sessionEnded(this);
+    this.host.emit({ type: "disconnect", address });
+    // As libzmq: a protocol or authentication failure ends a connect() for good (the peer will
+    // answer the same again); a broken or timed-out connection is made again.
+    if (this.connector?.active && !(error && isProtocolFailure(error))) {
+      this.connector.scheduleReconnect();
+      return;
+    }
+    this.connector?.stop();
+    if (this.pipe) {
+      this.host.detachPipe(this.pipe);
+      this.pipe = undefined;
+    }
+    this.host.sessionEnded(this);
   }
 
   // ---- ending ----
@@ -220,16 +228,25 @@ export class Session implements ConnectionOwner {
 
 const PROTOCOL_CODES = new Set(["EPROTO", "EMSGSIZE", "EVERSION", "EMECHANISM", "ESOCKTNOSUPPORT"]);
 
+/** What the peer's bytes or its refusal caused, as opposed to the transport failing or a timeout. */
+function isProtocolFailure(error: ZmqError): boolean {
+  return error instanceof AuthError || error.zmtp !== undefined || PROTOCOL_CODES.has(error.code);
+}
+
 /**
- * The event that reports a connection's failure, as libzmq's monitor names it: after the
- * handshake, a protocol error; during it, an authentication failure, a protocol error of the
- * peer's, or anything else (the transport failing, our own refusal).
+ * The event that reports a connection's failure, as libzmq's monitor (and so the native
+ * package) reports it: after the handshake, a protocol error; during it, an authentication
+ * failure (with the ZAP status), a protocol failure (with libzmq's ERR_ZMTP_* code and "ZMTP
+ * protocol error", what exactly happened as `detail`), or anything else (with its errno).
  */
-function closeEventType(
-  error: ZmqError,
-  afterHandshake: boolean,
-): "error:protocol" | "handshake:error:auth" | "handshake:error:protocol" | "handshake:error:other" {
-  if (afterHandshake) return "error:protocol";
-  if (error instanceof AuthError) return "handshake:error:auth";
-  return PROTOCOL_CODES.has(error.code) ? "handshake:error:protocol" : "handshake:error:other";
+function failureEvent(error: ZmqError, afterHandshake: boolean, address: string): SocketEvent {
+  if (afterHandshake) return { type: "error:protocol", address, error };
+  if (error instanceof AuthError) return { type: "handshake:error:auth", address, error };
+  if (!isProtocolFailure(error)) return { type: "handshake:error:other", address, error };
+  const code = error.zmtp ?? "ERR_ZMTP_UNSPECIFIED";
+  return {
+    type: "handshake:error:protocol",
+    address,
+    error: new ZmtpProtocolError(code, error.detail ?? error.message),
+  };
 }
