@@ -1,6 +1,9 @@
 /**
  * Drop-in, differential: the v5 callback API (`zeromq/v5-compat` and `plantrpc/zmq/v5-compat`).
  */
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as ours from "../src/zmq/compat/v5.js";
 
@@ -14,6 +17,10 @@ try {
 }
 
 type Sock = ReturnType<V5["socket"]>;
+
+const ROOT = join(import.meta.dirname, "..");
+/** The built v5 layer (npm test builds before it runs the suites), for child processes. */
+const BUILT_V5 = join(ROOT, "dist", "cjs", "zmq", "compat", "v5.js");
 
 /** Runs a scenario with a library's v5 API; its sockets are closed after it. */
 async function run(
@@ -244,5 +251,73 @@ describe("v5 callback API (differential: zeromq/v5-compat and ours)", () => {
       true,
     ]
   `),
+  );
+
+  differential(
+    "ten send()s in a row on a REQ: queued, each sent once the reply to the one before has come",
+    async (_lib, make) => {
+      const rep = make("rep");
+      rep.on("message", (m: Buffer) => rep.send(`re:${m}`));
+      await bound(rep, "tcp://127.0.0.1:*");
+      const req = make("req");
+      req.connect(String(rep.getsockopt("last_endpoint")));
+      const replies: string[] = [];
+      const all = new Promise<void>((resolve) =>
+        req.on("message", (m: Buffer) => {
+          replies.push(String(m));
+          if (replies.length === 10) resolve();
+        }),
+      );
+      for (let i = 0; i < 10; i++) req.send(String(i));
+      await all;
+      return replies;
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+      [
+        "re:0",
+        "re:1",
+        "re:2",
+        "re:3",
+        "re:4",
+        "re:5",
+        "re:6",
+        "re:7",
+        "re:8",
+        "re:9",
+      ]
+    `),
+  );
+
+  it.skipIf(!native || !existsSync(BUILT_V5))(
+    "a message handler that throws: the error is uncaught, the next messages still come",
+    () => {
+      // Run as child processes: the error is meant to reach the process's uncaughtException.
+      const script = (lib: string) => `
+      const zmq = ${lib};
+      const caught = [];
+      process.on("uncaughtException", (e) => caught.push(e.message));
+      const pull = zmq.socket("pull"), push = zmq.socket("push");
+      const address = "ipc://" + require("node:os").tmpdir() + "/plantrpc-v5-throw-" + process.pid;
+      pull.bindSync(address);
+      push.connect(address);
+      const got = [];
+      pull.on("message", (m) => {
+        got.push(String(m));
+        if (String(m) === "a") throw new Error("handler bug");
+        if (got.length === 3) {
+          console.log(JSON.stringify({ got, caught }));
+          pull.close();
+          push.close();
+        }
+      });
+      for (const m of ["a", "b", "c"]) push.send(m);
+      setTimeout(() => process.exit(1), 3000).unref();`;
+      const run = (lib: string) =>
+        execFileSync(process.execPath, ["-e", script(lib)], { cwd: ROOT, encoding: "utf8", timeout: 10_000 }).trim();
+      const theirs = run('require("zeromq/v5-compat")');
+      expect(run(`require(${JSON.stringify(BUILT_V5)})`)).toBe(theirs);
+      expect(JSON.parse(theirs)).toEqual({ got: ["a", "b", "c"], caught: ["handler bug"] });
+    },
   );
 });

@@ -108,6 +108,11 @@ export class Socket extends EventEmitter {
   private monitoring: ((event: SocketEvent) => void) | undefined;
   /** REQ and REP alternate: a receive may start only when it is their turn. */
   private turn: (() => void) | undefined;
+  /** Messages sent, in order: each goes once the one before it has (as the native compat layer). */
+  private readonly outgoing: Array<{ frames: MessageLike[]; cb?: Callback }> = [];
+  private flushing = false;
+  /** REQ: a request is out; the next waits for its reply instead of failing with EFSM. */
+  private awaitingReply = false;
 
   constructor(type: SocketType) {
     super();
@@ -158,16 +163,32 @@ export class Socket extends EventEmitter {
   send(message: MessageLike | MessageLike[], flags: number | null = 0, cb?: Callback): this {
     this.parts = this.parts.concat(message as MessageLike);
     if (((flags ?? 0) & SNDMORE) !== 0) return this;
-    const frames = this.parts;
+    this.outgoing.push({ frames: this.parts, cb });
     this.parts = [];
-    this.socket.send(frames).then(
-      () => {
-        this.turn?.();
-        cb?.();
-      },
-      (e: Error) => (cb ? cb(e) : this.emit("error", e)),
-    );
+    void this.flush();
     return this;
+  }
+
+  /** Sends what waits, one message after the other; a REQ's next request after the reply. */
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.outgoing.length > 0 && !this.socket.closed && !this.awaitingReply) {
+        const { frames, cb } = this.outgoing.shift()!;
+        try {
+          await this.socket.send(frames);
+          if (this.type === "req") this.awaitingReply = true;
+          this.turn?.();
+          cb?.();
+        } catch (e) {
+          if (cb) cb(e as Error);
+          else this.emit("error", e);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
   }
 
   read(): never {
@@ -181,7 +202,7 @@ export class Socket extends EventEmitter {
 
   resume(): void {
     this.paused = false;
-    for (const frames of this.held.splice(0)) this.emit("message", ...frames);
+    for (const frames of this.held.splice(0)) this.deliver(frames);
   }
 
   close(): this {
@@ -268,9 +289,21 @@ export class Socket extends EventEmitter {
         continue;
       }
       if (this.paused) this.held.push(frames);
-      else this.emit("message", ...frames);
+      else this.deliver(frames);
+      if (this.type === "req") {
+        this.awaitingReply = false;
+        void this.flush();
+      }
       if (alternates && this.type === "rep") await this.myTurn();
     }
+  }
+
+  /**
+   * A "message" event on a turn of its own, as the native compat layer emits it: a handler that
+   * throws raises an uncaught exception, and the messages after it are still delivered.
+   */
+  private deliver(frames: Buffer[]): void {
+    queueMicrotask(() => this.emit("message", ...frames));
   }
 
   /** Resolves after the next send (or at close). */
