@@ -279,4 +279,35 @@ describe("option effects (differential: the native zeromq package and ours)", ()
       }
     `),
   );
+
+  differential(
+    "inproc hands over the sender's memory for frames over 128 octets (small ones are copied)",
+    async ({ socket }: Scope) => {
+      const shared: Record<number, boolean> = {};
+      for (const size of [100, 129, 4096, 1 << 20]) {
+        const address = `inproc://plantrpc-shared-${size}-${Math.random().toString(36).slice(2)}`;
+        const pull = socket("Pull");
+        await pull.bind(address);
+        const push = socket("Push");
+        push.connect(address);
+        const sent = Buffer.alloc(size, 1);
+        await push.send(sent);
+        const [received] = await pull.receive();
+        received[0] = 9;
+        shared[size] = sent[0] === 9;
+      }
+      return shared;
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+      {
+        "value": {
+          "100": false,
+          "1048576": true,
+          "129": true,
+          "4096": true,
+        },
+      }
+    `),
+  );
 });

@@ -45,6 +45,8 @@ export class FrameDecoder {
   /** Preallocated body being filled, and how much of it is filled. */
   private body: Buffer | undefined;
   private bodyFilled = 0;
+  /** The body in progress gets its own buffer, once some of it has to be kept (see startBody). */
+  private preallocate = false;
   /** The last frame was large: the next one is likely large too. */
   private largeFrames = false;
 
@@ -69,7 +71,8 @@ export class FrameDecoder {
    * After reading n bytes into it, call filled(n).
    */
   directTarget(): Buffer | undefined {
-    if (!this.body || this.bodyMissing < DIRECT_READ_MIN || this.stopped) return undefined;
+    if (!this.preallocate || this.bodyMissing < DIRECT_READ_MIN || this.stopped) return undefined;
+    this.body ??= Buffer.allocUnsafe(this.bodyMissing);
     return this.body.subarray(this.bodyFilled, this.bodyFilled + this.bodyMissing);
   }
 
@@ -129,13 +132,16 @@ export class FrameDecoder {
     return this.continueBody(chunk, bodyStart);
   }
 
+  /**
+   * A body that does not lie whole in the header's chunk. Its buffer is made when the first part
+   * of it must be kept: a body that then comes whole in one chunk (in-process, by reference) is
+   * handed out as a view of it, without a copy.
+   */
   private startBody(flags: number, size: number): void {
     this.bodyFlags = flags;
     this.bodyMissing = size;
-    if (size <= PREALLOCATE_LIMIT) {
-      this.body = Buffer.allocUnsafe(size);
-      this.bodyFilled = 0;
-    }
+    this.bodyFilled = 0;
+    this.preallocate = size <= PREALLOCATE_LIMIT;
   }
 
   private continueHeader(chunk: Buffer, offset: number): number {
@@ -158,6 +164,17 @@ export class FrameDecoder {
 
   private continueBody(chunk: Buffer, offset: number): number {
     const take = Math.min(this.bodyMissing, chunk.length - offset);
+    if (take === 0) return offset;
+    if (!this.body && this.bodyParts.length === 0 && take === this.bodyMissing) {
+      // The whole body in this chunk: a view, as for a frame that lies whole in one chunk.
+      const body = chunk.subarray(offset, offset + take);
+      this.bodyMissing = 0;
+      this.preallocate = false;
+      this.largeFrames = body.length >= LARGE_FRAME;
+      this.onFrame(this.bodyFlags, body);
+      return offset + take;
+    }
+    if (this.preallocate) this.body ??= Buffer.allocUnsafe(this.bodyFilled + this.bodyMissing);
     if (this.body) {
       chunk.copy(this.body, this.bodyFilled, offset, offset + take);
       this.bodyFilled += take;
@@ -171,6 +188,7 @@ export class FrameDecoder {
 
   private finishBody(): void {
     let body: Buffer;
+    this.preallocate = false;
     if (this.body) {
       body = this.body;
       this.body = undefined;

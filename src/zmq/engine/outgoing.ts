@@ -39,7 +39,7 @@ export class Outgoing {
     /** Messages left and the carrier took them all: the socket may send more. */
     private readonly writable: () => void,
   ) {
-    this.batch = zws ? new ZwsBatch() : new WriteBatch();
+    this.batch = zws ? new ZwsBatch() : new WriteBatch(carrier.copyLimit);
   }
 
   /** Messages encoded but not yet handed to the carrier. */

@@ -18,7 +18,10 @@ export class WriteBatch extends FrameBatch {
   private start = 0;
   private out: Uint8Array[] = [];
 
-  constructor() {
+  constructor(
+    /** Bodies up to this size are copied into the block; larger ones go by reference. */
+    private readonly copyLimit = COPY_LIMIT,
+  ) {
     super(FLAG_MORE, FLAG_COMMAND);
   }
 
@@ -46,7 +49,7 @@ export class WriteBatch extends FrameBatch {
   protected addFrame(flags: number, body: Uint8Array): void {
     const size = body.length;
     this.bytes += size + headerSize(size);
-    if (size <= COPY_LIMIT) {
+    if (size <= this.copyLimit) {
       this.ensure(headerSize(size) + size);
       this.used = writeHeader(this.block, this.used, flags, size);
       this.block.set(body, this.used);

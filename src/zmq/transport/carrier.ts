@@ -28,6 +28,12 @@ export interface Carrier {
    * carrier that can tell the peer why first does so (a WebSocket's close frame, 1002 or 1009).
    */
   destroy(error?: Error): void;
+  /**
+   * Bodies larger than this many octets are written by reference rather than copied into the
+   * write batch (default: 8 KiB). The in-process carrier hands chunks over as they are, so with
+   * its small limit the receiver gets the sender's very memory, as with libzmq's inproc.
+   */
+  readonly copyLimit?: number;
   /** TCP keepalive, where the carrier has it: probes after `idleMs` of silence. */
   setKeepAlive?(enable: boolean, idleMs: number): void;
 }

@@ -8,6 +8,8 @@ import type { Carrier, CarrierHandlers, Listener, Transport } from "./carrier.js
  */
 class MemoryCarrier implements Carrier {
   peer!: MemoryCarrier;
+  /** The native package shares the memory of frames over 128 octets (its zero-copy threshold). */
+  readonly copyLimit = 128;
   private handlers: CarrierHandlers | undefined;
   private inbox: Buffer[] = [];
   private paused = false;
