@@ -2,6 +2,7 @@ import type { Buffer } from "node:buffer";
 import { decodeBody, encodeBody, type Encoding } from "../common/codec.js";
 import { type CurveClientKeys, clientSocketOptions } from "../rpc/curve.js";
 import { Request, type Socket, type SocketOptions, Subscriber } from "../zmq/index.js";
+import { WATCH } from "../zmq/internal.js";
 import { RpcEvent } from "../rpc/protocol.js";
 import { signalsEndpoint } from "../rpc/url.js";
 
@@ -81,7 +82,7 @@ export class Probe {
     const sub = new Subscriber({ ...this.security, linger: 0 });
     this.subscribers.push(sub);
     sub.subscribe();
-    const connected = sub.events.once("handshake");
+    const connected = new Promise((resolve) => sub.events[WATCH]("handshake", resolve));
     sub.connect(signalsEndpoint(this.url, port));
     await Promise.race([connected, new Promise((r) => setTimeout(r, this.timeout))]);
     const received: ReceivedSignal[] = [];

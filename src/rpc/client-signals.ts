@@ -2,7 +2,7 @@ import type { Buffer } from "node:buffer";
 import { decodeBody } from "../common/codec.js";
 import type { Logger } from "../util/logger.js";
 import { Subscriber, type Socket, type SocketOptions } from "../zmq/index.js";
-import { CONSUME } from "../zmq/internal.js";
+import { CONSUME, holdProcess, WATCH } from "../zmq/internal.js";
 import { RpcEvent } from "./protocol.js";
 import { RPCSignal } from "./signal.js";
 
@@ -13,6 +13,9 @@ import { RPCSignal } from "./signal.js";
 export class ClientSignals {
   private subscriber: Subscriber | undefined;
   private readonly signals = new Map<string, RPCSignal>();
+  /** Listened-to signals hold the process, as a subscriber being read does (see held()). */
+  private release: (() => void) | undefined;
+  private closed = false;
 
   constructor(
     private readonly url: string,
@@ -26,7 +29,7 @@ export class ClientSignals {
     const sub = new Subscriber(this.security);
     this.subscriber = sub;
     sub.subscribe();
-    const connected = sub.events.once("handshake");
+    const connected = new Promise((resolve) => sub.events[WATCH]("handshake", resolve));
     sub.connect(endpoint);
     // Signals published before our subscription reaches the server are lost (PUB/SUB):
     // waiting for the connection narrows that window.
@@ -40,14 +43,26 @@ export class ClientSignals {
   signal(name: string): RPCSignal {
     let signal = this.signals.get(name);
     if (!signal) {
-      signal = new RPCSignal();
+      signal = new ListenedSignal(() => this.held());
       this.signals.set(name, signal);
     }
     return signal;
   }
 
   close(): void {
+    this.closed = true;
+    this.held();
     this.subscriber?.close();
+  }
+
+  /** Holds the process while some signal has a listener and the client is open. */
+  private held(): void {
+    const listened = !this.closed && [...this.signals.values()].some((s) => s.listenerCount > 0);
+    if (listened && !this.release) this.release = holdProcess();
+    else if (!listened && this.release) {
+      this.release();
+      this.release = undefined;
+    }
   }
 
   private onPublication(frame: Buffer): void {
@@ -63,5 +78,22 @@ export class ClientSignals {
     this.signals
       .get(name)
       ?.emitEach((e) => this.logger.warn(`a listener of signal ${name} from ${this.url} threw`, e), ...args);
+  }
+}
+
+/** A client's signal: it reports when its listeners come and go (for ClientSignals.held()). */
+class ListenedSignal extends RPCSignal {
+  constructor(private readonly changed: () => void) {
+    super();
+  }
+
+  override connect(listener: (...args: unknown[]) => unknown): void {
+    super.connect(listener);
+    this.changed();
+  }
+
+  override disconnect(listener?: (...args: unknown[]) => unknown): void {
+    super.disconnect(listener);
+    this.changed();
   }
 }

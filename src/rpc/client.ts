@@ -2,7 +2,7 @@ export type { BufferResult, CallOptions, RemoteProxy, RPCClientOptions } from ".
 export type { Inventory } from "./protocol.js";
 import { Buffer } from "node:buffer";
 import { Dealer, type SocketEvents, type Socket, type SocketOptions } from "../zmq/index.js";
-import { CONSUME } from "../zmq/internal.js";
+import { CONSUME, holdProcess, WATCH } from "../zmq/internal.js";
 import { decodeBody, encodeBody, type Encoding } from "../common/codec.js";
 import { ConnectionLostError, NoResult, RemoteError, RpcError, RpcTimeoutError } from "./errors.js";
 import { type Logger, processWarningLogger } from "../util/logger.js";
@@ -85,8 +85,8 @@ export class RPCClient {
     // Only a connection that completed its handshake carried requests: one refused during the
     // handshake (a wrong CURVE key) sent nothing, and its calls end at their timeout.
     let connected = false;
-    this.socket.events.on("handshake", () => (connected = true));
-    this.socket.events.on("disconnect", () => {
+    this.socket.events[WATCH]("handshake", () => (connected = true));
+    this.socket.events[WATCH]("disconnect", () => {
       // After a reconnection the server may be another process: fetch its inventory again.
       this.stale = true;
       if (connected) this.failPending();
@@ -171,19 +171,31 @@ export class RPCClient {
     } catch (e) {
       return Promise.reject(new RpcError(`${what}: arguments cannot be sent: ${(e as Error).message}`));
     }
+    // A call that waits holds the process, as a waiting receive does (an idle client does not).
+    const release = holdProcess();
     return new Promise<Buffer[]>((resolve, reject) => {
-      const pending: Pending = { resolve, reject, what };
+      const pending: Pending = {
+        resolve: (frames) => {
+          release();
+          resolve(frames);
+        },
+        reject: (error) => {
+          release();
+          reject(error);
+        },
+        what,
+      };
       if (timeout !== null) {
         pending.timer = setTimeout(() => {
           this.pending.delete(id);
-          reject(new RpcTimeoutError(`${what} on ${this.url}`, reportedTimeout ?? timeout));
+          pending.reject(new RpcTimeoutError(`${what} on ${this.url}`, reportedTimeout ?? timeout));
         }, timeout);
       }
       this.pending.set(id, pending);
-      this.socket.send([idFrame, EMPTY, frame]).catch((e) => {
+      this.socket.send([idFrame, EMPTY, frame]).catch((e: Error) => {
         this.pending.delete(id);
         if (pending.timer) clearTimeout(pending.timer);
-        reject(e);
+        pending.reject(e);
       });
     });
   }

@@ -1,7 +1,7 @@
 import type { Buffer } from "node:buffer";
 import { setImmediate } from "node:timers";
 import { endpointPort, Router, splitEnvelope, type ZmqError, type Socket, type SocketOptions } from "../zmq/index.js";
-import { CONSUME } from "../zmq/internal.js";
+import { CONSUME, holdProcess } from "../zmq/internal.js";
 import { decodeBody, detectEncoding, encodeBody, type Encoding } from "../common/codec.js";
 import {
   BadRequest,
@@ -217,7 +217,14 @@ export class RPCServer {
         this.watchdogTimer.unref?.();
       }
     }
-    await this.stoppedPromise;
+    // A serving device holds the process until it stops (its requests come through a consumer
+    // hook, not a waiting receive).
+    const release = holdProcess();
+    try {
+      await this.stoppedPromise;
+    } finally {
+      release();
+    }
   }
 
   /** The address a registry should give clients: the server's URL with its bound port. */

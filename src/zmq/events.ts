@@ -1,6 +1,7 @@
 import type { Buffer } from "node:buffer";
 import { Listeners } from "../util/listeners.js";
 import { ZmqError, type ZmtpProtocolError } from "./errors.js";
+import { holdProcess } from "./util/keep-alive.js";
 
 export type SocketEventType =
   | "bind"
@@ -48,6 +49,9 @@ export interface Writable<M = unknown> {
 
 type Listener = (event: SocketEvent) => void;
 
+/** The key of SocketEvents' internal listener (see [WATCH]). */
+export const WATCH = Symbol("plantrpc.watch");
+
 /**
  * A socket's events, as the native package's Observer gives them: `events.on("handshake", fn)`,
  * `await events.receive()` or `for await (const event of socket.events)`. Events are kept for a
@@ -63,6 +67,8 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
   private ended = false;
   /** on() was called: events go to listeners, and receive() is refused (the native package's rule). */
   private emitterMode = false;
+  /** In emitter mode, the observer holds the process until the socket closes (as the native one). */
+  private releaseEmitter: (() => void) | undefined;
 
   /** The socket is closed and its "end" event was delivered. */
   get closed(): boolean {
@@ -72,13 +78,27 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
   on(type: SocketEventType | "*", listener: Listener): this {
     this.assertOpen();
     this.emitterMode = true;
+    this.releaseEmitter ??= holdProcess();
+    this.add(type, listener);
+    return this;
+  }
+
+  /**
+   * @internal A listener for plantrpc's own layers (the RPC client): neither emitter mode nor a
+   * hold on the process, so that a user may still read the events, and an idle client lets the
+   * process exit.
+   */
+  [WATCH](type: SocketEventType | "*", listener: Listener): void {
+    if (!this.ended) this.add(type, listener);
+  }
+
+  private add(type: SocketEventType | "*", listener: Listener): void {
     let list = this.listeners.get(type);
     if (!list) {
       list = new Listeners();
       this.listeners.set(type, list);
     }
     list.add(listener);
-    return this;
   }
 
   off(type: SocketEventType | "*", listener: Listener): this {
@@ -86,14 +106,19 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
     return this;
   }
 
-  /** Resolves with the next event of that type. */
+  /** Resolves with the next event of that type (ours: the native Observer has no once()); it holds the process meanwhile. */
   once(type: SocketEventType): Promise<SocketEvent> {
+    this.assertOpen();
+    const release = holdProcess();
     return new Promise((resolve) => {
       const fn: Listener = (e) => {
         this.off(type, fn);
+        release();
         resolve(e);
       };
-      this.on(type, fn);
+      this.add(type, fn);
+      // Closed before it came: the promise stays pending, and lets the process go.
+      this.add("end", release);
     });
   }
 
@@ -111,6 +136,7 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
   close(): void {
     this.ended = true;
     this.listeners.clear();
+    this.releaseEmitter?.();
   }
 
   /** The next event; an "end" event once the socket is closed. Not after on(): see emitterMode. */
@@ -124,7 +150,13 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
     if (next) return Promise.resolve(next);
     if (this.ended) return Promise.reject(notASocket());
     this.iterating = true;
-    return new Promise((resolve) => this.readers.push(resolve));
+    const release = holdProcess();
+    return new Promise((resolve) =>
+      this.readers.push((event) => {
+        release();
+        resolve(event);
+      }),
+    );
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<SocketEvent> {

@@ -1,5 +1,6 @@
 import type { Carrier, ConnectOptions } from "../transport/carrier.js";
 import { parseEndpoint, transportFor } from "../transport/index.js";
+import { unref } from "../util/timers.js";
 
 /** What a connector needs from its session. */
 export interface ConnectorHost {
@@ -78,10 +79,13 @@ export class Connector {
     const max = this.host.settings.reconnectMaxInterval();
     this.interval = max > base ? Math.min(this.interval * 2, max) : base;
     this.host.retrying(this, delay);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      if (this.active) this.attempt();
-    }, delay);
+    // The next attempt does not keep the process running by itself (a waiting send does).
+    this.timer = unref(
+      setTimeout(() => {
+        this.timer = undefined;
+        if (this.active) this.attempt();
+      }, delay),
+    );
   }
 
   stop(): void {

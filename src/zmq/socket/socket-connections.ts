@@ -12,6 +12,7 @@ import { parseEndpoint, transportFor } from "../transport/index.js";
 import { ZAP_CLIENT } from "../context.js";
 import type { OptionName } from "./option-types.js";
 import { Pipe } from "./pipe.js";
+import { type Lingering, trackForExit, untrackForExit } from "./exit-wait.js";
 import { Session, type SessionHost } from "./session.js";
 import { ENDPOINT_COUNT, SocketCore } from "./socket-core.js";
 
@@ -139,6 +140,7 @@ export abstract class SocketConnections extends SocketCore {
     if (scheme === "ws" || scheme === "wss") withAddress(endpoint, () => parseWsAddress(address, false));
     const mechanism = withAddress(endpoint, () => this.mechanism());
     this.sessions.add(Session.connect(this.sessionHost, endpoint, mechanism));
+    trackForExit(this.exitView);
   }
 
   disconnect(endpoint: string): void {
@@ -153,8 +155,19 @@ export abstract class SocketConnections extends SocketCore {
 
   // ---- connections ----
 
+  /** What the exit wait reads of this socket (exit-wait.ts). */
+  private readonly exitView: Lingering = {
+    queuedMessages: () => {
+      let n = 0;
+      for (const pipe of this.pipes) n += pipe.pending;
+      return n;
+    },
+    lingerMs: () => this.option("linger"),
+  };
+
   /** Stops connecting and listening, and closes each connection (lingering per the option). */
   protected closeConnections(): void {
+    untrackForExit(this.exitView);
     for (const binding of new Set(this.bindings.values())) void binding.listener.close();
     this.bindings.clear();
     for (const session of [...this.sessions]) session.close();

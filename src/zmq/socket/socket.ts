@@ -6,6 +6,7 @@ import { toFrames, type MessageLike } from "./frames.js";
 import type { Message, Pipe } from "./pipe.js";
 import type { SharedOptionProperties } from "./option-types.js";
 import type { SocketTypeName } from "../engine/socket-types.js";
+import { holdProcess } from "../util/keep-alive.js";
 import { SocketConnections } from "./socket-connections.js";
 import { SOCKET_TYPE_NUMBERS } from "./socket-core.js";
 
@@ -23,6 +24,26 @@ interface BlockedSend {
   resolve(): void;
   reject(error: ZmqError): void;
   timer?: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * A promise whose pending time holds the process, as the native package's waiting operations
+ * do (an idle socket does not).
+ */
+function held<T>(executor: (resolve: (value: T) => void, reject: (error: ZmqError) => void) => void): Promise<T> {
+  const release = holdProcess();
+  return new Promise<T>((resolve, reject) =>
+    executor(
+      (value) => {
+        release();
+        resolve(value);
+      },
+      (error) => {
+        release();
+        reject(error);
+      },
+    ),
+  );
 }
 
 const RESOLVED = Promise.resolve();
@@ -167,7 +188,7 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
     if (this.sendWait === 0) {
       return Promise.reject(new ZmqError("EAGAIN", "cannot send now: no peer has room (sendTimeout 0)"));
     }
-    return new Promise<void>((resolve, reject) => {
+    return held<void>((resolve, reject) => {
       const blocked: BlockedSend = { message, resolve, reject };
       if (this.sendWait > 0) {
         blocked.timer = setTimeout(() => {
@@ -233,7 +254,7 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
     if (this.receivers.length > 0 && this.context.concurrentOperations === "EBUSY") {
       return Promise.reject(busy("Socket is busy reading; only one receive operation may be in progress at any time"));
     }
-    return new Promise<Buffer[]>((resolve, reject) => {
+    return held<Buffer[]>((resolve, reject) => {
       const receiver: Receiver = { resolve, reject };
       if (this.receiveWait >= 0) {
         receiver.timer = setTimeout(() => {

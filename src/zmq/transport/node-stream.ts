@@ -1,6 +1,8 @@
 import { Buffer } from "node:buffer";
 import * as net from "node:net";
 import type { Carrier, CarrierHandlers, ConnectOptions } from "./carrier.js";
+import { unrefHandle } from "../util/keep-alive.js";
+import { unref } from "../util/timers.js";
 
 const SLAB_SIZE = 65536;
 /**
@@ -85,7 +87,10 @@ export class NetCarrier implements Carrier {
     private readonly socket: net.Socket,
     readonly remoteAddress: string,
     private readonly reader?: ReadBuffers,
-  ) {}
+  ) {
+    // A connection does not keep the process running: a waiting send or receive does.
+    unrefHandle(socket);
+  }
 
   setKeepAlive(enable: boolean, idleMs: number): void {
     this.socket.setKeepAlive(enable, idleMs);
@@ -153,7 +158,7 @@ export function connectNet(
 ): Promise<Carrier> {
   return new Promise((resolve, reject) => {
     const reader = directReadsSupported ? new ReadBuffers() : undefined;
-    const socket = net.connect({ ...options, onread: reader?.options() } as net.NetConnectOpts);
+    const socket = unrefHandle(net.connect({ ...options, onread: reader?.options() } as net.NetConnectOpts));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const onError = (e: Error) => {
       clearTimeout(timer);
@@ -161,7 +166,9 @@ export function connectNet(
       reject(fail(e));
     };
     if (settings.timeout) {
-      timer = setTimeout(() => onError(new Error(`no connection within ${settings.timeout} ms`)), settings.timeout);
+      timer = unref(
+        setTimeout(() => onError(new Error(`no connection within ${settings.timeout} ms`)), settings.timeout),
+      );
     }
     socket.once("error", onError);
     socket.once("connect", () => {
@@ -198,6 +205,8 @@ export async function listenNet(
   });
   // Errors after listening concern single connections, which their carriers report.
   server.on("error", () => {});
+  // A bound socket does not keep the process running by itself (as with the native package).
+  unrefHandle(server);
   return {
     address: server.address(),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -1,5 +1,6 @@
 import { Buffer } from "node:buffer";
 import type { Carrier, CarrierHandlers } from "./carrier.js";
+import { unref } from "../util/timers.js";
 
 /**
  * The part of a WebSocket we use: the web standard's (browsers, Deno, Bun), which the `ws`
@@ -144,9 +145,9 @@ export class WsCarrier implements Carrier {
     const check = () => {
       if (this.closed || !this.waitingForDrain) return;
       if (this.ws.bufferedAmount < WRITE_QUEUE_LIMIT / 2) this.drained();
-      else setTimeout(check, DRAIN_POLL_MS);
+      else unref(setTimeout(check, DRAIN_POLL_MS));
     };
-    setTimeout(check, DRAIN_POLL_MS);
+    unref(setTimeout(check, DRAIN_POLL_MS));
   }
 
   private finish(): void {

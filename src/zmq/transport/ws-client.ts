@@ -4,6 +4,8 @@ import * as net from "node:net";
 import * as tls from "node:tls";
 import { WebSocketConnection } from "./ws-connection.js";
 import { acceptKey, MAX_HEAD, parseHead } from "./ws-handshake.js";
+import { unrefHandle } from "../util/keep-alive.js";
+import { unref } from "../util/timers.js";
 
 /**
  * The client's side of the WebSocket opening handshake (RFC 6455, section 4.1) over node:net or
@@ -40,15 +42,15 @@ export async function openWebSocket(
       })
     : net.connect({ host, port });
   socket.setNoDelay(true);
+  unrefHandle(socket);
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const waits = [upgradeOver(socket, host, port, path, options.protocols)];
     if (options.timeout) {
       waits.push(
         new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new HandshakeError(`no WebSocket within ${options.timeout} ms`)),
-            options.timeout,
+          timer = unref(
+            setTimeout(() => reject(new HandshakeError(`no WebSocket within ${options.timeout} ms`)), options.timeout),
           );
         }),
       );

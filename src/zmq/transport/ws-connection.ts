@@ -1,6 +1,7 @@
 import { Buffer } from "node:buffer";
 import type * as net from "node:net";
 import type { WebSocketLike } from "./ws-carrier.js";
+import { unrefHandle } from "../util/keep-alive.js";
 import {
   encodeClientFrameParts,
   encodeServerHeader,
@@ -82,6 +83,7 @@ export class WebSocketConnection implements WebSocketLike {
     });
     socket.on("end", () => socket.end());
     socket.pause();
+    unrefHandle(socket); // a waiting send or receive keeps the process running, not a connection
     this.unread = rest;
   }
 

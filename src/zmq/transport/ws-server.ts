@@ -7,6 +7,8 @@ import { checkAccess, type WsAccess } from "./ws-access.js";
 import { WebSocketConnection } from "./ws-connection.js";
 import { acceptKey, MAX_HEAD, parseHead } from "./ws-handshake.js";
 import { chooseProtocol } from "./zws.js";
+import { unrefHandle } from "../util/keep-alive.js";
+import { unref } from "../util/timers.js";
 
 /** What a bound socket offers at one path of a WebSocket port. */
 export interface WsRoute {
@@ -56,6 +58,8 @@ export class WebSocketListener {
       });
     });
     server.on("error", () => {});
+    // A bound socket does not keep the process running by itself (as with the native package).
+    unrefHandle(server);
     return listener;
   }
 
@@ -74,7 +78,8 @@ export class WebSocketListener {
   private upgrade(socket: net.Socket): void {
     socket.setNoDelay(true);
     let head: Buffer = Buffer.alloc(0);
-    const timer = setTimeout(() => socket.destroy(), UPGRADE_TIMEOUT_MS);
+    unrefHandle(socket);
+    const timer = unref(setTimeout(() => socket.destroy(), UPGRADE_TIMEOUT_MS));
     const onData = (chunk: Buffer) => {
       head = head.length ? Buffer.concat([head, chunk]) : chunk;
       const end = head.indexOf("\r\n\r\n");
