@@ -310,4 +310,27 @@ describe("option effects (differential: the native zeromq package and ours)", ()
       }
     `),
   );
+
+  differential(
+    "numbers as frames go as their decimal text",
+    async ({ socket }: Scope) => {
+      const address = `inproc://plantrpc-numbers-${Math.random().toString(36).slice(2)}`;
+      const pull = socket("Pull");
+      await pull.bind(address);
+      const push = socket("Push");
+      push.connect(address);
+      await push.send([42, 2.5, -1]);
+      return strings(await pull.receive());
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+      {
+        "value": [
+          "42",
+          "2.5",
+          "-1",
+        ],
+      }
+    `),
+  );
 });

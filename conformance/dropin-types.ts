@@ -49,6 +49,30 @@ export async function typicalUsage(): Promise<void> {
   await proxy.frontEnd.bind("tcp://*:3001");
   proxy.terminate();
 
+  // Each event type as the native typings give it: error events have their error.
+  dealer.events.on("handshake:error:protocol", (e) => console.log(e.address, e.error.code, e.error.message));
+  dealer.events.on("handshake:error:auth", (e) => {
+    const status: 300 | 400 | 500 = e.error.status;
+    console.log(status);
+  });
+  dealer.events.on("handshake:error:other", (e) => console.log(e.error.code, e.error.errno));
+  dealer.events.on("bind:error", (e) => console.log(e.error.code));
+  dealer.events.on("accept:error", (e) => console.log(e.error.errno));
+  dealer.events.on("close:error", (e) => console.log(e.error.message));
+  dealer.events.on("connect:retry", (e) => console.log(e.interval + 1));
+  dealer.events.on("unknown", (e) => console.log(e.type));
+  const subscriber: zmq.EventSubscriber = dealer.events.on("end", () => {});
+  subscriber.off("end", () => {});
+  const anyEvent = await new zmq.Pull().events.receive();
+  if (anyEvent.type === "handshake:error:protocol") console.log(anyEvent.error.code);
+
+  // Numbers as frames, the deprecated synchronous bind, STREAM's [routingId, bytes] messages.
+  await dealer.send([1, 2.5, null]);
+  const stream = new zmq.Stream();
+  stream.bindSync("tcp://127.0.0.1:5558");
+  const [peer, bytes]: [zmq.Message, zmq.Message] = await stream.receive();
+  await stream.send([peer, bytes]);
+
   const readable: zmq.Readable = new zmq.Pull();
   void readable.receiveTimeout;
   const writable: zmq.Writable = new zmq.Push();

@@ -124,12 +124,13 @@ export class ZmqError extends Error {
  * AuthError, with the ZAP status code (300 temporary, 400 refused, 500 internal error).
  */
 export class AuthError extends ZmqError {
-  readonly status: number;
+  /** The ZAP status: 300 temporary, 400 refused, 500 internal error (the native package's type). */
+  readonly status: 300 | 400 | 500;
   constructor(status: number, text: string) {
     // The native package's message; the ZAP handler's status text is the detail.
     super("EACCES", text || `ZAP status ${status}`, { message: "Authentication failure" });
     this.name = "AuthError";
-    this.status = status;
+    this.status = status === 300 || status === 400 ? status : 500;
   }
 }
 

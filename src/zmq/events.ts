@@ -1,36 +1,58 @@
 import type { Buffer } from "node:buffer";
 import { Listeners } from "../util/listeners.js";
-import { ZmqError, type ZmtpProtocolError } from "./errors.js";
+import { type AuthError, ZmqError, type ZmtpProtocolError } from "./errors.js";
 import { holdProcess } from "./util/keep-alive.js";
 
-export type SocketEventType =
-  | "bind"
-  | "bind:error"
-  | "accept"
-  | "connect"
-  | "connect:delay"
-  | "connect:retry"
-  | "disconnect"
-  | "handshake"
-  | "handshake:error:protocol"
-  | "handshake:error:other"
-  | "handshake:error:auth"
-  | "error:protocol"
-  | "close"
-  | "end";
-
-export interface SocketEvent {
-  type: SocketEventType;
-  /** The endpoint bound or connected (for accepted connections too, as libzmq's monitor says); none on "end". */
-  address?: string;
-  /** Why: a ZmqError, or for handshake:error:protocol libzmq's ZMTP code (ZmtpProtocolError). */
-  error?: ZmqError | ZmtpProtocolError;
-  /** For connect:retry, the delay before the next attempt. */
-  interval?: number;
+/** An event of one type, with what that type carries (the native package's EventFor). */
+type EventFor<T extends string, D = object> = { type: T } & D;
+interface EventAddress {
+  /** The endpoint bound or connected (for accepted connections too, as libzmq's monitor says). */
+  address: string;
+}
+interface EventError<E = ZmqError> {
+  error: E;
 }
 
+/**
+ * A socket event, as the native package types it: a union discriminated by `type`, where each
+ * error event has its `error` (handshake:error:protocol libzmq's ZMTP code, handshake:error:auth
+ * the ZAP status). "accept:error", "close:error" and "unknown" are the native package's names
+ * for what never happens here (typed so that code written for it compiles). A `disconnect`
+ * carries `error` (ours) when a connected peer broke the protocol or went silent.
+ */
+export type SocketEvent =
+  | EventFor<"accept", EventAddress>
+  | EventFor<"accept:error", EventAddress & EventError>
+  | EventFor<"bind", EventAddress>
+  | EventFor<"bind:error", EventAddress & EventError>
+  | EventFor<"connect", EventAddress>
+  | EventFor<"connect:delay", EventAddress>
+  | EventFor<"connect:retry", EventAddress & { interval: number }>
+  | EventFor<"close", EventAddress>
+  | EventFor<"close:error", EventAddress & EventError>
+  | EventFor<
+      "disconnect",
+      EventAddress & {
+        /** Ours: why, when a connected peer broke the protocol or went silent (heartbeats). */ error?: ZmqError;
+      }
+    >
+  | EventFor<"end">
+  | EventFor<"handshake", EventAddress>
+  | EventFor<"handshake:error:protocol", EventAddress & EventError<ZmtpProtocolError>>
+  | EventFor<"handshake:error:auth", EventAddress & EventError<AuthError>>
+  | EventFor<"handshake:error:other", EventAddress & EventError>
+  | EventFor<"unknown">;
+
+export type SocketEventType = SocketEvent["type"];
+
 /** An event of one type (the native package's EventOfType). */
-export type EventOfType<T extends SocketEventType = SocketEventType> = SocketEvent & { type: T };
+export type EventOfType<T extends SocketEventType = SocketEventType> = Extract<SocketEvent, { type: T }>;
+
+/** What on() and off() give back (the native package's EventSubscriber): the observer itself. */
+export interface EventSubscriber {
+  on<T extends SocketEventType>(type: T, listener: (event: EventOfType<T>) => void): EventSubscriber;
+  off<T extends SocketEventType>(type: T, listener: (event: EventOfType<T>) => void): EventSubscriber;
+}
 
 /** What sockets that receive have (the native package's Readable interface). */
 export interface Readable<M extends object[] = Buffer[]> {
@@ -47,7 +69,7 @@ export interface Writable<M = unknown> {
   send(message: M): Promise<void>;
 }
 
-type Listener = (event: SocketEvent) => void;
+type Listener<E extends SocketEvent = SocketEvent> = (event: E) => void;
 
 /** The key of SocketEvents' internal listener (see [WATCH]). */
 export const WATCH = Symbol("plantrpc.watch");
@@ -75,11 +97,11 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
     return this.ended;
   }
 
-  on(type: SocketEventType | "*", listener: Listener): this {
+  on<T extends SocketEventType>(type: T | "*", listener: Listener<EventOfType<T>>): this {
     this.assertOpen();
     this.emitterMode = true;
     this.releaseEmitter ??= holdProcess();
-    this.add(type, listener);
+    this.add(type, listener as Listener);
     return this;
   }
 
@@ -101,20 +123,20 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
     list.add(listener);
   }
 
-  off(type: SocketEventType | "*", listener: Listener): this {
-    this.listeners.get(type)?.remove(listener);
+  off<T extends SocketEventType>(type: T | "*", listener: Listener<EventOfType<T>>): this {
+    this.listeners.get(type)?.remove(listener as Listener);
     return this;
   }
 
   /** Resolves with the next event of that type (ours: the native Observer has no once()); it holds the process meanwhile. */
-  once(type: SocketEventType): Promise<SocketEvent> {
+  once<T extends SocketEventType>(type: T): Promise<EventOfType<T>> {
     this.assertOpen();
     const release = holdProcess();
     return new Promise((resolve) => {
       const fn: Listener = (e) => {
         this.off(type, fn);
         release();
-        resolve(e);
+        resolve(e as EventOfType<T>);
       };
       this.add(type, fn);
       // Closed before it came: the promise stays pending, and lets the process go.

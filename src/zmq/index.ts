@@ -17,7 +17,7 @@ export {
   XSubscriber,
 } from "./socket/all.js";
 export type { RequestOptions } from "./socket/request.js";
-export type { RouterConnectOptions, RouterOptions } from "./socket/router.js";
+export type { RouterConnectOptions, RouterOptions, StreamConnectOptions } from "./socket/router.js";
 export { Socket, type SocketOptions } from "./socket/socket.js";
 export type { XPublisherOptions } from "./socket/publisher.js";
 export type { MessageLike } from "./socket/frames.js";
@@ -26,7 +26,16 @@ export { endpointPort } from "./transport/endpoint.js";
 export { SocketEvents, type SocketEvent, type SocketEventType } from "./events.js";
 // The native package's names for the same things.
 export { SocketEvents as Observer } from "./events.js";
-export type { SocketEvent as Event, SocketEventType as EventType, EventOfType, Readable, Writable } from "./events.js";
+export type {
+  SocketEvent as Event,
+  SocketEventType as EventType,
+  EventOfType,
+  EventSubscriber,
+  Readable,
+  Writable,
+} from "./events.js";
+/** A received frame (the native package's Message). */
+export type Message = import("node:buffer").Buffer;
 export {
   ZmqError,
   ProtocolError,

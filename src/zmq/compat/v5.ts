@@ -254,7 +254,8 @@ export class Socket extends EventEmitter {
     if (this.monitoring) return this;
     this.monitoring = (event) => {
       const name = MONITOR_EVENTS[event.type];
-      if (name) this.emit(name, event.interval, event.address, undefined);
+      const interval = "interval" in event ? event.interval : undefined;
+      if (name) this.emit(name, interval, "address" in event ? event.address : undefined, undefined);
     };
     this.socket.events.on("*", this.monitoring);
     return this;

@@ -3,7 +3,7 @@ import { ZmqError } from "../errors.js";
 import type { Message } from "./pipe.js";
 
 /** What send() accepts for one frame. */
-export type MessageLike = string | Uint8Array | ArrayBuffer | ArrayBufferView | null;
+export type MessageLike = ArrayBufferView | ArrayBuffer | SharedArrayBuffer | string | number | null;
 
 const EMPTY = new Uint8Array(0);
 
@@ -12,6 +12,9 @@ export function toFrame(value: MessageLike): Uint8Array {
   if (typeof value === "string") return Buffer.from(value, "utf8");
   if (value === null || value === undefined) return EMPTY;
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  // As the native package: a number goes as its decimal text.
+  if (typeof value === "number") return Buffer.from(String(value), "utf8");
+  if (typeof SharedArrayBuffer !== "undefined" && value instanceof SharedArrayBuffer) return new Uint8Array(value);
   if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   throw new ZmqError("EINVAL", `cannot send a ${typeof value} as a frame: use string, Uint8Array or ArrayBuffer`);
 }

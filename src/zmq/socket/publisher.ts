@@ -18,7 +18,7 @@ interface XPublisherVerbosity {
   verbosity?: null | "allSubs" | "allSubsUnsubs";
 }
 
-type Verbosity = XPublisherVerbosity["verbosity"];
+type Verbosity = null | "allSubs" | "allSubsUnsubs";
 const VERBOSITIES: readonly Verbosity[] = [null, "allSubs", "allSubsUnsubs"];
 
 /**

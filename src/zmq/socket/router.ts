@@ -10,6 +10,9 @@ import { registerSocketClass, Socket } from "./socket.js";
 /** libzmq's ZMQ_CONNECT_ROUTING_ID, which the native package sets before connecting. */
 const CONNECT_ROUTING_ID = OPTIONS_BY_NAME.get("connectRoutingId")!;
 
+/** STREAM's connect() options: the same as ROUTER's (the native package's StreamConnectOptions). */
+export type StreamConnectOptions = RouterConnectOptions;
+
 export interface RouterConnectOptions {
   /** The routing id by which to address the peer at this endpoint. */
   routingId?: string;

@@ -163,8 +163,9 @@ export class Session implements ConnectionOwner {
     this.engine = undefined;
     this.ready = false;
     const address = this.address;
-    if (error && (pipe || error.code !== "ECONNRESET"))
-      this.host.emit(failureEvent(error, pipe !== undefined, address));
+    // A failure during the handshake is an event of its own, as libzmq reports it; after it,
+    // libzmq reports nothing but the disconnection, which carries the error here (ours).
+    if (error && !pipe && error.code !== "ECONNRESET") this.host.emit(handshakeFailure(error, address));
     if (pipe) {
       pipe.engine = undefined;
       if (pipe.readPaused) pipe.readPaused = false;
@@ -176,7 +177,8 @@ export class Session implements ConnectionOwner {
         this.pipe = undefined;
       }
     }
-    this.host.emit({ type: "disconnect", address });
+    const broken = pipe && error && error.code !== "ECONNRESET" ? { error } : {};
+    this.host.emit({ type: "disconnect", address, ...broken });
     // As libzmq: a protocol or authentication failure ends a connect() for good (the peer will
     // answer the same again); a broken or timed-out connection is made again.
     if (this.connector?.active && !(error && isProtocolFailure(error))) {
@@ -234,13 +236,12 @@ function isProtocolFailure(error: ZmqError): boolean {
 }
 
 /**
- * The event that reports a connection's failure, as libzmq's monitor (and so the native
- * package) reports it: after the handshake, a protocol error; during it, an authentication
- * failure (with the ZAP status), a protocol failure (with libzmq's ERR_ZMTP_* code and "ZMTP
- * protocol error", what exactly happened as `detail`), or anything else (with its errno).
+ * The event that reports a handshake's failure, as libzmq's monitor (and so the native package)
+ * reports it: an authentication failure (with the ZAP status), a protocol failure (with libzmq's
+ * ERR_ZMTP_* code and "ZMTP protocol error", what exactly happened as `detail`), or anything
+ * else (with its errno).
  */
-function failureEvent(error: ZmqError, afterHandshake: boolean, address: string): SocketEvent {
-  if (afterHandshake) return { type: "error:protocol", address, error };
+function handshakeFailure(error: ZmqError, address: string): SocketEvent {
   if (error instanceof AuthError) return { type: "handshake:error:auth", address, error };
   if (!isProtocolFailure(error)) return { type: "handshake:error:other", address, error };
   const code = error.zmtp ?? "ERR_ZMTP_UNSPECIFIED";

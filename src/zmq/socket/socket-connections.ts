@@ -10,11 +10,18 @@ import type { WsAccess } from "../transport/ws-access.js";
 import { parseHosts, parseOrigins } from "../transport/ws-origins.js";
 import { parseEndpoint, transportFor } from "../transport/index.js";
 import { ZAP_CLIENT } from "../context.js";
+import type { SocketEvent } from "../events.js";
 import type { OptionName } from "./option-types.js";
 import { Pipe } from "./pipe.js";
 import { type Lingering, trackForExit, untrackForExit } from "./exit-wait.js";
 import { Session, type SessionHost } from "./session.js";
 import { ENDPOINT_COUNT, SocketCore } from "./socket-core.js";
+
+/**
+ * libzmq's monitor reports a failed bind's socket closed with no address, though the native
+ * package types `close` events with one (it leaves out an empty address).
+ */
+const UNADDRESSED_CLOSE = { type: "close" } as SocketEvent;
 
 interface Binding {
   listener: Listener;
@@ -69,7 +76,7 @@ export abstract class SocketConnections extends SocketCore {
     const { scheme, address } = withAddress(endpoint, () => parseEndpoint(endpoint));
     if (this.bindings.has(endpoint)) {
       const error = new ZmqError("EADDRINUSE", `${endpoint} is already bound`, { address: endpoint });
-      this.emit({ type: "close" });
+      this.emit(UNADDRESSED_CLOSE);
       this.emit({ type: "bind:error", address, error });
       throw error;
     }
@@ -93,7 +100,7 @@ export abstract class SocketConnections extends SocketCore {
     } catch (e) {
       // As libzmq's monitor reports a failed bind: its socket closed, then the failure, with the
       // address as libzmq writes it (no scheme).
-      this.emit({ type: "close" });
+      this.emit(UNADDRESSED_CLOSE);
       this.emit({ type: "bind:error", address, error: e as ZmqError });
       throw e;
     } finally {
@@ -108,6 +115,20 @@ export abstract class SocketConnections extends SocketCore {
     this.lastBound = listener.endpoint;
     this.emit({ type: "bind", address: listener.endpoint });
     if (this.closeRequested) this.close();
+  }
+
+  /**
+   * The native package's deprecated synchronous bind. JavaScript here cannot block on the
+   * operating system, so the bind starts now and completes as bind() does: its failure comes as
+   * a `bind:error` event, and `lastEndpoint` is set once it is done.
+   */
+  bindSync(endpoint: string): void {
+    this.bind(endpoint).catch(() => {}); // reported as a bind:error event
+  }
+
+  /** The native package's deprecated synchronous unbind: it starts now (see bindSync). */
+  unbindSync(endpoint: string): void {
+    this.unbind(endpoint).catch(() => {});
   }
 
   async unbind(endpoint: string): Promise<void> {

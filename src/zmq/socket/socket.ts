@@ -71,7 +71,16 @@ function busy(message: string): ZmqError {
 const MAX_SYNC_OPERATIONS = 512;
 
 /** A socket of any type has the options every type has (as the native package's Socket). */
-export interface Socket extends SharedOptionProperties {}
+export interface Socket extends SharedOptionProperties {
+  // GSSAPI: typed as the native package types it; absent at run time there too (libzmq built
+  // without it): reading gives undefined, assigning fails on the sealed socket.
+  gssapiServer: boolean;
+  gssapiPrincipal: string | null;
+  gssapiServicePrincipal: string | null;
+  gssapiPlainText: boolean;
+  gssapiPrincipalNameType: "hostBased" | "userName" | "krb5Principal";
+  gssapiServicePrincipalNameType: "hostBased" | "userName" | "krb5Principal";
+}
 
 /**
  * What every socket type shares, in three layers: options, state and events (socket-core.ts),

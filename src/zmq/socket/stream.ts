@@ -5,6 +5,7 @@ import type { EngineOptions } from "../engine/engine.js";
 import { RawConnection } from "../engine/raw-connection.js";
 import type { Carrier } from "../transport/carrier.js";
 import type { Message, Pipe } from "./pipe.js";
+import type { MessageLike } from "./frames.js";
 import { RouterBase } from "./router.js";
 import { type SocketOptions, withOptions } from "./options.js";
 import { registerSocketClass } from "./socket.js";
@@ -26,6 +27,20 @@ export class Stream extends withOptions("Stream", RouterBase) {
   constructor(options?: SocketOptions<Stream>) {
     super();
     this.configure(options, Stream);
+  }
+
+  /** `[routingId, bytes]`, as the native package types it. */
+  override receive(): Promise<[Buffer, Buffer]> {
+    return super.receive() as Promise<[Buffer, Buffer]>;
+  }
+
+  /** `[routingId, bytes]` (or `[routingId, ""]` to close that connection). */
+  override send(message: [MessageLike, MessageLike] | MessageLike[]): Promise<void> {
+    return super.send(message);
+  }
+
+  override [Symbol.asyncIterator](): AsyncIterator<[Buffer, Buffer]> {
+    return super[Symbol.asyncIterator]() as AsyncIterator<[Buffer, Buffer]>;
   }
 
   protected override createConnection(carrier: Carrier, _options: EngineOptions, owner: ConnectionOwner): Connection {
