@@ -122,6 +122,45 @@ describe.skipIf(!available)(`in Chromium (${CHROMIUM})`, () => {
     }
   });
 
+  it("inproc between the page and a Web Worker, both ways (one process-wide namespace, as libzmq's)", async () => {
+    const result = await page.evaluate(async () => {
+      const { zmq } = (globalThis as unknown as Page_).plantrpc;
+      type WebWorker = { addEventListener(t: "message", f: (e: { data: unknown }) => void): void; terminate(): void };
+      const page = globalThis as unknown as {
+        location: { origin: string };
+        Worker: new (url: string, options: { type: "module" }) => WebWorker;
+        Blob: typeof Blob;
+      };
+      const code = `
+        const { zmq } = await import("${page.location.origin}/plantrpc.js");
+        const push = new zmq.Push();
+        push.connect("inproc://from-worker");
+        await push.send(["from", "worker"]);
+        const rep = new zmq.Reply();
+        await rep.bind("inproc://in-worker");
+        const [m] = await rep.receive();
+        await rep.send("re:" + new TextDecoder().decode(m));
+        postMessage("done");`;
+      const pull = new zmq.Pull();
+      await pull.bind("inproc://from-worker");
+      const req = new zmq.Request();
+      req.connect("inproc://in-worker"); // before the worker binds: waits for it
+      const worker = new page.Worker(URL.createObjectURL(new page.Blob([code], { type: "text/javascript" })), {
+        type: "module",
+      });
+      const done = new Promise((r) => worker.addEventListener("message", (e) => r(e.data)));
+      const got = (await pull.receive()).map((f) => new TextDecoder().decode(f));
+      await req.send("ping");
+      const reply = new TextDecoder().decode((await req.receive())[0]);
+      const end = await done;
+      worker.terminate();
+      pull.close();
+      req.close();
+      return { got, reply, end };
+    });
+    expect(result).toEqual({ got: ["from", "worker"], reply: "re:ping", end: "done" });
+  });
+
   it("refuses what a page cannot do, with typed errors", async () => {
     const errors = await page.evaluate(async () => {
       const { zmq } = (globalThis as unknown as Page_).plantrpc;

@@ -333,4 +333,48 @@ describe("option effects (differential: the native zeromq package and ours)", ()
       }
     `),
   );
+
+  differential(
+    "inproc: a connect before the bind waits for it (no retries), and no event is reported",
+    async ({ socket }: Scope) => {
+      const address = `inproc://plantrpc-quiet-${Math.random().toString(36).slice(2)}`;
+      const seen: string[] = [];
+      const watch = (name: string, s: { events: { on(type: string, fn: (e: { type: string }) => void): void } }) => {
+        for (const type of [
+          "connect",
+          "connect:delay",
+          "connect:retry",
+          "close",
+          "accept",
+          "bind",
+          "handshake",
+          "disconnect",
+        ]) {
+          s.events.on(type, (e) => seen.push(`${name} ${e.type}`));
+        }
+      };
+      const dealer = socket("Dealer");
+      watch("dealer", dealer);
+      dealer.connect(address);
+      await dealer.send("early");
+      await settle(250);
+      const router = socket("Router");
+      watch("router", router);
+      await router.bind(address);
+      const [, message] = await router.receive();
+      dealer.disconnect(address);
+      await router.unbind(address);
+      await settle(20);
+      return { message: String(message), seen };
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+      {
+        "value": {
+          "message": "early",
+          "seen": [],
+        },
+      }
+    `),
+  );
 });

@@ -5,52 +5,18 @@
  * queued for peers are waited for per `linger`, with a warning. Each scenario runs as a script
  * under both libraries, with a time limit; a worker thread that leaves a bound socket open ends.
  */
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { nativeMissing } from "./dropin/harness.js";
+import { LIBRARIES, processesMissing, runScript } from "./dropin/processes.js";
 
-const ROOT = join(import.meta.dirname, "..");
-const OURS = join(ROOT, "dist", "zmq", "index.js");
-/** Both libraries by file URL, so that a worker's code (a data: URL) can import them too. */
-const LIBRARIES = (() => {
-  try {
-    return {
-      theirs: pathToFileURL(createRequire(join(ROOT, "package.json")).resolve("zeromq")).href,
-      mine: pathToFileURL(OURS).href,
-    };
-  } catch {
-    return undefined;
-  }
-})();
 /** Long enough for a loaded machine to start Node and run the script; what still runs then holds. */
 const LIMIT_MS = 2500;
 /** Scripts run at once: more would starve each other of CPU on a small machine. */
 const PARALLEL = 4;
-const skip = nativeMissing !== undefined || !existsSync(OURS) || !LIBRARIES;
+const skip = processesMissing !== undefined;
 
-/** What a script did within the time limit: exited (with its code) or still ran; and its stderr warning. */
-function run(library: string, body: string): Promise<{ ended: string; warned: boolean; stdout: string }> {
-  const script = `const z = await import(${JSON.stringify(library)});\n${body}`;
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--input-type=module", "-e", script], { cwd: ROOT });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), LIMIT_MS);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({
-        ended: code === null ? "still running" : `exited ${code}`,
-        warned: /WARNING: Waiting for queued ZeroMQ messages to be delivered/.test(stderr),
-        stdout: stdout.trim(),
-      });
-    });
-  });
+async function run(library: string, body: string): Promise<{ ended: string; warned: boolean; stdout: string }> {
+  const { ended, warned, stdout } = await runScript(library, body, LIMIT_MS);
+  return { ended, warned, stdout };
 }
 
 const SCENARIOS: Record<string, string> = {

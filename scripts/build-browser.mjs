@@ -18,8 +18,9 @@ const browserPlugin = {
     const replaced = {
       "node:timers": src("browser/timers.ts"),
       "node:os": src("browser/os.ts"),
+      "node:worker_threads": src("browser/worker_threads.ts"),
     };
-    build.onResolve({ filter: /^node:(timers|os)$/ }, (args) => ({ path: replaced[args.path] }));
+    build.onResolve({ filter: /^node:(timers|os|worker_threads)$/ }, (args) => ({ path: replaced[args.path] }));
     build.onResolve({ filter: /^node:buffer$/ }, () => ({
       path: join(root, "node_modules", "buffer", "index.js"),
     }));

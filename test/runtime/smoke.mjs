@@ -111,6 +111,36 @@ for (const encoding of ["json", "msgpack"]) {
   });
 }
 
+await check("inproc between a worker thread and the main thread, both ways", async () => {
+  const { Worker } = await import("node:worker_threads");
+  const library = new URL("../../dist/zmq/index.js", import.meta.url).href;
+  const code = `
+    const z = await import(${JSON.stringify(library)});
+    const push = new z.Push();
+    push.connect("inproc://smoke-from-worker");
+    await push.send(["from", "worker"]);
+    const rep = new z.Reply();
+    await rep.bind("inproc://smoke-in-worker");
+    const [m] = await rep.receive();
+    await rep.send("re:" + new TextDecoder().decode(m));
+    rep.close();
+    push.close();`;
+  const pull = new Pull();
+  await pull.bind("inproc://smoke-from-worker");
+  const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(code)}`));
+  const ended = new Promise((resolve) => worker.on("exit", resolve));
+  const got = text(await pull.receive());
+  if (got.join() !== "from,worker") throw new Error(`got ${got}`);
+  const req = new Request();
+  req.connect("inproc://smoke-in-worker"); // before the worker binds: waits for it, as libzmq
+  await req.send("ping");
+  const reply = text(await req.receive());
+  if (reply.join() !== "re:ping") throw new Error(`got ${reply}`);
+  await ended;
+  req.close();
+  pull.close();
+});
+
 const failed = results.filter(([, ok]) => !ok).length;
 console.log(`${runtime}: ${results.length - failed} passed, ${failed} failed`);
 const exit = globalThis.Deno ? Deno.exit : process.exit;

@@ -31,6 +31,8 @@ export class Connector {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private interval: number;
   private stopped = false;
+  /** The attempt under way, to give up when stopped (an inproc connect waits for its bind). */
+  private attempts: AbortController | undefined;
 
   constructor(
     readonly endpoint: string,
@@ -47,8 +49,9 @@ export class Connector {
     const { scheme, address } = parseEndpoint(this.endpoint);
     // Only TCP connects are in progress for a while (libzmq reports CONNECT_DELAYED for them).
     if (scheme === "tcp") this.host.attempting(this);
+    this.attempts = new AbortController();
     transportFor(scheme)
-      .connect(address, this.host.connectOptions())
+      .connect(address, { ...this.host.connectOptions(), signal: this.attempts.signal })
       .then(
         (carrier) => {
           if (!this.active) {
@@ -91,5 +94,6 @@ export class Connector {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    this.attempts?.abort();
   }
 }

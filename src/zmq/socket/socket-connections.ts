@@ -74,10 +74,10 @@ export abstract class SocketConnections extends SocketCore {
     this.assertAddress(endpoint);
     this.assertReady();
     const { scheme, address } = withAddress(endpoint, () => parseEndpoint(endpoint));
+    const monitored = scheme !== "inproc";
     if (this.bindings.has(endpoint)) {
       const error = new ZmqError("EADDRINUSE", `${endpoint} is already bound`, { address: endpoint });
-      this.emit(UNADDRESSED_CLOSE);
-      this.emit({ type: "bind:error", address, error });
+      if (monitored) this.bindFailed(address, error);
       throw error;
     }
     this.blockedBy = "bind";
@@ -100,8 +100,7 @@ export abstract class SocketConnections extends SocketCore {
     } catch (e) {
       // As libzmq's monitor reports a failed bind: its socket closed, then the failure, with the
       // address as libzmq writes it (no scheme).
-      this.emit(UNADDRESSED_CLOSE);
-      this.emit({ type: "bind:error", address, error: e as ZmqError });
+      if (monitored) this.bindFailed(address, e as ZmqError);
       throw e;
     } finally {
       this.blockedBy = undefined;
@@ -113,8 +112,22 @@ export abstract class SocketConnections extends SocketCore {
     if (!isWildcard(endpoint)) this.bindings.set(endpoint, binding);
     this.bindings.set(listener.endpoint, binding);
     this.lastBound = listener.endpoint;
-    this.emit({ type: "bind", address: listener.endpoint });
+    if (monitored) this.emit({ type: "bind", address: listener.endpoint });
     if (this.closeRequested) this.close();
+  }
+
+  private bindFailed(address: string, error: ZmqError): void {
+    this.emit(UNADDRESSED_CLOSE);
+    this.emit({ type: "bind:error", address, error });
+  }
+
+  /**
+   * libzmq's monitor says nothing about inproc: no engine, no connection to report (connect,
+   * handshake, accept, disconnect, close: none of them).
+   */
+  private emitMonitored(event: SocketEvent): void {
+    if ("address" in event && event.address.startsWith("inproc://")) return;
+    this.emit(event);
   }
 
   /**
@@ -147,7 +160,7 @@ export abstract class SocketConnections extends SocketCore {
       this.blockedBy = undefined;
     }
     // libzmq's monitor reports the listening socket as closed.
-    this.emit({ type: "close", address: binding.listener.endpoint });
+    this.emitMonitored({ type: "close", address: binding.listener.endpoint });
     if (this.closeRequested) this.close();
   }
 
@@ -204,7 +217,7 @@ export abstract class SocketConnections extends SocketCore {
       carrier.destroy();
       return;
     }
-    this.emit({ type: "accept", address: bound.endpoint });
+    this.emitMonitored({ type: "accept", address: bound.endpoint });
     const keepAlive = this.keepAlive();
     if (keepAlive) carrier.setKeepAlive?.(keepAlive.enable, keepAlive.idleMs);
     const session = Session.accept(this.sessionHost, carrier, mechanism, bound.endpoint);
@@ -241,7 +254,7 @@ export abstract class SocketConnections extends SocketCore {
     createConnection: (carrier, options, owner) => this.createConnection(carrier, options, owner),
     engineOptions: (mechanism, bound) => this.engineOptions(mechanism, bound),
     newPipe: (endpoint) => new Pipe(endpoint, this.hwm, this.conflateNow),
-    emit: (event) => this.emit(event),
+    emit: (event) => this.emitMonitored(event),
     acceptPeer: (pipe, connection, connectedTo) => this.acceptPeer(pipe, connection, connectedTo),
     attachPipe: (pipe) => this.addPipe(pipe),
     detachPipe: (pipe) => this.removePipe(pipe),

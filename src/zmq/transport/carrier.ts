@@ -50,6 +50,8 @@ export interface ConnectOptions {
   timeout?: number;
   /** TCP keepalive; absent = the OS default. */
   keepAlive?: { enable: boolean; idleMs: number };
+  /** Gives the attempt up (the socket disconnected or closed meanwhile); it then rejects. */
+  signal?: AbortSignal;
 }
 
 export interface CarrierHandlers {

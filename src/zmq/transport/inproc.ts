@@ -1,6 +1,7 @@
 import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
 import type { Carrier, CarrierHandlers, Listener, Transport } from "./carrier.js";
+import { type LocalBindings, threadDirectory } from "./inproc-threads.js";
 
 /**
  * In-process carrier: two ends that hand each other the written chunks, asynchronously so that
@@ -81,33 +82,107 @@ class MemoryCarrier implements Carrier {
   }
 }
 
-const bound = new Map<string, (carrier: Carrier) => void>();
+interface Binding {
+  /** When it was bound (the earlier of two threads' bindings of one name wins). */
+  at: number;
+  accept(carrier: Carrier): void;
+}
 
-/** Whether some socket of this process is bound at inproc://address. */
+const bound = new Map<string, Binding>();
+
+/** Connects waiting for their name to be bound, here or in another thread. */
+const waiting = new Map<string, Set<() => void>>();
+
+function wake(name: string): void {
+  const waiters = waiting.get(name);
+  if (waiters) for (const resume of [...waiters]) resume();
+}
+
+const localBindings: LocalBindings = {
+  lookup: (name) => bound.get(name),
+  *names() {
+    for (const [name, binding] of bound) yield [name, binding.at];
+  },
+  announced: wake,
+};
+
+/** Resolves once `name` is bound or announced; rejects when the connect is given up. */
+function bindingAppears(name: string, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new ZmqError("ECONNRESET", `inproc://${name}: connect given up`));
+      return;
+    }
+    const waiters = waiting.get(name) ?? new Set<() => void>();
+    waiting.set(name, waiters);
+    const done = (): void => {
+      waiters.delete(done);
+      if (waiters.size === 0) waiting.delete(name);
+      signal?.removeEventListener("abort", done);
+      if (signal?.aborted) reject(new ZmqError("ECONNRESET", `inproc://${name}: connect given up`));
+      else resolve();
+    };
+    waiters.add(done);
+    signal?.addEventListener("abort", done);
+  });
+}
+
+/** Whether some socket of this thread is bound at inproc://address. */
 export function isInprocBound(address: string): boolean {
   return bound.has(address);
 }
 
+function inUse(address: string): ZmqError {
+  return new ZmqError("EADDRINUSE", `inproc://${address} is already bound`);
+}
+
+/**
+ * Within a thread, both ends share memory (MemoryCarrier); another thread's endpoints are found
+ * through the thread directory (inproc-threads.ts), as libzmq's process-wide context finds them.
+ */
 export const inprocTransport: Transport = {
   async listen(address, accept): Promise<Listener> {
-    if (bound.has(address)) throw new ZmqError("EADDRINUSE", `inproc://${address} is already bound`);
-    bound.set(address, accept);
+    if (bound.has(address)) throw inUse(address);
+    const directory = threadDirectory(localBindings);
+    await directory?.settled();
+    if (bound.has(address) || directory?.ownerOf(address)) throw inUse(address);
+    const binding: Binding = { at: Date.now(), accept };
+    bound.set(address, binding);
+    directory?.announce(address, binding.at);
+    wake(address);
     return {
       endpoint: `inproc://${address}`,
       close: async () => {
-        if (bound.get(address) === accept) bound.delete(address);
+        if (bound.get(address) !== binding) return;
+        bound.delete(address);
+        directory?.withdraw(address);
       },
     };
   },
 
-  async connect(address): Promise<Carrier> {
-    const accept = bound.get(address);
-    if (!accept) throw new ZmqError("ECONNRESET", `inproc://${address} is not bound`);
-    const a = new MemoryCarrier(`inproc://${address}`);
-    const b = new MemoryCarrier(`inproc://${address}`);
-    a.peer = b;
-    b.peer = a;
-    accept(b);
-    return a;
+  /**
+   * As libzmq: connecting before the bind is no failure; the connection is made as soon as the
+   * name is bound, in this thread or another (no retries, no reconnection delay).
+   */
+  async connect(address, options): Promise<Carrier> {
+    for (;;) {
+      const binding = bound.get(address);
+      if (binding) return memoryPair(address, binding);
+      const directory = threadDirectory(localBindings);
+      if (directory?.ownerOf(address)) return directory.connect(address);
+      await bindingAppears(address, options?.signal);
+    }
   },
 };
+
+function memoryPair(address: string, binding: Binding): Carrier {
+  const a = new MemoryCarrier(`inproc://${address}`);
+  const b = new MemoryCarrier(`inproc://${address}`);
+  a.peer = b;
+  b.peer = a;
+  binding.accept(b);
+  return a;
+}
+
+// Joined as the module loads: by a worker's first bind, the names bound elsewhere are known.
+threadDirectory(localBindings);
