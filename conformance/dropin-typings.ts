@@ -5,6 +5,8 @@
  * programs of dropin-types.ts (code written for the native typings, compiled against ours).
  */
 import type * as Native from "zeromq";
+import type * as NativeDraft from "zeromq/draft.js";
+import type * as OursDraft from "../src/zmq/draft.js";
 import type * as Ours from "../src/zmq/index.js";
 
 /** Each native class (its instance type) beside ours. */
@@ -81,3 +83,33 @@ export type TypeExports = [
   Ours.RouterConnectOptions,
   Ours.StreamConnectOptions,
 ];
+
+/** The draft entry (`zeromq/draft` and `plantrpc/zmq/draft`), the same way. */
+type DraftPairs = {
+  Server: [NativeDraft.Server, OursDraft.Server];
+  Client: [NativeDraft.Client, OursDraft.Client];
+  Radio: [NativeDraft.Radio, OursDraft.Radio];
+  Dish: [NativeDraft.Dish, OursDraft.Dish];
+  Gather: [NativeDraft.Gather, OursDraft.Gather];
+  Scatter: [NativeDraft.Scatter, OursDraft.Scatter];
+};
+type DraftCommon<C extends keyof DraftPairs> = Exclude<keyof DraftPairs[C][0] & keyof DraftPairs[C][1], OwnTyped>;
+type DraftMissing<C extends keyof DraftPairs> = Exclude<keyof DraftPairs[C][0], keyof DraftPairs[C][1]>;
+type DraftMisfit<C extends keyof DraftPairs> = {
+  [K in DraftCommon<C>]: DraftPairs[C][1][K] extends DraftPairs[C][0][K] ? never : K;
+}[DraftCommon<C>];
+
+export const everyDraftMemberExists: { [C in keyof DraftPairs]: IsNever<DraftMissing<C>> } = {
+  Server: true,
+  Client: true,
+  Radio: true,
+  Dish: true,
+  Gather: true,
+  Scatter: true,
+};
+export const everyDraftMemberFits: { [C in keyof DraftPairs]: IsNever<DraftMisfit<C>> } = everyDraftMemberExists;
+
+/** Every value export of the native draft entry but Datagram (UDP, not built yet). */
+export const everyDraftExportExists: IsNever<
+  Exclude<keyof typeof NativeDraft, keyof typeof OursDraft | "default" | "Datagram">
+> = true;

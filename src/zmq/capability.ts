@@ -20,5 +20,5 @@ export const capability: Partial<{
   norm: false,
   curve: true,
   gssapi: false,
-  draft: false,
+  draft: true, // plantrpc/zmq/draft
 });

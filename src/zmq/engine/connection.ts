@@ -40,7 +40,7 @@ export interface Connection {
 export interface ConnectionOwner {
   engineReady(connection: Connection): void;
   engineMessage(connection: Connection, frames: Buffer[]): void;
-  /** SUBSCRIBE / CANCEL commands (ZMTP 3.1). */
+  /** SUBSCRIBE / CANCEL commands (ZMTP 3.1), and a DISH's JOIN / LEAVE. */
   engineSubscription(connection: Connection, subscribe: boolean, topic: Buffer): void;
   /** The connection flushed its batch or its carrier drained: room for more. */
   engineWritable(connection: Connection): void;

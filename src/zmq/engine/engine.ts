@@ -355,6 +355,13 @@ export class Engine implements Connection {
       case "CANCEL":
         this.owner.engineSubscription(this, false, command.data);
         return;
+      // A DISH's groups (draft RADIO/DISH): exact names, passed up as subscriptions are.
+      case "JOIN":
+        this.owner.engineSubscription(this, true, command.data);
+        return;
+      case "LEAVE":
+        this.owner.engineSubscription(this, false, command.data);
+        return;
       case "ERROR":
         throw new ZmqError("EMECHANISM", `peer sent ERROR: ${decodeErrorReason(command.data)}`);
       default:

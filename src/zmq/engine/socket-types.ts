@@ -10,7 +10,15 @@ export type SocketTypeName =
   | "PUSH"
   | "PULL"
   | "PAIR"
-  | "STREAM";
+  | "STREAM"
+  // Draft socket types (libzmq built with drafts; `plantrpc/zmq/draft`).
+  | "SERVER"
+  | "CLIENT"
+  | "RADIO"
+  | "DISH"
+  | "GATHER"
+  | "SCATTER"
+  | "DGRAM";
 
 /** RFC 37's table of legal peers. */
 const COMPATIBLE: Record<SocketTypeName, readonly string[]> = {
@@ -26,6 +34,13 @@ const COMPATIBLE: Record<SocketTypeName, readonly string[]> = {
   PULL: ["PUSH"],
   PAIR: ["PAIR"],
   STREAM: [], // raw bytes: no ZMTP peer at all
+  SERVER: ["CLIENT"],
+  CLIENT: ["SERVER"],
+  RADIO: ["DISH"],
+  DISH: ["RADIO"],
+  GATHER: ["SCATTER"],
+  SCATTER: ["GATHER"],
+  DGRAM: [], // UDP datagrams only
 };
 
 export function isCompatible(ours: SocketTypeName, theirs: string): boolean {

@@ -23,7 +23,14 @@ export type SocketClassName =
   | "Push"
   | "XPublisher"
   | "XSubscriber"
-  | "Stream";
+  | "Stream"
+  | "Server"
+  | "Client"
+  | "Radio"
+  | "Dish"
+  | "Gather"
+  | "Scatter"
+  | "Datagram";
 
 export const ALL_SOCKETS = [
   "Pair",
@@ -38,6 +45,13 @@ export const ALL_SOCKETS = [
   "XPublisher",
   "XSubscriber",
   "Stream",
+  "Server",
+  "Client",
+  "Radio",
+  "Dish",
+  "Gather",
+  "Scatter",
+  "Datagram",
 ] as const satisfies readonly SocketClassName[];
 const WRITABLE = [
   "Pair",
@@ -50,6 +64,11 @@ const WRITABLE = [
   "XPublisher",
   "XSubscriber",
   "Stream",
+  "Server",
+  "Client",
+  "Radio",
+  "Scatter",
+  "Datagram",
 ] as const satisfies readonly SocketClassName[];
 const READABLE = [
   "Pair",
@@ -62,6 +81,11 @@ const READABLE = [
   "XPublisher",
   "XSubscriber",
   "Stream",
+  "Server",
+  "Client",
+  "Dish",
+  "Gather",
+  "Datagram",
 ] as const satisfies readonly SocketClassName[];
 
 export interface OptionRow {
@@ -264,7 +288,7 @@ export const OPTION_ROWS = [
     immediate: true,
   }),
   row("conflate", 54, "bool", false, "Keep only the last message in each queue.", {
-    on: ["Pull", "Push", "Subscriber", "Publisher", "Dealer"],
+    on: ["Pull", "Push", "Subscriber", "Publisher", "Dealer", "Gather", "Scatter"],
     access: "w",
   }),
   // Publish-subscribe

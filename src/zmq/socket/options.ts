@@ -20,6 +20,13 @@ const CLASS_NAMES = {
   XPUB: "XPublisher",
   XSUB: "XSubscriber",
   STREAM: "Stream",
+  SERVER: "Server",
+  CLIENT: "Client",
+  RADIO: "Radio",
+  DISH: "Dish",
+  GATHER: "Gather",
+  SCATTER: "Scatter",
+  DGRAM: "Datagram",
 } as const satisfies Record<SocketTypeName, SocketClassName>;
 
 /** The class name of a socket type (`Dealer` for a DEALER), from its `socketType`. */

@@ -242,4 +242,11 @@ export const SOCKET_TYPE_NUMBERS: Record<SocketTypeName, number> = {
   XPUB: 9,
   XSUB: 10,
   STREAM: 11,
+  SERVER: 12,
+  CLIENT: 13,
+  RADIO: 14,
+  DISH: 15,
+  GATHER: 16,
+  SCATTER: 17,
+  DGRAM: 18,
 };

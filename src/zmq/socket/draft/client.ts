@@ -1,0 +1,37 @@
+import type { Buffer } from "node:buffer";
+import { LoadBalancedSocket } from "../load-balanced.js";
+import { type SocketOptions, withOptions } from "../options.js";
+import type { Message, Pipe } from "../pipe.js";
+import { registerSocketClass } from "../socket.js";
+import { singleFrame } from "./single-frame.js";
+
+/** CLIENT (draft): a SERVER's peer; load-balances out, fair-queues in, one frame per message. */
+export class Client extends withOptions("Client", LoadBalancedSocket) {
+  readonly socketType = "CLIENT" as const;
+  static {
+    registerSocketClass("CLIENT", Client);
+  }
+
+  constructor(options?: SocketOptions<Client>) {
+    super();
+    this.configure(options, Client);
+  }
+
+  protected override prepareSend(message: Message): Message {
+    return singleFrame(message);
+  }
+
+  /** A multipart message from a peer is dropped, as libzmq's client does. */
+  /** One frame per message: `[message]`, as the native package types it. */
+  override receive(): Promise<[Buffer]> {
+    return super.receive() as Promise<[Buffer]>;
+  }
+
+  override [Symbol.asyncIterator](): AsyncIterator<[Buffer]> {
+    return super[Symbol.asyncIterator]() as AsyncIterator<[Buffer]>;
+  }
+
+  protected override deliver(_pipe: Pipe, message: Buffer[]): Buffer[] | undefined {
+    return message.length === 1 ? message : undefined;
+  }
+}

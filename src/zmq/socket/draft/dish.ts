@@ -1,0 +1,91 @@
+import type { Buffer } from "node:buffer";
+import { ZmqError } from "../../errors.js";
+import { type SocketOptions, withOptions } from "../options.js";
+import type { Pipe } from "../pipe.js";
+import { registerSocketClass, Socket } from "../socket.js";
+import { checkedGroup, groupKey } from "./groups.js";
+
+/** The group a DISH message came to. */
+export interface DishGroupOptions {
+  group: Buffer;
+}
+
+/**
+ * DISH (draft): SUB by exact group. join() and leave() tell every RADIO peer (JOIN / LEAVE
+ * commands; again to each peer that connects); a message arrives as group and body, and is
+ * received as [body, { group }] when the group is joined here.
+ */
+export class DishSocket extends withOptions("Dish", Socket) {
+  readonly socketType = "DISH" as const;
+  static {
+    registerSocketClass("DISH", DishSocket as never);
+  }
+  private readonly groups = new Map<string, Buffer>();
+
+  constructor(options?: SocketOptions<DishSocket>) {
+    super();
+    this.configure(options, DishSocket);
+  }
+
+  /** Joins groups (strings or buffers, at most 255 octets); joining one twice is EINVAL. */
+  join(...values: Array<Buffer | string>): void {
+    this.assertReady();
+    for (const value of values) {
+      const group = checkedGroup(value);
+      const key = groupKey(group);
+      if (this.groups.has(key)) throw new ZmqError("EINVAL", `group ${key} is already joined`);
+      this.groups.set(key, group);
+      for (const pipe of this.pipes) if (pipe.connected) pipe.engine!.sendCommand("JOIN", group);
+    }
+  }
+
+  /** Leaves groups; leaving one not joined is EINVAL. */
+  leave(...values: Array<Buffer | string>): void {
+    this.assertReady();
+    for (const value of values) {
+      const group = checkedGroup(value);
+      const key = groupKey(group);
+      if (!this.groups.delete(key)) throw new ZmqError("EINVAL", `group ${key} is not joined`);
+      for (const pipe of this.pipes) if (pipe.connected) pipe.engine!.sendCommand("LEAVE", group);
+    }
+  }
+
+  // Typed by the exported Dish interface: [message, { group }].
+  // biome-ignore lint/suspicious/noExplicitAny: the public type is Dish's (below)
+  override receive(): Promise<any> {
+    return super.receive().then(([body, group]) => [body, { group }]);
+  }
+
+  protected override prepareSend(): never {
+    throw new ZmqError("ENOTSUP", "DISH sockets cannot send");
+  }
+
+  protected override canSendNow(): boolean {
+    return false;
+  }
+
+  protected override trySend(): boolean {
+    return false;
+  }
+
+  protected override pipeConnected(pipe: Pipe): void {
+    for (const group of this.groups.values()) pipe.engine!.sendCommand("JOIN", group);
+  }
+
+  /** [body, group], when the group is joined (a RADIO over UDP sends every group). */
+  protected override deliver(_pipe: Pipe, message: Buffer[]): Buffer[] | undefined {
+    if (message.length !== 2 || !this.groups.has(groupKey(message[0]!))) return undefined;
+    return [message[1]!, message[0]!];
+  }
+}
+
+/** DISH (draft), as the native package types it. */
+export interface Dish extends Omit<DishSocket, "receive" | typeof Symbol.asyncIterator> {
+  receive(): Promise<[Buffer, DishGroupOptions]>;
+  [Symbol.asyncIterator](): AsyncIterator<[Buffer, DishGroupOptions]>;
+}
+
+export const Dish = DishSocket as unknown as {
+  new (options?: SocketOptions<DishSocket>): Dish;
+  readonly prototype: Dish;
+};

@@ -1,0 +1,94 @@
+import type { Buffer } from "node:buffer";
+import { ZmqError } from "../../errors.js";
+import { type MessageLike, toFrames } from "../frames.js";
+import { type SocketOptions, withOptions } from "../options.js";
+import type { Message, Pipe } from "../pipe.js";
+import { registerSocketClass, Socket } from "../socket.js";
+import { groupBytes, groupKey } from "./groups.js";
+import { assertOptionsObject, singleFrame } from "./single-frame.js";
+
+/** The group a RADIO message goes to. */
+export interface RadioGroupOptions {
+  group: Buffer | string;
+}
+
+/**
+ * RADIO (draft): PUB by exact group. Each DISH peer JOINs and LEAVEs groups (ZMTP commands); a
+ * message goes, as two frames (group, then body), to the peers that joined its group; a peer at
+ * its high-water mark misses it, as with PUB.
+ */
+export class RadioSocket extends withOptions("Radio", Socket) {
+  readonly socketType = "RADIO" as const;
+  static {
+    registerSocketClass("RADIO", RadioSocket as never);
+  }
+  private readonly peers = new Set<Pipe>();
+
+  constructor(options?: SocketOptions<RadioSocket>) {
+    super();
+    this.configure(options, RadioSocket);
+  }
+
+  override send(message: MessageLike | MessageLike[], options?: RadioGroupOptions): Promise<void> {
+    let frames: Message;
+    try {
+      assertOptionsObject(options);
+      if (options.group === undefined) throw new ZmqError("EINVAL", "a RADIO send needs options.group");
+      frames = [groupBytes(options.group), singleFrame(toFrames(message))[0]!];
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return super.send(frames as Buffer[]);
+  }
+
+  protected override checkReceive(): void {
+    throw new ZmqError("ENOTSUP", "RADIO sockets cannot receive");
+  }
+
+  protected override canSendNow(): boolean {
+    return true;
+  }
+
+  protected override trySend(message: Message): boolean {
+    const key = groupKey(message[0]!);
+    for (const pipe of this.peers) {
+      if (!joinedBy(pipe).has(key)) continue;
+      if (pipe.full) this.dropCount++;
+      else pipe.write(message);
+    }
+    return true;
+  }
+
+  protected override pipeConnected(pipe: Pipe): void {
+    pipe.state = new Set<string>();
+    this.peers.add(pipe);
+  }
+
+  protected override pipeDisconnected(pipe: Pipe): void {
+    this.peers.delete(pipe);
+    joinedBy(pipe).clear();
+  }
+
+  protected override pipeSubscription(pipe: Pipe, join: boolean, group: Buffer): void {
+    if (join) joinedBy(pipe).add(groupKey(group));
+    else joinedBy(pipe).delete(groupKey(group));
+  }
+
+  /** A DISH sends nothing but JOIN and LEAVE. */
+  protected override pipeMessage(): void {}
+}
+
+function joinedBy(pipe: Pipe): Set<string> {
+  if (!(pipe.state instanceof Set)) pipe.state = new Set<string>();
+  return pipe.state as Set<string>;
+}
+
+/** RADIO (draft), as the native package types it. */
+export interface Radio extends Omit<RadioSocket, "send"> {
+  send(message: MessageLike, options: RadioGroupOptions): Promise<void>;
+}
+
+export const Radio = RadioSocket as unknown as {
+  new (options?: SocketOptions<RadioSocket>): Radio;
+  readonly prototype: Radio;
+};

@@ -1,0 +1,117 @@
+import { Buffer } from "node:buffer";
+import { ZmqError } from "../../errors.js";
+import { type MessageLike, toFrames } from "../frames.js";
+import { type SocketOptions, withOptions } from "../options.js";
+import type { Message, Pipe } from "../pipe.js";
+import { registerSocketClass, Socket } from "../socket.js";
+import { assertOptionsObject, singleFrame } from "./single-frame.js";
+
+/** Which peer a SERVER message comes from or goes to. */
+export interface ServerRoutingOptions {
+  /** The peer's routing id: a number from 1 to 2^32 - 1 that the SERVER gave the connection. */
+  routingId: number;
+}
+
+/** A peer's routing id, as the frame the SERVER's queue carries beside the body. */
+const ID_OCTETS = 4;
+
+/**
+ * SERVER (draft): libzmq's thread-safe ROUTER. It numbers each peer (a random start, then one
+ * up, never 0), gives that number with each message received, and sends each message to the
+ * peer numbered in its options; one frame per message; an unknown number is EHOSTUNREACH.
+ */
+export class ServerSocket extends withOptions("Server", Socket) {
+  readonly socketType = "SERVER" as const;
+  static {
+    registerSocketClass("SERVER", ServerSocket as never);
+  }
+  private readonly peers = new Map<number, Pipe>();
+  private nextId = (Math.random() * 0x1_0000_0000) >>> 0;
+
+  constructor(options?: SocketOptions<ServerSocket>) {
+    super();
+    this.configure(options, ServerSocket);
+  }
+
+  override send(message: MessageLike | MessageLike[], options?: ServerRoutingOptions): Promise<void> {
+    let frames: Message;
+    try {
+      assertOptionsObject(options);
+      const id = routingIdOf(options.routingId);
+      const body = singleFrame(toFrames(message))[0]!;
+      const address = Buffer.allocUnsafe(ID_OCTETS);
+      address.writeUInt32LE(id, 0);
+      frames = [address, body];
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return super.send(frames as Buffer[]);
+  }
+
+  // Typed by the exported Server interface: [message, { routingId }].
+  // biome-ignore lint/suspicious/noExplicitAny: the public type is Server's (below)
+  override receive(): Promise<any> {
+    return super.receive().then(routed);
+  }
+
+  protected override trySend(message: Message): boolean {
+    const id = Buffer.from(message[0]!.buffer, message[0]!.byteOffset, ID_OCTETS).readUInt32LE(0);
+    const pipe = this.peers.get(id);
+    if (!pipe) throw new ZmqError("EHOSTUNREACH", `no peer with routing id ${id}`);
+    if (pipe.full) return false;
+    pipe.write([message[1]!]);
+    return true;
+  }
+
+  protected override canSendNow(): boolean {
+    return true; // a message that finds no room fails or waits by its peer, not the socket's
+  }
+
+  protected override pipeAdded(pipe: Pipe): void {
+    let id = this.nextId;
+    this.nextId = (this.nextId + 1) >>> 0;
+    if (id === 0) {
+      id = this.nextId;
+      this.nextId = (this.nextId + 1) >>> 0;
+    }
+    const address = Buffer.allocUnsafe(ID_OCTETS);
+    address.writeUInt32LE(id, 0);
+    pipe.routingId = address;
+    this.peers.set(id, pipe);
+  }
+
+  protected override pipeRemoved(pipe: Pipe): void {
+    if (pipe.routingId) this.peers.delete(pipe.routingId.readUInt32LE(0));
+  }
+
+  /** [body, routing id]; a multipart message from a peer is dropped, as libzmq's server does. */
+  protected override deliver(pipe: Pipe, message: Buffer[]): Buffer[] | undefined {
+    if (message.length !== 1 || !pipe.routingId) return undefined;
+    return [message[0]!, pipe.routingId];
+  }
+}
+
+function routingIdOf(value: unknown): number {
+  if (value === undefined) throw new ZmqError("EINVAL", "a SERVER send needs options.routingId");
+  if (typeof value !== "number") throw new TypeError("A number was expected");
+  if (!Number.isInteger(value) || value < 1 || value > 0xffff_ffff) {
+    throw new ZmqError("EINVAL", `routing id ${value} is not a number from 1 to 2^32 - 1`);
+  }
+  return value;
+}
+
+function routed([body, id]: Buffer[]): [Buffer, ServerRoutingOptions] {
+  return [body!, { routingId: id!.readUInt32LE(0) }];
+}
+
+/** SERVER (draft), as the native package types it. */
+export interface Server extends Omit<ServerSocket, "send" | "receive" | typeof Symbol.asyncIterator> {
+  send(message: MessageLike, options: ServerRoutingOptions): Promise<void>;
+  receive(): Promise<[Buffer, ServerRoutingOptions]>;
+  [Symbol.asyncIterator](): AsyncIterator<[Buffer, ServerRoutingOptions]>;
+}
+
+export const Server = ServerSocket as unknown as {
+  new (options?: SocketOptions<ServerSocket>): Server;
+  readonly prototype: Server;
+};
