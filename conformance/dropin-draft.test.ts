@@ -5,6 +5,7 @@
  * both roles, over tcp: interoperability on the wire (JOIN/LEAVE commands, group frames, the
  * draft socket types in the handshake).
  */
+import { createSocket } from "node:dgram";
 import { describe, expect, it } from "vitest";
 import * as oursDraft from "../src/zmq/draft.js";
 import { type Lib, nativeMissing, runOn, type Scope } from "./dropin/harness.js";
@@ -33,6 +34,20 @@ async function until<T>(send: () => Promise<unknown>, received: Promise<T>): Pro
 }
 
 type Scenario = (bind: Scope, connect: Scope) => Promise<unknown>;
+
+/**
+ * A UDP port the OS chose, free a moment ago: libzmq's udp:// binds no wildcard port (the
+ * native package's lastEndpoint then says `127.0.0.1:*`), so both libraries get a real one.
+ */
+function freeUdpPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const socket = createSocket("udp4");
+    socket.bind(0, "127.0.0.1", () => {
+      const { port } = socket.address();
+      socket.close(() => resolve(port));
+    });
+  });
+}
 
 const SCENARIOS: Record<string, Scenario> = {
   "SERVER and CLIENT: numbered peers, replies by number": async (a, b) => {
@@ -75,6 +90,38 @@ const SCENARIOS: Record<string, Scenario> = {
     await radio.send("rain", { group: "weather" });
     const [third] = await dish.receive();
     return [String(first), String(group), String(second), String(meta.group), String(third)];
+  },
+  "RADIO and DISH over udp://: every group sent, the DISH keeps what it joined": async (a, b) => {
+    const port = await freeUdpPort();
+    const dish = a.socket("Dish");
+    await dish.bind(`udp://127.0.0.1:${port}`);
+    dish.join("g1");
+    const radio = b.socket("Radio");
+    radio.connect(`udp://127.0.0.1:${port}`);
+    const send = async () => {
+      await radio.send("not joined", { group: "g2" });
+      await radio.send("joined", { group: "g1" });
+    };
+    const [message, { group }]: [Buffer, { group: Buffer }] = await until(send, dish.receive());
+    return [String(message), String(group)];
+  },
+  "DGRAM: datagrams to an address, received with the sender's": async (a, b) => {
+    const [portA, portB] = [await freeUdpPort(), await freeUdpPort()];
+    const first = a.socket("Datagram");
+    await first.bind(`udp://127.0.0.1:${portA}`);
+    const second = b.socket("Datagram");
+    await second.bind(`udp://127.0.0.1:${portB}`);
+    const [from, body]: Buffer[] = await until(() => second.send([`127.0.0.1:${portA}`, "hi"]), first.receive());
+    await first.send([from, `re: ${body}`]);
+    const [replyFrom, reply] = await second.receive();
+    // The address frame ends with a zero octet (libzmq's C string), shown as \0.
+    const shown = (address: Buffer, port: number, name: string) =>
+      String(address).replace(String(port), name).replace("\0", "\\0");
+    return {
+      from: shown(from!, portB, "B"),
+      replyFrom: shown(replyFrom, portA, "A"),
+      reply: String(reply),
+    };
   },
   "GATHER and SCATTER: one frame per message, load-balanced": async (a, b) => {
     const gather = a.socket("Gather");
@@ -145,7 +192,14 @@ describe.skipIf(skip)("draft sockets (differential: zeromq/draft and plantrpc/zm
         dishLeaveUnknown: await outcome(() => dish.leave("nope")),
         dishLong: await outcome(() => dish.join("a".repeat(256))),
         dishNumber: await outcome(() => dish.join(5)),
-        types: ["Server", "Client", "Radio", "Dish", "Gather", "Scatter"].map((t) => socket(t).type),
+        radioBindsUdp: await outcome(() => radio.bind("udp://127.0.0.1:9")),
+        serverConnectsUdp: await outcome(() => server.connect("udp://127.0.0.1:9")),
+        dgramOneFrame: await outcome(async () => {
+          const dgram = socket("Datagram");
+          await dgram.bind(`udp://127.0.0.1:${await freeUdpPort()}`);
+          await dgram.send("x");
+        }),
+        types: ["Server", "Client", "Radio", "Dish", "Gather", "Scatter", "Datagram"].map((t) => socket(t).type),
       };
     };
     const [theirs, mine] = [await runOn(nativeDraft, checks), await runOn(oursDraft, checks)];

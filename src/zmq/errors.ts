@@ -23,6 +23,7 @@ export type ZmqErrorCode =
   | "EACCES" // a peer not admitted (ZAP)
   | "EFAULT" // a PLAIN or CURVE server with no ZAP handler (libzmq's "Context is closed")
   | "EPROTONOSUPPORT" // unknown transport
+  | "ENOCOMPATPROTO" // a transport this socket type cannot use (udp:// but for RADIO, DISH, DGRAM)
   | "EPROTO" // malformed ZMTP stream from the peer
   | "EMSGSIZE" // peer announced a frame larger than maxMessageSize
   | "ESOCKTNOSUPPORT" // peer's socket type is incompatible with ours
@@ -59,7 +60,11 @@ export type ZmtpErrorCode =
 
 /** libzmq's numbers for its own errors (ZMQ_HAUSNUMERO + n). */
 const HAUSNUMERO = 156384712;
-const ZMQ_ERRNO: Partial<Record<ZmqErrorCode, number>> = { EFSM: HAUSNUMERO + 51, ETERM: HAUSNUMERO + 53 };
+const ZMQ_ERRNO: Partial<Record<ZmqErrorCode, number>> = {
+  EFSM: HAUSNUMERO + 51,
+  ENOCOMPATPROTO: HAUSNUMERO + 52,
+  ETERM: HAUSNUMERO + 53,
+};
 
 /** The native package's messages: libzmq's zmq_strerror(), with its own clarifications. */
 const MESSAGES: Partial<Record<ZmqErrorCode, string>> = {
@@ -79,6 +84,7 @@ const MESSAGES: Partial<Record<ZmqErrorCode, string>> = {
   EACCES: "Permission denied",
   EFAULT: "Context is closed",
   EPROTONOSUPPORT: "Protocol not supported",
+  ENOCOMPATPROTO: "The protocol is not compatible with the socket type",
   EMSGSIZE: "Message too long",
   ETIMEDOUT: "Connection timed out",
   ECONNRESET: "Connection reset by peer",

@@ -141,6 +141,36 @@ await check("inproc between a worker thread and the main thread, both ways", asy
   pull.close();
 });
 
+await check("draft sockets over udp: RADIO to DISH, DGRAM to DGRAM", async () => {
+  const { Datagram, Dish, Radio } = await import("../../dist/zmq/draft.js");
+  const until = async (send, received) => {
+    let done = false;
+    const result = received.finally(() => {
+      done = true;
+    });
+    while (!done) {
+      await send();
+      await Promise.race([result, new Promise((r) => setTimeout(r, 10))]);
+    }
+    return result;
+  };
+  const dish = new Dish();
+  await dish.bind("udp://127.0.0.1:0");
+  dish.join("g");
+  const radio = new Radio();
+  radio.connect(dish.lastEndpoint);
+  const [message, { group }] = await until(() => radio.send("hello", { group: "g" }), dish.receive());
+  if (text([message, group]).join() !== "hello,g") throw new Error(`got ${text([message, group])}`);
+  const a = new Datagram();
+  await a.bind("udp://127.0.0.1:0");
+  const b = new Datagram();
+  await b.bind("udp://127.0.0.1:0");
+  const port = a.lastEndpoint.split(":").pop();
+  const [, body] = await until(() => b.send([`127.0.0.1:${port}`, "hi"]), a.receive());
+  if (text([body]).join() !== "hi") throw new Error(`got ${text([body])}`);
+  for (const s of [dish, radio, a, b]) s.close();
+});
+
 const failed = results.filter(([, ok]) => !ok).length;
 console.log(`${runtime}: ${results.length - failed} passed, ${failed} failed`);
 const exit = globalThis.Deno ? Deno.exit : process.exit;

@@ -1,10 +1,11 @@
 import { Buffer } from "node:buffer";
 import type { Connection, ConnectionOwner } from "../engine/connection.js";
 import { Engine, type EngineOptions } from "../engine/engine.js";
+import { UdpConnection } from "../engine/udp-connection.js";
 import { ZmqError } from "../errors.js";
 import type { MechanismFactory } from "../mechanism/mechanism.js";
 import { selectMechanism } from "../mechanism/select.js";
-import type { Carrier, ConnectOptions, Listener } from "../transport/carrier.js";
+import { type Carrier, type ConnectOptions, isDatagramCarrier, type Listener } from "../transport/carrier.js";
 import { parseTcpAddress, parseWsAddress } from "../transport/endpoint.js";
 import type { WsAccess } from "../transport/ws-access.js";
 import { parseHosts, parseOrigins } from "../transport/ws-origins.js";
@@ -74,6 +75,7 @@ export abstract class SocketConnections extends SocketCore {
     this.assertAddress(endpoint);
     this.assertReady();
     const { scheme, address } = withAddress(endpoint, () => parseEndpoint(endpoint));
+    if (scheme === "udp") withAddress(endpoint, () => this.assertUdp(UDP_BINDERS));
     const monitored = scheme !== "inproc";
     if (this.bindings.has(endpoint)) {
       const error = new ZmqError("EADDRINUSE", `${endpoint} is already bound`, { address: endpoint });
@@ -114,6 +116,12 @@ export abstract class SocketConnections extends SocketCore {
     this.lastBound = listener.endpoint;
     if (monitored) this.emit({ type: "bind", address: listener.endpoint });
     if (this.closeRequested) this.close();
+  }
+
+  private assertUdp(allowed: readonly string[]): void {
+    if (!allowed.includes(this.socketType)) {
+      throw new ZmqError("ENOCOMPATPROTO", `${this.socketType} sockets cannot use udp:// this way`);
+    }
   }
 
   private bindFailed(address: string, error: ZmqError): void {
@@ -170,7 +178,8 @@ export abstract class SocketConnections extends SocketCore {
     this.assertReady();
     const { scheme, address } = withAddress(endpoint, () => parseEndpoint(endpoint));
     // Fail now on a bad address, not on every retry.
-    if (scheme === "tcp") withAddress(endpoint, () => parseTcpAddress(address, false));
+    if (scheme === "udp") withAddress(endpoint, () => this.assertUdp(UDP_CONNECTORS));
+    if (scheme === "tcp" || scheme === "udp") withAddress(endpoint, () => parseTcpAddress(address, false));
     if (scheme === "ws" || scheme === "wss") withAddress(endpoint, () => parseWsAddress(address, false));
     const mechanism = withAddress(endpoint, () => this.mechanism());
     this.sessions.add(Session.connect(this.sessionHost, endpoint, mechanism));
@@ -331,6 +340,7 @@ export abstract class SocketConnections extends SocketCore {
 
   /** A ZMTP engine; STREAM sockets speak raw bytes instead. */
   protected createConnection(carrier: Carrier, options: EngineOptions, owner: ConnectionOwner): Connection {
+    if (isDatagramCarrier(carrier)) return new UdpConnection(carrier, owner, this.socketType === "DGRAM");
     return new Engine(carrier, options, owner);
   }
 
@@ -374,6 +384,10 @@ function isWildcard(endpoint: string): boolean {
 }
 
 /** Runs a parse step; its EINVAL or EPROTONOSUPPORT names the endpoint, as libzmq's do. */
+/** libzmq's udp:// (draft): bound by a DISH or DGRAM, connected by a RADIO, DISH or DGRAM. */
+const UDP_BINDERS: readonly string[] = ["DISH", "DGRAM"];
+const UDP_CONNECTORS: readonly string[] = ["RADIO", "DISH", "DGRAM"];
+
 function withAddress<T>(endpoint: string, step: () => T): T {
   try {
     return step();

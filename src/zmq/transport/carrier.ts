@@ -97,3 +97,25 @@ export interface Transport {
   /** Resolves once the stream is established, rejects when it could not be. */
   connect(address: string, options?: ConnectOptions): Promise<Carrier>;
 }
+
+/** Where a datagram goes or came from. */
+export interface DatagramPeer {
+  host: string;
+  port: number;
+}
+
+/**
+ * A carrier of datagrams (udp://, for RADIO, DISH and DGRAM): each chunk read is one whole
+ * datagram, and `source` names its sender while data() runs; each write sends one datagram, to
+ * the connected peer or to `to`.
+ */
+export interface DatagramCarrier extends Carrier {
+  readonly datagram: true;
+  /** The sender of the datagram being delivered (valid during the data() call only). */
+  readonly source: DatagramPeer | undefined;
+  send(datagram: Uint8Array, to?: DatagramPeer): void;
+}
+
+export function isDatagramCarrier(carrier: Carrier): carrier is DatagramCarrier {
+  return (carrier as Partial<DatagramCarrier>).datagram === true;
+}

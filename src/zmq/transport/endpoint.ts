@@ -1,6 +1,6 @@
 import { ZmqError } from "../errors.js";
 
-export type Scheme = "tcp" | "ipc" | "inproc" | "ws" | "wss";
+export type Scheme = "tcp" | "ipc" | "inproc" | "ws" | "wss" | "udp";
 
 export interface Endpoint {
   scheme: Scheme;
@@ -26,7 +26,7 @@ export function parseEndpoint(endpoint: string): Endpoint {
   return { scheme: scheme as Scheme, address: m[2]! };
 }
 
-const SCHEMES = new Set(["tcp", "ipc", "inproc", "ws", "wss"]);
+const SCHEMES = new Set(["tcp", "ipc", "inproc", "ws", "wss", "udp"]);
 
 export function parseTcpAddress(address: string, forBind: boolean): TcpAddress {
   const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d+|\*)$/.exec(address);

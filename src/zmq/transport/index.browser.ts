@@ -21,6 +21,7 @@ const transports: Record<Scheme, Transport> = {
   inproc: inprocTransport,
   ws: browserWsTransport("ws"),
   wss: browserWsTransport("wss"),
+  udp: unavailable("udp"),
 };
 
 export function transportFor(scheme: Scheme): Transport {

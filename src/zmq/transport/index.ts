@@ -3,6 +3,7 @@ import type { Scheme } from "./endpoint.js";
 import { inprocTransport } from "./inproc.js";
 import { ipcTransport } from "./ipc.js";
 import { tcpTransport } from "./tcp.js";
+import { udpTransport } from "./udp.js";
 import { wssTransport, wsTransport } from "./ws.js";
 
 export type { Carrier, CarrierHandlers, Listener, Transport } from "./carrier.js";
@@ -14,6 +15,7 @@ const transports: Record<Scheme, Transport> = {
   inproc: inprocTransport,
   ws: wsTransport,
   wss: wssTransport,
+  udp: udpTransport,
 };
 
 export function transportFor(scheme: Scheme): Transport {

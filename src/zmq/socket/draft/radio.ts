@@ -52,7 +52,8 @@ export class RadioSocket extends withOptions("Radio", Socket) {
   protected override trySend(message: Message): boolean {
     const key = groupKey(message[0]!);
     for (const pipe of this.peers) {
-      if (!joinedBy(pipe).has(key)) continue;
+      // A udp:// peer joins nothing: it gets every group, and its DISH keeps what it joined.
+      if (!joinedBy(pipe).has(key) && !pipe.endpoint.startsWith("udp://")) continue;
       if (pipe.full) this.dropCount++;
       else pipe.write(message);
     }

@@ -1,0 +1,48 @@
+import type { Buffer } from "node:buffer";
+import { ZmqError } from "../../errors.js";
+import { type SocketOptions, withOptions } from "../options.js";
+import type { Message, Pipe } from "../pipe.js";
+import { registerSocketClass, Socket } from "../socket.js";
+
+/**
+ * DGRAM (draft): bare UDP datagrams, udp:// only. A message is two frames: the "ip:port" of the
+ * other end, then the body; received messages name their sender so ("ip:port" and a zero octet,
+ * as libzmq writes it). As libzmq's, it uses its
+ * first link (a bind or a connect); a message to an address that does not parse is dropped.
+ */
+export class Datagram extends withOptions("Datagram", Socket) {
+  readonly socketType = "DGRAM" as const;
+  static {
+    registerSocketClass("DGRAM", Datagram);
+  }
+
+  constructor(options?: SocketOptions<Datagram>) {
+    super();
+    this.configure(options, Datagram);
+  }
+
+  protected override prepareSend(message: Message): Message {
+    if (message.length !== 2) throw new ZmqError("EINVAL", "a DGRAM message is two frames: address, then body");
+    return message;
+  }
+
+  protected override trySend(message: Message): boolean {
+    const [pipe] = this.pipes;
+    // No link yet: the send waits for one, as the native package's does.
+    if (!pipe || pipe.full) return false;
+    pipe.write(message);
+    return true;
+  }
+
+  override receive(): Promise<[Buffer, Buffer]> {
+    return super.receive() as Promise<[Buffer, Buffer]>;
+  }
+
+  override [Symbol.asyncIterator](): AsyncIterator<[Buffer, Buffer]> {
+    return super[Symbol.asyncIterator]() as AsyncIterator<[Buffer, Buffer]>;
+  }
+
+  protected override deliver(_pipe: Pipe, message: Buffer[]): Buffer[] | undefined {
+    return message.length === 2 ? message : undefined;
+  }
+}
