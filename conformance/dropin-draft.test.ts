@@ -199,7 +199,10 @@ describe.skipIf(skip)("draft sockets (differential: zeromq/draft and plantrpc/zm
           await dgram.bind(`udp://127.0.0.1:${await freeUdpPort()}`);
           await dgram.send("x");
         }),
-        types: ["Server", "Client", "Radio", "Dish", "Gather", "Scatter", "Datagram"].map((t) => socket(t).type),
+        state: ["Server", "Client", "Radio", "Dish", "Gather", "Scatter", "Datagram"].map((t) => {
+          const s = socket(t);
+          return [t, s.type, s.readable, s.writable, s.threadSafe, s.securityMechanism, s.closed, s.lastEndpoint];
+        }),
       };
     };
     const [theirs, mine] = [await runOn(nativeDraft, checks), await runOn(oursDraft, checks)];

@@ -410,7 +410,8 @@ describe("errors, as the native package raises them", () => {
 });
 
 describe("socket state, as the native package reports it", () => {
-  const classes = ALL_SOCKETS;
+  // The draft classes are in plantrpc/zmq/draft (dropin-draft.test.ts), not in this entry.
+  const classes = ALL_SOCKETS.filter((name) => name in oursLib);
   differential(
     "type, readable, writable, threadSafe, securityMechanism, closed, lastEndpoint of every class",
     (scope) =>

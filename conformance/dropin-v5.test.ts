@@ -117,6 +117,85 @@ describe("v5 callback API (differential: zeromq/v5-compat and ours)", () => {
   );
 
   differential(
+    "inproc: message events for single and multipart messages",
+    async (_lib, make) => {
+      const address = `inproc://v5-${Math.random().toString(36).slice(2)}`;
+      const pull = make("pull");
+      await bound(pull, address);
+      const push = make("push");
+      push.connect(address);
+      const got = new Promise<string[]>((resolve) => {
+        const all: string[] = [];
+        pull.on("message", (...frames: Buffer[]) => {
+          all.push(text(frames).join("|"));
+          if (all.length === 2) resolve(all);
+        });
+      });
+      push.send("single");
+      push.send(["multi", "part"]);
+      return got;
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+      [
+        "single",
+        "multi|part",
+      ]
+    `),
+  );
+
+  differential(
+    "proxy(): router/dealer serving REQ/REP, the capture socket gets the replies without their envelope",
+    async (lib, make) => {
+      const [frontend, backend, capture] = [make("router"), make("dealer"), make("push")];
+      for (const s of [frontend, backend, capture]) await bound(s, "tcp://127.0.0.1:*");
+      const captured = make("pull");
+      captured.connect(String(capture.getsockopt(lib.ZMQ_LAST_ENDPOINT)));
+      const copies: string[] = [];
+      const bothCopies = new Promise<void>((resolve) =>
+        captured.on("message", (...frames: Buffer[]) => {
+          copies.push(text(frames).join("|"));
+          if (copies.length === 2) resolve();
+        }),
+      );
+      lib.proxy(frontend, backend, capture);
+      const rep = make("rep");
+      rep.connect(String(backend.getsockopt(lib.ZMQ_LAST_ENDPOINT)));
+      rep.on("message", (m: Buffer) => rep.send(`re: ${m}`));
+      const req = make("req");
+      req.connect(String(frontend.getsockopt(lib.ZMQ_LAST_ENDPOINT)));
+      const replies: string[] = [];
+      for (const m of ["one", "two"]) {
+        const reply = once<Buffer[]>(req, "message");
+        req.send(m);
+        replies.push(text(await reply).join("|"));
+      }
+      await bothCopies;
+      let unsupported = "";
+      try {
+        lib.proxy(make("pub"), make("sub"));
+      } catch (e) {
+        unsupported = (e as Error).message;
+      }
+      return { replies, copies, unsupported };
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+      {
+        "copies": [
+          "re: one",
+          "re: two",
+        ],
+        "replies": [
+          "re: one",
+          "re: two",
+        ],
+        "unsupported": "This socket type order is not supported in compatibility mode",
+      }
+    `),
+  );
+
+  differential(
     "pub/sub with subscribe()",
     async (_lib, make) => {
       const pub = make("pub");

@@ -371,16 +371,22 @@ export function createSocket(type: SocketType, options: Record<string, unknown> 
 
 export { createSocket as socket };
 
-/** Forwards between two v5 sockets until either closes (the capture socket gets a copy of each message). */
+/**
+ * Forwards between two v5 sockets, as the native compat layer's proxy: push/pull, pull/push,
+ * xpub/xsub, router/dealer (xrep/xreq) only, anything else throws. The capture socket gets what
+ * comes back from the backend (for router/dealer without the routing envelope's two frames).
+ */
 export function proxy(frontend: Socket, backend: Socket, capture?: Socket): void {
-  const forward =
-    (to: Socket) =>
-    (...frames: Buffer[]) => {
-      to.send(frames);
-      capture?.send(frames);
-    };
-  frontend.on("message", forward(backend));
-  backend.on("message", forward(frontend));
+  const pair = `${frontend.type}/${backend.type}`;
+  const envelope = pair === "router/dealer" || pair === "xrep/xreq";
+  if (!envelope && !["push/pull", "pull/push", "xpub/xsub"].includes(pair)) {
+    throw new Error("This socket type order is not supported in compatibility mode");
+  }
+  frontend.on("message", (...frames: Buffer[]) => backend.send(frames));
+  backend.on("message", (...frames: Buffer[]) => {
+    frontend.send(frames);
+    capture?.send(envelope ? frames.slice(2) : frames);
+  });
 }
 
 /** A new CURVE key pair as Z85 text, named as the v5 API names it. */

@@ -48,6 +48,8 @@ function held<T>(executor: (resolve: (value: T) => void, reject: (error: ZmqErro
 
 const RESOLVED = Promise.resolve();
 
+const THREAD_SAFE_TYPES: ReadonlySet<string> = new Set(["SERVER", "CLIENT", "RADIO", "DISH", "GATHER", "SCATTER"]);
+
 /**
  * The key of a socket's consumer hook, for plantrpc's own layers (RPC, registry): messages go to
  * a handler as they arrive, without a promise each. Not part of the `zeromq` API.
@@ -150,9 +152,12 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
     return this.mechanismName();
   }
 
-  /** Never: one event loop owns every socket here. */
+  /**
+   * As libzmq says of the type: true for the draft types but DGRAM (libzmq's thread-safe
+   * sockets). Here one event loop owns each socket whatever its type; threads talk over inproc.
+   */
   get threadSafe(): boolean {
-    return false;
+    return THREAD_SAFE_TYPES.has(this.socketType);
   }
 
   /** A receive() would resolve at once. */
