@@ -132,6 +132,39 @@ describe("socket events (differential: the native zeromq package and ours)", () 
   );
 
   differential(
+    "an observer asked for before close: what came meanwhile, the end event, then EBADF",
+    async ({ socket }: Scope) => {
+      const s = socket("Dealer");
+      const events = s.events;
+      await s.bind("tcp://127.0.0.1:*");
+      s.close();
+      const seen: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        try {
+          seen.push((await events.receive()).type);
+        } catch (e) {
+          seen.push(`${(e as { code: string }).code} ${(e as Error).message}`);
+        }
+      }
+      return { seen, closed: events.closed };
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+      {
+        "value": {
+          "closed": true,
+          "seen": [
+            "bind",
+            "close",
+            "end",
+            "EBADF Socket is closed",
+          ],
+        },
+      }
+    `),
+  );
+
+  differential(
     "after close, on() fails with ENOTSOCK",
     ({ socket }: Scope) => {
       const s = socket("Dealer");

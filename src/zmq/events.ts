@@ -76,16 +76,18 @@ export const WATCH = Symbol("plantrpc.watch");
 
 /**
  * A socket's events, as the native package's Observer gives them: `events.on("handshake", fn)`,
- * `await events.receive()` or `for await (const event of socket.events)`. Events are kept for a
- * reader only once one has started reading, so an unread event stream costs nothing. The
- * stream ends with an "end" event when the socket closes; after that, on() and receive() fail
- * with ENOTSOCK, as the native package's do.
+ * `await events.receive()` or `for await (const event of socket.events)`. As the native package's
+ * monitor, events are kept (up to 1000) from the moment a program first looks at
+ * `socket.events`, so a socket whose events nobody asks for pays nothing. The stream ends with an
+ * "end" event when the socket closes; then receive() fails with EBADF. An observer first asked
+ * for after the close fails with ENOTSOCK, as the native package's does.
  */
 export class SocketEvents implements AsyncIterable<SocketEvent> {
   private readonly listeners = new Map<string, Listeners<[SocketEvent]>>();
   private buffered: SocketEvent[] = [];
   private readers: Array<(event: SocketEvent) => void> = [];
-  private iterating = false;
+  /** socket.events was asked for before the close: events are kept for receive(). */
+  private observed = false;
   private ended = false;
   /** on() was called: events go to listeners, and receive() is refused (the native package's rule). */
   private emitterMode = false;
@@ -95,6 +97,12 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
   /** The socket is closed and its "end" event was delivered. */
   get closed(): boolean {
     return this.ended;
+  }
+
+  /** @internal The socket's `events` was asked for: from now on events are kept for receive(). */
+  observe(): this {
+    if (!this.ended) this.observed = true;
+    return this;
   }
 
   on<T extends SocketEventType>(type: T | "*", listener: Listener<EventOfType<T>>): this {
@@ -148,7 +156,7 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
     if (this.ended) return;
     this.listeners.get(event.type)?.emit(event);
     this.listeners.get("*")?.emit(event);
-    if (!this.iterating) return;
+    if (!this.observed) return;
     const reader = this.readers.shift();
     if (reader) reader(event);
     else if (this.buffered.length < 1000) this.buffered.push(event);
@@ -170,8 +178,8 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
     }
     const next = this.buffered.shift();
     if (next) return Promise.resolve(next);
-    if (this.ended) return Promise.reject(notASocket());
-    this.iterating = true;
+    if (this.ended) return Promise.reject(this.observed ? socketClosed() : notASocket());
+    this.observed = true;
     const release = holdProcess();
     return new Promise((resolve) =>
       this.readers.push((event) => {
@@ -193,6 +201,10 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
   private assertOpen(): void {
     if (this.ended) throw notASocket();
   }
+}
+
+function socketClosed(): ZmqError {
+  return new ZmqError("EBADF", "the socket is closed: its events have ended");
 }
 
 function notASocket(): ZmqError {

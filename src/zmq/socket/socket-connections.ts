@@ -209,6 +209,13 @@ export abstract class SocketConnections extends SocketCore {
   };
 
   /** Stops connecting and listening, and closes each connection (lingering per the option). */
+  /** The socket closes: a `close` event per listener, the last bound first (libzmq's order). */
+  protected reportListenersClosing(): void {
+    for (const binding of [...new Set(this.bindings.values())].reverse()) {
+      this.emitMonitored({ type: "close", address: binding.listener.endpoint });
+    }
+  }
+
   protected closeConnections(): void {
     untrackForExit(this.exitView);
     for (const binding of new Set(this.bindings.values())) void binding.listener.close();

@@ -26,7 +26,12 @@ export const ENDPOINT_COUNT = Symbol("endpoint count");
 export abstract class SocketCore implements OptionHost {
   /** The ZMTP socket type ("DEALER", ...), as announced to peers. */
   abstract readonly socketType: SocketTypeName;
-  readonly events = new SocketEvents();
+  protected readonly eventStream = new SocketEvents();
+
+  /** The socket's events (the native package's Observer); they are kept from the first look. */
+  get events(): SocketEvents {
+    return this.eventStream.observe();
+  }
 
   readonly [OPTION_VALUES]: Record<string, unknown> = {};
   /** The context whose defaults this socket took. */
@@ -210,7 +215,7 @@ export abstract class SocketCore implements OptionHost {
   // ---- for the layers above ----
 
   protected emit(event: SocketEvent): void {
-    this.events.emit(event);
+    this.eventStream.emit(event);
   }
 
   /** EBADF once closed, EBUSY while a bind or unbind is in progress. */

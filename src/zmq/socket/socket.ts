@@ -365,9 +365,11 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
       return;
     }
     this.isClosed = true;
-    // As libzmq's monitor: the event stream ends now; connections closed by closing are not reported.
+    // As libzmq's monitor: each listener's close (the last bound first), then the end of the
+    // stream; connections closed by closing are not reported.
+    this.reportListenersClosing();
     this.emit({ type: "end" });
-    this.events.close();
+    this.eventStream.close();
     this.closeConnections();
     const closedError = () => new ZmqError("EAGAIN", "the socket was closed");
     for (const r of this.receivers) {
