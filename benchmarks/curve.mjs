@@ -2,6 +2,7 @@
 // and receiver in separate processes (as deployed: each end seals or opens on its own core),
 // plantrpc and the native `zeromq` package in the same run. `npm run bench -- curve`.
 import { curveKeyPair } from "zeromq";
+import { handshakeRate, libraries, primitiveRates } from "./curve-primitives.mjs";
 import { measure, RUNS } from "./processes.mjs";
 
 const quick = process.argv.includes("--quick");
@@ -33,3 +34,20 @@ for (const [kind, size, n] of CASES) {
     );
   }
 }
+
+// The bound: boxes alone, no ZeroMQ (one core), and handshakes.
+const mb = (r) => f((r.seals * 1048576) / 1e6);
+console.log("\n| MESSAGE boxes alone (one core) | seals/s 17 B | opens/s 17 B | seal MB/s 1 MiB | open MB/s 1 MiB |");
+console.log("|---|---:|---:|---:|---:|");
+for (const [name, r] of Object.entries(await primitiveRates())) {
+  const big = r[1048576];
+  console.log(`| ${name} | ${f(r[17].seals)} | ${f(r[17].opens)} | ${mb(big)} | ${f((big.opens * 1048576) / 1e6)} |`);
+}
+const handshakes = Math.max(20, Math.round(300 * scale));
+const [ourHandshakes, theirHandshakes] = [
+  await handshakeRate(libraries.plantrpc, handshakes),
+  await handshakeRate(libraries.zeromq, handshakes),
+];
+console.log(
+  `\nCURVE handshakes a second (connect, handshake, close; one process): plantrpc ${f(ourHandshakes)}, zeromq ${f(theirHandshakes)}`,
+);

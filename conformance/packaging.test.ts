@@ -55,16 +55,37 @@ describe("the published package", () => {
     });
   }, 120000);
 
-  it("installs with nothing but @noble's audited cryptography, and no native code", () => {
+  it("installs with nothing but libsodium's WebAssembly build, and no native code", () => {
     expect(readdirSync(join(project, "node_modules")).filter((n) => !n.startsWith("."))).toEqual([
-      "@noble",
+      "libsodium",
+      "libsodium-wrappers",
       "plantrpc",
     ]);
-    expect(readdirSync(join(project, "node_modules", "@noble")).sort()).toEqual(["ciphers", "curves", "hashes"]);
     const native = filesBelow(join(project, "node_modules")).filter(
       (f) => f.endsWith(".node") || f.endsWith("binding.gyp"),
     );
     expect(native).toEqual([]);
+  });
+
+  it("speaks CURVE from the installed package, to require() and import (libsodium loaded on demand)", () => {
+    const curve = `
+      const server = zmq.curveKeyPair();
+      const rep = new zmq.Reply({ curveServer: true, curveSecretKey: server.secretKey });
+      await rep.bind("tcp://127.0.0.1:*");
+      const req = new zmq.Request({ curveServerKey: server.publicKey });
+      req.connect(rep.lastEndpoint);
+      await req.send("secret");
+      const [msg] = await rep.receive();
+      await rep.send(msg.toString() + "-pong");
+      console.log(String((await req.receive())[0]));
+      req.close();
+      rep.close();`;
+    expect(node(["-e", `const zmq = require("plantrpc/zmq"); (async () => { ${curve} })();`], project).trim()).toBe(
+      "secret-pong",
+    );
+    expect(node(["--input-type=module", "-e", `import * as zmq from "plantrpc/zmq"; ${curve}`], project).trim()).toBe(
+      "secret-pong",
+    );
   });
 
   it("works from CommonJS: require('plantrpc/zmq') and require('plantrpc')", () => {

@@ -26,6 +26,9 @@ const browserPlugin = {
     }));
     build.onResolve({ filter: /\/transport\/index\.js$/ }, () => ({ path: src("zmq/transport/index.browser.ts") }));
     build.onResolve({ filter: /\/common\/systemd\.js$/ }, () => ({ path: src("browser/systemd.ts") }));
+    build.onResolve({ filter: /\/curve-keypair\.js$/ }, () => ({ path: src("browser/curve-keypair.ts") }));
+    // CURVE's WebAssembly module stays out of the page bundle: pages speak NULL (over ws://).
+    build.onResolve({ filter: /^libsodium-wrappers$/ }, () => ({ path: "libsodium-wrappers", external: true }));
     build.onResolve({ filter: /^node:/ }, (args) => ({
       errors: [{ text: `${args.path} is not available in a web page (imported by ${args.importer})` }],
     }));

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Command } from "../src/zmq/codec/command.js";
 import { ZmqError } from "../src/zmq/errors.js";
 import { curveMechanism } from "../src/zmq/mechanism/curve.js";
-import { generateKeyPair } from "../src/zmq/mechanism/curve-box.js";
+import { loadCurveBoxes } from "../src/zmq/mechanism/curve-box.js";
 import type { FrameCodec, HandshakeContext, Mechanism } from "../src/zmq/mechanism/mechanism.js";
 import { plainMechanism } from "../src/zmq/mechanism/plain.js";
 
@@ -14,7 +14,9 @@ const context = (asServer: boolean): HandshakeContext => ({
   asServer,
   zap: admitAll,
 });
-const serverKeys = generateKeyPair();
+// Loaded first, so that the mechanisms are made at once (not waiting for the module).
+const boxes = await loadCurveBoxes();
+const serverKeys = boxes.generateKeyPair();
 
 const mechanisms: Array<[string, () => Mechanism]> = [
   ["PLAIN server", () => plainMechanism({ server: true }).create(context(true))],
@@ -25,13 +27,15 @@ const mechanisms: Array<[string, () => Mechanism]> = [
         context(false),
       ),
   ],
-  ["CURVE server", () => curveMechanism({ server: true, keys: serverKeys }).create(context(true))],
+  ["CURVE server", () => curveMechanism({ server: true, secretKey: serverKeys.secretKey }).create(context(true))],
   [
     "CURVE client",
     () =>
-      curveMechanism({ server: false, keys: generateKeyPair(), serverKey: serverKeys.publicKey }).create(
-        context(false),
-      ),
+      curveMechanism({
+        server: false,
+        secretKey: boxes.generateKeyPair().secretKey,
+        serverKey: serverKeys.publicKey,
+      }).create(context(false)),
   ],
 ];
 
@@ -74,10 +78,12 @@ describe("security handshakes under arbitrary input", () => {
 describe("CURVE between two of ours, in memory", () => {
   /** Runs a whole handshake; returns both sides' frame codecs. */
   async function handshake(): Promise<[FrameCodec, FrameCodec]> {
-    const server = curveMechanism({ server: true, keys: serverKeys }).create(context(true));
-    const client = curveMechanism({ server: false, keys: generateKeyPair(), serverKey: serverKeys.publicKey }).create(
-      context(false),
-    );
+    const server = curveMechanism({ server: true, secretKey: serverKeys.secretKey }).create(context(true));
+    const client = curveMechanism({
+      server: false,
+      secretKey: boxes.generateKeyPair().secretKey,
+      serverKey: serverKeys.publicKey,
+    }).create(context(false));
     const decode = (body: Buffer): Command => ({
       name: body.toString("latin1", 1, 1 + body[0]!),
       data: body.subarray(1 + body[0]!),

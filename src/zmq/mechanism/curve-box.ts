@@ -1,101 +1,69 @@
-import { poly1305 } from "@noble/ciphers/_poly1305.js";
-import { hsalsa, salsa20, xsalsa20poly1305 } from "@noble/ciphers/salsa.js";
-import { equalBytes } from "@noble/ciphers/utils.js";
-import { x25519 } from "@noble/curves/ed25519.js";
+import { ZmqError } from "../errors.js";
 
 /**
- * NaCl's crypto_box, which CurveZMQ is built on, from audited primitives (@noble): X25519 for
- * the shared secret, HSalsa20 to turn it into a key, XSalsa20-Poly1305 to seal. A box is 16
- * octets (the tag) longer than what it holds.
+ * The cryptography CurveZMQ is built on, NaCl's crypto_box (X25519, then XSalsa20-Poly1305), as
+ * one small interface so that the primitive can be swapped: libsodium's WebAssembly build here
+ * (curve-sodium.ts), loaded once and only by a program that uses CURVE; @noble's, kept for the
+ * tests, checks it value for value (test/helpers/curve-noble.ts). A box is 16 octets (the tag)
+ * longer than what it holds, tag first.
  */
 export interface KeyPair {
   publicKey: Uint8Array;
   secretKey: Uint8Array;
 }
 
-export function generateKeyPair(): KeyPair {
-  const secretKey = x25519.utils.randomSecretKey();
-  return { publicKey: x25519.getPublicKey(secretKey), secretKey };
-}
-
-export function publicKeyOf(secretKey: Uint8Array): Uint8Array {
-  return x25519.getPublicKey(secretKey);
-}
-
-// "expand 32-byte k", as four little-endian words.
-const SIGMA = new Uint32Array([0x61707865, 0x3320646e, 0x79622d32, 0x6b206574]);
-
-/** crypto_box_beforenm: the key two parties share, computed once per pair of keys. */
-export function boxKey(theirPublic: Uint8Array, ourSecret: Uint8Array): Uint8Array {
-  const shared = x25519.getSharedSecret(ourSecret, theirPublic);
-  const words = new Uint32Array(8);
-  hsalsa(SIGMA, littleEndianWords(shared), new Uint32Array(4), words);
-  return wordsToBytes(words);
-}
-
-/** crypto_box_afternm: tag and ciphertext (for the handshake's boxes; MESSAGEs use PrefixedBoxes). */
-export function seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array): Uint8Array {
-  return xsalsa20poly1305(key, nonce).encrypt(plaintext);
-}
-
-/** crypto_box_open_afternm; undefined when the box was not made with that key and nonce. */
-export function open(key: Uint8Array, nonce: Uint8Array, box: Uint8Array): Uint8Array | undefined {
-  if (box.length < 16) return undefined;
-  try {
-    return xsalsa20poly1305(key, nonce).decrypt(box);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
- * The same boxes as seal/open, for many nonces that share their first 16 octets (CurveZMQ's
- * MESSAGE nonces: a fixed prefix, then an 8-octet counter). XSalsa20 derives its key from those
- * 16 octets with HSalsa20, so it is done once here, and each box is Salsa20 under that key with
- * the last 8 octets, its first 32 keystream octets keying Poly1305, as NaCl's secretbox does.
- * This halves the cost of a small box (the library's per-call work dominates); test/curve-box
- * checks it equal to xsalsa20poly1305 on arbitrary input.
+ * Boxes for many nonces that share their first 16 octets (CurveZMQ's MESSAGE nonces: a fixed
+ * prefix, then an 8-octet counter), under one key.
  */
-export class PrefixedBoxes {
-  private readonly subkey: Uint8Array;
-
-  constructor(key: Uint8Array, prefix: Uint8Array) {
-    const words = new Uint32Array(8);
-    hsalsa(SIGMA, littleEndianWords(key), littleEndianWords(prefix.subarray(0, 16)), words);
-    this.subkey = wordsToBytes(words);
-  }
-
+export interface PrefixedBoxes {
   /**
    * Seals in place: `buffer` holds 32 octets of room, then the plaintext; afterwards its octets
    * 16 onwards are the box (tag, then ciphertext) and the first 16 are free for a header.
    */
-  sealInPlace(tail: Uint8Array, buffer: Uint8Array): void {
-    buffer.fill(0, 0, 32); // the first keystream octets, which key Poly1305
-    salsa20(this.subkey, tail, buffer, buffer);
-    buffer.set(poly1305(buffer.subarray(32), buffer.subarray(0, 32)), 16);
-  }
-
-  /** What the box holds; undefined when it was not sealed with this key and nonce. */
-  open(tail: Uint8Array, box: Uint8Array): Uint8Array | undefined {
-    if (box.length < 16) return undefined;
-    const work = new Uint8Array(16 + box.length);
-    work.set(box.subarray(16), 32);
-    salsa20(this.subkey, tail, work, work);
-    if (!equalBytes(poly1305(box.subarray(16), work.subarray(0, 32)), box.subarray(0, 16))) return undefined;
-    return work.subarray(32);
-  }
+  sealInPlace(tail: Uint8Array, buffer: Uint8Array): void;
+  /** What the box holds (in memory of its own); undefined when it was not sealed so. */
+  open(tail: Uint8Array, box: Uint8Array): Uint8Array | undefined;
 }
 
-function littleEndianWords(bytes: Uint8Array): Uint32Array {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out = new Uint32Array(bytes.length / 4);
-  for (let i = 0; i < out.length; i++) out[i] = view.getUint32(i * 4, true);
-  return out;
+export interface CurveBoxes {
+  generateKeyPair(): KeyPair;
+  publicKeyOf(secretKey: Uint8Array): Uint8Array;
+  /** crypto_box_beforenm: the key two parties share, computed once per pair of keys. */
+  boxKey(theirPublic: Uint8Array, ourSecret: Uint8Array): Uint8Array;
+  /** crypto_box_easy_afternm: tag and ciphertext. */
+  seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /** crypto_box_open_easy_afternm; undefined when the box was not made with that key and nonce. */
+  open(key: Uint8Array, nonce: Uint8Array, box: Uint8Array): Uint8Array | undefined;
+  prefixed(key: Uint8Array, prefix: Uint8Array): PrefixedBoxes;
 }
 
-function wordsToBytes(words: Uint32Array): Uint8Array {
-  const out = new Uint8Array(words.length * 4);
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < words.length; i++) view.setUint32(i * 4, words[i]!, true);
-  return out;
+let loaded: CurveBoxes | undefined;
+let loading: Promise<CurveBoxes> | undefined;
+
+/** The boxes, once loaded (a CURVE handshake waits for loadCurveBoxes() otherwise). */
+export function loadedCurveBoxes(): CurveBoxes | undefined {
+  return loaded;
+}
+
+/**
+ * Loads the boxes (libsodium's WebAssembly module: some tens of ms, once per process or thread).
+ * A failure is said plainly, and the next CURVE handshake tries again.
+ */
+export function loadCurveBoxes(): Promise<CurveBoxes> {
+  loading ??= import("./curve-sodium.js")
+    .then((module) => module.sodiumBoxes())
+    .then(
+      (boxes) => {
+        loaded = boxes;
+        return boxes;
+      },
+      (e: unknown) => {
+        loading = undefined;
+        throw new ZmqError("EMECHANISM", `CURVE needs libsodium-wrappers, which could not be loaded: ${e}`, {
+          cause: e,
+        });
+      },
+    );
+  return loading;
 }

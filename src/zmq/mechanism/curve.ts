@@ -1,24 +1,66 @@
 import { Buffer } from "node:buffer";
 import { type Command, decodeMetadata, encodeCommandBody, encodeMetadata } from "../codec/command.js";
 import { ProtocolError } from "../errors.js";
-import { boxKey, generateKeyPair, type KeyPair, open, PrefixedBoxes, seal } from "./curve-box.js";
+import { type CurveBoxes, type KeyPair, loadCurveBoxes, loadedCurveBoxes, type PrefixedBoxes } from "./curve-box.js";
 import type { FrameCodec, HandshakeContext, HandshakeStep, Mechanism, MechanismFactory } from "./mechanism.js";
 import { admit, refused } from "./admission.js";
 
 /**
  * CurveZMQ (RFC 26): HELLO, WELCOME (with the server's cookie), INITIATE (with the client's
  * vouch), READY, then every frame in a MESSAGE box. The constructions (nonces, boxes, cookie,
- * vouch) are written here from the RFC; the cryptography is @noble's (curve-box.ts).
+ * vouch) are written here from the RFC; the cryptography is libsodium's, behind curve-box.ts.
  */
-export type CurveRole = { server: true; keys: KeyPair } | { server: false; keys: KeyPair; serverKey: Uint8Array };
+export type CurveRole =
+  | { server: true; secretKey: Uint8Array }
+  | { server: false; secretKey?: Uint8Array; serverKey: Uint8Array };
 
+/**
+ * The load of the boxes starts here (a bind or connect that asks for CURVE); a handshake that
+ * comes before it is done waits for it. A keyless client makes one pair for the factory's whole
+ * life (a session's), as libzmq.
+ */
 export function curveMechanism(role: CurveRole): MechanismFactory {
+  loadCurveBoxes().catch(() => {}); // a failure is reported by the handshake that needs them
+  let keys: KeyPair | undefined;
+  const keysFor = (boxes: CurveBoxes): KeyPair => {
+    keys ??= role.secretKey
+      ? { secretKey: role.secretKey, publicKey: boxes.publicKeyOf(role.secretKey) }
+      : boxes.generateKeyPair();
+    return keys;
+  };
+  const make = (boxes: CurveBoxes, context: HandshakeContext): Mechanism =>
+    role.server
+      ? new CurveServer(boxes, context, keysFor(boxes))
+      : new CurveClient(boxes, context, keysFor(boxes), role.serverKey);
   return {
     name: "CURVE",
     asServer: () => role.server,
-    create: (context) =>
-      role.server ? new CurveServer(context, role.keys) : new CurveClient(context, role.keys, role.serverKey),
+    create: (context) => {
+      const boxes = loadedCurveBoxes();
+      return boxes ? make(boxes, context) : new AwaitingBoxes((loaded) => make(loaded, context));
+    },
   };
+}
+
+/** A CURVE handshake whose boxes are still loading: it starts once they are (nothing is read meanwhile). */
+class AwaitingBoxes implements Mechanism {
+  readonly name = "CURVE";
+  private inner: Mechanism | undefined;
+
+  constructor(private readonly make: (boxes: CurveBoxes) => Mechanism) {}
+
+  async start(): Promise<Buffer[]> {
+    this.inner = this.make(await loadCurveBoxes());
+    return this.inner.start();
+  }
+
+  handle(command: Command): HandshakeStep | Promise<HandshakeStep> {
+    return this.inner!.handle(command);
+  }
+
+  framing(): FrameCodec | undefined {
+    return this.inner?.framing?.();
+  }
 }
 
 const ZEROS_64 = new Uint8Array(64);
@@ -32,14 +74,23 @@ function nonce(prefix: string, tail: Uint8Array): Uint8Array {
   return out;
 }
 
-function shortNonce(n: bigint): Uint8Array {
+const TWO_32 = 0x1_0000_0000;
+
+/** A short nonce (8 octets, big-endian); counters stay below 2^53, so numbers, not BigInts. */
+function writeShortNonce(view: DataView, n: number): void {
+  view.setUint32(0, Math.floor(n / TWO_32));
+  view.setUint32(4, n >>> 0);
+}
+
+function shortNonce(n: number): Uint8Array {
   const out = new Uint8Array(8);
-  new DataView(out.buffer).setBigUint64(0, n);
+  writeShortNonce(new DataView(out.buffer), n);
   return out;
 }
 
-function readShortNonce(bytes: Uint8Array): bigint {
-  return new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0);
+function readShortNonce(bytes: Uint8Array): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, 8);
+  return view.getUint32(0) * TWO_32 + view.getUint32(4);
 }
 
 function concat(...parts: Uint8Array[]): Uint8Array {
@@ -66,18 +117,19 @@ class MessageBoxes implements FrameCodec {
   private readonly sendTailView = new DataView(this.sendTail.buffer);
 
   constructor(
+    boxes: CurveBoxes,
     key: Uint8Array,
     sendPrefix: string,
     receivePrefix: string,
-    private sendNonce: bigint,
-    private receivedNonce: bigint,
+    private sendNonce: number,
+    private receivedNonce: number,
   ) {
-    this.sending = new PrefixedBoxes(key, Buffer.from(sendPrefix, "latin1"));
-    this.receiving = new PrefixedBoxes(key, Buffer.from(receivePrefix, "latin1"));
+    this.sending = boxes.prefixed(key, Buffer.from(sendPrefix, "latin1"));
+    this.receiving = boxes.prefixed(key, Buffer.from(receivePrefix, "latin1"));
   }
 
   encode(body: Uint8Array, more: boolean, command: boolean): Uint8Array {
-    this.sendTailView.setBigUint64(0, ++this.sendNonce);
+    writeShortNonce(this.sendTailView, ++this.sendNonce);
     // The payload (flags, body) is sealed where it lies; MESSAGE header and short nonce go before.
     const out = new Uint8Array(32 + 1 + body.length);
     out[32] = (more ? MORE : 0) | (command ? COMMAND : 0);
@@ -109,21 +161,28 @@ class MessageBoxes implements FrameCodec {
 
 class CurveClient implements Mechanism {
   readonly name = "CURVE";
-  private readonly transient = generateKeyPair();
-  private nonce = 0n;
+  private readonly transient: KeyPair;
+  private nonce = 0;
   private state: "welcome" | "ready" = "welcome";
   private serverTransient: Uint8Array | undefined;
   private codec: MessageBoxes | undefined;
 
   constructor(
+    private readonly boxes: CurveBoxes,
     private readonly context: HandshakeContext,
     private readonly keys: KeyPair,
     private readonly serverKey: Uint8Array,
-  ) {}
+  ) {
+    this.transient = boxes.generateKeyPair();
+  }
 
   start(): Buffer[] {
     const n = shortNonce(++this.nonce);
-    const box = seal(boxKey(this.serverKey, this.transient.secretKey), nonce("CurveZMQHELLO---", n), ZEROS_64);
+    const box = this.boxes.seal(
+      this.boxes.boxKey(this.serverKey, this.transient.secretKey),
+      nonce("CurveZMQHELLO---", n),
+      ZEROS_64,
+    );
     const data = concat(new Uint8Array([1, 0]), new Uint8Array(72), this.transient.publicKey, n, box);
     return [encodeCommandBody("HELLO", data)];
   }
@@ -145,8 +204,8 @@ class CurveClient implements Mechanism {
 
   private welcome(data: Buffer): HandshakeStep {
     if (data.length !== 16 + 144) throw malformed("WELCOME");
-    const opened = open(
-      boxKey(this.serverKey, this.transient.secretKey),
+    const opened = this.boxes.open(
+      this.boxes.boxKey(this.serverKey, this.transient.secretKey),
       nonce("WELCOME-", data.subarray(0, 16)),
       data.subarray(16),
     );
@@ -157,15 +216,15 @@ class CurveClient implements Mechanism {
     const vouchNonce = randomOctets(16);
     const vouch = concat(
       vouchNonce,
-      seal(
-        boxKey(this.serverTransient, this.keys.secretKey),
+      this.boxes.seal(
+        this.boxes.boxKey(this.serverTransient, this.keys.secretKey),
         nonce("VOUCH---", vouchNonce),
         concat(this.transient.publicKey, this.serverKey),
       ),
     );
     const n = shortNonce(++this.nonce);
-    const box = seal(
-      boxKey(this.serverTransient, this.transient.secretKey),
+    const box = this.boxes.seal(
+      this.boxes.boxKey(this.serverTransient, this.transient.secretKey),
       nonce("CurveZMQINITIATE", n),
       concat(this.keys.publicKey, vouch, encodeMetadata(this.context.metadata)),
     );
@@ -175,11 +234,18 @@ class CurveClient implements Mechanism {
 
   private ready(data: Buffer): HandshakeStep {
     if (data.length < 8 + 16) throw malformed("READY");
-    const key = boxKey(this.serverTransient!, this.transient.secretKey);
+    const key = this.boxes.boxKey(this.serverTransient!, this.transient.secretKey);
     const n = data.subarray(0, 8);
-    const metadata = open(key, nonce("CurveZMQREADY---", n), data.subarray(8));
+    const metadata = this.boxes.open(key, nonce("CurveZMQREADY---", n), data.subarray(8));
     if (!metadata) throw new ProtocolError("EPROTO", "CURVE READY box does not open", "ERR_ZMTP_CRYPTOGRAPHIC");
-    this.codec = new MessageBoxes(key, "CurveZMQMESSAGEC", "CurveZMQMESSAGES", this.nonce, readShortNonce(n));
+    this.codec = new MessageBoxes(
+      this.boxes,
+      key,
+      "CurveZMQMESSAGEC",
+      "CurveZMQMESSAGES",
+      this.nonce,
+      readShortNonce(n),
+    );
     return { send: [], peerMetadata: decodeMetadata(Buffer.from(metadata)) };
   }
 }
@@ -189,10 +255,11 @@ class CurveServer implements Mechanism {
   private state: "hello" | "initiate" = "hello";
   private readonly cookieKey = randomOctets(32);
   private clientTransient: Uint8Array | undefined;
-  private clientNonce = 0n;
+  private clientNonce = 0;
   private codec: MessageBoxes | undefined;
 
   constructor(
+    private readonly boxes: CurveBoxes,
     private readonly context: HandshakeContext,
     private readonly keys: KeyPair,
   ) {}
@@ -222,8 +289,8 @@ class CurveServer implements Mechanism {
       throw new ProtocolError("EPROTO", "CURVE HELLO of another version than 1.0", "ERR_ZMTP_MALFORMED_COMMAND_HELLO");
     const clientTransient = data.subarray(74, 106);
     const n = data.subarray(106, 114);
-    const signature = open(
-      boxKey(clientTransient, this.keys.secretKey),
+    const signature = this.boxes.open(
+      this.boxes.boxKey(clientTransient, this.keys.secretKey),
       nonce("CurveZMQHELLO---", n),
       data.subarray(114),
     );
@@ -237,15 +304,19 @@ class CurveServer implements Mechanism {
     this.clientTransient = Uint8Array.from(clientTransient);
     this.clientNonce = readShortNonce(n);
     // Our transient key lives only in the cookie, which only we can open.
-    const transient = generateKeyPair();
+    const transient = this.boxes.generateKeyPair();
     const cookieNonce = randomOctets(16);
     const cookie = concat(
       cookieNonce,
-      seal(this.cookieKey, nonce("COOKIE--", cookieNonce), concat(this.clientTransient, transient.secretKey)),
+      this.boxes.seal(
+        this.cookieKey,
+        nonce("COOKIE--", cookieNonce),
+        concat(this.clientTransient, transient.secretKey),
+      ),
     );
     const welcomeNonce = randomOctets(16);
-    const box = seal(
-      boxKey(this.clientTransient, this.keys.secretKey),
+    const box = this.boxes.seal(
+      this.boxes.boxKey(this.clientTransient, this.keys.secretKey),
       nonce("WELCOME-", welcomeNonce),
       concat(transient.publicKey, cookie),
     );
@@ -255,22 +326,22 @@ class CurveServer implements Mechanism {
 
   private initiate(data: Buffer): Promise<HandshakeStep> | HandshakeStep {
     if (data.length < 96 + 8 + 144) throw malformed("INITIATE");
-    const cookie = open(this.cookieKey, nonce("COOKIE--", data.subarray(0, 16)), data.subarray(16, 96));
+    const cookie = this.boxes.open(this.cookieKey, nonce("COOKIE--", data.subarray(0, 16)), data.subarray(16, 96));
     if (!cookie || !Buffer.from(cookie.subarray(0, 32)).equals(this.clientTransient!)) {
       throw new ProtocolError("EPROTO", "CURVE INITIATE with a cookie that is not ours", "ERR_ZMTP_CRYPTOGRAPHIC");
     }
     const transientSecret = cookie.subarray(32, 64);
-    const key = boxKey(this.clientTransient!, transientSecret);
+    const key = this.boxes.boxKey(this.clientTransient!, transientSecret);
     const n = data.subarray(96, 104);
     const value = readShortNonce(n);
     if (value <= this.clientNonce)
       throw new ProtocolError("EPROTO", "CURVE INITIATE nonce replayed", "ERR_ZMTP_INVALID_SEQUENCE");
-    const opened = open(key, nonce("CurveZMQINITIATE", n), data.subarray(104));
+    const opened = this.boxes.open(key, nonce("CurveZMQINITIATE", n), data.subarray(104));
     if (!opened || opened.length < 32 + 96)
       throw new ProtocolError("EPROTO", "CURVE INITIATE box does not open", "ERR_ZMTP_CRYPTOGRAPHIC");
     const clientKey = opened.subarray(0, 32);
-    const vouch = open(
-      boxKey(clientKey, transientSecret),
+    const vouch = this.boxes.open(
+      this.boxes.boxKey(clientKey, transientSecret),
       nonce("VOUCH---", opened.subarray(32, 48)),
       opened.subarray(48, 128),
     );
@@ -283,9 +354,9 @@ class CurveServer implements Mechanism {
     }
     const peerMetadata = decodeMetadata(Buffer.from(opened.subarray(128)));
     const ready = (): HandshakeStep => {
-      const readyNonce = shortNonce(1n);
-      const box = seal(key, nonce("CurveZMQREADY---", readyNonce), encodeMetadata(this.context.metadata));
-      this.codec = new MessageBoxes(key, "CurveZMQMESSAGES", "CurveZMQMESSAGEC", 1n, value);
+      const readyNonce = shortNonce(1);
+      const box = this.boxes.seal(key, nonce("CurveZMQREADY---", readyNonce), encodeMetadata(this.context.metadata));
+      this.codec = new MessageBoxes(this.boxes, key, "CurveZMQMESSAGES", "CurveZMQMESSAGEC", 1, value);
       return { send: [encodeCommandBody("READY", concat(readyNonce, box))], peerMetadata };
     };
     // A ZAP handler, when there is one, decides on the client's permanent key; without one,

@@ -1,6 +1,5 @@
 import { ZmqError } from "../errors.js";
 import { curveMechanism } from "./curve.js";
-import { generateKeyPair, publicKeyOf } from "./curve-box.js";
 import type { MechanismFactory } from "./mechanism.js";
 import { nullMechanism } from "./null.js";
 import { plainMechanism } from "./plain.js";
@@ -26,13 +25,11 @@ export function selectMechanism(options: SecurityOptions): MechanismFactory {
   const curveSecret = curveKey(options.curveSecretKey);
   if (options.curveServer) {
     if (!curveSecret) throw new ZmqError("EINVAL", "a CURVE server needs curveSecretKey");
-    return curveMechanism({ server: true, keys: { secretKey: curveSecret, publicKey: publicKeyOf(curveSecret) } });
+    return curveMechanism({ server: true, secretKey: curveSecret });
   }
   const serverKey = curveKey(options.curveServerKey);
-  if (serverKey) {
-    const keys = curveSecret ? { secretKey: curveSecret, publicKey: publicKeyOf(curveSecret) } : generateKeyPair();
-    return curveMechanism({ server: false, keys, serverKey });
-  }
+  if (serverKey)
+    return curveMechanism({ server: false, serverKey, ...(curveSecret ? { secretKey: curveSecret } : {}) });
   if (options.plainServer) return plainMechanism({ server: true });
   if (options.plainUsername !== null) {
     const password = options.plainPassword ?? new Uint8Array(0);

@@ -1,0 +1,77 @@
+// The bound under CURVE's figures: MESSAGE boxes alone (no ZeroMQ, one core), with the library's
+// libsodium WebAssembly boxes and with @noble's XSalsa20-Poly1305 (the dev dependency the tests
+// compare them with); and CURVE handshakes a second, ours and the native package's.
+import { xsalsa20poly1305 } from "@noble/ciphers/salsa.js";
+import * as native from "zeromq";
+import { loadCurveBoxes } from "../dist/zmq/mechanism/curve-box.js";
+import * as ours from "../dist/zmq/index.js";
+
+/** Runs `fn` `n` times; per second. */
+function rate(n, fn) {
+  const started = performance.now();
+  for (let i = 0; i < n; i++) fn(i);
+  return (n * 1000) / (performance.now() - started);
+}
+
+/** Seals and opens a second at 17 octets, MB/s at 1 MiB, for one implementation. */
+function boxRates(seal, open) {
+  const out = {};
+  for (const [size, n] of [
+    [17, 300_000],
+    [1 << 20, 200],
+  ]) {
+    const plain = new Uint8Array(size).fill(1);
+    const box = seal(plain);
+    const seals = rate(n, () => seal(plain));
+    const opens = rate(n, () => open(box));
+    out[size] = { seals, opens };
+  }
+  return out;
+}
+
+export async function primitiveRates() {
+  const key = new Uint8Array(32).fill(9);
+  const prefix = new Uint8Array(16).fill(3);
+  const tail = new Uint8Array(8).fill(1);
+  const nonce = new Uint8Array([...prefix, ...tail]);
+  const sodium = (await loadCurveBoxes()).prefixed(key, prefix);
+  const sodiumSeal = (plain) => {
+    const buffer = new Uint8Array(32 + plain.length);
+    buffer.set(plain, 32);
+    sodium.sealInPlace(tail, buffer);
+    return buffer.subarray(16);
+  };
+  return {
+    "libsodium (ours)": boxRates(sodiumSeal, (box) => sodium.open(tail, box)),
+    "@noble/ciphers": boxRates(
+      (plain) => xsalsa20poly1305(key, nonce).encrypt(plain),
+      (box) => xsalsa20poly1305(key, nonce).decrypt(box),
+    ),
+  };
+}
+
+/** Complete CURVE handshakes a second: a client connects, its handshake event comes, it closes. */
+export async function handshakeRate(zmq, count) {
+  const keys = zmq.curveKeyPair();
+  const server = new zmq.Router({ curveServer: true, curveSecretKey: keys.secretKey, linger: 0 });
+  await server.bind("tcp://127.0.0.1:*");
+  const started = performance.now();
+  for (let i = 0; i < count; i++) {
+    const own = zmq.curveKeyPair();
+    const client = new zmq.Dealer({
+      curveServerKey: keys.publicKey,
+      curvePublicKey: own.publicKey,
+      curveSecretKey: own.secretKey,
+      linger: 0,
+    });
+    const handshake = new Promise((resolve) => client.events.on("handshake", resolve));
+    client.connect(server.lastEndpoint);
+    await handshake;
+    client.close();
+  }
+  const perSecond = (count * 1000) / (performance.now() - started);
+  server.close();
+  return perSecond;
+}
+
+export const libraries = { plantrpc: ours, zeromq: native };

@@ -1,0 +1,119 @@
+import type { CurveBoxes, KeyPair, PrefixedBoxes } from "./curve-box.js";
+
+/** The part of libsodium's WebAssembly module used for MESSAGE boxes (lengths are two 32-bit halves). */
+interface RawSodium {
+  HEAPU8: Uint8Array;
+  _malloc(size: number): number;
+  _free(pointer: number): void;
+  _crypto_box_easy_afternm(c: number, m: number, mlenLow: number, mlenHigh: number, n: number, k: number): number;
+  _crypto_box_open_easy_afternm(m: number, c: number, clenLow: number, clenHigh: number, n: number, k: number): number;
+}
+
+/** The libsodium-wrappers calls used for the handshake's few boxes. */
+interface Wrappers {
+  ready: Promise<void>;
+  libsodium: RawSodium;
+  crypto_box_keypair(): { publicKey: Uint8Array; privateKey: Uint8Array };
+  crypto_scalarmult_base(secretKey: Uint8Array): Uint8Array;
+  crypto_box_beforenm(publicKey: Uint8Array, secretKey: Uint8Array): Uint8Array;
+  crypto_box_easy_afternm(message: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array;
+  crypto_box_open_easy_afternm(box: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array;
+}
+
+/** Offsets in the scratch region: the key, the nonce, then the box or plaintext. */
+const KEY_AT = 0;
+const NONCE_AT = 32;
+const DATA_AT = 64;
+const TAG = 16;
+
+/**
+ * One region of WebAssembly memory for every MESSAGE box of this thread (calls are synchronous,
+ * so they never overlap): key and nonce are copied in per call, so that no connection holds
+ * memory there, and the region only grows, to the largest box seen.
+ */
+class Scratch {
+  private pointer = 0;
+  private size = 0;
+
+  constructor(private readonly lib: RawSodium) {}
+
+  /** The region's address, with room for `data` octets after the key and nonce. */
+  reserve(data: number): number {
+    const needed = DATA_AT + data;
+    if (needed > this.size) {
+      if (this.pointer) this.lib._free(this.pointer);
+      this.size = Math.max(needed, this.size * 2, 64 * 1024);
+      this.pointer = this.lib._malloc(this.size);
+      if (!this.pointer) throw new Error(`libsodium could not allocate ${this.size} octets`);
+    }
+    return this.pointer;
+  }
+}
+
+class SodiumPrefixedBoxes implements PrefixedBoxes {
+  constructor(
+    private readonly lib: RawSodium,
+    private readonly scratch: Scratch,
+    private readonly key: Uint8Array,
+    private readonly prefix: Uint8Array,
+  ) {}
+
+  private load(region: number, tail: Uint8Array): Uint8Array {
+    // Read after reserve(): a growing memory replaces HEAPU8.
+    const heap = this.lib.HEAPU8;
+    heap.set(this.key, region + KEY_AT);
+    heap.set(this.prefix, region + NONCE_AT);
+    heap.set(tail, region + NONCE_AT + 16);
+    return heap;
+  }
+
+  sealInPlace(tail: Uint8Array, buffer: Uint8Array): void {
+    const length = buffer.length - 32;
+    const region = this.scratch.reserve(TAG + length);
+    const heap = this.load(region, tail);
+    const box = region + DATA_AT;
+    // Sealed in place in the region (libsodium allows it): plaintext after the tag's room.
+    heap.set(buffer.subarray(32), box + TAG);
+    this.lib._crypto_box_easy_afternm(box, box + TAG, length, 0, region + NONCE_AT, region + KEY_AT);
+    buffer.set(heap.subarray(box, box + TAG + length), 16);
+  }
+
+  open(tail: Uint8Array, box: Uint8Array): Uint8Array | undefined {
+    if (box.length < TAG) return undefined;
+    const region = this.scratch.reserve(box.length);
+    const heap = this.load(region, tail);
+    const at = region + DATA_AT;
+    heap.set(box, at);
+    const failed = this.lib._crypto_box_open_easy_afternm(at, at, box.length, 0, region + NONCE_AT, region + KEY_AT);
+    if (failed !== 0) return undefined;
+    return heap.slice(at, at + box.length - TAG);
+  }
+}
+
+/** Loads libsodium-wrappers (its WebAssembly module) and gives crypto_box through it. */
+export async function sodiumBoxes(): Promise<CurveBoxes> {
+  const module = (await import("libsodium-wrappers")) as unknown as Wrappers & { default?: Wrappers };
+  await module.ready;
+  const sodium = module.default ?? module;
+  const lib = sodium.libsodium;
+  const scratch = new Scratch(lib);
+  return {
+    generateKeyPair(): KeyPair {
+      const { publicKey, privateKey } = sodium.crypto_box_keypair();
+      return { publicKey, secretKey: privateKey };
+    },
+    publicKeyOf: (secretKey) => sodium.crypto_scalarmult_base(secretKey),
+    boxKey: (theirPublic, ourSecret) => sodium.crypto_box_beforenm(theirPublic, ourSecret),
+    seal: (key, nonce, plaintext) => sodium.crypto_box_easy_afternm(plaintext, nonce, key),
+    open(key, nonce, box) {
+      if (box.length < TAG) return undefined;
+      try {
+        return sodium.crypto_box_open_easy_afternm(box, nonce, key);
+      } catch {
+        return undefined;
+      }
+    },
+    prefixed: (key, prefix) =>
+      new SodiumPrefixedBoxes(lib, scratch, Uint8Array.from(key), Uint8Array.from(prefix.subarray(0, 16))),
+  };
+}
