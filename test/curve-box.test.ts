@@ -63,6 +63,26 @@ describe.each(implementations)("crypto_box: %s", (_name, boxes) => {
     );
   });
 
+  it("MESSAGE frames: the head, then the box of the flags octet and the body", () => {
+    fc.assert(
+      fc.property(
+        bytes(32),
+        bytes(16),
+        bytes(8),
+        bytes(16),
+        fc.integer({ min: 0, max: 3 }),
+        plaintexts,
+        (key, prefix, tail, head, flags, body) => {
+          const frame = boxes.prefixed(key, prefix).sealMessage(tail, head, flags, body);
+          const expected = boxes.seal(key, new Uint8Array([...prefix, ...tail]), new Uint8Array([flags, ...body]));
+          expect(Buffer.from(frame.subarray(0, 16)).equals(Buffer.from(head))).toBe(true);
+          expect(Buffer.from(frame.subarray(16)).equals(Buffer.from(expected))).toBe(true);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
   it("prefixed boxes open nothing altered, sealed under another nonce, or too short", () => {
     fc.assert(
       fc.property(

@@ -75,6 +75,15 @@ export class PrefixedBoxes {
     buffer.set(poly1305(buffer.subarray(32), buffer.subarray(0, 32)), 16);
   }
 
+  sealMessage(tail: Uint8Array, head: Uint8Array, flags: number, body: Uint8Array): Uint8Array {
+    const buffer = new Uint8Array(32 + 1 + body.length);
+    buffer[32] = flags;
+    buffer.set(body, 33);
+    this.sealInPlace(tail, buffer);
+    buffer.set(head.subarray(0, 16), 0);
+    return buffer;
+  }
+
   /** What the box holds; undefined when it was not sealed with this key and nonce. */
   open(tail: Uint8Array, box: Uint8Array): Uint8Array | undefined {
     if (box.length < 16) return undefined;

@@ -22,6 +22,11 @@ export interface PrefixedBoxes {
    * 16 onwards are the box (tag, then ciphertext) and the first 16 are free for a header.
    */
   sealInPlace(tail: Uint8Array, buffer: Uint8Array): void;
+  /**
+   * A whole frame: `head` (16 octets), then the box of one `flags` octet and `body`, written
+   * once into memory of its own (a CurveZMQ MESSAGE: command name, short nonce, box).
+   */
+  sealMessage(tail: Uint8Array, head: Uint8Array, flags: number, body: Uint8Array): Uint8Array;
   /** What the box holds (in memory of its own); undefined when it was not sealed so. */
   open(tail: Uint8Array, box: Uint8Array): Uint8Array | undefined;
 }

@@ -67,27 +67,58 @@ class SodiumPrefixedBoxes implements PrefixedBoxes {
     return heap;
   }
 
+  // Input and output in separate parts of the region: in place, libsodium would first move the
+  // whole message (a memmove as long as it), which costs a third of the speed at 1 MiB.
   sealInPlace(tail: Uint8Array, buffer: Uint8Array): void {
     const length = buffer.length - 32;
-    const region = this.scratch.reserve(TAG + length);
+    const out = align(length);
+    const region = this.scratch.reserve(out + TAG + length);
     const heap = this.load(region, tail);
-    const box = region + DATA_AT;
-    // Sealed in place in the region (libsodium allows it): plaintext after the tag's room.
-    heap.set(buffer.subarray(32), box + TAG);
-    this.lib._crypto_box_easy_afternm(box, box + TAG, length, 0, region + NONCE_AT, region + KEY_AT);
-    buffer.set(heap.subarray(box, box + TAG + length), 16);
+    const plain = region + DATA_AT;
+    heap.set(buffer.subarray(32), plain);
+    this.lib._crypto_box_easy_afternm(plain + out, plain, length, 0, region + NONCE_AT, region + KEY_AT);
+    buffer.set(heap.subarray(plain + out, plain + out + TAG + length), 16);
+  }
+
+  sealMessage(tail: Uint8Array, head: Uint8Array, flags: number, body: Uint8Array): Uint8Array {
+    const length = 1 + body.length;
+    const out = align(length);
+    const region = this.scratch.reserve(out + TAG + length);
+    const heap = this.load(region, tail);
+    const plain = region + DATA_AT;
+    // The plaintext is put together in the region itself: no copy of the body on the JS side.
+    heap[plain] = flags;
+    heap.set(body, plain + 1);
+    this.lib._crypto_box_easy_afternm(plain + out, plain, length, 0, region + NONCE_AT, region + KEY_AT);
+    const frame = new Uint8Array(16 + TAG + length);
+    frame.set(head);
+    frame.set(heap.subarray(plain + out, plain + out + TAG + length), 16);
+    return frame;
   }
 
   open(tail: Uint8Array, box: Uint8Array): Uint8Array | undefined {
     if (box.length < TAG) return undefined;
-    const region = this.scratch.reserve(box.length);
+    const out = align(box.length);
+    const region = this.scratch.reserve(out + box.length);
     const heap = this.load(region, tail);
     const at = region + DATA_AT;
     heap.set(box, at);
-    const failed = this.lib._crypto_box_open_easy_afternm(at, at, box.length, 0, region + NONCE_AT, region + KEY_AT);
+    const failed = this.lib._crypto_box_open_easy_afternm(
+      at + out,
+      at,
+      box.length,
+      0,
+      region + NONCE_AT,
+      region + KEY_AT,
+    );
     if (failed !== 0) return undefined;
-    return heap.slice(at, at + box.length - TAG);
+    return heap.slice(at + out, at + out + box.length - TAG);
   }
+}
+
+/** The next multiple of 16 (the output part starts aligned). */
+function align(n: number): number {
+  return (n + 15) & ~15;
 }
 
 /** Loads libsodium-wrappers (its WebAssembly module) and gives crypto_box through it. */

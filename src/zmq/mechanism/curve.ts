@@ -98,6 +98,7 @@ function concat(...parts: Uint8Array[]): Uint8Array {
 }
 
 const MESSAGE_HEADER = Buffer.from("\x07MESSAGE", "latin1");
+const MESSAGE_HEADER_WITH_ROOM = Buffer.concat([MESSAGE_HEADER, Buffer.alloc(8)]);
 
 function isMessage(frame: Uint8Array): boolean {
   for (let i = 0; i < 8; i++) if (frame[i] !== MESSAGE_HEADER[i]) return false;
@@ -115,6 +116,8 @@ class MessageBoxes implements FrameCodec {
   // Reused for every message: the short nonce we send.
   private readonly sendTail = new Uint8Array(8);
   private readonly sendTailView = new DataView(this.sendTail.buffer);
+  /** MESSAGE's name, then the short nonce: what goes before each box. */
+  private readonly sendHead = Uint8Array.from(MESSAGE_HEADER_WITH_ROOM);
 
   constructor(
     boxes: CurveBoxes,
@@ -130,14 +133,8 @@ class MessageBoxes implements FrameCodec {
 
   encode(body: Uint8Array, more: boolean, command: boolean): Uint8Array {
     writeShortNonce(this.sendTailView, ++this.sendNonce);
-    // The payload (flags, body) is sealed where it lies; MESSAGE header and short nonce go before.
-    const out = new Uint8Array(32 + 1 + body.length);
-    out[32] = (more ? MORE : 0) | (command ? COMMAND : 0);
-    out.set(body, 33);
-    this.sending.sealInPlace(this.sendTail, out);
-    out.set(MESSAGE_HEADER, 0);
-    out.set(this.sendTail, 8);
-    return out;
+    this.sendHead.set(this.sendTail, 8);
+    return this.sending.sealMessage(this.sendTail, this.sendHead, (more ? MORE : 0) | (command ? COMMAND : 0), body);
   }
 
   decode(frame: Uint8Array): { body: Buffer; more: boolean; command: boolean } {

@@ -1,4 +1,4 @@
-import { ZmqError } from "../zmq/errors.js";
+import { ZmqError } from "./errors.js";
 
 /** curveKeyPair() in a web page: no synchronous X25519 there (and pages speak NULL). */
 export function curveKeyPair(): { publicKey: string; secretKey: string } {
