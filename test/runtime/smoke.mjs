@@ -111,6 +111,22 @@ for (const encoding of ["json", "msgpack"]) {
   });
 }
 
+await check("CURVE over tcp (libsodium's WebAssembly module, loaded on demand)", async () => {
+  const { curveKeyPair } = await import("../../dist/zmq/index.js");
+  const server = curveKeyPair();
+  const rep = new Reply({ curveServer: true, curveSecretKey: server.secretKey });
+  await rep.bind("tcp://127.0.0.1:0");
+  const req = new Request({ curveServerKey: server.publicKey });
+  req.connect(rep.lastEndpoint);
+  await req.send("secret");
+  const got = text(await rep.receive());
+  await rep.send(`${got}-pong`);
+  const reply = text(await req.receive());
+  if (reply.join() !== "secret-pong") throw new Error(`got ${reply}`);
+  req.close();
+  rep.close();
+});
+
 await check("inproc between a worker thread and the main thread, both ways", async () => {
   const { Worker } = await import("node:worker_threads");
   const library = new URL("../../dist/zmq/index.js", import.meta.url).href;
