@@ -33,6 +33,7 @@ if (typecheck) {
 for (const [name, args] of [
   ["format and lint (biome check)", ["biome", "check"]],
   ["type-aware lint (eslint)", ["eslint", "."]],
+  ["no machine-specific absolute paths (scripts/check-paths.mjs)", ["node", "scripts/check-paths.mjs"]],
 ]) {
   const r = spawnSync("npx", args, { cwd: root, stdio: "inherit" });
   if (r.status === 0) {
