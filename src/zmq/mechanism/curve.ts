@@ -162,6 +162,9 @@ class CurveClient implements Mechanism {
   private nonce = 0;
   private state: "welcome" | "ready" = "welcome";
   private serverTransient: Uint8Array | undefined;
+  /** Each shared key is computed once (an X25519 each): HELLO's and WELCOME's, then the session's. */
+  private readonly helloKey: Uint8Array;
+  private sessionKey: Uint8Array | undefined;
   private codec: MessageBoxes | undefined;
 
   constructor(
@@ -171,15 +174,12 @@ class CurveClient implements Mechanism {
     private readonly serverKey: Uint8Array,
   ) {
     this.transient = boxes.generateKeyPair();
+    this.helloKey = boxes.boxKey(serverKey, this.transient.secretKey);
   }
 
   start(): Buffer[] {
     const n = shortNonce(++this.nonce);
-    const box = this.boxes.seal(
-      this.boxes.boxKey(this.serverKey, this.transient.secretKey),
-      nonce("CurveZMQHELLO---", n),
-      ZEROS_64,
-    );
+    const box = this.boxes.seal(this.helloKey, nonce("CurveZMQHELLO---", n), ZEROS_64);
     const data = concat(new Uint8Array([1, 0]), new Uint8Array(72), this.transient.publicKey, n, box);
     return [encodeCommandBody("HELLO", data)];
   }
@@ -201,11 +201,7 @@ class CurveClient implements Mechanism {
 
   private welcome(data: Buffer): HandshakeStep {
     if (data.length !== 16 + 144) throw malformed("WELCOME");
-    const opened = this.boxes.open(
-      this.boxes.boxKey(this.serverKey, this.transient.secretKey),
-      nonce("WELCOME-", data.subarray(0, 16)),
-      data.subarray(16),
-    );
+    const opened = this.boxes.open(this.helloKey, nonce("WELCOME-", data.subarray(0, 16)), data.subarray(16));
     if (!opened)
       throw new ProtocolError("EPROTO", "CURVE WELCOME box does not open: wrong server key?", "ERR_ZMTP_CRYPTOGRAPHIC");
     this.serverTransient = opened.subarray(0, 32);
@@ -220,8 +216,9 @@ class CurveClient implements Mechanism {
       ),
     );
     const n = shortNonce(++this.nonce);
+    this.sessionKey = this.boxes.boxKey(this.serverTransient, this.transient.secretKey);
     const box = this.boxes.seal(
-      this.boxes.boxKey(this.serverTransient, this.transient.secretKey),
+      this.sessionKey,
       nonce("CurveZMQINITIATE", n),
       concat(this.keys.publicKey, vouch, encodeMetadata(this.context.metadata)),
     );
@@ -231,7 +228,7 @@ class CurveClient implements Mechanism {
 
   private ready(data: Buffer): HandshakeStep {
     if (data.length < 8 + 16) throw malformed("READY");
-    const key = this.boxes.boxKey(this.serverTransient!, this.transient.secretKey);
+    const key = this.sessionKey!;
     const n = data.subarray(0, 8);
     const metadata = this.boxes.open(key, nonce("CurveZMQREADY---", n), data.subarray(8));
     if (!metadata) throw new ProtocolError("EPROTO", "CURVE READY box does not open", "ERR_ZMTP_CRYPTOGRAPHIC");
@@ -253,6 +250,8 @@ class CurveServer implements Mechanism {
   private readonly cookieKey = randomOctets(32);
   private clientTransient: Uint8Array | undefined;
   private clientNonce = 0;
+  /** The key of the client's transient and our permanent key: HELLO's, then WELCOME's. */
+  private helloKey: Uint8Array = new Uint8Array(0);
   private codec: MessageBoxes | undefined;
 
   constructor(
@@ -286,11 +285,8 @@ class CurveServer implements Mechanism {
       throw new ProtocolError("EPROTO", "CURVE HELLO of another version than 1.0", "ERR_ZMTP_MALFORMED_COMMAND_HELLO");
     const clientTransient = data.subarray(74, 106);
     const n = data.subarray(106, 114);
-    const signature = this.boxes.open(
-      this.boxes.boxKey(clientTransient, this.keys.secretKey),
-      nonce("CurveZMQHELLO---", n),
-      data.subarray(114),
-    );
+    this.helloKey = this.boxes.boxKey(clientTransient, this.keys.secretKey);
+    const signature = this.boxes.open(this.helloKey, nonce("CurveZMQHELLO---", n), data.subarray(114));
     if (!signature?.every((b) => b === 0)) {
       throw new ProtocolError(
         "EPROTO",
@@ -312,11 +308,7 @@ class CurveServer implements Mechanism {
       ),
     );
     const welcomeNonce = randomOctets(16);
-    const box = this.boxes.seal(
-      this.boxes.boxKey(this.clientTransient, this.keys.secretKey),
-      nonce("WELCOME-", welcomeNonce),
-      concat(transient.publicKey, cookie),
-    );
+    const box = this.boxes.seal(this.helloKey, nonce("WELCOME-", welcomeNonce), concat(transient.publicKey, cookie));
     this.state = "initiate";
     return { send: [encodeCommandBody("WELCOME", concat(welcomeNonce, box))] };
   }
