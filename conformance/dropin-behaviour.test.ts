@@ -4,7 +4,7 @@
  */
 import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
-import { both, nativeMissing, type Scope } from "./dropin/harness.js";
+import { both, nativeMissing, type Scope, until } from "./dropin/harness.js";
 
 /**
  * One scenario on both libraries: ours must give the native package's outcome, which `expected`
@@ -20,19 +20,6 @@ function differential(name: string, scenario: (scope: Scope) => unknown, expecte
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const strings = (frames: Buffer[]) => frames.map((f) => f.toString());
-
-/** Sends `send()` until `receive` resolves: PUB/SUB subscriptions travel first. */
-async function until<T>(send: () => Promise<unknown>, receive: Promise<T>): Promise<T> {
-  let done = false;
-  const result = receive.finally(() => {
-    done = true;
-  });
-  while (!done) {
-    await send();
-    await Promise.race([result, settle(10)]);
-  }
-  return result;
-}
 
 describe("option effects (differential: the native zeromq package and ours)", () => {
   differential(

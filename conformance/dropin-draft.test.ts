@@ -8,7 +8,7 @@
 import { createSocket } from "node:dgram";
 import { describe, expect, it } from "vitest";
 import * as oursDraft from "../src/zmq/draft.js";
-import { type Lib, nativeMissing, runOn, type Scope } from "./dropin/harness.js";
+import { type Lib, nativeMissing, runOn, type Scope, until } from "./dropin/harness.js";
 
 let nativeDraft: Lib | undefined;
 try {
@@ -19,19 +19,6 @@ try {
 const skip = nativeDraft === undefined || !(nativeDraft as { Server?: unknown }).Server;
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Resends until `received` settles: a DISH's JOIN reaches the RADIO after the connection. */
-async function until<T>(send: () => Promise<unknown>, received: Promise<T>): Promise<T> {
-  let done = false;
-  const result = received.finally(() => {
-    done = true;
-  });
-  while (!done) {
-    await send();
-    await Promise.race([result, settle(10)]);
-  }
-  return result;
-}
 
 type Scenario = (bind: Scope, connect: Scope) => Promise<unknown>;
 

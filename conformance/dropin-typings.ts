@@ -37,15 +37,17 @@ type Pairs = {
  */
 type OwnTyped = "context" | "events" | "frontEnd" | "backEnd" | "on" | "off";
 
-type Missing<C extends keyof Pairs> = Exclude<keyof Pairs[C][0], keyof Pairs[C][1]>;
-type Common<C extends keyof Pairs> = Exclude<keyof Pairs[C][0] & keyof Pairs[C][1], OwnTyped>;
+/** Classes side by side: [native, ours]. */
+type Side = Record<string, [unknown, unknown]>;
+type Missing<P extends Side, C extends keyof P> = Exclude<keyof P[C][0], keyof P[C][1]>;
+type Common<P extends Side, C extends keyof P> = Exclude<keyof P[C][0] & keyof P[C][1], OwnTyped>;
 /** Members whose type here does not fit where the native one is expected. */
-type Misfit<C extends keyof Pairs> = {
-  [K in Common<C>]: Pairs[C][1][K] extends Pairs[C][0][K] ? never : K;
-}[Common<C>];
+type Misfit<P extends Side, C extends keyof P> = {
+  [K in Common<P, C>]: P[C][1][K] extends P[C][0][K] ? never : K;
+}[Common<P, C>];
 type IsNever<T> = [T] extends [never] ? true : false;
 
-export const everyMemberExists: { [C in keyof Pairs]: IsNever<Missing<C>> } = {
+export const everyMemberExists: { [C in keyof Pairs]: IsNever<Missing<Pairs, C>> } = {
   Pair: true,
   Publisher: true,
   Subscriber: true,
@@ -64,7 +66,7 @@ export const everyMemberExists: { [C in keyof Pairs]: IsNever<Missing<C>> } = {
   Proxy: true,
 };
 
-export const everyMemberFits: { [C in keyof Pairs]: IsNever<Misfit<C>> } = everyMemberExists;
+export const everyMemberFits: { [C in keyof Pairs]: IsNever<Misfit<Pairs, C>> } = everyMemberExists;
 
 /** Every value export of the native module (its CommonJS `default` aside). */
 export const everyExportExists: IsNever<Exclude<keyof typeof Native, keyof typeof Ours | "default">> = true;
@@ -94,13 +96,8 @@ type DraftPairs = {
   Scatter: [NativeDraft.Scatter, OursDraft.Scatter];
   Datagram: [NativeDraft.Datagram, OursDraft.Datagram];
 };
-type DraftCommon<C extends keyof DraftPairs> = Exclude<keyof DraftPairs[C][0] & keyof DraftPairs[C][1], OwnTyped>;
-type DraftMissing<C extends keyof DraftPairs> = Exclude<keyof DraftPairs[C][0], keyof DraftPairs[C][1]>;
-type DraftMisfit<C extends keyof DraftPairs> = {
-  [K in DraftCommon<C>]: DraftPairs[C][1][K] extends DraftPairs[C][0][K] ? never : K;
-}[DraftCommon<C>];
 
-export const everyDraftMemberExists: { [C in keyof DraftPairs]: IsNever<DraftMissing<C>> } = {
+export const everyDraftMemberExists: { [C in keyof DraftPairs]: IsNever<Missing<DraftPairs, C>> } = {
   Server: true,
   Client: true,
   Radio: true,
@@ -109,7 +106,7 @@ export const everyDraftMemberExists: { [C in keyof DraftPairs]: IsNever<DraftMis
   Scatter: true,
   Datagram: true,
 };
-export const everyDraftMemberFits: { [C in keyof DraftPairs]: IsNever<DraftMisfit<C>> } = everyDraftMemberExists;
+export const everyDraftMemberFits: { [C in keyof DraftPairs]: IsNever<Misfit<DraftPairs, C>> } = everyDraftMemberExists;
 
 /** Every value export of the native draft entry. */
 export const everyDraftExportExists: IsNever<Exclude<keyof typeof NativeDraft, keyof typeof OursDraft | "default">> =

@@ -114,3 +114,19 @@ export async function both(scenario: (scope: Scope) => unknown): Promise<[Outcom
   if (isTimeout(theirs) && isTimeout(mine)) throw new Error("the scenario did not finish with either library");
   return [theirs, mine];
 }
+
+/**
+ * Sends (`send()`) until `received` settles, ten ms apart: what needs a subscription or a join to
+ * reach the sender first (PUB/SUB, RADIO/DISH), or a datagram to find its reader.
+ */
+export async function until<T>(send: () => Promise<unknown>, received: Promise<T>): Promise<T> {
+  let done = false;
+  const result = received.finally(() => {
+    done = true;
+  });
+  while (!done) {
+    await send();
+    await Promise.race([result, new Promise((r) => setTimeout(r, 10))]);
+  }
+  return result;
+}

@@ -1,9 +1,7 @@
 import { Buffer } from "node:buffer";
-import type { ZmqError } from "../errors.js";
 import type { DatagramCarrier } from "../transport/carrier.js";
-import type { Connection, ConnectionOwner, PeerInfo } from "./connection.js";
-
-const EMPTY = Buffer.alloc(0);
+import { BareConnection } from "./bare-connection.js";
+import type { ConnectionOwner } from "./connection.js";
 
 /**
  * A udp:// link, as libzmq's udp_engine: no greeting, no handshake, no commands; ready at once.
@@ -11,38 +9,17 @@ const EMPTY = Buffer.alloc(0);
  * socket as [group, body]; DGRAM's are bare bodies, received as ["ip:port\0" of the sender, body]
  * and sent to the "ip:port" (with or without the zero) of a message's first frame.
  */
-export class UdpConnection implements Connection {
-  state: Connection["state"] = "greeting";
-  readonly peer: PeerInfo = { socketType: "", identity: EMPTY, minor: 1, metadata: new Map() };
-  readonly blocked = false;
-  readonly batchedMessages = 0;
-
+export class UdpConnection extends BareConnection<DatagramCarrier> {
   constructor(
-    private readonly carrier: DatagramCarrier,
-    private readonly owner: ConnectionOwner,
+    carrier: DatagramCarrier,
+    owner: ConnectionOwner,
     /** DGRAM: addresses instead of groups. */
     private readonly raw: boolean,
-  ) {}
-
-  get remoteAddress(): string {
-    return this.carrier.remoteAddress;
+  ) {
+    super(carrier, owner);
   }
 
-  start(): void {
-    this.carrier.start({
-      data: (datagram) => this.received(datagram),
-      drain: () => {},
-      close: () => this.finish(undefined),
-    });
-    queueMicrotask(() => {
-      if (this.state !== "greeting") return;
-      this.state = "ready";
-      this.owner.engineReady(this);
-    });
-  }
-
-  private received(datagram: Buffer): void {
-    if (this.state !== "ready") return;
+  protected received(datagram: Buffer): void {
     if (this.raw) {
       const from = this.carrier.source;
       if (!from) return;
@@ -73,36 +50,8 @@ export class UdpConnection implements Connection {
     this.carrier.send(datagram);
   }
 
-  /** UDP has no commands: a DISH filters by itself what a RADIO sends. */
-  sendCommand(): void {}
-
-  pauseReading(): void {
-    this.carrier.pause();
-  }
-
-  resumeReading(): void {
-    this.carrier.resume();
-  }
-
-  closeGracefully(): void {
-    this.close();
-  }
-
-  close(error?: ZmqError): void {
-    if (this.state === "closed") return;
-    this.carrier.destroy();
-    this.finish(error);
-  }
-
-  refuse(error: ZmqError): void {
-    this.close(error);
-  }
-
-  private finish(error: ZmqError | undefined): void {
-    if (this.state === "closed") return;
-    this.state = "closed";
-    this.owner.engineClosed(this, error);
-  }
+  // No commands over UDP (the base's sendCommand does nothing): a DISH filters by itself what a
+  // RADIO sends.
 }
 
 /** "a.b.c.d:port" (DGRAM's address frame; IPv4, as libzmq's resolve_raw_address). */

@@ -55,7 +55,8 @@ export class ServerSocket extends withOptions("Server", Socket) {
   }
 
   protected override trySend(message: Message): boolean {
-    const id = Buffer.from(message[0]!.buffer, message[0]!.byteOffset, ID_OCTETS).readUInt32LE(0);
+    const address = message[0]!;
+    const id = (address[0]! | (address[1]! << 8) | (address[2]! << 16) | (address[3]! << 24)) >>> 0;
     const pipe = this.peers.get(id);
     if (!pipe) throw new ZmqError("EHOSTUNREACH", `no peer with routing id ${id}`);
     if (pipe.full) return false;
