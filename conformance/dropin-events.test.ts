@@ -3,6 +3,7 @@
  * socket, their shapes, and the event stream's end, against the native `zeromq` package.
  */
 import * as net from "node:net";
+import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
 import { both, nativeMissing, type Scope } from "./dropin/harness.js";
 
@@ -132,16 +133,18 @@ describe("socket events (differential: the native zeromq package and ours)", () 
   );
 
   differential(
-    "an observer asked for before close: what came meanwhile, the end event, then EBADF",
+    "an observer asked for before close: what came meanwhile, each listener's close in bind order, the end event, then EBADF",
     async ({ socket }: Scope) => {
       const s = socket("Dealer");
       const events = s.events;
       await s.bind("tcp://127.0.0.1:*");
+      await s.bind(`ipc://${tmpdir()}/plantrpc-observer-${process.pid}-${Math.random().toString(36).slice(2)}`);
       s.close();
       const seen: string[] = [];
-      for (let i = 0; i < 4; i++) {
+      for (let i = 0; i < 6; i++) {
         try {
-          seen.push((await events.receive()).type);
+          const e = await events.receive();
+          seen.push(`${e.type}${"address" in e ? ` ${e.address.split(":")[0]}` : ""}`);
         } catch (e) {
           seen.push(`${(e as { code: string }).code} ${(e as Error).message}`);
         }
@@ -154,8 +157,10 @@ describe("socket events (differential: the native zeromq package and ours)", () 
         "value": {
           "closed": true,
           "seen": [
-            "bind",
-            "close",
+            "bind tcp",
+            "bind ipc",
+            "close tcp",
+            "close ipc",
             "end",
             "EBADF Socket is closed",
           ],

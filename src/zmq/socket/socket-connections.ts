@@ -209,9 +209,12 @@ export abstract class SocketConnections extends SocketCore {
   };
 
   /** Stops connecting and listening, and closes each connection (lingering per the option). */
-  /** The socket closes: a `close` event per listener, the last bound first (libzmq's order). */
+  /**
+   * The socket closes: a `close` event per listener, in bind order (libzmq's, for listeners
+   * with no connection; with connections its order follows memory addresses).
+   */
   protected reportListenersClosing(): void {
-    for (const binding of [...new Set(this.bindings.values())].reverse()) {
+    for (const binding of new Set(this.bindings.values())) {
       this.emitMonitored({ type: "close", address: binding.listener.endpoint });
     }
   }

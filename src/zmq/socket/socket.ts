@@ -365,7 +365,7 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
       return;
     }
     this.isClosed = true;
-    // As libzmq's monitor: each listener's close (the last bound first), then the end of the
+    // As libzmq's monitor: each listener's close (in bind order), then the end of the
     // stream; connections closed by closing are not reported.
     this.reportListenersClosing();
     this.emit({ type: "end" });
