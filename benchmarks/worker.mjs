@@ -26,6 +26,10 @@ function clientOptions() {
     curveSecretKey: own.secretKey,
   };
 }
+// CURVE_THREADS=n: plantrpc's worker threads for large boxes (the context's curveThreads).
+if (impl === "plantrpc" && process.env.CURVE_THREADS !== undefined) {
+  zmq.context.curveThreads = Number(process.env.CURVE_THREADS);
+}
 const now = () => performance.now();
 
 async function pull() {

@@ -26,6 +26,7 @@ const SCENARIOS: Record<string, string> = {
   "a message queued for a peer never reached (default linger)": `const s = new z.Dealer(); s.connect("tcp://127.0.0.1:9"); await s.send("x"); console.log("queued");`,
   "a message queued for a peer never reached (linger 300)": `const s = new z.Dealer({ linger: 300 }); s.connect("tcp://127.0.0.1:9"); await s.send("x"); console.log("queued");`,
   "a message queued for a peer never reached (linger 0)": `const s = new z.Dealer({ linger: 0 }); s.connect("tcp://127.0.0.1:9"); await s.send("x"); console.log("queued");`,
+  "connect, send, close at once (the connection still under way)": `const pull = new z.Pull(); await pull.bind("tcp://127.0.0.1:*"); const push = new z.Push(); push.connect(pull.lastEndpoint); await push.send("x"); push.close(); console.log(String((await pull.receive())[0])); pull.close();`,
   "a pending receive": `const s = new z.Pull(); await s.bind("tcp://127.0.0.1:*"); await s.receive();`,
   "events read with for await": `const s = new z.Pull(); for await (const e of s.events) {}`,
   "events listened to with on()": `const s = new z.Pull(); s.events.on("bind", () => {});`,
@@ -64,6 +65,7 @@ describe.skipIf(skip)("when a process ends (differential, child processes)", () 
           "a pending receive": "still running",
           "a send waiting for a peer (no endpoint)": "still running",
           "an exchange done, sockets left open": "exited 0",
+          "connect, send, close at once (the connection still under way)": "exited 0",
           "events listened to with on()": "still running",
           "events read with for await": "still running",
         }

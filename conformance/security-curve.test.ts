@@ -10,6 +10,7 @@ import { intruderRefusedFriendServed } from "./helpers/refusal.js";
 import { oursKind } from "./helpers/peers.js";
 import { hasPyzmq } from "./helpers/python.js";
 import { EVERY_KIND, makePeer } from "./helpers/scenarios.js";
+import { LIBRARIES, processesMissing, runScript } from "./dropin/processes.js";
 
 const make = makePeer;
 
@@ -90,6 +91,30 @@ describe("CURVE (ours)", () => {
       push.close();
     }
   });
+});
+
+describe.skipIf(processesMissing !== undefined)("the first CURVE handshake of a process (child processes)", () => {
+  // libzmq's client sends HELLO right after its greeting, often in the same TCP segment; in a
+  // fresh process our server's boxes are still loading then, and HELLO must wait for them.
+  it("a server whose boxes are still loading answers a native client at once, as the native server does", async () => {
+    const body = `const n = await import(${JSON.stringify(LIBRARIES?.theirs)});
+      const k = n.curveKeyPair(), own = n.curveKeyPair();
+      const pull = new z.Pull({ curveServer: true, curveSecretKey: k.secretKey, linger: 0 });
+      await pull.bind("tcp://127.0.0.1:*");
+      const push = new n.Push({ curveServerKey: k.publicKey, curvePublicKey: own.publicKey, curveSecretKey: own.secretKey, linger: 0 });
+      let failures = 0;
+      pull.events.on("handshake:error:protocol", () => failures++);
+      push.connect(pull.lastEndpoint);
+      await push.send("x");
+      console.log(String((await pull.receive())[0]), failures);
+      process.exit(0);`;
+    const [theirs, mine] = await Promise.all([
+      runScript(LIBRARIES!.theirs, body, 10_000),
+      runScript(LIBRARIES!.mine, body, 10_000),
+    ]);
+    expect(theirs.stdout).toBe("x 0");
+    expect(mine.stdout).toBe(theirs.stdout);
+  }, 20_000);
 });
 
 describe("plantrpc keygen certificates", () => {

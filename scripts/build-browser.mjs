@@ -27,6 +27,7 @@ const browserPlugin = {
     build.onResolve({ filter: /\/transport\/index\.js$/ }, () => ({ path: src("zmq/transport/index.browser.ts") }));
     build.onResolve({ filter: /\/common\/systemd\.js$/ }, () => ({ path: src("browser/systemd.ts") }));
     build.onResolve({ filter: /\/curve-keypair\.js$/ }, () => ({ path: src("zmq/curve-keypair.browser.ts") }));
+    build.onResolve({ filter: /\/curve-pool\.js$/ }, () => ({ path: src("zmq/mechanism/curve-pool.browser.ts") }));
     // CURVE's WebAssembly module stays out of the page bundle: pages speak NULL (over ws://).
     build.onResolve({ filter: /^libsodium-wrappers$/ }, () => ({ path: "libsodium-wrappers", external: true }));
     build.onResolve({ filter: /^node:/ }, (args) => ({

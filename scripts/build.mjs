@@ -1,7 +1,7 @@
 // Builds the dual package: ES modules in dist/, CommonJS in dist/cjs/ (marked as such by its own
 // package.json), each with its type declarations.
 import { execSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -11,4 +11,18 @@ execSync("npx tsc -p tsconfig.build.json", { cwd: root, stdio: "inherit" });
 execSync("npx tsc -p tsconfig.cjs.json", { cwd: root, stdio: "inherit" });
 mkdirSync(join(root, "dist", "cjs"), { recursive: true });
 writeFileSync(join(root, "dist", "cjs", "package.json"), `${JSON.stringify({ type: "commonjs" })}\n`);
+
+// CURVE's worker thread is plain JavaScript, the same for both builds (an ES module: .mjs), found
+// beside the module that starts it; CommonJS has no import.meta, so that module is told its place.
+const mechanism = join("zmq", "mechanism");
+for (const dir of [join(root, "dist", mechanism), join(root, "dist", "cjs", mechanism)]) {
+  copyFileSync(join(root, "src", mechanism, "curve-worker.mjs"), join(dir, "curve-worker.mjs"));
+}
+const locator = join(root, "dist", "cjs", mechanism, "curve-worker-url.js");
+const located = readFileSync(locator, "utf8").replace(
+  "import.meta.url",
+  'require("node:url").pathToFileURL(__filename)',
+);
+if (!located.includes("__filename")) throw new Error(`${locator}: import.meta.url not found to rewrite`);
+writeFileSync(locator, located);
 execSync("node scripts/build-browser.mjs", { cwd: root, stdio: "inherit" });

@@ -1,4 +1,5 @@
 import { ZmqError } from "./errors.js";
+import { automaticCurveThreads } from "./mechanism/curve-pool.js";
 import type { ZapClient } from "./mechanism/zap.js";
 import { createZapClient } from "./socket/zap-client.js";
 
@@ -21,6 +22,12 @@ export interface ContextOptions {
    * default), or fails with EBUSY as in the native package ("EBUSY").
    */
   concurrentOperations?: "queue" | "EBUSY";
+  /**
+   * Ours: worker threads that seal and open CURVE MESSAGE boxes of 64 KiB or more, so that the
+   * large messages of one connection use several cores (order is kept). 0 turns them off; -1,
+   * the default, chooses: one per core beyond two, at most four (none on one or two cores).
+   */
+  curveThreads?: number;
 }
 
 /**
@@ -39,6 +46,8 @@ export class Context {
   readonly maxSocketsLimit = 65535;
   /** See ContextOptions.concurrentOperations. */
   concurrentOperations: "queue" | "EBUSY" = "queue";
+  /** See ContextOptions.curveThreads. */
+  curveThreads = -1;
   private readonly threadSettings = { threadPriority: -1, threadSchedulingPolicy: -1 };
   private zap: ZapClient | undefined;
 
@@ -61,8 +70,16 @@ export class Context {
       if (key === "concurrentOperations" && value !== "queue" && value !== "EBUSY") {
         throw new TypeError('concurrentOperations is "queue" or "EBUSY"');
       }
+      if (key === "curveThreads" && !(Number.isInteger(value) && (value as number) >= -1)) {
+        throw new TypeError("curveThreads is an integer, -1 (automatic) or more");
+      }
       (this as Record<string, unknown>)[key] = value;
     }
+  }
+
+  /** @internal The worker threads CURVE connections made now use (curveThreads, resolved). */
+  curveThreadCount(): number {
+    return this.curveThreads < 0 ? automaticCurveThreads() : this.curveThreads;
   }
 
   /** Write-only, as in libzmq. */
@@ -77,6 +94,7 @@ export class Context {
 
 const CONTEXT_OPTIONS = new Set([
   "concurrentOperations",
+  "curveThreads",
   "blocky",
   "ioThreads",
   "maxSockets",

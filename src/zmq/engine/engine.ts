@@ -14,12 +14,13 @@ import { FrameDecoder } from "../codec/decoder.js";
 import { encodeGreeting, GreetingReader } from "../codec/greeting.js";
 import { decodeZwsFrame } from "../codec/zws-frame.js";
 import { AuthError, ProtocolError, ZmqError } from "../errors.js";
-import type { FrameCodec, HandshakeStep, Mechanism, MechanismFactory } from "../mechanism/mechanism.js";
+import type { FrameCodec, HandshakeStep, Mechanism, MechanismFactory, OpenedFrame } from "../mechanism/mechanism.js";
 import type { ZapClient } from "../mechanism/zap.js";
 import type { Carrier } from "../transport/carrier.js";
 import { isCompatible, sendsIdentity, type SocketTypeName } from "./socket-types.js";
 import type { Connection, ConnectionOwner, PeerInfo } from "./connection.js";
 import { Heartbeats } from "./heartbeats.js";
+import { InOrder } from "./in-order.js";
 import { Outgoing } from "./outgoing.js";
 import { unref } from "../util/timers.js";
 
@@ -43,6 +44,9 @@ export interface EngineOptions {
 export type { PeerInfo } from "./connection.js";
 
 type State = "greeting" | "handshake" | "ready" | "closed";
+
+/** Octets being opened on worker threads beyond which reading stops until they are done. */
+const OPENING_LIMIT = 8 * 1024 * 1024;
 
 const EMPTY = Buffer.alloc(0);
 
@@ -74,6 +78,18 @@ export class Engine implements Connection {
   });
   private handshakeTimer: ReturnType<typeof setTimeout> | undefined;
   private ending = false;
+  /** Frames opened on worker threads (CURVE), and those after them, handed on in order. */
+  private readonly opening = new InOrder<OpenedFrame>(
+    (opened) => this.onOpened(opened),
+    (e) => this.fail(e instanceof ZmqError ? e : new ProtocolError("EPROTO", String(e))),
+    () => this.updateReading(),
+  );
+  /** Handshake commands read while a step waits (afterZap), handled once it is done. */
+  private heldCommands: Command[] | undefined;
+  /** The owner paused reading (its receive high-water mark). */
+  private ownerPaused = false;
+  /** Reading is paused, for the owner or for `opening`. */
+  private readingPaused = false;
 
   constructor(
     readonly carrier: Carrier,
@@ -88,6 +104,7 @@ export class Engine implements Connection {
       this.zws,
       () => this.state !== "closed",
       () => this.owner.engineWritable(this),
+      (e) => this.fail(e instanceof ZmqError ? e : new ProtocolError("EPROTO", String(e))),
     );
   }
 
@@ -144,19 +161,29 @@ export class Engine implements Connection {
   }
 
   pauseReading(): void {
-    this.carrier.pause();
+    this.ownerPaused = true;
+    this.updateReading();
   }
 
   resumeReading(): void {
-    this.carrier.resume();
+    this.ownerPaused = false;
+    this.updateReading();
+  }
+
+  /** Reading stops while the owner wants it to or too much is being opened on worker threads. */
+  private updateReading(): void {
+    const pause = this.ownerPaused || this.opening.pendingSize > OPENING_LIMIT;
+    if (pause === this.readingPaused) return;
+    this.readingPaused = pause;
+    if (pause) this.carrier.pause();
+    else this.carrier.resume();
   }
 
   /** Closes after what is queued has been written. */
   closeGracefully(): void {
     if (this.state === "closed" || this.ending) return;
     this.ending = true;
-    this.out.flush();
-    this.carrier.end();
+    this.out.end(() => this.carrier.end());
   }
 
   /** Drops the connection now; the owner hears engineClosed(error). */
@@ -278,14 +305,26 @@ export class Engine implements Connection {
     this.out.flush();
   }
 
-  /** A handshake step that waits for the ZAP handler: nothing else is read meanwhile. */
+  /**
+   * A handshake step that waits (for the ZAP handler, or for CURVE's boxes to load): nothing
+   * else is read meanwhile, and commands already read (a peer's HELLO in the chunk that ended its
+   * greeting) wait for it too.
+   */
   private afterZap<T>(pending: Promise<T>, then: (value: T) => void): void {
     this.pauseReading();
+    this.heldCommands ??= [];
     pending.then(
       (value) => {
         if (this.state !== "handshake") return;
+        const held = this.heldCommands ?? [];
+        this.heldCommands = undefined;
         this.resumeReading();
-        then(value);
+        try {
+          then(value);
+          this.replayHeld(held);
+        } catch (e) {
+          this.fail(e instanceof ZmqError ? e : new ProtocolError("EPROTO", String(e)));
+        }
       },
       (e: unknown) => {
         // Refused by the ZAP handler: the peer learns the status code (RFC 27).
@@ -293,6 +332,19 @@ export class Engine implements Connection {
         else this.fail(e instanceof ZmqError ? e : new ProtocolError("EPROTO", String(e)));
       },
     );
+  }
+
+  /** Commands held during a step, in order; those after a step that waits again are held again. */
+  private replayHeld(held: Command[]): void {
+    for (let i = 0; i < held.length; i++) {
+      if (this.state === "closed") return;
+      const waiting = this.heldCommands as Command[] | undefined;
+      if (waiting) {
+        waiting.push(...held.slice(i));
+        return;
+      }
+      this.onCommand(held[i]!);
+    }
   }
 
   private ourMetadata(): Array<[string, Uint8Array | string]> {
@@ -304,10 +356,13 @@ export class Engine implements Connection {
   }
 
   private onFrame(flags: number, body: Buffer): void {
-    if (this.codec && this.state === "ready") {
-      const opened = this.codec.decode(body);
-      if (opened.command) this.onCommand(decodeCommandBody(opened.body));
-      else this.onMessageFrame(opened.more, opened.body);
+    const codec = this.codec;
+    if (codec && this.state === "ready") {
+      const later = codec.decodeLater?.(body);
+      if (later !== undefined) {
+        this.opening.push(later, body.length);
+        this.updateReading();
+      } else this.opening.push(codec.decode(body), 0);
       return;
     }
     if (flags & FLAG_COMMAND) {
@@ -318,6 +373,12 @@ export class Engine implements Connection {
       throw new ProtocolError("EPROTO", "message frame before the handshake completed", "ERR_ZMTP_UNEXPECTED_COMMAND");
     }
     this.onMessageFrame((flags & FLAG_MORE) !== 0, body);
+  }
+
+  private onOpened(opened: OpenedFrame): void {
+    if (this.state !== "ready") return;
+    if (opened.command) this.onCommand(decodeCommandBody(opened.body));
+    else this.onMessageFrame(opened.more, opened.body);
   }
 
   private onMessageFrame(more: boolean, body: Buffer): void {
@@ -338,6 +399,10 @@ export class Engine implements Connection {
 
   private onCommand(command: Command): void {
     if (this.state === "handshake") {
+      if (this.heldCommands) {
+        this.heldCommands.push(command);
+        return;
+      }
       const step = this.mechanism!.handle(command);
       if (step instanceof Promise) this.afterZap(step, (s) => this.applyStep(s));
       else this.applyStep(step);
@@ -434,6 +499,8 @@ export class Engine implements Connection {
     if (this.state === "closed") return;
     this.state = "closed";
     this.decoder.stop();
+    this.opening.stop();
+    this.out.stop();
     clearTimeout(this.handshakeTimer);
     this.heartbeats.stop();
     this.owner.engineClosed(this, error);

@@ -1,7 +1,10 @@
 import { Buffer } from "node:buffer";
 import { type Command, decodeMetadata, encodeCommandBody, encodeMetadata } from "../codec/command.js";
 import { ProtocolError } from "../errors.js";
-import { type CurveBoxes, type KeyPair, loadCurveBoxes, loadedCurveBoxes, type PrefixedBoxes } from "./curve-box.js";
+import { type CurveBoxes, type KeyPair, loadCurveBoxes, loadedCurveBoxes } from "./curve-box.js";
+import { MessageBoxes } from "./curve-messages.js";
+import { concat, malformed, nonce, readShortNonce, shortNonce } from "./curve-nonce.js";
+import { curvePool } from "./curve-pool.js";
 import type { FrameCodec, HandshakeContext, HandshakeStep, Mechanism, MechanismFactory } from "./mechanism.js";
 import { admit, refused } from "./admission.js";
 
@@ -10,9 +13,13 @@ import { admit, refused } from "./admission.js";
  * vouch), READY, then every frame in a MESSAGE box. The constructions (nonces, boxes, cookie,
  * vouch) are written here from the RFC; the cryptography is libsodium's, behind curve-box.ts.
  */
-export type CurveRole =
+export type CurveRole = (
   | { server: true; secretKey: Uint8Array }
-  | { server: false; secretKey?: Uint8Array; serverKey: Uint8Array };
+  | { server: false; secretKey?: Uint8Array; serverKey: Uint8Array }
+) & {
+  /** Worker threads for large MESSAGE boxes (curve-pool.ts); 0 or absent: none. */
+  threads?: number;
+};
 
 /**
  * The load of the boxes starts here (a bind or connect that asks for CURVE); a handshake that
@@ -30,8 +37,8 @@ export function curveMechanism(role: CurveRole): MechanismFactory {
   };
   const make = (boxes: CurveBoxes, context: HandshakeContext): Mechanism =>
     role.server
-      ? new CurveServer(boxes, context, keysFor(boxes))
-      : new CurveClient(boxes, context, keysFor(boxes), role.serverKey);
+      ? new CurveServer(boxes, context, keysFor(boxes), role.threads ?? 0)
+      : new CurveClient(boxes, context, keysFor(boxes), role.threads ?? 0, role.serverKey);
   return {
     name: "CURVE",
     asServer: () => role.server,
@@ -64,97 +71,6 @@ class AwaitingBoxes implements Mechanism {
 }
 
 const ZEROS_64 = new Uint8Array(64);
-const MORE = 1;
-const COMMAND = 2;
-
-function nonce(prefix: string, tail: Uint8Array): Uint8Array {
-  const out = new Uint8Array(24);
-  out.set(Buffer.from(prefix, "latin1"));
-  out.set(tail, prefix.length);
-  return out;
-}
-
-const TWO_32 = 0x1_0000_0000;
-
-/** A short nonce (8 octets, big-endian); counters stay below 2^53, so numbers, not BigInts. */
-function writeShortNonce(view: DataView, n: number): void {
-  view.setUint32(0, Math.floor(n / TWO_32));
-  view.setUint32(4, n >>> 0);
-}
-
-function shortNonce(n: number): Uint8Array {
-  const out = new Uint8Array(8);
-  writeShortNonce(new DataView(out.buffer), n);
-  return out;
-}
-
-function readShortNonce(bytes: Uint8Array): number {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, 8);
-  return view.getUint32(0) * TWO_32 + view.getUint32(4);
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  return Buffer.concat(parts);
-}
-
-const MESSAGE_HEADER = Buffer.from("\x07MESSAGE", "latin1");
-const MESSAGE_HEADER_WITH_ROOM = Buffer.concat([MESSAGE_HEADER, Buffer.alloc(8)]);
-
-function isMessage(frame: Uint8Array): boolean {
-  for (let i = 0; i < 8; i++) if (frame[i] !== MESSAGE_HEADER[i]) return false;
-  return true;
-}
-
-function malformed(what: "MESSAGE" | "WELCOME" | "READY" | "HELLO" | "INITIATE"): ProtocolError {
-  return new ProtocolError("EPROTO", `malformed CURVE ${what}`, `ERR_ZMTP_MALFORMED_COMMAND_${what}`);
-}
-
-/** MESSAGE boxes both ways, once the handshake is done; short nonces must keep increasing. */
-class MessageBoxes implements FrameCodec {
-  private readonly sending: PrefixedBoxes;
-  private readonly receiving: PrefixedBoxes;
-  // Reused for every message: the short nonce we send.
-  private readonly sendTail = new Uint8Array(8);
-  private readonly sendTailView = new DataView(this.sendTail.buffer);
-  /** MESSAGE's name, then the short nonce: what goes before each box. */
-  private readonly sendHead = Uint8Array.from(MESSAGE_HEADER_WITH_ROOM);
-
-  constructor(
-    boxes: CurveBoxes,
-    key: Uint8Array,
-    sendPrefix: string,
-    receivePrefix: string,
-    private sendNonce: number,
-    private receivedNonce: number,
-  ) {
-    this.sending = boxes.prefixed(key, Buffer.from(sendPrefix, "latin1"));
-    this.receiving = boxes.prefixed(key, Buffer.from(receivePrefix, "latin1"));
-  }
-
-  encode(body: Uint8Array, more: boolean, command: boolean): Uint8Array {
-    writeShortNonce(this.sendTailView, ++this.sendNonce);
-    this.sendHead.set(this.sendTail, 8);
-    return this.sending.sealMessage(this.sendTail, this.sendHead, (more ? MORE : 0) | (command ? COMMAND : 0), body);
-  }
-
-  decode(frame: Uint8Array): { body: Buffer; more: boolean; command: boolean } {
-    if (frame.length < 8 + 8 + 17 || !isMessage(frame)) throw malformed("MESSAGE");
-    const tail = frame.subarray(8, 16);
-    const value = readShortNonce(tail);
-    if (value <= this.receivedNonce)
-      throw new ProtocolError("EPROTO", "CURVE MESSAGE nonce replayed or out of order", "ERR_ZMTP_INVALID_SEQUENCE");
-    const payload = this.receiving.open(tail, frame.subarray(16));
-    if (!payload || payload.length < 1)
-      throw new ProtocolError("EPROTO", "CURVE MESSAGE box does not open", "ERR_ZMTP_CRYPTOGRAPHIC");
-    this.receivedNonce = value;
-    const flags = payload[0]!;
-    return {
-      body: Buffer.from(payload.buffer, payload.byteOffset + 1, payload.length - 1),
-      more: (flags & MORE) !== 0,
-      command: (flags & COMMAND) !== 0,
-    };
-  }
-}
 
 class CurveClient implements Mechanism {
   readonly name = "CURVE";
@@ -171,6 +87,7 @@ class CurveClient implements Mechanism {
     private readonly boxes: CurveBoxes,
     private readonly context: HandshakeContext,
     private readonly keys: KeyPair,
+    private readonly threads: number,
     private readonly serverKey: Uint8Array,
   ) {
     this.transient = boxes.generateKeyPair();
@@ -239,6 +156,7 @@ class CurveClient implements Mechanism {
       "CurveZMQMESSAGES",
       this.nonce,
       readShortNonce(n),
+      curvePool(this.threads, this.boxes),
     );
     return { send: [], peerMetadata: decodeMetadata(Buffer.from(metadata)) };
   }
@@ -258,6 +176,7 @@ class CurveServer implements Mechanism {
     private readonly boxes: CurveBoxes,
     private readonly context: HandshakeContext,
     private readonly keys: KeyPair,
+    private readonly threads: number,
   ) {}
 
   start(): Buffer[] {
@@ -345,7 +264,15 @@ class CurveServer implements Mechanism {
     const ready = (): HandshakeStep => {
       const readyNonce = shortNonce(1);
       const box = this.boxes.seal(key, nonce("CurveZMQREADY---", readyNonce), encodeMetadata(this.context.metadata));
-      this.codec = new MessageBoxes(this.boxes, key, "CurveZMQMESSAGES", "CurveZMQMESSAGEC", 1, value);
+      this.codec = new MessageBoxes(
+        this.boxes,
+        key,
+        "CurveZMQMESSAGES",
+        "CurveZMQMESSAGEC",
+        1,
+        value,
+        curvePool(this.threads, this.boxes),
+      );
       return { send: [encodeCommandBody("READY", concat(readyNonce, box))], peerMetadata };
     };
     // A ZAP handler, when there is one, decides on the client's permanent key; without one,

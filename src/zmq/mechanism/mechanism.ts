@@ -52,7 +52,24 @@ export interface FrameCodec {
   /** The frame to write for one message frame (`more`) or one command body (`command`). */
   encode(body: Uint8Array, more: boolean, command: boolean): Uint8Array;
   /** What a written frame holds; throws a ProtocolError for anything that does not open. */
-  decode(frame: Uint8Array): { body: Buffer; more: boolean; command: boolean };
+  decode(frame: Uint8Array): OpenedFrame;
+  /**
+   * As encode(), on another thread: a promise for a large frame when the codec has worker
+   * threads, undefined when the frame is to be encoded here. The frame's place in the stream is
+   * taken now, so frames must be written in the order they were asked for.
+   */
+  encodeLater?(body: Uint8Array, more: boolean, command: boolean): Promise<Uint8Array> | undefined;
+  /**
+   * As decode(), on another thread (same terms as encodeLater). What can be checked at once is
+   * (a malformed or replayed frame throws); a box that does not open rejects with a ProtocolError.
+   */
+  decodeLater?(frame: Uint8Array): Promise<OpenedFrame> | undefined;
+}
+
+export interface OpenedFrame {
+  body: Buffer;
+  more: boolean;
+  command: boolean;
 }
 
 export interface MechanismFactory {

@@ -13,6 +13,8 @@ export interface SecurityOptions {
   plainServer: boolean;
   plainUsername: Uint8Array | null;
   plainPassword: Uint8Array | null;
+  /** Worker threads for large CURVE boxes (the context's curveThreads, resolved). */
+  curveThreads: number;
 }
 
 /**
@@ -25,11 +27,16 @@ export function selectMechanism(options: SecurityOptions): MechanismFactory {
   const curveSecret = curveKey(options.curveSecretKey);
   if (options.curveServer) {
     if (!curveSecret) throw new ZmqError("EINVAL", "a CURVE server needs curveSecretKey");
-    return curveMechanism({ server: true, secretKey: curveSecret });
+    return curveMechanism({ server: true, secretKey: curveSecret, threads: options.curveThreads });
   }
   const serverKey = curveKey(options.curveServerKey);
   if (serverKey)
-    return curveMechanism({ server: false, serverKey, ...(curveSecret ? { secretKey: curveSecret } : {}) });
+    return curveMechanism({
+      server: false,
+      serverKey,
+      threads: options.curveThreads,
+      ...(curveSecret ? { secretKey: curveSecret } : {}),
+    });
   if (options.plainServer) return plainMechanism({ server: true });
   if (options.plainUsername !== null) {
     const password = options.plainPassword ?? new Uint8Array(0);

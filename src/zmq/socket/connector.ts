@@ -31,6 +31,9 @@ export class Connector {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private interval: number;
   private stopped = false;
+  private inFlight = false;
+  /** See lastAttempt(). */
+  private lingering = false;
   /** The attempt under way, to give up when stopped (an inproc connect waits for its bind). */
   private attempts: AbortController | undefined;
 
@@ -45,22 +48,39 @@ export class Connector {
     return !this.stopped && !this.host.settings.closed();
   }
 
+  /** An attempt is under way (not waiting for a retry). */
+  get attempting(): boolean {
+    return this.inFlight;
+  }
+
+  /**
+   * The socket closed while messages wait for this peer: the attempt under way may still
+   * connect (they are then written, per `linger`), but none other is made.
+   */
+  lastAttempt(): void {
+    this.lingering = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
   attempt(): void {
     const { scheme, address } = parseEndpoint(this.endpoint);
     // Only TCP connects are in progress for a while (libzmq reports CONNECT_DELAYED for them).
     if (scheme === "tcp") this.host.attempting(this);
     this.attempts = new AbortController();
+    this.inFlight = true;
     transportFor(scheme)
       .connect(address, { ...this.host.connectOptions(), signal: this.attempts.signal })
       .then(
         (carrier) => {
-          if (!this.active) {
+          this.inFlight = false;
+          if (this.stopped || (!this.active && !this.lingering)) {
             carrier.destroy();
             return;
           }
           this.host.connected(this, carrier);
         },
         () => {
+          this.inFlight = false;
           if (!this.active) return;
           this.host.failed(this);
           this.scheduleReconnect();

@@ -203,6 +203,12 @@ export class Session implements ConnectionOwner {
     this.host.sessionEnded(this);
   }
 
+  /** A connect() whose connection is under way: connecting now, or in its handshake. */
+  private connecting(): boolean {
+    if (!this.connector) return false;
+    return this.engine ? !this.ready && this.engine.state !== "closed" : this.connector.attempting;
+  }
+
   /** unbind(): the connection dropped at once. */
   drop(): void {
     this.engine?.close();
@@ -213,11 +219,18 @@ export class Session implements ConnectionOwner {
    * peer has gone, for `linger` ms at most (0: at once; -1: for as long as it takes).
    */
   close(): void {
+    const linger = this.host.settings.linger();
+    const pipe = this.pipe;
+    if (linger !== 0 && pipe && pipe.outQueue.length > 0 && this.connecting()) {
+      // connect(), send(), close() in one go: as libzmq's session, the connection under way is
+      // let finish, and what waits for it written (engineWritable), for `linger` ms at most.
+      this.connector!.lastAttempt();
+      if (linger > 0) unref(setTimeout(() => this.stop(), linger));
+      return;
+    }
     this.connector?.stop();
     const engine = this.engine;
     if (!engine) return;
-    const linger = this.host.settings.linger();
-    const pipe = this.pipe;
     if (linger === 0 || !pipe || !this.ready || engine.state !== "ready") {
       engine.close();
       return;

@@ -53,6 +53,7 @@ export abstract class SocketConnections extends SocketCore {
       plainServer: this.option("plainServer"),
       plainUsername: this.option("plainUsername"),
       plainPassword: this.option("plainPassword"),
+      curveThreads: this.context.curveThreadCount(),
     });
   }
 

@@ -1,0 +1,13 @@
+import type { CurveBoxes } from "./curve-box.js";
+import type { BoxPool } from "./curve-pool.js";
+
+/** curve-pool.ts in a web page: pages speak NULL, so CURVE never asks for worker threads. */
+export const POOL_THRESHOLD = 64 * 1024;
+
+export function automaticCurveThreads(): number {
+  return 0;
+}
+
+export function curvePool(_threads: number, _boxes: CurveBoxes): BoxPool | undefined {
+  return undefined;
+}

@@ -1,0 +1,174 @@
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { CurveBoxes } from "./curve-box.js";
+import { curveWorkerUrl } from "./curve-worker-url.js";
+
+/**
+ * Worker threads that seal and open large MESSAGE boxes, so that successive boxes of a
+ * connection use several cores: each box's nonce is known when it is asked for, and the
+ * connection puts the results back in order (engine/in-order.ts). One pool per thread and size,
+ * started on first use; its threads never keep the process alive.
+ */
+export interface BoxPool {
+  /** A whole MESSAGE frame: `head` (16 octets), then the box of `flags` and `body`. */
+  sealMessage(
+    key: Uint8Array,
+    nonce: Uint8Array,
+    head: Uint8Array,
+    flags: number,
+    body: Uint8Array,
+  ): Promise<Uint8Array>;
+  /** What the box holds; undefined when it does not open. */
+  open(key: Uint8Array, nonce: Uint8Array, box: Uint8Array): Promise<Uint8Array | undefined>;
+}
+
+/** Frames from this size on go to the pool; below it, posting costs more than it saves. */
+export const POOL_THRESHOLD = 64 * 1024;
+
+/**
+ * The automatic size: a worker for every core beyond the two that the process's own thread and
+ * its peer (often on the same machine) keep busy, at most four; none on one or two cores, where
+ * measurements show no gain (benchmarks/README.md, CURVE).
+ */
+export function automaticCurveThreads(): number {
+  return Math.max(0, Math.min(4, availableParallelism() - 2));
+}
+
+interface Job {
+  id: number;
+  message: Record<string, unknown>;
+  transfer: ArrayBuffer[];
+  /** Done on this thread instead, should the worker fail. */
+  inline: () => Uint8Array | undefined;
+  resolve: (value: Uint8Array | undefined) => void;
+  size: number;
+}
+
+interface Lane {
+  worker: Worker;
+  jobs: Map<number, Job>;
+  load: number;
+}
+
+const pools = new Map<number, Pool>();
+
+/** The pool of `threads` workers (undefined for 0, or when worker threads cannot be started). */
+export function curvePool(threads: number, boxes: CurveBoxes): BoxPool | undefined {
+  if (threads <= 0) return undefined;
+  let pool = pools.get(threads);
+  if (!pool) {
+    pool = new Pool(threads, boxes);
+    pools.set(threads, pool);
+  }
+  return pool.broken ? undefined : pool;
+}
+
+class Pool implements BoxPool {
+  broken = false;
+  private readonly lanes: Lane[] = [];
+  private nextId = 0;
+
+  constructor(
+    threads: number,
+    private readonly boxes: CurveBoxes,
+  ) {
+    try {
+      for (let i = 0; i < threads; i++) this.lanes.push(this.startLane());
+    } catch {
+      this.fail();
+    }
+  }
+
+  sealMessage(
+    key: Uint8Array,
+    nonce: Uint8Array,
+    head: Uint8Array,
+    flags: number,
+    body: Uint8Array,
+  ): Promise<Uint8Array> {
+    const data = postable(body);
+    return this.submit({ op: "seal", key, nonce, head, flags, data: data.view }, data.transfer, body.length, () => {
+      const plain = new Uint8Array(1 + body.length);
+      plain[0] = flags;
+      plain.set(body, 1);
+      const box = this.boxes.seal(key, nonce, plain);
+      const frame = new Uint8Array(16 + box.length);
+      frame.set(head);
+      frame.set(box, 16);
+      return frame;
+    }) as Promise<Uint8Array>;
+  }
+
+  open(key: Uint8Array, nonce: Uint8Array, box: Uint8Array): Promise<Uint8Array | undefined> {
+    const data = postable(box);
+    return this.submit({ op: "open", key, nonce, data: data.view }, data.transfer, box.length, () =>
+      this.boxes.open(key, nonce, box),
+    );
+  }
+
+  private submit(
+    message: Record<string, unknown>,
+    transfer: ArrayBuffer[],
+    size: number,
+    inline: () => Uint8Array | undefined,
+  ): Promise<Uint8Array | undefined> {
+    return new Promise((resolve) => {
+      const lane = this.lightest();
+      if (!lane) {
+        resolve(inline());
+        return;
+      }
+      const job: Job = { id: this.nextId++, message, transfer, inline, resolve, size };
+      lane.jobs.set(job.id, job);
+      lane.load += size;
+      lane.worker.postMessage({ id: job.id, ...message }, transfer);
+    });
+  }
+
+  private lightest(): Lane | undefined {
+    let best: Lane | undefined;
+    for (const lane of this.lanes) if (!best || lane.load < best.load) best = lane;
+    return best;
+  }
+
+  private startLane(): Lane {
+    const worker = new Worker(curveWorkerUrl());
+    const lane: Lane = { worker, jobs: new Map(), load: 0 };
+    worker.on("message", (reply: { id?: number; result?: Uint8Array | null }) => {
+      if (reply.id === undefined) return;
+      const job = lane.jobs.get(reply.id);
+      if (!job) return;
+      lane.jobs.delete(reply.id);
+      lane.load -= job.size;
+      job.resolve(reply.result ?? undefined);
+    });
+    // A worker that cannot start (no libsodium where it looks, a runtime without file workers)
+    // or dies: what it held is done here, and the pool is given up for inline boxes.
+    worker.on("error", () => this.fail());
+    worker.on("exit", () => this.fail());
+    // After the listeners: adding a 'message' listener refs the worker's port again.
+    worker.unref();
+    return lane;
+  }
+
+  private fail(): void {
+    if (this.broken) return;
+    this.broken = true;
+    const lanes = this.lanes.splice(0);
+    for (const lane of lanes) {
+      for (const job of lane.jobs.values()) job.resolve(job.inline());
+      lane.jobs.clear();
+      lane.worker.terminate().catch(() => {});
+    }
+  }
+}
+
+/**
+ * What to post for `view`: posting a view clones its whole buffer, so a view over part of a
+ * larger one (a received chunk, a pooled Buffer) is copied out first, and that copy handed over.
+ */
+function postable(view: Uint8Array): { view: Uint8Array; transfer: ArrayBuffer[] } {
+  if (view.byteOffset === 0 && view.byteLength === view.buffer.byteLength) return { view, transfer: [] };
+  const copy = view.slice();
+  return { view: copy, transfer: [copy.buffer] };
+}

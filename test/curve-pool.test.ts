@@ -1,0 +1,54 @@
+/**
+ * The worker threads for large CURVE boxes: the same boxes as this thread's, and when a worker
+ * cannot start (here, a worker script that does not exist) the work is done here instead.
+ */
+import { describe, expect, it, vi } from "vitest";
+import { loadCurveBoxes } from "../src/zmq/mechanism/curve-box.js";
+
+describe("the CURVE box pool", () => {
+  it("seals and opens as this thread does (whole MESSAGE frames, views over larger buffers)", async () => {
+    const { curvePool } = await import("../src/zmq/mechanism/curve-pool.js");
+    const boxes = await loadCurveBoxes();
+    const pool = curvePool(2, boxes)!;
+    expect(pool).toBeDefined();
+    const key = new Uint8Array(32).fill(7);
+    const nonce = new Uint8Array(24).fill(3);
+    const head = new Uint8Array(16).fill(1);
+    const backing = new Uint8Array(300_000).map((_, i) => i & 0xff);
+    const body = backing.subarray(10, 200_010);
+    const frame = await pool.sealMessage(key, nonce, head, 0x01, body);
+    const plain = new Uint8Array(1 + body.length);
+    plain[0] = 0x01;
+    plain.set(body, 1);
+    expect(frame.subarray(0, 16)).toEqual(head);
+    expect(frame.subarray(16)).toEqual(boxes.seal(key, nonce, plain));
+    expect(await pool.open(key, nonce, frame.subarray(16))).toEqual(plain);
+    const tampered = frame.slice(16);
+    tampered[100] = tampered[100]! ^ 1;
+    expect(await pool.open(key, nonce, tampered)).toBeUndefined();
+    // The body was copied, not taken: the caller's buffer is intact.
+    expect(backing.byteLength).toBe(300_000);
+  });
+
+  it("falls back to this thread when its workers cannot start", async () => {
+    vi.resetModules();
+    vi.doMock("../src/zmq/mechanism/curve-worker-url.js", () => ({
+      curveWorkerUrl: () => new URL("./no-such-worker.mjs", import.meta.url),
+    }));
+    try {
+      const { curvePool } = await import("../src/zmq/mechanism/curve-pool.js");
+      const boxes = await loadCurveBoxes();
+      const pool = curvePool(3, boxes)!;
+      const key = new Uint8Array(32).fill(9);
+      const nonce = new Uint8Array(24).fill(4);
+      const body = new Uint8Array(100_000).fill(5);
+      const frame = await pool.sealMessage(key, nonce, new Uint8Array(16), 0, body);
+      const opened = await pool.open(key, nonce, frame.subarray(16));
+      expect(opened?.subarray(1)).toEqual(body);
+      await vi.waitFor(() => expect(curvePool(3, boxes)).toBeUndefined());
+    } finally {
+      vi.doUnmock("../src/zmq/mechanism/curve-worker-url.js");
+      vi.resetModules();
+    }
+  });
+});
