@@ -4,6 +4,7 @@
 import { xsalsa20poly1305 } from "@noble/ciphers/salsa.js";
 import * as native from "zeromq";
 import { loadCurveBoxes } from "../dist/zmq/mechanism/curve-box.js";
+import { curvePool } from "../dist/zmq/mechanism/curve-pool.js";
 import * as ours from "../dist/zmq/index.js";
 
 /** Runs `fn` `n` times; per second. */
@@ -48,6 +49,35 @@ export async function primitiveRates() {
       (box) => xsalsa20poly1305(key, nonce).decrypt(box),
     ),
   };
+}
+
+/**
+ * 1 MiB MESSAGE frames sealed a second through the worker-thread pool of `threads` (what
+ * curveThreads gives one connection when cores are idle), as MB/s; 0: on this thread.
+ */
+export async function poolRate(threads, count = 200) {
+  const boxes = await loadCurveBoxes();
+  const key = new Uint8Array(32).fill(9);
+  const nonce = new Uint8Array(24).fill(3);
+  const head = new Uint8Array(16);
+  const body = new Uint8Array(1 << 20).fill(1);
+  const pool = curvePool(threads, boxes);
+  const prefixed = boxes.prefixed(key, nonce.subarray(0, 16));
+  const seal = pool
+    ? () => pool.sealMessage(key, nonce, head, 0, body)
+    : () => prefixed.sealMessage(nonce.subarray(16), head, 0, body);
+  await Promise.all(Array.from({ length: threads * 2 }, seal)); // workers started and warm
+  const started = performance.now();
+  const inFlight = Math.max(1, threads * 2);
+  let next = 0;
+  const lane = async () => {
+    while (next < count) {
+      next++;
+      await seal();
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, lane));
+  return (count * (1 << 20)) / 1e6 / ((performance.now() - started) / 1000);
 }
 
 /** Complete CURVE handshakes a second: a client connects, its handshake event comes, it closes. */

@@ -2,7 +2,8 @@
 // and receiver in separate processes (as deployed: each end seals or opens on its own core),
 // plantrpc and the native `zeromq` package in the same run. `npm run bench -- curve`.
 import { curveKeyPair } from "zeromq";
-import { handshakeRate, libraries, primitiveRates } from "./curve-primitives.mjs";
+import { availableParallelism } from "node:os";
+import { handshakeRate, libraries, poolRate, primitiveRates } from "./curve-primitives.mjs";
 import { measure, RUNS } from "./processes.mjs";
 
 const quick = process.argv.includes("--quick");
@@ -26,7 +27,11 @@ console.log("|---|---|---:|---:|---:|---:|---:|");
 for (const [kind, size, n] of CASES) {
   const count = Math.max(20, Math.round(n * scale));
   const test = kind === "throughput" ? `PUSH/PULL ${size} B` : `REQ/REP ${size} B round trips`;
-  for (const [security, env] of Object.entries(SECURITY)) {
+  // Large messages once more with two worker threads a side (curveThreads: 2, whatever the
+  // automatic choice for this machine), against the same native figure.
+  const variants = Object.entries(SECURITY);
+  if (size >= 65536) variants.push(["CURVE, curveThreads 2", { ...SECURITY.CURVE, CURVE_THREADS: "2" }]);
+  for (const [security, env] of variants) {
     const a = await measure("plantrpc", kind, size, count, env);
     const b = await measure("zeromq", kind, size, count, env);
     console.log(
@@ -43,6 +48,13 @@ for (const [name, r] of Object.entries(await primitiveRates())) {
   const big = r[1048576];
   console.log(`| ${name} | ${f(r[17].seals)} | ${f(r[17].opens)} | ${mb(big)} | ${f((big.opens * 1048576) / 1e6)} |`);
 }
+const threads = [0, 1, 2, 4].filter((n) => n <= Math.max(2, availableParallelism()));
+const pooled = [];
+for (const n of threads)
+  pooled.push(`${n === 0 ? "this thread" : `${n} worker${n > 1 ? "s" : ""}`}: ${f(await poolRate(n))}`);
+console.log(
+  `\n1 MiB boxes sealed a second through the pool, MB/s (${availableParallelism()} cores): ${pooled.join(", ")}`,
+);
 const handshakes = Math.max(20, Math.round(300 * scale));
 const [ourHandshakes, theirHandshakes] = [
   await handshakeRate(libraries.plantrpc, handshakes),

@@ -112,6 +112,11 @@ export class Registration {
     }).catch(() => false);
   }
 
+  /** `await using registration = await registerToRegistry(...)`: unregistered at the end of the block. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
   private schedule(unanswered: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => void this.check(unanswered), this.options.checkInterval);

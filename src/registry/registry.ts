@@ -106,6 +106,11 @@ export class DeviceRegistry {
     await this.serving;
   }
 
+  /** `await using registry = new DeviceRegistry(...)`: stopped at the end of the block. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
   /** name -> { type, addr } of every registered device. */
   getDevices(): Record<string, DeviceEntry> {
     const out: Record<string, DeviceEntry> = {};

@@ -4,7 +4,7 @@ import type { Logger } from "../util/logger.js";
 import { Subscriber, type Socket, type SocketOptions } from "../zmq/index.js";
 import { CONSUME, holdProcess, WATCH } from "../zmq/internal.js";
 import { RpcEvent } from "./protocol.js";
-import { RPCSignal } from "./signal.js";
+import { END_SIGNAL, RPCSignal } from "./signal.js";
 
 /**
  * A client's side of a server's signals: the SUB socket on the server's signal endpoint (a new
@@ -51,6 +51,7 @@ export class ClientSignals {
 
   close(): void {
     this.closed = true;
+    for (const signal of this.signals.values()) signal[END_SIGNAL]();
     this.held();
     this.subscriber?.close();
   }

@@ -14,11 +14,18 @@ export interface RPCClientOptions {
   logger?: Logger;
   /** Talk to a CURVE device: its public key (and optionally our own pair). */
   curve?: CurveClientKeys;
+  /** Gives up connecting when it aborts: connect() rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface CallOptions {
   /** ms to wait for this call; null = forever. Default: the method's inventory timeout. */
   timeout?: number | null;
+  /**
+   * Gives up the call when it aborts: the promise rejects at once with the signal's reason, and
+   * a reply that comes later is dropped, as a timed-out call's is.
+   */
+  signal?: AbortSignal;
 }
 
 /** A buffer method's result. */

@@ -12,6 +12,7 @@ import type { BufferResult, CallOptions, RemoteProxy, Reply, RPCClientOptions } 
 import { DEFAULT_METHOD_TIMEOUT_MS, type Inventory, isInventory, type RpcRequest, RpcEvent } from "./protocol.js";
 import type { RPCSignal } from "./signal.js";
 import { formatRpcUrl, parseRpcUrl, signalsEndpoint } from "./url.js";
+import { raceAbort, whenAborted } from "../zmq/util/abort.js";
 
 interface Pending {
   resolve(frames: Buffer[]): void;
@@ -60,9 +61,10 @@ export class RPCClient {
 
   /** Connects and fetches the inventory; rejects with RpcTimeoutError when nobody answers. */
   static async connect(url: string, options: RPCClientOptions = {}): Promise<RPCClient> {
+    options.signal?.throwIfAborted();
     const client = new RPCClient(url, options);
     try {
-      await client.open();
+      await raceAbort(client.open(), options.signal);
     } catch (e) {
       client.close();
       throw e;
@@ -159,8 +161,10 @@ export class RPCClient {
     encoding: Encoding,
     what: string,
     reportedTimeout = timeout,
+    signal?: AbortSignal,
   ): Promise<Buffer[]> {
     if (this.closed) return Promise.reject(new RpcError("client is closed"));
+    if (signal?.aborted) return Promise.reject(signal.reason);
     this.nextId = (this.nextId + 1) >>> 0;
     const id = this.nextId;
     const idFrame = Buffer.allocUnsafe(4);
@@ -174,17 +178,27 @@ export class RPCClient {
     // A call that waits holds the process, as a waiting receive does (an idle client does not).
     const release = holdProcess();
     return new Promise<Buffer[]>((resolve, reject) => {
+      let unwatch = (): void => {};
       const pending: Pending = {
         resolve: (frames) => {
           release();
+          unwatch();
           resolve(frames);
         },
         reject: (error) => {
           release();
+          unwatch();
           reject(error);
         },
         what,
       };
+      // Aborted: as a timeout, the call is forgotten (a late reply finds no one) and rejects.
+      unwatch = whenAborted(signal, (reason) => {
+        if (this.pending.get(id) !== pending) return;
+        this.pending.delete(id);
+        if (pending.timer) clearTimeout(pending.timer);
+        pending.reject(reason as Error);
+      });
       if (timeout !== null) {
         pending.timer = setTimeout(() => {
           this.pending.delete(id);
@@ -216,8 +230,9 @@ export class RPCClient {
     encoding: Encoding,
     what: string,
     reportedTimeout = timeout,
+    signal?: AbortSignal,
   ): Promise<Reply> {
-    const frames = await this.request(body, timeout, encoding, what, reportedTimeout);
+    const frames = await this.request(body, timeout, encoding, what, reportedTimeout, signal);
     const reply = decodeBody(frames[0]!);
     return typeof reply === "object" && reply !== null ? (reply as Reply) : {};
   }
@@ -228,8 +243,9 @@ export class RPCClient {
     timeout: number | null,
     what: string,
     reportedTimeout = timeout,
+    signal?: AbortSignal,
   ): Promise<Reply> {
-    const reply = await this.requestJson(body, timeout, this.encoding, what, reportedTimeout);
+    const reply = await this.requestJson(body, timeout, this.encoding, what, reportedTimeout, signal);
     if (reply.success !== true) throw RemoteError.fromReply(reply, what);
     return reply;
   }
@@ -278,9 +294,10 @@ export class RPCClient {
     options: CallOptions = {},
   ): Promise<R> {
     // The timeout bounds the whole call, an inventory refresh after a reconnection included.
+    options.signal?.throwIfAborted();
     const timeout = options.timeout !== undefined ? options.timeout : this.methodTimeout(name);
     const deadline = timeout === null ? null : performance.now() + timeout;
-    if (this.stale) await this.freshBefore(deadline, `${name}()`, timeout);
+    if (this.stale) await raceAbort(this.freshBefore(deadline, `${name}()`, timeout), options.signal);
     const kind =
       name in this.inventory.json_methods ? "json" : name in this.inventory.buffer_methods ? "buffer" : undefined;
     if (!kind) throw new RpcError(`${this.url} has no method named "${name}"`);
@@ -290,6 +307,7 @@ export class RPCClient {
       this.encoding,
       `${name}()`,
       timeout,
+      options.signal,
     );
     const decoded = decodeBody(frames[0]!);
     const head = (typeof decoded === "object" && decoded !== null ? decoded : {}) as Reply;
@@ -332,10 +350,11 @@ export class RPCClient {
   }
 
   private async propertyRequest(body: RpcRequest, options: CallOptions, what: string): Promise<Reply> {
+    options.signal?.throwIfAborted();
     const timeout = options.timeout !== undefined ? options.timeout : DEFAULT_METHOD_TIMEOUT_MS;
     const deadline = timeout === null ? null : performance.now() + timeout;
-    if (this.stale) await this.freshBefore(deadline, what, timeout);
-    return this.requestSuccess(body, timeLeft(deadline), what, timeout);
+    if (this.stale) await raceAbort(this.freshBefore(deadline, what, timeout), options.signal);
+    return this.requestSuccess(body, timeLeft(deadline), what, timeout, options.signal);
   }
 
   /** The client-side signal of that name: connect listeners to it. */
@@ -364,6 +383,16 @@ export class RPCClient {
         return (...args: unknown[]) => this.call(prop, args);
       },
     });
+  }
+
+  /** `using client = await RPCClient.connect(...)`: closed at the end of the block. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** `await using client = await RPCClient.connect(...)`: closed at the end of the block. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
   }
 
   close(): void {

@@ -272,6 +272,17 @@ export class RPCServer {
     this.stopServer();
   }
 
+  /** `using server = new RPCServer(...)`: stopped at the end of the block. */
+  [Symbol.dispose](): void {
+    this.stopServer();
+  }
+
+  /** `await using server = ...`: stopped at the end of the block, its stop hooks (unregistering) awaited. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.stopServer();
+    await this.stoppedPromise;
+  }
+
   get isStopped(): boolean {
     return this.stopped;
   }

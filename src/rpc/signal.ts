@@ -1,5 +1,9 @@
 import { Listeners } from "../util/listeners.js";
 import { RpcError } from "./errors.js";
+import { signalIterator } from "./signal-iterator.js";
+
+/** Ends a signal's async iterations (a client's signals, when the client closes). */
+export const END_SIGNAL: unique symbol = Symbol("plantrpc.endSignal");
 
 /** A declared argument type: a constructor or a type name, checked before publishing. */
 export type SignalArgType =
@@ -19,11 +23,15 @@ type Listener<A extends unknown[]> = (...args: A) => unknown;
 
 /**
  * Publish-subscribe signal, as the reference's RPCSignal: listeners are called in the order
- * they were connected; connecting the same function twice is a no-op.
+ * they were connected; connecting the same function twice is a no-op. It is also an async
+ * iterable of each emission's arguments: `for await (const [value] of signal)`, which ends when
+ * a client's signal's client closes (or with `break`).
  */
 export class RPCSignal<A extends unknown[] = unknown[]> {
   readonly argTypes: readonly SignalArgType[];
   private readonly listeners = new Listeners<A>();
+  private ended = false;
+  private readonly endWatchers = new Set<() => void>();
 
   constructor(...argTypes: SignalArgType[]) {
     this.argTypes = argTypes;
@@ -50,6 +58,30 @@ export class RPCSignal<A extends unknown[] = unknown[]> {
   /** Calls every listener; an exception from one goes to `failed` and the others still run. */
   emitEach(failed: (error: unknown) => void, ...args: A): void {
     this.listeners.emitEach(failed, ...args);
+  }
+
+  /** Each emission's arguments, from now on, until the signal ends (see the class). */
+  [Symbol.asyncIterator](): AsyncIterableIterator<A> {
+    return signalIterator<A>({
+      connect: (l) => this.connect(l),
+      disconnect: (l) => this.disconnect(l),
+      onEnd: (ended) => {
+        if (this.ended) {
+          ended();
+          return () => {};
+        }
+        this.endWatchers.add(ended);
+        return () => this.endWatchers.delete(ended);
+      },
+    });
+  }
+
+  /** @internal No more emissions: iterations end once they have read what was queued. */
+  [END_SIGNAL](): void {
+    this.ended = true;
+    const watchers = [...this.endWatchers];
+    this.endWatchers.clear();
+    for (const ended of watchers) ended();
   }
 
   /** Throws when the arguments do not match the declaration (when there is one). */

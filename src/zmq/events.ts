@@ -58,7 +58,8 @@ export interface EventSubscriber {
 export interface Readable<M extends object[] = Buffer[]> {
   receiveHighWaterMark: number;
   receiveTimeout: number;
-  receive(): Promise<M>;
+  /** `signal` is ours (OperationOptions): it gives up a receive that waits. */
+  receive(options?: { signal?: AbortSignal }): Promise<M>;
   [Symbol.asyncIterator](): AsyncIterator<M>;
 }
 
@@ -66,7 +67,8 @@ export interface Readable<M extends object[] = Buffer[]> {
 export interface Writable<M = unknown> {
   sendHighWaterMark: number;
   sendTimeout: number;
-  send(message: M): Promise<void>;
+  /** `signal` is ours (OperationOptions): it gives up a send that waits. */
+  send(message: M, options?: { signal?: AbortSignal }): Promise<void>;
 }
 
 type Listener<E extends SocketEvent = SocketEvent> = (event: E) => void;

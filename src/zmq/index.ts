@@ -21,6 +21,7 @@ export type { RouterConnectOptions, RouterOptions, StreamConnectOptions } from "
 export { Socket, type SocketOptions } from "./socket/socket.js";
 export type { XPublisherOptions } from "./socket/publisher.js";
 export type { MessageLike } from "./socket/frames.js";
+export type { OperationOptions } from "./socket/socket.js";
 export { splitEnvelope } from "./socket/envelope.js";
 export { endpointPort } from "./transport/endpoint.js";
 export { SocketEvents, type SocketEvent, type SocketEventType } from "./events.js";

@@ -1,4 +1,5 @@
 import type { Buffer } from "node:buffer";
+import { whenAborted } from "../util/abort.js";
 import { setImmediate } from "node:timers";
 import { ZmqError } from "../errors.js";
 import { Queue } from "../util/queue.js";
@@ -12,6 +13,15 @@ import { SOCKET_TYPE_NUMBERS } from "./socket-core.js";
 
 export { ENDPOINT_COUNT } from "./socket-core.js";
 export type { SocketOptions } from "./options.js";
+
+/** Ours, beside what the native package's send() and receive() take. */
+export interface OperationOptions {
+  /**
+   * Gives up a send or receive that waits: it rejects at once with the signal's reason, and
+   * nothing is lost (a send's message is not sent; a message comes to the next receive()).
+   */
+  signal?: AbortSignal;
+}
 
 interface Receiver {
   resolve(message: Buffer[]): void;
@@ -173,16 +183,17 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
 
   // ---- sending ----
 
-  send(message: MessageLike | MessageLike[]): Promise<void> {
+  send(message: MessageLike | MessageLike[], options?: OperationOptions): Promise<void> {
     let frames: Message;
     try {
       this.assertReady();
+      options?.signal?.throwIfAborted();
       frames = this.prepareSend(toFrames(message));
       if (this.blockedSends.length === 0 && this.trySend(frames)) return this.completed(undefined);
     } catch (e) {
       return Promise.reject(e);
     }
-    return this.block(frames);
+    return this.block(frames, options?.signal);
   }
 
   /** A promise for an operation that completed at once (see MAX_SYNC_OPERATIONS). */
@@ -194,7 +205,7 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
     return new Promise((resolve) => setImmediate(() => resolve(value)));
   }
 
-  private block(message: Message): Promise<void> {
+  private block(message: Message, signal: AbortSignal | undefined): Promise<void> {
     this.syncOperations = 0; // waiting lets the event loop turn anyway
     if (this.blockedSends.length > 0 && this.context.concurrentOperations === "EBUSY") {
       return Promise.reject(busy("Socket is busy writing; only one send operation may be in progress at any time"));
@@ -203,11 +214,26 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
       return Promise.reject(new ZmqError("EAGAIN", "cannot send now: no peer has room (sendTimeout 0)"));
     }
     return held<void>((resolve, reject) => {
-      const blocked: BlockedSend = { message, resolve, reject };
+      const unwatch = whenAborted(signal, (reason) => {
+        if (!this.blockedSends.removeWhere((b) => b === blocked)) return;
+        if (blocked.timer) clearTimeout(blocked.timer);
+        reject(reason as ZmqError);
+      });
+      const blocked: BlockedSend = {
+        message,
+        resolve: () => {
+          unwatch();
+          resolve();
+        },
+        reject: (e) => {
+          unwatch();
+          reject(e);
+        },
+      };
       if (this.sendWait > 0) {
         blocked.timer = setTimeout(() => {
           this.blockedSends.removeWhere((b) => b === blocked);
-          reject(new ZmqError("EAGAIN", `send timed out after ${this.sendWait} ms`));
+          blocked.reject(new ZmqError("EAGAIN", `send timed out after ${this.sendWait} ms`));
         }, this.sendWait);
       }
       this.blockedSends.push(blocked);
@@ -250,10 +276,11 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
 
   // ---- receiving ----
 
-  receive(): Promise<Buffer[]> {
+  receive(options?: OperationOptions): Promise<Buffer[]> {
     try {
       this.assertReady();
       this.checkReceive();
+      options?.signal?.throwIfAborted();
     } catch (e) {
       return Promise.reject(e);
     }
@@ -268,12 +295,27 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
     if (this.receivers.length > 0 && this.context.concurrentOperations === "EBUSY") {
       return Promise.reject(busy("Socket is busy reading; only one receive operation may be in progress at any time"));
     }
+    const signal = options?.signal;
     return held<Buffer[]>((resolve, reject) => {
-      const receiver: Receiver = { resolve, reject };
+      const unwatch = whenAborted(signal, (reason) => {
+        if (!this.receivers.removeWhere((r) => r === receiver)) return;
+        if (receiver.timer) clearTimeout(receiver.timer);
+        reject(reason as ZmqError);
+      });
+      const receiver: Receiver = {
+        resolve: (message) => {
+          unwatch();
+          resolve(message);
+        },
+        reject: (e) => {
+          unwatch();
+          reject(e);
+        },
+      };
       if (this.receiveWait >= 0) {
         receiver.timer = setTimeout(() => {
           this.receivers.removeWhere((r) => r === receiver);
-          reject(new ZmqError("EAGAIN", `receive timed out after ${this.receiveWait} ms`));
+          receiver.reject(new ZmqError("EAGAIN", `receive timed out after ${this.receiveWait} ms`));
         }, this.receiveWait);
       }
       this.receivers.push(receiver);
@@ -353,6 +395,16 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
   }
 
   // ---- closing ----
+
+  /** Ours: `using socket = new Push()` closes it at the end of the block. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** Ours: `await using socket = new Push()` closes it at the end of the block. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+  }
 
   /**
    * Closes the socket: pending receives and blocked sends reject with EAGAIN, queued messages

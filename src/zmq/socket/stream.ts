@@ -8,7 +8,7 @@ import type { Message, Pipe } from "./pipe.js";
 import type { MessageLike } from "./frames.js";
 import { RouterBase } from "./router.js";
 import { type SocketOptions, withOptions } from "./options.js";
-import { registerSocketClass } from "./socket.js";
+import { type OperationOptions, registerSocketClass } from "./socket.js";
 
 const EMPTY = Buffer.alloc(0);
 
@@ -30,13 +30,13 @@ export class Stream extends withOptions("Stream", RouterBase) {
   }
 
   /** `[routingId, bytes]`, as the native package types it. */
-  override receive(): Promise<[Buffer, Buffer]> {
-    return super.receive() as Promise<[Buffer, Buffer]>;
+  override receive(options?: OperationOptions): Promise<[Buffer, Buffer]> {
+    return super.receive(options) as Promise<[Buffer, Buffer]>;
   }
 
   /** `[routingId, bytes]` (or `[routingId, ""]` to close that connection). */
-  override send(message: [MessageLike, MessageLike] | MessageLike[]): Promise<void> {
-    return super.send(message);
+  override send(message: [MessageLike, MessageLike] | MessageLike[], options?: OperationOptions): Promise<void> {
+    return super.send(message, options);
   }
 
   override [Symbol.asyncIterator](): AsyncIterator<[Buffer, Buffer]> {

@@ -28,14 +28,17 @@ export class Queue<T> {
   }
 
   /** Removes every item for which `drop` returns true, keeping order. */
-  removeWhere(drop: (item: T) => boolean): void {
+  /** Removes the items `drop` says; true when there was one. */
+  removeWhere(drop: (item: T) => boolean): boolean {
     const kept: T[] = [];
     for (let i = this.head; i < this.items.length; i++) {
       const item = this.items[i] as T;
       if (!drop(item)) kept.push(item);
     }
+    const removed = kept.length < this.items.length - this.head;
     this.items = kept;
     this.head = 0;
+    return removed;
   }
 
   clear(): void {

@@ -2,7 +2,7 @@ import type { Buffer } from "node:buffer";
 import { LoadBalancedSocket } from "../load-balanced.js";
 import { type SocketOptions, withOptions } from "../options.js";
 import type { Message, Pipe } from "../pipe.js";
-import { registerSocketClass } from "../socket.js";
+import { type OperationOptions, registerSocketClass } from "../socket.js";
 import { singleFrame } from "./single-frame.js";
 
 /** CLIENT (draft): a SERVER's peer; load-balances out, fair-queues in, one frame per message. */
@@ -23,8 +23,8 @@ export class Client extends withOptions("Client", LoadBalancedSocket) {
 
   /** A multipart message from a peer is dropped, as libzmq's client does. */
   /** One frame per message: `[message]`, as the native package types it. */
-  override receive(): Promise<[Buffer]> {
-    return super.receive() as Promise<[Buffer]>;
+  override receive(options?: OperationOptions): Promise<[Buffer]> {
+    return super.receive(options) as Promise<[Buffer]>;
   }
 
   override [Symbol.asyncIterator](): AsyncIterator<[Buffer]> {

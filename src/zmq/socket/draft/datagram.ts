@@ -2,7 +2,7 @@ import type { Buffer } from "node:buffer";
 import { ZmqError } from "../../errors.js";
 import { type SocketOptions, withOptions } from "../options.js";
 import type { Message, Pipe } from "../pipe.js";
-import { registerSocketClass, Socket } from "../socket.js";
+import { type OperationOptions, registerSocketClass, Socket } from "../socket.js";
 
 /**
  * DGRAM (draft): bare UDP datagrams, udp:// only. A message is two frames: the "ip:port" of the
@@ -34,8 +34,8 @@ export class Datagram extends withOptions("Datagram", Socket) {
     return true;
   }
 
-  override receive(): Promise<[Buffer, Buffer]> {
-    return super.receive() as Promise<[Buffer, Buffer]>;
+  override receive(options?: OperationOptions): Promise<[Buffer, Buffer]> {
+    return super.receive(options) as Promise<[Buffer, Buffer]>;
   }
 
   override [Symbol.asyncIterator](): AsyncIterator<[Buffer, Buffer]> {

@@ -2,7 +2,7 @@ import type { Buffer } from "node:buffer";
 import { ZmqError } from "../../errors.js";
 import { type SocketOptions, withOptions } from "../options.js";
 import type { Pipe } from "../pipe.js";
-import { registerSocketClass, Socket } from "../socket.js";
+import { type OperationOptions, registerSocketClass, Socket } from "../socket.js";
 import { checkedGroup, groupKey } from "./groups.js";
 
 /** The group a DISH message came to. */
@@ -52,8 +52,8 @@ export class DishSocket extends withOptions("Dish", Socket) {
 
   // Typed by the exported Dish interface: [message, { group }].
   // biome-ignore lint/suspicious/noExplicitAny: the public type is Dish's (below)
-  override receive(): Promise<any> {
-    return super.receive().then(([body, group]) => [body, { group }]);
+  override receive(options?: OperationOptions): Promise<any> {
+    return super.receive(options).then(([body, group]) => [body, { group }]);
   }
 
   protected override prepareSend(): never {
@@ -82,7 +82,7 @@ export class DishSocket extends withOptions("Dish", Socket) {
 
 /** DISH (draft), as the native package types it. */
 export interface Dish extends Omit<DishSocket, "receive" | typeof Symbol.asyncIterator> {
-  receive(): Promise<[Buffer, DishGroupOptions]>;
+  receive(options?: OperationOptions): Promise<[Buffer, DishGroupOptions]>;
   [Symbol.asyncIterator](): AsyncIterator<[Buffer, DishGroupOptions]>;
 }
 

@@ -2,7 +2,7 @@ import type { Buffer } from "node:buffer";
 import { ZmqError } from "../../errors.js";
 import { type SocketOptions, withOptions } from "../options.js";
 import type { Pipe } from "../pipe.js";
-import { registerSocketClass, Socket } from "../socket.js";
+import { type OperationOptions, registerSocketClass, Socket } from "../socket.js";
 
 /** GATHER (draft): PULL's single-frame counterpart; fair-queues what SCATTER peers send. */
 export class Gather extends withOptions("Gather", Socket) {
@@ -29,8 +29,8 @@ export class Gather extends withOptions("Gather", Socket) {
   }
 
   /** One frame per message: `[message]`, as the native package types it. */
-  override receive(): Promise<[Buffer]> {
-    return super.receive() as Promise<[Buffer]>;
+  override receive(options?: OperationOptions): Promise<[Buffer]> {
+    return super.receive(options) as Promise<[Buffer]>;
   }
 
   override [Symbol.asyncIterator](): AsyncIterator<[Buffer]> {

@@ -3,7 +3,7 @@ import { ZmqError } from "../../errors.js";
 import { type MessageLike, toFrames } from "../frames.js";
 import { type SocketOptions, withOptions } from "../options.js";
 import type { Message, Pipe } from "../pipe.js";
-import { registerSocketClass, Socket } from "../socket.js";
+import { type OperationOptions, registerSocketClass, Socket } from "../socket.js";
 import { groupBytes, groupKey } from "./groups.js";
 import { assertOptionsObject, singleFrame } from "./single-frame.js";
 
@@ -29,7 +29,7 @@ export class RadioSocket extends withOptions("Radio", Socket) {
     this.configure(options, RadioSocket);
   }
 
-  override send(message: MessageLike | MessageLike[], options?: RadioGroupOptions): Promise<void> {
+  override send(message: MessageLike | MessageLike[], options?: RadioGroupOptions & OperationOptions): Promise<void> {
     let frames: Message;
     try {
       assertOptionsObject(options);
@@ -38,7 +38,7 @@ export class RadioSocket extends withOptions("Radio", Socket) {
     } catch (e) {
       return Promise.reject(e);
     }
-    return super.send(frames as Buffer[]);
+    return super.send(frames as Buffer[], options);
   }
 
   protected override checkReceive(): void {
@@ -86,7 +86,7 @@ function joinedBy(pipe: Pipe): Set<string> {
 
 /** RADIO (draft), as the native package types it. */
 export interface Radio extends Omit<RadioSocket, "send"> {
-  send(message: MessageLike, options: RadioGroupOptions): Promise<void>;
+  send(message: MessageLike, options: RadioGroupOptions & OperationOptions): Promise<void>;
 }
 
 export const Radio = RadioSocket as unknown as {

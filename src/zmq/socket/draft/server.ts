@@ -3,7 +3,7 @@ import { ZmqError } from "../../errors.js";
 import { type MessageLike, toFrames } from "../frames.js";
 import { type SocketOptions, withOptions } from "../options.js";
 import type { Message, Pipe } from "../pipe.js";
-import { registerSocketClass, Socket } from "../socket.js";
+import { type OperationOptions, registerSocketClass, Socket } from "../socket.js";
 import { assertOptionsObject, singleFrame } from "./single-frame.js";
 
 /** Which peer a SERVER message comes from or goes to. */
@@ -33,7 +33,10 @@ export class ServerSocket extends withOptions("Server", Socket) {
     this.configure(options, ServerSocket);
   }
 
-  override send(message: MessageLike | MessageLike[], options?: ServerRoutingOptions): Promise<void> {
+  override send(
+    message: MessageLike | MessageLike[],
+    options?: ServerRoutingOptions & OperationOptions,
+  ): Promise<void> {
     let frames: Message;
     try {
       assertOptionsObject(options);
@@ -45,13 +48,13 @@ export class ServerSocket extends withOptions("Server", Socket) {
     } catch (e) {
       return Promise.reject(e);
     }
-    return super.send(frames as Buffer[]);
+    return super.send(frames as Buffer[], options);
   }
 
   // Typed by the exported Server interface: [message, { routingId }].
   // biome-ignore lint/suspicious/noExplicitAny: the public type is Server's (below)
-  override receive(): Promise<any> {
-    return super.receive().then(routed);
+  override receive(options?: OperationOptions): Promise<any> {
+    return super.receive(options).then(routed);
   }
 
   protected override trySend(message: Message): boolean {
@@ -107,8 +110,8 @@ function routed([body, id]: Buffer[]): [Buffer, ServerRoutingOptions] {
 
 /** SERVER (draft), as the native package types it. */
 export interface Server extends Omit<ServerSocket, "send" | "receive" | typeof Symbol.asyncIterator> {
-  send(message: MessageLike, options: ServerRoutingOptions): Promise<void>;
-  receive(): Promise<[Buffer, ServerRoutingOptions]>;
+  send(message: MessageLike, options: ServerRoutingOptions & OperationOptions): Promise<void>;
+  receive(options?: OperationOptions): Promise<[Buffer, ServerRoutingOptions]>;
   [Symbol.asyncIterator](): AsyncIterator<[Buffer, ServerRoutingOptions]>;
 }
 
