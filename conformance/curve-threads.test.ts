@@ -20,7 +20,7 @@ function keep<T extends { close(): void }>(socket: T): T {
 }
 
 /** Message i: a small header, then a body whose size cycles through the classes around the threshold. */
-const SIZES = [16, 70_000, 1 << 20, 65_535, 300_000, 0, 65_536];
+const SIZES = [16, 270_000, 1 << 20, 262_143, 300_000, 0, 262_144];
 function message(i: number): [Buffer, Buffer] {
   const body = Buffer.alloc(SIZES[i % SIZES.length]!, i & 0xff);
   if (body.length >= 4) body.writeUInt32BE(i);

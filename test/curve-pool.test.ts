@@ -2,6 +2,10 @@
  * The worker threads for large CURVE boxes: the same boxes as this thread's, and when a worker
  * cannot start (here, a worker script that does not exist) the work is done here instead.
  */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it, vi } from "vitest";
 import { loadCurveBoxes } from "../src/zmq/mechanism/curve-box.js";
 
@@ -50,5 +54,21 @@ describe("the CURVE box pool", () => {
       vi.doUnmock("../src/zmq/mechanism/curve-worker-url.js");
       vi.resetModules();
     }
+  });
+
+  const built = join(import.meta.dirname, "..", "dist", "zmq", "mechanism");
+  it.runIf(existsSync(built))("keeps the process running while a box is on a worker (an idle pool does not)", () => {
+    const url = (name: string) => JSON.stringify(pathToFileURL(join(built, name)).href);
+    const script = `const { curvePool } = await import(${url("curve-pool.js")});
+      const { loadCurveBoxes } = await import(${url("curve-box.js")});
+      const pool = curvePool(1, await loadCurveBoxes());
+      const frame = await pool.sealMessage(new Uint8Array(32), new Uint8Array(24), new Uint8Array(16), 0, new Uint8Array(1 << 20));
+      console.log(frame.length);`;
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    expect(run.stdout.trim()).toBe(String(16 + 16 + 1 + (1 << 20)));
+    expect(run.status).toBe(0);
   });
 });

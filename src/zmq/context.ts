@@ -23,7 +23,7 @@ export interface ContextOptions {
    */
   concurrentOperations?: "queue" | "EBUSY";
   /**
-   * Ours: worker threads that seal and open CURVE MESSAGE boxes of 64 KiB or more, so that the
+   * Ours: worker threads that seal and open CURVE MESSAGE boxes of 256 KiB or more, so that the
    * large messages of one connection use several cores (order is kept). 0 turns them off; -1,
    * the default, chooses: one per core beyond two, at most four (none on one or two cores).
    */

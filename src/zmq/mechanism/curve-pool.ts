@@ -22,8 +22,12 @@ export interface BoxPool {
   open(key: Uint8Array, nonce: Uint8Array, box: Uint8Array): Promise<Uint8Array | undefined>;
 }
 
-/** Frames from this size on go to the pool; below it, posting costs more than it saves. */
-export const POOL_THRESHOLD = 64 * 1024;
+/**
+ * Frames from this size on go to the pool; below it, posting (a copy each way, a message, a
+ * promise) costs as much as it saves: on two idle cores, two workers seal 64 KiB frames no
+ * faster than this thread does, 256 KiB ones 10% faster, 1 MiB ones 30% (benchmarks/README.md).
+ */
+export const POOL_THRESHOLD = 256 * 1024;
 
 /**
  * The automatic size: a worker for every core beyond the two that the process's own thread and
@@ -119,6 +123,8 @@ class Pool implements BoxPool {
         return;
       }
       const job: Job = { id: this.nextId++, message, transfer, inline, resolve, size };
+      // Work in flight keeps the process running, as an I/O operation would; an idle pool does not.
+      if (lane.jobs.size === 0) lane.worker.ref();
       lane.jobs.set(job.id, job);
       lane.load += size;
       lane.worker.postMessage({ id: job.id, ...message }, transfer);
@@ -140,6 +146,7 @@ class Pool implements BoxPool {
       if (!job) return;
       lane.jobs.delete(reply.id);
       lane.load -= job.size;
+      if (lane.jobs.size === 0) lane.worker.unref();
       job.resolve(reply.result ?? undefined);
     });
     // A worker that cannot start (no libsodium where it looks, a runtime without file workers)
