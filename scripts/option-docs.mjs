@@ -1,6 +1,7 @@
-// The options section of docs/zmq-api.md, rendered from the option table
-// (src/zmq/socket/option-table.ts). `node scripts/option-docs.mjs` rewrites it after a build;
-// test/docs.test.ts fails when the document and the table disagree.
+// The options section of docs/zmq-api.md, and the type of the option rows
+// (src/zmq/socket/option-row-types.ts), rendered from the option table
+// (src/zmq/socket/option-table.ts). `node scripts/option-docs.mjs` rewrites both after a build;
+// test/docs.test.ts fails when either and the table disagree.
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -23,6 +24,31 @@ export function renderOptionTable(rows, allSockets) {
   return lines.join("\n");
 }
 
+/**
+ * src/zmq/socket/option-row-types.ts: the type of OPTION_ROWS written out (name, kind, sockets
+ * and access of each row as literal types), so that the public option types need no inference
+ * (JSR's fast check); tsc refuses the table when a row and this type disagree.
+ */
+export function renderOptionRowTypes(rows, groups) {
+  const groupOf = (on) => Object.entries(groups).find(([, g]) => g === on)?.[0];
+  const lines = [
+    "// Generated from option-table.ts by scripts/option-docs.mjs (after a build); test/docs.test.ts",
+    "// checks that it is current. The type of OPTION_ROWS, written out (see renderOptionRowTypes).",
+    `import type { ${Object.keys(groups).sort().join(", ")}, OptionRow } from "./option-table.js";`,
+    "",
+    "export type OptionRows = readonly [",
+  ];
+  for (const r of rows) {
+    const group = groupOf(r.on);
+    const on = group ? `typeof ${group}` : `readonly [${r.on.map((n) => JSON.stringify(n)).join(", ")}]`;
+    lines.push(
+      `  OptionRow & { readonly name: ${JSON.stringify(r.name)}; readonly kind: ${JSON.stringify(r.kind)}; readonly on: ${on}; readonly access: ${JSON.stringify(r.access)} },`,
+    );
+  }
+  lines.push("];", "");
+  return lines.join("\n");
+}
+
 export function withOptions(doc, table) {
   const start = doc.indexOf(BEGIN);
   const end = doc.indexOf(END);
@@ -31,7 +57,11 @@ export function withOptions(doc, table) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { OPTION_TABLE, ALL_SOCKETS } = await import("../dist/zmq/socket/option-table.js");
+  const { OPTION_TABLE, OPTION_ROWS, ALL_SOCKETS, READABLE, WRITABLE } = await import(
+    "../dist/zmq/socket/option-table.js"
+  );
   const path = fileURLToPath(new URL("../docs/zmq-api.md", import.meta.url));
   writeFileSync(path, withOptions(readFileSync(path, "utf8"), renderOptionTable(OPTION_TABLE, ALL_SOCKETS)));
+  const types = fileURLToPath(new URL("../src/zmq/socket/option-row-types.ts", import.meta.url));
+  writeFileSync(types, renderOptionRowTypes(OPTION_ROWS, { ALL_SOCKETS, READABLE, WRITABLE }));
 }

@@ -68,9 +68,11 @@ if (process.argv.length <= 2) {
     ["node", ["test/runtime/smoke.mjs"]],
     ["npx", ["bun", "test/runtime/smoke.mjs"]],
     ["npx", ["deno", "run", "--allow-all", "test/runtime/smoke.mjs"]],
+    // The TypeScript sources, as JSR gives them to Deno users (deno.json).
+    ["npx", ["deno", "run", "--allow-all", "test/runtime/smoke.mjs"], { SMOKE_SOURCE: "src" }],
   ];
-  for (const [cmd, args] of runtimes) {
-    const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8", timeout: 60000 });
+  for (const [cmd, args, env] of runtimes) {
+    const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8", timeout: 60000, env: { ...process.env, ...env } });
     process.stdout.write(r.stdout ?? "");
     const m = /(\d+) passed, (\d+) failed/.exec(r.stdout ?? "");
     if (m && r.status === 0) {
@@ -80,6 +82,24 @@ if (process.argv.length <= 2) {
       failed += m ? Number(m[2]) || 1 : 1;
       passed += m ? Number(m[1]) : 0;
     }
+  }
+}
+
+// The JSR package (deno.json): `deno publish --dry-run` type-checks the public API for "slow
+// types" (types JSR cannot read without inference) and lists the files; nothing is published.
+if (process.argv.length <= 2) {
+  const r = spawnSync("npx", ["deno", "publish", "--dry-run", "--allow-dirty"], {
+    cwd: root,
+    encoding: "utf8",
+    timeout: 300000,
+  });
+  const output = `${r.stdout ?? ""}${r.stderr ?? ""}`.replace(/\x1b\[[0-9;]*m/g, "");
+  if (r.status === 0 && /Dry run complete/.test(output) && !/warning/i.test(output)) {
+    passed += 1;
+    console.log("ok   deno publish --dry-run (JSR): clean");
+  } else {
+    failed += 1;
+    console.log(`FAIL deno publish --dry-run (JSR):\n${output}`);
   }
 }
 

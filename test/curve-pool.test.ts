@@ -34,7 +34,9 @@ describe("the CURVE box pool", () => {
     expect(backing.byteLength).toBe(300_000);
   });
 
-  it("falls back to this thread when its workers cannot start", async () => {
+  it("falls back to this thread when its workers cannot start, and says so", async () => {
+    const warnings: string[] = [];
+    const warn = vi.spyOn(process, "emitWarning").mockImplementation((w) => void warnings.push(String(w)));
     vi.resetModules();
     vi.doMock("../src/zmq/mechanism/curve-worker-url.js", () => ({
       curveWorkerUrl: () => new URL("./no-such-worker.mjs", import.meta.url),
@@ -50,7 +52,9 @@ describe("the CURVE box pool", () => {
       const opened = await pool.open(key, nonce, frame.subarray(16));
       expect(opened?.subarray(1)).toEqual(body);
       await vi.waitFor(() => expect(curvePool(3, boxes)).toBeUndefined());
+      expect(warnings.some((w) => /CURVE worker threads stopped/.test(w))).toBe(true);
     } finally {
+      warn.mockRestore();
       vi.doUnmock("../src/zmq/mechanism/curve-worker-url.js");
       vi.resetModules();
     }

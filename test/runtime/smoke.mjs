@@ -1,10 +1,15 @@
-// The same round trip under Node, Bun and Deno, on the built library (dist/).
+// The same round trip under Node, Bun and Deno, on the built library (dist/), or under Deno on
+// the TypeScript sources as JSR serves them (SMOKE_SOURCE=src: deno.json's sloppy imports).
 // Usage: <runtime> test/runtime/smoke.mjs ; prints one line per check and exits non-zero on failure.
-import { Publisher, Pull, Push, Reply, Request, Subscriber } from "../../dist/zmq/index.js";
-import { DeviceRegistry, listDevices, registerToRegistry, RPCClient, RPCServer, RPCSignal } from "../../dist/index.js";
+const fromSource = (globalThis.Deno?.env.get("SMOKE_SOURCE") ?? globalThis.process?.env.SMOKE_SOURCE) === "src";
+/** A module of the library, built or from source. */
+const lib = (name) => (fromSource ? `../../src/${name}.ts` : `../../dist/${name}.js`);
+const [zmq, rpc] = [await import(lib("zmq/index")), await import(lib("index"))];
+const { Publisher, Pull, Push, Reply, Request, Subscriber } = zmq;
+const { DeviceRegistry, listDevices, registerToRegistry, RPCClient, RPCServer, RPCSignal } = rpc;
 
 const runtime = globalThis.Deno
-  ? `deno ${Deno.version.deno}`
+  ? `deno ${Deno.version.deno}${fromSource ? " (TypeScript sources, as from JSR)" : ""}`
   : globalThis.Bun
     ? `bun ${Bun.version}`
     : `node ${process.versions.node}`;
@@ -112,7 +117,7 @@ for (const encoding of ["json", "msgpack"]) {
 }
 
 await check("CURVE over tcp (libsodium's WebAssembly module, loaded on demand)", async () => {
-  const { curveKeyPair } = await import("../../dist/zmq/index.js");
+  const { curveKeyPair } = await import(lib("zmq/index"));
   const server = curveKeyPair();
   const rep = new Reply({ curveServer: true, curveSecretKey: server.secretKey });
   await rep.bind("tcp://127.0.0.1:0");
@@ -127,9 +132,36 @@ await check("CURVE over tcp (libsodium's WebAssembly module, loaded on demand)",
   rep.close();
 });
 
+await check("CURVE with worker threads (curveThreads 2): 1 MiB frames both ways, in order", async () => {
+  const { Context, curveKeyPair } = await import(lib("zmq/index"));
+  const context = new Context({ curveThreads: 2 });
+  const server = curveKeyPair();
+  const rep = new Reply({ context, curveServer: true, curveSecretKey: server.secretKey });
+  await rep.bind("tcp://127.0.0.1:0");
+  const req = new Request({ context, curveServerKey: server.publicKey });
+  req.connect(rep.lastEndpoint);
+  for (let i = 0; i < 3; i++) {
+    const big = new Uint8Array(1 << 20).fill(i + 1);
+    await req.send([`n${i}`, big]);
+    const [n, body] = await rep.receive();
+    if (text([n])[0] !== `n${i}` || body.length !== big.length || body[body.length - 1] !== i + 1) {
+      throw new Error(`frame ${i} came back wrong`);
+    }
+    await rep.send(body);
+    const [echo] = await req.receive();
+    if (echo.length !== big.length || echo[12345] !== i + 1) throw new Error(`echo ${i} came back wrong`);
+  }
+  req.close();
+  rep.close();
+  // Done on worker threads, not by the fallback to this one (which would pass the same).
+  const { curvePool } = await import(lib("zmq/mechanism/curve-pool"));
+  const { loadedCurveBoxes } = await import(lib("zmq/mechanism/curve-box"));
+  if (!curvePool(2, loadedCurveBoxes())) throw new Error("the worker threads could not be used");
+});
+
 await check("inproc between a worker thread and the main thread, both ways", async () => {
   const { Worker } = await import("node:worker_threads");
-  const library = new URL("../../dist/zmq/index.js", import.meta.url).href;
+  const library = new URL(lib("zmq/index"), import.meta.url).href;
   const code = `
     const z = await import(${JSON.stringify(library)});
     const push = new z.Push();
@@ -158,7 +190,7 @@ await check("inproc between a worker thread and the main thread, both ways", asy
 });
 
 await check("draft sockets over udp: RADIO to DISH, DGRAM to DGRAM", async () => {
-  const { Datagram, Dish, Radio } = await import("../../dist/zmq/draft.js");
+  const { Datagram, Dish, Radio } = await import(lib("zmq/draft"));
   const until = async (send, received) => {
     let done = false;
     const result = received.finally(() => {

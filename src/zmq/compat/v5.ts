@@ -25,7 +25,7 @@ import {
 } from "../socket/all.js";
 import type { MessageLike } from "../socket/frames.js";
 import type { Socket as ModernSocket } from "../socket/socket.js";
-import { LONG_OPTIONS, SHORT_OPTIONS } from "./v5-options.js";
+import { LONG_OPTIONS, type LongOption, SHORT_OPTIONS } from "./v5-options.js";
 
 export * from "./v5-constants.js";
 export { LONG_OPTIONS };
@@ -360,7 +360,7 @@ for (const name of Object.keys(SHORT_OPTIONS)) {
   });
 }
 
-const LONG_OPTIONS_BY_ID = new Map(Object.values(LONG_OPTIONS).map((o) => [o.id, o]));
+const LONG_OPTIONS_BY_ID = new Map<number, LongOption>(Object.values(LONG_OPTIONS).map((o) => [o.id, o]));
 
 /** `zmq.socket(type, options)`: each option is assigned as a property (`identity`, `linger`...). */
 export function createSocket(type: SocketType, options: Record<string, unknown> = {}): Socket {

@@ -78,8 +78,8 @@ class Pool implements BoxPool {
   ) {
     try {
       for (let i = 0; i < threads; i++) this.lanes.push(this.startLane());
-    } catch {
-      this.fail();
+    } catch (e) {
+      this.fail(e);
     }
   }
 
@@ -151,16 +151,20 @@ class Pool implements BoxPool {
     });
     // A worker that cannot start (no libsodium where it looks, a runtime without file workers)
     // or dies: what it held is done here, and the pool is given up for inline boxes.
-    worker.on("error", () => this.fail());
-    worker.on("exit", () => this.fail());
+    worker.on("error", (e: unknown) => this.fail(e));
+    worker.on("exit", (code: number) => this.fail(`a worker exited (${code})`));
     // After the listeners: adding a 'message' listener refs the worker's port again.
     worker.unref();
     return lane;
   }
 
-  private fail(): void {
+  private fail(reason: unknown): void {
     if (this.broken) return;
     this.broken = true;
+    // Said once: CURVE goes on working, only slower than the option asked for.
+    (globalThis as { process?: { emitWarning?(m: string): void } }).process?.emitWarning?.(
+      `CURVE worker threads stopped (${reason instanceof Error ? reason.message : String(reason)}); large boxes are sealed on this thread`,
+    );
     const lanes = this.lanes.splice(0);
     for (const lane of lanes) {
       for (const job of lane.jobs.values()) job.resolve(job.inline());

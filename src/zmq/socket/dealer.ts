@@ -1,9 +1,11 @@
 import { LoadBalancedSocket } from "./load-balanced.js";
-import { type SocketOptions, withOptions } from "./options.js";
+import { type SocketOptions, type WithOptions, withOptions } from "./options.js";
 import { registerSocketClass } from "./socket.js";
 
+const DealerOptions: WithOptions<"Dealer", typeof LoadBalancedSocket> = withOptions("Dealer", LoadBalancedSocket);
+
 /** DEALER: load-balances out, fair-queues in, no envelope handling. */
-export class Dealer extends withOptions("Dealer", LoadBalancedSocket) {
+export class Dealer extends DealerOptions {
   readonly socketType = "DEALER" as const;
   static {
     registerSocketClass("DEALER", Dealer);

@@ -4,7 +4,7 @@ import { Socket } from "./socket.js";
 
 /** The sending side of PUSH, DEALER and REQ: round-robin over pipes with room. */
 export abstract class LoadBalancedSocket extends Socket {
-  protected readonly lb = new LoadBalancer();
+  protected readonly lb: LoadBalancer = new LoadBalancer();
 
   protected override trySend(message: Message): boolean {
     const pipe = this.lb.next();

@@ -6,6 +6,7 @@
  * from this table.
  */
 
+import type { OptionRows } from "./option-row-types.js";
 import { isAddressFilter, isCurveKey, isOriginList } from "./option-checks.js";
 
 export type OptionKind = "bool" | "int32" | "uint32" | "int64" | "uint64" | "string";
@@ -53,7 +54,7 @@ export const ALL_SOCKETS = [
   "Scatter",
   "Datagram",
 ] as const satisfies readonly SocketClassName[];
-const WRITABLE = [
+export const WRITABLE = [
   "Pair",
   "Publisher",
   "Request",
@@ -70,7 +71,7 @@ const WRITABLE = [
   "Scatter",
   "Datagram",
 ] as const satisfies readonly SocketClassName[];
-const READABLE = [
+export const READABLE = [
   "Pair",
   "Subscriber",
   "Request",
@@ -146,7 +147,7 @@ function row<const N extends string, const K extends OptionKind, const M extends
   return { name, id, kind, access: "rw", default: defaultValue, on: ALL_SOCKETS, effect: "yes", doc, ...more } as never;
 }
 
-export const OPTION_ROWS = [
+export const OPTION_ROWS: OptionRows = [
   // Sending and receiving
   row(
     "sendHighWaterMark",

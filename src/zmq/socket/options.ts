@@ -146,17 +146,24 @@ type AbstractClass<T = object> = abstract new (...args: any[]) => T;
  * `class Dealer extends withOptions("Dealer", LoadBalancedSocket)`. Each class's module defines
  * its own options, so a class imported alone works, and its instances are typed with them.
  */
-export function withOptions<C extends SocketClassName, B extends AbstractClass>(name: C, Base: B) {
-  abstract class WithOptions extends Base {}
+export function withOptions<C extends SocketClassName, B extends AbstractClass>(name: C, Base: B): WithOptions<C, B> {
+  abstract class Optioned extends Base {}
   const own = new Map<string, OptionRow>();
   for (const row of OPTION_TABLE) {
     if (row.access === "r" || row.property === false || !row.on.includes(name)) continue;
     own.set(row.name, row);
-    Object.defineProperty(WithOptions.prototype, row.name, accessor(row));
+    Object.defineProperty(Optioned.prototype, row.name, accessor(row));
   }
-  Object.defineProperty(WithOptions.prototype, CLASS_OPTIONS, { value: own });
-  return WithOptions as B & AbstractClass<OptionProperties<C>>;
+  Object.defineProperty(Optioned.prototype, CLASS_OPTIONS, { value: own });
+  return Optioned as WithOptions<C, B>;
 }
+
+/**
+ * What withOptions() makes of a base class. Written out where a class extends it
+ * (`const DealerOptions: WithOptions<"Dealer", typeof LoadBalancedSocket> = withOptions(...)`),
+ * so that the public types need no inference (JSR's "fast check").
+ */
+export type WithOptions<C extends SocketClassName, B extends AbstractClass> = B & AbstractClass<OptionProperties<C>>;
 
 /** The settable options of a socket, by name. */
 export function optionsOf(socket: object): ReadonlyMap<string, OptionRow> {

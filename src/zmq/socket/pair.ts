@@ -1,11 +1,13 @@
 import { ZmqError } from "../errors.js";
 import type { Connection } from "../engine/connection.js";
 import type { Message, Pipe } from "./pipe.js";
-import { type SocketOptions, withOptions } from "./options.js";
+import { type SocketOptions, type WithOptions, withOptions } from "./options.js";
 import { registerSocketClass, Socket } from "./socket.js";
 
+const PairOptions: WithOptions<"Pair", typeof Socket> = withOptions("Pair", Socket);
+
 /** PAIR: exactly one peer; a second one is refused. */
-export class Pair extends withOptions("Pair", Socket) {
+export class Pair extends PairOptions {
   readonly socketType = "PAIR" as const;
   static {
     registerSocketClass("PAIR", Pair);

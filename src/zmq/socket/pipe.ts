@@ -11,7 +11,7 @@ export type Message = Uint8Array[];
  */
 export class Pipe {
   engine: Connection | undefined;
-  readonly outQueue = new Queue<Message>();
+  readonly outQueue: Queue<Message> = new Queue<Message>();
   /** ROUTER's address for this peer. */
   routingId: Buffer | undefined;
   /** Messages of this peer waiting in the socket's receive queue. */

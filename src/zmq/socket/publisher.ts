@@ -4,7 +4,7 @@ import { ZmqError } from "../errors.js";
 import { Subscriptions } from "../routing/subscriptions.js";
 import { XPUB_VERBOSE, XPUB_VERBOSER } from "./option-table.js";
 import type { Message, Pipe } from "./pipe.js";
-import { type SocketOptions, withOptions } from "./options.js";
+import { type SocketOptions, type WithOptions, withOptions } from "./options.js";
 import { registerSocketClass, Socket } from "./socket.js";
 
 export type XPublisherOptions = SocketOptions<XPublisher> & XPublisherVerbosity;
@@ -128,10 +128,12 @@ const EMPTY_SUBSCRIPTIONS = new Subscriptions();
 const ZMQ_SUBSCRIBE = 6;
 const ZMQ_UNSUBSCRIBE = 7;
 
+const XPublisherOptions: WithOptions<"XPublisher", typeof PublisherBase> = withOptions("XPublisher", PublisherBase);
+
 /**
  * XPUB: PUB's fan-out, plus subscriptions readable as messages (0x01 or 0x00, then the topic).
  */
-export class XPublisher extends withOptions("XPublisher", PublisherBase) {
+export class XPublisher extends XPublisherOptions {
   readonly socketType = "XPUB" as const;
   static {
     registerSocketClass("XPUB", XPublisher);
@@ -180,8 +182,10 @@ export class XPublisher extends withOptions("XPublisher", PublisherBase) {
   }
 }
 
+const PublisherOptions: WithOptions<"Publisher", typeof PublisherBase> = withOptions("Publisher", PublisherBase);
+
 /** PUB: sends each message to every peer subscribed to a prefix of its first frame. */
-export class Publisher extends withOptions("Publisher", PublisherBase) {
+export class Publisher extends PublisherOptions {
   readonly socketType = "PUB" as const;
   static {
     registerSocketClass("PUB", Publisher);

@@ -1,9 +1,11 @@
 import { ZmqError } from "../errors.js";
-import { type SocketOptions, withOptions } from "./options.js";
+import { type SocketOptions, type WithOptions, withOptions } from "./options.js";
 import { registerSocketClass, Socket } from "./socket.js";
 
+const PullOptions: WithOptions<"Pull", typeof Socket> = withOptions("Pull", Socket);
+
 /** PULL: fair-queues messages from PUSH peers. */
-export class Pull extends withOptions("Pull", Socket) {
+export class Pull extends PullOptions {
   readonly socketType = "PULL" as const;
   static {
     registerSocketClass("PULL", Pull);

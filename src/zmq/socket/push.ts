@@ -1,10 +1,12 @@
 import { ZmqError } from "../errors.js";
 import { LoadBalancedSocket } from "./load-balanced.js";
-import { type SocketOptions, withOptions } from "./options.js";
+import { type SocketOptions, type WithOptions, withOptions } from "./options.js";
 import { registerSocketClass } from "./socket.js";
 
+const PushOptions: WithOptions<"Push", typeof LoadBalancedSocket> = withOptions("Push", LoadBalancedSocket);
+
 /** PUSH: load-balances to PULL peers; send waits while every peer is at its high-water mark. */
-export class Push extends withOptions("Push", LoadBalancedSocket) {
+export class Push extends PushOptions {
   readonly socketType = "PUSH" as const;
   static {
     registerSocketClass("PUSH", Push);

@@ -2,14 +2,16 @@ import type { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
 import type { Message, Pipe } from "./pipe.js";
 import { splitEnvelope } from "./envelope.js";
-import { type SocketOptions, withOptions } from "./options.js";
+import { type SocketOptions, type WithOptions, withOptions } from "./options.js";
 import { registerSocketClass, Socket } from "./socket.js";
+
+const ReplyOptions: WithOptions<"Reply", typeof Socket> = withOptions("Reply", Socket);
 
 /**
  * REP: receives a request (fair-queued), keeps its envelope (everything up to the empty
  * delimiter), and sends the reply back along it to the same peer.
  */
-export class Reply extends withOptions("Reply", Socket) {
+export class Reply extends ReplyOptions {
   readonly socketType = "REP" as const;
   static {
     registerSocketClass("REP", Reply);

@@ -2,7 +2,7 @@ import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
 import { LoadBalancedSocket } from "./load-balanced.js";
 import type { Message, Pipe } from "./pipe.js";
-import { type SocketOptions, withOptions } from "./options.js";
+import { type SocketOptions, type WithOptions, withOptions } from "./options.js";
 import { registerSocketClass } from "./socket.js";
 
 /** REQ's constructor options (correlate and relaxed among them): the option table's. */
@@ -10,11 +10,13 @@ export type RequestOptions = SocketOptions<Request>;
 
 const EMPTY = Buffer.alloc(0);
 
+const RequestOptions: WithOptions<"Request", typeof LoadBalancedSocket> = withOptions("Request", LoadBalancedSocket);
+
 /**
  * REQ: strictly alternates send and receive. Each request goes, behind an empty delimiter, to
  * one peer chosen round-robin; only that peer's reply is accepted.
  */
-export class Request extends withOptions("Request", LoadBalancedSocket) {
+export class Request extends RequestOptions {
   readonly socketType = "REQ" as const;
   static {
     registerSocketClass("REQ", Request);

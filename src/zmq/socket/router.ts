@@ -3,7 +3,7 @@ import type { Connection } from "../engine/connection.js";
 import { ZmqError } from "../errors.js";
 import type { Message, Pipe } from "./pipe.js";
 import { OPTIONS_BY_NAME } from "./option-table.js";
-import { OPTION_VALUES, type SocketOptions, withOptions } from "./options.js";
+import { OPTION_VALUES, type SocketOptions, type WithOptions, withOptions } from "./options.js";
 import { RoutingTable } from "../routing/routing-ids.js";
 import { registerSocketClass, Socket } from "./socket.js";
 
@@ -158,8 +158,10 @@ export abstract class RouterBase extends Socket {
   }
 }
 
+const RouterOptions: WithOptions<"Router", typeof RouterBase> = withOptions("Router", RouterBase);
+
 /** ROUTER: addresses each peer by its routing id. */
-export class Router extends withOptions("Router", RouterBase) {
+export class Router extends RouterOptions {
   readonly socketType = "ROUTER" as const;
   static {
     registerSocketClass("ROUTER", Router);

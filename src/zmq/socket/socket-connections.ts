@@ -37,7 +37,7 @@ interface Binding {
  * is said by the pipe hooks at the bottom.
  */
 export abstract class SocketConnections extends SocketCore {
-  protected readonly pipes = new Set<Pipe>();
+  protected readonly pipes: Set<Pipe> = new Set<Pipe>();
   private readonly bindings = new Map<string, Binding>();
   /** Every peer link: one per connect() call (an endpoint may be connected more than once, as in libzmq), one per accepted connection. */
   private readonly sessions = new Set<Session>();

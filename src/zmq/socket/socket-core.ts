@@ -26,7 +26,7 @@ export const ENDPOINT_COUNT = Symbol("endpoint count");
 export abstract class SocketCore implements OptionHost {
   /** The ZMTP socket type ("DEALER", ...), as announced to peers. */
   abstract readonly socketType: SocketTypeName;
-  protected readonly eventStream = new SocketEvents();
+  protected readonly eventStream: SocketEvents = new SocketEvents();
 
   /** The socket's events (the native package's Observer); they are kept from the first look. */
   get events(): SocketEvents {

@@ -7,10 +7,12 @@ import type { Carrier } from "../transport/carrier.js";
 import type { Message, Pipe } from "./pipe.js";
 import type { MessageLike } from "./frames.js";
 import { RouterBase } from "./router.js";
-import { type SocketOptions, withOptions } from "./options.js";
+import { type SocketOptions, type WithOptions, withOptions } from "./options.js";
 import { type OperationOptions, registerSocketClass } from "./socket.js";
 
 const EMPTY = Buffer.alloc(0);
+
+const StreamOptions: WithOptions<"Stream", typeof RouterBase> = withOptions("Stream", RouterBase);
 
 /**
  * STREAM: raw TCP with peers that do not speak ZeroMQ. As a ROUTER, every message names its
@@ -18,7 +20,7 @@ const EMPTY = Buffer.alloc(0);
  * means the peer connected or left (with `notify`, the default), and sent, closes that
  * connection.
  */
-export class Stream extends withOptions("Stream", RouterBase) {
+export class Stream extends StreamOptions {
   readonly socketType = "STREAM" as const;
   static {
     registerSocketClass("STREAM", Stream);

@@ -3,7 +3,7 @@ import { decodeSubscription, encodeSubscription } from "../codec/subscription.js
 import { ZmqError } from "../errors.js";
 import { Subscriptions } from "../routing/subscriptions.js";
 import type { Message, Pipe } from "./pipe.js";
-import { type SocketOptions, withOptions } from "./options.js";
+import { type SocketOptions, type WithOptions, withOptions } from "./options.js";
 import { registerSocketClass, Socket } from "./socket.js";
 
 /**
@@ -58,11 +58,16 @@ function sendSubscription(pipe: Pipe, subscribe: boolean, topic: Uint8Array): vo
   engine.sendMessage([encodeSubscription(subscribe, topic)]);
 }
 
+const XSubscriberOptions: WithOptions<"XSubscriber", typeof SubscriberBase> = withOptions(
+  "XSubscriber",
+  SubscriberBase,
+);
+
 /**
  * XSUB: messages sent that start with 0x01/0x00 subscribe/cancel a topic on every publisher;
  * received messages are filtered by our subscriptions.
  */
-export class XSubscriber extends withOptions("XSubscriber", SubscriberBase) {
+export class XSubscriber extends XSubscriberOptions {
   readonly socketType = "XSUB" as const;
   static {
     registerSocketClass("XSUB", XSubscriber);
@@ -74,8 +79,10 @@ export class XSubscriber extends withOptions("XSubscriber", SubscriberBase) {
   }
 }
 
+const SubscriberOptions: WithOptions<"Subscriber", typeof SubscriberBase> = withOptions("Subscriber", SubscriberBase);
+
 /** SUB: receives what its publishers send on the topics it subscribed to. */
-export class Subscriber extends withOptions("Subscriber", SubscriberBase) {
+export class Subscriber extends SubscriberOptions {
   readonly socketType = "SUB" as const;
   static {
     registerSocketClass("SUB", Subscriber);

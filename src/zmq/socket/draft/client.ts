@@ -1,12 +1,14 @@
 import type { Buffer } from "node:buffer";
 import { LoadBalancedSocket } from "../load-balanced.js";
-import { type SocketOptions, withOptions } from "../options.js";
+import { type SocketOptions, type WithOptions, withOptions } from "../options.js";
 import type { Message, Pipe } from "../pipe.js";
 import { type OperationOptions, registerSocketClass } from "../socket.js";
 import { singleFrame } from "./single-frame.js";
 
+const ClientOptions: WithOptions<"Client", typeof LoadBalancedSocket> = withOptions("Client", LoadBalancedSocket);
+
 /** CLIENT (draft): a SERVER's peer; load-balances out, fair-queues in, one frame per message. */
-export class Client extends withOptions("Client", LoadBalancedSocket) {
+export class Client extends ClientOptions {
   readonly socketType = "CLIENT" as const;
   static {
     registerSocketClass("CLIENT", Client);

@@ -1,8 +1,10 @@
 import type { Buffer } from "node:buffer";
 import { ZmqError } from "../../errors.js";
-import { type SocketOptions, withOptions } from "../options.js";
+import { type SocketOptions, type WithOptions, withOptions } from "../options.js";
 import type { Message, Pipe } from "../pipe.js";
 import { type OperationOptions, registerSocketClass, Socket } from "../socket.js";
+
+const DatagramOptions: WithOptions<"Datagram", typeof Socket> = withOptions("Datagram", Socket);
 
 /**
  * DGRAM (draft): bare UDP datagrams, udp:// only. A message is two frames: the "ip:port" of the
@@ -10,7 +12,7 @@ import { type OperationOptions, registerSocketClass, Socket } from "../socket.js
  * as libzmq writes it). As libzmq's, it uses its
  * first link (a bind or a connect); a message to an address that does not parse is dropped.
  */
-export class Datagram extends withOptions("Datagram", Socket) {
+export class Datagram extends DatagramOptions {
   readonly socketType = "DGRAM" as const;
   static {
     registerSocketClass("DGRAM", Datagram);

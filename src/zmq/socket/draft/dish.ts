@@ -1,6 +1,6 @@
 import type { Buffer } from "node:buffer";
 import { ZmqError } from "../../errors.js";
-import { type SocketOptions, withOptions } from "../options.js";
+import { type SocketOptions, type WithOptions, withOptions } from "../options.js";
 import type { Pipe } from "../pipe.js";
 import { type OperationOptions, registerSocketClass, Socket } from "../socket.js";
 import { checkedGroup, groupKey } from "./groups.js";
@@ -10,12 +10,14 @@ export interface DishGroupOptions {
   group: Buffer;
 }
 
+const DishSocketOptions: WithOptions<"Dish", typeof Socket> = withOptions("Dish", Socket);
+
 /**
  * DISH (draft): SUB by exact group. join() and leave() tell every RADIO peer (JOIN / LEAVE
  * commands; again to each peer that connects); a message arrives as group and body, and is
  * received as [body, { group }] when the group is joined here.
  */
-export class DishSocket extends withOptions("Dish", Socket) {
+export class DishSocket extends DishSocketOptions {
   readonly socketType = "DISH" as const;
   static {
     registerSocketClass("DISH", DishSocket as never);

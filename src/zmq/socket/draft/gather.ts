@@ -1,11 +1,13 @@
 import type { Buffer } from "node:buffer";
 import { ZmqError } from "../../errors.js";
-import { type SocketOptions, withOptions } from "../options.js";
+import { type SocketOptions, type WithOptions, withOptions } from "../options.js";
 import type { Pipe } from "../pipe.js";
 import { type OperationOptions, registerSocketClass, Socket } from "../socket.js";
 
+const GatherOptions: WithOptions<"Gather", typeof Socket> = withOptions("Gather", Socket);
+
 /** GATHER (draft): PULL's single-frame counterpart; fair-queues what SCATTER peers send. */
-export class Gather extends withOptions("Gather", Socket) {
+export class Gather extends GatherOptions {
   readonly socketType = "GATHER" as const;
   static {
     registerSocketClass("GATHER", Gather);

@@ -1,7 +1,7 @@
 import type { Buffer } from "node:buffer";
 import { ZmqError } from "../../errors.js";
 import { type MessageLike, toFrames } from "../frames.js";
-import { type SocketOptions, withOptions } from "../options.js";
+import { type SocketOptions, type WithOptions, withOptions } from "../options.js";
 import type { Message, Pipe } from "../pipe.js";
 import { type OperationOptions, registerSocketClass, Socket } from "../socket.js";
 import { groupBytes, groupKey } from "./groups.js";
@@ -12,12 +12,14 @@ export interface RadioGroupOptions {
   group: Buffer | string;
 }
 
+const RadioSocketOptions: WithOptions<"Radio", typeof Socket> = withOptions("Radio", Socket);
+
 /**
  * RADIO (draft): PUB by exact group. Each DISH peer JOINs and LEAVEs groups (ZMTP commands); a
  * message goes, as two frames (group, then body), to the peers that joined its group; a peer at
  * its high-water mark misses it, as with PUB.
  */
-export class RadioSocket extends withOptions("Radio", Socket) {
+export class RadioSocket extends RadioSocketOptions {
   readonly socketType = "RADIO" as const;
   static {
     registerSocketClass("RADIO", RadioSocket as never);

@@ -1,12 +1,14 @@
 import { ZmqError } from "../../errors.js";
 import { LoadBalancedSocket } from "../load-balanced.js";
-import { type SocketOptions, withOptions } from "../options.js";
+import { type SocketOptions, type WithOptions, withOptions } from "../options.js";
 import type { Message } from "../pipe.js";
 import { registerSocketClass } from "../socket.js";
 import { singleFrame } from "./single-frame.js";
 
+const ScatterOptions: WithOptions<"Scatter", typeof LoadBalancedSocket> = withOptions("Scatter", LoadBalancedSocket);
+
 /** SCATTER (draft): PUSH's single-frame counterpart; load-balances to GATHER peers. */
-export class Scatter extends withOptions("Scatter", LoadBalancedSocket) {
+export class Scatter extends ScatterOptions {
   readonly socketType = "SCATTER" as const;
   static {
     registerSocketClass("SCATTER", Scatter);
