@@ -92,8 +92,9 @@ if (process.argv.length <= 2) {
     cwd: root,
     encoding: "utf8",
     timeout: 300000,
+    env: { ...process.env, NO_COLOR: "1" },
   });
-  const output = `${r.stdout ?? ""}${r.stderr ?? ""}`.replace(/\x1b\[[0-9;]*m/g, "");
+  const output = `${r.stdout ?? ""}${r.stderr ?? ""}`;
   if (r.status === 0 && /Dry run complete/.test(output) && !/warning/i.test(output)) {
     passed += 1;
     console.log("ok   deno publish --dry-run (JSR): clean");

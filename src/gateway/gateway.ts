@@ -6,6 +6,7 @@ import { AddressFilter, isLoopback, localHostNames } from "./access.js";
 import { DeviceRelay } from "./device-relay.js";
 import { RegistryRoute } from "./registry-route.js";
 
+/** Options of `new Gateway()`: where it listens, whom it lets in, how it finds devices. */
 export interface GatewayOptions {
   /** The plantrpc registry whose devices are relayed (it must answer LIST). */
   registry: string;
@@ -35,6 +36,7 @@ export interface GatewayOptions {
   maxMessageSize?: number;
 }
 
+/** What a gateway reports as it runs (pages connecting, devices reached, refusals). */
 export type GatewayEvent =
   | { event: "listening"; base: string; registry: string }
   | { event: "added"; name: string; address: string; methods: string; signals: string }

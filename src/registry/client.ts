@@ -4,6 +4,7 @@ import { type CurveClientKeys, clientSocketOptions } from "../rpc/curve.js";
 import { Request, type ZmqError } from "../zmq/index.js";
 import type { DeviceEntry, RegistryMessage } from "./protocol.js";
 
+/** Options of the one-shot registry calls (`registerDevice`, `listDevices`...). */
 export interface RegistryRequestOptions {
   /** ms to wait for the registry's answer. Default 5000. */
   timeout?: number;

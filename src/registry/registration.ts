@@ -1,6 +1,7 @@
 import type { CurveClientKeys } from "../rpc/curve.js";
 import { registerDevice, sendAliveCheck, unregisterDevice } from "./client.js";
 
+/** Options of `registerToRegistry()`: how often the registration is checked, what a silent registry means. */
 export interface RegistrationOptions {
   /** Replace a device registered under the same name. Default true, as the reference. */
   overwrite?: boolean;

@@ -5,6 +5,7 @@ import { type Logger, processWarningLogger } from "../util/logger.js";
 import { Listeners } from "../util/listeners.js";
 import { DEFAULT_REGISTRY_PORT, REGISTRATION_TIMEOUT, type DeviceEntry, type RegistryMessage } from "./protocol.js";
 
+/** Options of `new DeviceRegistry()`. */
 export interface DeviceRegistryOptions {
   /** Interface to bind: "*" (default) for all. */
   addr?: string;

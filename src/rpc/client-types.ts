@@ -3,6 +3,7 @@ import type { Encoding } from "../common/codec.js";
 import type { Logger } from "../util/logger.js";
 import type { CurveClientKeys } from "./curve.js";
 
+/** Options of `RPCClient.connect()`. */
 export interface RPCClientOptions {
   /** ms to wait for the inventory (and the signal set-up). Default 1000. */
   timeout?: number;
@@ -18,6 +19,7 @@ export interface RPCClientOptions {
   signal?: AbortSignal;
 }
 
+/** Options of one call: `call()`, `getProperty()`, `setProperty()`. */
 export interface CallOptions {
   /** ms to wait for this call; null = forever. Default: the method's inventory timeout. */
   timeout?: number | null;

@@ -2,7 +2,7 @@ export type { BufferResult, CallOptions, RemoteProxy, RPCClientOptions } from ".
 export type { Inventory } from "./protocol.js";
 import { Buffer } from "node:buffer";
 import { Dealer, type SocketEvents, type Socket, type SocketOptions } from "../zmq/index.js";
-import { CONSUME, holdProcess, WATCH } from "../zmq/internal.js";
+import { CONSUME, holdProcess, raceAbort, WATCH, whenAborted } from "../zmq/internal.js";
 import { decodeBody, encodeBody, type Encoding } from "../common/codec.js";
 import { ConnectionLostError, NoResult, RemoteError, RpcError, RpcTimeoutError } from "./errors.js";
 import { type Logger, processWarningLogger } from "../util/logger.js";
@@ -12,7 +12,6 @@ import type { BufferResult, CallOptions, RemoteProxy, Reply, RPCClientOptions } 
 import { DEFAULT_METHOD_TIMEOUT_MS, type Inventory, isInventory, type RpcRequest, RpcEvent } from "./protocol.js";
 import type { RPCSignal } from "./signal.js";
 import { formatRpcUrl, parseRpcUrl, signalsEndpoint } from "./url.js";
-import { raceAbort, whenAborted } from "../zmq/util/abort.js";
 
 interface Pending {
   resolve(frames: Buffer[]): void;

@@ -10,6 +10,7 @@ export interface CurveServerKeys {
   publicKey?: string;
 }
 
+/** A client's CURVE settings: the device's public key, and optionally a key pair of its own. */
 export interface CurveClientKeys {
   /** The device's public key. */
   serverKey: string;

@@ -16,6 +16,7 @@ export const RpcEvent = {
   emitSignal: "EMIT_SIGNAL",
 } as const;
 
+/** The `event` of an RPC request, as the Python reference names them. */
 export type RpcEventName = (typeof RpcEvent)[keyof typeof RpcEvent];
 
 /** A request, as a client sends it (one frame, JSON or MessagePack). */

@@ -2,6 +2,7 @@ import type { CurveServerKeys } from "./curve.js";
 import type { RPCSignal } from "./signal.js";
 import type { WebAccess } from "./web-access.js";
 
+/** Options of `new RPCServer()`. */
 export interface RPCServerOptions {
   /** `tcp://host:port`; without a port, a free one in [10000, 12000) is chosen. */
   url: string;
@@ -39,6 +40,7 @@ export const DEFAULT_MAX_CONCURRENT = 1000;
 /** A client that has not finished its handshake by then is dropped (libzmq's default is 30 s). */
 export const HANDSHAKE_MS = 10_000;
 
+/** Options of `registerMethodJson()` and `registerMethodBuffer()`. */
 export interface MethodOptions {
   /** ms a client should wait for the reply; null = forever. Default 10000. */
   timeout?: number | null;
@@ -46,6 +48,7 @@ export interface MethodOptions {
   params?: readonly string[];
 }
 
+/** A property's getter, optional setter, and the signal that announces its changes. */
 export interface PropertyOptions<T = unknown> {
   get: () => T | Promise<T>;
   set?: (value: T) => void | Promise<void>;

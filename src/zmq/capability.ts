@@ -5,6 +5,7 @@
  */
 export const version = "4.3.5";
 
+/** What exists here, by the native package's names: `ipc`, `curve`, `draft` true; `tipc`, `pgm`, `norm`, `gssapi` false. */
 export const capability: Partial<{
   ipc: boolean;
   pgm: boolean;

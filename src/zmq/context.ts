@@ -6,6 +6,7 @@ import { createZapClient } from "./socket/zap-client.js";
 /** How a socket reaches its context's ZAP client (not part of the native package's Context). */
 export const ZAP_CLIENT = Symbol("plantrpc.zapClient");
 
+/** Options of `new Context()`: the native package's, and two of ours. */
 export interface ContextOptions {
   /** Sockets linger until their messages are sent (-1) when true, drop them (0) when false. */
   blocky?: boolean;

@@ -105,6 +105,10 @@ export interface ZmqErrorOptions {
   zmtp?: ZmtpErrorCode;
 }
 
+/**
+ * An error of the ZeroMQ layer, as the native package's: `code` (`"EAGAIN"`, ...), `errno`,
+ * and `address` for endpoint operations.
+ */
 export class ZmqError extends Error {
   readonly code: ZmqErrorCode;
   readonly errno: number;

@@ -43,6 +43,7 @@ export type SocketEvent =
   | EventFor<"handshake:error:other", EventAddress & EventError>
   | EventFor<"unknown">;
 
+/** The `type` of a socket event: `"connect"`, `"handshake"`, `"disconnect"`... */
 export type SocketEventType = SocketEvent["type"];
 
 /** An event of one type (the native package's EventOfType). */

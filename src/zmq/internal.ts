@@ -8,3 +8,4 @@ export { WATCH } from "./events.js";
 export { holdProcess } from "./util/keep-alive.js";
 export { z85Decode, z85Encode } from "./mechanism/z85.js";
 export { hostName, normalizeOrigin, splitList } from "./transport/ws-origins.js";
+export { raceAbort, whenAborted } from "./util/abort.js";

@@ -7,6 +7,7 @@ export interface LongOption {
   kind: "int" | "bool" | "string";
 }
 
+/** libzmq's option numbers by their zmq.h names, with the kind of value each takes (the v5 API's table). */
 export const LONG_OPTIONS = {
   ZMQ_AFFINITY: { id: 4, kind: "int" },
   ZMQ_IDENTITY: { id: 5, kind: "string" },
@@ -53,6 +54,7 @@ export const LONG_OPTIONS = {
   ZMQ_CONNECT_TIMEOUT: { id: 79, kind: "int" },
 } as const;
 
+/** The v5 API's short option names (`identity`, `linger`...) and the numbers they stand for. */
 export const SHORT_OPTIONS = {
   _subscribe: 6,
   _unsubscribe: 7,

@@ -30,8 +30,10 @@ import { LONG_OPTIONS, type LongOption, SHORT_OPTIONS } from "./v5-options.js";
 export * from "./v5-constants.js";
 export { LONG_OPTIONS };
 export { SHORT_OPTIONS as options };
+/** The libzmq version whose behaviour this implementation follows. */
 export const version = libzmqVersion;
 
+/** The socket type names of the v5 API: `"req"`, `"pub"`... (and libzmq's numbers). */
 export type SocketType =
   | "pair"
   | "req"
@@ -395,4 +397,5 @@ export function curveKeypair(): { public: string; secret: string } {
   return { public: publicKey, secret: secretKey };
 }
 
+/** What exists here (see the main entry's `capability`). */
 export const capability = capabilities;

@@ -1,3 +1,4 @@
+/** ZMTP's socket type names, as announced in the handshake's Socket-Type property. */
 export type SocketTypeName =
   | "REQ"
   | "REP"

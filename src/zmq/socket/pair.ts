@@ -4,10 +4,10 @@ import type { Message, Pipe } from "./pipe.js";
 import { type SocketOptions, type WithOptions, withOptions } from "./options.js";
 import { registerSocketClass, Socket } from "./socket.js";
 
-const PairOptions: WithOptions<"Pair", typeof Socket> = withOptions("Pair", Socket);
+const PairWithOptions: WithOptions<"Pair", typeof Socket> = withOptions("Pair", Socket);
 
 /** PAIR: exactly one peer; a second one is refused. */
-export class Pair extends PairOptions {
+export class Pair extends PairWithOptions {
   readonly socketType = "PAIR" as const;
   static {
     registerSocketClass("PAIR", Pair);

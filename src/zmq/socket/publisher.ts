@@ -7,6 +7,7 @@ import type { Message, Pipe } from "./pipe.js";
 import { type SocketOptions, type WithOptions, withOptions } from "./options.js";
 import { registerSocketClass, Socket } from "./socket.js";
 
+/** Options of `new XPublisher()`: the socket options, and its write-only `verbosity`. */
 export type XPublisherOptions = SocketOptions<XPublisher> & XPublisherVerbosity;
 
 interface XPublisherVerbosity {
@@ -128,12 +129,12 @@ const EMPTY_SUBSCRIPTIONS = new Subscriptions();
 const ZMQ_SUBSCRIBE = 6;
 const ZMQ_UNSUBSCRIBE = 7;
 
-const XPublisherOptions: WithOptions<"XPublisher", typeof PublisherBase> = withOptions("XPublisher", PublisherBase);
+const XPublisherWithOptions: WithOptions<"XPublisher", typeof PublisherBase> = withOptions("XPublisher", PublisherBase);
 
 /**
  * XPUB: PUB's fan-out, plus subscriptions readable as messages (0x01 or 0x00, then the topic).
  */
-export class XPublisher extends XPublisherOptions {
+export class XPublisher extends XPublisherWithOptions {
   readonly socketType = "XPUB" as const;
   static {
     registerSocketClass("XPUB", XPublisher);
@@ -182,10 +183,10 @@ export class XPublisher extends XPublisherOptions {
   }
 }
 
-const PublisherOptions: WithOptions<"Publisher", typeof PublisherBase> = withOptions("Publisher", PublisherBase);
+const PublisherWithOptions: WithOptions<"Publisher", typeof PublisherBase> = withOptions("Publisher", PublisherBase);
 
 /** PUB: sends each message to every peer subscribed to a prefix of its first frame. */
-export class Publisher extends PublisherOptions {
+export class Publisher extends PublisherWithOptions {
   readonly socketType = "PUB" as const;
   static {
     registerSocketClass("PUB", Publisher);

@@ -2,10 +2,10 @@ import { ZmqError } from "../errors.js";
 import { type SocketOptions, type WithOptions, withOptions } from "./options.js";
 import { registerSocketClass, Socket } from "./socket.js";
 
-const PullOptions: WithOptions<"Pull", typeof Socket> = withOptions("Pull", Socket);
+const PullWithOptions: WithOptions<"Pull", typeof Socket> = withOptions("Pull", Socket);
 
 /** PULL: fair-queues messages from PUSH peers. */
-export class Pull extends PullOptions {
+export class Pull extends PullWithOptions {
   readonly socketType = "PULL" as const;
   static {
     registerSocketClass("PULL", Pull);

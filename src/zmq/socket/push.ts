@@ -3,10 +3,10 @@ import { LoadBalancedSocket } from "./load-balanced.js";
 import { type SocketOptions, type WithOptions, withOptions } from "./options.js";
 import { registerSocketClass } from "./socket.js";
 
-const PushOptions: WithOptions<"Push", typeof LoadBalancedSocket> = withOptions("Push", LoadBalancedSocket);
+const PushWithOptions: WithOptions<"Push", typeof LoadBalancedSocket> = withOptions("Push", LoadBalancedSocket);
 
 /** PUSH: load-balances to PULL peers; send waits while every peer is at its high-water mark. */
-export class Push extends PushOptions {
+export class Push extends PushWithOptions {
   readonly socketType = "PUSH" as const;
   static {
     registerSocketClass("PUSH", Push);

@@ -5,13 +5,13 @@ import { splitEnvelope } from "./envelope.js";
 import { type SocketOptions, type WithOptions, withOptions } from "./options.js";
 import { registerSocketClass, Socket } from "./socket.js";
 
-const ReplyOptions: WithOptions<"Reply", typeof Socket> = withOptions("Reply", Socket);
+const ReplyWithOptions: WithOptions<"Reply", typeof Socket> = withOptions("Reply", Socket);
 
 /**
  * REP: receives a request (fair-queued), keeps its envelope (everything up to the empty
  * delimiter), and sends the reply back along it to the same peer.
  */
-export class Reply extends ReplyOptions {
+export class Reply extends ReplyWithOptions {
   readonly socketType = "REP" as const;
   static {
     registerSocketClass("REP", Reply);

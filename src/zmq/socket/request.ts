@@ -10,13 +10,16 @@ export type RequestOptions = SocketOptions<Request>;
 
 const EMPTY = Buffer.alloc(0);
 
-const RequestOptions: WithOptions<"Request", typeof LoadBalancedSocket> = withOptions("Request", LoadBalancedSocket);
+const RequestWithOptions: WithOptions<"Request", typeof LoadBalancedSocket> = withOptions(
+  "Request",
+  LoadBalancedSocket,
+);
 
 /**
  * REQ: strictly alternates send and receive. Each request goes, behind an empty delimiter, to
  * one peer chosen round-robin; only that peer's reply is accepted.
  */
-export class Request extends RequestOptions {
+export class Request extends RequestWithOptions {
   readonly socketType = "REQ" as const;
   static {
     registerSocketClass("REQ", Request);

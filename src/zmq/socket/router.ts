@@ -13,6 +13,7 @@ const CONNECT_ROUTING_ID = OPTIONS_BY_NAME.get("connectRoutingId")!;
 /** STREAM's connect() options: the same as ROUTER's (the native package's StreamConnectOptions). */
 export type StreamConnectOptions = RouterConnectOptions;
 
+/** Options of `Router.connect()` (and `Stream.connect()`): the routing id to give that peer. */
 export interface RouterConnectOptions {
   /** The routing id by which to address the peer at this endpoint. */
   routingId?: string;
@@ -158,10 +159,10 @@ export abstract class RouterBase extends Socket {
   }
 }
 
-const RouterOptions: WithOptions<"Router", typeof RouterBase> = withOptions("Router", RouterBase);
+const RouterWithOptions: WithOptions<"Router", typeof RouterBase> = withOptions("Router", RouterBase);
 
 /** ROUTER: addresses each peer by its routing id. */
-export class Router extends RouterOptions {
+export class Router extends RouterWithOptions {
   readonly socketType = "ROUTER" as const;
   static {
     registerSocketClass("ROUTER", Router);

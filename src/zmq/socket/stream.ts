@@ -12,7 +12,7 @@ import { type OperationOptions, registerSocketClass } from "./socket.js";
 
 const EMPTY = Buffer.alloc(0);
 
-const StreamOptions: WithOptions<"Stream", typeof RouterBase> = withOptions("Stream", RouterBase);
+const StreamWithOptions: WithOptions<"Stream", typeof RouterBase> = withOptions("Stream", RouterBase);
 
 /**
  * STREAM: raw TCP with peers that do not speak ZeroMQ. As a ROUTER, every message names its
@@ -20,7 +20,7 @@ const StreamOptions: WithOptions<"Stream", typeof RouterBase> = withOptions("Str
  * means the peer connected or left (with `notify`, the default), and sent, closes that
  * connection.
  */
-export class Stream extends StreamOptions {
+export class Stream extends StreamWithOptions {
   readonly socketType = "STREAM" as const;
   static {
     registerSocketClass("STREAM", Stream);

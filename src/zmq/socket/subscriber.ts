@@ -58,7 +58,7 @@ function sendSubscription(pipe: Pipe, subscribe: boolean, topic: Uint8Array): vo
   engine.sendMessage([encodeSubscription(subscribe, topic)]);
 }
 
-const XSubscriberOptions: WithOptions<"XSubscriber", typeof SubscriberBase> = withOptions(
+const XSubscriberWithOptions: WithOptions<"XSubscriber", typeof SubscriberBase> = withOptions(
   "XSubscriber",
   SubscriberBase,
 );
@@ -67,7 +67,7 @@ const XSubscriberOptions: WithOptions<"XSubscriber", typeof SubscriberBase> = wi
  * XSUB: messages sent that start with 0x01/0x00 subscribe/cancel a topic on every publisher;
  * received messages are filtered by our subscriptions.
  */
-export class XSubscriber extends XSubscriberOptions {
+export class XSubscriber extends XSubscriberWithOptions {
   readonly socketType = "XSUB" as const;
   static {
     registerSocketClass("XSUB", XSubscriber);
@@ -79,10 +79,13 @@ export class XSubscriber extends XSubscriberOptions {
   }
 }
 
-const SubscriberOptions: WithOptions<"Subscriber", typeof SubscriberBase> = withOptions("Subscriber", SubscriberBase);
+const SubscriberWithOptions: WithOptions<"Subscriber", typeof SubscriberBase> = withOptions(
+  "Subscriber",
+  SubscriberBase,
+);
 
 /** SUB: receives what its publishers send on the topics it subscribed to. */
-export class Subscriber extends SubscriberOptions {
+export class Subscriber extends SubscriberWithOptions {
   readonly socketType = "SUB" as const;
   static {
     registerSocketClass("SUB", Subscriber);

@@ -73,6 +73,7 @@ export interface CarrierHandlers {
   close(error?: Error): void;
 }
 
+/** A transport's bound endpoint: what it accepts comes as carriers. */
 export interface Listener {
   /** The endpoint as bound, with the port the OS chose (`tcp://127.0.0.1:41234`). */
   readonly endpoint: string;
@@ -92,6 +93,7 @@ export interface ListenOptions {
   messageTimeout?: number;
 }
 
+/** One scheme (`tcp`, `ipc`, `ws`...): how to listen and how to connect; other carriers plug in here. */
 export interface Transport {
   listen(address: string, accept: (carrier: Carrier) => void, options?: ListenOptions): Promise<Listener>;
   /** Resolves once the stream is established, rejects when it could not be. */

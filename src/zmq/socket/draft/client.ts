@@ -5,10 +5,10 @@ import type { Message, Pipe } from "../pipe.js";
 import { type OperationOptions, registerSocketClass } from "../socket.js";
 import { singleFrame } from "./single-frame.js";
 
-const ClientOptions: WithOptions<"Client", typeof LoadBalancedSocket> = withOptions("Client", LoadBalancedSocket);
+const ClientWithOptions: WithOptions<"Client", typeof LoadBalancedSocket> = withOptions("Client", LoadBalancedSocket);
 
 /** CLIENT (draft): a SERVER's peer; load-balances out, fair-queues in, one frame per message. */
-export class Client extends ClientOptions {
+export class Client extends ClientWithOptions {
   readonly socketType = "CLIENT" as const;
   static {
     registerSocketClass("CLIENT", Client);

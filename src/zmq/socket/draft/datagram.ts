@@ -4,7 +4,7 @@ import { type SocketOptions, type WithOptions, withOptions } from "../options.js
 import type { Message, Pipe } from "../pipe.js";
 import { type OperationOptions, registerSocketClass, Socket } from "../socket.js";
 
-const DatagramOptions: WithOptions<"Datagram", typeof Socket> = withOptions("Datagram", Socket);
+const DatagramWithOptions: WithOptions<"Datagram", typeof Socket> = withOptions("Datagram", Socket);
 
 /**
  * DGRAM (draft): bare UDP datagrams, udp:// only. A message is two frames: the "ip:port" of the
@@ -12,7 +12,7 @@ const DatagramOptions: WithOptions<"Datagram", typeof Socket> = withOptions("Dat
  * as libzmq writes it). As libzmq's, it uses its
  * first link (a bind or a connect); a message to an address that does not parse is dropped.
  */
-export class Datagram extends DatagramOptions {
+export class Datagram extends DatagramWithOptions {
   readonly socketType = "DGRAM" as const;
   static {
     registerSocketClass("DGRAM", Datagram);

@@ -10,14 +10,14 @@ export interface DishGroupOptions {
   group: Buffer;
 }
 
-const DishSocketOptions: WithOptions<"Dish", typeof Socket> = withOptions("Dish", Socket);
+const DishSocketWithOptions: WithOptions<"Dish", typeof Socket> = withOptions("Dish", Socket);
 
 /**
  * DISH (draft): SUB by exact group. join() and leave() tell every RADIO peer (JOIN / LEAVE
  * commands; again to each peer that connects); a message arrives as group and body, and is
  * received as [body, { group }] when the group is joined here.
  */
-export class DishSocket extends DishSocketOptions {
+export class DishSocket extends DishSocketWithOptions {
   readonly socketType = "DISH" as const;
   static {
     registerSocketClass("DISH", DishSocket as never);

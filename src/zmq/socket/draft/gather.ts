@@ -4,10 +4,10 @@ import { type SocketOptions, type WithOptions, withOptions } from "../options.js
 import type { Pipe } from "../pipe.js";
 import { type OperationOptions, registerSocketClass, Socket } from "../socket.js";
 
-const GatherOptions: WithOptions<"Gather", typeof Socket> = withOptions("Gather", Socket);
+const GatherWithOptions: WithOptions<"Gather", typeof Socket> = withOptions("Gather", Socket);
 
 /** GATHER (draft): PULL's single-frame counterpart; fair-queues what SCATTER peers send. */
-export class Gather extends GatherOptions {
+export class Gather extends GatherWithOptions {
   readonly socketType = "GATHER" as const;
   static {
     registerSocketClass("GATHER", Gather);

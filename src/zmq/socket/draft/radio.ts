@@ -12,14 +12,14 @@ export interface RadioGroupOptions {
   group: Buffer | string;
 }
 
-const RadioSocketOptions: WithOptions<"Radio", typeof Socket> = withOptions("Radio", Socket);
+const RadioSocketWithOptions: WithOptions<"Radio", typeof Socket> = withOptions("Radio", Socket);
 
 /**
  * RADIO (draft): PUB by exact group. Each DISH peer JOINs and LEAVEs groups (ZMTP commands); a
  * message goes, as two frames (group, then body), to the peers that joined its group; a peer at
  * its high-water mark misses it, as with PUB.
  */
-export class RadioSocket extends RadioSocketOptions {
+export class RadioSocket extends RadioSocketWithOptions {
   readonly socketType = "RADIO" as const;
   static {
     registerSocketClass("RADIO", RadioSocket as never);

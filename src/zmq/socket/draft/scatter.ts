@@ -5,10 +5,13 @@ import type { Message } from "../pipe.js";
 import { registerSocketClass } from "../socket.js";
 import { singleFrame } from "./single-frame.js";
 
-const ScatterOptions: WithOptions<"Scatter", typeof LoadBalancedSocket> = withOptions("Scatter", LoadBalancedSocket);
+const ScatterWithOptions: WithOptions<"Scatter", typeof LoadBalancedSocket> = withOptions(
+  "Scatter",
+  LoadBalancedSocket,
+);
 
 /** SCATTER (draft): PUSH's single-frame counterpart; load-balances to GATHER peers. */
-export class Scatter extends ScatterOptions {
+export class Scatter extends ScatterWithOptions {
   readonly socketType = "SCATTER" as const;
   static {
     registerSocketClass("SCATTER", Scatter);

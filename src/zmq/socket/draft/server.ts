@@ -15,14 +15,14 @@ export interface ServerRoutingOptions {
 /** A peer's routing id, as the frame the SERVER's queue carries beside the body. */
 const ID_OCTETS = 4;
 
-const ServerSocketOptions: WithOptions<"Server", typeof Socket> = withOptions("Server", Socket);
+const ServerSocketWithOptions: WithOptions<"Server", typeof Socket> = withOptions("Server", Socket);
 
 /**
  * SERVER (draft): libzmq's thread-safe ROUTER. It numbers each peer (a random start, then one
  * up, never 0), gives that number with each message received, and sends each message to the
  * peer numbered in its options; one frame per message; an unknown number is EHOSTUNREACH.
  */
-export class ServerSocket extends ServerSocketOptions {
+export class ServerSocket extends ServerSocketWithOptions {
   readonly socketType = "SERVER" as const;
   static {
     registerSocketClass("SERVER", ServerSocket as never);
