@@ -34,6 +34,9 @@ for (const [name, args] of [
   ["format and lint (biome check)", ["biome", "check"]],
   ["type-aware lint (eslint)", ["eslint", "."]],
   ["no machine-specific absolute paths (scripts/check-paths.mjs)", ["node", "scripts/check-paths.mjs"]],
+  // The API reference's validation (typedoc.json): every export documented, no broken link, no
+  // public type left out; any warning fails. `npm run docs` writes the site to docs/api/.
+  ["API reference validates (typedoc, no warning)", ["typedoc", "--emit", "none"]],
 ]) {
   const r = spawnSync("npx", args, { cwd: root, stdio: "inherit" });
   if (r.status === 0) {

@@ -83,6 +83,7 @@ export class Gateway {
     this.registryRoute = new RegistryRoute(this.frontOptions, () => this.listed());
   }
 
+  /** Calls `listener` with each event of the gateway (pages, devices, refusals). */
   on(listener: (e: GatewayEvent) => void): void {
     this.listeners.push(listener);
   }
@@ -103,6 +104,7 @@ export class Gateway {
     await this.poll();
   }
 
+  /** Closes the WebSocket port and every connection through it. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);

@@ -91,6 +91,7 @@ export class DeviceRegistry {
     return this;
   }
 
+  /** Binds the registry's port (`port` 0: one the OS chooses, then in `port`) and starts answering. */
   async start(): Promise<void> {
     await this.socket.bind(`tcp://${this.addr}:${this.port}`);
     this.port = endpointPort(this.socket.lastEndpoint!);
@@ -99,6 +100,7 @@ export class DeviceRegistry {
     this.serving = this.serve();
   }
 
+  /** Stops answering and closes the port; resolves once the last request is done. */
   async stop(): Promise<void> {
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     this.listeners.added.remove();

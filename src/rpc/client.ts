@@ -344,6 +344,7 @@ export class RPCClient {
     return reply.value as T;
   }
 
+  /** Writes a property; rejects with RemoteError when the device refused the value. */
   async setProperty(name: string, value: unknown, options: CallOptions = {}): Promise<void> {
     await this.propertyRequest({ event: RpcEvent.propertySet, property: name, value }, options, `set ${name}`);
   }
@@ -394,6 +395,7 @@ export class RPCClient {
     this.close();
   }
 
+  /** Closes the connection and the signal subscription; waiting calls reject with RpcError. */
   close(): void {
     if (this.closed) return;
     this.closed = true;

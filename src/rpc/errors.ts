@@ -43,6 +43,7 @@ export class NoResult {
     readonly traceback: string,
   ) {}
 
+  /** The reference's text for it: `NoResult(error)`. */
   toString(): string {
     return `NoResult(${this.error})`;
   }

@@ -50,7 +50,9 @@ export interface MethodOptions {
 
 /** A property's getter, optional setter, and the signal that announces its changes. */
 export interface PropertyOptions<T = unknown> {
+  /** Reads the value (may be async). */
   get: () => T | Promise<T>;
+  /** Writes it (may be async); without it, the property is read-only. */
   set?: (value: T) => void | Promise<void>;
   /** Signal (name or instance) emitted with the new value when the property changes. */
   notify?: string | RPCSignal;

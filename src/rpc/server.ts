@@ -98,6 +98,7 @@ export class RPCServer {
 
   // ---- registration ----
 
+  /** Exposes `fn` as a method whose arguments and result travel as JSON (or MessagePack). */
   registerMethodJson(name: string, fn: AnyFunction, options: MethodOptions = {}): this {
     return this.addMethod(name, "json", fn, options);
   }
@@ -143,6 +144,7 @@ export class RPCServer {
     return signal;
   }
 
+  /** Exposes a property: its getter, its setter (without one, read-only), the signal that announces changes. */
   registerProperty<T>(name: string, options: PropertyOptions<T>): this {
     if (this.properties.has(name)) throw new RpcError(`property ${name} is already registered`);
     let notify: RPCSignal | undefined;
@@ -268,6 +270,7 @@ export class RPCServer {
     void Promise.allSettled(hooks).then(() => this.resolveStopped!());
   }
 
+  /** Same as stopServer(). */
   close(): void {
     this.stopServer();
   }
@@ -349,6 +352,7 @@ export class RPCServer {
     }
   }
 
+  /** What GET_INVENTORY answers: methods with their timeouts, signals, properties. */
   inventory(): Inventory {
     const table = (kind: "json" | "buffer") =>
       Object.fromEntries([...this.methods].filter(([, m]) => m.kind === kind).map(([n, m]) => [n, m.timeout]));

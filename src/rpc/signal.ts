@@ -37,6 +37,7 @@ export class RPCSignal<A extends unknown[] = unknown[]> {
     this.argTypes = argTypes;
   }
 
+  /** Calls `listener` with each emission's arguments, in the order listeners were connected. */
   connect(listener: Listener<A>): void {
     this.listeners.add(listener);
   }

@@ -3,6 +3,7 @@
  * threw). Library code never writes to the console itself.
  */
 export interface Logger {
+  /** Reports a problem that did not stop anything (a listener that threw, a device that went away). */
   warn(message: string, cause?: unknown): void;
 }
 

@@ -95,6 +95,7 @@ function errnoOf(code: ZmqErrorCode): number {
   return ZMQ_ERRNO[code] ?? system ?? 0;
 }
 
+/** What a ZmqError may carry beyond its code: the cause, the endpoint, libzmq's classification of a protocol error. */
 export interface ZmqErrorOptions {
   cause?: unknown;
   /** The endpoint concerned (bind, connect, unbind, disconnect). */

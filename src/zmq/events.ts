@@ -51,7 +51,9 @@ export type EventOfType<T extends SocketEventType = SocketEventType> = Extract<S
 
 /** What on() and off() give back (the native package's EventSubscriber): the observer itself. */
 export interface EventSubscriber {
+  /** Calls `listener` with each event of that type. */
   on<T extends SocketEventType>(type: T, listener: (event: EventOfType<T>) => void): EventSubscriber;
+  /** Stops calling `listener`. */
   off<T extends SocketEventType>(type: T, listener: (event: EventOfType<T>) => void): EventSubscriber;
 }
 
@@ -61,6 +63,7 @@ export interface Readable<M extends object[] = Buffer[]> {
   receiveTimeout: number;
   /** `signal` is ours (OperationOptions): it gives up a receive that waits. */
   receive(options?: { signal?: AbortSignal }): Promise<M>;
+  /** Receives until the socket is closed. */
   [Symbol.asyncIterator](): AsyncIterator<M>;
 }
 
@@ -108,6 +111,7 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
     return this;
   }
 
+  /** Calls `listener` with each event of that type (`"*"`: every event). */
   on<T extends SocketEventType>(type: T | "*", listener: Listener<EventOfType<T>>): this {
     this.assertOpen();
     this.emitterMode = true;
@@ -134,6 +138,7 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
     list.add(listener);
   }
 
+  /** Stops calling `listener`. */
   off<T extends SocketEventType>(type: T | "*", listener: Listener<EventOfType<T>>): this {
     this.listeners.get(type)?.remove(listener as Listener);
     return this;
@@ -155,6 +160,7 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
     });
   }
 
+  /** Hands an event to the listeners and the readers (the native package's Observer has it too). */
   emit(event: SocketEvent): void {
     if (this.ended) return;
     this.listeners.get(event.type)?.emit(event);
@@ -192,6 +198,7 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
     );
   }
 
+  /** Each event, from the first look at `socket.events`, until the socket's `end`. */
   async *[Symbol.asyncIterator](): AsyncIterator<SocketEvent> {
     if (this.ended && this.buffered.length === 0) return;
     for (;;) {

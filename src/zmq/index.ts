@@ -39,6 +39,8 @@ export type {
 export type Message = import("node:buffer").Buffer;
 export {
   ZmqError,
+  AuthError,
+  type ZmqErrorOptions,
   ProtocolError,
   ZmtpProtocolError,
   describeError,

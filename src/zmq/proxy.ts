@@ -41,6 +41,7 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
     this.paused = { promise, resume };
   }
 
+  /** Lets held messages through again (after pause()). */
   resume(): void {
     this.assertRunning();
     this.paused?.resume();

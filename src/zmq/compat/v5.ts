@@ -85,20 +85,29 @@ const MONITOR_EVENTS: Partial<Record<SocketEvent["type"], string>> = {
 /** The v5 Context: process-wide settings, as static methods. */
 // biome-ignore lint/complexity/noStaticOnlyClass: the v5 API is this class with static methods
 export class Context {
+  /** The default context's ioThreads (kept, no effect here: one event loop carries every socket). */
   static setMaxThreads(value: number): void {
     defaultContext.ioThreads = value;
   }
+  /** The default context's ioThreads. */
   static getMaxThreads(): number {
     return defaultContext.ioThreads;
   }
+  /** The default context's maxSockets. */
   static setMaxSockets(value: number): void {
     defaultContext.maxSockets = value;
   }
+  /** The default context's maxSockets. */
   static getMaxSockets(): number {
     return defaultContext.maxSockets;
   }
 }
 
+/**
+ * The v5 callback API's socket (`zmq.socket("push")`): an EventEmitter with `message` events,
+ * send with flags, and the v5 option names (`identity`, `linger`...), over a socket of the
+ * main API.
+ */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the short option properties are defined on the prototype below
 export class Socket extends EventEmitter {
   readonly type: SocketType;
@@ -129,6 +138,7 @@ export class Socket extends EventEmitter {
     return this.socket.closed;
   }
 
+  /** Binds; `cb(error)` once done (errors without a callback are `error` events). */
   bind(address: string, cb?: Callback): this {
     this.settle(this.socket.bind(address), "bind", address, cb);
     return this;
@@ -142,20 +152,24 @@ export class Socket extends EventEmitter {
     return this.bind(address);
   }
 
+  /** Unbinds; `cb(error)` once done. */
   unbind(address: string, cb?: Callback): this {
     this.settle(this.socket.unbind(address), "unbind", address, cb);
     return this;
   }
 
+  /** Unbinds, starting now (the main API's unbind, not waited for). */
   unbindSync(address: string): this {
     return this.unbind(address);
   }
 
+  /** Connects (in the background, as the main API's connect()). */
   connect(address: string): this {
     this.socket.connect(address);
     return this;
   }
 
+  /** Stops connecting to `address`. */
   disconnect(address: string): this {
     this.socket.disconnect(address);
     return this;
@@ -193,6 +207,7 @@ export class Socket extends EventEmitter {
     }
   }
 
+  /** Removed in v5's compatibility mode, as in the native package: throws. */
   read(): never {
     throw new Error("read() has been removed from compatibility mode; use on('message', ...) instead.");
   }
@@ -202,26 +217,31 @@ export class Socket extends EventEmitter {
     this.paused = true;
   }
 
+  /** Delivers the messages held since pause(), then the new ones. */
   resume(): void {
     this.paused = false;
     for (const frames of this.held.splice(0)) this.deliver(frames);
   }
 
+  /** Closes the socket. */
   close(): this {
     this.socket.close();
     return this;
   }
 
+  /** SUB: receives messages starting with `filter`. */
   subscribe(filter: string | Buffer): this {
     (this.socket as Subscriber).subscribe(filter);
     return this;
   }
 
+  /** SUB: cancels a subscribe(). */
   unsubscribe(filter: string | Buffer): this {
     (this.socket as Subscriber).unsubscribe(filter);
     return this;
   }
 
+  /** Sets an option by libzmq number or ZMQ_* name. */
   setsockopt(option: number | string, value: unknown): this {
     const id = typeof option === "number" ? option : SHORT_OPTIONS[option as keyof typeof SHORT_OPTIONS];
     const row = LONG_OPTIONS_BY_ID.get(id ?? -1);
@@ -233,6 +253,7 @@ export class Socket extends EventEmitter {
     return this;
   }
 
+  /** Reads an option by libzmq number or ZMQ_* name. */
   getsockopt(option: number | string): string | number | boolean | null {
     const id = typeof option === "number" ? option : SHORT_OPTIONS[option as keyof typeof SHORT_OPTIONS];
     const row = LONG_OPTIONS_BY_ID.get(id ?? -1);
@@ -263,6 +284,7 @@ export class Socket extends EventEmitter {
     return this;
   }
 
+  /** Stops the `monitor()` events. */
   unmonitor(): this {
     if (this.monitoring && !this.socket.closed) this.socket.events.off("*", this.monitoring);
     this.monitoring = undefined;

@@ -153,6 +153,7 @@ export abstract class SocketConnections extends SocketCore {
     this.unbind(endpoint).catch(() => {});
   }
 
+  /** Stops listening on `endpoint` (as bound, or as `lastEndpoint` says) and closes the connections accepted there. */
   async unbind(endpoint: string): Promise<void> {
     this.assertAddress(endpoint);
     this.assertReady();
@@ -187,6 +188,7 @@ export abstract class SocketConnections extends SocketCore {
     trackForExit(this.exitView);
   }
 
+  /** Stops connecting to `endpoint` (as given to connect()): no more attempts, its connection closed, its queue dropped. */
   disconnect(endpoint: string): void {
     this.assertAddress(endpoint);
     this.assertReady();

@@ -137,52 +137,63 @@ export abstract class SocketCore implements OptionHost {
     this.routingIdBytes = bytes ?? undefined;
   }
 
-  // The native package's low-level accessors, by libzmq option number.
+  /** Reads a boolean option by libzmq's number (ZMQ_*), as the native package's low-level accessor. */
   getBoolOption(id: number): boolean {
     return Boolean(this.readOption(id));
   }
 
+  /** Sets a boolean option by libzmq's number (ZMQ_*), as the native package's low-level accessor. */
   setBoolOption(id: number, value: boolean): void {
     this.writeOption(id, value);
   }
 
+  /** Reads a 32-bit integer option by libzmq's number (ZMQ_*), as the native package's low-level accessor. */
   getInt32Option(id: number): number {
     return this.readNumberOption(id);
   }
 
+  /** Sets a 32-bit integer option by libzmq's number (ZMQ_*), as the native package's low-level accessor. */
   setInt32Option(id: number, value: number): void {
     this.writeOption(id, value);
   }
 
+  /** Reads an unsigned 32-bit option by libzmq's number (ZMQ_*), as the native package's low-level accessor. */
   getUint32Option(id: number): number {
     return this.readNumberOption(id);
   }
 
+  /** Sets an unsigned 32-bit option by libzmq's number (ZMQ_*), as the native package's low-level accessor. */
   setUint32Option(id: number, value: number): void {
     this.writeOption(id, value);
   }
 
+  /** Reads a 64-bit integer option by libzmq's number (ZMQ_*), as the native package's low-level accessor. */
   getInt64Option(id: number): number {
     return this.readNumberOption(id);
   }
 
+  /** Sets a 64-bit integer option by libzmq's number (ZMQ_*), as the native package's low-level accessor. */
   setInt64Option(id: number, value: number): void {
     this.writeOption(id, value);
   }
 
+  /** Reads an unsigned 64-bit option by libzmq's number (ZMQ_*), as the native package's low-level accessor. */
   getUint64Option(id: number): number {
     return this.readNumberOption(id);
   }
 
+  /** Sets an unsigned 64-bit option by libzmq's number (ZMQ_*), as the native package's low-level accessor. */
   setUint64Option(id: number, value: number): void {
     this.writeOption(id, value);
   }
 
+  /** Reads a string option (text, or null when unset) by libzmq's number (ZMQ_*), as the native package's low-level accessor. */
   getStringOption(id: number): string | null {
     const value = this.readOption(id);
     return value === null || value === undefined ? null : String(value);
   }
 
+  /** Sets a string option (text, or null when unset) by libzmq's number (ZMQ_*), as the native package's low-level accessor. */
   setStringOption(id: number, value: string | Buffer | null): void {
     this.writeOption(id, value);
   }

@@ -108,6 +108,10 @@ export function registerSocketClass(type: SocketTypeName, cls: new (options?: ob
   CLASSES.set(SOCKET_TYPE_NUMBERS[type], cls);
 }
 
+/**
+ * What every socket class has (the native package's Socket): bind, connect, send, receive,
+ * events, options. `new Socket(type, options)` makes a socket of libzmq's type number.
+ */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface adds the option properties, whose accessors each class defines from the table (withOptions)
 export abstract class Socket extends SocketConnections implements AsyncIterable<Buffer[]> {
   private readonly inbound = new Queue<{ pipe: Pipe; message: Buffer[] }>();
@@ -183,6 +187,10 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
 
   // ---- sending ----
 
+  /**
+   * Queues a message (a frame or an array of frames); resolves once queued, waits while no peer has room
+   * (`sendTimeout`; `options.signal` gives up). Frames are taken by reference.
+   */
   send(message: MessageLike | MessageLike[], options?: OperationOptions): Promise<void> {
     let frames: Message;
     try {
@@ -276,6 +284,7 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
 
   // ---- receiving ----
 
+  /** The next message, as its frames; waits for one (`receiveTimeout`; `options.signal` gives up). */
   receive(options?: OperationOptions): Promise<Buffer[]> {
     try {
       this.assertReady();

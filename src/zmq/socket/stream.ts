@@ -41,6 +41,7 @@ export class Stream extends StreamWithOptions {
     return super.send(message, options);
   }
 
+  /** Receives until the socket is closed: [routing id, data] pairs. */
   override [Symbol.asyncIterator](): AsyncIterator<[Buffer, Buffer]> {
     return super[Symbol.asyncIterator]() as AsyncIterator<[Buffer, Buffer]>;
   }

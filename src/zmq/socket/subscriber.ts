@@ -96,12 +96,14 @@ export class Subscriber extends SubscriberWithOptions {
     this.configure(options, Subscriber);
   }
 
+  /** Receives messages whose first frame starts with one of `prefixes` (none given: every message). */
   subscribe(...prefixes: Array<string | Uint8Array>): void {
     this.assertReady();
     if (prefixes.length === 0) prefixes = [""];
     for (const p of prefixes) this.changeSubscription(true, toTopic(p));
   }
 
+  /** Cancels subscriptions made with subscribe() (none given: the subscription to everything). */
   unsubscribe(...prefixes: Array<string | Uint8Array>): void {
     this.assertReady();
     if (prefixes.length === 0) prefixes = [""];

@@ -19,7 +19,9 @@ export interface Carrier {
   start(handlers: CarrierHandlers): void;
   /** Writes the chunks in order; false means "wait for onDrain before writing more". */
   write(chunks: readonly Uint8Array[]): boolean;
+  /** Stops reading (back-pressure: the receiver's high-water mark). */
   pause(): void;
+  /** Reads again after pause(). */
   resume(): void;
   /** Half-closes after pending writes are flushed. */
   end(): void;
@@ -77,6 +79,7 @@ export interface CarrierHandlers {
 export interface Listener {
   /** The endpoint as bound, with the port the OS chose (`tcp://127.0.0.1:41234`). */
   readonly endpoint: string;
+  /** Stops listening; what was accepted stays open. */
   close(): Promise<void>;
 }
 
@@ -95,6 +98,7 @@ export interface ListenOptions {
 
 /** One scheme (`tcp`, `ipc`, `ws`...): how to listen and how to connect; other carriers plug in here. */
 export interface Transport {
+  /** Listens at `address` (the part after `scheme://`), calling `accept` with each connection. */
   listen(address: string, accept: (carrier: Carrier) => void, options?: ListenOptions): Promise<Listener>;
   /** Resolves once the stream is established, rejects when it could not be. */
   connect(address: string, options?: ConnectOptions): Promise<Carrier>;

@@ -29,6 +29,7 @@ export class Client extends ClientWithOptions {
     return super.receive(options) as Promise<[Buffer]>;
   }
 
+  /** Receives until the socket is closed: single-frame messages. */
   override [Symbol.asyncIterator](): AsyncIterator<[Buffer]> {
     return super[Symbol.asyncIterator]() as AsyncIterator<[Buffer]>;
   }

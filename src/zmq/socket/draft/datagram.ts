@@ -40,6 +40,7 @@ export class Datagram extends DatagramWithOptions {
     return super.receive(options) as Promise<[Buffer, Buffer]>;
   }
 
+  /** Receives until the socket is closed: [address, data] pairs. */
   override [Symbol.asyncIterator](): AsyncIterator<[Buffer, Buffer]> {
     return super[Symbol.asyncIterator]() as AsyncIterator<[Buffer, Buffer]>;
   }

@@ -84,11 +84,15 @@ export class DishSocket extends DishSocketWithOptions {
 
 /** DISH (draft), as the native package types it. */
 export interface Dish extends Omit<DishSocket, "receive" | typeof Symbol.asyncIterator> {
+  /** The next message of a group joined, with the group's name. */
   receive(options?: OperationOptions): Promise<[Buffer, DishGroupOptions]>;
+  /** Receives until the socket is closed: each message with its group. */
   [Symbol.asyncIterator](): AsyncIterator<[Buffer, DishGroupOptions]>;
 }
 
+/** DISH (draft): receives the messages of the groups it joined from RADIO peers. */
 export const Dish = DishSocket as unknown as {
+  /** A DISH socket with the options given. */
   new (options?: SocketOptions<DishSocket>): Dish;
   readonly prototype: Dish;
 };

@@ -35,6 +35,7 @@ export class Gather extends GatherWithOptions {
     return super.receive(options) as Promise<[Buffer]>;
   }
 
+  /** Receives until the socket is closed: single-frame messages. */
   override [Symbol.asyncIterator](): AsyncIterator<[Buffer]> {
     return super[Symbol.asyncIterator]() as AsyncIterator<[Buffer]>;
   }

@@ -88,10 +88,13 @@ function joinedBy(pipe: Pipe): Set<string> {
 
 /** RADIO (draft), as the native package types it. */
 export interface Radio extends Omit<RadioSocket, "send"> {
+  /** Sends one frame to the DISH peers that joined `options.group`. */
   send(message: MessageLike, options: RadioGroupOptions & OperationOptions): Promise<void>;
 }
 
+/** RADIO (draft): sends each message to a group; DISH peers receive the groups they joined. */
 export const Radio = RadioSocket as unknown as {
+  /** A RADIO socket with the options given. */
   new (options?: SocketOptions<RadioSocket>): Radio;
   readonly prototype: Radio;
 };

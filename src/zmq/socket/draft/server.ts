@@ -112,12 +112,17 @@ function routed([body, id]: Buffer[]): [Buffer, ServerRoutingOptions] {
 
 /** SERVER (draft), as the native package types it. */
 export interface Server extends Omit<ServerSocket, "send" | "receive" | typeof Symbol.asyncIterator> {
+  /** Sends one frame to the client `options.routingId` names. */
   send(message: MessageLike, options: ServerRoutingOptions & OperationOptions): Promise<void>;
+  /** The next message, with the routing id of the client that sent it. */
   receive(options?: OperationOptions): Promise<[Buffer, ServerRoutingOptions]>;
+  /** Receives until the socket is closed: each message with the routing id of its client. */
   [Symbol.asyncIterator](): AsyncIterator<[Buffer, ServerRoutingOptions]>;
 }
 
+/** SERVER (draft): single-frame messages with CLIENT peers, each known by a routing id. */
 export const Server = ServerSocket as unknown as {
+  /** A SERVER socket with the options given. */
   new (options?: SocketOptions<ServerSocket>): Server;
   readonly prototype: Server;
 };
