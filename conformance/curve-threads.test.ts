@@ -38,18 +38,26 @@ async function expectStream(receive: () => Promise<Buffer[]>): Promise<void> {
   }
 }
 
+/** PUSH connects to PULL and sends the COUNT messages while PULL checks them as they come. */
+async function streamThrough(
+  push: { connect(endpoint: string): void; send(m: Buffer[]): Promise<void> },
+  pull: { lastEndpoint: string | null; receive(): Promise<Buffer[]> },
+): Promise<void> {
+  push.connect(pull.lastEndpoint!);
+  const sending = (async () => {
+    for (let i = 0; i < COUNT; i++) await push.send(message(i));
+  })();
+  await expectStream(() => pull.receive());
+  await sending;
+}
+
 describe("CURVE with worker threads (curveThreads: 2)", () => {
   it("a threaded PUSH to the native package's PULL: every message, in order", async () => {
     const server = native.curveKeyPair();
     const pull = keep(new native.Pull({ curveServer: true, curveSecretKey: server.secretKey, linger: 0 }));
     await pull.bind("tcp://127.0.0.1:*");
     const push = keep(new Push({ context: threaded, curveServerKey: server.publicKey, linger: 0 }));
-    push.connect(pull.lastEndpoint!);
-    const sending = (async () => {
-      for (let i = 0; i < COUNT; i++) await push.send(message(i));
-    })();
-    await expectStream(() => pull.receive());
-    await sending;
+    await streamThrough(push, pull);
   }, 30_000);
 
   it("the native package's PUSH to a threaded PULL: every message, in order", async () => {
@@ -65,12 +73,7 @@ describe("CURVE with worker threads (curveThreads: 2)", () => {
         linger: 0,
       }),
     );
-    push.connect(pull.lastEndpoint!);
-    const sending = (async () => {
-      for (let i = 0; i < COUNT; i++) await push.send(message(i));
-    })();
-    await expectStream(() => pull.receive());
-    await sending;
+    await streamThrough(push, pull);
   }, 30_000);
 
   it("threads at both ends with heartbeats every few ms: commands keep their place, the link stays up", async () => {

@@ -2,8 +2,6 @@ import type { CurveBoxes } from "./curve-box.js";
 import type { BoxPool } from "./curve-pool.js";
 
 /** curve-pool.ts in a web page: pages speak NULL, so CURVE never asks for worker threads. */
-export const POOL_THRESHOLD = 256 * 1024;
-
 export function automaticCurveThreads(): number {
   return 0;
 }

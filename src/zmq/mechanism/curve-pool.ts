@@ -23,13 +23,6 @@ export interface BoxPool {
 }
 
 /**
- * Frames from this size on go to the pool; below it, posting (a copy each way, a message, a
- * promise) costs as much as it saves: on two idle cores, two workers seal 64 KiB frames no
- * faster than this thread does, 256 KiB ones 10% faster, 1 MiB ones 30% (benchmarks/README.md).
- */
-export const POOL_THRESHOLD = 256 * 1024;
-
-/**
  * The automatic size: a worker for every core beyond the two that the process's own thread and
  * its peer (often on the same machine) keep busy, at most four; none on one or two cores, where
  * measurements show no gain (benchmarks/README.md, CURVE).
@@ -40,8 +33,6 @@ export function automaticCurveThreads(): number {
 
 interface Job {
   id: number;
-  message: Record<string, unknown>;
-  transfer: ArrayBuffer[];
   /** Done on this thread instead, should the worker fail. */
   inline: () => Uint8Array | undefined;
   resolve: (value: Uint8Array | undefined) => void;
@@ -91,16 +82,9 @@ class Pool implements BoxPool {
     body: Uint8Array,
   ): Promise<Uint8Array> {
     const data = postable(body);
-    return this.submit({ op: "seal", key, nonce, head, flags, data: data.view }, data.transfer, body.length, () => {
-      const plain = new Uint8Array(1 + body.length);
-      plain[0] = flags;
-      plain.set(body, 1);
-      const box = this.boxes.seal(key, nonce, plain);
-      const frame = new Uint8Array(16 + box.length);
-      frame.set(head);
-      frame.set(box, 16);
-      return frame;
-    }) as Promise<Uint8Array>;
+    return this.submit({ op: "seal", key, nonce, head, flags, data: data.view }, data.transfer, body.length, () =>
+      this.boxes.prefixed(key, nonce.subarray(0, 16)).sealMessage(nonce.subarray(16), head, flags, body),
+    ) as Promise<Uint8Array>;
   }
 
   open(key: Uint8Array, nonce: Uint8Array, box: Uint8Array): Promise<Uint8Array | undefined> {
@@ -122,7 +106,7 @@ class Pool implements BoxPool {
         resolve(inline());
         return;
       }
-      const job: Job = { id: this.nextId++, message, transfer, inline, resolve, size };
+      const job: Job = { id: this.nextId++, inline, resolve, size };
       // Work in flight keeps the process running, as an I/O operation would; an idle pool does not.
       if (lane.jobs.size === 0) lane.worker.ref();
       lane.jobs.set(job.id, job);
