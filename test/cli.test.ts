@@ -394,21 +394,48 @@ describe("plantrpc command", () => {
 });
 
 describe("plantrpc and what the network sends it", () => {
+  /** A registry of someone else's (ours refuses such names) answering LIST with `devices`. */
+  async function hostileRegistry(devices: Record<string, { type: string; addr: string }>): Promise<string> {
+    const router = new Router();
+    await router.bind("tcp://127.0.0.1:0");
+    cleanups.push(() => router.close());
+    void (async () => {
+      for await (const [id, ...rest] of router) {
+        const reply = { event: "LIST_ACK", payload: { devices } };
+        await router.send([id!, ...rest.slice(0, -1), JSON.stringify(reply)]);
+      }
+    })();
+    return router.lastEndpoint!;
+  }
+
   it("prints device names and signal values with their control characters escaped", async () => {
-    const registry = new DeviceRegistry({ addr: "127.0.0.1", port: 0 });
-    await registry.start();
-    cleanups.push(() => registry.stop());
-    const { registerDevice } = await import("../src/index.js");
-    const hostile = "\u001b]0;pwned\u0007cam\nfake line\u202e";
-    await registerDevice("camera\u001b[2J", "tcp://127.0.0.1:1", hostile, `tcp://127.0.0.1:${registry.port}`);
-    const { code, stdout } = await plantrpc(["devices", `tcp://127.0.0.1:${registry.port}`]);
+    const hostile = "\u001b]0;pwned\u0007cam\nfake line\u202e\u2028zero\u200bwidth";
+    const registry = await hostileRegistry({ [hostile]: { type: "camera\u001b[2J", addr: "tcp://127.0.0.1:1" } });
+    const { code, stdout } = await plantrpc(["devices", registry]);
     expect(code).toBe(0);
-    expect(stdout).toContain("\\x1b]0;pwned\\x07cam\\x0afake line\\u202e");
+    expect(stdout).toContain("\\x1b]0;pwned\\x07cam\\x0afake line\\u202e\\u2028zero\\u200bwidth");
     expect(stdout).toContain("camera\\x1b[2J");
     expect([...stdout].filter((c) => c.charCodeAt(0) < 0x20 && c !== "\n")).toEqual([]);
     expect(stdout.split("\n").filter(Boolean)).toHaveLength(1);
-    const json = await plantrpc(["devices", `tcp://127.0.0.1:${registry.port}`, "--json"]);
+    const json = await plantrpc(["devices", registry, "--json"]);
     expect(Object.keys(JSON.parse(json.stdout))).toEqual([hostile]); // --json gives the name as it is
+  });
+
+  it("quotes a remote error's lines: a device cannot fake lines of the command's output", async () => {
+    const server = new RPCServerClass({ url: "tcp://127.0.0.1" });
+    server.registerMethodJson("fail", () => {
+      throw new Error("boom\nplantrpc: all devices stopped\u2028done");
+    });
+    await server.start();
+    void server.serveForever();
+    cleanups.push(() => server.close());
+    const { code, stderr } = await plantrpc(["call", `tcp://127.0.0.1:${server.port}`, "fail"]);
+    expect(code).toBe(1);
+    const lines = stderr.split("\n").filter(Boolean);
+    expect(lines.filter((l) => l.startsWith("plantrpc:"))).toHaveLength(1);
+    expect(lines).toContain("  | plantrpc: all devices stopped\\u2028done");
+    const own = lines.filter((l) => !l.startsWith("  | "));
+    expect(own).toEqual(["remote traceback:", "plantrpc: fail() failed on the server: boom"]);
   });
 
   it("gateway takes its token from $PLANTRPC_TOKEN; web --no-token serves without one, and warns", async () => {

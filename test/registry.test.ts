@@ -264,3 +264,88 @@ describe("DeviceRegistry under a flood", () => {
     expect(await sendAliveCheck(uuid, r.url, 60)).toBe("unknown");
   });
 });
+
+describe("DeviceRegistry against hostile requests", () => {
+  /** One request on a fresh REQ, as the reference's clients send; undefined when unanswered. */
+  async function ask(url: string, body: string | Uint8Array, timeout = 2000): Promise<unknown> {
+    const req = new Request({ receiveTimeout: timeout, linger: 0 });
+    cleanups.push(() => req.close());
+    req.connect(url);
+    await req.send(body);
+    try {
+      const [reply] = await req.receive();
+      return JSON.parse(String(reply));
+    } catch {
+      return undefined;
+    }
+  }
+
+  it("refuses names, types and addresses too long or holding control characters, with the reason", async () => {
+    const r = await registry();
+    const register = (fields: Record<string, string>) =>
+      ask(r.url, JSON.stringify({ event: "REGISTER", payload: { device_type: "cam", addr: "tcp://h:1", ...fields } }));
+    expect(await register({ name: "n".repeat(129) })).toEqual({
+      event: "UNSUPPORTED",
+      payload: { req_event: "REGISTER", error: '"name" is longer than 128 characters' },
+    });
+    expect(await register({ device_type: "t".repeat(65) })).toMatchObject({
+      payload: { error: '"device_type" is longer than 64 characters' },
+    });
+    expect(await register({ addr: `tcp://${"h".repeat(251)}:1` })).toMatchObject({
+      payload: { error: '"addr" is longer than 256 characters' },
+    });
+    for (const name of ["a\nb", "\u001b[2J", "a\u2028b", "zero\u200bwidth", "\u202eevil"]) {
+      expect(await register({ name })).toMatchObject({ payload: { error: '"name" holds control characters' } });
+    }
+    expect(r.getDevices()).toEqual({});
+    expect((await registerDevice("cam", "tcp://h:1", "n".repeat(128), r.url)).name).toBe("n".repeat(128));
+  });
+
+  it("closes a connection that sends a request over maxRequestSize (64 KiB) unread, and serves the next", async () => {
+    const r = await registry();
+    const huge = JSON.stringify({ event: "REGISTER", payload: { device_type: "cam", addr: "x".repeat(8 << 20) } });
+    expect(await ask(r.url, huge, 1000)).toBeUndefined();
+    expect((await registerDevice("cam", "tcp://h:1", "cam", r.url)).name).toBe("cam");
+    const small = await registry({ maxRequestSize: 100 });
+    expect(await ask(small.url, JSON.stringify({ event: "LIST", payload: { pad: "x".repeat(100) } }), 1000)).toBe(
+      undefined,
+    );
+    expect(await ask(small.url, JSON.stringify({ event: "LIST", payload: {} }))).toMatchObject({ event: "LIST_ACK" });
+  });
+
+  it("an alive_timeout of NaN or not a number is the default (20 s), a negative one expires the device", async () => {
+    const r = await registry();
+    const { uuid } = await registerDevice("camera", "tcp://h:1", "cam", r.url);
+    for (const alive of ["NaN", '"forever"', "[1]"]) {
+      const reply = await ask(
+        r.url,
+        `{"event": "CHECK_ALIVE", "payload": {"uuid": "${uuid}", "alive_timeout": ${alive}}}`,
+      );
+      expect(reply, alive).toEqual({
+        event: "ACK",
+        payload: { req_event: "CHECK_ALIVE", success: true, alive_timeout: 20 },
+      });
+    }
+    const removed = new Promise<string>((resolve) => r.on("removed", (_t, _a, name) => resolve(name)));
+    expect(await ask(r.url, JSON.stringify({ event: "CHECK_ALIVE", payload: { uuid, alive_timeout: -5 } }))).toEqual({
+      event: "ACK",
+      payload: { req_event: "CHECK_ALIVE", success: true, alive_timeout: 0 },
+    });
+    expect(await removed).toBe("cam");
+  });
+
+  it("keeps its naming hints bounded: a flood of distinct base names leaves at most maxDevices of them", () => {
+    const r = new DeviceRegistry({ port: 0, maxDevices: 100 });
+    const handle = (r as unknown as { handle(b: Uint8Array): unknown }).handle.bind(r);
+    const register = (name: string, addr: string) =>
+      handle(Buffer.from(JSON.stringify({ event: "REGISTER", payload: { device_type: "t", addr, name } })));
+    // Two devices at a time (a registration at a known address replaces it), each pair leaving a
+    // hint for its base name: base${i}-1 taken, the next one to try is 2.
+    for (let i = 0; i < 5000; i++) {
+      register(`base${i}`, "tcp://h:1");
+      expect(register(`base${i}`, "tcp://h:2")).toMatchObject({ payload: { name: `base${i}-1` } });
+    }
+    expect((r as unknown as { lowestFree: Map<string, number> }).lowestFree.size).toBeLessThanOrEqual(100);
+    expect(Object.keys(r.getDevices())).toEqual(["base4999", "base4999-1"]);
+  });
+});

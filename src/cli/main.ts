@@ -25,7 +25,7 @@ import { checkDevice, formatReport } from "../check/index.js";
 import { runBench } from "./bench.js";
 import { writeCertificates } from "./keygen.js";
 import { SERVE_COMMANDS } from "./serve-commands.js";
-import { inline, terminalSafe } from "./terminal.js";
+import { inline, quoted } from "./terminal.js";
 
 export const EXIT = { ok: 0, remote: 1, usage: 2, timeout: 3, failure: 4 } as const;
 
@@ -262,12 +262,13 @@ function report(e: unknown, out: Output): number {
   const message = describeError(e);
   const emit = (kind: string, code: number, extra: object = {}) => {
     if (out.json) console.log(JSON.stringify({ error: kind, message, ...extra }));
-    else console.error(`plantrpc: ${terminalSafe(message)}`);
+    // Lines after the first are the remote's (a device's error message): quoted, so as not to pass for ours.
+    else console.error(quoted(message, "  | ", "plantrpc: "));
     return code;
   };
   if (e instanceof UsageError) return emit("usage", EXIT.usage);
   if (e instanceof RemoteError) {
-    if (!out.json && e.traceback) console.error(`remote traceback:\n${terminalSafe(e.traceback)}`);
+    if (!out.json && e.traceback) console.error(`remote traceback:\n${quoted(e.traceback)}`);
     return emit("remote", EXIT.remote, { remote_error: e.remoteError, traceback: e.traceback });
   }
   if (e instanceof RpcTimeoutError) return emit("timeout", EXIT.timeout);

@@ -2,17 +2,19 @@
  * Text that came from the network (device names, signal arguments, remote tracebacks) made safe
  * for a terminal: control characters (C0, DEL, C1: escape sequences that retitle the window,
  * move the cursor or fake output) and the bidirectional marks that reorder what is shown are
- * written as visible escapes (`\x1b`, `\u202e`).
+ * written as visible escapes (`\x1b`, `\u202e`), and so are the characters that break or hide
+ * text unseen (U+2028/U+2029 line and paragraph separators, zero-width characters).
  */
 function isUnsafe(code: number, keepLines: boolean): boolean {
   if (code < 0x20) return !(keepLines && (code === 0x0a || code === 0x09));
   if (code >= 0x7f && code <= 0x9f) return true;
   return (
     code === 0x061c ||
-    code === 0x200e ||
-    code === 0x200f ||
-    (code >= 0x202a && code <= 0x202e) ||
-    (code >= 0x2066 && code <= 0x2069)
+    code === 0x180e ||
+    (code >= 0x200b && code <= 0x200f) ||
+    (code >= 0x2028 && code <= 0x202e) ||
+    (code >= 0x2060 && code <= 0x2069) ||
+    code === 0xfeff
   );
 }
 
@@ -35,6 +37,14 @@ function hex(code: number, digits: number): string {
 /** A whole block of output: line breaks and tabs stay, every other control is escaped. */
 export function terminalSafe(text: string): string {
   return escapeUnsafe(text, true);
+}
+
+/**
+ * A block that came from the network, each line after `prefix` (a remote traceback): escaped as
+ * terminalSafe, and its line feeds cannot start lines that pass for the command's own output.
+ */
+export function quoted(text: string, prefix = "  | ", first = prefix): string {
+  return `${first}${escapeUnsafe(text, true).replaceAll("\n", `\n${prefix}`)}`;
 }
 
 /** One value on a line (a name, an address): line breaks and tabs are escaped too. */

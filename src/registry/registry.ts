@@ -24,11 +24,23 @@ export interface DeviceRegistryOptions {
    * entry becomes permanent. Default 86400 (a day; devices check every few seconds).
    */
   maxAliveTimeout?: number;
+  /**
+   * Largest request accepted, in octets: a bigger one closes that client's connection before its
+   * body is buffered (registry requests are a few hundred octets). Default 64 KiB.
+   */
+  maxRequestSize?: number;
 }
 
 /** Generous defaults: a lab has tens of devices, and they check in every 2 s. */
 export const DEFAULT_MAX_DEVICES = 10_000;
 export const DEFAULT_MAX_ALIVE_TIMEOUT = 86_400;
+export const DEFAULT_MAX_REGISTRY_REQUEST = 64 * 1024;
+
+/**
+ * Longest name, type and address a REGISTER may carry, in characters: with them and
+ * maxDevices, a LIST reply is bounded (10,000 devices: under 5 MB).
+ */
+export const REGISTRY_FIELD_LIMITS = { name: 128, device_type: 64, addr: 256 } as const;
 
 type DeviceListener = (type: string, addr: string, name: string) => void;
 
@@ -70,7 +82,10 @@ export class DeviceRegistry {
   private serving: Promise<void> | undefined;
 
   constructor(options: DeviceRegistryOptions = {}) {
-    this.socket = new Router(serverSocketOptions(options.curve));
+    this.socket = new Router({
+      ...serverSocketOptions(options.curve),
+      maxMessageSize: options.maxRequestSize ?? DEFAULT_MAX_REGISTRY_REQUEST,
+    });
     this.addr = options.addr ?? "*";
     this.port = options.port ?? DEFAULT_REGISTRY_PORT;
     this.registrationTimeout = options.registrationTimeout ?? REGISTRATION_TIMEOUT;
@@ -149,6 +164,8 @@ export class DeviceRegistry {
           return unsupported('REGISTER needs "device_type" and "addr" strings');
         }
         const name = typeof p.name === "string" ? p.name : "";
+        const invalid = invalidField({ name, device_type: p.device_type, addr: p.addr });
+        if (invalid) return unsupported(invalid);
         const registered = this.register(p.device_type, p.addr, name, p.overwrite === true);
         if (!registered) return unsupported(`the registry is full (${this.maxDevices} devices)`);
         return { event: "REGISTER_ACK", payload: { name: registered.accepted, uuid: registered.uuid } };
@@ -157,12 +174,12 @@ export class DeviceRegistry {
         return { event: "ACK", payload: { req_event: "UNREGISTER", success: this.remove(String(p.uuid)) } };
       case "CHECK_ALIVE": {
         const record = this.byUuid.get(String(p.uuid));
-        const asked = typeof p.alive_timeout === "number" ? p.alive_timeout : REGISTRATION_TIMEOUT;
-        const timeout = Math.min(asked, this.maxAliveTimeout);
+        const asked = p.alive_timeout ?? REGISTRATION_TIMEOUT;
+        const timeout = this.aliveTimeout(asked);
         if (record) record.expires = wholeSeconds() + timeout * 1000;
         const payload: Record<string, unknown> = { req_event: "CHECK_ALIVE", success: record !== undefined };
-        // Said only when cut: the reference's replies carry no such key.
-        if (timeout < asked) payload.alive_timeout = timeout;
+        // Said only when not as asked: the reference's replies carry no such key.
+        if (timeout !== asked) payload.alive_timeout = timeout;
         return { event: "ACK", payload };
       }
       case "LIST":
@@ -170,6 +187,15 @@ export class DeviceRegistry {
       default:
         return unsupported();
     }
+  }
+
+  /**
+   * Seconds a CHECK_ALIVE keeps a device: as asked, cut to maxAliveTimeout; a negative one expires
+   * it at once; anything but a number (NaN included, which would never expire) the default.
+   */
+  private aliveTimeout(asked: unknown): number {
+    if (typeof asked !== "number" || Number.isNaN(asked)) return REGISTRATION_TIMEOUT;
+    return Math.max(0, Math.min(asked, this.maxAliveTimeout));
   }
 
   /**
@@ -188,6 +214,7 @@ export class DeviceRegistry {
     if (sameAddr !== undefined) this.remove(sameAddr); // one registration per address
     if (this.byUuid.size >= this.maxDevices) return undefined;
     const name = this.freeName(proposed || `${type}-0`, proposed || type);
+    this.taken(name);
     const uuid = crypto.randomUUID();
     this.byUuid.set(uuid, { name, type, addr, expires: wholeSeconds() + this.registrationTimeout * 1000 });
     this.uuidByName.set(name, uuid);
@@ -203,6 +230,19 @@ export class DeviceRegistry {
     while (this.uuidByName.has(`${base}-${n}`)) n++;
     this.lowestFree.set(base, n + 1);
     return `${base}-${n}`;
+  }
+
+  /**
+   * A `base-N` name given (proposed as it is, or counted up): numbers below `lowestFree` stay
+   * taken, so that a REGISTER never scans numbers already known to be taken. The hints are
+   * dropped when they outnumber the devices (each base name of the past would keep one).
+   */
+  private taken(name: string): void {
+    const numbered = NUMBERED.exec(name);
+    if (!numbered) return;
+    const [, base = "", n] = numbered;
+    if (this.lowestFree.get(base) === Number(n)) this.lowestFree.set(base, Number(n) + 1);
+    if (this.lowestFree.size > this.maxDevices) this.lowestFree.clear();
   }
 
   private remove(uuid: string): boolean {
@@ -231,6 +271,19 @@ export class DeviceRegistry {
     this.listeners[event].emitEach(failed, type, addr, name);
   }
 }
+
+/** Why a REGISTER's fields are refused, or undefined: too long, or holding control characters. */
+function invalidField(fields: Record<keyof typeof REGISTRY_FIELD_LIMITS, string>): string | undefined {
+  for (const [key, limit] of Object.entries(REGISTRY_FIELD_LIMITS)) {
+    const value = fields[key as keyof typeof REGISTRY_FIELD_LIMITS];
+    if (value.length > limit) return `"${key}" is longer than ${limit} characters`;
+    // Names reach terminals, logs and pages: no control, line-breaking or direction characters.
+    if (CONTROL.test(value)) return `"${key}" holds control characters`;
+  }
+  return undefined;
+}
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
 
 function wholeSeconds(): number {
   return Math.floor(Date.now() / 1000) * 1000;
