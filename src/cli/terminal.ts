@@ -1,3 +1,5 @@
+import { isUnsafeCharacter } from "../util/unsafe-characters.js";
+
 /**
  * Text that came from the network (device names, signal arguments, remote tracebacks) made safe
  * for a terminal: control characters (C0, DEL, C1: escape sequences that retitle the window,
@@ -5,25 +7,13 @@
  * written as visible escapes (`\x1b`, `\u202e`), and so are the characters that break or hide
  * text unseen (U+2028/U+2029 line and paragraph separators, zero-width characters).
  */
-function isUnsafe(code: number, keepLines: boolean): boolean {
-  if (code < 0x20) return !(keepLines && (code === 0x0a || code === 0x09));
-  if (code >= 0x7f && code <= 0x9f) return true;
-  return (
-    code === 0x061c ||
-    code === 0x180e ||
-    (code >= 0x200b && code <= 0x200f) ||
-    (code >= 0x2028 && code <= 0x202e) ||
-    (code >= 0x2060 && code <= 0x2069) ||
-    code === 0xfeff
-  );
-}
 
 function escapeUnsafe(text: string, keepLines: boolean): string {
   let out = "";
   let start = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (!isUnsafe(code, keepLines)) continue;
+    if (!isUnsafeCharacter(code, keepLines)) continue;
     out += text.slice(start, i) + (code <= 0xff ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`);
     start = i + 1;
   }

@@ -3,6 +3,7 @@ import { type CurveServerKeys, serverSocketOptions } from "../rpc/curve.js";
 import { endpointPort, Router, splitEnvelope } from "../zmq/index.js";
 import { type Logger, processWarningLogger } from "../util/logger.js";
 import { Listeners } from "../util/listeners.js";
+import { hasUnsafeCharacter } from "../util/unsafe-characters.js";
 import { DEFAULT_REGISTRY_PORT, REGISTRATION_TIMEOUT, type DeviceEntry, type RegistryMessage } from "./protocol.js";
 
 /** Options of `new DeviceRegistry()`. */
@@ -278,12 +279,10 @@ function invalidField(fields: Record<keyof typeof REGISTRY_FIELD_LIMITS, string>
     const value = fields[key as keyof typeof REGISTRY_FIELD_LIMITS];
     if (value.length > limit) return `"${key}" is longer than ${limit} characters`;
     // Names reach terminals, logs and pages: no control, line-breaking or direction characters.
-    if (CONTROL.test(value)) return `"${key}" holds control characters`;
+    if (hasUnsafeCharacter(value)) return `"${key}" holds control characters`;
   }
   return undefined;
 }
-
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
 
 function wholeSeconds(): number {
   return Math.floor(Date.now() / 1000) * 1000;
