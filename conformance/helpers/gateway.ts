@@ -1,12 +1,22 @@
-import { DeviceRegistry, Gateway, type GatewayEvent, type GatewayOptions } from "../../src/index.js";
+import {
+  DeviceRegistry,
+  type DeviceRegistryOptions,
+  Gateway,
+  type GatewayEvent,
+  type GatewayOptions,
+} from "../../src/index.js";
 
 /**
  * A registry on loopback and a gateway following it (polling every 50 ms), for tests; `next`
  * resolves with the first event (past or to come) that passes a test. What it starts is
  * stopped by the functions it pushes onto `cleanups`.
  */
-export async function startGateway(cleanups: Array<() => unknown>, options: Partial<GatewayOptions> = {}) {
-  const registry = new DeviceRegistry({ addr: "127.0.0.1", port: 0 });
+export async function startGateway(
+  cleanups: Array<() => unknown>,
+  options: Partial<GatewayOptions> = {},
+  registryOptions: DeviceRegistryOptions = {},
+) {
+  const registry = new DeviceRegistry({ addr: "127.0.0.1", port: 0, ...registryOptions });
   await registry.start();
   cleanups.push(() => registry.stop());
   const registryUrl = `tcp://127.0.0.1:${registry.port}`;
@@ -26,5 +36,5 @@ export async function startGateway(cleanups: Array<() => unknown>, options: Part
   };
   await gateway.start();
   cleanups.push(() => gateway.stop());
-  return { registryUrl, gateway, next, events };
+  return { registry, registryUrl, gateway, next, events };
 }

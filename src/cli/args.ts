@@ -39,6 +39,8 @@ const FLAGS = {
   "allow-origin": { type: "string", multiple: true },
   "allow-host": { type: "string", multiple: true },
   "allow-address": { type: "string", multiple: true },
+  "max-devices": { type: "string" },
+  "registry-addr": { type: "string" },
 } as const;
 
 /** Flags every command takes. */

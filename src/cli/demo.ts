@@ -135,6 +135,8 @@ export type ServeDemoWeb = Omit<DashboardOptions, "registry" | "host">;
 
 export async function serveDemo(options: {
   registryPort: number;
+  /** The registry's interface: loopback unless asked (its protocol has no authentication). */
+  registryAddr?: string;
   cameraUrl: string;
   name: string;
   /** Serve the registry and the camera over CURVE, with fresh keys. */
@@ -147,7 +149,11 @@ export async function serveDemo(options: {
 }): Promise<void> {
   const registryKeys = options.keys ?? (options.secure ? curveKeyPair() : undefined);
   const cameraKeys = options.keys ?? (options.secure ? curveKeyPair() : undefined);
-  const registry = new DeviceRegistry({ addr: "*", port: options.registryPort, curve: registryKeys });
+  const registry = new DeviceRegistry({
+    addr: options.registryAddr ?? "127.0.0.1",
+    port: options.registryPort,
+    curve: registryKeys,
+  });
   registry.on("added", (type, addr, name) =>
     console.log(`[registry] + ${inline(name)} (${inline(type)}) at ${inline(addr)}`),
   );

@@ -18,12 +18,20 @@ export async function runGateway(
     access: { allowedOrigins: flags.allowedOrigins, allowedHosts: flags.allowedHosts, token: flags.token },
     noToken: flags.noToken,
     allowedAddresses: flags.allowedAddresses,
+    maxDevices: flags.maxDevices,
   });
   const query = flags.token === undefined ? "" : `?token=${encodeURIComponent(flags.token)}`;
   gateway.on((e: GatewayEvent) => report(eventValue(e, flags), () => describe(e, query, flags)));
   await gateway.start();
   await untilInterrupted();
   await gateway.stop();
+}
+
+/** The cap reached (said once, not once per device), or left again. */
+export function fullMessage(e: Extract<GatewayEvent, { event: "full" }>): string {
+  if (e.notRelayed === 0) return "the gateway relays every listed device again";
+  const what = e.notRelayed === 1 ? "1 listed device is" : `${e.notRelayed} listed devices are`;
+  return `! the gateway relays at most ${e.maxDevices} devices: ${what} not relayed (--max-devices)`;
 }
 
 function eventValue(e: GatewayEvent, flags: WebFlags): unknown {
@@ -48,6 +56,8 @@ function describe(e: GatewayEvent, query: string, flags: WebFlags): string {
       return `- ${inline(e.name)} (${inline(e.address)})`;
     case "refused":
       return `! ${inline(e.name)} (${inline(e.address)}) not relayed: ${e.reason}`;
+    case "full":
+      return fullMessage(e);
     case "error":
       return `! ${e.name ? `${inline(e.name)}: ` : ""}${e.error.message}`;
   }

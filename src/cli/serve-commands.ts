@@ -7,7 +7,7 @@ import { inline } from "./terminal.js";
 import { dashboardAccess, dashboardScript, runWeb } from "./web.js";
 import { WEB_FLAGS, warnNoToken, webFlags } from "./web-flags.js";
 
-const WEB_USAGE = "[--token t | --no-token] [--allow-origin o] [--allow-host h] [--allow-address a]";
+const WEB_USAGE = "[--token t | --no-token] [--allow-origin o] [--allow-host h] [--allow-address a] [--max-devices n]";
 
 /** The commands that serve until interrupted: a registry, the gateway, the dashboard, the demo. */
 export const SERVE_COMMANDS: Record<string, Command> = {
@@ -78,12 +78,13 @@ export const SERVE_COMMANDS: Record<string, Command> = {
   },
   "serve-demo": {
     usage:
-      "serve-demo [--registry-port 5555] [--camera-url tcp://127.0.0.1:5556] [--name demo-camera] [--secure | --keys file.key_secret] [--web [--port 8080] [--token t | --no-token] [--allow-host h]]",
-    flags: ["registry-port", "camera-url", "name", "secure", "keys", "web", "port", ...WEB_FLAGS],
+      "serve-demo [--registry-port 5555] [--registry-addr 127.0.0.1] [--camera-url tcp://127.0.0.1:5556] [--name demo-camera] [--secure | --keys file.key_secret] [--web [--port 8080] [--token t | --no-token] [--allow-host h]]",
+    flags: ["registry-port", "registry-addr", "camera-url", "name", "secure", "keys", "web", "port", ...WEB_FLAGS],
     help: "Keep a registry and the virtual camera running, for plantrpc or Python clients.",
     async run(p) {
       await serveDemo({
         registryPort: Number(p.flags.get("registry-port") ?? 5555),
+        registryAddr: String(p.flags.get("registry-addr") ?? "127.0.0.1"),
         cameraUrl: String(p.flags.get("camera-url") ?? "tcp://127.0.0.1:5556"),
         name: String(p.flags.get("name") ?? "demo-camera"),
         secure: p.flags.has("secure"),

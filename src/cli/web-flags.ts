@@ -3,7 +3,7 @@ import { splitList } from "../zmq/internal.js";
 import { type Parsed, UsageError } from "./args.js";
 
 /** The flags of the commands that face browsers: gateway, web, serve-demo --web. */
-export const WEB_FLAGS = ["token", "no-token", "allow-origin", "allow-host", "allow-address"] as const;
+export const WEB_FLAGS = ["token", "no-token", "allow-origin", "allow-host", "allow-address", "max-devices"] as const;
 
 /** Where a token comes from when --token is not given (before one is made up). */
 export const TOKEN_VARIABLE = "PLANTRPC_TOKEN";
@@ -15,6 +15,8 @@ export interface WebFlags {
   allowedOrigins: string[] | undefined;
   allowedHosts: string[] | undefined;
   allowedAddresses: string[] | undefined;
+  /** Devices relayed at most (the gateway's default when undefined). */
+  maxDevices: number | undefined;
 }
 
 /**
@@ -38,7 +40,15 @@ export function webFlags(p: Parsed): WebFlags {
     allowedOrigins: list("allow-origin"),
     allowedHosts: list("allow-host"),
     allowedAddresses: list("allow-address"),
+    maxDevices: positiveInteger(p, "max-devices"),
   };
+}
+
+function positiveInteger(p: Parsed, name: string): number | undefined {
+  const value = p.flags.get(name);
+  if (typeof value !== "string") return undefined;
+  if (!/^[1-9]\d*$/.test(value)) throw new UsageError(`--${name} takes a positive whole number`);
+  return Number(value);
 }
 
 /** What --no-token means, said where the user will see it (stderr). */

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { GatewayEvent } from "../gateway/index.js";
 import { Dashboard } from "../web/index.js";
+import { fullMessage } from "./gateway.js";
 import { inline } from "./terminal.js";
 import { type WebFlags, warnNoToken } from "./web-flags.js";
 
@@ -21,6 +22,7 @@ export function dashboardAccess(flags: WebFlags) {
     allowedOrigins: flags.allowedOrigins,
     allowedHosts: flags.allowedHosts,
     allowedAddresses: flags.allowedAddresses,
+    maxDevices: flags.maxDevices,
   };
 }
 
@@ -39,6 +41,7 @@ export async function runWeb(
     if (e.event === "error")
       report({ event: "error", name: e.name, error: e.error.message }, () => `! ${e.error.message}`);
     if (e.event === "refused") report(e, () => `! ${inline(e.name)} (${inline(e.address)}) not relayed: ${e.reason}`);
+    if (e.event === "full") report(e, () => fullMessage(e));
   });
   await dashboard.start();
   report({ event: "listening", url: dashboard.url, gateway: dashboard.gateway.base }, () => {

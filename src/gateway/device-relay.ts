@@ -11,25 +11,43 @@ import {
   type SocketOptions,
 } from "../zmq/index.js";
 
+/** Between two attempts to learn the signal port of a device that did not answer: doubling up to. */
+const ASK_BACKOFF_MAX_MS = 60_000;
+/** Reconnection to a device that went away: doubling from 100 ms up to. */
+const RECONNECT_MAX_MS = 30_000;
+
 /**
  * One device seen through the gateway: a ROUTER at `<base>/<name>` relayed to a DEALER connected
  * to the device (requests and replies pass as they are, envelopes included, so REP devices such
  * as the Python reference answer as to any client), and the device's signals relayed from its
  * PUB to an XPUB at `<base>/<name>/signals`, where an RPC client reached over WebSocket looks.
  *
- * Both paths are bound at once; the device is asked for its signal port in the background, so
- * that a slow or unreachable device delays no other (pages' subscriptions wait in the XPUB's
- * queue until the signals' proxy starts, once the device has answered).
+ * A device listed but not opened costs two routes on the WebSocket port and nothing else: the
+ * gateway connects to the device when a page connects to either path, asks its signal port then
+ * (backing off from a device that does not answer), and lets the device go once no page has been
+ * connected for a while. Thousands of registered devices, reachable or not, cost no work until
+ * a page opens one.
  */
 export class DeviceRelay {
   readonly methods: string;
   readonly signals: string;
-  private readonly proxies: ZmqProxy[] = [];
-  private readonly running: Promise<void>[] = [];
+  private readonly front: Router;
+  private readonly back = new Dealer({ reconnectMaxInterval: RECONNECT_MAX_MS });
   private readonly xpub: XPublisher;
   private readonly xsub = new XSubscriber();
+  private readonly running: Promise<void>[] = [];
+  private methodsProxy: ZmqProxy | undefined;
+  private signalsProxy: ZmqProxy | undefined;
+  /** Page connections open on either path. */
+  private pages = 0;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private connected = false;
   private signalsConnected = false;
+  /** Where the device publishes: undefined until it said, null when it has no signals. */
+  private signalsAt: string | null | undefined;
   private asking: Promise<void> | undefined;
+  private failedAsks = 0;
+  private nextAsk = 0;
   private closed = false;
 
   constructor(
@@ -38,68 +56,137 @@ export class DeviceRelay {
     readonly address: string,
     base: string,
     /** Socket options of the browser-facing sides (access rules, limits). */
-    private readonly frontOptions: SocketOptions<Socket>,
+    frontOptions: SocketOptions<Socket>,
     /** ms the device may take to answer the relay's own request (its signal port). */
     private readonly timeout: number,
+    /** ms the device's connections are kept once no page is left (a page reloading keeps them). */
+    private readonly idleTimeout: number,
   ) {
     this.methods = `${base}/${encodeURIComponent(name)}`;
     this.signals = `${this.methods}/signals`;
+    this.front = new Router(frontOptions);
     this.xpub = new XPublisher(frontOptions);
   }
 
+  /** Binds both paths; nothing goes to the device until a page connects. */
   async start(): Promise<void> {
-    const front = new Router(this.frontOptions);
-    const back = new Dealer();
     try {
-      await front.bind(this.methods);
+      await this.front.bind(this.methods);
       await this.xpub.bind(this.signals);
     } catch (e) {
-      front.close();
-      back.close();
+      this.closeSockets();
       throw e;
     }
-    back.connect(this.address);
-    this.run(new ZmqProxy(front, back));
-    this.connectSignals();
+    this.running.push(this.followPages(this.front), this.followPages(this.xpub));
+  }
+
+  /** Whether a page is connected (the gateway then retries what the device did not answer). */
+  get opened(): boolean {
+    return this.pages > 0;
   }
 
   /**
-   * Asks the device for its signal port, unless it has answered already or a request is under
-   * way; the gateway calls it again at each look at the registry until the device answers.
+   * Asks the device for its signal port, unless it has answered, a request is under way, or the
+   * last failure's backoff has not run out; the gateway calls it again at each look at the
+   * registry while a page is connected.
    */
   connectSignals(): void {
-    if (this.signalsConnected || this.asking || this.closed) return;
+    if (this.signalsAt !== undefined || this.asking || this.closed || Date.now() < this.nextAsk) return;
     this.asking = this.askSignalPort()
       .then((port) => {
-        if (this.closed) return;
-        if (port !== undefined) {
-          this.xsub.connect(signalsEndpoint(this.address, port));
-          this.run(new ZmqProxy(this.xpub, this.xsub));
-        }
-        this.signalsConnected = true; // a device without signals is not asked again
+        this.failedAsks = 0;
+        this.signalsAt = port === undefined ? null : signalsEndpoint(this.address, port);
+        if (this.connected) this.connectDevice();
       })
-      .catch(() => {}) // not now: calls still pass, and the next look asks again
+      .catch(() => {
+        // Not now: calls still pass; asked again after 1, 2, 4 ... 60 s.
+        this.nextAsk = Date.now() + Math.min(1000 * 2 ** this.failedAsks++, ASK_BACKOFF_MAX_MS);
+      })
       .finally(() => {
         this.asking = undefined;
       });
   }
 
   close(): Promise<void> {
-    if (!this.closed) for (const proxy of this.proxies) proxy.terminate();
-    this.closed = true;
-    this.xpub.close();
-    this.xsub.close();
+    if (!this.closed) {
+      this.closed = true;
+      clearTimeout(this.idleTimer);
+      this.closeSockets();
+    }
     return Promise.allSettled([...this.running, this.asking]).then(() => undefined);
   }
 
-  private run(proxy: ZmqProxy): void {
-    this.proxies.push(proxy);
+  private closeSockets(): void {
+    for (const proxy of [this.methodsProxy, this.signalsProxy]) proxy?.terminate();
+    for (const socket of [this.front, this.back, this.xpub, this.xsub]) socket.close();
+  }
+
+  /** Counts the pages connected to one path, from the socket's own events. */
+  private async followPages(socket: Socket): Promise<void> {
+    try {
+      for await (const event of socket.events) {
+        if (event.type === "accept") this.pageArrived();
+        else if (event.type === "disconnect") this.pageLeft();
+      }
+    } catch {
+      // the socket closed
+    }
+  }
+
+  private pageArrived(): void {
+    this.pages++;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    if (this.closed) return;
+    this.connectDevice();
+    this.connectSignals();
+  }
+
+  private pageLeft(): void {
+    if (--this.pages > 0 || this.closed) return;
+    this.idleTimer = setTimeout(() => this.disconnectDevice(), this.idleTimeout);
+    (this.idleTimer as { unref?: () => void }).unref?.();
+  }
+
+  /** Connects what is known of the device (methods, and signals once their port is known). */
+  private connectDevice(): void {
+    if (!this.connected) {
+      this.connected = true;
+      this.back.connect(this.address);
+      this.methodsProxy ??= this.run(this.front, this.back);
+    }
+    if (this.signalsAt && !this.signalsConnected) {
+      // The XSUB sends the pages' subscriptions again on each connection.
+      this.signalsConnected = true;
+      this.xsub.connect(this.signalsAt);
+      this.signalsProxy ??= this.run(this.xpub, this.xsub);
+    }
+  }
+
+  /** No page for idleTimeout ms: no connection to the device is kept (nor retried, if it is away). */
+  private disconnectDevice(): void {
+    this.idleTimer = undefined;
+    if (this.pages > 0 || this.closed || !this.connected) return;
+    this.connected = false;
+    this.back.disconnect(this.address);
+    if (this.signalsConnected && this.signalsAt) this.xsub.disconnect(this.signalsAt);
+    this.signalsConnected = false;
+  }
+
+  private run(front: Socket, back: Socket): ZmqProxy {
+    const proxy = new ZmqProxy(front, back);
     this.running.push(proxy.run().catch(() => {}));
+    return proxy;
   }
 
   /** The device's PUB port: INIT_SIGNALS_HANDLING, as any client asks it. */
   private async askSignalPort(): Promise<number | undefined> {
-    const req = new Request({ receiveTimeout: this.timeout, sendTimeout: this.timeout, linger: 0 });
+    const req = new Request({
+      receiveTimeout: this.timeout,
+      sendTimeout: this.timeout,
+      linger: 0,
+      maxMessageSize: 64 * 1024,
+    });
     try {
       req.connect(this.address);
       await req.send(JSON.stringify({ event: RpcEvent.initSignals }));

@@ -34,6 +34,19 @@ export interface GatewayOptions {
   allowedAddresses?: readonly string[];
   /** Largest message a page may send, in octets. Default 64 MiB (as a device's requests). */
   maxMessageSize?: number;
+  /**
+   * Devices relayed at most; past it, the devices listed later are not relayed (a `full` event
+   * says how many). Default 1000. Anyone who reaches an unauthenticated registry can fill it:
+   * run the registry with CURVE where that matters.
+   */
+  maxDevices?: number;
+  /**
+   * Octets of replies waiting for one page: from half of it the gateway stops reading that
+   * page's requests, past it the replies are dropped (the page's calls time out). Default 32 MiB.
+   */
+  maxQueuedBytes?: number;
+  /** ms a device's connections are kept once no page is connected to it. Default 10000. */
+  idleTimeout?: number;
 }
 
 /** What a gateway reports as it runs (pages connecting, devices reached, refusals). */
@@ -42,9 +55,12 @@ export type GatewayEvent =
   | { event: "added"; name: string; address: string; methods: string; signals: string }
   | { event: "removed"; name: string; address: string }
   | { event: "refused"; name: string; address: string; reason: string }
+  | { event: "full"; maxDevices: number; notRelayed: number }
   | { event: "error"; name?: string; error: Error };
 
 const DEFAULT_MAX_MESSAGE = 64 * 1024 * 1024;
+const DEFAULT_MAX_DEVICES = 1000;
+const DEFAULT_MAX_QUEUED = 32 * 1024 * 1024;
 
 /**
  * Lets browsers reach devices that speak only tcp (every Python device): one WebSocket port, a
@@ -60,6 +76,12 @@ export class Gateway {
   private readonly frontOptions: SocketOptions<Socket>;
   private readonly addresses: AddressFilter | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly maxDevices: number;
+  /** The newest device list not yet applied, and the application under way. */
+  private latest: Record<string, DeviceEntry> | undefined;
+  private following: Promise<void> | undefined;
+  /** Devices listed but left out for the cap, at the last look. */
+  private notRelayed = 0;
   private stopped = false;
   private readonly listeners: Array<(e: GatewayEvent) => void> = [];
 
@@ -72,6 +94,7 @@ export class Gateway {
     this.frontOptions = {
       ...webSocketOptions({ ...access, allowedHosts: hosts }),
       maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE,
+      sendHighWaterBytes: options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED,
     };
     if (access.token === undefined && !options.noToken && !isLoopback(listenHost)) {
       throw new TypeError(
@@ -80,6 +103,7 @@ export class Gateway {
       );
     }
     this.addresses = options.allowedAddresses ? new AddressFilter(options.allowedAddresses) : undefined;
+    this.maxDevices = options.maxDevices ?? DEFAULT_MAX_DEVICES;
     this.registryRoute = new RegistryRoute(this.frontOptions, () => this.listed());
   }
 
@@ -108,6 +132,7 @@ export class Gateway {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    await this.following;
     await this.registryRoute.close();
     await Promise.all([...this.relays.values()].map((r) => r.close()));
     this.relays.clear();
@@ -118,35 +143,66 @@ export class Gateway {
     return Object.fromEntries([...this.relays].map(([name, r]) => [name, { type: r.type, addr: r.address }]));
   }
 
+  /**
+   * Looks at the registry, then again every pollInterval whatever the relays are doing: the
+   * list is applied by follow(), one list at a time, the newest one waiting.
+   */
   private async poll(): Promise<void> {
     try {
-      const devices = await listDevices(this.options.registry, { timeout: this.options.timeout ?? 2000 });
-      await this.follow(devices);
+      this.latest = await listDevices(this.options.registry, { timeout: this.options.timeout ?? 2000 });
     } catch (e) {
       this.emit({ event: "error", error: e as Error });
     }
+    const applied = this.applyLatest();
     if (!this.stopped) {
       this.timer = setTimeout(() => void this.poll(), this.options.pollInterval ?? 1000);
       (this.timer as { unref?: () => void }).unref?.();
     }
+    return applied;
+  }
+
+  private applyLatest(): Promise<void> {
+    if (this.following !== undefined) return this.following;
+    this.following = (async () => {
+      while (this.latest && !this.stopped) {
+        const devices = this.latest;
+        this.latest = undefined;
+        await this.follow(devices);
+      }
+    })().finally(() => {
+      this.following = undefined;
+    });
+    return this.following;
   }
 
   /**
-   * Relays what the registry lists, and only that (a device that moved is relayed anew). New
-   * relays start together: none waits for another device to answer.
+   * Relays what the registry lists, and only that (a device that moved is relayed anew), up to
+   * maxDevices. New relays start together: none waits for another device to answer.
    */
   private async follow(devices: Record<string, DeviceEntry>): Promise<void> {
+    const leaving: Promise<void>[] = [];
     for (const [name, relay] of this.relays) {
       if (devices[name]?.addr === relay.address) continue;
       this.relays.delete(name);
-      await relay.close();
+      leaving.push(relay.close());
       this.emit({ event: "removed", name, address: relay.address });
     }
-    for (const relay of this.relays.values()) relay.connectSignals();
-    const starting = Object.entries(devices)
-      .filter(([name, d]) => !this.relays.has(name) && this.admits(name, d))
-      .map(([name, d]) => this.startRelay(name, d));
-    await Promise.all(starting);
+    for (const name of this.refused.keys()) if (!(name in devices)) this.refused.delete(name);
+    for (const relay of this.relays.values()) if (relay.opened) relay.connectSignals();
+    const room = this.maxDevices - this.relays.size;
+    const wanted = Object.entries(devices).filter(([name, d]) => !this.relays.has(name) && this.admits(name, d));
+    this.reportFull(Math.max(0, wanted.length - room));
+    await Promise.all([...leaving, ...wanted.slice(0, Math.max(0, room)).map(([name, d]) => this.startRelay(name, d))]);
+  }
+
+  /** Says when devices start or stop being left out for the cap (not once per device: a flood would fill the log). */
+  private reportFull(notRelayed: number): void {
+    if (notRelayed > 0 === this.notRelayed > 0) {
+      this.notRelayed = notRelayed;
+      return;
+    }
+    this.notRelayed = notRelayed;
+    this.emit({ event: "full", maxDevices: this.maxDevices, notRelayed });
   }
 
   /** Whether a listed device may be relayed; a refusal is reported once per name and address. */
@@ -184,6 +240,7 @@ export class Gateway {
       this.base!,
       this.frontOptions,
       this.options.timeout ?? 2000,
+      this.options.idleTimeout ?? 10_000,
     );
     try {
       await relay.start();

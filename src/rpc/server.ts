@@ -17,6 +17,7 @@ import {
   type AnyFunction,
   DEFAULT_MAX_CONCURRENT,
   DEFAULT_MAX_REQUEST,
+  DEFAULT_MAX_QUEUED,
   HANDSHAKE_MS,
   type MethodEntry,
   type MethodOptions,
@@ -83,6 +84,7 @@ export class RPCServer {
       ...this.security,
       ...web,
       maxMessageSize: options.maxRequestSize ?? DEFAULT_MAX_REQUEST,
+      sendHighWaterBytes: options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED,
       handshakeInterval: HANDSHAKE_MS,
     });
     this.aliveTimeout = options.aliveTimeout ?? 60;

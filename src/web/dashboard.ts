@@ -28,6 +28,8 @@ export interface DashboardOptions {
   allowedOrigins?: readonly string[];
   /** Device addresses the gateway may relay to (see GatewayOptions.allowedAddresses). */
   allowedAddresses?: readonly string[];
+  /** Devices relayed at most (see GatewayOptions.maxDevices). */
+  maxDevices?: number;
 }
 
 /**
@@ -120,6 +122,7 @@ export class Dashboard {
       },
       noToken: this.options.noToken,
       allowedAddresses: this.options.allowedAddresses,
+      maxDevices: this.options.maxDevices,
     });
   }
 

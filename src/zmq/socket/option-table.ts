@@ -385,6 +385,14 @@ export const OPTION_ROWS: OptionRows = [
     "ws:// and wss:// binds: ms a peer may take to finish a message it has begun (a partial frame or fragments), then it is dropped (close code 1008); 0 = no limit.",
     { extension: true, min: 0 },
   ),
+  row(
+    "sendHighWaterBytes",
+    20005,
+    "int32",
+    0,
+    "Octets queued per peer before sending blocks or drops, as sendHighWaterMark counts messages; 0 = no limit. From half of it, the socket stops reading from that peer until a quarter is left: a peer that sends requests and does not read the replies holds at most this much.",
+    { extension: true, on: WRITABLE, min: 0, immediate: true },
+  ),
   // Read-only state
   row("type", 16, "int32", 0, "The socket type (libzmq's ZMQ_PAIR = 0 ... ZMQ_STREAM = 11).", { access: "r" }),
   row("lastEndpoint", 32, "string", null, "The last endpoint bound, with the port the OS chose.", { access: "r" }),

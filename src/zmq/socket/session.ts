@@ -125,7 +125,7 @@ export class Session implements ConnectionOwner {
       return;
     }
     this.ready = true;
-    pipe.engine = engine;
+    pipe.attach(engine);
     this.connector?.resetBackoff();
     if (!this.pipe) {
       this.pipe = pipe;
@@ -167,8 +167,7 @@ export class Session implements ConnectionOwner {
     // libzmq reports nothing but the disconnection, which carries the error here (ours).
     if (error && !pipe && error.code !== "ECONNRESET") this.host.emit(handshakeFailure(error, address));
     if (pipe) {
-      pipe.engine = undefined;
-      if (pipe.readPaused) pipe.readPaused = false;
+      pipe.detach();
       this.host.pipeDisconnected(pipe);
       // A bound socket's peer is gone for good; a connect's pipe waits for the reconnection,
       // unless `immediate` wants pipes only for connected peers.

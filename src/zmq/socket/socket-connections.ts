@@ -13,7 +13,7 @@ import { parseEndpoint, transportFor } from "../transport/index.js";
 import { ZAP_CLIENT } from "../context.js";
 import type { SocketEvent } from "../events.js";
 import type { OptionName } from "./option-types.js";
-import { Pipe } from "./pipe.js";
+import { Pipe, type PipeLimits } from "./pipe.js";
 import { type Lingering, trackForExit, untrackForExit } from "./exit-wait.js";
 import { Session, type SessionHost } from "./session.js";
 import { ENDPOINT_COUNT, SocketCore } from "./socket-core.js";
@@ -41,8 +41,11 @@ export abstract class SocketConnections extends SocketCore {
   private readonly bindings = new Map<string, Binding>();
   /** Every peer link: one per connect() call (an endpoint may be connected more than once, as in libzmq), one per accepted connection. */
   private readonly sessions = new Set<Session>();
-  private readonly hwm = () => this.sendHwm;
-  private readonly conflateNow = () => this.conflating;
+  private readonly pipeLimits: PipeLimits = {
+    sendHighWaterMark: () => this.sendHwm,
+    sendHighWaterBytes: () => this.sendHwmBytes,
+    conflate: () => this.conflating,
+  };
 
   /** The mechanism the security options ask for, for a new session. */
   private mechanism(): MechanismFactory {
@@ -275,7 +278,7 @@ export abstract class SocketConnections extends SocketCore {
     connectOptions: (mechanism) => this.connectOptions(mechanism),
     createConnection: (carrier, options, owner) => this.createConnection(carrier, options, owner),
     engineOptions: (mechanism, bound) => this.engineOptions(mechanism, bound),
-    newPipe: (endpoint) => new Pipe(endpoint, this.hwm, this.conflateNow),
+    newPipe: (endpoint) => new Pipe(endpoint, this.pipeLimits),
     emit: (event) => this.emitMonitored(event),
     acceptPeer: (pipe, connection, connectedTo) => this.acceptPeer(pipe, connection, connectedTo),
     attachPipe: (pipe) => this.addPipe(pipe),

@@ -44,6 +44,7 @@ export abstract class SocketCore implements OptionHost {
   protected routingIdBytes: Buffer | undefined;
   // The options read for every message, kept in plain fields (see optionChanged).
   protected sendHwm = 1000;
+  protected sendHwmBytes = 0;
   protected receiveHwm = 1000;
   protected sendWait = -1;
   protected receiveWait = -1;
@@ -117,6 +118,7 @@ export abstract class SocketCore implements OptionHost {
   private cacheHotOption(row: OptionRow): void {
     const value = storedOption(this, row) as number;
     if (row.name === "sendHighWaterMark") this.sendHwm = value;
+    else if (row.name === "sendHighWaterBytes") this.sendHwmBytes = value;
     else if (row.name === "receiveHighWaterMark") this.receiveHwm = value;
     else if (row.name === "sendTimeout") this.sendWait = value;
     else if (row.name === "receiveTimeout") this.receiveWait = value;

@@ -384,10 +384,7 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
     this.inbound.push({ pipe, message });
     pipe.inCount++;
     const hwm = this.receiveHwm;
-    if (hwm > 0 && pipe.inCount >= hwm && !pipe.readPaused && pipe.engine) {
-      pipe.readPaused = true;
-      pipe.engine.pauseReading();
-    }
+    if (hwm > 0 && pipe.inCount >= hwm && pipe.engine) pipe.setReceiveFull(true);
   }
 
   /** receive() calls waiting for a message. */
@@ -397,10 +394,7 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
 
   private consumed(pipe: Pipe): void {
     pipe.inCount--;
-    if (pipe.readPaused && pipe.inCount < this.receiveHwm) {
-      pipe.readPaused = false;
-      pipe.engine?.resumeReading();
-    }
+    if (pipe.receiveIsFull && pipe.inCount < this.receiveHwm) pipe.setReceiveFull(false);
   }
 
   // ---- closing ----
