@@ -31,6 +31,19 @@ async function start(options: Partial<ConstructorParameters<typeof Dashboard>[0]
   return dashboard;
 }
 
+/** Sends `request` as it is; resolves with what came back before the server closed or 2 s passed. */
+async function rawRequest(port: number, request: string): Promise<string> {
+  const { connect } = await import("node:net");
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port }, () => socket.end(request));
+    let reply = "";
+    socket.on("data", (d) => (reply += d));
+    socket.on("error", () => {});
+    socket.on("close", () => resolve(reply));
+    setTimeout(() => socket.destroy(), 2000);
+  });
+}
+
 function get(
   url: string,
   headers: Record<string, string> = {},
@@ -100,6 +113,8 @@ describe("the dashboard over HTTP", () => {
     const rebound = await get(dashboard.url!, { Host: `rebind.example:${url.port}` });
     expect(rebound.status).toBe(403);
     expect((await get(dashboard.url!, { Host: `localhost:${url.port}` })).status).toBe(200);
+    // Another origin to the browser, which the page's policy does not name: refused, not broken.
+    expect((await get(dashboard.url!, { Host: `localhost.:${url.port}` })).status).toBe(403);
     const allowed = await start({ allowedHosts: ["imager.lab"] });
     const port = new URL(allowed.url!).port;
     expect((await get(allowed.url!, { Host: `imager.lab:${port}` })).status).toBe(200);
@@ -120,6 +135,16 @@ describe("the dashboard over HTTP", () => {
     expect((await RawWs.open(route.replace(/\?.*/, ""), "ZWS2.0", { Origin: `http://127.0.0.1:${port}` })).status).toBe(
       401,
     );
+  });
+
+  it("answers 400 to a request target that is no URL, and goes on serving", async () => {
+    const dashboard = await start();
+    const { port } = new URL(dashboard.url!);
+    for (const target of ["//[", "//%", "//a:99999/"]) {
+      const reply = await rawRequest(Number(port), `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+      expect(reply).toMatch(/^HTTP\/1\.1 400/);
+    }
+    expect((await get(dashboard.url!)).status).toBe(200);
   });
 
   it("with noToken on loopback, serves without one", async () => {

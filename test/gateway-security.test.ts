@@ -121,3 +121,20 @@ describe("the gateway's registry route", () => {
     expect(await ticked).toBe(3);
   }, 30000);
 });
+
+describe("tokens stay out of messages", () => {
+  it("an error about a URL with a token names the URL without the token's value", async () => {
+    const { gateway } = await startGateway(cleanups, { access: { token: "s3cret-token-value" } });
+    const failed = await RPCClient.connect(`${gateway.base}/nosuch?token=s3cret-token-value`, { timeout: 300 }).catch(
+      (e: Error) => e,
+    );
+    expect(failed).toBeInstanceOf(Error);
+    const listed = await listDevices(`ws://127.0.0.1:1/registry?token=s3cret-token-value`, { timeout: 300 }).catch(
+      (e: Error) => e,
+    );
+    for (const e of [failed, listed] as Error[]) {
+      expect(e.message).not.toContain("s3cret");
+      expect(e.message).toMatch(/token=\*\*\*/);
+    }
+  });
+});

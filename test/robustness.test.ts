@@ -1,7 +1,8 @@
 import { Buffer } from "node:buffer";
 import { describe, expect, it } from "vitest";
 import { encodeGreeting } from "../src/zmq/codec/greeting.js";
-import { Pull, Push, Reply, Request, type SocketEvent } from "../src/zmq/index.js";
+import { encodeMetadata } from "../src/zmq/codec/command.js";
+import { curveKeyPair, Pull, Push, Reply, Request, Router, type SocketEvent } from "../src/zmq/index.js";
 import { RawPeer } from "./helpers/raw-peer.js";
 import { bound, text, track } from "./helpers/sockets.js";
 
@@ -198,3 +199,82 @@ describe("reconnection", () => {
     });
   });
 });
+
+/** A TCP relay to `endpoint` that keeps what the server sends; resolves with its endpoint. */
+async function recordingRelay(
+  endpoint: string,
+): Promise<{ endpoint: string; fromServer: () => Buffer; serverClosed: Promise<void> }> {
+  const { createServer, connect } = await import("node:net");
+  const target = new URL(endpoint.replace("tcp://", "http://"));
+  const received: Buffer[] = [];
+  let serverClosed = () => {};
+  const closed = new Promise<void>((r) => (serverClosed = r));
+  const server = createServer((client) => {
+    const upstream = connect({ host: target.hostname, port: Number(target.port) });
+    upstream.on("data", (d: Buffer) => received.push(d));
+    upstream.on("close", () => serverClosed());
+    client.pipe(upstream).pipe(client);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    for (const s of [client, upstream]) s.on("error", drop);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  track({ close: () => server.close() } as never);
+  const port = (server.address() as import("node:net").AddressInfo).port;
+  return { endpoint: `tcp://127.0.0.1:${port}`, fromServer: () => Buffer.concat(received), serverClosed: closed };
+}
+
+describe("a peer's metadata is judged before our READY goes", () => {
+  for (const mechanism of ["PLAIN", "CURVE"] as const) {
+    it(`a ${mechanism} client of a socket type we do not talk to gets an ERROR and no READY`, async () => {
+      const keys = curveKeyPair();
+      const server =
+        mechanism === "PLAIN" ? { plainServer: true } : { curveServer: true, curveSecretKey: keys.secretKey };
+      const client =
+        mechanism === "PLAIN"
+          ? { plainUsername: "u", plainPassword: "p" }
+          : { curveServerKey: keys.publicKey, ...curveClientKeys() };
+      if (mechanism === "PLAIN") await admitEveryone();
+      const pull = await bound(new Pull(server));
+      const refused = pull.events.once("handshake:error:protocol");
+      const relay = await recordingRelay(pull.lastEndpoint!);
+      const other = track(new Pull(client)); // PULL cannot talk to PULL
+      other.connect(relay.endpoint);
+      expect((await refused).error).toMatchObject({ code: "ERR_ZMTP_INVALID_METADATA" });
+      await relay.serverClosed;
+      const sent = relay.fromServer();
+      expect(sent.includes(Buffer.from("\x05ERROR"))).toBe(true);
+      expect(sent.includes(Buffer.from("\x05READY"))).toBe(false);
+    });
+  }
+
+  it("a routing id over 255 octets is refused (ZMTP allows 255)", async () => {
+    const router = await bound(new Router());
+    const refused = router.events.once("handshake:error:protocol");
+    const peer = await RawPeer.connect(router.lastEndpoint!);
+    const g = encodeGreeting("NULL", false);
+    peer.write(g);
+    const metadata = encodeMetadata([
+      ["Socket-Type", "DEALER"],
+      ["Identity", Buffer.alloc(256, 1)],
+    ]);
+    peer.command("READY", metadata);
+    expect((await refused).error).toMatchObject({ code: "ERR_ZMTP_INVALID_METADATA" });
+    await peer.waitClosed();
+  });
+});
+
+/** A ZAP handler that admits every client (a PLAIN server admits no one without one). */
+async function admitEveryone(): Promise<void> {
+  const handler = await bound(new Reply(), "inproc://zeromq.zap.01");
+  void (async () => {
+    for await (const [version, id] of handler) await handler.send([version!, id!, "200", "OK", "", ""]);
+  })();
+}
+
+function curveClientKeys() {
+  const { publicKey, secretKey } = curveKeyPair();
+  return { curvePublicKey: publicKey, curveSecretKey: secretKey };
+}

@@ -130,3 +130,89 @@ describe("a peer that breaks ZWS", () => {
     await ws.ended();
   });
 });
+
+describe("HTTP upgrades", () => {
+  async function send(endpoint: string, chunks: Array<string | Buffer>): Promise<string> {
+    const { connect } = await import("node:net");
+    const { hostname, port } = new URL(endpoint);
+    const socket = connect({ host: hostname, port: Number(port) });
+    cleanups.push(() => socket.destroy());
+    await new Promise((r) => socket.once("connect", r));
+    let reply = "";
+    // The head of the answer (a 101 leaves the connection open), or whatever came before the close.
+    const answered = new Promise<void>((resolve) => {
+      socket.on("data", (d) => {
+        reply += d;
+        if (reply.includes("\r\n\r\n")) resolve();
+      });
+      socket.once("close", () => resolve());
+    });
+    for (const chunk of chunks) socket.write(chunk);
+    await answered;
+    return reply;
+  }
+  const upgrade = (path: string, extra = "", connection = "Upgrade") =>
+    `GET ${path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: ${connection}\r\n` +
+    `Sec-WebSocket-Key: ${Buffer.alloc(16).toString("base64")}\r\nSec-WebSocket-Version: 13\r\n` +
+    `Sec-WebSocket-Protocol: ZWS2.0\r\n${extra}\r\n`;
+
+  it("a head over 16 KiB gets 431, whether it comes in one piece or in many", async () => {
+    const pull = await bound(new Pull(), "ws://127.0.0.1:0/p");
+    const big = upgrade("/p", `X-Pad: ${"a".repeat(20 * 1024)}\r\n`);
+    expect(await send(pull.lastEndpoint!, [big])).toMatch(/^HTTP\/1\.1 431/);
+    const pieces = [...Buffer.from(big)].map((b) => Buffer.from([b]));
+    expect(await send(pull.lastEndpoint!, pieces.slice(0, 17 * 1024))).toMatch(/^HTTP\/1\.1 431/);
+  });
+
+  it("wants Connection: Upgrade beside Upgrade: websocket (426 otherwise)", async () => {
+    const pull = await bound(new Pull(), "ws://127.0.0.1:0/p");
+    expect(await send(pull.lastEndpoint!, [upgrade("/p", "", "keep-alive")])).toMatch(/^HTTP\/1\.1 426/);
+  });
+
+  it("reads a head sent an octet at a time in linear time, across the end's four octets", async () => {
+    const pull = await bound(new Pull(), "ws://127.0.0.1:0/p");
+    const { HeadReader } = await import("../src/zmq/transport/ws-handshake.js");
+    const head = upgrade("/p", `X-Pad: ${"a".repeat(15 * 1024)}\r\n`);
+    const reader = new HeadReader();
+    let result: ReturnType<typeof reader.push>;
+    for (const octet of Buffer.from(`${head}rest`)) result ??= reader.push(Buffer.from([octet]));
+    expect(result).toMatchObject({ head: head.slice(0, -4) });
+    expect(
+      await send(
+        pull.lastEndpoint!,
+        [...Buffer.from(head)].map((b) => Buffer.from([b])),
+      ),
+    ).toMatch(/^HTTP\/1\.1 101/);
+  });
+});
+
+describe("connections on a WebSocket port", () => {
+  it("past 256 upgrades under way, another gets 503 at once; a finished one frees its place", async () => {
+    const { connect } = await import("node:net");
+    const { MAX_UPGRADING } = await import("../src/zmq/transport/ws-server.js");
+    const pull = await bound(new Pull(), "ws://127.0.0.1:0/p");
+    const { hostname, port } = new URL(pull.lastEndpoint!);
+    const silent = async () => {
+      const socket = connect({ host: hostname, port: Number(port) });
+      cleanups.push(() => socket.destroy());
+      await new Promise((r) => socket.once("connect", r));
+      return socket;
+    };
+    const idle: import("node:net").Socket[] = [];
+    for (let i = 0; i < MAX_UPGRADING; i++) idle.push(await silent());
+    const refused = await silent();
+    const reply = await new Promise<string>((resolve) => {
+      let text = "";
+      refused.on("data", (d) => (text += d)).once("close", () => resolve(text));
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 503/);
+    const gone = new Promise((r) => idle[0]!.once("close", r));
+    idle[0]!.destroy();
+    await gone;
+    await until(async () => (await RawWs.open(pull.lastEndpoint!, "ZWS2.0")).status === 101);
+  });
+});
+
+async function until(test: () => Promise<boolean>): Promise<void> {
+  while (!(await test())) await new Promise((r) => setTimeout(r, 20));
+}

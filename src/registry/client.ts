@@ -2,6 +2,7 @@ import { decodeBody, encodeBody } from "../common/codec.js";
 import { RpcError, RpcTimeoutError } from "../common/errors.js";
 import { type CurveClientKeys, clientSocketOptions } from "../rpc/curve.js";
 import { Request, type ZmqError } from "../zmq/index.js";
+import { shownUrl } from "../util/shown-url.js";
 import type { DeviceEntry, RegistryMessage } from "./protocol.js";
 
 /** Options of the one-shot registry calls (`registerDevice`, `listDevices`...). */
@@ -22,8 +23,8 @@ export class UnsupportedByRegistry extends RpcError {
   ) {
     super(
       reason
-        ? `the registry at ${url} refused ${event}: ${reason}`
-        : `the registry at ${url} does not support ${event} (a Python reference registry has no ${event})`,
+        ? `the registry at ${shownUrl(url)} refused ${event}: ${reason}`
+        : `the registry at ${shownUrl(url)} does not support ${event} (a Python reference registry has no ${event})`,
     );
     this.name = "UnsupportedByRegistry";
   }
@@ -44,7 +45,7 @@ async function ask(url: string, message: RegistryMessage, options: RegistryReque
     await req.send(encodeBody(message, "json"));
     const [reply] = await req.receive().catch((e: unknown) => {
       if ((e as ZmqError).code === "EAGAIN")
-        throw new RpcTimeoutError(`${message.event} to the registry at ${url}`, timeout);
+        throw new RpcTimeoutError(`${message.event} to the registry at ${shownUrl(url)}`, timeout);
       throw e;
     });
     const decoded = decodeBody(reply!, "json") as RegistryMessage;

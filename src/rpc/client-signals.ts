@@ -1,6 +1,7 @@
 import type { Buffer } from "node:buffer";
 import { decodeBody } from "../common/codec.js";
 import type { Logger } from "../util/logger.js";
+import { shownUrl } from "../util/shown-url.js";
 import { Subscriber, type Socket, type SocketOptions } from "../zmq/index.js";
 import { CONSUME, holdProcess, WATCH } from "../zmq/internal.js";
 import { RpcEvent } from "./protocol.js";
@@ -78,7 +79,7 @@ export class ClientSignals {
     const name = message.signal;
     this.signals
       .get(name)
-      ?.emitEach((e) => this.logger.warn(`a listener of signal ${name} from ${this.url} threw`, e), ...args);
+      ?.emitEach((e) => this.logger.warn(`a listener of signal ${name} from ${shownUrl(this.url)} threw`, e), ...args);
   }
 }
 

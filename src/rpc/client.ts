@@ -11,6 +11,7 @@ import { ClientSignals } from "./client-signals.js";
 import type { BufferResult, CallOptions, RemoteProxy, Reply, RPCClientOptions } from "./client-types.js";
 import { DEFAULT_METHOD_TIMEOUT_MS, type Inventory, isInventory, type RpcRequest, RpcEvent } from "./protocol.js";
 import type { RPCSignal } from "./signal.js";
+import { shownUrl } from "../util/shown-url.js";
 import { formatRpcUrl, parseRpcUrl, signalsEndpoint } from "./url.js";
 
 interface Pending {
@@ -35,6 +36,8 @@ function timeLeft(deadline: number | null): number | null {
  */
 export class RPCClient {
   readonly url: string;
+  /** The URL as error messages give it (without the token's value). */
+  private readonly shown: string;
   inventory!: Inventory;
   private readonly socket: Dealer;
   private readonly pending = new Map<number, Pending>();
@@ -52,6 +55,7 @@ export class RPCClient {
     private readonly options: RPCClientOptions,
   ) {
     this.url = url;
+    this.shown = shownUrl(url);
     this.logger = options.logger ?? processWarningLogger;
     this.security = clientSocketOptions(options.curve);
     this.socket = new Dealer({ reconnectInterval: 100, reconnectMaxInterval: 2000, ...this.security });
@@ -101,7 +105,7 @@ export class RPCClient {
     const timeout = this.options.timeout ?? 1000;
     const reply = await this.requestJson({ event: RpcEvent.getInventory }, timeout, "json", RpcEvent.getInventory);
     if (!isInventory(reply)) {
-      throw new RpcError(`${this.url} answered GET_INVENTORY with something that is not an inventory`);
+      throw new RpcError(`${this.shown} answered GET_INVENTORY with something that is not an inventory`);
     }
     const inventory = reply;
     this.inventory = inventory;
@@ -109,7 +113,7 @@ export class RPCClient {
     const offersMsgpack = inventory.plantrpc?.encodings?.includes("msgpack") ?? false;
     this.encoding = wanted === "auto" ? (offersMsgpack ? "msgpack" : "json") : wanted;
     if (this.encoding === "msgpack" && !offersMsgpack) {
-      throw new RpcError(`${this.url} does not offer MessagePack (not a plantrpc server)`);
+      throw new RpcError(`${this.shown} does not offer MessagePack (not a plantrpc server)`);
     }
     if ((this.options.signals ?? true) && inventory.signals.length > 0) await this.initSignals(timeout);
   }
@@ -135,7 +139,7 @@ export class RPCClient {
       signal_port?: number;
     };
     if (!reply?.success || typeof reply.signal_port !== "number") {
-      throw new RpcError(`${this.url}: INIT_SIGNALS_HANDLING failed`);
+      throw new RpcError(`${this.shown}: INIT_SIGNALS_HANDLING failed`);
     }
     await this.subscription.subscribe(this.signalsEndpoint(reply.signal_port), timeout);
   }
@@ -201,7 +205,7 @@ export class RPCClient {
       if (timeout !== null) {
         pending.timer = setTimeout(() => {
           this.pending.delete(id);
-          pending.reject(new RpcTimeoutError(`${what} on ${this.url}`, reportedTimeout ?? timeout));
+          pending.reject(new RpcTimeoutError(`${what} on ${this.shown}`, reportedTimeout ?? timeout));
         }, timeout);
       }
       this.pending.set(id, pending);
@@ -219,7 +223,7 @@ export class RPCClient {
     this.pending.clear();
     for (const p of lost) {
       if (p.timer) clearTimeout(p.timer);
-      p.reject(new ConnectionLostError(p.what, this.url));
+      p.reject(new ConnectionLostError(p.what, this.shown));
     }
   }
 
@@ -255,7 +259,7 @@ export class RPCClient {
     if (deadline === null) return this.fresh();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RpcTimeoutError(`${what} on ${this.url}`, timeout!)), timeLeft(deadline)!);
+      timer = setTimeout(() => reject(new RpcTimeoutError(`${what} on ${this.shown}`, timeout!)), timeLeft(deadline)!);
     });
     try {
       await Promise.race([this.fresh(), late]);
@@ -299,7 +303,7 @@ export class RPCClient {
     if (this.stale) await raceAbort(this.freshBefore(deadline, `${name}()`, timeout), options.signal);
     const kind =
       name in this.inventory.json_methods ? "json" : name in this.inventory.buffer_methods ? "buffer" : undefined;
-    if (!kind) throw new RpcError(`${this.url} has no method named "${name}"`);
+    if (!kind) throw new RpcError(`${this.shown} has no method named "${name}"`);
     const frames = await this.request(
       { event: RpcEvent.methodCall, method: name, params: { args, kwargs } },
       timeLeft(deadline),
@@ -359,7 +363,7 @@ export class RPCClient {
 
   /** The client-side signal of that name: connect listeners to it. */
   signal<A extends unknown[] = unknown[]>(name: string): RPCSignal<A> {
-    if (!this.inventory.signals.includes(name)) throw new RpcError(`${this.url} has no signal named "${name}"`);
+    if (!this.inventory.signals.includes(name)) throw new RpcError(`${this.shown} has no signal named "${name}"`);
     const signal = this.subscription.signal(name);
     return signal as unknown as RPCSignal<A>;
   }

@@ -1,3 +1,4 @@
+import { shownUrl } from "../util/shown-url.js";
 import { RpcError } from "./errors.js";
 
 export interface RpcUrl {
@@ -17,12 +18,12 @@ export interface RpcUrl {
  */
 export function parseRpcUrl(url: string): RpcUrl {
   const m = /^([a-zA-Z]+):\/\/(\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9.*_-]+)(?::(\d+))?(\/[^\s?#]*)?(\?[^\s#]*)?$/.exec(url);
-  if (!m) throw new RpcError(`invalid url "${url}": expected scheme://host or scheme://host:port`);
+  if (!m) throw new RpcError(`invalid url "${shownUrl(url)}": expected scheme://host or scheme://host:port`);
   const scheme = m[1]!;
   const path = m[4] ?? "";
   const query = m[5] ?? "";
   if ((path.length > 1 || query) && scheme !== "ws" && scheme !== "wss") {
-    throw new RpcError(`invalid url "${url}": only ws:// and wss:// URLs have a path or a query`);
+    throw new RpcError(`invalid url "${shownUrl(url)}": only ws:// and wss:// URLs have a path or a query`);
   }
   const port = m[3] === undefined ? undefined : Number(m[3]);
   return { scheme, host: m[2]!, port, path: path === "/" ? "" : path, query };
@@ -32,7 +33,7 @@ export function parseRpcUrl(url: string): RpcUrl {
 export function parseWebUrl(url: string): RpcUrl {
   const parsed = parseRpcUrl(url);
   if (parsed.scheme !== "ws" && parsed.scheme !== "wss") {
-    throw new RpcError(`invalid web url "${url}": expected ws://host:port[/path] or wss://`);
+    throw new RpcError(`invalid web url "${shownUrl(url)}": expected ws://host:port[/path] or wss://`);
   }
   return parsed;
 }

@@ -72,9 +72,13 @@ export class Dashboard {
     let gatewayPort = 0;
     const page = () => dashboardPage({ gatewayPort, token: this.token });
     this.server = http.createServer((req, res) => {
-      const url = new URL(req.url ?? "/", "http://host");
       const host = hostName(req.headers.host ?? "");
       const headers = securityHeaders(gatewaySource(host, gatewayPort));
+      const url = requestUrl(req.url);
+      if (!url) {
+        res.writeHead(400, { ...headers, "Content-Type": "text/plain" }).end("bad request\n");
+        return;
+      }
       const refusal = checkRequest(guard, req, url);
       if (refusal) {
         res.writeHead(refusal.status, { ...headers, "Content-Type": "text/plain" }).end(`${refusal.reason}\n`);
@@ -87,6 +91,8 @@ export class Dashboard {
       }
       res.writeHead(200, { ...headers, "Content-Type": body.type }).end(body.content);
     });
+    // A page needs a few connections; a flood of them is refused by the OS's accept queue.
+    this.server.maxConnections = MAX_CONNECTIONS;
     await new Promise<void>((resolve, reject) => {
       this.server!.once("error", reject);
       this.server!.listen(this.options.port ?? 8080, this.host, () => resolve());
@@ -137,5 +143,17 @@ export class Dashboard {
       default:
         return undefined;
     }
+  }
+}
+
+/** Connections the dashboard's HTTP server holds at once (past it, new ones are closed). */
+const MAX_CONNECTIONS = 256;
+
+/** The request's target as a URL, or undefined when it is none (`//[`: new URL throws). */
+function requestUrl(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? "/", "http://host");
+  } catch {
+    return undefined;
   }
 }

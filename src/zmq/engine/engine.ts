@@ -17,7 +17,8 @@ import { AuthError, ProtocolError, ZmqError } from "../errors.js";
 import type { FrameCodec, HandshakeStep, Mechanism, MechanismFactory, OpenedFrame } from "../mechanism/mechanism.js";
 import type { ZapClient } from "../mechanism/zap.js";
 import type { Carrier } from "../transport/carrier.js";
-import { isCompatible, sendsIdentity, type SocketTypeName } from "./socket-types.js";
+import { metadataRefusal } from "./peer-metadata.js";
+import { sendsIdentity, type SocketTypeName } from "./socket-types.js";
 import type { Connection, ConnectionOwner, PeerInfo } from "./connection.js";
 import { Heartbeats } from "./heartbeats.js";
 import { InOrder } from "./in-order.js";
@@ -291,6 +292,8 @@ export class Engine implements Connection {
     if (this.awaitingRoutingId && !(flags & FLAG_COMMAND)) {
       this.awaitingRoutingId = false;
       if (flags & FLAG_MORE) throw new ProtocolError("EPROTO", "ZWS routing id in more than one frame");
+      if (body.length > 255)
+        throw new ProtocolError("EPROTO", `a ZWS routing id of ${body.length} octets (at most 255)`);
       this.peer = { ...this.peer!, identity: body };
       this.state = "ready";
       this.startHeartbeats();
@@ -435,6 +438,13 @@ export class Engine implements Connection {
   }
 
   private applyStep(step: HandshakeStep): void {
+    // The peer's metadata is judged before our answer goes (a PLAIN or CURVE server's READY):
+    // a peer refused gets the ERROR alone, as from libzmq.
+    const refusal = step.peerMetadata && metadataRefusal(this.options.socketType, step.peerMetadata);
+    if (refusal) {
+      this.refuse(refusal);
+      return;
+    }
     for (const body of step.send) this.out.handshakeCommand(body);
     if (step.send.length) this.out.flush();
     if (step.peerMetadata) this.completeHandshake(step.peerMetadata);
@@ -444,16 +454,6 @@ export class Engine implements Connection {
     this.codec = this.mechanism?.framing?.();
     this.out.codec = this.codec;
     const socketType = metadata.get("socket-type")?.toString("latin1") ?? "";
-    if (!isCompatible(this.options.socketType, socketType)) {
-      this.refuse(
-        new ZmqError(
-          "ESOCKTNOSUPPORT",
-          `${this.options.socketType} socket cannot talk to a ${socketType || "peer with no Socket-Type"}`,
-          { zmtp: "ERR_ZMTP_INVALID_METADATA" },
-        ),
-      );
-      return;
-    }
     this.peer = { ...this.peer!, socketType, identity: metadata.get("identity") ?? EMPTY, metadata };
     this.state = "ready";
     this.startHeartbeats();

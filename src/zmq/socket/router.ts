@@ -150,11 +150,16 @@ export abstract class RouterBase extends Socket {
     return true;
   }
 
-  /** libzmq's form for peers without an identity: a zero octet, then a 32-bit counter. */
+  /**
+   * libzmq's form for peers without an identity: a zero octet, then a 32-bit counter; one that a
+   * peer announced as its own is skipped (else the next anonymous peers would be refused).
+   */
   private generateId(): Buffer {
     const id = Buffer.alloc(5);
-    this.nextGeneratedId = (this.nextGeneratedId + 1) >>> 0;
-    id.writeUInt32BE(this.nextGeneratedId, 1);
+    do {
+      this.nextGeneratedId = (this.nextGeneratedId + 1) >>> 0;
+      id.writeUInt32BE(this.nextGeneratedId, 1);
+    } while (this.peers.get(id));
     return id;
   }
 }

@@ -1,9 +1,9 @@
-import { Buffer } from "node:buffer";
+import type { Buffer } from "node:buffer";
 import { randomBytes } from "node:crypto";
 import * as net from "node:net";
 import * as tls from "node:tls";
 import { WebSocketConnection } from "./ws-connection.js";
-import { acceptKey, MAX_HEAD, parseHead } from "./ws-handshake.js";
+import { acceptKey, HeadReader, parseHead } from "./ws-handshake.js";
 import { unrefHandle } from "../util/keep-alive.js";
 import { unref } from "../util/timers.js";
 
@@ -75,17 +75,17 @@ function upgradeOver(
   const key = randomBytes(16).toString("base64");
   const hostHeader = `${host.includes(":") ? `[${host}]` : host}:${port}`;
   return new Promise((resolve, reject) => {
-    let head = Buffer.alloc(0);
+    const reader = new HeadReader();
     const onData = (chunk: Buffer) => {
-      head = Buffer.concat([head, chunk]);
-      const end = head.indexOf("\r\n\r\n");
-      if (end < 0) {
-        if (head.length > MAX_HEAD) finish(new HandshakeError("HTTP response head too long"));
+      const head = reader.push(chunk);
+      if (head === undefined) return;
+      if (head === "too large") {
+        finish(new HandshakeError("HTTP response head too long"));
         return;
       }
       try {
-        const protocol = checkResponse(head.subarray(0, end).toString("latin1"), key, protocols);
-        finish(undefined, { protocol, rest: head.subarray(end + 4) });
+        const protocol = checkResponse(head.head, key, protocols);
+        finish(undefined, { protocol, rest: head.rest });
       } catch (e) {
         finish(e as Error);
       }

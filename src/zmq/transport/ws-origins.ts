@@ -43,7 +43,10 @@ export function splitList(text: string): string[] {
   return text.split(/[\s,]+/).filter((s) => s !== "");
 }
 
-/** The name in a `Host` header (or a bare host): no port, no IPv6 brackets, lower case. */
+/**
+ * The name in a `Host` header (or a bare host): no port, no IPv6 brackets, lower case. A trailing
+ * dot stays: `localhost.` is another origin to the browser, which the page's rules do not name.
+ */
 export function hostName(host: string): string {
   let name = host.trim().toLowerCase();
   if (name.startsWith("[")) {
@@ -53,5 +56,5 @@ export function hostName(host: string): string {
     // One colon separates a port; several are a bare IPv6 address.
     name = name.replace(/:\d*$/, "");
   }
-  return name.replace(/\.$/, "");
+  return name;
 }

@@ -5,7 +5,7 @@ import { processWarningLogger } from "../../util/logger.js";
 import { formatWsEndpoint } from "./endpoint.js";
 import { checkAccess, type WsAccess } from "./ws-access.js";
 import { WebSocketConnection } from "./ws-connection.js";
-import { acceptKey, MAX_HEAD, parseHead } from "./ws-handshake.js";
+import { acceptKey, HeadReader, parseHead } from "./ws-handshake.js";
 import { chooseProtocol } from "./zws.js";
 import { unrefHandle } from "../util/keep-alive.js";
 import { unref } from "../util/timers.js";
@@ -25,6 +25,9 @@ export interface WsRoute {
 
 /** A client that has not finished its HTTP upgrade by then is dropped. */
 const UPGRADE_TIMEOUT_MS = 10_000;
+/** Connections on one port at once, and of them still in their HTTP upgrade: past it, 503. */
+export const MAX_CONNECTIONS = 4096;
+export const MAX_UPGRADING = 256;
 /** Distinct refusals logged per port; past it they are still refused, silently. */
 const MAX_REFUSALS_LOGGED = 100;
 
@@ -35,6 +38,8 @@ const MAX_REFUSALS_LOGGED = 100;
  */
 export class WebSocketListener {
   readonly routes = new Map<string, WsRoute>();
+  private connections = 0;
+  private upgrading = 0;
   /** The refusals already logged: each is logged once, so that a flood fills no log. */
   private readonly refusalsLogged = new Set<string>();
 
@@ -77,26 +82,35 @@ export class WebSocketListener {
 
   private upgrade(socket: net.Socket): void {
     socket.setNoDelay(true);
-    let head: Buffer = Buffer.alloc(0);
     unrefHandle(socket);
+    if (this.upgrading >= MAX_UPGRADING || this.connections >= MAX_CONNECTIONS) {
+      socket.end(httpError(503, "Service Unavailable", "too many connections\n"));
+      return;
+    }
+    this.upgrading++;
+    this.connections++;
+    const reader = new HeadReader();
+    let upgrading = true;
     const timer = unref(setTimeout(() => socket.destroy(), UPGRADE_TIMEOUT_MS));
     const onData = (chunk: Buffer) => {
-      head = head.length ? Buffer.concat([head, chunk]) : chunk;
-      const end = head.indexOf("\r\n\r\n");
-      if (end < 0) {
-        if (head.length > MAX_HEAD) done(() => socket.end(httpError(431, "Request Header Fields Too Large")));
-        return;
-      }
-      done(() => this.answer(socket, head.subarray(0, end).toString("latin1"), head.subarray(end + 4)));
+      const head = reader.push(chunk);
+      if (head === undefined) return;
+      done();
+      if (head === "too large") socket.end(httpError(431, "Request Header Fields Too Large"));
+      else this.answer(socket, head.head, head.rest);
     };
-    const done = (then: () => void) => {
+    const done = () => {
       clearTimeout(timer);
       socket.off("data", onData);
-      then();
+      if (upgrading) this.upgrading--;
+      upgrading = false;
     };
     socket.on("data", onData);
     socket.on("error", () => socket.destroy());
-    socket.once("close", () => clearTimeout(timer));
+    socket.once("close", () => {
+      done();
+      this.connections--;
+    });
   }
 
   private answer(socket: net.Socket, head: string, rest: Buffer): void {
@@ -126,7 +140,8 @@ export class WebSocketListener {
   ): string | { route: WsRoute; protocol: string; key: string } {
     const request = /^GET (\S+) HTTP\/1\.1$/.exec(firstLine);
     if (!request) return httpError(400, "Bad Request");
-    if (!/\bwebsocket\b/i.test(headers.get("upgrade") ?? "")) {
+    // RFC 6455, 4.2.1: an Upgrade naming websocket and a Connection naming upgrade.
+    if (!/\bwebsocket\b/i.test(headers.get("upgrade") ?? "") || !/\bupgrade\b/i.test(headers.get("connection") ?? "")) {
       return httpError(426, "Upgrade Required", "a ZeroMQ WebSocket endpoint (ZWS 2.0)\n");
     }
     if (headers.get("sec-websocket-version") !== "13") {
