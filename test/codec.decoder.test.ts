@@ -172,6 +172,50 @@ describe("FrameDecoder on malformed input", () => {
     expect(() => feed([0x02, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff])).toThrow(/announced a frame/);
   });
 
+  it("a body over 8 MiB gets its buffer once an eighth has come; a trickle before it costs no view per chunk", () => {
+    const size = 16 * 1024 * 1024;
+    const body = Buffer.alloc(size);
+    for (let i = 0; i < size; i += 4096) body[i] = i & 0xff;
+    const bytes = Buffer.from(encodeFrame(0, body));
+    let got: Buffer | undefined;
+    const d = new FrameDecoder((_flags, b) => {
+      got = b;
+    });
+    const parts = (d as unknown as { bodyParts: Buffer[] }).bodyParts;
+    let at = 0;
+    // 100,000 pieces of 7 octets, then pieces of growing size, some read straight into the buffer.
+    for (let i = 0; i < 100_000; i++, at += 7) d.push(bytes.subarray(at, at + 7));
+    expect(parts.length).toBeLessThan(20);
+    expect(d.directTarget()).toBeUndefined(); // not yet an eighth: no 16 MiB buffer for 700 KB
+    for (let n = 1000; at < bytes.length; n *= 2) {
+      const target = d.directTarget();
+      const take = Math.min(n, bytes.length - at);
+      if (target && take >= target.length / 2) {
+        const k = Math.min(take, target.length);
+        bytes.copy(target, 0, at, at + k);
+        d.filled(k);
+        at += k;
+      } else {
+        d.push(bytes.subarray(at, at + take));
+        at += take;
+      }
+    }
+    expect(got?.equals(body)).toBe(true);
+  });
+
+  it("a body that comes whole after a few small pieces is still whole", () => {
+    const body = Buffer.alloc(10 * 1024 * 1024, 3);
+    body[0] = 1;
+    const bytes = Buffer.from(encodeFrame(0, body));
+    let got: Buffer | undefined;
+    const d = new FrameDecoder((_flags, b) => {
+      got = b;
+    });
+    d.push(bytes.subarray(0, 20));
+    d.push(bytes.subarray(20));
+    expect(got?.equals(body)).toBe(true);
+  });
+
   it("buffers only what was received of a large announced frame", () => {
     const d = new FrameDecoder(() => {});
     d.push(Buffer.from([0x02, 0, 0, 0, 0, 0x40, 0, 0, 0])); // 1 GiB announced

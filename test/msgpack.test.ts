@@ -146,6 +146,14 @@ describe("MessagePack codec (differential: msgpackr)", () => {
     expect(() => encodeMessagePack(2n ** 70n)).toThrow(MessagePackError);
   });
 
+  it("takes string and number keys, and refuses others: an array key of empty maps would become a huge string", () => {
+    expect(decodeMessagePack(Buffer.from([0x81, 0x05, 0xc3]))).toEqual({ 5: true });
+    // {[{}, {}, ... 1000 times]: 1}: 1 KB that String() would make 15 KB of "[object Object],..."
+    const arrayKey = Buffer.concat([Buffer.from([0x81, 0xdc, 0x03, 0xe8]), Buffer.alloc(1000, 0x80), Buffer.from([1])]);
+    expect(() => decodeMessagePack(arrayKey)).toThrow(MessagePackError);
+    expect(() => decodeMessagePack(Buffer.from([0x81, 0xc0, 0x01]))).toThrow(/neither a string nor a number \(nil\)/);
+  });
+
   it("survives a toJSON that encodes in turn", () => {
     const nested = encodeMessagePack({ deep: [1, 2] });
     const inner = { toJSON: () => encodeMessagePack({ deep: [1, 2] }) };

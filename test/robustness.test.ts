@@ -278,3 +278,39 @@ function curveClientKeys() {
   const { publicKey, secretKey } = curveKeyPair();
   return { curvePublicKey: publicKey, curveSecretKey: secretKey };
 }
+
+describe("a message of endless empty frames", () => {
+  it("is refused past maxMessageSize / 64 frames (at least 1024), and the socket serves the next peer", async () => {
+    const rep = await bound(new Reply({ maxMessageSize: 64 * 1024 }));
+    const refused = new Promise<void>((resolve) => {
+      void (async () => {
+        for await (const e of rep.events) if (e.type === "disconnect" && e.error?.code === "EMSGSIZE") return resolve();
+      })();
+    });
+    const peer = await RawPeer.connect(rep.lastEndpoint!);
+    peer.handshake("REQ");
+    peer.write(Buffer.alloc(2 * 1025, Buffer.from([1, 0]))); // 1025 empty frames with MORE
+    await refused;
+    await peer.waitClosed();
+    await stillServes(rep);
+  });
+});
+
+describe("handshake commands", () => {
+  it("over 64 KiB are refused on their header, whatever maxMessageSize (no limit here)", async () => {
+    const rep = await bound(new Reply());
+    const refused = rep.events.once("handshake:error:protocol");
+    const peer = await RawPeer.connect(rep.lastEndpoint!);
+    peer.write(encodeGreeting("NULL", false));
+    peer.command(
+      "READY",
+      encodeMetadata([
+        ["Socket-Type", "REQ"],
+        ["X-Pad", Buffer.alloc(70 * 1024)],
+      ]),
+    );
+    expect((await refused).error.message).toMatch(/ZMTP protocol error/);
+    await peer.waitClosed();
+    await stillServes(rep);
+  });
+});

@@ -96,6 +96,14 @@ describe("messages that never end", () => {
     expect(await ws.closeCode()).toBe(1009);
   });
 
+  it("empty fragments count too (64 octets each): a stream of them is refused, not kept", async () => {
+    const router = await bound(new Router({ maxMessageSize: 1000 }), "ws://127.0.0.1:0");
+    const ws = await open(router.lastEndpoint!);
+    ws.socket.write(RawWs.frame(Buffer.alloc(0), 2, false));
+    for (let i = 0; i < 20; i++) ws.socket.write(RawWs.frame(Buffer.alloc(0), 0, false));
+    expect(await ws.closeCode()).toBe(1009);
+  });
+
   it("a route with a message timeout drops a peer whose message stays unfinished (1008)", async () => {
     const ws = await open(await gatewayRoute(200));
     ws.socket.write(RawWs.frame(Buffer.from([0]), 2, false)); // a first fragment, and nothing more

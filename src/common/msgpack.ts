@@ -500,7 +500,10 @@ function readMap(n: number, depth: number): Record<string, unknown> {
   return map;
 }
 
-/** Map keys are strings in practice; any other key is converted, as JavaScript objects need. */
+/**
+ * Map keys are strings in practice; numbers are converted, as JavaScript objects need. Any other
+ * key (an array, a map) is refused: converted, it could be far longer than its encoding.
+ */
 function readKey(depth: number): string {
   need(1);
   const k = input[at]!;
@@ -512,7 +515,15 @@ function readKey(depth: number): string {
     at++;
     return readString(k & 0x1f);
   }
-  return String(read(depth + 1));
+  const key = read(depth + 1);
+  if (typeof key === "number" || typeof key === "bigint") return String(key);
+  throw new MessagePackError(`a map key that is neither a string nor a number (${describeKey(key)})`);
+}
+
+function describeKey(key: unknown): string {
+  if (key === null) return "nil";
+  if (key instanceof Uint8Array) return "binary";
+  return Array.isArray(key) ? "an array" : typeof key;
 }
 
 /**

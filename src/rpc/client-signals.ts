@@ -7,6 +7,8 @@ import { CONSUME, holdProcess, WATCH } from "../zmq/internal.js";
 import { RpcEvent } from "./protocol.js";
 import { END_SIGNAL, RPCSignal } from "./signal.js";
 
+/** Arguments a signal may carry (a call spreads them); a publication with more is dropped. */
+const MAX_SIGNAL_ARGS = 65_535;
 /**
  * A client's side of a server's signals: the SUB socket on the server's signal endpoint (a new
  * one after each reconnection) and the listeners, which outlive the sockets.
@@ -77,6 +79,11 @@ export class ClientSignals {
     if (message?.event !== RpcEvent.emitSignal || typeof message.signal !== "string") return;
     const args = Array.isArray(message.args) ? message.args : [];
     const name = message.signal;
+    if (args.length > MAX_SIGNAL_ARGS) {
+      // Spread into a call, that many would throw (RangeError) where no one catches it.
+      this.logger.warn(`signal ${name} from ${shownUrl(this.url)} came with ${args.length} arguments: dropped`);
+      return;
+    }
     this.signals
       .get(name)
       ?.emitEach((e) => this.logger.warn(`a listener of signal ${name} from ${shownUrl(this.url)} threw`, e), ...args);

@@ -14,6 +14,15 @@ const COMMAND_MIN_LIMIT = 65536;
  * the bytes received. Larger bodies are gathered, then concatenated once.
  */
 const PREALLOCATE_LIMIT = 64 * 1024 * 1024;
+/**
+ * A body larger than this gets its buffer only once an eighth of it has come: a peer that
+ * announces large frames and sends a few octets makes us reserve (even uncommitted) at most
+ * eight times what it sent, plus this, per connection.
+ */
+const PREALLOCATE_AT_ONCE = 8 * 1024 * 1024;
+/** Gathered pieces smaller than this are copied together, so that a trickle costs no view per chunk. */
+const SMALL_PIECE = 16 * 1024;
+const COALESCE_SIZE = 64 * 1024;
 /** Below this, the rest of a body is read with whatever follows it, not on its own. */
 const DIRECT_READ_MIN = 16384;
 /**
@@ -42,6 +51,10 @@ export class FrameDecoder {
   private bodyFlags = 0;
   private bodyMissing = 0;
   private bodyParts: Buffer[] = [];
+  /** Octets in bodyParts, and the buffer small pieces are copied into (its used length). */
+  private partsSize = 0;
+  private small: Buffer | undefined;
+  private smallUsed = 0;
   /** Preallocated body being filled, and how much of it is filled. */
   private body: Buffer | undefined;
   private bodyFilled = 0;
@@ -56,14 +69,13 @@ export class FrameDecoder {
   stop(): void {
     this.stopped = true;
     this.bodyParts = [];
+    this.small = undefined;
     this.body = undefined;
   }
 
   /** Bytes held for a frame not yet complete (for memory accounting and tests). */
   get buffered(): number {
-    let n = this.headerLength + this.bodyFilled;
-    for (const p of this.bodyParts) n += p.length;
-    return n;
+    return this.headerLength + this.bodyFilled + this.partsSize + this.smallUsed;
   }
 
   /**
@@ -72,8 +84,8 @@ export class FrameDecoder {
    */
   directTarget(): Buffer | undefined {
     if (!this.preallocate || this.bodyMissing < DIRECT_READ_MIN || this.stopped) return undefined;
-    this.body ??= Buffer.allocUnsafe(this.bodyMissing);
-    return this.body.subarray(this.bodyFilled, this.bodyFilled + this.bodyMissing);
+    const body = this.bodyBuffer();
+    return body?.subarray(this.bodyFilled, this.bodyFilled + this.bodyMissing);
   }
 
   /**
@@ -165,7 +177,7 @@ export class FrameDecoder {
   private continueBody(chunk: Buffer, offset: number): number {
     const take = Math.min(this.bodyMissing, chunk.length - offset);
     if (take === 0) return offset;
-    if (!this.body && this.bodyParts.length === 0 && take === this.bodyMissing) {
+    if (!this.body && this.partsSize + this.smallUsed === 0 && take === this.bodyMissing) {
       // The whole body in this chunk: a view, as for a frame that lies whole in one chunk.
       const body = chunk.subarray(offset, offset + take);
       this.bodyMissing = 0;
@@ -174,12 +186,12 @@ export class FrameDecoder {
       this.onFrame(this.bodyFlags, body);
       return offset + take;
     }
-    if (this.preallocate) this.body ??= Buffer.allocUnsafe(this.bodyFilled + this.bodyMissing);
-    if (this.body) {
-      chunk.copy(this.body, this.bodyFilled, offset, offset + take);
+    const body = this.bodyBuffer();
+    if (body) {
+      chunk.copy(body, this.bodyFilled, offset, offset + take);
       this.bodyFilled += take;
     } else {
-      this.bodyParts.push(chunk.subarray(offset, offset + take));
+      this.gather(chunk.subarray(offset, offset + take));
     }
     this.bodyMissing -= take;
     if (this.bodyMissing === 0) this.finishBody();
@@ -194,12 +206,56 @@ export class FrameDecoder {
       this.body = undefined;
       this.bodyFilled = 0;
     } else {
-      const parts = this.bodyParts;
-      this.bodyParts = [];
+      const parts = this.takeParts();
       body = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
     }
     this.largeFrames = body.length >= LARGE_FRAME;
     this.onFrame(this.bodyFlags, body);
+  }
+
+  /**
+   * The preallocated buffer of the body in progress, made (with what was gathered so far copied
+   * in) once the body is small enough or an eighth of it has come; undefined until then.
+   */
+  private bodyBuffer(): Buffer | undefined {
+    if (this.body || !this.preallocate) return this.body;
+    const total = this.partsSize + this.smallUsed + this.bodyMissing;
+    if (total > PREALLOCATE_AT_ONCE && (this.partsSize + this.smallUsed) * 8 < total) return undefined;
+    const body = Buffer.allocUnsafe(total);
+    let at = 0;
+    for (const part of this.takeParts()) at += part.copy(body, at);
+    this.body = body;
+    this.bodyFilled = at;
+    return body;
+  }
+
+  /** Keeps part of a body: large pieces as views, small ones copied together. */
+  private gather(piece: Buffer): void {
+    if (piece.length >= SMALL_PIECE) {
+      this.flushSmall();
+      this.bodyParts.push(piece);
+      this.partsSize += piece.length;
+      return;
+    }
+    if (this.small && this.smallUsed + piece.length > this.small.length) this.flushSmall();
+    this.small ??= Buffer.allocUnsafe(COALESCE_SIZE);
+    this.smallUsed += piece.copy(this.small, this.smallUsed);
+  }
+
+  private flushSmall(): void {
+    if (!this.small || this.smallUsed === 0) return;
+    this.bodyParts.push(this.small.subarray(0, this.smallUsed));
+    this.partsSize += this.smallUsed;
+    this.small = undefined;
+    this.smallUsed = 0;
+  }
+
+  private takeParts(): Buffer[] {
+    this.flushSmall();
+    const parts = this.bodyParts;
+    this.bodyParts = [];
+    this.partsSize = 0;
+    return parts;
   }
 
   /** Validates a complete header and returns the body size. */

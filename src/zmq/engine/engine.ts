@@ -48,8 +48,12 @@ type State = "greeting" | "handshake" | "ready" | "closed";
 
 /** Octets being opened on worker threads beyond which reading stops until they are done. */
 const OPENING_LIMIT = 8 * 1024 * 1024;
+/** Frames waiting behind one being opened (small ones count no octets) beyond which reading pauses too. */
+const OPENING_ENTRIES = 4096;
 
 const EMPTY = Buffer.alloc(0);
+/** Largest frame read before the handshake is done (greeting, HELLO, INITIATE, READY...). */
+const HANDSHAKE_FRAME_LIMIT = 64 * 1024;
 
 /**
  * One ZMTP connection over one carrier: greeting, security handshake, framing and heartbeats.
@@ -69,6 +73,8 @@ export class Engine implements Connection {
   private readonly greetingReader = new GreetingReader();
   private mechanism: Mechanism | undefined;
   private frames: Buffer[] = [];
+  /** Frames one message may have (see the constructor). */
+  private readonly maxFrames: number;
   private readonly heartbeats = new Heartbeats({
     sendPing: (ttl) => {
       if (this.state !== "ready") return;
@@ -98,7 +104,12 @@ export class Engine implements Connection {
     private readonly owner: ConnectionOwner,
   ) {
     this.decoder = new FrameDecoder((flags, body) => this.onFrame(flags, body));
-    this.decoder.maxFrameSize = options.maxMessageSize;
+    // Until the handshake is done, only commands may come, and none needs more than 64 KiB
+    // (a CURVE INITIATE's metadata would otherwise be opened at any size before we know the peer).
+    this.decoder.maxFrameSize = HANDSHAKE_FRAME_LIMIT;
+    // maxMessageSize bounds each frame (as libzmq); empty frames cost a view each, so with a
+    // limit set, a message's frames are bounded too: as many as 64-octet frames would fill it.
+    this.maxFrames = options.maxMessageSize >= 0 ? Math.max(1024, Math.floor(options.maxMessageSize / 64)) : Infinity;
     this.zws = carrier.zwsMechanism !== undefined;
     this.out = new Outgoing(
       carrier,
@@ -173,7 +184,7 @@ export class Engine implements Connection {
 
   /** Reading stops while the owner wants it to or too much is being opened on worker threads. */
   private updateReading(): void {
-    const pause = this.ownerPaused || this.opening.pendingSize > OPENING_LIMIT;
+    const pause = this.ownerPaused || this.opening.pendingSize > OPENING_LIMIT || this.opening.length > OPENING_ENTRIES;
     if (pause === this.readingPaused) return;
     this.readingPaused = pause;
     if (pause) this.carrier.pause();
@@ -365,7 +376,10 @@ export class Engine implements Connection {
       if (later !== undefined) {
         this.opening.push(later, body.length);
         this.updateReading();
-      } else this.opening.push(codec.decode(body), 0);
+      } else {
+        this.opening.push(codec.decode(body), 0);
+        if (this.opening.length > OPENING_ENTRIES) this.updateReading();
+      }
       return;
     }
     if (flags & FLAG_COMMAND) {
@@ -387,6 +401,9 @@ export class Engine implements Connection {
   private onMessageFrame(more: boolean, body: Buffer): void {
     if (more) {
       this.frames.push(body);
+      if (this.frames.length > this.maxFrames) {
+        throw new ProtocolError("EMSGSIZE", `a message of more than ${this.maxFrames} frames (maxMessageSize / 64)`);
+      }
       return;
     }
     let frames: Buffer[];
@@ -451,6 +468,7 @@ export class Engine implements Connection {
   }
 
   private completeHandshake(metadata: Metadata): void {
+    this.decoder.maxFrameSize = this.options.maxMessageSize;
     this.codec = this.mechanism?.framing?.();
     this.out.codec = this.codec;
     const socketType = metadata.get("socket-type")?.toString("latin1") ?? "";

@@ -1,10 +1,12 @@
+import { Queue } from "../util/queue.js";
+
 /**
  * Results handed on in the order they were asked for, whether ready at once or later (CURVE
  * boxes sealed or opened on worker threads, engine.ts and outgoing.ts): a result waits for
  * those before it. While nothing is pending, results pass straight through.
  */
 export class InOrder<T> {
-  private readonly queue: Array<{ value: T | undefined; ready: boolean; size: number }> = [];
+  private readonly queue = new Queue<{ value: T | undefined; ready: boolean; size: number }>();
   /** Octets asked for and not yet handed on. */
   pendingSize = 0;
   private stopped = false;
@@ -52,14 +54,14 @@ export class InOrder<T> {
   /** Nothing more is handed on (the connection closed). */
   stop(): void {
     this.stopped = true;
-    this.queue.length = 0;
+    this.queue.clear();
     this.pendingSize = 0;
   }
 
   private release(): void {
     if (this.stopped) return;
     try {
-      while (this.queue.length > 0 && this.queue[0]!.ready) {
+      while (this.queue.length > 0 && this.queue.peek()!.ready) {
         this.deliver(this.queue.shift()!.value as T);
         if (this.stopped) return;
       }

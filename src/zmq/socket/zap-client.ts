@@ -1,10 +1,14 @@
 import { Buffer } from "node:buffer";
 import type { ZapClient, ZapReply, ZapRequest } from "../mechanism/zap.js";
+import { ZmqError } from "../errors.js";
 import { isInprocBound } from "../transport/inproc.js";
+import { unref } from "../util/timers.js";
 import type { Dealer } from "./dealer.js";
 
 const ZAP_ADDRESS = "zeromq.zap.01";
 const EMPTY = Buffer.alloc(0);
+/** As libzmq's handshake interval: no handshake waits longer for its handler. */
+const ZAP_TIMEOUT_MS = 30_000;
 
 /**
  * RFC 27's client side, shared by the sockets of a context: one DEALER connected to the handler
@@ -31,8 +35,19 @@ class ZapConnection {
     const frames = [EMPTY, "1.0", id, r.domain, r.address, r.identity, r.mechanism, ...r.credentials];
     const socket = await this.socket;
     return new Promise<ZapReply>((resolve, reject) => {
-      this.waiting.set(id, resolve);
+      // A handler that never answers must not keep a request (and its connection's state) forever.
+      const timer = unref(
+        setTimeout(() => {
+          this.waiting.delete(id);
+          reject(new ZmqError("ETIMEDOUT", `the ZAP handler did not answer within ${ZAP_TIMEOUT_MS} ms`));
+        }, ZAP_TIMEOUT_MS),
+      );
+      this.waiting.set(id, (reply) => {
+        clearTimeout(timer);
+        resolve(reply);
+      });
       socket.send(frames).catch((e: unknown) => {
+        clearTimeout(timer);
         this.waiting.delete(id);
         reject(e);
       });

@@ -4,6 +4,9 @@ import { Buffer } from "node:buffer";
 export const OPCODE = { continuation: 0, text: 1, binary: 2, close: 8, ping: 9, pong: 10 } as const;
 
 const MASK_POOL_SIZE = 4096;
+/** A fragment counts at least this much toward a message's limit; a message has at most MAX_FRAGMENTS. */
+const FRAGMENT_COST = 64;
+const MAX_FRAGMENTS = 65_536;
 let maskPool = Buffer.alloc(0);
 let maskOffset = MASK_POOL_SIZE;
 
@@ -130,6 +133,11 @@ export class FrameReader {
   private needed = 0;
   private fragments: Buffer[] = [];
   private fragmentsLength = 0;
+  /**
+   * What the fragments held so far cost, each counted as at least FRAGMENT_COST octets: empty
+   * fragments would otherwise pile up views for free.
+   */
+  private fragmentsCost = 0;
   private fragmentedText = false;
 
   constructor(
@@ -192,7 +200,7 @@ export class FrameReader {
       length = Number(big);
       header = 10;
     }
-    if (this.maxPayload > 0 && this.fragmentsLength + length > this.maxPayload) {
+    if (this.maxPayload > 0 && this.fragmentsCost + length > this.maxPayload) {
       throw new WebSocketProtocolError(`message over ${this.maxPayload} octets`, 1009);
     }
     const maskAt = offset + header;
@@ -228,10 +236,15 @@ export class FrameReader {
     }
     this.fragments.push(payload);
     this.fragmentsLength += payload.length;
+    this.fragmentsCost += Math.max(payload.length, FRAGMENT_COST);
+    if (this.fragments.length > MAX_FRAGMENTS) {
+      throw new WebSocketProtocolError(`a message in more than ${MAX_FRAGMENTS} fragments`, 1009);
+    }
     if (!fin) return;
     const whole = Buffer.concat(this.fragments, this.fragmentsLength);
     this.fragments = [];
     this.fragmentsLength = 0;
+    this.fragmentsCost = 0;
     this.handlers.message(whole, this.fragmentedText);
   }
 }

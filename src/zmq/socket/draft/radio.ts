@@ -4,7 +4,7 @@ import { type MessageLike, toFrames } from "../frames.js";
 import { type SocketOptions, type WithOptions, withOptions } from "../options.js";
 import type { Message, Pipe } from "../pipe.js";
 import { type OperationOptions, registerSocketClass, Socket } from "../socket.js";
-import { groupBytes, groupKey } from "./groups.js";
+import { GROUP_MAX_LENGTH, groupBytes, groupKey } from "./groups.js";
 import { assertOptionsObject, singleFrame } from "./single-frame.js";
 
 /** The group a RADIO message goes to. */
@@ -73,6 +73,7 @@ export class RadioSocket extends RadioSocketWithOptions {
   }
 
   protected override pipeSubscription(pipe: Pipe, join: boolean, group: Buffer): void {
+    if (group.length > GROUP_MAX_LENGTH) return; // no DISH can join such a group: a JOIN to ignore
     if (join) joinedBy(pipe).add(groupKey(group));
     else joinedBy(pipe).delete(groupKey(group));
   }
