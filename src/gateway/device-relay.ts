@@ -32,9 +32,10 @@ export class DeviceRelay {
   readonly methods: string;
   readonly signals: string;
   private readonly front: Router;
-  private readonly back = new Dealer({ reconnectMaxInterval: RECONNECT_MAX_MS });
+  /** The device's side, made when a page first opens the device. */
+  private back: Dealer | undefined;
   private readonly xpub: XPublisher;
-  private readonly xsub = new XSubscriber();
+  private xsub: XSubscriber | undefined;
   private readonly running: Promise<void>[] = [];
   private methodsProxy: ZmqProxy | undefined;
   private signalsProxy: ZmqProxy | undefined;
@@ -118,7 +119,7 @@ export class DeviceRelay {
 
   private closeSockets(): void {
     for (const proxy of [this.methodsProxy, this.signalsProxy]) proxy?.terminate();
-    for (const socket of [this.front, this.back, this.xpub, this.xsub]) socket.close();
+    for (const socket of [this.front, this.back, this.xpub, this.xsub]) socket?.close();
   }
 
   /** Counts the pages connected to one path, from the socket's own events. */
@@ -152,12 +153,14 @@ export class DeviceRelay {
   private connectDevice(): void {
     if (!this.connected) {
       this.connected = true;
+      this.back ??= new Dealer({ reconnectMaxInterval: RECONNECT_MAX_MS });
       this.back.connect(this.address);
       this.methodsProxy ??= this.run(this.front, this.back);
     }
     if (this.signalsAt && !this.signalsConnected) {
       // The XSUB sends the pages' subscriptions again on each connection.
       this.signalsConnected = true;
+      this.xsub ??= new XSubscriber();
       this.xsub.connect(this.signalsAt);
       this.signalsProxy ??= this.run(this.xpub, this.xsub);
     }
@@ -168,8 +171,8 @@ export class DeviceRelay {
     this.idleTimer = undefined;
     if (this.pages > 0 || this.closed || !this.connected) return;
     this.connected = false;
-    this.back.disconnect(this.address);
-    if (this.signalsConnected && this.signalsAt) this.xsub.disconnect(this.signalsAt);
+    this.back?.disconnect(this.address);
+    if (this.signalsConnected && this.signalsAt) this.xsub?.disconnect(this.signalsAt);
     this.signalsConnected = false;
   }
 
