@@ -77,6 +77,30 @@ describe("the gateway under a flood of registrations", () => {
     await until(() => device.open() === 0, "the gateway letting the device go");
   });
 
+  it("a device that speaks no ZeroMQ: a page's visit ends, and the gateway lets it go without failing", async () => {
+    const { createServer: tcpServer } = await import("node:net");
+    const http = tcpServer((socket) => {
+      socket.on("error", () => {});
+      socket.resume(); // read, so that the gateway's close is seen
+      socket.end("HTTP/1.1 400 Bad Request\r\n\r\n"); // not a ZMTP greeting: the connect() ends for good
+    });
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise((r) => http.close(r)));
+    const port = (http.address() as import("node:net").AddressInfo).port;
+    const { registryUrl, gateway, next } = await startGateway(cleanups, { idleTimeout: 50 });
+    await registerDevice("camera", `tcp://127.0.0.1:${port}`, "web-server", registryUrl);
+    await next((e) => e.event === "added" && e.name === "web-server");
+    const visit = await RPCClient.connect(`${gateway.base}/web-server`, { timeout: 300 }).catch((e: Error) => e);
+    expect(visit).toBeInstanceOf(Error);
+    await new Promise((r) => setTimeout(r, 300)); // past idleTimeout: the relay lets the device go
+    // Still serving: another device is relayed and answers.
+    await tsDevice(registryUrl, "real");
+    await next((e) => e.event === "added" && e.name === "real");
+    const client = await RPCClient.connect(`${gateway.base}/real`, { timeout: 2000 });
+    cleanups.push(() => client.close());
+    expect(await client.call("add", [40])).toBe(42);
+  });
+
   it("2,000 registrations at dead addresses cost nothing: a call through it is served, and it sees them expire", async () => {
     const { registry, registryUrl, gateway } = await startGateway(
       cleanups,

@@ -195,6 +195,36 @@ describe("HTTP upgrades", () => {
 });
 
 describe("connections on a WebSocket port", () => {
+  it("a refused peer that keeps its side open is dropped after a moment (it would hold a place)", async () => {
+    const { connect } = await import("node:net");
+    const pull = await bound(new Pull(), "ws://127.0.0.1:0/p");
+    const { hostname, port } = new URL(pull.lastEndpoint!);
+    const socket = connect({ host: hostname, port: Number(port), allowHalfOpen: true });
+    cleanups.push(() => socket.destroy());
+    socket.on("data", () => {});
+    socket.on("error", () => {});
+    await new Promise((r) => socket.once("connect", r));
+    const closed = new Promise((r) => socket.once("close", r));
+    socket.write("GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n"); // 426, and we never close our side
+    // Our side stays open; once the server has let go of its own, what we write is refused (RST).
+    const poke = setInterval(() => socket.write("x"), 100);
+    await closed;
+    clearInterval(poke);
+  });
+
+  it("a ZWS handshake command over 64 KiB is refused (1009), whatever maxMessageSize", async () => {
+    const { encodeCommandBody, encodeMetadata } = await import("../src/zmq/codec/command.js");
+    const pull = await bound(new Pull(), "ws://127.0.0.1:0/p");
+    const ws = await RawWs.open(pull.lastEndpoint!, "ZWS2.0/NULL");
+    cleanups.push(() => ws.ws.destroy());
+    const metadata = encodeMetadata([
+      ["Socket-Type", "PUSH"],
+      ["X-Pad", Buffer.alloc(70 * 1024)],
+    ]);
+    ws.ws.send(Buffer.concat([Buffer.from([0x02]), encodeCommandBody("READY", metadata)]));
+    expect(await ws.ws.closeCode()).toBe(1009);
+  });
+
   it("past 256 upgrades under way, another gets 503 at once; a finished one frees its place", async () => {
     const { connect } = await import("node:net");
     const { MAX_UPGRADING } = await import("../src/zmq/transport/ws-server.js");

@@ -151,6 +151,7 @@ export class DeviceRelay {
 
   /** Connects what is known of the device (methods, and signals once their port is known). */
   private connectDevice(): void {
+    if (this.closed) return;
     if (!this.connected) {
       this.connected = true;
       this.back ??= new Dealer({ reconnectMaxInterval: RECONNECT_MAX_MS });
@@ -171,8 +172,11 @@ export class DeviceRelay {
     this.idleTimer = undefined;
     if (this.pages > 0 || this.closed || !this.connected) return;
     this.connected = false;
-    this.back?.disconnect(this.address);
-    if (this.signalsConnected && this.signalsAt) this.xsub?.disconnect(this.signalsAt);
+    // A connection that failed for good (a device speaking CURVE, a port that is no ZeroMQ) has
+    // ended its connect() already: disconnect() then has nothing to end, and says so.
+    ignoreFailure(() => this.back?.disconnect(this.address));
+    const signalsAt = this.signalsAt;
+    if (this.signalsConnected && signalsAt) ignoreFailure(() => this.xsub?.disconnect(signalsAt));
     this.signalsConnected = false;
   }
 
@@ -199,5 +203,13 @@ export class DeviceRelay {
     } finally {
       req.close();
     }
+  }
+}
+
+function ignoreFailure(action: () => void): void {
+  try {
+    action();
+  } catch {
+    // nothing left to undo
   }
 }

@@ -42,7 +42,7 @@ export interface GatewayOptions {
   maxDevices?: number;
   /**
    * Octets of replies waiting for one page: from half of it the gateway stops reading that
-   * page's requests, past it the replies are dropped (the page's calls time out). Default 32 MiB.
+   * page's requests, past it the replies are dropped (the page's calls time out). Default 64 MiB.
    */
   maxQueuedBytes?: number;
   /** ms a device's connections are kept once no page is connected to it. Default 10000. */
@@ -60,7 +60,7 @@ export type GatewayEvent =
 
 const DEFAULT_MAX_MESSAGE = 64 * 1024 * 1024;
 const DEFAULT_MAX_DEVICES = 1000;
-const DEFAULT_MAX_QUEUED = 32 * 1024 * 1024;
+const DEFAULT_MAX_QUEUED = 64 * 1024 * 1024;
 
 /**
  * Lets browsers reach devices that speak only tcp (every Python device): one WebSocket port, a

@@ -35,7 +35,8 @@ export interface RPCServerOptions {
   /**
    * Octets of replies waiting for one client (one that asks and does not read): from half of it
    * the device stops reading that client's requests, past it its replies are dropped (its calls
-   * time out); other clients are not concerned. Default 32 MiB; 0 for no limit.
+   * time out); other clients are not concerned. Default 64 MiB (as maxRequestSize: replies such
+   * as images are large); 0 for no limit.
    */
   maxQueuedBytes?: number;
 }
@@ -43,7 +44,7 @@ export interface RPCServerOptions {
 /** What a device facing a network needs (docs/rpc-api.md, "Limits"). */
 export const DEFAULT_MAX_REQUEST = 64 * 1024 * 1024;
 export const DEFAULT_MAX_CONCURRENT = 1000;
-export const DEFAULT_MAX_QUEUED = 32 * 1024 * 1024;
+export const DEFAULT_MAX_QUEUED = 64 * 1024 * 1024;
 /** A client that has not finished its handshake by then is dropped (libzmq's default is 30 s). */
 export const HANDSHAKE_MS = 10_000;
 

@@ -299,7 +299,8 @@ export class Engine implements Connection {
 
   /** One WebSocket message: a flags octet, then the frame's body. */
   private onZwsFrame(message: Buffer): void {
-    const { flags, body } = decodeZwsFrame(message, this.options.maxMessageSize);
+    const limit = this.state === "ready" ? this.options.maxMessageSize : HANDSHAKE_FRAME_LIMIT;
+    const { flags, body } = decodeZwsFrame(message, limit);
     if (this.awaitingRoutingId && !(flags & FLAG_COMMAND)) {
       this.awaitingRoutingId = false;
       if (flags & FLAG_MORE) throw new ProtocolError("EPROTO", "ZWS routing id in more than one frame");
@@ -401,7 +402,7 @@ export class Engine implements Connection {
   private onMessageFrame(more: boolean, body: Buffer): void {
     if (more) {
       this.frames.push(body);
-      if (this.frames.length > this.maxFrames) {
+      if (this.frames.length >= this.maxFrames) {
         throw new ProtocolError("EMSGSIZE", `a message of more than ${this.maxFrames} frames (maxMessageSize / 64)`);
       }
       return;

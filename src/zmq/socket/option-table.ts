@@ -390,7 +390,7 @@ export const OPTION_ROWS: OptionRows = [
     20005,
     "int32",
     0,
-    "Octets queued per peer before sending blocks or drops, as sendHighWaterMark counts messages; 0 = no limit. From half of it, the socket stops reading from that peer until a quarter is left: a peer that sends requests and does not read the replies holds at most this much.",
+    "Octets queued per peer before sending blocks or drops, as sendHighWaterMark counts messages; 0 = no limit. From half of it, the socket stops reading from that peer until a quarter is left: a peer that sends requests and does not read the replies holds at most this much. Set it on one side of a link (the server's): two peers that both stop reading each other while both send wait for each other until a heartbeat timeout.",
     { extension: true, on: WRITABLE, min: 0, immediate: true },
   ),
   // Read-only state

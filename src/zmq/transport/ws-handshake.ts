@@ -40,7 +40,8 @@ export class HeadReader {
     }
     this.chunks.push(chunk);
     this.size += chunk.length;
-    if (end < 0) return this.size > MAX_HEAD ? "too large" : undefined;
+    // Without its end, the last three octets may be the start of it.
+    if (end < 0) return this.size - 3 > MAX_HEAD ? "too large" : undefined;
     if (end > MAX_HEAD) return "too large";
     const all = this.chunks.length === 1 ? chunk : Buffer.concat(this.chunks, this.size);
     return { head: all.toString("latin1", 0, end), rest: all.subarray(end + 4) };

@@ -28,6 +28,8 @@ const UPGRADE_TIMEOUT_MS = 10_000;
 /** Connections on one port at once, and of them still in their HTTP upgrade: past it, 503. */
 export const MAX_CONNECTIONS = 4096;
 export const MAX_UPGRADING = 256;
+/** A refused peer has this long to read the answer and close. */
+const REFUSED_GRACE_MS = 2000;
 /** Distinct refusals logged per port; past it they are still refused, silently. */
 const MAX_REFUSALS_LOGGED = 100;
 
@@ -83,8 +85,9 @@ export class WebSocketListener {
   private upgrade(socket: net.Socket): void {
     socket.setNoDelay(true);
     unrefHandle(socket);
+    socket.on("error", () => socket.destroy());
     if (this.upgrading >= MAX_UPGRADING || this.connections >= MAX_CONNECTIONS) {
-      socket.end(httpError(503, "Service Unavailable", "too many connections\n"));
+      refuseWith(socket, httpError(503, "Service Unavailable", "too many connections\n"));
       return;
     }
     this.upgrading++;
@@ -96,7 +99,7 @@ export class WebSocketListener {
       const head = reader.push(chunk);
       if (head === undefined) return;
       done();
-      if (head === "too large") socket.end(httpError(431, "Request Header Fields Too Large"));
+      if (head === "too large") refuseWith(socket, httpError(431, "Request Header Fields Too Large"));
       else this.answer(socket, head.head, head.rest);
     };
     const done = () => {
@@ -106,7 +109,6 @@ export class WebSocketListener {
       upgrading = false;
     };
     socket.on("data", onData);
-    socket.on("error", () => socket.destroy());
     socket.once("close", () => {
       done();
       this.connections--;
@@ -117,7 +119,7 @@ export class WebSocketListener {
     const { firstLine, headers } = parseHead(head);
     const outcome = this.route(firstLine, headers);
     if (typeof outcome === "string") {
-      socket.end(outcome);
+      refuseWith(socket, outcome);
       return;
     }
     const { route, protocol, key } = outcome;
@@ -172,6 +174,15 @@ export class WebSocketListener {
     const where = formatWsEndpoint(this.server instanceof tls.Server ? "wss" : "ws", this.address, this.port, path);
     processWarningLogger.warn(`refused a WebSocket to ${where}: ${why} (logged once)`);
   }
+}
+
+/**
+ * Answers and closes; a peer that does not close its side is dropped after a moment, so that a
+ * refused connection cannot keep its place among the port's connections.
+ */
+function refuseWith(socket: net.Socket, answer: string): void {
+  socket.end(answer);
+  unref(setTimeout(() => socket.destroy(), REFUSED_GRACE_MS));
 }
 
 function pathOf(target: string): string {
