@@ -79,3 +79,38 @@ describe.runIf(existsSync(BUILT))("a device under hostile requests", () => {
     expect(child.exitCode).toBeNull();
   }, 60_000);
 });
+
+describe("connections a device takes at once", () => {
+  it("past maxConnections a new connection is closed at once; the connected clients are served, and a place freed is taken again", async () => {
+    const { createConnection } = await import("node:net");
+    const { RPCServer } = await import("../src/index.js");
+    const server = new RPCServer({ url: "tcp://127.0.0.1", maxConnections: 3 });
+    server.registerMethodJson("add", (a: number, b: number) => a + b);
+    await server.start();
+    void server.serveForever();
+    cleanups.push(() => server.close());
+    const open = async () => {
+      const socket = createConnection({ host: "127.0.0.1", port: server.port! });
+      socket.on("error", () => {});
+      cleanups.push(() => socket.destroy());
+      await new Promise((r) => socket.once("connect", r));
+      return socket;
+    };
+    const client = await RPCClient.connect(`tcp://127.0.0.1:${server.port}`, { timeout: 2000 });
+    cleanups.push(() => client.close());
+    const idle = [await open(), await open()]; // with the client: three
+    const refused = await open();
+    await new Promise((r) => refused.once("close", r));
+    expect(await client.call("add", [40, 2])).toBe(42);
+    const gone = new Promise((r) => idle[0]!.once("close", r));
+    idle[0]!.destroy();
+    await gone;
+    const again = await RPCClient.connect(`tcp://127.0.0.1:${server.port}`, { timeout: 2000 }).catch(() => undefined);
+    // The server's side of the freed connection may still be closing: try until it is.
+    let second = again;
+    while (!second)
+      second = await RPCClient.connect(`tcp://127.0.0.1:${server.port}`, { timeout: 500 }).catch(() => undefined);
+    cleanups.push(() => second.close());
+    expect(await second.call("add", [1, 2])).toBe(3);
+  });
+});

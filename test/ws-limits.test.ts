@@ -212,6 +212,14 @@ describe("connections on a WebSocket port", () => {
     clearInterval(poke);
   });
 
+  it("a route with maxConnections answers 503 past it, and takes one again once a place is free", async () => {
+    const pull = await bound(new Pull({ maxConnections: 1 }), "ws://127.0.0.1:0/p");
+    const first = await open(pull.lastEndpoint!);
+    expect((await RawWs.open(pull.lastEndpoint!, "ZWS2.0")).status).toBe(503);
+    first.destroy();
+    await until(async () => (await RawWs.open(pull.lastEndpoint!, "ZWS2.0")).status === 101);
+  });
+
   it("a ZWS handshake command over 64 KiB is refused (1009), whatever maxMessageSize", async () => {
     const { encodeCommandBody, encodeMetadata } = await import("../src/zmq/codec/command.js");
     const pull = await bound(new Pull(), "ws://127.0.0.1:0/p");

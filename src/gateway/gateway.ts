@@ -61,6 +61,8 @@ export type GatewayEvent =
 const DEFAULT_MAX_MESSAGE = 64 * 1024 * 1024;
 const DEFAULT_MAX_DEVICES = 1000;
 const DEFAULT_MAX_QUEUED = 64 * 1024 * 1024;
+/** Pages connected to one device's path at once (the port's own caps apply besides). */
+const PAGES_PER_DEVICE = 256;
 
 /**
  * Lets browsers reach devices that speak only tcp (every Python device): one WebSocket port, a
@@ -95,6 +97,7 @@ export class Gateway {
       ...webSocketOptions({ ...access, allowedHosts: hosts }),
       maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE,
       sendHighWaterBytes: options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED,
+      maxConnections: PAGES_PER_DEVICE,
     };
     if (access.token === undefined && !options.noToken && !isLoopback(listenHost)) {
       throw new TypeError(

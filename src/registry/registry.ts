@@ -30,12 +30,15 @@ export interface DeviceRegistryOptions {
    * body is buffered (registry requests are a few hundred octets). Default 64 KiB.
    */
   maxRequestSize?: number;
+  /** Clients connected at once (each request is a connection of its own); past it a new one is closed at once. Default 1024. */
+  maxConnections?: number;
 }
 
 /** Generous defaults: a lab has tens of devices, and they check in every 2 s. */
 export const DEFAULT_MAX_DEVICES = 10_000;
 export const DEFAULT_MAX_ALIVE_TIMEOUT = 86_400;
 export const DEFAULT_MAX_REGISTRY_REQUEST = 64 * 1024;
+export const DEFAULT_MAX_REGISTRY_CONNECTIONS = 1024;
 
 /**
  * Longest name, type and address a REGISTER may carry, in characters: with them and
@@ -86,6 +89,7 @@ export class DeviceRegistry {
     this.socket = new Router({
       ...serverSocketOptions(options.curve),
       maxMessageSize: options.maxRequestSize ?? DEFAULT_MAX_REGISTRY_REQUEST,
+      maxConnections: options.maxConnections ?? DEFAULT_MAX_REGISTRY_CONNECTIONS,
     });
     this.addr = options.addr ?? "*";
     this.port = options.port ?? DEFAULT_REGISTRY_PORT;

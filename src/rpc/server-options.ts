@@ -39,12 +39,18 @@ export interface RPCServerOptions {
    * as images are large); 0 for no limit.
    */
   maxQueuedBytes?: number;
+  /**
+   * Clients connected at once, on each endpoint (tcp, and the web one); past it a new connection
+   * is closed at once. Default 1024; 0 for no limit.
+   */
+  maxConnections?: number;
 }
 
 /** What a device facing a network needs (docs/rpc-api.md, "Limits"). */
 export const DEFAULT_MAX_REQUEST = 64 * 1024 * 1024;
 export const DEFAULT_MAX_CONCURRENT = 1000;
 export const DEFAULT_MAX_QUEUED = 64 * 1024 * 1024;
+export const DEFAULT_MAX_CONNECTIONS = 1024;
 /** A client that has not finished its handshake by then is dropped (libzmq's default is 30 s). */
 export const HANDSHAKE_MS = 10_000;
 

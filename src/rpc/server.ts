@@ -17,6 +17,7 @@ import {
   type AnyFunction,
   DEFAULT_MAX_CONCURRENT,
   DEFAULT_MAX_REQUEST,
+  DEFAULT_MAX_CONNECTIONS,
   DEFAULT_MAX_QUEUED,
   HANDSHAKE_MS,
   type MethodEntry,
@@ -85,12 +86,19 @@ export class RPCServer {
       ...web,
       maxMessageSize: options.maxRequestSize ?? DEFAULT_MAX_REQUEST,
       sendHighWaterBytes: options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED,
+      maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
       handshakeInterval: HANDSHAKE_MS,
     });
     this.aliveTimeout = options.aliveTimeout ?? 60;
     this.maxConcurrent = Math.max(1, options.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT);
     this.web = options.web === undefined ? undefined : parseWebUrl(options.web);
-    this.signalPublisher = new SignalPublisher({ ...this.security, ...web, maxMessageSize: MAX_SUBSCRIPTION }, () => {
+    const signalOptions = {
+      ...this.security,
+      ...web,
+      maxMessageSize: MAX_SUBSCRIPTION,
+      maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    };
+    this.signalPublisher = new SignalPublisher(signalOptions, () => {
       const { scheme, host } = this.parsedUrl;
       return [`${scheme}://${host}:0`, ...(this.webEndpoints ? [this.webEndpoints.signals] : [])];
     });

@@ -72,6 +72,7 @@ export type OptionRows = readonly [
   OptionRow & { readonly name: "wsToken"; readonly kind: "string"; readonly on: typeof ALL_SOCKETS; readonly access: "w" },
   OptionRow & { readonly name: "wsMessageTimeout"; readonly kind: "int32"; readonly on: typeof ALL_SOCKETS; readonly access: "rw" },
   OptionRow & { readonly name: "sendHighWaterBytes"; readonly kind: "int32"; readonly on: typeof WRITABLE; readonly access: "rw" },
+  OptionRow & { readonly name: "maxConnections"; readonly kind: "int32"; readonly on: typeof ALL_SOCKETS; readonly access: "rw" },
   OptionRow & { readonly name: "type"; readonly kind: "int32"; readonly on: typeof ALL_SOCKETS; readonly access: "r" },
   OptionRow & { readonly name: "lastEndpoint"; readonly kind: "string"; readonly on: typeof ALL_SOCKETS; readonly access: "r" },
   OptionRow & { readonly name: "securityMechanism"; readonly kind: "int32"; readonly on: typeof ALL_SOCKETS; readonly access: "r" },

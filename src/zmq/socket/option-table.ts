@@ -393,6 +393,14 @@ export const OPTION_ROWS: OptionRows = [
     "Octets queued per peer before sending blocks or drops, as sendHighWaterMark counts messages; 0 = no limit. From half of it, the socket stops reading from that peer until a quarter is left: a peer that sends requests and does not read the replies holds at most this much. Set it on one side of a link (the server's): two peers that both stop reading each other while both send wait for each other until a heartbeat timeout.",
     { extension: true, on: WRITABLE, min: 0, immediate: true },
   ),
+  row(
+    "maxConnections",
+    20006,
+    "int32",
+    0,
+    "Connections one bind accepts at once (tcp://, ipc://, and each ws:// route); past it a new one is closed at once. 0 = no limit, as in libzmq.",
+    { extension: true, min: 0 },
+  ),
   // Read-only state
   row("type", 16, "int32", 0, "The socket type (libzmq's ZMQ_PAIR = 0 ... ZMQ_STREAM = 11).", { access: "r" }),
   row("lastEndpoint", 32, "string", null, "The last endpoint bound, with the port the OS chose.", { access: "r" }),

@@ -101,6 +101,7 @@ export abstract class SocketConnections extends SocketCore {
           tls: { certPem: this.optionText("wssCertPem"), keyPem: this.optionText("wssKeyPem") },
           access: this.wsAccess(),
           messageTimeout: this.option("wsMessageTimeout") ?? 0,
+          maxConnections: this.option("maxConnections") ?? 0,
         }),
       );
     } catch (e) {

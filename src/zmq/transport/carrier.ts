@@ -94,6 +94,8 @@ export interface ListenOptions {
   access?: WsAccess;
   /** ws:// and wss://: ms a peer may take to finish a message it has begun; 0 = no limit. */
   messageTimeout?: number;
+  /** Connections accepted at once; past it a new one is closed at once. 0 or undefined: no limit. */
+  maxConnections?: number;
 }
 
 /** One scheme (`tcp`, `ipc`, `ws`...): how to listen and how to connect; other carriers plug in here. */

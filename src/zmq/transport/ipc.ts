@@ -14,7 +14,7 @@ function resolvePath(address: string): string {
 }
 
 export const ipcTransport: Transport = {
-  async listen(address, accept): Promise<Listener> {
+  async listen(address, accept, options = {}): Promise<Listener> {
     const file = resolvePath(address);
     // A stale socket file from a dead process would make bind fail: libzmq removes it too.
     try {
@@ -27,6 +27,7 @@ export const ipcTransport: Transport = {
       (socket, reader) => new NetCarrier(socket, `ipc://${file}`, reader),
       accept,
       (e) => toZmqError(e, `bind ipc://${file}`),
+      options.maxConnections,
     );
     return { endpoint: `ipc://${file}`, close: server.close };
   },

@@ -192,11 +192,24 @@ export async function listenNet(
   carrierFor: (socket: net.Socket, reader: ReadBuffers | undefined) => Carrier,
   accept: (carrier: Carrier) => void,
   bindError: (e: unknown) => Error,
+  maxConnections = 0,
 ): Promise<{ address: net.AddressInfo | string | null; close(): Promise<void> }> {
+  let open = 0;
+  // Counted here rather than by server.maxConnections, which not every runtime implements.
+  const counted = (socket: net.Socket) => {
+    open++;
+    socket.once("close", () => open--);
+    return socket;
+  };
   const server = net.createServer({ pauseOnConnect: directReadsSupported }, (socket) => {
-    if (!directReadsSupported) return accept(carrierFor(socket, undefined));
+    if (maxConnections > 0 && open >= maxConnections) {
+      socket.destroy();
+      return;
+    }
+    if (!directReadsSupported) return accept(carrierFor(counted(socket), undefined));
     const reader = new ReadBuffers();
-    const adopted = adoptWithDirectReads(socket, reader);
+    // The socket adopted for direct reads is a new one over the same handle: it is the one counted.
+    const adopted = counted(adoptWithDirectReads(socket, reader));
     accept(carrierFor(adopted, adopted === socket ? undefined : reader));
   });
   await new Promise<void>((resolve, reject) => {

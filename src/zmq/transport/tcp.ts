@@ -20,7 +20,7 @@ export function toZmqError(e: unknown, what: string): ZmqError {
 }
 
 export const tcpTransport: Transport = {
-  async listen(address, accept): Promise<Listener> {
+  async listen(address, accept, options = {}): Promise<Listener> {
     const { host, port } = parseTcpAddress(address, true);
     const server = await listenNet(
       // "*" binds every interface; Node picks the dual-stack wildcard for an undefined host.
@@ -28,6 +28,7 @@ export const tcpTransport: Transport = {
       wrap,
       accept,
       (e) => toZmqError(e, `bind tcp://${address}`),
+      options.maxConnections,
     );
     const bound = server.address as net.AddressInfo;
     const shownHost = host === "*" ? "0.0.0.0" : bound.address;

@@ -20,6 +20,8 @@ export interface WsRoute {
   access: WsAccess;
   /** ms a peer may take to finish a message it has begun; 0 = no limit. */
   messageTimeout: number;
+  /** Connections open on this route at once; past it, 503. 0 = no limit (the port's caps apply). */
+  maxConnections: number;
   accept(connection: WebSocketConnection, protocol: string, remoteAddress: string): void;
 }
 
@@ -42,6 +44,8 @@ export class WebSocketListener {
   readonly routes = new Map<string, WsRoute>();
   private connections = 0;
   private upgrading = 0;
+  /** Connections open per route, for routes with maxConnections. */
+  private readonly perRoute = new Map<WsRoute, number>();
   /** The refusals already logged: each is logged once, so that a flood fills no log. */
   private readonly refusalsLogged = new Set<string>();
 
@@ -132,6 +136,10 @@ export class WebSocketListener {
       isClient: false,
       messageTimeout: route.messageTimeout,
     });
+    if (route.maxConnections > 0) {
+      this.perRoute.set(route, (this.perRoute.get(route) ?? 0) + 1);
+      socket.once("close", () => this.perRoute.set(route, this.perRoute.get(route)! - 1));
+    }
     route.accept(connection, protocol, remoteOf(socket));
   }
 
@@ -159,6 +167,9 @@ export class WebSocketListener {
       this.logRefusal(path, refusal.reason);
       const reason = refusal.status === 401 ? "Unauthorized" : "Forbidden";
       return httpError(refusal.status, reason, `${refusal.reason}\n`);
+    }
+    if (route.maxConnections > 0 && (this.perRoute.get(route) ?? 0) >= route.maxConnections) {
+      return httpError(503, "Service Unavailable", "too many connections\n");
     }
     const offered = (headers.get("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim());
     // RFC 45: a server that supports none of the client's protocols closes the connection.

@@ -38,6 +38,7 @@ function makeTransport(scheme: "ws" | "wss"): Transport {
         maxPayload: maxPayloadFor(options.maxMessageSize),
         access: options.access ?? NO_PAGES,
         messageTimeout: options.messageTimeout ?? 0,
+        maxConnections: options.maxConnections ?? 0,
         accept: (connection, protocol, remote) => accept(new WsCarrier(connection, remote, mechanismOf(protocol)!)),
       };
       listener.routes.set(path, route);
