@@ -4,28 +4,12 @@
  * `setsockopt`/`getsockopt`, `monitor()`. Each socket wraps a socket of the v6 API.
  */
 import type { Buffer } from "node:buffer";
-import { EventEmitter } from "node:events";
 import { capability as capabilities, version as libzmqVersion } from "../capability.js";
 import { context as defaultContext } from "../context.js";
 import { curveKeyPair } from "../curve-keypair.js";
-import type { SocketEvent } from "../events.js";
-import {
-  Dealer,
-  Pair,
-  Publisher,
-  Pull,
-  Push,
-  Reply,
-  Request,
-  Router,
-  Stream,
-  Subscriber,
-  XPublisher,
-  XSubscriber,
-} from "../socket/all.js";
-import type { MessageLike } from "../socket/frames.js";
-import type { Socket as ModernSocket } from "../socket/socket.js";
-import { LONG_OPTIONS, type LongOption, SHORT_OPTIONS } from "./v5-options.js";
+import { LONG_OPTIONS, SHORT_OPTIONS } from "./v5-options.js";
+import { EventEmitter } from "node:events";
+import { CompatSocket, type SocketType } from "./v5-socket.js";
 
 export * from "./v5-constants.js";
 export { LONG_OPTIONS };
@@ -34,53 +18,7 @@ export { SHORT_OPTIONS as options };
 export const version = libzmqVersion;
 
 /** The socket type names of the v5 API: `"req"`, `"pub"`... (and libzmq's numbers). */
-export type SocketType =
-  | "pair"
-  | "req"
-  | "rep"
-  | "pub"
-  | "sub"
-  | "dealer"
-  | "xreq"
-  | "router"
-  | "xrep"
-  | "pull"
-  | "push"
-  | "xpub"
-  | "xsub"
-  | "stream";
-
-type Callback = (error?: Error) => void;
-
-const CLASSES: Record<string, new () => ModernSocket> = {
-  pair: Pair,
-  req: Request,
-  rep: Reply,
-  pub: Publisher,
-  sub: Subscriber,
-  dealer: Dealer,
-  xreq: Dealer,
-  router: Router,
-  xrep: Router,
-  pull: Pull,
-  push: Push,
-  xpub: XPublisher,
-  xsub: XSubscriber,
-  stream: Stream,
-};
-
-const SNDMORE = 2;
-
-/** The v5 monitor's event names, from the v6 event types. */
-const MONITOR_EVENTS: Partial<Record<SocketEvent["type"], string>> = {
-  connect: "connect",
-  "connect:delay": "connect_delay",
-  "connect:retry": "connect_retry",
-  bind: "listen",
-  accept: "accept",
-  close: "close",
-  disconnect: "disconnect",
-};
+export type { SocketType };
 
 /** The v5 Context: process-wide settings, as static methods. */
 // biome-ignore lint/complexity/noStaticOnlyClass: the v5 API is this class with static methods
@@ -103,292 +41,37 @@ export class Context {
   }
 }
 
+/** The v5 socket: `new zmq.Socket("req")`, or `zmq.socket("req")`. */
+export interface Socket extends CompatSocket {}
+
 /**
- * The v5 callback API's socket (`zmq.socket("push")`): an EventEmitter with `message` events,
- * send with flags, and the v5 option names (`identity`, `linger`...), over a socket of the
- * main API.
+ * The v5 socket's constructor. As zeromq 5's constructor function, it may be called without
+ * `new`, and a subclass made the pre-class way (`zmq.Socket.call(this, type)` in its own
+ * constructor function, its prototype made with `Object.create(zmq.Socket.prototype)` or
+ * `util.inherits`) gets a working socket; `class X extends zmq.Socket` works too.
  */
-// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the short option properties are defined on the prototype below
-export class Socket extends EventEmitter {
-  readonly type: SocketType;
-  /** The v6 socket underneath. */
-  readonly socket: ModernSocket;
-  private parts: MessageLike[] = [];
-  private paused = false;
-  private held: Buffer[][] = [];
-  private monitoring: ((event: SocketEvent) => void) | undefined;
-  /** REQ and REP alternate: a receive may start only when it is their turn. */
-  private turn: (() => void) | undefined;
-  /** Messages sent, in order: each goes once the one before it has (as the native compat layer). */
-  private readonly outgoing: Array<{ frames: MessageLike[]; cb?: Callback }> = [];
-  private flushing = false;
-  /** REQ: a request is out; the next waits for its reply instead of failing with EFSM. */
-  private awaitingReply = false;
-
-  constructor(type: SocketType) {
-    super();
-    const Class = CLASSES[type];
-    if (!Class) throw new Error(`Invalid socket type: ${type}`);
-    this.type = type;
-    this.socket = new Class();
-    if (type !== "push" && type !== "pub") void this.receiveLoop();
-  }
-
-  get closed(): boolean {
-    return this.socket.closed;
-  }
-
-  /** Binds; `cb(error)` once done (errors without a callback are `error` events). */
-  bind(address: string, cb?: Callback): this {
-    this.settle(this.socket.bind(address), "bind", address, cb);
-    return this;
-  }
-
-  /**
-   * Binding takes a turn of the event loop here: the bind starts now and its failure comes as
-   * an "error" event. Sends made meanwhile wait for it.
-   */
-  bindSync(address: string): this {
-    return this.bind(address);
-  }
-
-  /** Unbinds; `cb(error)` once done. */
-  unbind(address: string, cb?: Callback): this {
-    this.settle(this.socket.unbind(address), "unbind", address, cb);
-    return this;
-  }
-
-  /** Unbinds, starting now (the main API's unbind, not waited for). */
-  unbindSync(address: string): this {
-    return this.unbind(address);
-  }
-
-  /** Connects (in the background, as the main API's connect()). */
-  connect(address: string): this {
-    this.socket.connect(address);
-    return this;
-  }
-
-  /** Stops connecting to `address`. */
-  disconnect(address: string): this {
-    this.socket.disconnect(address);
-    return this;
-  }
-
-  /** Frames sent with ZMQ_SNDMORE wait for the last frame of their message. */
-  send(message: MessageLike | MessageLike[], flags: number | null = 0, cb?: Callback): this {
-    this.parts = this.parts.concat(message as MessageLike);
-    if (((flags ?? 0) & SNDMORE) !== 0) return this;
-    this.outgoing.push({ frames: this.parts, cb });
-    this.parts = [];
-    void this.flush();
-    return this;
-  }
-
-  /** Sends what waits, one message after the other; a REQ's next request after the reply. */
-  private async flush(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
-    try {
-      while (this.outgoing.length > 0 && !this.socket.closed && !this.awaitingReply) {
-        const { frames, cb } = this.outgoing.shift()!;
-        try {
-          await this.socket.send(frames);
-          if (this.type === "req") this.awaitingReply = true;
-          this.turn?.();
-          cb?.();
-        } catch (e) {
-          if (cb) cb(e as Error);
-          else this.emit("error", e);
-        }
-      }
-    } finally {
-      this.flushing = false;
-    }
-  }
-
-  /** Removed in v5's compatibility mode, as in the native package: throws. */
-  read(): never {
-    throw new Error("read() has been removed from compatibility mode; use on('message', ...) instead.");
-  }
-
-  /** Holds incoming messages until resume(). */
-  pause(): void {
-    this.paused = true;
-  }
-
-  /** Delivers the messages held since pause(), then the new ones. */
-  resume(): void {
-    this.paused = false;
-    for (const frames of this.held.splice(0)) this.deliver(frames);
-  }
-
-  /** Closes the socket. */
-  close(): this {
-    this.socket.close();
-    return this;
-  }
-
-  /** SUB: receives messages starting with `filter`. */
-  subscribe(filter: string | Buffer): this {
-    (this.socket as Subscriber).subscribe(filter);
-    return this;
-  }
-
-  /** SUB: cancels a subscribe(). */
-  unsubscribe(filter: string | Buffer): this {
-    (this.socket as Subscriber).unsubscribe(filter);
-    return this;
-  }
-
-  /** Sets an option by libzmq number or ZMQ_* name. */
-  setsockopt(option: number | string, value: unknown): this {
-    const id = typeof option === "number" ? option : SHORT_OPTIONS[option as keyof typeof SHORT_OPTIONS];
-    const row = LONG_OPTIONS_BY_ID.get(id ?? -1);
-    if (id === undefined || !row) throw new Error(`Unknown option: ${String(option)}`);
-    const s = this.socket;
-    if (row.kind === "bool") s.setBoolOption(id, Boolean(value));
-    else if (row.kind === "string") s.setStringOption(id, value as string | Buffer | null);
-    else s.setInt32Option(id, Number(value));
-    return this;
-  }
-
-  /** Reads an option by libzmq number or ZMQ_* name. */
-  getsockopt(option: number | string): string | number | boolean | null {
-    const id = typeof option === "number" ? option : SHORT_OPTIONS[option as keyof typeof SHORT_OPTIONS];
-    const row = LONG_OPTIONS_BY_ID.get(id ?? -1);
-    if (id === undefined || !row) throw new Error(`Unknown option: ${String(option)}`);
-    const s = this.socket;
-    if (row.kind === "bool") return s.getBoolOption(id);
-    if (row.kind === "string") return s.getStringOption(id);
-    return s.getInt32Option(id);
-  }
-
-  /**
-   * Emits the v5 monitor events under libzmq's names, as (value, endpoint, error): the value is
-   * the retry interval for connect_retry, undefined otherwise, as in the native compat layer.
-   */
-  monitor(interval?: number, count?: number): this {
-    if (interval || count) {
-      globalThis.process?.emitWarning?.(
-        "Arguments to monitor() are ignored in compatibility mode; all events are read automatically",
-      );
-    }
-    if (this.monitoring) return this;
-    this.monitoring = (event) => {
-      const name = MONITOR_EVENTS[event.type];
-      const interval = "interval" in event ? event.interval : undefined;
-      if (name) this.emit(name, interval, "address" in event ? event.address : undefined, undefined);
-    };
-    this.socket.events.on("*", this.monitoring);
-    return this;
-  }
-
-  /** Stops the `monitor()` events. */
-  unmonitor(): this {
-    if (this.monitoring && !this.socket.closed) this.socket.events.off("*", this.monitoring);
-    this.monitoring = undefined;
-    return this;
-  }
-
-  private settle(done: Promise<void>, event: string, address: string, cb?: Callback): void {
-    done.then(
-      () => {
-        this.emit(event, address);
-        cb?.();
-      },
-      (e: Error) => (cb ? cb(e) : this.emit("error", e)),
-    );
-  }
-
-  private async receiveLoop(): Promise<void> {
-    const alternates = this.type === "req" || this.type === "rep";
-    while (!this.socket.closed) {
-      if (this.type === "req") await this.myTurn();
-      let frames: Buffer[];
-      try {
-        frames = await this.socket.receive();
-      } catch (e) {
-        if (this.socket.closed) return;
-        this.emit("error", e);
-        continue;
-      }
-      if (this.paused) this.held.push(frames);
-      else this.deliver(frames);
-      if (this.type === "req") {
-        this.awaitingReply = false;
-        void this.flush();
-      }
-      if (alternates && this.type === "rep") await this.myTurn();
-    }
-  }
-
-  /**
-   * A "message" event on a turn of its own, as the native compat layer emits it: a handler that
-   * throws raises an uncaught exception, and the messages after it are still delivered.
-   */
-  private deliver(frames: Buffer[]): void {
-    queueMicrotask(() => this.emit("message", ...frames));
-  }
-
-  /** Resolves after the next send (or at close). */
-  private myTurn(): Promise<void> {
-    return new Promise((resolve) => {
-      this.turn = () => {
-        this.turn = undefined;
-        resolve();
-      };
-      this.socket.events.once("end").then(this.turn, this.turn);
-    });
-  }
+export interface SocketConstructor {
+  new (type: SocketType): Socket;
+  (type: SocketType): Socket;
+  readonly prototype: Socket;
 }
 
-/** The v5 short option names, as properties. */
-export interface Socket {
-  affinity: number;
-  backlog: number;
-  identity: string | Buffer | null;
-  linger: number;
-  rate: number;
-  rcvbuf: number;
-  last_endpoint: string | null;
-  reconnect_ivl: number;
-  recovery_ivl: number;
-  sndbuf: number;
-  mechanism: number;
-  plain_server: boolean;
-  plain_username: string | Buffer | null;
-  plain_password: string | Buffer | null;
-  curve_server: boolean;
-  curve_publickey: string | Buffer | null;
-  curve_secretkey: string | Buffer | null;
-  curve_serverkey: string | Buffer | null;
-  zap_domain: string | Buffer | null;
-  heartbeat_ivl: number;
-  heartbeat_ttl: number;
-  heartbeat_timeout: number;
-  connect_timeout: number;
-}
-
-/** The v5 short option names as properties: `socket.identity = "x"`, `socket.linger`. */
-for (const name of Object.keys(SHORT_OPTIONS)) {
-  if (name.startsWith("_")) continue;
-  Object.defineProperty(Socket.prototype, name, {
-    configurable: true,
-    get(this: Socket) {
-      return this.getsockopt(name);
-    },
-    set(this: Socket, value: unknown) {
-      this.setsockopt(name, value);
-    },
-  });
-}
-
-const LONG_OPTIONS_BY_ID = new Map<number, LongOption>(Object.values(LONG_OPTIONS).map((o) => [o.id, o]));
+/** The v5 socket's constructor (see SocketConstructor). */
+export const Socket: SocketConstructor = new Proxy(CompatSocket, {
+  apply(target, self: unknown, [type]: [SocketType]) {
+    if (self instanceof target) {
+      // zmq.Socket.call(this, type): this object becomes the socket.
+      EventEmitter.call(self);
+      (self as CompatSocket).init(type);
+      return self;
+    }
+    return new target(type);
+  },
+}) as unknown as SocketConstructor;
 
 /** `zmq.socket(type, options)`: each option is assigned as a property (`identity`, `linger`...). */
 export function createSocket(type: SocketType, options: Record<string, unknown> = {}): Socket {
-  const socket = new Socket(type);
+  const socket = new CompatSocket(type);
   for (const [key, value] of Object.entries(options)) (socket as unknown as Record<string, unknown>)[key] = value;
   return socket;
 }
