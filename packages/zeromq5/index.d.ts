@@ -1,0 +1,1 @@
+export * from "plantrpc/zmq/v5-compat";
