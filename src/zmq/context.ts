@@ -2,6 +2,7 @@ import { ZmqError } from "./errors.js";
 import { automaticCurveThreads } from "./mechanism/curve-pool.js";
 import type { ZapClient } from "./mechanism/zap.js";
 import { createZapClient } from "./socket/zap-client.js";
+import { expectArguments } from "./util/arguments.js";
 
 /** How a socket reaches its context's ZAP client (not part of the native package's Context). */
 export const ZAP_CLIENT = Symbol("plantrpc.zapClient");
@@ -43,8 +44,10 @@ export class Context {
   declare maxSockets: number;
   declare maxMessageSize: number;
   declare ipv6: boolean;
-  /** libzmq's hard limit on maxSockets. */
-  readonly maxSocketsLimit = 65535;
+  /** libzmq's hard limit on maxSockets (read-only). */
+  get maxSocketsLimit(): number {
+    return 65535;
+  }
   /** See ContextOptions.concurrentOperations. */
   concurrentOperations: "queue" | "EBUSY" = "queue";
   /** See ContextOptions.curveThreads. */
@@ -59,15 +62,24 @@ export class Context {
   }
 
   constructor(options?: ContextOptions) {
+    expectArguments(arguments.length, 1);
     this.blocky = true;
     this.ioThreads = 1;
     this.maxSockets = 1023;
     this.maxMessageSize = 0x7fff_ffff;
     this.ipv6 = false;
+    // As the native package's: no property can be added (its options are assigned onto it).
+    Object.seal(this);
     if (options === undefined) return;
     if (typeof options !== "object" || options === null) throw new TypeError("Options must be an object");
     for (const [key, value] of Object.entries(options)) {
-      if (!CONTEXT_OPTIONS.has(key)) throw new TypeError(`Unknown option "${key}" for a context`);
+      if (!CONTEXT_OPTIONS.has(key)) {
+        throw new TypeError(
+          key in this
+            ? `Cannot set property ${key} of #<Context> which has only a getter`
+            : `Cannot add property ${key}, object is not extensible`,
+        );
+      }
       if (key === "concurrentOperations" && value !== "queue" && value !== "EBUSY") {
         throw new TypeError('concurrentOperations is "queue" or "EBUSY"');
       }

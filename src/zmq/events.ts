@@ -2,6 +2,7 @@ import type { Buffer } from "node:buffer";
 import { Listeners } from "../util/listeners.js";
 import { type AuthError, ZmqError, type ZmtpProtocolError } from "./errors.js";
 import { holdProcess } from "./util/keep-alive.js";
+import { expectArguments } from "./util/arguments.js";
 
 /** An event of one type, with what that type carries (the native package's EventFor). */
 type EventFor<T extends string, D = object> = { type: T } & D;
@@ -93,7 +94,7 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
   private buffered: SocketEvent[] = [];
   private readers: Array<(event: SocketEvent) => void> = [];
   /** socket.events was asked for before the close: events are kept for receive(). */
-  private observed = false;
+  private observing = false;
   private ended = false;
   /** on() was called: events go to listeners, and receive() is refused (the native package's rule). */
   private emitterMode = false;
@@ -107,8 +108,13 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
 
   /** @internal The socket's `events` was asked for: from now on events are kept for receive(). */
   observe(): this {
-    if (!this.ended) this.observed = true;
+    if (!this.ended) this.observing = true;
     return this;
+  }
+
+  /** @internal Whether `socket.events` was asked for before the close. */
+  get observed(): boolean {
+    return this.observing;
   }
 
   /** Calls `listener` with each event of that type (`"*"`: every event). */
@@ -165,7 +171,7 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
     if (this.ended) return;
     this.listeners.get(event.type)?.emit(event);
     this.listeners.get("*")?.emit(event);
-    if (!this.observed) return;
+    if (!this.observing) return;
     const reader = this.readers.shift();
     if (reader) reader(event);
     else if (this.buffered.length < 1000) this.buffered.push(event);
@@ -180,6 +186,7 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
 
   /** The next event; an "end" event once the socket is closed. Not after on(): see emitterMode. */
   receive(): Promise<SocketEvent> {
+    expectArguments(arguments.length, 0);
     if (this.emitterMode) {
       throw new Error(
         "Observer is in event emitter mode. After a call to events.on() it is not possible to read events with events.receive().",
@@ -187,8 +194,8 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
     }
     const next = this.buffered.shift();
     if (next) return Promise.resolve(next);
-    if (this.ended) return Promise.reject(this.observed ? socketClosed() : notASocket());
-    this.observed = true;
+    if (this.ended) return Promise.reject(this.observing ? socketClosed() : notASocket());
+    this.observing = true;
     const release = holdProcess();
     return new Promise((resolve) =>
       this.readers.push((event) => {

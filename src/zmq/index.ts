@@ -2,6 +2,12 @@
  * plantrpc/zmq: ZeroMQ (ZMTP 3.1, talks to 3.0) in pure TypeScript. The API follows the native
  * `zeromq` package's v6 API, so that switching is a change of import.
  */
+import { Context as ContextClass, context as defaultContext } from "./context.js";
+import { Proxy as ProxyClass } from "./proxy.js";
+import type { SocketEvents as SocketEventsType } from "./events.js";
+import type { Socket } from "./socket/socket.js";
+import { addonClass } from "./util/arguments.js";
+
 export {
   Dealer,
   Pair,
@@ -26,7 +32,9 @@ export { splitEnvelope } from "./socket/envelope.js";
 export { endpointPort } from "./transport/endpoint.js";
 export { SocketEvents, type SocketEvent, type SocketEventType } from "./events.js";
 // The native package's names for the same things.
-export { SocketEvents as Observer } from "./events.js";
+export { Observer } from "./observer.js";
+/** The native package's name for the socket's events (see SocketEvents). */
+export type Observer = SocketEventsType;
 export type {
   SocketEvent as Event,
   SocketEventType as EventType,
@@ -47,8 +55,25 @@ export {
   type ZmqErrorCode,
   type ZmtpErrorCode,
 } from "./errors.js";
-export { Context, context, type ContextOptions } from "./context.js";
-export { Proxy } from "./proxy.js";
+export type { ContextOptions } from "./context.js";
+/**
+ * The native package's Context: settings that sockets created with it take as their defaults.
+ * Called without `new`, it throws the native package's TypeError.
+ * @class
+ */
+export const Context: typeof ContextClass = addonClass(ContextClass);
+export type Context = ContextClass;
+/** The context sockets use when none is given. */
+export const context: Context = defaultContext;
+/**
+ * The native package's Proxy (libzmq's zmq_proxy_steerable): forwards every message from the
+ * front-end to the back-end and back, until terminated. Called without `new`, it throws the
+ * native package's TypeError.
+ * @class
+ */
+// biome-ignore lint/suspicious/noShadowRestrictedNames: the native package exports its Proxy under this name
+export const Proxy: typeof ProxyClass = addonClass(ProxyClass);
+export type Proxy<F extends Socket = Socket, B extends Socket = Socket> = ProxyClass<F, B>;
 export { capability, version } from "./capability.js";
 export { curveKeyPair } from "./curve-keypair.js";
 export type { SocketTypeName } from "./engine/socket-types.js";

@@ -159,7 +159,8 @@ export class CompatSocket extends EventEmitter {
 
   /** Frames sent with ZMQ_SNDMORE wait for the last frame of their message. */
   send(message: MessageLike | MessageLike[], flags: number | null = 0, cb?: Callback): this {
-    this.parts = this.parts.concat(message as MessageLike);
+    const frames = Array.isArray(message) ? message.map(asFrame) : [asFrame(message)];
+    this.parts = this.parts.concat(frames);
     if (((flags ?? 0) & SNDMORE) !== 0) return this;
     this.outgoing.push({ frames: this.parts, cb });
     this.parts = [];
@@ -367,3 +368,12 @@ for (const name of Object.keys(SHORT_OPTIONS)) {
 }
 
 const LONG_OPTIONS_BY_ID = new Map<number, LongOption>(Object.values(LONG_OPTIONS).map((o) => [o.id, o]));
+
+/**
+ * A frame as zeromq 5 took it: bytes as they are, anything else as its text (`String(value)`:
+ * a number, an object, an array, null); v5 programs pass such values in messages.
+ */
+function asFrame(value: unknown): MessageLike {
+  if (typeof value === "string" || ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return value;
+  return String(value);
+}

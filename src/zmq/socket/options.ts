@@ -59,6 +59,8 @@ export interface OptionHost {
   optionDefault(row: OptionRow): unknown;
   /** An option changed (after its value was stored): warn, or apply it. */
   optionChanged(row: OptionRow): void;
+  /** Throws ENOTSOCK once the socket is closed: its options can be neither read nor written. */
+  assertOptionsOpen(): void;
 }
 
 /**
@@ -125,6 +127,7 @@ function accessor(row: OptionRow): PropertyDescriptor {
   const descriptor: PropertyDescriptor = { configurable: true };
   if (row.access !== "w") {
     descriptor.get = function (this: OptionHost) {
+      this.assertOptionsOpen();
       if (row.unsupported || (row.unreadable && !Object.hasOwn(this[OPTION_VALUES], row.name))) {
         throw new ZmqError("EINVAL", `libzmq cannot read ${row.name} back`);
       }
@@ -132,6 +135,7 @@ function accessor(row: OptionRow): PropertyDescriptor {
     };
   }
   descriptor.set = function (this: OptionHost, value: unknown) {
+    this.assertOptionsOpen();
     store(this, row, value);
   };
   return descriptor;
@@ -180,11 +184,12 @@ export function applyOptions(target: object, options: unknown, typeName: string)
   const known = optionsOf(target);
   for (const [key, value] of Object.entries(options)) {
     if (key === "context") continue; // taken by the constructor itself
+    // As the native package, which assigns the options onto a sealed socket.
     if (!known.has(key) && !hasSetter(target, key)) {
       throw new TypeError(
         key in target
-          ? `Cannot set property ${key} of a ${typeName} socket: it is read-only or not an option`
-          : `Unknown option "${key}" for a ${typeName} socket`,
+          ? `Cannot set property ${key} of #<Socket> which has only a getter`
+          : `Cannot add property ${key}, object is not extensible`,
       );
     }
     (target as Record<string, unknown>)[key] = value;

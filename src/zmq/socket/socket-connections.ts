@@ -17,6 +17,7 @@ import { Pipe, type PipeLimits } from "./pipe.js";
 import { type Lingering, trackForExit, untrackForExit } from "./exit-wait.js";
 import { Session, type SessionHost } from "./session.js";
 import { ENDPOINT_COUNT, SocketCore } from "./socket-core.js";
+import { expectArguments } from "../util/arguments.js";
 
 /**
  * libzmq's monitor reports a failed bind's socket closed with no address, though the native
@@ -76,6 +77,7 @@ export abstract class SocketConnections extends SocketCore {
    * once it has.
    */
   async bind(endpoint: string): Promise<void> {
+    expectArguments(arguments.length, 1);
     this.assertAddress(endpoint);
     this.assertReady();
     const { scheme, address } = withAddress(endpoint, () => parseEndpoint(endpoint));
@@ -157,29 +159,51 @@ export abstract class SocketConnections extends SocketCore {
     this.unbind(endpoint).catch(() => {});
   }
 
-  /** Stops listening on `endpoint` (as bound, or as `lastEndpoint` says) and closes the connections accepted there. */
+  /**
+   * Stops listening on `endpoint` (as bound, or as `lastEndpoint` says) and closes the connections
+   * accepted there. As libzmq (unbind and disconnect both end an endpoint, whichever way it was
+   * made), an endpoint connected to is disconnected.
+   */
   async unbind(endpoint: string): Promise<void> {
+    expectArguments(arguments.length, 1);
     this.assertAddress(endpoint);
     this.assertReady();
     // As libzmq: an unknown transport is EPROTONOSUPPORT before "not bound".
     withAddress(endpoint, () => parseEndpoint(endpoint));
     const binding = this.bindings.get(endpoint);
-    if (!binding) throw new ZmqError("ENOENT", `${endpoint} is not bound`, { address: endpoint });
-    for (const [key, b] of this.bindings) if (b === binding) this.bindings.delete(key);
-    for (const session of binding.sessions) session.drop();
+    if (!binding) {
+      if (this.endConnections(endpoint)) return;
+      throw new ZmqError("ENOENT", `${endpoint} is not bound`, { address: endpoint });
+    }
     this.blockedBy = "unbind";
     try {
-      await binding.listener.close();
+      await this.endBinding(binding);
     } finally {
       this.blockedBy = undefined;
     }
+    if (this.closeRequested) this.close();
+  }
+
+  /** Forgets a binding at once, closes what it accepted, and resolves once it stopped listening. */
+  private async endBinding(binding: { listener: Listener; sessions: Set<Session> }): Promise<void> {
+    for (const [key, b] of this.bindings) if (b === binding) this.bindings.delete(key);
+    for (const session of binding.sessions) session.drop();
+    await binding.listener.close();
     // libzmq's monitor reports the listening socket as closed.
     this.emitMonitored({ type: "close", address: binding.listener.endpoint });
-    if (this.closeRequested) this.close();
+  }
+
+  /** Stops the connect()s to `endpoint`; false when there was none. */
+  private endConnections(endpoint: string): boolean {
+    // Every connection made to that endpoint goes, as libzmq's zmq_disconnect does.
+    const sessions = [...this.sessions].filter((s) => s.endpoint === endpoint);
+    for (const session of sessions) session.stop();
+    return sessions.length > 0;
   }
 
   /** Starts connecting in the background; the peer need not exist yet. */
   connect(endpoint: string): void {
+    expectArguments(arguments.length, 1);
     this.assertAddress(endpoint);
     this.assertReady();
     const { scheme, address } = withAddress(endpoint, () => parseEndpoint(endpoint));
@@ -192,15 +216,20 @@ export abstract class SocketConnections extends SocketCore {
     trackForExit(this.exitView);
   }
 
-  /** Stops connecting to `endpoint` (as given to connect()): no more attempts, its connection closed, its queue dropped. */
+  /**
+   * Stops connecting to `endpoint` (as given to connect()): no more attempts, its connection
+   * closed, its queue dropped. As libzmq, a bound endpoint is unbound.
+   */
   disconnect(endpoint: string): void {
+    expectArguments(arguments.length, 1);
     this.assertAddress(endpoint);
     this.assertReady();
     withAddress(endpoint, () => parseEndpoint(endpoint));
-    // Every connection made to that endpoint goes, as libzmq's zmq_disconnect does.
-    const sessions = [...this.sessions].filter((s) => s.endpoint === endpoint);
-    if (sessions.length === 0) throw new ZmqError("ENOENT", `not connected to ${endpoint}`, { address: endpoint });
-    for (const session of sessions) session.stop();
+    if (this.endConnections(endpoint)) return;
+    // As libzmq: a bound endpoint is ended too (it stops listening now; its close event follows).
+    const binding = this.bindings.get(endpoint);
+    if (!binding) throw new ZmqError("ENOENT", `not connected to ${endpoint}`, { address: endpoint });
+    void this.endBinding(binding);
   }
 
   // ---- connections ----

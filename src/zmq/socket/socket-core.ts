@@ -14,6 +14,7 @@ import {
   storedOption,
   writeOptionById,
 } from "./options.js";
+import { expectArguments } from "../util/arguments.js";
 
 /** How many endpoints a socket has bound or connected (for warnings and the Proxy). */
 export const ENDPOINT_COUNT = Symbol("endpoint count");
@@ -28,9 +29,18 @@ export abstract class SocketCore implements OptionHost {
   abstract readonly socketType: SocketTypeName;
   protected readonly eventStream: SocketEvents = new SocketEvents();
 
-  /** The socket's events (the native package's Observer); they are kept from the first look. */
+  /**
+   * The socket's events (the native package's Observer); they are kept from the first look. First
+   * asked for after the close: ENOTSOCK, as the native package's.
+   */
   get events(): SocketEvents {
+    if (this.isClosed && !this.eventStream.observed) throw notASocket();
     return this.eventStream.observe();
+  }
+
+  /** @internal Options are neither read nor written once the socket is closed (ENOTSOCK, as libzmq). */
+  assertOptionsOpen(): void {
+    if (this.isClosed) throw notASocket();
   }
 
   readonly [OPTION_VALUES]: Record<string, unknown> = {};
@@ -141,62 +151,74 @@ export abstract class SocketCore implements OptionHost {
 
   /** Reads a boolean option by libzmq's number (ZMQ_*), as the native package's low-level accessor. */
   getBoolOption(id: number): boolean {
+    expectArguments(arguments.length, 1);
     return Boolean(this.readOption(id));
   }
 
   /** Sets a boolean option by libzmq's number (ZMQ_*), as the native package's low-level accessor. */
   setBoolOption(id: number, value: boolean): void {
+    expectArguments(arguments.length, 2);
     this.writeOption(id, value);
   }
 
   /** Reads a 32-bit integer option by libzmq's number (ZMQ_*), as the native package's low-level accessor. */
   getInt32Option(id: number): number {
+    expectArguments(arguments.length, 1);
     return this.readNumberOption(id);
   }
 
   /** Sets a 32-bit integer option by libzmq's number (ZMQ_*), as the native package's low-level accessor. */
   setInt32Option(id: number, value: number): void {
+    expectArguments(arguments.length, 2);
     this.writeOption(id, value);
   }
 
   /** Reads an unsigned 32-bit option by libzmq's number (ZMQ_*), as the native package's low-level accessor. */
   getUint32Option(id: number): number {
+    expectArguments(arguments.length, 1);
     return this.readNumberOption(id);
   }
 
   /** Sets an unsigned 32-bit option by libzmq's number (ZMQ_*), as the native package's low-level accessor. */
   setUint32Option(id: number, value: number): void {
+    expectArguments(arguments.length, 2);
     this.writeOption(id, value);
   }
 
   /** Reads a 64-bit integer option by libzmq's number (ZMQ_*), as the native package's low-level accessor. */
   getInt64Option(id: number): number {
+    expectArguments(arguments.length, 1);
     return this.readNumberOption(id);
   }
 
   /** Sets a 64-bit integer option by libzmq's number (ZMQ_*), as the native package's low-level accessor. */
   setInt64Option(id: number, value: number): void {
+    expectArguments(arguments.length, 2);
     this.writeOption(id, value);
   }
 
   /** Reads an unsigned 64-bit option by libzmq's number (ZMQ_*), as the native package's low-level accessor. */
   getUint64Option(id: number): number {
+    expectArguments(arguments.length, 1);
     return this.readNumberOption(id);
   }
 
   /** Sets an unsigned 64-bit option by libzmq's number (ZMQ_*), as the native package's low-level accessor. */
   setUint64Option(id: number, value: number): void {
+    expectArguments(arguments.length, 2);
     this.writeOption(id, value);
   }
 
   /** Reads a string option (text, or null when unset) by libzmq's number (ZMQ_*), as the native package's low-level accessor. */
   getStringOption(id: number): string | null {
+    expectArguments(arguments.length, 1);
     const value = this.readOption(id);
     return value === null || value === undefined ? null : String(value);
   }
 
   /** Sets a string option (text, or null when unset) by libzmq's number (ZMQ_*), as the native package's low-level accessor. */
   setStringOption(id: number, value: string | Buffer | null): void {
+    expectArguments(arguments.length, 2);
     this.writeOption(id, value);
   }
 
@@ -206,6 +228,7 @@ export abstract class SocketCore implements OptionHost {
   }
 
   private readOption(id: number): unknown {
+    this.assertOptionsOpen();
     const row = optionById(id);
     if (row.name === "securityMechanism") {
       return ["plain", "curve", "gssapi"].indexOf(String(this.mechanismName())) + 1;
@@ -221,6 +244,7 @@ export abstract class SocketCore implements OptionHost {
 
   private writeOption(id: number, value: unknown): void {
     if (typeof id !== "number") throw new TypeError("Identifier must be a number");
+    this.assertOptionsOpen();
     if (this.setSpecialOption(id, value)) return;
     writeOptionById(this, optionById(id), value);
   }
@@ -268,3 +292,7 @@ export const SOCKET_TYPE_NUMBERS: Record<SocketTypeName, number> = {
   SCATTER: 17,
   DGRAM: 18,
 };
+
+function notASocket(): ZmqError {
+  return new ZmqError("ENOTSOCK", "the socket is closed");
+}

@@ -10,6 +10,7 @@ import type { SocketTypeName } from "../engine/socket-types.js";
 import { holdProcess } from "../util/keep-alive.js";
 import { SocketConnections } from "./socket-connections.js";
 import { SOCKET_TYPE_NUMBERS } from "./socket-core.js";
+import { expectArguments } from "../util/arguments.js";
 
 export { ENDPOINT_COUNT } from "./socket-core.js";
 export type { SocketOptions } from "./options.js";
@@ -194,6 +195,8 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
   send(message: MessageLike | MessageLike[], options?: OperationOptions): Promise<void> {
     let frames: Message;
     try {
+      // The native send takes one argument; ours an options object besides.
+      if (arguments.length > 2 || !isOptions(options)) expectArguments(arguments.length, 1);
       this.assertReady();
       options?.signal?.throwIfAborted();
       frames = this.prepareSend(toFrames(message));
@@ -287,6 +290,7 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
   /** The next message, as its frames; waits for one (`receiveTimeout`; `options.signal` gives up). */
   receive(options?: OperationOptions): Promise<Buffer[]> {
     try {
+      if (arguments.length > 1 || !isOptions(options)) expectArguments(arguments.length, 0);
       this.assertReady();
       this.checkReceive();
       options?.signal?.throwIfAborted();
@@ -337,7 +341,8 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
       try {
         yield await this.receive();
       } catch (e) {
-        if (this.isClosed) return;
+        // Closing ends the loop; any other failure (a REQ that cannot receive yet: EFSM) is thrown.
+        if (this.isClosed && (e as ZmqError).code === "EAGAIN") return;
         throw e;
       }
     }
@@ -414,6 +419,7 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
    * linger per the linger option. During a bind or unbind, closing waits for it to settle.
    */
   close(): void {
+    expectArguments(arguments.length, 0);
     if (this.isClosed) return;
     if (this.blockedBy) {
       this.closeRequested = true;
@@ -473,4 +479,9 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
   protected deliver(_pipe: Pipe, message: Buffer[]): Buffer[] | undefined {
     return message;
   }
+}
+
+/** Our operations' last argument: undefined, or an options object (`{ signal }`). */
+function isOptions(value: unknown): boolean {
+  return value === undefined || (typeof value === "object" && value !== null);
 }
