@@ -222,3 +222,155 @@ describe("ZAP for NULL, and zapEnforceDomain, as the native package does", () =>
   `),
   );
 });
+
+/** The first event of that type, with its error's message and code. */
+function firstEvent(s: any, type: string): Promise<unknown[]> {
+  return new Promise((resolve) => {
+    void (async () => {
+      for await (const e of s.events) {
+        if (e.type === type) return resolve([e.type, e.error?.message, e.error?.code]);
+      }
+    })().catch(() => undefined);
+  });
+}
+
+/** A ZAP handler (a ROUTER, as the native package's own tests write one) answering with `reply(request)`. */
+async function customHandler({ socket }: Scope, reply: (request: Buffer[]) => Array<string | null | Buffer>) {
+  const zap = socket("Router");
+  await zap.bind("inproc://zeromq.zap.01");
+  void (async () => {
+    for await (const request of zap) await zap.send(reply(request));
+  })().catch(() => undefined);
+}
+
+/** A PLAIN server (domain "test") and its client; what the server reports. */
+async function plainPair(scope: Scope): Promise<unknown[]> {
+  const server = scope.socket("Pair", { plainServer: true, zapDomain: "test" });
+  const client = scope.socket("Pair", { plainUsername: "user", plainPassword: "pass" });
+  const failed = firstEvent(server, "handshake:error:protocol");
+  await server.bind("tcp://127.0.0.1:*");
+  client.connect(server.lastEndpoint);
+  return failed;
+}
+
+describe("ZAP replies that break RFC 27, as the native package reports them", () => {
+  differential(
+    "a reply of another version: ERR_ZAP_BAD_VERSION",
+    async (scope: Scope) => {
+      await customHandler(scope, ([path, delimiter, , id]) => [path!, delimiter!, "9.9", id!, "200", "OK", null, null]);
+      return plainPair(scope);
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+      {
+        "value": [
+          "handshake:error:protocol",
+          "ZAP protocol error",
+          "ERR_ZAP_BAD_VERSION",
+        ],
+      }
+    `),
+  );
+
+  differential(
+    "a reply with too few frames: ERR_ZAP_MALFORMED_REPLY",
+    async (scope: Scope) => {
+      await customHandler(scope, ([path, delimiter]) => [path!, delimiter!, null, null]);
+      return plainPair(scope);
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+      {
+        "value": [
+          "handshake:error:protocol",
+          "ZAP protocol error",
+          "ERR_ZAP_MALFORMED_REPLY",
+        ],
+      }
+    `),
+  );
+
+  differential(
+    "a reply for another request id: ERR_ZAP_BAD_REQUEST_ID",
+    async (scope: Scope) => {
+      await customHandler(scope, ([path, delimiter, version]) => [
+        path!,
+        delimiter!,
+        version!,
+        "x",
+        "200",
+        "OK",
+        null,
+        null,
+      ]);
+      return plainPair(scope);
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+      {
+        "value": [
+          "handshake:error:protocol",
+          "ZAP protocol error",
+          "ERR_ZAP_BAD_REQUEST_ID",
+        ],
+      }
+    `),
+  );
+
+  differential(
+    "a status code that is none of RFC 27's: ERR_ZAP_INVALID_STATUS_CODE",
+    async (scope: Scope) => {
+      await customHandler(scope, ([path, delimiter, version, id]) => [
+        path!,
+        delimiter!,
+        version!,
+        id!,
+        "299",
+        "OK",
+        null,
+        null,
+      ]);
+      return plainPair(scope);
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+      {
+        "value": [
+          "handshake:error:protocol",
+          "ZAP protocol error",
+          "ERR_ZAP_INVALID_STATUS_CODE",
+        ],
+      }
+    `),
+  );
+
+  differential(
+    "a PLAIN server meeting a CURVE server: ERR_ZMTP_MECHANISM_MISMATCH on both sides",
+    async ({ socket }: Scope) => {
+      const a = socket("Pair", { plainServer: true });
+      const b = socket("Pair", { curveServer: true });
+      const failedA = firstEvent(a, "handshake:error:protocol");
+      const failedB = firstEvent(b, "handshake:error:protocol");
+      await a.bind("tcp://127.0.0.1:*");
+      b.connect(a.lastEndpoint);
+      return Promise.all([failedA, failedB]);
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+      {
+        "value": [
+          [
+            "handshake:error:protocol",
+            "ZMTP protocol error",
+            "ERR_ZMTP_MECHANISM_MISMATCH",
+          ],
+          [
+            "handshake:error:protocol",
+            "ZMTP protocol error",
+            "ERR_ZMTP_MECHANISM_MISMATCH",
+          ],
+        ],
+      }
+    `),
+  );
+});

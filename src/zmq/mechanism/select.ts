@@ -1,4 +1,3 @@
-import { ZmqError } from "../errors.js";
 import { curveMechanism } from "./curve.js";
 import type { MechanismFactory } from "./mechanism.js";
 import { nullMechanism } from "./null.js";
@@ -26,8 +25,13 @@ export interface SecurityOptions {
 export function selectMechanism(options: SecurityOptions): MechanismFactory {
   const curveSecret = curveKey(options.curveSecretKey);
   if (options.curveServer) {
-    if (!curveSecret) throw new ZmqError("EINVAL", "a CURVE server needs curveSecretKey");
-    return curveMechanism({ server: true, secretKey: curveSecret, threads: options.curveThreads });
+    // Without a secret key, libzmq's is all zeros: the handshake goes as far as it can (a
+    // mechanism mismatch is still reported as such), and no client holds the matching key.
+    return curveMechanism({
+      server: true,
+      secretKey: curveSecret ?? new Uint8Array(32),
+      threads: options.curveThreads,
+    });
   }
   const serverKey = curveKey(options.curveServerKey);
   if (serverKey)

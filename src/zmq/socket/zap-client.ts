@@ -1,6 +1,6 @@
 import { Buffer } from "node:buffer";
 import type { ZapClient, ZapReply, ZapRequest } from "../mechanism/zap.js";
-import { ZmqError } from "../errors.js";
+import { ProtocolError, ZmqError, type ZmtpErrorCode } from "../errors.js";
 import { isInprocBound } from "../transport/inproc.js";
 import { unref } from "../util/timers.js";
 import type { Dealer } from "./dealer.js";
@@ -18,7 +18,8 @@ const ZAP_TIMEOUT_MS = 30_000;
  */
 class ZapConnection {
   private readonly socket: Promise<Dealer>;
-  private readonly waiting = new Map<string, (reply: ZapReply) => void>();
+  /** Requests waiting for their reply, by request id, oldest first. */
+  private readonly waiting = new Map<string, Waiting>();
   private nextId = 1;
 
   constructor() {
@@ -42,9 +43,15 @@ class ZapConnection {
           reject(new ZmqError("ETIMEDOUT", `the ZAP handler did not answer within ${ZAP_TIMEOUT_MS} ms`));
         }, ZAP_TIMEOUT_MS),
       );
-      this.waiting.set(id, (reply) => {
-        clearTimeout(timer);
-        resolve(reply);
+      this.waiting.set(id, {
+        resolve: (reply) => {
+          clearTimeout(timer);
+          resolve(reply);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
       });
       socket.send(frames).catch((e: unknown) => {
         clearTimeout(timer);
@@ -54,16 +61,47 @@ class ZapConnection {
     });
   }
 
+  /**
+   * Each reply settles its request. A reply that breaks RFC 27 fails one with libzmq's ZAP
+   * protocol error: the request it names, or (naming none we wait for) the oldest, as libzmq's
+   * one-request-at-a-time ZAP pipe would.
+   */
   private async readReplies(socket: Dealer): Promise<void> {
     for await (const frames of socket) {
       // ["", version, request id, status code, status text, user id, metadata]
-      const [, , id, code, text, userId] = frames.map((f) => f.toString("utf8"));
-      const resolve = this.waiting.get(id ?? "");
-      if (!resolve) continue;
-      this.waiting.delete(id!);
-      resolve({ statusCode: code ?? "500", statusText: text ?? "", userId: userId ?? "" });
+      const [delimiter, version, id, code, text, userId] = frames.map((f) => f.toString("utf8"));
+      const named = this.waiting.get(id ?? "");
+      const entry = named ? id! : this.waiting.keys().next().value;
+      if (entry === undefined) continue;
+      const { resolve, reject } = this.waiting.get(entry)!;
+      this.waiting.delete(entry);
+      const broken = replyFault(frames.length, delimiter, version, named !== undefined, code);
+      if (broken) reject(new ProtocolError("EPROTO", broken[1], broken[0]));
+      else resolve({ statusCode: code!, statusText: text ?? "", userId: userId ?? "" });
     }
   }
+}
+
+interface Waiting {
+  resolve(reply: ZapReply): void;
+  reject(error: Error): void;
+}
+
+const STATUS_CODES = new Set(["200", "300", "400", "500"]);
+
+/** What is wrong with a ZAP reply, as libzmq names it (RFC 27), or undefined. */
+function replyFault(
+  frames: number,
+  delimiter: string | undefined,
+  version: string | undefined,
+  knownId: boolean,
+  code: string | undefined,
+): [ZmtpErrorCode, string] | undefined {
+  if (frames < 7 || delimiter !== "") return ["ERR_ZAP_MALFORMED_REPLY", `a ZAP reply of ${frames} frames`];
+  if (version !== "1.0") return ["ERR_ZAP_BAD_VERSION", `a ZAP reply of version ${version}`];
+  if (!knownId) return ["ERR_ZAP_BAD_REQUEST_ID", "a ZAP reply to no request of ours"];
+  if (!STATUS_CODES.has(code ?? "")) return ["ERR_ZAP_INVALID_STATUS_CODE", `ZAP status code ${code}`];
+  return undefined;
 }
 
 /** A ZAP client: undefined answers when no handler is bound (the connection is made on first use). */
