@@ -21,6 +21,62 @@ function differential(name: string, scenario: (scope: Scope) => unknown, expecte
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const strings = (frames: Buffer[]) => frames.map((f) => f.toString());
 
+describe("inproc flow (differential)", () => {
+  differential(
+    "a receiver that does not read holds its sender back: sends wait before 200,000 messages",
+    async ({ socket }: Scope) => {
+      const pull = socket("Pull");
+      await pull.bind(`inproc://dropin-flow-${Math.random()}`);
+      const push = socket("Push", { sendTimeout: 0 });
+      push.connect(pull.lastEndpoint);
+      let sent = 0;
+      try {
+        for (; sent < 200_000; sent++) await push.send(`message ${sent}`);
+      } catch (e) {
+        return [(e as { code: string }).code, sent < 200_000];
+      }
+      return ["all sent", sent];
+    },
+    (outcome) => expect(outcome).toMatchInlineSnapshot(`
+      {
+        "value": [
+          "EAGAIN",
+          true,
+        ],
+      }
+    `),
+  );
+
+  differential(
+    "a receive loop over inproc lets timers run between messages",
+    async ({ socket }: Scope) => {
+      const pull = socket("Pull");
+      await pull.bind(`inproc://dropin-timers-${Math.random()}`);
+      const push = socket("Push");
+      push.connect(pull.lastEndpoint);
+      const n = 20_000;
+      const sending = (async () => {
+        for (let i = 0; i < n; i++) await push.send(`m${i}`);
+      })();
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 0);
+      let received = 0;
+      for await (const _ of pull) if (++received === n) break;
+      clearInterval(timer);
+      await sending;
+      return [received, ticks > 0];
+    },
+    (outcome) => expect(outcome).toMatchInlineSnapshot(`
+      {
+        "value": [
+          20000,
+          true,
+        ],
+      }
+    `),
+  );
+});
+
 describe("option effects (differential: the native zeromq package and ours)", () => {
   differential(
     "conflate on PUSH: only the newest message waits for a peer",

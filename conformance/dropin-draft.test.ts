@@ -110,6 +110,16 @@ const SCENARIOS: Record<string, Scenario> = {
       reply: String(reply),
     };
   },
+  "a group with a zero octet is what comes before it (libzmq's C string)": async (a, b) => {
+    const dish = a.socket("Dish");
+    await dish.bind("tcp://127.0.0.1:*");
+    dish.join("ab\u0000cd");
+    const radio = b.socket("Radio");
+    radio.connect(dish.lastEndpoint);
+    const send = () => radio.send("to ab", { group: "ab" });
+    const [body] = (await until(send, dish.receive())) as Buffer[];
+    return String(body);
+  },
   "GATHER and SCATTER: one frame per message, load-balanced": async (a, b) => {
     const gather = a.socket("Gather");
     await gather.bind("tcp://127.0.0.1:*");

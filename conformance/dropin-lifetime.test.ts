@@ -14,7 +14,7 @@ const LIMIT_MS = 2500;
 const PARALLEL = 4;
 const skip = processesMissing !== undefined;
 
-async function run(library: string, body: string): Promise<{ ended: string; warned: boolean; stdout: string }> {
+async function run(library: string, body: string): Promise<{ ended: string; warned: string | false; stdout: string }> {
   const { ended, warned, stdout } = await runScript(library, body, LIMIT_MS);
   return { ended, warned, stdout };
 }
@@ -53,6 +53,10 @@ describe.skipIf(skip)("when a process ends (differential, child processes)", () 
       );
     }
     for (const { name, theirs, mine } of results) expect({ name, ...mine }).toEqual({ name, ...theirs });
+    // The warning, word for word, on a line of its own (the pid aside).
+    expect(results.find((r) => r.theirs.warned)?.theirs.warned).toBe(
+      "(node:PID) WARNING: Waiting for queued ZeroMQ messages to be delivered. Set 'context.blocky = false' to change this behaviour.",
+    );
     expect(
       Object.fromEntries(results.map((r) => [r.name, `${r.theirs.ended}${r.theirs.warned ? ", warned" : ""}`])),
     ).toMatchInlineSnapshot(`

@@ -68,6 +68,43 @@ const text = (frames: unknown[]) => frames.map((f) => String(f));
 
 describe("v5 callback API (differential: zeromq/v5-compat and ours)", () => {
   differential(
+    "bindSync: what needs no I/O throws at once (a malformed endpoint, an unknown transport, not a string)",
+    async (_lib, make) => {
+      const s = make("rep");
+      const out: unknown[] = [];
+      for (const endpoint of ["tcp://nope", "foo://x", 5]) {
+        try {
+          s.bindSync(endpoint as string);
+          out.push("returned");
+        } catch (e) {
+          const kind = e instanceof TypeError ? "TypeError" : "Error";
+          out.push([kind, (e as { code?: string }).code ?? null, (e as Error).message]);
+        }
+      }
+      return out;
+    },
+    (outcome) => expect(outcome).toMatchInlineSnapshot(`
+      [
+        [
+          "Error",
+          "EINVAL",
+          "Invalid argument",
+        ],
+        [
+          "Error",
+          "EPROTONOSUPPORT",
+          "Protocol not supported",
+        ],
+        [
+          "TypeError",
+          null,
+          "Address must be a string",
+        ],
+      ]
+    `),
+  );
+
+  differential(
     "req/rep with bind callbacks and message events",
     async (_lib, make) => {
       const rep = make("rep");

@@ -32,8 +32,11 @@ export const processesMissing =
 export interface Outcome {
   /** "exited N", or "still running" when the time limit was reached. */
   ended: string;
-  /** Whether stderr had the native package's warning about queued messages at exit. */
-  warned: boolean;
+  /**
+   * The native package's warning about queued messages at exit, as its line reads (the pid as
+   * PID), or false: its words compared exactly, on a line of its own.
+   */
+  warned: string | false;
   stdout: string;
   stderr: string;
 }
@@ -52,7 +55,10 @@ export function runScript(library: string, body: string, limitMs: number): Promi
       clearTimeout(timer);
       resolve({
         ended: code === null ? "still running" : `exited ${code}`,
-        warned: /WARNING: Waiting for queued ZeroMQ messages to be delivered/.test(stderr),
+        warned:
+          /^.*WARNING: Waiting for queued ZeroMQ messages to be delivered.*$/m
+            .exec(stderr)?.[0]
+            .replace(/\(node:\d+\)/, "(node:PID)") ?? false,
         stdout: stdout.trim(),
         stderr,
       });

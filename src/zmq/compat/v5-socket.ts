@@ -131,6 +131,8 @@ export class CompatSocket extends EventEmitter {
    * an "error" event. Sends made meanwhile wait for it.
    */
   bindSync(address: string): this {
+    // What needs no I/O throws now, as zeromq 5's bindSync; a port in use comes as an "error" event.
+    (this.socket as unknown as { checkBindable(endpoint: string): void }).checkBindable(address);
     return this.bind(address);
   }
 

@@ -151,7 +151,21 @@ export abstract class SocketConnections extends SocketCore {
    * a `bind:error` event, and `lastEndpoint` is set once it is done.
    */
   bindSync(endpoint: string): void {
+    this.checkBindable(endpoint);
     this.bind(endpoint).catch(() => {}); // reported as a bind:error event
+  }
+
+  /**
+   * @internal What bind() refuses before any I/O (not a string, a malformed endpoint, an unknown
+   * transport, a closed or busy socket), thrown at once: the synchronous binds (bindSync, the v5
+   * API's) throw it as the native package's do; only failures that need I/O come later.
+   */
+  checkBindable(endpoint: string): void {
+    this.assertAddress(endpoint);
+    this.assertReady();
+    const { scheme, address } = withAddress(endpoint, () => parseEndpoint(endpoint));
+    if (scheme === "tcp") withAddress(endpoint, () => parseTcpAddress(address, true));
+    if (scheme === "ws" || scheme === "wss") withAddress(endpoint, () => parseWsAddress(address, true));
   }
 
   /** The native package's deprecated synchronous unbind: it starts now (see bindSync). */

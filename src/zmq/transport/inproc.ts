@@ -3,6 +3,9 @@ import { ZmqError } from "../errors.js";
 import type { Carrier, CarrierHandlers, Listener, Transport } from "./carrier.js";
 import { type LocalBindings, threadDirectory } from "./inproc-threads.js";
 
+/** Octets one end may hold unread before its writer is told to wait. */
+const INBOX_LIMIT = 256 * 1024;
+
 /**
  * In-process carrier: two ends that hand each other the written chunks, asynchronously so that
  * neither side ever re-enters the other's handlers. Chunks are passed by reference, not copied.
@@ -13,6 +16,9 @@ class MemoryCarrier implements Carrier {
   readonly copyLimit = 128;
   private handlers: CarrierHandlers | undefined;
   private inbox: Buffer[] = [];
+  /** Octets in the inbox, and whether the peer was told to wait for them to be read. */
+  private inboxBytes = 0;
+  private writerWaiting = false;
   private paused = false;
   private scheduled = false;
   private closed = false;
@@ -24,13 +30,23 @@ class MemoryCarrier implements Carrier {
     this.schedule();
   }
 
+  /**
+   * Hands the chunks over; false once the peer holds INBOX_LIMIT octets unread (it does not read
+   * while its socket's receive queue is full), and a drain follows once it has read them: a
+   * sender whose peer does not read then fills its own queue and waits, as over any transport.
+   */
   write(chunks: readonly Uint8Array[]): boolean {
     if (this.closed) return true;
+    const peer = this.peer;
     for (const c of chunks) {
-      this.peer.inbox.push(Buffer.isBuffer(c) ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength));
+      peer.inbox.push(Buffer.isBuffer(c) ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength));
+      peer.inboxBytes += c.byteLength;
     }
-    this.peer.schedule();
-    return true;
+    peer.schedule();
+    // One chunk, however large, is never held back (frames are shared, not copied).
+    if (peer.inboxBytes < INBOX_LIMIT || peer.inbox.length < 2) return true;
+    peer.writerWaiting = true;
+    return false;
   }
 
   pause(): void {
@@ -78,7 +94,15 @@ class MemoryCarrier implements Carrier {
   private deliver(): void {
     const h = this.handlers;
     if (!h || this.closed) return;
-    while (!this.paused && this.inbox.length > 0 && !this.closed) h.data(this.inbox.shift()!);
+    while (!this.paused && this.inbox.length > 0 && !this.closed) {
+      const chunk = this.inbox.shift()!;
+      this.inboxBytes -= chunk.byteLength;
+      h.data(chunk);
+    }
+    if (this.writerWaiting && this.inboxBytes < INBOX_LIMIT / 2 && !this.peer.closed) {
+      this.writerWaiting = false;
+      this.peer.handlers?.drain();
+    }
   }
 }
 

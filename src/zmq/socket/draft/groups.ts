@@ -4,11 +4,17 @@ import { ZmqError } from "../../errors.js";
 /** libzmq's ZMQ_GROUP_MAX_LENGTH (4.3.5). */
 export const GROUP_MAX_LENGTH = 255;
 
-/** A RADIO/DISH group as bytes; the native package takes strings and buffers. */
+/**
+ * A RADIO/DISH group as bytes; the native package takes strings and buffers. libzmq reads a group
+ * as a C string: what follows a zero octet is not part of it ("ab\0cd" is the group "ab").
+ */
 export function groupBytes(value: unknown): Buffer {
-  if (typeof value === "string") return Buffer.from(value, "utf8");
-  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-  throw new TypeError("Value must be a string or buffer");
+  let group: Buffer;
+  if (typeof value === "string") group = Buffer.from(value, "utf8");
+  else if (value instanceof Uint8Array) group = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  else throw new TypeError("Value must be a string or buffer");
+  const end = group.indexOf(0);
+  return end < 0 ? group : group.subarray(0, end);
 }
 
 /** A group a DISH may join: at most GROUP_MAX_LENGTH octets. */
