@@ -37,7 +37,8 @@ describe("inproc flow (differential)", () => {
       }
       return ["all sent", sent];
     },
-    (outcome) => expect(outcome).toMatchInlineSnapshot(`
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
       {
         "value": [
           "EAGAIN",
@@ -66,7 +67,8 @@ describe("inproc flow (differential)", () => {
       await sending;
       return [received, ticks > 0];
     },
-    (outcome) => expect(outcome).toMatchInlineSnapshot(`
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
       {
         "value": [
           20000,

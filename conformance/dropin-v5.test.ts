@@ -83,7 +83,8 @@ describe("v5 callback API (differential: zeromq/v5-compat and ours)", () => {
       }
       return out;
     },
-    (outcome) => expect(outcome).toMatchInlineSnapshot(`
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
       [
         [
           "Error",
