@@ -4,7 +4,8 @@
  * `plantrpc` and `plantrpc/zmq`), each within a time limit, and says what it should.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { transformSync } from "esbuild";
 import { afterEach, describe, expect, it } from "vitest";
@@ -141,6 +142,57 @@ describe.skipIf(!built)("README programs (against the built package)", () => {
       expect(run.stderr).toBe("");
       expect(run.code).toBe(0);
       expect(run.stdout.length).toBeGreaterThan(0);
+    });
+  }
+});
+
+/** The programs of docs/migrating.md: marked blocks, with what each mark asks. */
+function migrationPrograms(): Array<{ line: number; mark: string; code: string }> {
+  const lines = readFileSync(join(ROOT, "docs", "migrating.md"), "utf8").split("\n");
+  const programs: Array<{ line: number; mark: string; code: string }> = [];
+  lines.forEach((text, i) => {
+    const mark = /<!-- runs in npm test: (.+) -->/.exec(text)?.[1];
+    if (!mark) return;
+    const close = lines.indexOf("```", i + 2);
+    programs.push({ line: i + 3, mark, code: lines.slice(i + 2, close).join("\n") });
+  });
+  return programs;
+}
+
+/**
+ * Runs a program in a scratch folder whose `zeromq` is `zeromq` (a folder: the native package,
+ * or one of packages/), plantrpc being this repository (symlinks, kept as such by Node for the
+ * drop-in packages, whose `plantrpc` is found beside them; the native package finds its own
+ * dependencies where it is installed).
+ */
+async function withZeromq(zeromq: string, code: string): Promise<Run> {
+  const dir = mkdtempSync(join(tmpdir(), "plantrpc-migrating-"));
+  mkdirSync(join(dir, "node_modules"));
+  symlinkSync(zeromq, join(dir, "node_modules", "zeromq"));
+  symlinkSync(ROOT, join(dir, "node_modules", "plantrpc"));
+  writeFileSync(join(dir, "main.cjs"), code);
+  const flags = zeromq.includes(join(ROOT, "packages")) ? ["--preserve-symlinks"] : [];
+  return node([...flags, join(dir, "main.cjs")]).done;
+}
+
+describe.skipIf(!built)("docs/migrating.md programs", () => {
+  const programs = migrationPrograms();
+  it("there are both kinds", () => expect(programs.map((p) => p.mark)).toEqual(["before and after", "after, v5"]));
+  const native = join(ROOT, "node_modules", "zeromq");
+  for (const { line, mark, code } of programs) {
+    it(`the block at docs/migrating.md:${line} (${mark})`, async () => {
+      const runs: Run[] = [];
+      if (mark === "before and after") {
+        runs.push(await withZeromq(native, code), await withZeromq(join(ROOT, "packages", "zeromq"), code));
+        expect(runs[1]!.stdout).toBe(runs[0]!.stdout);
+      } else {
+        runs.push(await withZeromq(join(ROOT, "packages", "zeromq5"), code));
+      }
+      for (const run of runs) {
+        expect(run.stderr).toBe("");
+        expect(run.code).toBe(0);
+        expect(run.stdout.length).toBeGreaterThan(0);
+      }
     });
   }
 });
