@@ -277,6 +277,49 @@ describe("construction and arguments, as the native package checks them", () => 
   );
 });
 
+describe("synchronous binds", () => {
+  differential(
+    "two bindSync in a row both bind, the second last",
+    async ({ socket }: Scope) => {
+      const s = socket("Pull");
+      const events = s.events;
+      s.bindSync("tcp://127.0.0.1:*");
+      s.bindSync("tcp://127.0.0.1:*");
+      let binds = 0;
+      for await (const e of events) if (e.type === "bind" && ++binds === 2) break;
+      return [binds, /^tcp:\/\/127\.0\.0\.1:\d+$/.test(s.lastEndpoint)];
+    },
+    (outcome) => expect(outcome).toMatchInlineSnapshot(`
+      {
+        "value": [
+          2,
+          true,
+        ],
+      }
+    `),
+  );
+
+  differential(
+    "an instance's constructor is the exported class",
+    ({ lib, socket }: Scope) => [
+      new lib.Context().constructor === lib.Context,
+      lib.context.constructor === lib.Context,
+      new lib.Proxy(socket("Router"), socket("Dealer")).constructor === lib.Proxy,
+      socket("Dealer").events.constructor === lib.Observer,
+    ],
+    (outcome) => expect(outcome).toMatchInlineSnapshot(`
+      {
+        "value": [
+          true,
+          true,
+          true,
+          true,
+        ],
+      }
+    `),
+  );
+});
+
 describe("a closed socket", () => {
   differential(
     "its options can be neither read nor written, nor its events first asked for (ENOTSOCK)",
@@ -292,6 +335,10 @@ describe("a closed socket", () => {
         () => s.getInt32Option(17),
         () => s.setInt32Option(17, 5),
         () => typeof s.events,
+        () => s.lastEndpoint,
+        () => s.type,
+        () => s.securityMechanism,
+        () => s.threadSafe,
         () => s.closed,
       ]);
     },
@@ -299,6 +346,26 @@ describe("a closed socket", () => {
       expect(outcome).toMatchInlineSnapshot(`
         {
           "value": [
+            [
+              "Error",
+              "ENOTSOCK",
+              "Socket operation on non-socket",
+            ],
+            [
+              "Error",
+              "ENOTSOCK",
+              "Socket operation on non-socket",
+            ],
+            [
+              "Error",
+              "ENOTSOCK",
+              "Socket operation on non-socket",
+            ],
+            [
+              "Error",
+              "ENOTSOCK",
+              "Socket operation on non-socket",
+            ],
             [
               "Error",
               "ENOTSOCK",

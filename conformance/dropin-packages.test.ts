@@ -137,6 +137,25 @@ describe("plantrpc-zeromq and plantrpc-zeromq5, through npm overrides", () => {
     expect(node(["-e", `const zmq = require("zeromq/v5-compat"); ${V5_ROUND_TRIP}`], v6)).toBe("ping-pong");
   });
 
+  it("v6: a program that imports plantrpc/zmq (ES module) takes the sockets a library made with zeromq (CommonJS)", () => {
+    const script = `
+      import { createRequire } from "node:module";
+      import * as esm from "plantrpc/zmq";
+      const cjs = createRequire(import.meta.url)("zeromq");
+      const front = new cjs.Router();
+      const back = new cjs.Dealer();
+      await front.bind("inproc://mixed-front");
+      await back.bind("inproc://mixed-back");
+      const proxy = new esm.Proxy(front, back);
+      const running = proxy.run();
+      const events = new esm.Observer(front);
+      proxy.terminate();
+      await running;
+      console.log(proxy instanceof esm.Proxy, events === front.events, front.closed);
+    `;
+    expect(node(["--input-type=module", "-e", script], v6)).toBe("true true true");
+  });
+
   it("v6: TypeScript sees the native package's types, in every module resolution", () => {
     writeFileSync(
       join(v6, "esm.mts"),
@@ -193,6 +212,7 @@ describe("plantrpc-zeromq and plantrpc-zeromq5, through npm overrides", () => {
       function Replier() { zmq.Socket.call(this, "rep"); }
       Replier.prototype = Object.create(zmq.Socket.prototype);
       Replier.prototype.constructor = Replier;
+      Replier.prototype.init = function () { throw new Error("a method of the subclass's own, never called"); };
       const rep = new Replier();
       rep.on("message", (m) => rep.send(m + "-pong"));
       rep.bind("tcp://127.0.0.1:*", () => {

@@ -5,7 +5,7 @@ import { createZapClient } from "./socket/zap-client.js";
 import { expectArguments } from "./util/arguments.js";
 
 /** How a socket reaches its context's ZAP client (not part of the native package's Context). */
-export const ZAP_CLIENT = Symbol("plantrpc.zapClient");
+export const ZAP_CLIENT: unique symbol = Symbol.for("plantrpc.zmq.zapClient") as never;
 
 /** Options of `new Context()`: the native package's, and two of ours. */
 export interface ContextOptions {

@@ -1,20 +1,27 @@
 import { SocketEvents } from "./events.js";
-import { Socket } from "./socket/socket.js";
-import { addonClass } from "./util/arguments.js";
+import { isSocket } from "./socket/socket-core.js";
+import type { Socket } from "./socket/socket.js";
+import { addonClass, expectArguments } from "./util/arguments.js";
+
+/** The Observer's constructor: `new Observer(socket)`. */
+export interface ObserverConstructor {
+  new (socket: Socket): SocketEvents;
+  readonly prototype: SocketEvents;
+}
 
 /**
  * The native package's Observer: `new Observer(socket)` gives the socket's events (the same as
  * `socket.events`), and the class is what those events are an instance of.
  */
-export const Observer: typeof SocketEvents = addonClass(
+export const Observer: ObserverConstructor = addonClass(
   new Proxy(SocketEvents, {
     construct(_target, args: unknown[]) {
       const [socket] = args;
-      if (args.length > 1) throw new TypeError(`Expected 1 argument but received ${args.length}`);
+      expectArguments(args.length, 1);
       if (typeof socket !== "object" || socket === null) throw new TypeError("Socket must be a socket object");
       // An object that is no socket of ours: the native package's plain Error, without a code.
-      if (!(socket instanceof Socket)) throw new Error("Invalid argument");
+      if (!isSocket(socket)) throw new Error("Invalid argument");
       return socket.events;
     },
-  }),
+  }) as unknown as ObserverConstructor,
 );

@@ -1,5 +1,6 @@
 import { ZmqError } from "./errors.js";
-import { ENDPOINT_COUNT, Socket } from "./socket/socket.js";
+import { isSocket } from "./socket/socket-core.js";
+import { ENDPOINT_COUNT, type Socket } from "./socket/socket.js";
 import { expectArguments } from "./util/arguments.js";
 
 /**
@@ -20,7 +21,7 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
     if (typeof frontEnd !== "object" || frontEnd === null) throw new TypeError("Front-end must be a socket object");
     if (typeof backEnd !== "object" || backEnd === null) throw new TypeError("Back-end must be a socket object");
     // An object that is no socket of ours: the native package's plain Error, without a code.
-    if (!(frontEnd instanceof Socket) || !(backEnd instanceof Socket)) throw new Error("Invalid argument");
+    if (!isSocket(frontEnd) || !isSocket(backEnd)) throw new Error("Invalid argument");
   }
 
   /** Forwards until terminate(); both sockets must be bound or connected first. */

@@ -38,6 +38,9 @@ export type SocketType =
   | "xsub"
   | "stream";
 
+/** The key of the socket's initialisation (see CompatSocket). */
+export const INIT_SOCKET: unique symbol = Symbol("plantrpc.v5.initSocket");
+
 export type Callback = (error?: Error) => void;
 
 const CLASSES: Record<string, new () => ModernSocket> = {
@@ -97,11 +100,14 @@ export class CompatSocket extends EventEmitter {
 
   constructor(type: SocketType) {
     super();
-    this.init(type);
+    this[INIT_SOCKET](type);
   }
 
-  /** @internal The constructor's work, on any object whose prototype chain holds ours. */
-  init(type: SocketType): void {
+  /**
+   * @internal The constructor's work, on any object whose prototype chain holds ours (a key of
+   * its own: a subclass's `init()` must not replace it).
+   */
+  [INIT_SOCKET](type: SocketType): void {
     const Class = CLASSES[type];
     if (!Class) throw new Error(`Invalid socket type: ${type}`);
     const self = this as { -readonly [K in "type" | "socket"]: CompatSocket[K] };
@@ -132,8 +138,9 @@ export class CompatSocket extends EventEmitter {
    */
   bindSync(address: string): this {
     // What needs no I/O throws now, as zeromq 5's bindSync; a port in use comes as an "error" event.
-    (this.socket as unknown as { checkBindable(endpoint: string): void }).checkBindable(address);
-    return this.bind(address);
+    const binding = (this.socket as unknown as { bindInTurn(endpoint: string): Promise<void> }).bindInTurn(address);
+    this.settle(binding, "bind", address);
+    return this;
   }
 
   /** Unbinds; `cb(error)` once done. */
@@ -287,7 +294,6 @@ export class CompatSocket extends EventEmitter {
   }
 
   private async receiveLoop(): Promise<void> {
-    const alternates = this.type === "req" || this.type === "rep";
     while (!this.socket.closed) {
       if (this.type === "req") await this.myTurn();
       let frames: Buffer[];
@@ -304,7 +310,7 @@ export class CompatSocket extends EventEmitter {
         this.awaitingReply = false;
         void this.flush();
       }
-      if (alternates && this.type === "rep") await this.myTurn();
+      if (this.type === "rep") await this.myTurn();
     }
   }
 

@@ -9,7 +9,7 @@ import { context as defaultContext } from "../context.js";
 import { curveKeyPair } from "../curve-keypair.js";
 import { LONG_OPTIONS, SHORT_OPTIONS } from "./v5-options.js";
 import { EventEmitter } from "node:events";
-import { CompatSocket, type SocketType } from "./v5-socket.js";
+import { CompatSocket, INIT_SOCKET, type SocketType } from "./v5-socket.js";
 
 export * from "./v5-constants.js";
 export { LONG_OPTIONS };
@@ -62,7 +62,7 @@ export const Socket: SocketConstructor = new Proxy(CompatSocket, {
     if (self instanceof target) {
       // zmq.Socket.call(this, type): this object becomes the socket.
       EventEmitter.call(self);
-      (self as CompatSocket).init(type);
+      (self as CompatSocket)[INIT_SOCKET](type);
       return self;
     }
     return new target(type);

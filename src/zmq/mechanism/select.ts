@@ -26,7 +26,8 @@ export function selectMechanism(options: SecurityOptions): MechanismFactory {
   const curveSecret = curveKey(options.curveSecretKey);
   if (options.curveServer) {
     // Without a secret key, libzmq's is all zeros: the handshake goes as far as it can (a
-    // mechanism mismatch is still reported as such), and no client holds the matching key.
+    // mechanism mismatch is still reported as such). Its public key is known to anyone: no
+    // secret protects such a server.
     return curveMechanism({
       server: true,
       secretKey: curveSecret ?? new Uint8Array(32),

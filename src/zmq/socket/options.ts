@@ -178,7 +178,7 @@ export function optionsOf(socket: object): ReadonlyMap<string, OptionRow> {
  * Sets each option given to a constructor. A name the socket type does not have, or a read-only
  * one, is a TypeError, as assigning to it is on a sealed socket of the native package.
  */
-export function applyOptions(target: object, options: unknown, typeName: string): void {
+export function applyOptions(target: object, options: unknown): void {
   if (options === undefined) return;
   if (typeof options !== "object" || options === null) throw new TypeError("Options must be an object");
   const known = optionsOf(target);

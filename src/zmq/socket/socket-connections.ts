@@ -151,26 +151,43 @@ export abstract class SocketConnections extends SocketCore {
    * a `bind:error` event, and `lastEndpoint` is set once it is done.
    */
   bindSync(endpoint: string): void {
-    this.checkBindable(endpoint);
-    this.bind(endpoint).catch(() => {}); // reported as a bind:error event
+    this.bindInTurn(endpoint).catch(() => {}); // reported as a bind:error event
   }
 
   /**
-   * @internal What bind() refuses before any I/O (not a string, a malformed endpoint, an unknown
-   * transport, a closed or busy socket), thrown at once: the synchronous binds (bindSync, the v5
-   * API's) throw it as the native package's do; only failures that need I/O come later.
+   * @internal A synchronous bind (bindSync, the v5 API's): what bind() refuses before any I/O
+   * (not a string, a malformed endpoint, an unknown transport, a closed socket) is thrown at
+   * once, as the native package's do; the bind then starts after the synchronous binds and
+   * unbinds before it (which the native package would have finished), and the promise settles
+   * with it.
    */
-  checkBindable(endpoint: string): void {
+  bindInTurn(endpoint: string): Promise<void> {
     this.assertAddress(endpoint);
-    this.assertReady();
+    // Busy with an earlier synchronous bind is no refusal: this one waits its turn.
+    if (this.isClosed || this.syncEndpointOps === 0) this.assertReady();
     const { scheme, address } = withAddress(endpoint, () => parseEndpoint(endpoint));
     if (scheme === "tcp") withAddress(endpoint, () => parseTcpAddress(address, true));
     if (scheme === "ws" || scheme === "wss") withAddress(endpoint, () => parseWsAddress(address, true));
+    return this.inTurn(() => this.bind(endpoint));
   }
 
-  /** The native package's deprecated synchronous unbind: it starts now (see bindSync). */
+  /** The native package's deprecated synchronous unbind: it starts after the synchronous binds before it. */
   unbindSync(endpoint: string): void {
-    this.unbind(endpoint).catch(() => {});
+    this.inTurn(() => this.unbind(endpoint)).catch(() => {});
+  }
+
+  /** Synchronous binds and unbinds under way, and the end of the last one. */
+  private syncEndpointOps = 0;
+  private lastSyncEndpointOp: Promise<void> = Promise.resolve();
+
+  private inTurn(operation: () => Promise<void>): Promise<void> {
+    const started = this.syncEndpointOps === 0 ? operation() : this.lastSyncEndpointOp.then(operation);
+    this.syncEndpointOps++;
+    const settled = started.finally(() => {
+      this.syncEndpointOps--;
+    });
+    this.lastSyncEndpointOp = settled.catch(() => {});
+    return settled;
   }
 
   /**

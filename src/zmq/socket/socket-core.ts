@@ -17,7 +17,18 @@ import {
 import { expectArguments } from "../util/arguments.js";
 
 /** How many endpoints a socket has bound or connected (for warnings and the Proxy). */
-export const ENDPOINT_COUNT = Symbol("endpoint count");
+/**
+ * Keys shared by the two builds of the package (ES modules and CommonJS, both loaded when a
+ * program imports one and a library requires the other): a Proxy of one takes sockets of the
+ * other, as it takes any socket of the native package.
+ */
+export const ENDPOINT_COUNT: unique symbol = Symbol.for("plantrpc.zmq.endpointCount") as never;
+const SOCKET_BRAND = Symbol.for("plantrpc.zmq.socket");
+
+/** Whether `value` is a socket of this library, from either build. */
+export function isSocket(value: unknown): value is SocketCore {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[SOCKET_BRAND] === true;
+}
 
 /**
  * The first layer of every socket: its options (the option table's accessors, the native
@@ -83,7 +94,7 @@ export abstract class SocketCore implements OptionHost {
       if (!(given instanceof Context)) throw new Error("Invalid argument");
       (this as { context: Context }).context = given;
     }
-    applyOptions(this, options, this.constructor.name);
+    applyOptions(this, options);
     if (this.constructor === cls) Object.seal(this);
   }
 
@@ -296,3 +307,5 @@ export const SOCKET_TYPE_NUMBERS: Record<SocketTypeName, number> = {
 function notASocket(): ZmqError {
   return new ZmqError("ENOTSOCK", "the socket is closed");
 }
+
+Object.defineProperty(SocketCore.prototype, SOCKET_BRAND, { value: true });

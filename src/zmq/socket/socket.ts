@@ -140,6 +140,8 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
 
   /** libzmq's number for this socket type (ZMQ_PAIR = 0 ... ZMQ_STREAM = 11). */
   get type(): number {
+    // These four are libzmq options (ZMQ_TYPE, ZMQ_LAST_ENDPOINT...): ENOTSOCK once closed.
+    this.assertOptionsOpen();
     return this.typeNumber();
   }
 
@@ -159,11 +161,13 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
 
   /** The last endpoint bound, with the port the OS chose. */
   get lastEndpoint(): string | null {
+    this.assertOptionsOpen();
     return this.lastBound;
   }
 
   /** "plain" or "curve" once a security mechanism is set; null for NULL security. */
   get securityMechanism(): null | "plain" | "curve" | "gssapi" {
+    this.assertOptionsOpen();
     return this.mechanismName();
   }
 
@@ -172,6 +176,7 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
    * sockets). Here one event loop owns each socket whatever its type; threads talk over inproc.
    */
   get threadSafe(): boolean {
+    this.assertOptionsOpen();
     return THREAD_SAFE_TYPES.has(this.socketType);
   }
 

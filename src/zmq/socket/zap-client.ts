@@ -61,6 +61,12 @@ class ZapConnection {
     });
   }
 
+  /** Whether `id` is one of ours, given before (its request answered or timed out). */
+  private issued(id: string | undefined): boolean {
+    const n = Number(id);
+    return Number.isInteger(n) && n >= 1 && n < this.nextId && String(n) === id;
+  }
+
   /**
    * Each reply settles its request. A reply that breaks RFC 27 fails one with libzmq's ZAP
    * protocol error: the request it names, or (naming none we wait for) the oldest, as libzmq's
@@ -71,6 +77,8 @@ class ZapConnection {
       // ["", version, request id, status code, status text, user id, metadata]
       const [delimiter, version, id, code, text, userId] = frames.map((f) => f.toString("utf8"));
       const named = this.waiting.get(id ?? "");
+      // The late reply of a request that timed out is dropped: it concerns no handshake now.
+      if (!named && this.issued(id)) continue;
       const entry = named ? id! : this.waiting.keys().next().value;
       if (entry === undefined) continue;
       const { resolve, reject } = this.waiting.get(entry)!;

@@ -17,9 +17,12 @@ const WITHOUT_NEW = "Class constructors cannot be invoked without 'new'";
  * instanceof and static members are the class's own.
  */
 export function addonClass<C extends abstract new (...args: never[]) => unknown>(cls: C): C {
-  return new Proxy(cls, {
+  const wrapped = new Proxy(cls, {
     apply() {
       throw new TypeError(WITHOUT_NEW);
     },
   });
+  // `instance.constructor === Context`, as with the native package.
+  Object.defineProperty(cls.prototype, "constructor", { value: wrapped, writable: true, configurable: true });
+  return wrapped;
 }
