@@ -289,7 +289,8 @@ describe("synchronous binds", () => {
       for await (const e of events) if (e.type === "bind" && ++binds === 2) break;
       return [binds, /^tcp:\/\/127\.0\.0\.1:\d+$/.test(s.lastEndpoint)];
     },
-    (outcome) => expect(outcome).toMatchInlineSnapshot(`
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
       {
         "value": [
           2,
@@ -307,7 +308,8 @@ describe("synchronous binds", () => {
       new lib.Proxy(socket("Router"), socket("Dealer")).constructor === lib.Proxy,
       socket("Dealer").events.constructor === lib.Observer,
     ],
-    (outcome) => expect(outcome).toMatchInlineSnapshot(`
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
       {
         "value": [
           true,

@@ -32,7 +32,7 @@ export { splitEnvelope } from "./socket/envelope.js";
 export { endpointPort } from "./transport/endpoint.js";
 export { SocketEvents, type SocketEvent, type SocketEventType } from "./events.js";
 // The native package's names for the same things.
-export { Observer } from "./observer.js";
+export { Observer, type ObserverConstructor } from "./observer.js";
 /** The native package's name for the socket's events (see SocketEvents). */
 export type Observer = SocketEventsType;
 export type {
