@@ -55,5 +55,6 @@ for (const [entry, name] of [
     logLevel: "warning",
   });
   const bytes = readFileSync(outfile);
-  console.log(`dist/browser/${name}: ${kib(bytes.length)} (${kib(gzipSync(bytes).length)} gzipped)`);
+  // On stderr: the build runs in `npm pack`, whose --json output is stdout.
+  console.error(`dist/browser/${name}: ${kib(bytes.length)} (${kib(gzipSync(bytes).length)} gzipped)`);
 }

@@ -7,8 +7,10 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 rmSync(join(root, "dist"), { recursive: true, force: true });
-execSync("npx tsc -p tsconfig.build.json", { cwd: root, stdio: "inherit" });
-execSync("npx tsc -p tsconfig.cjs.json", { cwd: root, stdio: "inherit" });
+// Everything the build says goes to stderr: it runs in `npm pack`, whose --json output is stdout.
+const quiet = { cwd: root, stdio: ["ignore", process.stderr, "inherit"] };
+execSync("npx tsc -p tsconfig.build.json", quiet);
+execSync("npx tsc -p tsconfig.cjs.json", quiet);
 mkdirSync(join(root, "dist", "cjs"), { recursive: true });
 writeFileSync(join(root, "dist", "cjs", "package.json"), `${JSON.stringify({ type: "commonjs" })}\n`);
 
@@ -25,4 +27,4 @@ const located = readFileSync(locator, "utf8").replace(
 );
 if (!located.includes("__filename")) throw new Error(`${locator}: import.meta.url not found to rewrite`);
 writeFileSync(locator, located);
-execSync("node scripts/build-browser.mjs", { cwd: root, stdio: "inherit" });
+execSync("node scripts/build-browser.mjs", quiet);

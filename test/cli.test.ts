@@ -56,6 +56,14 @@ async function camera(): Promise<{ server: RPCServer; url: string }> {
 }
 
 describe("plantrpc command", () => {
+  it("--version (or -V) prints the package's version", async () => {
+    const { version } = JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { version: string };
+    for (const flag of ["--version", "-V"]) {
+      const r = await plantrpc([flag]);
+      expect([r.code, r.stdout.trim()]).toEqual([0, version]);
+    }
+  });
+
   it("prints help for everything and for each command, and exits 2 on usage errors", async () => {
     const help = await plantrpc(["--help"]);
     expect(help.code).toBe(0);

@@ -12,6 +12,7 @@ export interface Parsed {
 const FLAGS = {
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "V" },
   timeout: { type: "string" },
   kwargs: { type: "string" },
   out: { type: "string" },
@@ -78,7 +79,7 @@ function joinDashValues(argv: string[]): string[] {
 
 function isFlag(arg: string): boolean {
   const name = arg.startsWith("--") ? arg.slice(2).split("=")[0]! : undefined;
-  return arg === "-h" || (name !== undefined && name in FLAGS);
+  return arg === "-h" || arg === "-V" || (name !== undefined && name in FLAGS);
 }
 
 /**

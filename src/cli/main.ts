@@ -4,7 +4,7 @@
  * signals, and run the demo. Exit codes: 0 ok, 1 remote error, 2 usage error, 3 timeout,
  * 4 any other failure (connection, registry without LIST, ...).
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { listDevices } from "../registry/index.js";
 import { type BufferResult, RemoteError, RPCClient, RpcError, RpcTimeoutError } from "../rpc/index.js";
 import { describeError } from "../zmq/index.js";
@@ -215,7 +215,7 @@ function helpText(): string {
     "",
     ...lines,
     "",
-    "Options: --json (one JSON line per result), --timeout <ms>, --help (also after a command),",
+    "Options: --json (one JSON line per result), --timeout <ms>, --help (also after a command), --version,",
     "--server-key <Z85 | certificate file> (talk to a CURVE device), --keys <file.key_secret> (own key",
     "pair: a client's, or a registry's to serve over CURVE). An unknown or misplaced flag is a usage error.",
     "Exit codes: 0 ok, 1 remote error, 2 usage error, 3 timeout, 4 other failure.",
@@ -231,6 +231,10 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.usage;
   }
   const [name, ...positional] = parsed.positional;
+  if (parsed.flags.has("version") && !name) {
+    console.log(packageVersion());
+    return EXIT.ok;
+  }
   if (!name || name === "help") {
     console.log(helpText());
     return name || parsed.flags.has("help") ? EXIT.ok : EXIT.usage;
@@ -280,4 +284,10 @@ function report(e: unknown, out: Output): number {
 const invoked = process.argv[1] ?? "";
 if (/(?:^|[\\/])(?:main\.[jt]s|plantrpc)$/.test(invoked)) {
   void main(process.argv.slice(2)).then((code) => process.exit(code));
+}
+
+/** This package's version, from its package.json (beside src/ and dist/ alike). */
+function packageVersion(): string {
+  const manifest = readFileSync(new URL("../../package.json", import.meta.url), "utf8");
+  return (JSON.parse(manifest) as { version: string }).version;
 }

@@ -5,7 +5,21 @@ import { type WebAccess, webSocketOptions } from "../rpc/web-access.js";
 import { AddressFilter, isLoopback, localHostNames } from "./access.js";
 import { DeviceRelay } from "./device-relay.js";
 import { RegistryRoute } from "./registry-route.js";
+import { optionNames, refuseUnknownOptions } from "../common/options.js";
 
+const GATEWAY_OPTIONS = optionNames<GatewayOptions>()(
+  "registry",
+  "listen",
+  "pollInterval",
+  "timeout",
+  "access",
+  "noToken",
+  "allowedAddresses",
+  "maxMessageSize",
+  "maxDevices",
+  "maxQueuedBytes",
+  "idleTimeout",
+);
 /** Options of `new Gateway()`: where it listens, whom it lets in, how it finds devices. */
 export interface GatewayOptions {
   /** The plantrpc registry whose devices are relayed (it must answer LIST). */
@@ -88,6 +102,7 @@ export class Gateway {
   private readonly listeners: Array<(e: GatewayEvent) => void> = [];
 
   constructor(private readonly options: GatewayOptions) {
+    refuseUnknownOptions(options, GATEWAY_OPTIONS, "Gateway");
     const access = options.access ?? {};
     const listenHost = parseRpcUrl(options.listen.replace(/\/$/, "")).host;
     const hosts = access.allowedHosts?.includes("*")

@@ -5,7 +5,19 @@ import { type Logger, processWarningLogger } from "../util/logger.js";
 import { Listeners } from "../util/listeners.js";
 import { hasUnsafeCharacter } from "../util/unsafe-characters.js";
 import { DEFAULT_REGISTRY_PORT, REGISTRATION_TIMEOUT, type DeviceEntry, type RegistryMessage } from "./protocol.js";
+import { optionNames, refuseUnknownOptions } from "../common/options.js";
 
+const REGISTRY_OPTIONS = optionNames<DeviceRegistryOptions>()(
+  "addr",
+  "port",
+  "registrationTimeout",
+  "logger",
+  "curve",
+  "maxDevices",
+  "maxAliveTimeout",
+  "maxRequestSize",
+  "maxConnections",
+);
 /** Options of `new DeviceRegistry()`. */
 export interface DeviceRegistryOptions {
   /** Interface to bind: "*" (default) for all. */
@@ -86,6 +98,7 @@ export class DeviceRegistry {
   private serving: Promise<void> | undefined;
 
   constructor(options: DeviceRegistryOptions = {}) {
+    refuseUnknownOptions(options, REGISTRY_OPTIONS, "DeviceRegistry");
     this.socket = new Router({
       ...serverSocketOptions(options.curve),
       maxMessageSize: options.maxRequestSize ?? DEFAULT_MAX_REGISTRY_REQUEST,

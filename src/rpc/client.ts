@@ -13,6 +13,7 @@ import { DEFAULT_METHOD_TIMEOUT_MS, type Inventory, isInventory, type RpcRequest
 import type { RPCSignal } from "./signal.js";
 import { shownUrl } from "../util/shown-url.js";
 import { formatRpcUrl, parseRpcUrl, signalsEndpoint } from "./url.js";
+import { optionNames, refuseUnknownOptions } from "../common/options.js";
 
 interface Pending {
   resolve(frames: Buffer[]): void;
@@ -24,6 +25,7 @@ interface Pending {
 
 const EMPTY = Buffer.alloc(0);
 
+const CLIENT_OPTIONS = optionNames<RPCClientOptions>()("timeout", "encoding", "signals", "logger", "curve", "signal");
 /** ms until the deadline (never below 0); null for no deadline. */
 function timeLeft(deadline: number | null): number | null {
   return deadline === null ? null : Math.max(0, deadline - performance.now());
@@ -64,6 +66,7 @@ export class RPCClient {
 
   /** Connects and fetches the inventory; rejects with RpcTimeoutError when nobody answers. */
   static async connect(url: string, options: RPCClientOptions = {}): Promise<RPCClient> {
+    refuseUnknownOptions(options, CLIENT_OPTIONS, "RPCClient.connect");
     options.signal?.throwIfAborted();
     const client = new RPCClient(url, options);
     try {

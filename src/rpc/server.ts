@@ -33,6 +33,7 @@ import { RPCSignal } from "./signal.js";
 import { SignalPublisher } from "./signal-publisher.js";
 import { formatRpcUrl, parseRpcUrl, parseWebUrl, type RpcUrl } from "./url.js";
 import { webSocketOptions } from "./web-access.js";
+import { optionNames, refuseUnknownOptions } from "../common/options.js";
 
 /** Largest message a signal publisher takes from a subscriber (a subscription: a topic). */
 const MAX_SUBSCRIPTION = 64 * 1024;
@@ -40,6 +41,18 @@ import { notifySystemd } from "../common/systemd.js";
 
 export type { MethodOptions, PropertyOptions, RPCServerOptions } from "./server-options.js";
 export { PLANTRPC_INVENTORY } from "./protocol.js";
+
+const SERVER_OPTIONS = optionNames<RPCServerOptions>()(
+  "url",
+  "aliveTimeout",
+  "curve",
+  "web",
+  "webAccess",
+  "maxRequestSize",
+  "maxConcurrentCalls",
+  "maxQueuedBytes",
+  "maxConnections",
+);
 
 /**
  * A device: methods (JSON or binary), properties and signals, served over ZeroMQ with the
@@ -77,6 +90,9 @@ export class RPCServer {
   private watchdogTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: RPCServerOptions) {
+    refuseUnknownOptions(options, SERVER_OPTIONS, "RPCServer");
+    if (typeof options?.url !== "string")
+      throw new TypeError('RPCServer: the option "url" is required (tcp://host[:port])');
     this.url = options.url;
     this.parsedUrl = parseRpcUrl(options.url);
     this.security = serverSocketOptions(options.curve);

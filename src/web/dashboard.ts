@@ -6,6 +6,7 @@ import { hostName } from "../zmq/internal.js";
 import { checkRequest, gatewaySource, type HttpGuard, securityHeaders } from "./http-guard.js";
 import { dashboardPage } from "./page.js";
 import { DASHBOARD_CSS } from "./style.js";
+import { optionNames, refuseUnknownOptions } from "../common/options.js";
 
 export interface DashboardOptions {
   /** The plantrpc registry to show (it must answer LIST). */
@@ -32,6 +33,18 @@ export interface DashboardOptions {
   maxDevices?: number;
 }
 
+const DASHBOARD_OPTIONS = optionNames<DashboardOptions>()(
+  "registry",
+  "host",
+  "port",
+  "script",
+  "token",
+  "noToken",
+  "allowedHosts",
+  "allowedOrigins",
+  "allowedAddresses",
+  "maxDevices",
+);
 /**
  * `plantrpc web`: the dashboard page over HTTP, and a gateway (on its own WebSocket port, on the
  * same host) through which the page reaches the registry and its devices. Both take the same
@@ -49,6 +62,7 @@ export class Dashboard {
   private readonly hostNames: string[] | undefined;
 
   constructor(private readonly options: DashboardOptions) {
+    refuseUnknownOptions(options, DASHBOARD_OPTIONS, "Dashboard");
     this.host = options.host ?? "127.0.0.1";
     this.token = options.noToken ? undefined : (options.token ?? newToken());
     const extra = options.allowedHosts ?? [];
