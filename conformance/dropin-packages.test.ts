@@ -137,7 +137,7 @@ describe("plantrpc-zeromq and plantrpc-zeromq5, through npm overrides", () => {
     expect(node(["-e", `const zmq = require("zeromq/v5-compat"); ${V5_ROUND_TRIP}`], v6)).toBe("ping-pong");
   });
 
-  it("v6: a program that imports plantrpc/zmq (ES module) takes the sockets a library made with zeromq (CommonJS)", () => {
+  it("v6: a program that imports plantrpc/zmq (ES module) takes the sockets and errors of a library's zeromq (CommonJS)", () => {
     const script = `
       import { createRequire } from "node:module";
       import * as esm from "plantrpc/zmq";
@@ -152,8 +152,18 @@ describe("plantrpc-zeromq and plantrpc-zeromq5, through npm overrides", () => {
       proxy.terminate();
       await running;
       console.log(proxy instanceof esm.Proxy, events === front.events, front.closed);
+      // Errors of one build are instances of the other's classes too.
+      const rpc = await import("plantrpc");
+      const cjsRpc = createRequire(import.meta.url)("plantrpc");
+      console.log(
+        new cjs.ZmqError("EAGAIN", "x") instanceof esm.ZmqError,
+        new cjs.AuthError(400, "no") instanceof esm.ZmqError,
+        new cjs.ZmqError("EAGAIN", "x") instanceof esm.AuthError,
+        new cjsRpc.RpcTimeoutError("call", 5) instanceof rpc.RpcError,
+        new Error("x") instanceof esm.ZmqError,
+      );
     `;
-    expect(node(["--input-type=module", "-e", script], v6)).toBe("true true true");
+    expect(node(["--input-type=module", "-e", script], v6)).toBe("true true true\ntrue true false true false");
   });
 
   it("v6: TypeScript sees the native package's types, in every module resolution", () => {

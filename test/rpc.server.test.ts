@@ -101,6 +101,22 @@ describe("RPCServer never stops on bad input", () => {
     expect(reply).toStrictEqual({ success: true, result: null });
   });
 
+  it("refuses more positional arguments than a method takes, in Python's words (they were dropped)", async () => {
+    const { url } = await device();
+    const call = (method: string, args: unknown[]) =>
+      rawRequest(url, JSON.stringify({ event: "METHOD_CALL", method, params: { args, kwargs: {} } }));
+    expect(await call("emit_tick", [1, 2])).toStrictEqual({
+      success: false,
+      error: "emit_tick() takes 1 positional argument but 2 were given",
+      traceback: "",
+    });
+    // Declared params count; a default or a rest parameter lets any number through, as before.
+    expect(await call("blob", [1, 2, 3])).toMatchObject({
+      error: "blob() takes 1 positional argument but 3 were given",
+    });
+    expect(await call("add", [40, 2])).toStrictEqual({ success: true, result: 42 });
+  });
+
   it("answers an unknown method as the reference does", async () => {
     const { url } = await device();
     const reply = await rawRequest(url, '{"event": "METHOD_CALL", "method": "nope", "params": {}}');
@@ -402,5 +418,24 @@ describe("RPCServer basics", () => {
     const sum: number = await remote.add(20, 22);
     expect(sum).toBe(42);
     expect(await remote.echo("hi")).toBe("hi");
+  });
+});
+
+describe("arityOf", () => {
+  it("counts plain parameters, and gives up on defaults, rest parameters and destructuring", async () => {
+    const { arityOf } = await import("../src/rpc/request.js");
+    expect(arityOf((a: number, b: number) => a + b)).toBe(2);
+    expect(arityOf(((x: number) => x) as never)).toBe(1);
+    expect(arityOf(function named(this: unknown) {})).toBe(0);
+    expect(arityOf(async (a: number) => a)).toBe(1);
+    expect(arityOf((a: number, b = 2) => a + b)).toBeUndefined();
+    expect(arityOf((...all: number[]) => all)).toBeUndefined();
+    expect(arityOf(({ a }: { a: number }) => a)).toBeUndefined();
+    class Device {
+      move(to: number, speed: number) {
+        return to * speed;
+      }
+    }
+    expect(arityOf(new Device().move)).toBe(2);
   });
 });

@@ -4,7 +4,8 @@
  * signals, and run the demo. Exit codes: 0 ok, 1 remote error, 2 usage error, 3 timeout,
  * 4 any other failure (connection, registry without LIST, ...).
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { listDevices } from "../registry/index.js";
 import { type BufferResult, RemoteError, RPCClient, RpcError, RpcTimeoutError } from "../rpc/index.js";
 import { describeError } from "../zmq/index.js";
@@ -286,8 +287,9 @@ if (/(?:^|[\\/])(?:main\.[jt]s|plantrpc)$/.test(invoked)) {
   void main(process.argv.slice(2)).then((code) => process.exit(code));
 }
 
-/** This package's version, from its package.json (beside src/ and dist/ alike). */
+/** This package's version, from its package.json (two folders up from dist/cli/ and src/cli/ alike). */
 function packageVersion(): string {
-  const manifest = readFileSync(new URL("../../package.json", import.meta.url), "utf8");
+  const here = dirname(realpathSync(process.argv[1] ?? "."));
+  const manifest = readFileSync(join(here, "..", "..", "package.json"), "utf8");
   return (JSON.parse(manifest) as { version: string }).version;
 }

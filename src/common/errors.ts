@@ -1,5 +1,12 @@
+import { isInstanceAcrossBuilds, markClass } from "../util/across-builds.js";
+
 /** Base class of plantrpc's own errors above the ZeroMQ layer (RPC, registry). */
 export class RpcError extends Error {
+  /** Also true for the RpcError (and subclasses) of the package's other build (ES modules, CommonJS). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isInstanceAcrossBuilds(this, value);
+  }
+
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = "RpcError";
@@ -15,3 +22,5 @@ export class RpcTimeoutError extends RpcError {
     this.timeout = timeout;
   }
 }
+
+markClass(RpcError);

@@ -10,14 +10,27 @@ export function stringField(request: Record<string, unknown>, key: string): stri
   return value;
 }
 
-/** Turns `params: {args, kwargs}` into positional arguments, using the declared names. */
-export function bindArguments(method: string, names: readonly string[] | undefined, params: unknown): unknown[] {
+/**
+ * Turns `params: {args, kwargs}` into positional arguments, using the declared names. More
+ * positional arguments than the method takes (`arity`, when known) are refused with Python's
+ * words, as a Python device refuses them, instead of being dropped.
+ */
+export function bindArguments(
+  method: string,
+  names: readonly string[] | undefined,
+  params: unknown,
+  arity?: number,
+): unknown[] {
   if (params === undefined || params === null) return [];
   if (typeof params !== "object" || Array.isArray(params)) throw new BadRequest('"params" must be an object');
   const { args = [], kwargs = {} } = params as { args?: unknown; kwargs?: unknown };
   if (!Array.isArray(args)) throw new BadRequest('"params.args" must be a list');
   if (typeof kwargs !== "object" || kwargs === null || Array.isArray(kwargs)) {
     throw new BadRequest('"params.kwargs" must be an object');
+  }
+  if (arity !== undefined && args.length > arity) {
+    const takes = `${arity} positional argument${arity === 1 ? "" : "s"}`;
+    throw new BadRequest(`${method}() takes ${takes} but ${args.length} ${args.length === 1 ? "was" : "were"} given`);
   }
   const bound = [...args];
   for (const [key, value] of Object.entries(kwargs)) {
@@ -70,4 +83,18 @@ export function failure(e: unknown): { success: false; error: string; traceback:
   if (e instanceof BadRequest) return { success: false, error: e.message, traceback: "" };
   if (e instanceof Error) return { success: false, error: e.message, traceback: e.stack ?? "" };
   return { success: false, error: String(e), traceback: "" };
+}
+
+/**
+ * How many positional arguments a function takes, when its source says so plainly: its
+ * parameters, unless one has a default, is a rest parameter or destructures (then undefined:
+ * any number is let through, as before). `params` given at registration take precedence.
+ */
+export function arityOf(fn: (...args: never[]) => unknown): number | undefined {
+  const source = Function.prototype.toString.call(fn);
+  if (/^(?:async\s+)?[A-Za-z_$][\w$]*\s*=>/.test(source)) return 1;
+  const open = source.indexOf("(");
+  if (open < 0) return undefined;
+  const parameters = source.slice(open + 1, source.indexOf(")", open));
+  return /[=.{[]/.test(parameters) ? undefined : fn.length;
 }

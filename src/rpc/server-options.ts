@@ -83,6 +83,8 @@ export interface MethodEntry {
   fn: AnyFunction;
   timeout: number | null;
   params: readonly string[] | undefined;
+  /** Positional arguments it takes at most, when that is known (see arityOf). */
+  arity: number | undefined;
 }
 
 export interface PropertyEntry {

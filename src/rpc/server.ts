@@ -5,6 +5,7 @@ import { CONSUME, holdProcess } from "../zmq/internal.js";
 import { decodeBody, detectEncoding, encodeBody, type Encoding } from "../common/codec.js";
 import {
   BadRequest,
+  arityOf,
   bindArguments,
   checkBufferResult,
   encodeResult,
@@ -154,7 +155,7 @@ export class RPCServer {
     ) {
       throw new RpcError(`method ${name}: params must be the parameter names, in order`);
     }
-    this.methods.set(name, { kind, fn, timeout, params: options.params });
+    this.methods.set(name, { kind, fn, timeout, params: options.params, arity: options.params?.length ?? arityOf(fn) });
     return this;
   }
 
@@ -401,7 +402,7 @@ export class RPCServer {
     const method = this.methods.get(name);
     if (!method)
       return [encodeBody({ success: false, error: `Method ${name} not implemented`, traceback: "" }, encoding)];
-    const args = bindArguments(name, method.params, request.params);
+    const args = bindArguments(name, method.params, request.params, method.arity);
     const result = await method.fn(...args);
     if (method.kind === "json") {
       // A method returning nothing answers null, as Python's None: the key must be there.

@@ -1,4 +1,5 @@
 import { constants } from "node:os";
+import { isInstanceAcrossBuilds, markClass } from "../util/across-builds.js";
 
 /**
  * Every error the ZeroMQ layer raises or reports is a ZmqError with a code a caller can switch
@@ -111,6 +112,11 @@ export interface ZmqErrorOptions {
  * and `address` for endpoint operations.
  */
 export class ZmqError extends Error {
+  /** Also true for the ZmqError (and subclasses) of the package's other build (ES modules, CommonJS). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isInstanceAcrossBuilds(this, value);
+  }
+
   readonly code: ZmqErrorCode;
   readonly errno: number;
   readonly address?: string;
@@ -162,6 +168,11 @@ export class ProtocolError extends ZmqError {
  * with what exactly happened as `detail`.
  */
 export class ZmtpProtocolError extends Error {
+  /** Also true for the class of the package's other build (ES modules, CommonJS). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isInstanceAcrossBuilds(this, value);
+  }
+
   readonly code: ZmtpErrorCode;
   readonly detail?: string;
   constructor(code: ZmtpErrorCode, detail?: string) {
@@ -177,3 +188,6 @@ export function describeError(e: unknown): string {
   const detail = (e as { detail?: unknown }).detail;
   return typeof detail === "string" ? `${e.message}: ${detail}` : e.message;
 }
+
+markClass(ZmqError);
+markClass(ZmtpProtocolError);
