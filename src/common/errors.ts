@@ -4,6 +4,7 @@ import { isInstanceAcrossBuilds, markClass } from "../util/across-builds.js";
 export class RpcError extends Error {
   /** Also true for the RpcError (and subclasses) of the package's other build (ES modules, CommonJS). */
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class asked about (a subclass too)
     return isInstanceAcrossBuilds(this, value);
   }
 

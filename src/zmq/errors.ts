@@ -114,6 +114,7 @@ export interface ZmqErrorOptions {
 export class ZmqError extends Error {
   /** Also true for the ZmqError (and subclasses) of the package's other build (ES modules, CommonJS). */
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class asked about (a subclass too)
     return isInstanceAcrossBuilds(this, value);
   }
 
@@ -170,6 +171,7 @@ export class ProtocolError extends ZmqError {
 export class ZmtpProtocolError extends Error {
   /** Also true for the class of the package's other build (ES modules, CommonJS). */
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class asked about (a subclass too)
     return isInstanceAcrossBuilds(this, value);
   }
 
