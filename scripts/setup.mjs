@@ -1,6 +1,6 @@
 // Shared by `npm start` and `npm test`: makes a fresh clone runnable (npm packages, build).
 import { execSync, spawnSync } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
@@ -21,6 +21,30 @@ export function ensureNodeModules() {
 
 export function build() {
   run("node scripts/build.mjs");
+}
+
+/**
+ * Builds unless dist/ is newer than everything it is made from (npm start: a one-second demo
+ * need not wait for a full build each time).
+ */
+export function buildIfStale() {
+  const built = [join(root, "dist", "cli", "main.js"), join(root, "dist", "browser", "dashboard.js")];
+  if (!built.every((f) => existsSync(f))) return build();
+  const builtAt = Math.min(...built.map((f) => statSync(f).mtimeMs));
+  const sources = [
+    ...filesIn(join(root, "src")),
+    ...["package.json", "tsconfig.json", "tsconfig.build.json", "tsconfig.cjs.json"].map((f) => join(root, f)),
+    ...readdirSync(join(root, "scripts"))
+      .filter((f) => f.startsWith("build"))
+      .map((f) => join(root, "scripts", f)),
+  ];
+  if (sources.some((f) => existsSync(f) && statSync(f).mtimeMs > builtAt)) build();
+}
+
+function filesIn(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
 }
 
 export const PYTHON = process.env.PLANTRPC_PYTHON ?? "/usr/bin/python3";
