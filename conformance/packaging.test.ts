@@ -115,6 +115,11 @@ describe("the published package", () => {
     ).toBe("ping-pong");
   });
 
+  it("plantrpc/browser, imported under Node (server-side rendering, a test runner), lets the process end", () => {
+    const script = 'const m = await import("plantrpc/browser"); console.log(typeof m.RPCClient);';
+    expect(node(["--input-type=module", "-e", script], project).trim()).toBe("function");
+  });
+
   it("installs the plantrpc command", () => {
     const help = execFileSync(join(project, "node_modules", ".bin", "plantrpc"), ["--help"], { encoding: "utf8" });
     expect(help).toMatch(/plantrpc call <url> <method>/);
