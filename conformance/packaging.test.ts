@@ -120,6 +120,20 @@ describe("the published package", () => {
     expect(node(["--input-type=module", "-e", script], project).trim()).toBe("function");
   });
 
+  it("a bundler building for the browser takes the browser build for `import ... from \"plantrpc\"`", async () => {
+    const esbuild = await import("esbuild");
+    const result = await esbuild.build({
+      stdin: { contents: 'import { RPCClient } from "plantrpc"; console.log(typeof RPCClient);', resolveDir: project },
+      bundle: true,
+      platform: "browser",
+      format: "esm",
+      write: false,
+      logLevel: "silent",
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.outputFiles[0]!.text).not.toMatch(/from\s*"node:/);
+  });
+
   it("installs the plantrpc command", () => {
     const help = execFileSync(join(project, "node_modules", ".bin", "plantrpc"), ["--help"], { encoding: "utf8" });
     expect(help).toMatch(/plantrpc call <url> <method>/);

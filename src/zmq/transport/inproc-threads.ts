@@ -187,9 +187,29 @@ class ThreadDirectory {
 }
 
 /** Where the runtime tells a thread (or process) that it ends; absent in web pages. */
+/**
+ * Runs `leave` when this thread ends. One listener per thread, whatever the number of copies of
+ * this module loaded (the package's two builds, a test runner's fresh module graph per file):
+ * a listener each would pile up past Node's MaxListeners warning.
+ */
 function onThreadExit(leave: () => void): void {
-  (globalThis as { process?: { once?(event: string, fn: () => void): void } }).process?.once?.("exit", leave);
+  const host = globalThis as {
+    [EXIT_HOOKS]?: Set<() => void>;
+    process?: { once?(event: string, fn: () => void): void };
+  };
+  let hooks = host[EXIT_HOOKS];
+  if (!hooks) {
+    const all = new Set<() => void>();
+    hooks = all;
+    host[EXIT_HOOKS] = all;
+    host.process?.once?.("exit", () => {
+      for (const hook of all) hook();
+    });
+  }
+  hooks.add(leave);
 }
+
+const EXIT_HOOKS = Symbol.for("plantrpc.zmq.threadExitHooks");
 
 let directory: ThreadDirectory | undefined | null;
 
