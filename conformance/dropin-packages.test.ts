@@ -8,20 +8,12 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { pack } from "./helpers/pack.js";
 import { beforeAll, describe, expect, it } from "vitest";
 
 const ROOT = resolve(__dirname, "..");
 const TSC = join(ROOT, "node_modules", ".bin", "tsc");
 const TYPE_ROOTS = join(ROOT, "node_modules", "@types");
-
-/** npm pack of a folder into `into`; resolves to the tarball's path. */
-function pack(dir: string, into: string): string {
-  const out = execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", into], {
-    cwd: dir,
-    encoding: "utf8",
-  });
-  return join(into, (JSON.parse(out) as Array<{ filename: string }>)[0]!.filename);
-}
 
 /** A library of someone else's that depends on `zeromq` at `range` and hands it on as it is. */
 function dependent(name: string, range: string, into: string): string {

@@ -6,13 +6,14 @@
  *
  * Needs the npm registry (to install the programs): without it, the tests are skipped, saying so.
  */
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, cpSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pack } from "./helpers/pack.js";
 
 const ROOT = resolve(__dirname, "..");
 
@@ -28,14 +29,6 @@ const V6_TOOLS = {
   typescript: "5.9.3",
   "@types/jest": "30.0.0",
 };
-
-function pack(dir: string, into: string): string {
-  const out = execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", into], {
-    cwd: dir,
-    encoding: "utf8",
-  });
-  return join(into, (JSON.parse(out) as Array<{ filename: string }>)[0]!.filename);
-}
 
 /** A project with these dependencies, `zeromq` overridden; undefined when npm could not install it. */
 function project(dependencies: Record<string, string>, dropIn: string, plantrpc: string): string | undefined {

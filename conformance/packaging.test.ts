@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { pack } from "./helpers/pack.js";
 
 const ROOT = resolve(__dirname, "..");
 let tarball = "";
@@ -40,13 +41,7 @@ const ROUND_TRIP = `
 
 describe("the published package", () => {
   beforeAll(() => {
-    // npm test has built dist/; --ignore-scripts keeps pack from building again.
-    const dir = mkdtempSync(join(tmpdir(), "plantrpc-pack-"));
-    const out = execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
-    tarball = join(dir, (JSON.parse(out) as Array<{ filename: string }>)[0]!.filename);
+    tarball = pack(ROOT, mkdtempSync(join(tmpdir(), "plantrpc-pack-")));
     project = mkdtempSync(join(tmpdir(), "plantrpc-consumer-"));
     writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true }));
     execFileSync("npm", ["install", tarball, "--no-audit", "--no-fund", "--prefer-offline"], {
@@ -120,7 +115,7 @@ describe("the published package", () => {
     expect(node(["--input-type=module", "-e", script], project).trim()).toBe("function");
   });
 
-  it("a bundler building for the browser takes the browser build for `import ... from \"plantrpc\"`", async () => {
+  it('a bundler building for the browser takes the browser build for `import ... from "plantrpc"`', async () => {
     const esbuild = await import("esbuild");
     const result = await esbuild.build({
       stdin: { contents: 'import { RPCClient } from "plantrpc"; console.log(typeof RPCClient);', resolveDir: project },

@@ -5,10 +5,10 @@
  */
 import { createServer, type Server } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { type DeviceRegistry, registerDevice, RPCClient, registerToRegistry } from "../src/index.js";
+import { type DeviceRegistry, registerDevice, RPCClient } from "../src/index.js";
 import type { Pipe } from "../src/zmq/socket/pipe.js";
 import { startGateway } from "../conformance/helpers/gateway.js";
-import { makeTsDevice } from "../conformance/helpers/ts-device.js";
+import { makeTsDevice, registeredTsDevice } from "../conformance/helpers/ts-device.js";
 import { deafPage } from "./helpers/deaf-page.js";
 
 const cleanups: Array<() => unknown> = [];
@@ -16,13 +16,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function tsDevice(registryUrl: string, name: string) {
-  const { server } = makeTsDevice();
-  await registerToRegistry(server, "camera", name, registryUrl);
-  void server.serveForever();
-  cleanups.push(() => server.close());
-  return server;
-}
+const tsDevice = (registryUrl: string, name: string) => registeredTsDevice(registryUrl, name, cleanups);
 
 /** REGISTERs straight to the registry's handler: thousands in a moment. */
 function flood(registry: DeviceRegistry, count: number, addr: (i: number) => string): void {

@@ -5,17 +5,10 @@
  * devices delay no other.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  Gateway,
-  listDevices,
-  RPCClient,
-  registerDevice,
-  registerToRegistry,
-  UnsupportedByRegistry,
-} from "../src/index.js";
+import { Gateway, listDevices, RPCClient, registerDevice, UnsupportedByRegistry } from "../src/index.js";
 import { Router } from "../src/zmq/index.js";
 import { startGateway } from "../conformance/helpers/gateway.js";
-import { makeTsDevice } from "../conformance/helpers/ts-device.js";
+import { registeredTsDevice } from "../conformance/helpers/ts-device.js";
 import { RawWs } from "./helpers/raw-ws.js";
 
 const cleanups: Array<() => unknown> = [];
@@ -23,13 +16,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function tsDevice(registryUrl: string, name: string) {
-  const { server } = makeTsDevice();
-  await registerToRegistry(server, "camera", name, registryUrl);
-  void server.serveForever();
-  cleanups.push(() => server.close());
-  return server;
-}
+const tsDevice = (registryUrl: string, name: string) => registeredTsDevice(registryUrl, name, cleanups);
 
 /** A port where nothing listens (bound, then let go). */
 async function deadPort(): Promise<number> {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type CurveServerKeys, RPCServer, RPCSignal, type WebAccess } from "../../src/index.js";
+import { type CurveServerKeys, registerToRegistry, RPCServer, RPCSignal, type WebAccess } from "../../src/index.js";
 import { patternBytes } from "./peers.js";
 
 export const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
@@ -52,4 +52,13 @@ export function makeTsDevice(url = "tcp://127.0.0.1", curve?: CurveServerKeys, w
       },
     });
   return { server, tick };
+}
+
+/** The device above, registered as a camera under `name` and serving; closed by `cleanups`. */
+export async function registeredTsDevice(registryUrl: string, name: string, cleanups: Array<() => unknown>) {
+  const { server } = makeTsDevice();
+  await registerToRegistry(server, "camera", name, registryUrl);
+  void server.serveForever();
+  cleanups.push(() => server.close());
+  return server;
 }
