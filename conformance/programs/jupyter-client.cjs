@@ -27,5 +27,6 @@ void (async () => {
   clearTimeout(timer);
   console.log(JSON.stringify(seen));
   channel.complete();
-  setTimeout(() => process.exit(0), 100);
+  // stdout to a pipe is written synchronously on POSIX: the line is out before the exit.
+  process.exit(0);
 })();
