@@ -110,10 +110,55 @@ describe("the published package", () => {
     ).toBe("ping-pong");
   });
 
-  it("plantrpc/browser, imported under Node (server-side rendering, a test runner), lets the process end", () => {
+  it("plantrpc/browser, imported or required under Node (server-side rendering, a test runner), lets the process end", () => {
     const script = 'const m = await import("plantrpc/browser"); console.log(typeof m.RPCClient);';
     expect(node(["--input-type=module", "-e", script], project).trim()).toBe("function");
+    // The CommonJS copy, for what require()s the browser build (Jest's jsdom environment).
+    const required = 'const m = require("plantrpc/browser"); console.log(typeof m.RPCClient, typeof m.zmq.Dealer);';
+    expect(node(["-e", required], project).trim()).toBe("function function");
   });
+
+  it("the browser build's types need no @types/node, and keep received frames typed (not `any`)", () => {
+    const web = mkdtempSync(join(project, "web-"));
+    const program = `
+      import { RPCClient, zmq } from "plantrpc";
+      import * as browser from "plantrpc/browser";
+      export async function first(): Promise<[string, number]> {
+        const client: RPCClient = await browser.RPCClient.connect("ws://127.0.0.1:1/camera");
+        client.close();
+        const dealer = new zmq.Dealer();
+        const [frame] = await dealer.receive();
+        // @ts-expect-error: a frame is a Buffer (a Uint8Array with Node's methods), not \`any\`
+        frame!.notAMethod();
+        return [frame!.toString("hex"), frame!.readUInt32BE(0) + frame!.length];
+      }
+      export const client: typeof RPCClient = RPCClient;
+    `;
+    writeFileSync(join(web, "page.ts"), program);
+    writeFileSync(
+      join(web, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          target: "es2022",
+          module: "esnext",
+          moduleResolution: "bundler",
+          customConditions: ["browser"],
+          lib: ["es2022", "dom"],
+          types: [],
+          strict: true,
+          skipLibCheck: false,
+          noEmit: true,
+        },
+        files: ["page.ts"],
+      }),
+    );
+    const tsc = spawnSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", web], {
+      encoding: "utf8",
+      timeout: 60000,
+    });
+    expect(tsc.stdout + tsc.stderr).toBe("");
+    expect(tsc.status).toBe(0);
+  }, 60000);
 
   it('a bundler building for the browser takes the browser build for `import ... from "plantrpc"`', async () => {
     const esbuild = await import("esbuild");
@@ -138,8 +183,8 @@ describe("the published package", () => {
     const publint = spawnSync("npx", ["publint", "--strict"], { cwd: ROOT, encoding: "utf8", timeout: 60000 });
     expect(publint.stdout + publint.stderr).toMatch(/All good/);
     expect(publint.status).toBe(0);
-    // plantrpc/browser is the web pages' bundle, an ES module by design: not for require().
-    const attw = spawnSync("npx", ["attw", tarball, "--exclude-entrypoints", "./browser"], {
+    // Every entry, plantrpc/browser included (its CommonJS copy and types for require()).
+    const attw = spawnSync("npx", ["attw", tarball], {
       cwd: ROOT,
       encoding: "utf8",
       timeout: 60000,

@@ -28,8 +28,12 @@ const browserPlugin = {
     build.onResolve({ filter: /\/common\/systemd\.js$/ }, () => ({ path: src("browser/systemd.ts") }));
     build.onResolve({ filter: /\/curve-keypair\.js$/ }, () => ({ path: src("zmq/curve-keypair.browser.ts") }));
     build.onResolve({ filter: /\/curve-pool\.js$/ }, () => ({ path: src("zmq/mechanism/curve-pool.browser.ts") }));
-    // CURVE's WebAssembly module stays out of the page bundle: pages speak NULL (over ws://).
-    build.onResolve({ filter: /^libsodium-wrappers$/ }, () => ({ path: "libsodium-wrappers", external: true }));
+    // CURVE's WebAssembly module stays out of the page bundle, and so does any import of it
+    // (a bundler would emit it for every page): pages speak NULL (over ws://).
+    build.onResolve({ filter: /\/curve-sodium\.js$/ }, () => ({ path: src("zmq/mechanism/curve-sodium.browser.ts") }));
+    build.onResolve({ filter: /^libsodium-wrappers$/ }, (args) => ({
+      errors: [{ text: `libsodium-wrappers is left out of the browser build (imported by ${args.importer})` }],
+    }));
     build.onResolve({ filter: /^node:/ }, (args) => ({
       errors: [{ text: `${args.path} is not available in a web page (imported by ${args.importer})` }],
     }));
@@ -37,15 +41,18 @@ const browserPlugin = {
 };
 
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
-for (const [entry, name] of [
-  ["index.ts", "plantrpc.js"],
-  ["web/page/dashboard.ts", "dashboard.js"],
+// The CommonJS copy is for what require()s the browser build (Jest's jsdom environment, older
+// bundler setups); pages take the ES module.
+for (const [entry, name, format] of [
+  ["index.ts", "plantrpc.js", "esm"],
+  ["index.ts", "plantrpc.cjs", "cjs"],
+  ["web/page/dashboard.ts", "dashboard.js", "esm"],
 ]) {
   const outfile = join(root, "dist", "browser", name);
   await esbuild.build({
     entryPoints: [src(entry)],
     bundle: true,
-    format: "esm",
+    format,
     platform: "browser",
     target: "es2022",
     minify: true,

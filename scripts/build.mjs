@@ -28,3 +28,4 @@ const located = readFileSync(locator, "utf8").replace(
 if (!located.includes("__filename")) throw new Error(`${locator}: import.meta.url not found to rewrite`);
 writeFileSync(locator, located);
 execSync("node scripts/build-browser.mjs", quiet);
+execSync("node scripts/build-browser-types.mjs", quiet);

@@ -60,6 +60,31 @@ describe("the CURVE box pool", () => {
     }
   });
 
+  it("falls back in silence when the program did not ask for workers (a bundle without the script)", async () => {
+    const warnings: string[] = [];
+    const warn = vi.spyOn(process, "emitWarning").mockImplementation((w) => void warnings.push(String(w)));
+    try {
+      const { curvePool, curveWorkersFailed } = await import("../src/zmq/mechanism/curve-pool.js");
+      const { Context } = await import("../src/zmq/context.js");
+      const script = new URL("./no-worker-here.mjs", import.meta.url);
+      const boxes = await loadCurveBoxes();
+      const pool = curvePool({ threads: 2, script, asked: false }, boxes)!;
+      const key = new Uint8Array(32).fill(2);
+      const nonce = new Uint8Array(24).fill(6);
+      const frame = await pool.sealMessage(key, nonce, new Uint8Array(16), 0, new Uint8Array(1000).fill(8));
+      expect((await pool.open(key, nonce, frame.subarray(16)))?.length).toBe(1001);
+      await vi.waitFor(() => expect(curveWorkersFailed(script)).toBe(true));
+      expect(warnings.filter((w) => /CURVE worker/.test(w))).toEqual([]);
+      // A context with that script reads what CURVE does now: no worker threads.
+      const context = new Context({ curveWorker: script, curveThreads: 2 });
+      expect(context.curveThreads).toBe(0);
+      expect(new Context({ curveThreads: 2 }).curveThreads).toBe(2);
+      expect(() => new Context({ curveWorker: 42 as never })).toThrow(/curveWorker is a path or a URL/);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   const built = join(import.meta.dirname, "..", "dist", "zmq", "mechanism");
   it.runIf(existsSync(built))("keeps the process running while a box is on a worker (an idle pool does not)", () => {
     const url = (name: string) => JSON.stringify(pathToFileURL(join(built, name)).href);

@@ -1,5 +1,5 @@
 import { ZmqError } from "./errors.js";
-import { automaticCurveThreads } from "./mechanism/curve-pool.js";
+import { automaticCurveThreads, type CurveWorkers, curveWorkersFailed } from "./mechanism/curve-pool.js";
 import type { ZapClient } from "./mechanism/zap.js";
 import { createZapClient } from "./socket/zap-client.js";
 import { expectArguments } from "./util/arguments.js";
@@ -7,7 +7,7 @@ import { expectArguments } from "./util/arguments.js";
 /** How a socket reaches its context's ZAP client (not part of the native package's Context). */
 export const ZAP_CLIENT: unique symbol = Symbol.for("plantrpc.zmq.zapClient") as never;
 
-/** Options of `new Context()`: the native package's, and two of ours. */
+/** Options of `new Context()`: the native package's, and three of ours. */
 export interface ContextOptions {
   /** Sockets linger until their messages are sent (-1) when true, drop them (0) when false. */
   blocky?: boolean;
@@ -28,8 +28,15 @@ export interface ContextOptions {
    * Ours: worker threads that seal and open CURVE MESSAGE boxes of 256 KiB or more, so that the
    * large messages of one connection use several cores (order is kept). 0 turns them off; -1,
    * the default, chooses: one per core beyond two, at most four (none on one or two cores).
+   * Where the workers cannot start (a bundled program without their script), CURVE seals on the
+   * socket's thread, and this reads 0; only a number asked for is worth a warning then.
    */
   curveThreads?: number;
+  /**
+   * Ours: where CURVE's worker script (`curve-worker.mjs`) is, as a path or a `file:` URL, for a
+   * program bundled into one file (docs/bundling.md); by default, beside the library's module.
+   */
+  curveWorker?: string | URL | undefined;
 }
 
 /**
@@ -50,8 +57,9 @@ export class Context {
   }
   /** See ContextOptions.concurrentOperations. */
   concurrentOperations: "queue" | "EBUSY" = "queue";
-  /** See ContextOptions.curveThreads. */
-  curveThreads = -1;
+  /** See ContextOptions.curveWorker. */
+  curveWorker: string | URL | undefined = undefined;
+  private curveThreadsAsked = -1;
   private readonly threadSettings = { threadPriority: -1, threadSchedulingPolicy: -1 };
   private zap: ZapClient | undefined;
 
@@ -83,16 +91,35 @@ export class Context {
       if (key === "concurrentOperations" && value !== "queue" && value !== "EBUSY") {
         throw new TypeError('concurrentOperations is "queue" or "EBUSY"');
       }
-      if (key === "curveThreads" && !(Number.isInteger(value) && (value as number) >= -1)) {
-        throw new TypeError("curveThreads is an integer, -1 (automatic) or more");
+      if (key === "curveWorker" && !(value === undefined || typeof value === "string" || value instanceof URL)) {
+        throw new TypeError("curveWorker is a path or a URL");
       }
       (this as Record<string, unknown>)[key] = value;
     }
   }
 
+  /**
+   * See ContextOptions.curveThreads: -1 (automatic) or the number asked for, and 0 once the
+   * workers could not start or stopped (CURVE seals on the socket's thread then).
+   */
+  get curveThreads(): number {
+    if (this.curveThreadsAsked !== 0 && curveWorkersFailed(this.curveWorker)) return 0;
+    return this.curveThreadsAsked;
+  }
+
+  set curveThreads(value: number) {
+    if (!(Number.isInteger(value) && value >= -1))
+      throw new TypeError("curveThreads is an integer, -1 (automatic) or more");
+    this.curveThreadsAsked = value;
+  }
+
   /** @internal The worker threads CURVE connections made now use (curveThreads, resolved). */
-  curveThreadCount(): number {
-    return this.curveThreads < 0 ? automaticCurveThreads() : this.curveThreads;
+  curveWorkers(): CurveWorkers {
+    const threads = this.curveThreadsAsked >= 0 ? this.curveThreadsAsked : automaticCurveThreads();
+    // A number or a script asked for is worth a warning when the workers fail; the automatic
+    // choice is not (a bundle without the script is the common case).
+    const asked = this.curveThreadsAsked >= 0 || this.curveWorker !== undefined;
+    return { threads, script: this.curveWorker, asked };
   }
 
   /** Write-only, as in libzmq. */
@@ -108,6 +135,7 @@ export class Context {
 const CONTEXT_OPTIONS = new Set([
   "concurrentOperations",
   "curveThreads",
+  "curveWorker",
   "blocky",
   "ioThreads",
   "maxSockets",

@@ -61,7 +61,7 @@ export type { ContextOptions } from "./context.js";
  * Called without `new`, it throws the native package's TypeError.
  * @class
  */
-export const Context: typeof ContextClass = addonClass(ContextClass);
+export const Context: typeof ContextClass = /* @__PURE__ */ addonClass(ContextClass);
 export type Context = ContextClass;
 /** The context sockets use when none is given. */
 export const context: Context = defaultContext;
@@ -72,7 +72,7 @@ export const context: Context = defaultContext;
  * @class
  */
 // biome-ignore lint/suspicious/noShadowRestrictedNames: the native package exports its Proxy under this name
-export const Proxy: typeof ProxyClass = addonClass(ProxyClass);
+export const Proxy: typeof ProxyClass = /* @__PURE__ */ addonClass(ProxyClass);
 export type Proxy<F extends Socket = Socket, B extends Socket = Socket> = ProxyClass<F, B>;
 export { capability, version } from "./capability.js";
 export { curveKeyPair } from "./curve-keypair.js";

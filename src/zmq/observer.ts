@@ -13,7 +13,7 @@ export interface ObserverConstructor {
  * The native package's Observer: `new Observer(socket)` gives the socket's events (the same as
  * `socket.events`), and the class is what those events are an instance of.
  */
-export const Observer: ObserverConstructor = addonClass(
+export const Observer: ObserverConstructor = /* @__PURE__ */ addonClass(
   new Proxy(SocketEvents, {
     construct(_target, args: unknown[]) {
       const [socket] = args;

@@ -65,6 +65,7 @@ export function loadCurveBoxes(): Promise<CurveBoxes> {
       },
       (e: unknown) => {
         loading = undefined;
+        if (e instanceof ZmqError) throw e; // the browser build's own word (curve-sodium.browser.ts)
         throw new ZmqError("EMECHANISM", `CURVE needs libsodium-wrappers, which could not be loaded: ${e}`, {
           cause: e,
         });

@@ -45,17 +45,42 @@ interface Lane {
   load: number;
 }
 
-const pools = new Map<number, Pool>();
+/**
+ * What a CURVE connection asks of the pool: how many workers, from which script (the context's
+ * curveWorker, for a bundled program; by default the one beside this module), and whether the
+ * program asked for them (a failure is then worth a warning; an automatic pool that cannot start,
+ * as in a bundle without the script, falls back in silence).
+ */
+export interface CurveWorkers {
+  threads: number;
+  script?: string | URL | undefined;
+  asked?: boolean;
+}
+
+const pools = new Map<string, Pool>();
+/** The scripts whose workers could not start or stopped: CURVE seals on its own thread then. */
+const failedScripts = new Set<string>();
 
 /** The pool of `threads` workers (undefined for 0, or when worker threads cannot be started). */
-export function curvePool(threads: number, boxes: CurveBoxes): BoxPool | undefined {
+export function curvePool(workers: CurveWorkers | number, boxes: CurveBoxes): BoxPool | undefined {
+  const {
+    threads,
+    script = curveWorkerUrl(),
+    asked = true,
+  } = typeof workers === "number" ? { threads: workers } : workers;
   if (threads <= 0) return undefined;
-  let pool = pools.get(threads);
+  const key = `${threads} ${String(script)}`;
+  let pool = pools.get(key);
   if (!pool) {
-    pool = new Pool(threads, boxes);
-    pools.set(threads, pool);
+    pool = new Pool(threads, boxes, script, asked);
+    pools.set(key, pool);
   }
   return pool.broken ? undefined : pool;
+}
+
+/** Whether workers from `script` (by default the library's own) could not start, or stopped. */
+export function curveWorkersFailed(script: string | URL = curveWorkerUrl()): boolean {
+  return failedScripts.has(String(script));
 }
 
 class Pool implements BoxPool {
@@ -66,6 +91,8 @@ class Pool implements BoxPool {
   constructor(
     threads: number,
     private readonly boxes: CurveBoxes,
+    private readonly script: string | URL,
+    private readonly asked: boolean,
   ) {
     try {
       for (let i = 0; i < threads; i++) this.lanes.push(this.startLane());
@@ -122,7 +149,7 @@ class Pool implements BoxPool {
   }
 
   private startLane(): Lane {
-    const worker = new Worker(curveWorkerUrl());
+    const worker = new Worker(this.script);
     const lane: Lane = { worker, jobs: new Map(), load: 0 };
     worker.on("message", (reply: { id?: number; result?: Uint8Array | null }) => {
       if (reply.id === undefined) return;
@@ -145,10 +172,15 @@ class Pool implements BoxPool {
   private fail(reason: unknown): void {
     if (this.broken) return;
     this.broken = true;
-    // Said once: CURVE goes on working, only slower than the option asked for.
-    (globalThis as { process?: { emitWarning?(m: string): void } }).process?.emitWarning?.(
-      `CURVE worker threads stopped (${reason instanceof Error ? reason.message : String(reason)}); large boxes are sealed on this thread`,
-    );
+    failedScripts.add(String(this.script));
+    // Said once, and only to a program that asked for workers: CURVE goes on working, only slower
+    // than the option asked for. The automatic choice falls back in silence (a bundled program
+    // without the worker's script has nothing to mend).
+    if (this.asked) {
+      (globalThis as { process?: { emitWarning?(m: string): void } }).process?.emitWarning?.(
+        `CURVE worker threads stopped (${reason instanceof Error ? reason.message : String(reason)}); large boxes are sealed on this thread (docs/bundling.md says where the worker's script goes)`,
+      );
+    }
     const lanes = this.lanes.splice(0);
     for (const lane of lanes) {
       for (const job of lane.jobs.values()) job.resolve(job.inline());

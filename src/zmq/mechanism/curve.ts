@@ -4,9 +4,11 @@ import { ProtocolError } from "../errors.js";
 import { type CurveBoxes, type KeyPair, loadCurveBoxes, loadedCurveBoxes } from "./curve-box.js";
 import { MessageBoxes } from "./curve-messages.js";
 import { concat, malformed, nonce, readShortNonce, shortNonce } from "./curve-nonce.js";
-import { curvePool } from "./curve-pool.js";
+import { type CurveWorkers, curvePool } from "./curve-pool.js";
 import type { FrameCodec, HandshakeContext, HandshakeStep, Mechanism, MechanismFactory } from "./mechanism.js";
 import { admit, refused } from "./admission.js";
+
+const NO_WORKERS: CurveWorkers = { threads: 0 };
 
 /**
  * CurveZMQ (RFC 26): HELLO, WELCOME (with the server's cookie), INITIATE (with the client's
@@ -17,8 +19,8 @@ export type CurveRole = (
   | { server: true; secretKey: Uint8Array }
   | { server: false; secretKey?: Uint8Array; serverKey: Uint8Array }
 ) & {
-  /** Worker threads for large MESSAGE boxes (curve-pool.ts); 0 or absent: none. */
-  threads?: number;
+  /** Worker threads for large MESSAGE boxes (curve-pool.ts); absent: none. */
+  workers?: CurveWorkers;
 };
 
 /**
@@ -37,8 +39,8 @@ export function curveMechanism(role: CurveRole): MechanismFactory {
   };
   const make = (boxes: CurveBoxes, context: HandshakeContext): Mechanism =>
     role.server
-      ? new CurveServer(boxes, context, keysFor(boxes), role.threads ?? 0)
-      : new CurveClient(boxes, context, keysFor(boxes), role.threads ?? 0, role.serverKey);
+      ? new CurveServer(boxes, context, keysFor(boxes), role.workers ?? NO_WORKERS)
+      : new CurveClient(boxes, context, keysFor(boxes), role.workers ?? NO_WORKERS, role.serverKey);
   return {
     name: "CURVE",
     asServer: () => role.server,
@@ -87,7 +89,7 @@ class CurveClient implements Mechanism {
     private readonly boxes: CurveBoxes,
     private readonly context: HandshakeContext,
     private readonly keys: KeyPair,
-    private readonly threads: number,
+    private readonly workers: CurveWorkers,
     private readonly serverKey: Uint8Array,
   ) {
     this.transient = boxes.generateKeyPair();
@@ -156,7 +158,7 @@ class CurveClient implements Mechanism {
       "CurveZMQMESSAGES",
       this.nonce,
       readShortNonce(n),
-      curvePool(this.threads, this.boxes),
+      curvePool(this.workers, this.boxes),
     );
     return { send: [], peerMetadata: decodeMetadata(Buffer.from(metadata)) };
   }
@@ -176,7 +178,7 @@ class CurveServer implements Mechanism {
     private readonly boxes: CurveBoxes,
     private readonly context: HandshakeContext,
     private readonly keys: KeyPair,
-    private readonly threads: number,
+    private readonly workers: CurveWorkers,
   ) {}
 
   start(): Buffer[] {
@@ -271,7 +273,7 @@ class CurveServer implements Mechanism {
         "CurveZMQMESSAGEC",
         1,
         value,
-        curvePool(this.threads, this.boxes),
+        curvePool(this.workers, this.boxes),
       );
       return { send: [encodeCommandBody("READY", concat(readyNonce, box))], peerMetadata };
     };

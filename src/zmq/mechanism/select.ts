@@ -1,4 +1,5 @@
 import { curveMechanism } from "./curve.js";
+import type { CurveWorkers } from "./curve-pool.js";
 import type { MechanismFactory } from "./mechanism.js";
 import { nullMechanism } from "./null.js";
 import { plainMechanism } from "./plain.js";
@@ -12,8 +13,8 @@ export interface SecurityOptions {
   plainServer: boolean;
   plainUsername: Uint8Array | null;
   plainPassword: Uint8Array | null;
-  /** Worker threads for large CURVE boxes (the context's curveThreads, resolved). */
-  curveThreads: number;
+  /** Worker threads for large CURVE boxes (the context's curveThreads and curveWorker, resolved). */
+  curveWorkers: CurveWorkers;
 }
 
 /**
@@ -31,7 +32,7 @@ export function selectMechanism(options: SecurityOptions): MechanismFactory {
     return curveMechanism({
       server: true,
       secretKey: curveSecret ?? new Uint8Array(32),
-      threads: options.curveThreads,
+      workers: options.curveWorkers,
     });
   }
   const serverKey = curveKey(options.curveServerKey);
@@ -39,7 +40,7 @@ export function selectMechanism(options: SecurityOptions): MechanismFactory {
     return curveMechanism({
       server: false,
       serverKey,
-      threads: options.curveThreads,
+      workers: options.curveWorkers,
       ...(curveSecret ? { secretKey: curveSecret } : {}),
     });
   if (options.plainServer) return plainMechanism({ server: true });

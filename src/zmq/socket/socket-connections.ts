@@ -57,7 +57,7 @@ export abstract class SocketConnections extends SocketCore {
       plainServer: this.option("plainServer"),
       plainUsername: this.option("plainUsername"),
       plainPassword: this.option("plainPassword"),
-      curveThreads: this.context.curveThreadCount(),
+      curveWorkers: this.context.curveWorkers(),
     });
   }
 

@@ -133,6 +133,14 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
     const [type, options] = args;
     if (typeof type !== "number") throw new TypeError("Socket type must be a number");
     const cls = CLASSES.get(type);
+    if (!cls && Object.values(SOCKET_TYPE_NUMBERS).includes(type)) {
+      // Each class registers itself when its module loads; a bundler drops the modules of the
+      // classes a program never names (package.json's sideEffects says they may be dropped).
+      throw new ZmqError(
+        "EINVAL",
+        `no socket class of type ${type} is loaded (a bundler left it out): import the class and use it, as new Dealer()`,
+      );
+    }
     if (!cls) throw new ZmqError("EINVAL", `no socket type ${type}`);
     // biome-ignore lint/correctness/noConstructorReturn: a socket of the class of that type stands for it
     return new cls(options as object | undefined);
