@@ -3,6 +3,8 @@ import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+// @ts-expect-error: a script of ours in plain JavaScript, without declarations
+import { brokenLinks } from "../scripts/doc-links.mjs";
 import { pack } from "./helpers/pack.js";
 
 const ROOT = resolve(__dirname, "..");
@@ -172,6 +174,15 @@ describe("the published package", () => {
     });
     expect(result.errors).toEqual([]);
     expect(result.outputFiles[0]!.text).not.toMatch(/from\s*"node:/);
+  });
+
+  it("ships every file its README and documents link to (npm shows the README)", () => {
+    const shipped = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" })
+      .split("\n")
+      .filter((f) => f.startsWith("package/") && !f.endsWith("/"))
+      .map((f) => f.slice("package/".length));
+    expect(shipped).toEqual(expect.arrayContaining(["README.md", "docs/bundling.md", "docs/dashboard.png", "LICENSE"]));
+    expect(brokenLinks(join(project, "node_modules", "plantrpc"), shipped)).toEqual([]);
   });
 
   it("installs the plantrpc command", () => {

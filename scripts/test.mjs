@@ -3,7 +3,8 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, sep } from "node:path";
+import { brokenLinks } from "./doc-links.mjs";
 import { build, ensureChromium, ensureNodeModules, ensurePyzmq, root } from "./setup.mjs";
 
 ensureNodeModules();
@@ -98,7 +99,12 @@ if (process.argv.length <= 2) {
     env: { ...process.env, NO_COLOR: "1" },
   });
   const output = `${r.stdout ?? ""}${r.stderr ?? ""}`;
-  if (r.status === 0 && /Dry run complete/.test(output) && !/warning/i.test(output)) {
+  // JSR shows the README too: each file it links to must be published with it.
+  const here = root.split(sep).join("/");
+  const listed = [...output.matchAll(/file:\/\/(\S+) \(/g)].map((m) => m[1].slice(here.length + 1));
+  const broken = brokenLinks(root, listed);
+  if (broken.length > 0) console.log(`JSR: links to files not published: ${JSON.stringify(broken)}`);
+  if (r.status === 0 && /Dry run complete/.test(output) && !/warning/i.test(output) && broken.length === 0) {
     passed += 1;
     console.log("ok   deno publish --dry-run (JSR): clean");
   } else {
