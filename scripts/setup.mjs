@@ -28,17 +28,22 @@ export function build() {
  * need not wait for a full build each time).
  */
 export function buildIfStale() {
-  const built = [join(root, "dist", "cli", "main.js"), join(root, "dist", "browser", "dashboard.js")];
-  if (!built.every((f) => existsSync(f))) return build();
+  if (needsBuild(root)) build();
+}
+
+/** Whether `dir`'s dist/ is missing, or older than a source, a build script or a build setting. */
+export function needsBuild(dir) {
+  const built = [join(dir, "dist", "cli", "main.js"), join(dir, "dist", "browser", "dashboard.js")];
+  if (!built.every((f) => existsSync(f))) return true;
   const builtAt = Math.min(...built.map((f) => statSync(f).mtimeMs));
   const sources = [
-    ...filesIn(join(root, "src")),
-    ...["package.json", "tsconfig.json", "tsconfig.build.json", "tsconfig.cjs.json"].map((f) => join(root, f)),
-    ...readdirSync(join(root, "scripts"))
+    ...filesIn(join(dir, "src")),
+    ...["package.json", "tsconfig.json", "tsconfig.build.json", "tsconfig.cjs.json"].map((f) => join(dir, f)),
+    ...readdirSync(join(dir, "scripts"))
       .filter((f) => f.startsWith("build"))
-      .map((f) => join(root, "scripts", f)),
+      .map((f) => join(dir, "scripts", f)),
   ];
-  if (sources.some((f) => existsSync(f) && statSync(f).mtimeMs > builtAt)) build();
+  return sources.some((f) => existsSync(f) && statSync(f).mtimeMs > builtAt);
 }
 
 function filesIn(dir) {
