@@ -8,6 +8,7 @@ export class RpcError extends Error {
     return isInstanceAcrossBuilds(this, value);
   }
 
+  /** As Error's constructor: the message, and optionally the error that caused it. */
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = "RpcError";
@@ -16,7 +17,9 @@ export class RpcError extends Error {
 
 /** No reply within the allowed time. */
 export class RpcTimeoutError extends RpcError {
+  /** The time allowed, ms. */
   readonly timeout: number;
+  /** `what` names the request (`method foo`...), `timeout` the ms it was allowed. */
   constructor(what: string, timeout: number) {
     super(`${what}: no reply within ${timeout} ms`);
     this.name = "RpcTimeoutError";

@@ -101,6 +101,10 @@ export class Gateway {
   private stopped = false;
   private readonly listeners: Array<(e: GatewayEvent) => void> = [];
 
+  /**
+   * A gateway, not yet listening (see start()). Throws a TypeError for an unknown option, and for
+   * a listen address other than loopback without a token (unless noToken).
+   */
   constructor(private readonly options: GatewayOptions) {
     refuseUnknownOptions(options, GATEWAY_OPTIONS, "Gateway");
     const access = options.access ?? {};
@@ -179,6 +183,7 @@ export class Gateway {
     return applied;
   }
 
+  /** Applies the newest list, then any that came meanwhile; one run at a time (its promise). */
   private applyLatest(): Promise<void> {
     if (this.following !== undefined) return this.following;
     this.following = (async () => {
@@ -238,6 +243,7 @@ export class Gateway {
     return false;
   }
 
+  /** Why a device address may not be relayed (not tcp://host:port, not allowed), or undefined. */
   private refusal(address: string): string | undefined {
     let url: ReturnType<typeof parseRpcUrl>;
     try {
@@ -250,6 +256,7 @@ export class Gateway {
     return undefined;
   }
 
+  /** Opens a device's relay and reports it ("added"), or its failure ("error"). */
   private async startRelay(name: string, device: DeviceEntry): Promise<void> {
     const relay = new DeviceRelay(
       name,
@@ -275,6 +282,7 @@ export class Gateway {
     this.emit({ event: "added", name, address: device.addr, methods: relay.methods, signals: relay.signals });
   }
 
+  /** Calls every listener with the event. */
   private emit(e: GatewayEvent): void {
     for (const l of this.listeners) l(e);
   }

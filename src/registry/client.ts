@@ -15,6 +15,7 @@ export interface RegistryRequestOptions {
 
 /** The registry answered UNSUPPORTED: e.g. LIST sent to a Python registry. */
 export class UnsupportedByRegistry extends RpcError {
+  /** `event` names the request refused, `url` the registry (shown without a token's value). */
   constructor(
     event: string,
     url: string,

@@ -1,4 +1,4 @@
-export { DeviceRegistry, type DeviceRegistryOptions } from "./registry.js";
+export { DeviceRegistry, type DeviceListener, type DeviceRegistryOptions } from "./registry.js";
 export {
   registerDevice,
   unregisterDevice,
@@ -9,4 +9,9 @@ export {
 } from "./client.js";
 export type { DeviceEntry } from "./protocol.js";
 export { notifySystemd } from "../common/systemd.js";
-export { registerToRegistry, Registration, type RegistrationOptions } from "./registration.js";
+export {
+  registerToRegistry,
+  Registration,
+  type RegistrableServer,
+  type RegistrationOptions,
+} from "./registration.js";

@@ -118,12 +118,17 @@ export class Registration {
     await this.stop();
   }
 
+  /** The next alive check, checkInterval from now; `unanswered` counts the silent ones before it. */
   private schedule(unanswered: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => void this.check(unanswered), this.options.checkInterval);
     this.timer.unref?.();
   }
 
+  /**
+   * One alive check: registers again when the registry forgot us, and with stopWhenUnreachable
+   * stops the server after maxUnanswered silent checks in a row.
+   */
   private async check(unanswered: number): Promise<void> {
     const { checkTimeout, maxUnanswered } = this.options;
     const state = await sendAliveCheck(this.uuid, this.url, this.server.aliveTimeout, {

@@ -58,7 +58,8 @@ export const DEFAULT_MAX_REGISTRY_CONNECTIONS = 1024;
  */
 export const REGISTRY_FIELD_LIMITS = { name: 128, device_type: 64, addr: 256 } as const;
 
-type DeviceListener = (type: string, addr: string, name: string) => void;
+/** A listener of DeviceRegistry's "added" and "removed" events: the device's type, address and name. */
+export type DeviceListener = (type: string, addr: string, name: string) => void;
 
 interface Record_ {
   name: string;
@@ -77,7 +78,9 @@ const NUMBERED = /^(.*)-(\d+)$/;
  * alive checks expire and are pruned.
  */
 export class DeviceRegistry {
+  /** The interface bound (`*`, the default: every one). */
   readonly addr: string;
+  /** The port bound: the option's (5555 by default), or once started the one the OS chose for 0. */
   port: number;
   private readonly registrationTimeout: number;
   private readonly socket: Router;
@@ -97,6 +100,7 @@ export class DeviceRegistry {
   private pruneTimer: ReturnType<typeof setInterval> | undefined;
   private serving: Promise<void> | undefined;
 
+  /** A registry, not yet bound (see start()). Throws a TypeError for an unknown option. */
   constructor(options: DeviceRegistryOptions = {}) {
     refuseUnknownOptions(options, REGISTRY_OPTIONS, "DeviceRegistry");
     this.socket = new Router({
@@ -154,6 +158,7 @@ export class DeviceRegistry {
     return out;
   }
 
+  /** Answers requests, one at a time, until the socket closes. */
   private async serve(): Promise<void> {
     for await (const frames of this.socket) {
       const request = splitEnvelope(frames);
@@ -163,6 +168,7 @@ export class DeviceRegistry {
     }
   }
 
+  /** The answer to one request (UNSUPPORTED for what is not a valid one). */
   private handle(body: Uint8Array): RegistryMessage {
     let message: unknown;
     try {
@@ -263,6 +269,7 @@ export class DeviceRegistry {
     if (this.lowestFree.size > this.maxDevices) this.lowestFree.clear();
   }
 
+  /** Forgets a registration and frees its name; false when the uuid is unknown. */
   private remove(uuid: string): boolean {
     const r = this.byUuid.get(uuid);
     if (!r) return false;
@@ -279,11 +286,13 @@ export class DeviceRegistry {
     return true;
   }
 
+  /** Removes the devices whose last alive check has expired. */
   private prune(): void {
     const now = wholeSeconds();
     for (const [uuid, r] of [...this.byUuid]) if (r.expires < now) this.remove(uuid);
   }
 
+  /** Calls the event's listeners; one that throws is reported to the logger. */
   private fire(event: "added" | "removed", type: string, addr: string, name: string): void {
     const failed = (e: unknown) => this.logger.warn(`a "${event}" listener of the device registry threw`, e);
     this.listeners[event].emitEach(failed, type, addr, name);

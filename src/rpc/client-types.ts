@@ -32,7 +32,9 @@ export interface CallOptions {
 
 /** A buffer method's result. */
 export interface BufferResult {
+  /** The bytes the method returned, as the reply's second frame carried them. */
   buffer: Uint8Array;
+  /** The object the method returned beside them (JSON or MessagePack on the wire). */
   info: Record<string, unknown>;
 }
 

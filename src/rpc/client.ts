@@ -37,9 +37,11 @@ function timeLeft(deadline: number | null): number | null {
  * recognised and dropped, and a server restart does not wedge it.
  */
 export class RPCClient {
+  /** The server's URL, as given to connect(). */
   readonly url: string;
   /** The URL as error messages give it (without the token's value). */
   private readonly shown: string;
+  /** The server's inventory (methods, signals, properties, name), fetched again after a reconnection. */
   inventory!: Inventory;
   private readonly socket: Dealer;
   private readonly pending = new Map<number, Pending>();
@@ -78,6 +80,7 @@ export class RPCClient {
     return client;
   }
 
+  /** The device's name, as its inventory gives it ("" when it is not registered). */
   get name(): string {
     return this.inventory.name;
   }
@@ -87,6 +90,7 @@ export class RPCClient {
     return this.socket.events;
   }
 
+  /** Connects, follows the connection's events, then fetches the inventory. */
   private async open(): Promise<void> {
     parseRpcUrl(this.url);
     this.socket.connect(this.url);
@@ -104,6 +108,7 @@ export class RPCClient {
     await this.fetchInventory();
   }
 
+  /** GET_INVENTORY, then the encoding to use, then the signals' subscription (unless turned off). */
   private async fetchInventory(): Promise<void> {
     const timeout = this.options.timeout ?? 1000;
     const reply = await this.requestJson({ event: RpcEvent.getInventory }, timeout, "json", RpcEvent.getInventory);
@@ -136,6 +141,7 @@ export class RPCClient {
     return formatRpcUrl(scheme, host, port ?? (scheme === "wss" ? 443 : 80), signalsPath, query);
   }
 
+  /** INIT_SIGNALS_HANDLING, then subscribes to the signal port it gives. */
   private async initSignals(timeout: number): Promise<void> {
     const reply = (await this.requestJson({ event: RpcEvent.initSignals }, timeout, "json", RpcEvent.initSignals)) as {
       success?: boolean;
@@ -230,6 +236,7 @@ export class RPCClient {
     }
   }
 
+  /** A request whose reply is one object (JSON or MessagePack); anything else reads as `{}`. */
   private async requestJson(
     body: unknown,
     timeout: number | null,
@@ -356,6 +363,7 @@ export class RPCClient {
     await this.propertyRequest({ event: RpcEvent.propertySet, property: name, value }, options, `set ${name}`);
   }
 
+  /** PROPERTY_GET or PROPERTY_SET, after the inventory is refreshed if the server may have changed. */
   private async propertyRequest(body: RpcRequest, options: CallOptions, what: string): Promise<Reply> {
     options.signal?.throwIfAborted();
     const timeout = options.timeout !== undefined ? options.timeout : DEFAULT_METHOD_TIMEOUT_MS;

@@ -7,6 +7,7 @@ import type { Socket, SocketOptions } from "../zmq/index.js";
 export interface CurveServerKeys {
   /** The device's secret key; its public key is what clients need. */
   secretKey: string;
+  /** The device's public key, set as the sockets' curvePublicKey when given (the secret key is enough). */
   publicKey?: string;
 }
 
@@ -14,8 +15,9 @@ export interface CurveServerKeys {
 export interface CurveClientKeys {
   /** The device's public key. */
   serverKey: string;
-  /** The client's own pair (optional: a fresh one is made when absent). */
+  /** The client's own public key (optional: a fresh pair is made when absent). */
   publicKey?: string;
+  /** The client's own secret key, with publicKey. */
   secretKey?: string;
 }
 

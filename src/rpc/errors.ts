@@ -4,8 +4,11 @@ export { RpcError, RpcTimeoutError } from "../common/errors.js";
 
 /** The remote method (or property access) failed; carries the remote message and traceback. */
 export class RemoteError extends RpcError {
+  /** The server's error message (for a Python server, the exception's text). */
   readonly remoteError: string;
+  /** The server's traceback ("" when it sent none). */
   readonly traceback: string;
+  /** `what` names the call in the message: `method foo`, `get bar`... */
   constructor(remoteError: string, traceback: string, what: string) {
     super(`${what} failed on the server: ${remoteError}`);
     this.name = "RemoteError";
@@ -26,6 +29,7 @@ export class RemoteError extends RpcError {
  * have run it.
  */
 export class ConnectionLostError extends RpcError {
+  /** `what` names the call, `url` the device (shown without a token's value). */
   constructor(what: string, url: string) {
     super(`${what} on ${url}: the connection to the device was lost before the reply came`);
     this.name = "ConnectionLostError";
@@ -37,7 +41,9 @@ export class ConnectionLostError extends RpcError {
  * with the remote error and traceback.
  */
 export class NoResult {
+  /** Always false: the call failed. */
   readonly ok = false as const;
+  /** The remote error's message and traceback, as RemoteError has them. */
   constructor(
     readonly error: string,
     readonly traceback: string,

@@ -1,4 +1,10 @@
-export { RPCServer, type RPCServerOptions, type MethodOptions, type PropertyOptions } from "./server.js";
+export {
+  RPCServer,
+  type RPCServerOptions,
+  type MethodOptions,
+  type PropertyOptions,
+  type AnyFunction,
+} from "./server.js";
 export {
   RPCClient,
   type RPCClientOptions,
@@ -7,7 +13,7 @@ export {
   type Inventory,
   type RemoteProxy,
 } from "./client.js";
-export { RPCSignal, type SignalArgType } from "./signal.js";
+export { RPCSignal, type SignalArgType, type SignalListener } from "./signal.js";
 export { ConnectionLostError, RpcError, RemoteError, RpcTimeoutError, NoResult } from "./errors.js";
 export type { Encoding } from "../common/codec.js";
 export type { CurveClientKeys, CurveServerKeys } from "./curve.js";
@@ -18,6 +24,7 @@ export {
   inventoryProblems,
   isInventory,
   PLANTRPC_INVENTORY,
+  type PlantrpcKey,
   REPLY_KEYS,
   type RpcEventName,
   type RpcRequest,

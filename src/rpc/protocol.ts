@@ -30,9 +30,13 @@ export type RpcRequest =
 
 /** What a PUB socket of a device publishes for each emission (always JSON). */
 export interface SignalMessage {
+  /** Always `EMIT_SIGNAL`. */
   event: typeof RpcEvent.emitSignal;
+  /** The signal's name. */
   signal: string;
+  /** The emission's arguments. */
   args: unknown[];
+  /** Kept from the reference's message; false in what plantrpc publishes. */
   blocking: boolean;
 }
 
@@ -52,8 +56,11 @@ export const DEFAULT_METHOD_TIMEOUT_MS = 10_000;
 export interface Inventory {
   /** Method name -> ms a client should wait for it (null: forever). */
   json_methods: Record<string, number | null>;
+  /** Buffer method name -> ms a client should wait for it (null: forever). */
   buffer_methods: Record<string, number | null>;
+  /** The signals' names. */
   signals: string[];
+  /** The properties' names. */
   properties: string[];
   /** The name the registry gave the device ("" when unregistered). */
   name: string;
@@ -61,9 +68,13 @@ export interface Inventory {
   plantrpc?: PlantrpcKey;
 }
 
+/** The inventory's `plantrpc` key: what a plantrpc server offers beyond the reference's protocol. */
 export interface PlantrpcKey {
+  /** The extension's version (1). */
   version: number;
+  /** The request encodings the server reads: `"json"`, and `"msgpack"` for plantrpc servers. */
   encodings: string[];
+  /** The server's WebSocket endpoints (methods, signals), when it serves them. */
   web?: { methods: string; signals: string };
 }
 

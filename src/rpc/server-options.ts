@@ -75,6 +75,7 @@ export interface PropertyOptions<T = unknown> {
 }
 
 // A method may declare any parameters: with unknown[] a (x: number) => ... would not fit.
+/** A method's function, as registered: any parameters, any result (a promise is awaited). */
 // biome-ignore lint/suspicious/noExplicitAny: parameter types of user methods are theirs to declare
 export type AnyFunction = (...args: any[]) => unknown;
 

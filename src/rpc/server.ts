@@ -40,7 +40,7 @@ import { optionNames, refuseUnknownOptions } from "../common/options.js";
 const MAX_SUBSCRIPTION = 64 * 1024;
 import { notifySystemd } from "../common/systemd.js";
 
-export type { MethodOptions, PropertyOptions, RPCServerOptions } from "./server-options.js";
+export type { AnyFunction, MethodOptions, PropertyOptions, RPCServerOptions } from "./server-options.js";
 export { PLANTRPC_INVENTORY } from "./protocol.js";
 
 const SERVER_OPTIONS = optionNames<RPCServerOptions>()(
@@ -61,14 +61,18 @@ const SERVER_OPTIONS = optionNames<RPCServerOptions>()(
  * concurrently; REQ clients cannot tell it from a REP.
  */
 export class RPCServer {
+  /** The URL given (`tcp://host[:port]`); the port bound is `port`. */
   readonly url: string;
+  /** Seconds a registry should keep us after each alive check (the option's value, 60 by default). */
   aliveTimeout: number;
   /** The name a registry gave us ("" when not registered); sent in the inventory. */
   name = "";
   /** Bound port and endpoint, once started. */
   port: number | undefined;
+  /** The endpoint bound (`tcp://127.0.0.1:10342`), once started. */
   endpoint: string | undefined;
 
+  /** The ROUTER socket requests come in on (and replies go out on). */
   protected readonly socket: Router;
   private readonly parsedUrl: RpcUrl;
   private readonly methods = new Map<string, MethodEntry>();
@@ -90,6 +94,10 @@ export class RPCServer {
   private readonly security: SocketOptions<Socket>;
   private watchdogTimer: ReturnType<typeof setInterval> | undefined;
 
+  /**
+   * A server for `options.url`, not yet bound (see start() and serveForever()). Throws a
+   * TypeError for a missing URL or an unknown option, and an RpcError for a URL it cannot serve.
+   */
   constructor(options: RPCServerOptions) {
     refuseUnknownOptions(options, SERVER_OPTIONS, "RPCServer");
     if (typeof options?.url !== "string")
@@ -141,6 +149,7 @@ export class RPCServer {
     return this.addMethod(name, "buffer", fn, options);
   }
 
+  /** Checks a method's name, function and options, then registers it. */
   private addMethod(name: string, kind: "json" | "buffer", fn: AnyFunction, options: MethodOptions): this {
     if (typeof name !== "string" || name === "") throw new RpcError("a method needs a non-empty name");
     if (typeof fn !== "function") throw new RpcError(`method ${name}: not a function`);
@@ -198,6 +207,7 @@ export class RPCServer {
     return this.started;
   }
 
+  /** Binds the URL (on a free port when it has none), then the web endpoint if any. */
   private async bind(): Promise<void> {
     const { scheme, host, port } = this.parsedUrl;
     if (port !== undefined) {
@@ -219,6 +229,7 @@ export class RPCServer {
     this.webEndpoints = { methods, signals };
   }
 
+  /** Binds a random port in [10000, 12000) (RANDOM_PORT_RANGE), another while one is in use (100 tries). */
   private async bindRandomPort(scheme: string, host: string): Promise<void> {
     const [low, high] = RANDOM_PORT_RANGE;
     for (let attempt = 0; attempt < 100; attempt++) {
@@ -313,12 +324,14 @@ export class RPCServer {
     await this.stoppedPromise;
   }
 
+  /** stopServer() was called (by the program or a STOP_SERVER request). */
   get isStopped(): boolean {
     return this.stopped;
   }
 
   // ---- requests ----
 
+  /** Answers one request: its envelope echoed back, then the reply (or the failure). */
   private async handle(frames: Buffer[]): Promise<void> {
     // [routing id, ...envelope, "", body]: everything up to the delimiter is echoed back.
     const request = splitEnvelope(frames);
@@ -337,6 +350,7 @@ export class RPCServer {
     if (!this.socket.closed) await this.socket.send([...envelope, ...reply]).catch(() => {});
   }
 
+  /** The request's object; a BadRequest when the body is not an object with an `event`. */
   private parseRequest(body: Buffer, encoding: Encoding): Record<string, unknown> {
     let request: unknown;
     try {
@@ -355,6 +369,7 @@ export class RPCServer {
     return request as Record<string, unknown>;
   }
 
+  /** The reply's frames for a request, by its event. */
   private async dispatch(request: Record<string, unknown>, encoding: Encoding): Promise<Uint8Array[]> {
     const json = (value: unknown) => [encodeBody(value, encoding)];
     switch (request.event) {
@@ -397,6 +412,7 @@ export class RPCServer {
     };
   }
 
+  /** METHOD_CALL: the method's result, or for a buffer method its info and its bytes (two frames). */
   private async callMethod(request: Record<string, unknown>, encoding: Encoding): Promise<Uint8Array[]> {
     const name = stringField(request, "method");
     const method = this.methods.get(name);
@@ -412,10 +428,12 @@ export class RPCServer {
     return [encodeResult(info, encoding), bytes];
   }
 
+  /** PROPERTY_GET: the getter's value. */
   private async getProperty(name: string): Promise<unknown> {
     return this.property(name).get();
   }
 
+  /** PROPERTY_SET: calls the setter; with autoNotify, emits the notify signal when the value read back changed. */
   private async setProperty(name: string, value: unknown): Promise<void> {
     const p = this.property(name);
     if (!p.set) throw new BadRequest(`property ${name} is read-only`);
@@ -427,6 +445,7 @@ export class RPCServer {
     if (after.key !== before!.key) p.notify!.emit(after.value);
   }
 
+  /** A registered property; a BadRequest for an unknown name. */
   private property(name: string): PropertyEntry {
     const p = this.properties.get(name);
     if (!p) throw new BadRequest(`no property named "${name}"`);

@@ -19,7 +19,8 @@ export type SignalArgType =
   | "object"
   | "any";
 
-type Listener<A extends unknown[]> = (...args: A) => unknown;
+/** A function connected to a signal: called with each emission's arguments (what it returns is ignored). */
+export type SignalListener<A extends unknown[]> = (...args: A) => unknown;
 
 /**
  * Publish-subscribe signal, as the reference's RPCSignal: listeners are called in the order
@@ -28,25 +29,28 @@ type Listener<A extends unknown[]> = (...args: A) => unknown;
  * a client's signal's client closes (or with `break`).
  */
 export class RPCSignal<A extends unknown[] = unknown[]> {
+  /** The argument types declared; none: any arguments (see validateArgs). */
   readonly argTypes: readonly SignalArgType[];
   private readonly listeners = new Listeners<A>();
   private ended = false;
   private readonly endWatchers = new Set<() => void>();
 
+  /** A signal whose emissions carry arguments of these types (none given: any arguments). */
   constructor(...argTypes: SignalArgType[]) {
     this.argTypes = argTypes;
   }
 
   /** Calls `listener` with each emission's arguments, in the order listeners were connected. */
-  connect(listener: Listener<A>): void {
+  connect(listener: SignalListener<A>): void {
     this.listeners.add(listener);
   }
 
   /** Removes one listener, or all of them when called without one. */
-  disconnect(listener?: Listener<A>): void {
+  disconnect(listener?: SignalListener<A>): void {
     this.listeners.remove(listener);
   }
 
+  /** How many listeners are connected. */
   get listenerCount(): number {
     return this.listeners.size;
   }
@@ -77,7 +81,10 @@ export class RPCSignal<A extends unknown[] = unknown[]> {
     });
   }
 
-  /** @internal No more emissions: iterations end once they have read what was queued. */
+  /**
+   * No more emissions: iterations end once they have read what was queued.
+   * @ignore @internal
+   */
   [END_SIGNAL](): void {
     this.ended = true;
     const watchers = [...this.endWatchers];

@@ -11,13 +11,17 @@ export const ZAP_CLIENT: unique symbol = Symbol.for("plantrpc.zmq.zapClient") as
 export interface ContextOptions {
   /** Sockets linger until their messages are sent (-1) when true, drop them (0) when false. */
   blocky?: boolean;
+  /** libzmq's I/O threads (default 1): kept, no effect here (one event loop carries every socket). */
   ioThreads?: number;
+  /** Sockets the context allows (default 1023): kept, not enforced here. */
   maxSockets?: number;
   /** Largest message, octets (libzmq's ZMQ_MAX_MSGSZ). */
   maxMessageSize?: number;
   /** New sockets allow IPv6. */
   ipv6?: boolean;
+  /** Priority of libzmq's I/O threads (write-only; -1, the default, the OS's): kept, no effect here. */
   threadPriority?: number;
+  /** Scheduling policy of libzmq's I/O threads (write-only; -1, the default, the OS's): kept, no effect here. */
   threadSchedulingPolicy?: number;
   /**
    * Ours: a send or receive started while another of its kind waits is queued ("queue", the

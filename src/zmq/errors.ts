@@ -98,6 +98,7 @@ function errnoOf(code: ZmqErrorCode): number {
 
 /** What a ZmqError may carry beyond its code: the cause, the endpoint, libzmq's classification of a protocol error. */
 export interface ZmqErrorOptions {
+  /** The error that caused this one (the standard `cause`). */
   cause?: unknown;
   /** The endpoint concerned (bind, connect, unbind, disconnect). */
   address?: string;
@@ -118,14 +119,18 @@ export class ZmqError extends Error {
     return isInstanceAcrossBuilds(this, value);
   }
 
+  /** The error's name as libzmq's errno names it: `"EAGAIN"`, `"EADDRINUSE"`... */
   readonly code: ZmqErrorCode;
+  /** The errno for `code`: libzmq's own (156384712 + n) for EFSM, ENOCOMPATPROTO and ETERM, else the system's; 0 if none. */
   readonly errno: number;
+  /** The endpoint concerned, for bind, connect, unbind and disconnect. */
   readonly address?: string;
   /** What exactly went wrong, beyond libzmq's message. */
   readonly detail?: string;
   /** For a peer's protocol violation: libzmq's classification (what a handshake event reports). */
   readonly zmtp?: ZmtpErrorCode;
 
+  /** The message is the native package's for `code` ("Operation was not possible or timed out"), else `detail`. */
   constructor(code: ZmqErrorCode, detail?: string, options: ZmqErrorOptions = {}) {
     super(options.message ?? MESSAGES[code] ?? detail ?? code, { cause: options.cause });
     this.name = "ZmqError";
@@ -144,6 +149,7 @@ export class ZmqError extends Error {
 export class AuthError extends ZmqError {
   /** The ZAP status: 300 temporary, 400 refused, 500 internal error (the native package's type). */
   readonly status: 300 | 400 | 500;
+  /** The ZAP reply's status and text (the text becomes `detail`); a status other than 300 or 400 counts as 500. */
   constructor(status: number, text: string) {
     // The native package's message; the ZAP handler's status text is the detail.
     super("EACCES", text || `ZAP status ${status}`, { message: "Authentication failure" });
@@ -157,6 +163,7 @@ export class AuthError extends ZmqError {
  * They have no libzmq message, so theirs says what the peer did.
  */
 export class ProtocolError extends ZmqError {
+  /** `message` says what the peer did; `zmtp` is libzmq's classification of it. */
   constructor(code: ZmqErrorCode, message: string, zmtp: ZmtpErrorCode = "ERR_ZMTP_UNSPECIFIED") {
     super(code, message, { message, zmtp });
     this.name = "ProtocolError";
@@ -175,8 +182,11 @@ export class ZmtpProtocolError extends Error {
     return isInstanceAcrossBuilds(this, value);
   }
 
+  /** libzmq's code for the violation: `"ERR_ZMTP_UNEXPECTED_COMMAND"`, `"ERR_ZAP_MALFORMED_REPLY"`... */
   readonly code: ZmtpErrorCode;
+  /** What exactly happened. */
   readonly detail?: string;
+  /** The message is libzmq's one line for the code's family (ZMTP or ZAP). */
   constructor(code: ZmtpErrorCode, detail?: string) {
     super(code.startsWith("ERR_ZAP") ? "ZAP protocol error" : "ZMTP protocol error");
     this.code = code;

@@ -1,16 +1,20 @@
 import type { Buffer } from "node:buffer";
 import { Listeners } from "../util/listeners.js";
 import { type AuthError, ZmqError, type ZmtpProtocolError } from "./errors.js";
+import type { AllOptionProperties } from "./socket/option-row-types.js";
 import { holdProcess } from "./util/keep-alive.js";
 import { expectArguments } from "./util/arguments.js";
 
 /** An event of one type, with what that type carries (the native package's EventFor). */
-type EventFor<T extends string, D = object> = { type: T } & D;
-interface EventAddress {
+export type EventFor<T extends string, D = object> = { type: T } & D;
+/** What the events of an endpoint carry. */
+export interface EventAddress {
   /** The endpoint bound or connected (for accepted connections too, as libzmq's monitor says). */
   address: string;
 }
-interface EventError<E = ZmqError> {
+/** What the error events carry. */
+export interface EventError<E = ZmqError> {
+  /** What went wrong (for the handshake errors, a ZmtpProtocolError or an AuthError). */
   error: E;
 }
 
@@ -59,9 +63,8 @@ export interface EventSubscriber {
 }
 
 /** What sockets that receive have (the native package's Readable interface). */
-export interface Readable<M extends object[] = Buffer[]> {
-  receiveHighWaterMark: number;
-  receiveTimeout: number;
+export interface Readable<M extends object[] = Buffer[]>
+  extends Pick<AllOptionProperties, "receiveHighWaterMark" | "receiveTimeout"> {
   /** `signal` is ours (OperationOptions): it gives up a receive that waits. */
   receive(options?: { signal?: AbortSignal }): Promise<M>;
   /** Receives until the socket is closed. */
@@ -69,14 +72,13 @@ export interface Readable<M extends object[] = Buffer[]> {
 }
 
 /** What sockets that send have (the native package's Writable interface). */
-export interface Writable<M = unknown> {
-  sendHighWaterMark: number;
-  sendTimeout: number;
+export interface Writable<M = unknown> extends Pick<AllOptionProperties, "sendHighWaterMark" | "sendTimeout"> {
   /** `signal` is ours (OperationOptions): it gives up a send that waits. */
   send(message: M, options?: { signal?: AbortSignal }): Promise<void>;
 }
 
-type Listener<E extends SocketEvent = SocketEvent> = (event: E) => void;
+/** A listener of SocketEvents' on(): called with each event of the type it listens to. */
+export type SocketEventListener<E extends SocketEvent = SocketEvent> = (event: E) => void;
 
 /** The key of SocketEvents' internal listener (see [WATCH]). */
 export const WATCH = Symbol("plantrpc.watch");
@@ -106,36 +108,44 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
     return this.ended;
   }
 
-  /** @internal The socket's `events` was asked for: from now on events are kept for receive(). */
+  /**
+   * The socket's `events` was asked for: from now on events are kept for receive().
+   * @ignore @internal
+   */
   observe(): this {
     if (!this.ended) this.observing = true;
     return this;
   }
 
-  /** @internal Whether `socket.events` was asked for before the close. */
+  /**
+   * Whether `socket.events` was asked for before the close.
+   * @ignore @internal
+   */
   get observed(): boolean {
     return this.observing;
   }
 
   /** Calls `listener` with each event of that type (`"*"`: every event). */
-  on<T extends SocketEventType>(type: T | "*", listener: Listener<EventOfType<T>>): this {
+  on<T extends SocketEventType>(type: T | "*", listener: SocketEventListener<EventOfType<T>>): this {
     this.assertOpen();
     this.emitterMode = true;
     this.releaseEmitter ??= holdProcess();
-    this.add(type, listener as Listener);
+    this.add(type, listener as SocketEventListener);
     return this;
   }
 
   /**
-   * @internal A listener for plantrpc's own layers (the RPC client): neither emitter mode nor a
+   * A listener for plantrpc's own layers (the RPC client): neither emitter mode nor a
    * hold on the process, so that a user may still read the events, and an idle client lets the
    * process exit.
+   * @ignore @internal
    */
-  [WATCH](type: SocketEventType | "*", listener: Listener): void {
+  [WATCH](type: SocketEventType | "*", listener: SocketEventListener): void {
     if (!this.ended) this.add(type, listener);
   }
 
-  private add(type: SocketEventType | "*", listener: Listener): void {
+  /** Adds a listener of one type (or of every type, `"*"`). */
+  private add(type: SocketEventType | "*", listener: SocketEventListener): void {
     let list = this.listeners.get(type);
     if (!list) {
       list = new Listeners();
@@ -145,8 +155,8 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
   }
 
   /** Stops calling `listener`. */
-  off<T extends SocketEventType>(type: T | "*", listener: Listener<EventOfType<T>>): this {
-    this.listeners.get(type)?.remove(listener as Listener);
+  off<T extends SocketEventType>(type: T | "*", listener: SocketEventListener<EventOfType<T>>): this {
+    this.listeners.get(type)?.remove(listener as SocketEventListener);
     return this;
   }
 
@@ -155,7 +165,7 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
     this.assertOpen();
     const release = holdProcess();
     return new Promise((resolve) => {
-      const fn: Listener = (e) => {
+      const fn: SocketEventListener = (e) => {
         this.off(type, fn);
         release();
         resolve(e as EventOfType<T>);
@@ -215,6 +225,7 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
     }
   }
 
+  /** Throws ENOTSOCK once the socket is closed and its events have ended. */
   private assertOpen(): void {
     if (this.ended) throw notASocket();
   }

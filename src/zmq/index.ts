@@ -8,6 +8,15 @@ import type { SocketEvents as SocketEventsType } from "./events.js";
 import type { Socket } from "./socket/socket.js";
 import { addonClass } from "./util/arguments.js";
 
+// The classes behind the public Context and Proxy (which wrap them: addonClass), named here as
+// internal types: deno doc requires what a public name's type refers to be public or internal.
+/** @internal */
+type ContextConstructor = typeof ContextClass;
+/** @internal */
+type ProxyConstructor = typeof ProxyClass;
+/** @internal */
+type ProxyInstance<F extends Socket, B extends Socket> = ProxyClass<F, B>;
+
 export {
   Dealer,
   Pair,
@@ -25,12 +34,28 @@ export {
 export type { RequestOptions } from "./socket/request.js";
 export type { RouterConnectOptions, RouterOptions, StreamConnectOptions } from "./socket/router.js";
 export { Socket, type SocketOptions } from "./socket/socket.js";
+export type {
+  AllOptionProperties,
+  OptionProperties,
+  OptionValues,
+  SharedOptionProperties,
+  SharedOptionValues,
+} from "./socket/option-types.js";
+export type { SocketClassName } from "./socket/option-table.js";
 export type { XPublisherOptions } from "./socket/publisher.js";
 export type { MessageLike } from "./socket/frames.js";
 export type { OperationOptions } from "./socket/socket.js";
 export { splitEnvelope } from "./socket/envelope.js";
 export { endpointPort } from "./transport/endpoint.js";
-export { SocketEvents, type SocketEvent, type SocketEventType } from "./events.js";
+export {
+  SocketEvents,
+  type EventAddress,
+  type EventError,
+  type EventFor,
+  type SocketEvent,
+  type SocketEventListener,
+  type SocketEventType,
+} from "./events.js";
 // The native package's names for the same things.
 export { Observer, type ObserverConstructor } from "./observer.js";
 /** The native package's name for the socket's events (see SocketEvents). */
@@ -61,8 +86,9 @@ export type { ContextOptions } from "./context.js";
  * Called without `new`, it throws the native package's TypeError.
  * @class
  */
-export const Context: typeof ContextClass = /* @__PURE__ */ addonClass(ContextClass);
-export type Context = ContextClass;
+export const Context: ContextConstructor = /* @__PURE__ */ addonClass(ContextClass);
+/** A context: what `new Context()` makes, and what a socket's `context` is. */
+export type Context = InstanceType<ContextConstructor>;
 /** The context sockets use when none is given. */
 export const context: Context = defaultContext;
 /**
@@ -72,9 +98,18 @@ export const context: Context = defaultContext;
  * @class
  */
 // biome-ignore lint/suspicious/noShadowRestrictedNames: the native package exports its Proxy under this name
-export const Proxy: typeof ProxyClass = /* @__PURE__ */ addonClass(ProxyClass);
-export type Proxy<F extends Socket = Socket, B extends Socket = Socket> = ProxyClass<F, B>;
+export const Proxy: ProxyConstructor = /* @__PURE__ */ addonClass(ProxyClass);
+/** A proxy between a front-end and a back-end socket: what `new Proxy(front, back)` makes. */
+export type Proxy<F extends Socket = Socket, B extends Socket = Socket> = ProxyInstance<F, B>;
 export { capability, version } from "./capability.js";
 export { curveKeyPair } from "./curve-keypair.js";
 export type { SocketTypeName } from "./engine/socket-types.js";
-export type { Transport, Carrier, Listener } from "./transport/carrier.js";
+export type {
+  Transport,
+  Carrier,
+  CarrierHandlers,
+  ConnectOptions,
+  Listener,
+  ListenOptions,
+} from "./transport/carrier.js";
+export type { WsAccess } from "./transport/ws-access.js";

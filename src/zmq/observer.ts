@@ -5,7 +5,9 @@ import { addonClass, expectArguments } from "./util/arguments.js";
 
 /** The Observer's constructor: `new Observer(socket)`. */
 export interface ObserverConstructor {
+  /** The socket's events, as `socket.events` gives them (and its ENOTSOCK); not a socket: an Error. */
   new (socket: Socket): SocketEvents;
+  /** SocketEvents' prototype: every socket's events are instances of Observer. */
   readonly prototype: SocketEvents;
 }
 

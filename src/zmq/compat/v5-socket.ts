@@ -22,6 +22,7 @@ import type { MessageLike } from "../socket/frames.js";
 import type { Socket as ModernSocket } from "../socket/socket.js";
 import { LONG_OPTIONS, type LongOption, SHORT_OPTIONS } from "./v5-options.js";
 
+/** The socket type names of the v5 API; `xreq` and `xrep` are DEALER's and ROUTER's old names. */
 export type SocketType =
   | "pair"
   | "req"
@@ -41,6 +42,7 @@ export type SocketType =
 /** The key of the socket's initialisation (see CompatSocket). */
 export const INIT_SOCKET: unique symbol = Symbol("plantrpc.v5.initSocket");
 
+/** What bind(), unbind() and send() call once done: with the error, when there was one. */
 export type Callback = (error?: Error) => void;
 
 const CLASSES: Record<string, new () => ModernSocket> = {
@@ -77,6 +79,7 @@ const MONITOR_EVENTS: Partial<Record<SocketEvent["type"], string>> = {
  * The v5 callback API's socket (`zmq.socket("push")`): an EventEmitter with `message` events,
  * send with flags, and the v5 option names (`identity`, `linger`...), over a socket of the
  * main API. Programs reach it as `zmq.Socket` (v5.ts), which is also callable without `new`.
+ * @internal
  */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the short option properties are defined on the prototype below
 export class CompatSocket extends EventEmitter {
@@ -104,8 +107,9 @@ export class CompatSocket extends EventEmitter {
   }
 
   /**
-   * @internal The constructor's work, on any object whose prototype chain holds ours (a key of
+   * The constructor's work, on any object whose prototype chain holds ours (a key of
    * its own: a subclass's `init()` must not replace it).
+   * @ignore @internal
    */
   [INIT_SOCKET](type: SocketType): void {
     const Class = CLASSES[type];

@@ -9,16 +9,18 @@ import { context as defaultContext } from "../context.js";
 import { curveKeyPair } from "../curve-keypair.js";
 import { LONG_OPTIONS, SHORT_OPTIONS } from "./v5-options.js";
 import { EventEmitter } from "node:events";
-import { CompatSocket, INIT_SOCKET, type SocketType } from "./v5-socket.js";
+import { type Callback, CompatSocket, INIT_SOCKET, type SocketType } from "./v5-socket.js";
 
 export * from "./v5-constants.js";
 export { LONG_OPTIONS };
 export { SHORT_OPTIONS as options };
 /** The libzmq version whose behaviour this implementation follows. */
-export const version = libzmqVersion;
+export const version: typeof libzmqVersion = libzmqVersion;
 
 /** The socket type names of the v5 API: `"req"`, `"pub"`... (and libzmq's numbers). */
 export type { SocketType };
+/** What bind(), unbind() and send() call once done: with the error, when there was one. */
+export type { Callback };
 
 /** The v5 Context: process-wide settings, as static methods. */
 // biome-ignore lint/complexity/noStaticOnlyClass: the v5 API is this class with static methods
@@ -51,8 +53,11 @@ export interface Socket extends CompatSocket {}
  * `util.inherits`) gets a working socket; `class X extends zmq.Socket` works too.
  */
 export interface SocketConstructor {
+  /** A socket of that type; an unknown type throws an Error. */
   new (type: SocketType): Socket;
+  /** The same, called without `new`. */
   (type: SocketType): Socket;
+  /** The prototype of every v5 socket (for subclasses made the pre-class way). */
   readonly prototype: Socket;
 }
 
@@ -103,4 +108,4 @@ export function curveKeypair(): { public: string; secret: string } {
 }
 
 /** What exists here (see the main entry's `capability`). */
-export const capability = capabilities;
+export const capability: typeof capabilities = capabilities;

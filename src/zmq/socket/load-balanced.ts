@@ -4,8 +4,10 @@ import { Socket } from "./socket.js";
 
 /** The sending side of PUSH, DEALER and REQ: round-robin over pipes with room. */
 export abstract class LoadBalancedSocket extends Socket {
+  /** @ignore @internal */
   protected readonly lb: LoadBalancer = new LoadBalancer();
 
+  /** @ignore @internal */
   protected override trySend(message: Message): boolean {
     const pipe = this.lb.next();
     if (!pipe) return false;
@@ -14,13 +16,18 @@ export abstract class LoadBalancedSocket extends Socket {
     return true;
   }
 
-  /** Hook: REQ remembers which peer must answer. */
+  /**
+   * Hook: REQ remembers which peer must answer.
+   * @ignore @internal
+   */
   protected sentTo(_pipe: Pipe): void {}
 
+  /** @ignore @internal */
   protected override pipeAdded(pipe: Pipe): void {
     this.lb.add(pipe);
   }
 
+  /** @ignore @internal */
   protected override pipeRemoved(pipe: Pipe): void {
     this.lb.remove(pipe);
   }

@@ -1,10 +1,11 @@
 import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
 import { z85Encode } from "../mechanism/z85.js";
-import type { Context } from "../context.js";
+// The public Context type (index.ts), so that the public SocketOptions names nothing private.
+import type { Context } from "../index.js";
 import type { SocketTypeName } from "../engine/socket-types.js";
 import { OPTION_TABLE, OPTIONS_BY_ID, type OptionRow, type SocketClassName } from "./option-table.js";
-import type { OptionProperties, OptionValues, SharedOptionValues } from "./option-types.js";
+import type { OptionValues, OwnOptionProperties, SharedOptionProperties, SharedOptionValues } from "./option-types.js";
 
 /** libzmq's socket types, by the class names the native package gives them. */
 const CLASS_NAMES = {
@@ -29,7 +30,10 @@ const CLASS_NAMES = {
   DGRAM: "Datagram",
 } as const satisfies Record<SocketTypeName, SocketClassName>;
 
-/** The class name of a socket type (`Dealer` for a DEALER), from its `socketType`. */
+/**
+ * The class name of a socket type (`Dealer` for a DEALER), from its `socketType`.
+ * @internal
+ */
 type ClassNameOf<S> = S extends { readonly socketType: infer T extends keyof typeof CLASS_NAMES }
   ? (typeof CLASS_NAMES)[T]
   : never;
@@ -150,7 +154,10 @@ type AbstractClass<T = object> = abstract new (...args: any[]) => T;
  * `class Dealer extends withOptions("Dealer", LoadBalancedSocket)`. Each class's module defines
  * its own options, so a class imported alone works, and its instances are typed with them.
  */
-export function withOptions<C extends SocketClassName, B extends AbstractClass>(name: C, Base: B): WithOptions<C, B> {
+export function withOptions<C extends SocketClassName, B extends AbstractClass<SharedOptionProperties>>(
+  name: C,
+  Base: B,
+): WithOptions<C, B> {
   abstract class Optioned extends Base {}
   const own = new Map<string, OptionRow>();
   for (const row of OPTION_TABLE) {
@@ -163,11 +170,14 @@ export function withOptions<C extends SocketClassName, B extends AbstractClass>(
 }
 
 /**
- * What withOptions() makes of a base class. Written out where a class extends it
- * (`const DealerOptions: WithOptions<"Dealer", typeof LoadBalancedSocket> = withOptions(...)`),
- * so that the public types need no inference (JSR's "fast check").
+ * What withOptions() makes of a base class (a Socket, which has the options every type has).
+ * Written out where a class extends it
+ * (`const DealerWithOptions: WithOptions<"Dealer", typeof LoadBalancedSocket> = withOptions(...)`),
+ * so that the public types need no inference (JSR's "fast check"). Those constants are internal
+ * (`@ignore @internal`, written before the name: where deno doc reads a variable's tags).
  */
-export type WithOptions<C extends SocketClassName, B extends AbstractClass> = B & AbstractClass<OptionProperties<C>>;
+export type WithOptions<C extends SocketClassName, B extends AbstractClass<SharedOptionProperties>> = B &
+  AbstractClass<OwnOptionProperties<C>>;
 
 /** The settable options of a socket, by name. */
 export function optionsOf(socket: object): ReadonlyMap<string, OptionRow> {

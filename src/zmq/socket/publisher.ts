@@ -8,16 +8,14 @@ import { type SocketOptions, type WithOptions, withOptions } from "./options.js"
 import { registerSocketClass, Socket } from "./socket.js";
 
 /** Options of `new XPublisher()`: the socket options, and its write-only `verbosity`. */
-export type XPublisherOptions = SocketOptions<XPublisher> & XPublisherVerbosity;
-
-interface XPublisherVerbosity {
+export type XPublisherOptions = SocketOptions<XPublisher> & {
   /**
    * Which duplicate subscriptions reach the application: null (default) only a topic's first
    * subscription and last cancel, "allSubs" every subscription (ZMQ_XPUB_VERBOSE),
    * "allSubsUnsubs" every subscription and cancel (ZMQ_XPUB_VERBOSER).
    */
   verbosity?: null | "allSubs" | "allSubsUnsubs";
-}
+};
 
 type Verbosity = null | "allSubs" | "allSubsUnsubs";
 const VERBOSITIES: readonly Verbosity[] = [null, "allSubs", "allSubsUnsubs"];
@@ -30,7 +28,10 @@ const VERBOSITIES: readonly Verbosity[] = [null, "allSubs", "allSubsUnsubs"];
  */
 abstract class PublisherBase extends Socket {
   abstract override readonly socketType: "XPUB" | "PUB";
-  /** 0: first subscription and last cancel only; 1: every subscription; 2: every cancel too. */
+  /**
+   * 0: first subscription and last cancel only; 1: every subscription; 2: every cancel too.
+   * @ignore @internal
+   */
   protected verbosityLevel = 0;
   /** How many peers hold each topic, to announce only the first subscriber and last cancel. */
   private readonly all = new Subscriptions();
@@ -39,11 +40,13 @@ abstract class PublisherBase extends Socket {
   /**
    * Always, for PUB and XPUB alike, even with noDrop and a full subscriber: libzmq's distributor
    * reports room at all times (dist_t::has_out), so the native package's `writable` is true.
+   * @ignore @internal
    */
   protected override canSendNow(): boolean {
     return true;
   }
 
+  /** @ignore @internal */
   protected override trySend(message: Message): boolean {
     const topic = message[0];
     const invert = this.inverting;
@@ -62,6 +65,7 @@ abstract class PublisherBase extends Socket {
     return true;
   }
 
+  /** @ignore @internal */
   protected override pipeConnected(pipe: Pipe): void {
     pipe.state = new Subscriptions();
     this.fanout.add(pipe);
@@ -69,6 +73,7 @@ abstract class PublisherBase extends Socket {
     if (welcome) pipe.write([welcome]);
   }
 
+  /** @ignore @internal */
   protected override pipeDisconnected(pipe: Pipe): void {
     this.fanout.delete(pipe);
     const subs = subscriptionsOf(pipe);
@@ -78,6 +83,7 @@ abstract class PublisherBase extends Socket {
     subs.clear();
   }
 
+  /** @ignore @internal */
   protected override pipeSubscription(pipe: Pipe, subscribe: boolean, topic: Buffer): void {
     if (this.isManual()) {
       // The application decides: every request goes up, and only its own setStringOption()
@@ -88,11 +94,15 @@ abstract class PublisherBase extends Socket {
     this.applySubscription(pipe, subscribe, topic);
   }
 
-  /** Whether subscriptions wait for the application (XPUB's manual option). */
+  /**
+   * Whether subscriptions wait for the application (XPUB's manual option).
+   * @ignore @internal
+   */
   protected isManual(): boolean {
     return false;
   }
 
+  /** @ignore @internal */
   protected applySubscription(pipe: Pipe, subscribe: boolean, topic: Uint8Array): void {
     const subs = subscriptionsOf(pipe);
     if (subscribe) {
@@ -106,6 +116,7 @@ abstract class PublisherBase extends Socket {
     }
   }
 
+  /** @ignore @internal */
   protected override pipeMessage(pipe: Pipe, message: Buffer[]): void {
     const subscription = decodeSubscription(message);
     if (subscription) {
@@ -129,40 +140,57 @@ const EMPTY_SUBSCRIPTIONS = new Subscriptions();
 const ZMQ_SUBSCRIBE = 6;
 const ZMQ_UNSUBSCRIBE = 7;
 
-const XPublisherWithOptions: WithOptions<"XPublisher", typeof PublisherBase> = withOptions("XPublisher", PublisherBase);
+const /** @ignore @internal */ XPublisherWithOptions: WithOptions<"XPublisher", typeof PublisherBase> = withOptions(
+    "XPublisher",
+    PublisherBase,
+  );
 
 /**
  * XPUB: PUB's fan-out, plus subscriptions readable as messages (0x01 or 0x00, then the topic).
  */
 export class XPublisher extends XPublisherWithOptions {
+  /** libzmq's name of this socket type. */
   readonly socketType = "XPUB" as const;
   static {
     registerSocketClass("XPUB", XPublisher);
   }
   private lastSubscriber: Pipe | undefined;
 
+  /**
+   * A XPUB socket with the options given, each also a property of the socket. An option this
+   * type does not have is a TypeError; a value out of range, an EINVAL ZmqError.
+   */
   constructor(options?: XPublisherOptions) {
     super();
     this.configure(options, XPublisher);
   }
 
-  /** Write-only, as in the native package. */
-  set verbosity(value: Verbosity) {
+  /**
+   * Which duplicate subscriptions reach the application: null (the default) only a topic's first
+   * subscription and last cancel, "allSubs" every subscription, "allSubsUnsubs" every cancel too.
+   * Write-only, as in the native package; another value is a TypeError.
+   */
+  set verbosity(value: null | "allSubs" | "allSubsUnsubs") {
     const level = VERBOSITIES.indexOf(value);
     if (level < 0) throw new TypeError('verbosity is null, "allSubs" or "allSubsUnsubs"');
     this.verbosityLevel = level;
   }
 
+  /** @ignore @internal */
   protected override isManual(): boolean {
     return this.option("manual");
   }
 
-  /** In manual mode, the peer whose subscription the application read last. */
+  /**
+   * In manual mode, the peer whose subscription the application read last.
+   * @ignore @internal
+   */
   protected override deliver(pipe: Pipe, message: Buffer[]): Buffer[] | undefined {
     if (this.isManual() && decodeSubscription(message)) this.lastSubscriber = pipe;
     return message;
   }
 
+  /** @ignore @internal */
   protected override setSpecialOption(id: number, value: unknown): boolean {
     if (id === ZMQ_SUBSCRIBE || id === ZMQ_UNSUBSCRIBE) {
       if (value !== null && typeof value !== "string" && !(value instanceof Uint8Array)) {
@@ -183,20 +211,29 @@ export class XPublisher extends XPublisherWithOptions {
   }
 }
 
-const PublisherWithOptions: WithOptions<"Publisher", typeof PublisherBase> = withOptions("Publisher", PublisherBase);
+const /** @ignore @internal */ PublisherWithOptions: WithOptions<"Publisher", typeof PublisherBase> = withOptions(
+    "Publisher",
+    PublisherBase,
+  );
 
 /** PUB: sends each message to every peer subscribed to a prefix of its first frame. */
 export class Publisher extends PublisherWithOptions {
+  /** libzmq's name of this socket type. */
   readonly socketType = "PUB" as const;
   static {
     registerSocketClass("PUB", Publisher);
   }
 
+  /**
+   * A PUB socket with the options given, each also a property of the socket. An option this
+   * type does not have is a TypeError; a value out of range, an EINVAL ZmqError.
+   */
   constructor(options?: SocketOptions<Publisher>) {
     super();
     this.configure(options, Publisher);
   }
 
+  /** @ignore @internal */
   protected override checkReceive(): void {
     throw new ZmqError("ENOTSUP", "PUB sockets cannot receive");
   }

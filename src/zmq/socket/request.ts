@@ -10,16 +10,17 @@ export type RequestOptions = SocketOptions<Request>;
 
 const EMPTY = Buffer.alloc(0);
 
-const RequestWithOptions: WithOptions<"Request", typeof LoadBalancedSocket> = withOptions(
-  "Request",
-  LoadBalancedSocket,
-);
+const /** @ignore @internal */ RequestWithOptions: WithOptions<"Request", typeof LoadBalancedSocket> = withOptions(
+    "Request",
+    LoadBalancedSocket,
+  );
 
 /**
  * REQ: strictly alternates send and receive. Each request goes, behind an empty delimiter, to
  * one peer chosen round-robin; only that peer's reply is accepted.
  */
 export class Request extends RequestWithOptions {
+  /** libzmq's name of this socket type. */
   readonly socketType = "REQ" as const;
   static {
     registerSocketClass("REQ", Request);
@@ -29,11 +30,16 @@ export class Request extends RequestWithOptions {
   private requestId = (Math.random() * 0x1_0000_0000) >>> 0;
   private requestIdFrame = EMPTY;
 
+  /**
+   * A REQ socket with the options given, each also a property of the socket. An option this
+   * type does not have is a TypeError; a value out of range, an EINVAL ZmqError.
+   */
   constructor(options?: RequestOptions) {
     super();
     this.configure(options, Request);
   }
 
+  /** @ignore @internal */
   protected override prepareSend(message: Message): Message {
     if (this.expectingReply && !this.relaxedRequests) {
       throw new ZmqError("EFSM", "REQ socket must receive the reply before sending another request");
@@ -47,14 +53,17 @@ export class Request extends RequestWithOptions {
     return [this.requestIdFrame, EMPTY, ...message];
   }
 
+  /** @ignore @internal */
   protected override canSendNow(): boolean {
     return (!this.expectingReply || this.relaxedRequests) && super.canSendNow();
   }
 
+  /** @ignore @internal */
   protected override sentTo(pipe: Pipe): void {
     this.replyPipe = pipe;
   }
 
+  /** @ignore @internal */
   protected override checkReceive(): void {
     if (!this.expectingReply) {
       throw new ZmqError("EFSM", "REQ socket must send a request before receiving");
@@ -64,6 +73,7 @@ export class Request extends RequestWithOptions {
     }
   }
 
+  /** @ignore @internal */
   protected override deliver(pipe: Pipe, message: Buffer[]): Buffer[] | undefined {
     if (!this.expectingReply || pipe !== this.replyPipe) return undefined;
     let start = 0;

@@ -71,6 +71,7 @@ export abstract class RouterBase extends Socket {
   /**
    * A connect()'s pipe exists before any connection (libzmq's rule, unless `immediate`): with a
    * routing id given to connect(), messages to that id queue in it at once.
+   * @ignore @internal
    */
   protected override pipeAdded(pipe: Pipe): void {
     const id = pipe.routingId === undefined ? this.connectIds.get(pipe.endpoint) : undefined;
@@ -80,11 +81,13 @@ export abstract class RouterBase extends Socket {
     this.peers.set(pipe);
   }
 
+  /** @ignore @internal */
   protected override pipeRemoved(pipe: Pipe): void {
     this.assigned.delete(pipe);
     this.peers.remove(pipe);
   }
 
+  /** @ignore @internal */
   protected override acceptPeer(pipe: Pipe, engine: Connection, connectedTo: string | undefined): ZmqError | undefined {
     const announced = engine.peer?.identity;
     const assigned = connectedTo === undefined ? undefined : this.connectIds.get(connectedTo);
@@ -99,19 +102,23 @@ export abstract class RouterBase extends Socket {
     return undefined;
   }
 
+  /** @ignore @internal */
   protected override pipeConnected(pipe: Pipe): void {
     this.peers.set(pipe);
   }
 
+  /** @ignore @internal */
   protected override pipeDisconnected(pipe: Pipe): void {
     // A connect-assigned id stays routable while the pipe waits for the reconnection.
     if (!this.assigned.has(pipe)) this.peers.remove(pipe);
   }
 
+  /** @ignore @internal */
   protected override deliver(pipe: Pipe, message: Buffer[]): Buffer[] {
     return [pipe.routingId!, ...message];
   }
 
+  /** @ignore @internal */
   protected override prepareSend(message: Message): Message {
     if (message.length < 2) {
       throw new ZmqError("EINVAL", "ROUTER messages are [routingId, ...frames]: at least two frames");
@@ -119,21 +126,29 @@ export abstract class RouterBase extends Socket {
     return message;
   }
 
+  /** @ignore @internal */
   protected override canSendNow(): boolean {
     // Without mandatory, messages to unknown or full peers are dropped: sending never waits.
     return !this.mandatoryRouting || super.canSendNow();
   }
 
-  /** Forgets a peer's routing id before its connection has closed (STREAM's close request). */
+  /**
+   * Forgets a peer's routing id before its connection has closed (STREAM's close request).
+   * @ignore @internal
+   */
   protected forgetPeer(pipe: Pipe): void {
     this.peers.remove(pipe);
   }
 
-  /** The connected peer of that routing id, if any. */
+  /**
+   * The connected peer of that routing id, if any.
+   * @ignore @internal
+   */
   protected peerById(id: Uint8Array): Pipe | undefined {
     return this.peers.get(id);
   }
 
+  /** @ignore @internal */
   protected override trySend(message: Message): boolean {
     const pipe = this.peers.get(message[0]!);
     if (!pipe) {
@@ -164,15 +179,23 @@ export abstract class RouterBase extends Socket {
   }
 }
 
-const RouterWithOptions: WithOptions<"Router", typeof RouterBase> = withOptions("Router", RouterBase);
+const /** @ignore @internal */ RouterWithOptions: WithOptions<"Router", typeof RouterBase> = withOptions(
+    "Router",
+    RouterBase,
+  );
 
 /** ROUTER: addresses each peer by its routing id. */
 export class Router extends RouterWithOptions {
+  /** libzmq's name of this socket type. */
   readonly socketType = "ROUTER" as const;
   static {
     registerSocketClass("ROUTER", Router);
   }
 
+  /**
+   * A ROUTER socket with the options given, each also a property of the socket. An option this
+   * type does not have is a TypeError; a value out of range, an EINVAL ZmqError.
+   */
   constructor(options?: RouterOptions) {
     super();
     this.configure(options, Router);

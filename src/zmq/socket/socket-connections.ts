@@ -36,6 +36,7 @@ interface Binding {
  * reconnection, one ZMTP engine per connection, and the pipes that stand for peers. What goes
  * through the pipes is the message layer's (socket.ts); how a socket type treats its peers
  * is said by the pipe hooks at the bottom.
+ * @internal
  */
 export abstract class SocketConnections extends SocketCore {
   protected readonly pipes: Set<Pipe> = new Set<Pipe>();

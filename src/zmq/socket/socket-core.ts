@@ -34,6 +34,7 @@ export function isSocket(value: unknown): value is SocketCore {
  * The first layer of every socket: its options (the option table's accessors, the native
  * package's low-level accessors, warnings), its context, its state and its events. The
  * connections (socket-connections.ts) and the message queues (socket.ts) build on it.
+ * @internal
  */
 export abstract class SocketCore implements OptionHost {
   /** The ZMTP socket type ("DEALER", ...), as announced to peers. */
@@ -49,11 +50,18 @@ export abstract class SocketCore implements OptionHost {
     return this.eventStream.observe();
   }
 
-  /** @internal Options are neither read nor written once the socket is closed (ENOTSOCK, as libzmq). */
+  /**
+   * Options are neither read nor written once the socket is closed (ENOTSOCK, as libzmq).
+   * @ignore @internal
+   */
   assertOptionsOpen(): void {
     if (this.isClosed) throw notASocket();
   }
 
+  /**
+   * The option values set on this socket, by name (OptionHost); the others read as their defaults.
+   * @ignore @internal
+   */
   readonly [OPTION_VALUES]: Record<string, unknown> = {};
   /** The context whose defaults this socket took. */
   readonly context: Context = defaultContext;
@@ -118,7 +126,10 @@ export abstract class SocketCore implements OptionHost {
     return storedOption(this, OPTIONS_BY_NAME.get(name)!) as StoredValue<N>;
   }
 
-  /** @internal Defaults that follow the context: linger (blocky) and ipv6. */
+  /**
+   * Defaults that follow the context: linger (blocky) and ipv6.
+   * @ignore @internal
+   */
   optionDefault(row: OptionRow): unknown {
     // As the native package: subscribers have nothing to flush, so they never linger.
     if (row.name === "linger") return this.context.blocky && !this.socketType.endsWith("SUB") ? -1 : 0;
@@ -126,7 +137,10 @@ export abstract class SocketCore implements OptionHost {
     return row.default;
   }
 
-  /** @internal Most options apply to the next connection only: say so, as the native package does. */
+  /**
+   * Most options apply to the next connection only: say so, as the native package does.
+   * @ignore @internal
+   */
   optionChanged(row: OptionRow): void {
     this.cacheHotOption(row);
     if (row.name === "routingId") this.routingIdChanged();

@@ -87,11 +87,17 @@ const MAX_SYNC_OPERATIONS = 512;
 export interface Socket extends SharedOptionProperties {
   // GSSAPI: typed as the native package types it; absent at run time there too (libzmq built
   // without it): reading gives undefined, assigning fails on the sealed socket.
+  /** GSSAPI (not built): act as GSSAPI server. Reading gives undefined; assigning throws a TypeError. */
   gssapiServer: boolean;
+  /** GSSAPI (not built): our principal name. Reading gives undefined; assigning throws a TypeError. */
   gssapiPrincipal: string | null;
+  /** GSSAPI (not built): the server's principal name. Reading gives undefined; assigning throws a TypeError. */
   gssapiServicePrincipal: string | null;
+  /** GSSAPI (not built): send in plain text. Reading gives undefined; assigning throws a TypeError. */
   gssapiPlainText: boolean;
+  /** GSSAPI (not built): the name type of our principal. Reading gives undefined; assigning throws a TypeError. */
   gssapiPrincipalNameType: "hostBased" | "userName" | "krb5Principal";
+  /** GSSAPI (not built): the name type of the server's principal. Reading gives undefined; assigning throws. */
   gssapiServicePrincipalNameType: "hostBased" | "userName" | "krb5Principal";
 }
 
@@ -153,6 +159,7 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
     return this.typeNumber();
   }
 
+  /** The socket is closed (a close() during a bind or unbind takes effect once that settles). */
   get closed(): boolean {
     return this.isClosed;
   }
@@ -229,6 +236,7 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
     return new Promise((resolve) => setImmediate(() => resolve(value)));
   }
 
+  /** A send that must wait for room: queued until a peer has room, sendTimeout passes or `signal` aborts. */
   private block(message: Message, signal: AbortSignal | undefined): Promise<void> {
     this.syncOperations = 0; // waiting lets the event loop turn anyway
     if (this.blockedSends.length > 0 && this.context.concurrentOperations === "EBUSY") {
@@ -268,6 +276,7 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
    * Retries blocked sends, in order, once some pipe has room. A send can flush, and a flush
    * reports room again synchronously: the loop already running takes that room, so a nested
    * call returns at once instead of recursing once per batch.
+   * @ignore @internal
    */
   protected override retryBlockedSends(): void {
     if (this.retrying) return;
@@ -279,6 +288,7 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
     }
   }
 
+  /** Sends the blocked messages in order while the socket takes them; a failure rejects that send only. */
   private drainBlockedSends(): void {
     while (this.blockedSends.length > 0) {
       const blocked = this.blockedSends.peek()!;
@@ -365,6 +375,7 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
    * Hands every message to `handler` as it arrives, synchronously, instead of queueing it for
    * receive(). While `paused`, messages queue as usual (and the high-water mark holds the peers
    * back); calling again with paused false hands over what queued meanwhile, in order.
+   * @ignore @internal
    */
   [CONSUME](handler: Consumer | undefined, paused = false): void {
     this.consumer = handler;
@@ -378,7 +389,10 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
     }
   }
 
-  /** Called for each complete message from a peer. */
+  /**
+   * Called for each complete message from a peer.
+   * @ignore @internal
+   */
   protected override pipeMessage(pipe: Pipe, message: Buffer[]): void {
     if (this.consumer && !this.consumerPaused && this.inbound.length === 0) {
       const delivered = this.deliver(pipe, message);
@@ -405,11 +419,15 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
     if (hwm > 0 && pipe.inCount >= hwm && pipe.engine) pipe.setReceiveFull(true);
   }
 
-  /** receive() calls waiting for a message. */
+  /**
+   * receive() calls waiting for a message.
+   * @ignore @internal
+   */
   protected get waitingReceives(): number {
     return this.receivers.length;
   }
 
+  /** A message of that peer left the queue: reading from it resumes below the high-water mark. */
   private consumed(pipe: Pipe): void {
     pipe.inCount--;
     if (pipe.receiveIsFull && pipe.inCount < this.receiveHwm) pipe.setReceiveFull(false);
@@ -461,24 +479,39 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
 
   // ---- hooks for socket types ----
 
-  /** Validates and shapes an outgoing message (REQ adds its envelope); throws a ZmqError. */
+  /**
+   * Validates and shapes an outgoing message (REQ adds its envelope); throws a ZmqError.
+   * @ignore @internal
+   */
   protected prepareSend(message: Message): Message {
     return message;
   }
 
-  /** Hands the message to a pipe; false when it must wait for room. */
+  /**
+   * Hands the message to a pipe; false when it must wait for room.
+   * @ignore @internal
+   */
   protected abstract trySend(message: Message): boolean;
 
-  /** Throws when receive() is not allowed now (ENOTSUP, EFSM). */
+  /**
+   * Throws when receive() is not allowed now (ENOTSUP, EFSM).
+   * @ignore @internal
+   */
   protected checkReceive(): void {}
 
-  /** A send would be taken at once (for the `writable` property). */
+  /**
+   * A send would be taken at once (for the `writable` property).
+   * @ignore @internal
+   */
   protected canSendNow(): boolean {
     for (const pipe of this.pipes) if (!pipe.full) return true;
     return false;
   }
 
-  /** A queued message may be received now (for the `readable` property). */
+  /**
+   * A queued message may be received now (for the `readable` property).
+   * @ignore @internal
+   */
   protected canReceiveNow(): boolean {
     try {
       this.checkReceive();
@@ -488,7 +521,10 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
     }
   }
 
-  /** Shapes a queued message on its way to the caller; undefined drops it. */
+  /**
+   * Shapes a queued message on its way to the caller; undefined drops it.
+   * @ignore @internal
+   */
   protected deliver(_pipe: Pipe, message: Buffer[]): Buffer[] | undefined {
     return message;
   }

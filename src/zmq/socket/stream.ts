@@ -12,7 +12,10 @@ import { type OperationOptions, registerSocketClass } from "./socket.js";
 
 const EMPTY = Buffer.alloc(0);
 
-const StreamWithOptions: WithOptions<"Stream", typeof RouterBase> = withOptions("Stream", RouterBase);
+const /** @ignore @internal */ StreamWithOptions: WithOptions<"Stream", typeof RouterBase> = withOptions(
+    "Stream",
+    RouterBase,
+  );
 
 /**
  * STREAM: raw TCP with peers that do not speak ZeroMQ. As a ROUTER, every message names its
@@ -21,11 +24,16 @@ const StreamWithOptions: WithOptions<"Stream", typeof RouterBase> = withOptions(
  * connection.
  */
 export class Stream extends StreamWithOptions {
+  /** libzmq's name of this socket type. */
   readonly socketType = "STREAM" as const;
   static {
     registerSocketClass("STREAM", Stream);
   }
 
+  /**
+   * A STREAM socket with the options given, each also a property of the socket. An option this
+   * type does not have is a TypeError; a value out of range, an EINVAL ZmqError.
+   */
   constructor(options?: SocketOptions<Stream>) {
     super();
     this.configure(options, Stream);
@@ -46,20 +54,24 @@ export class Stream extends StreamWithOptions {
     return super[Symbol.asyncIterator]() as AsyncIterator<[Buffer, Buffer]>;
   }
 
+  /** @ignore @internal */
   protected override createConnection(carrier: Carrier, _options: EngineOptions, owner: ConnectionOwner): Connection {
     return new RawConnection(carrier, owner);
   }
 
+  /** @ignore @internal */
   protected override pipeConnected(pipe: Pipe): void {
     super.pipeConnected(pipe);
     if (this.option("notify")) this.pipeMessage(pipe, [EMPTY]);
   }
 
+  /** @ignore @internal */
   protected override pipeDisconnected(pipe: Pipe): void {
     if (this.option("notify") && pipe.routingId) this.pipeMessage(pipe, [EMPTY]);
     super.pipeDisconnected(pipe);
   }
 
+  /** @ignore @internal */
   protected override trySend(message: Message): boolean {
     const pipe = this.peerById(message[0]!);
     // As libzmq: a STREAM socket refuses messages to unknown peers, whatever `mandatory` says.

@@ -15,10 +15,12 @@ abstract class SubscriberBase extends Socket {
   abstract override readonly socketType: "XSUB" | "SUB";
   private readonly subscriptions = new Subscriptions();
 
+  /** @ignore @internal */
   protected override canSendNow(): boolean {
     return true; // subscriptions and messages go to whoever is connected, never waiting
   }
 
+  /** @ignore @internal */
   protected override trySend(message: Message): boolean {
     const subscription = decodeSubscription(message);
     if (subscription) {
@@ -29,6 +31,7 @@ abstract class SubscriberBase extends Socket {
     return true;
   }
 
+  /** @ignore @internal */
   protected changeSubscription(subscribe: boolean, topic: Uint8Array): void {
     if (subscribe) {
       this.subscriptions.add(topic);
@@ -39,10 +42,12 @@ abstract class SubscriberBase extends Socket {
     }
   }
 
+  /** @ignore @internal */
   protected override pipeConnected(pipe: Pipe): void {
     for (const topic of this.subscriptions) sendSubscription(pipe, true, topic);
   }
 
+  /** @ignore @internal */
   protected override deliver(_pipe: Pipe, message: Buffer[]): Buffer[] | undefined {
     return this.subscriptions.matches(message[0]) !== this.inverting ? message : undefined;
   }
@@ -58,39 +63,49 @@ function sendSubscription(pipe: Pipe, subscribe: boolean, topic: Uint8Array): vo
   engine.sendMessage([encodeSubscription(subscribe, topic)]);
 }
 
-const XSubscriberWithOptions: WithOptions<"XSubscriber", typeof SubscriberBase> = withOptions(
-  "XSubscriber",
-  SubscriberBase,
-);
+const /** @ignore @internal */ XSubscriberWithOptions: WithOptions<"XSubscriber", typeof SubscriberBase> = withOptions(
+    "XSubscriber",
+    SubscriberBase,
+  );
 
 /**
  * XSUB: messages sent that start with 0x01/0x00 subscribe/cancel a topic on every publisher;
  * received messages are filtered by our subscriptions.
  */
 export class XSubscriber extends XSubscriberWithOptions {
+  /** libzmq's name of this socket type. */
   readonly socketType = "XSUB" as const;
   static {
     registerSocketClass("XSUB", XSubscriber);
   }
 
+  /**
+   * A XSUB socket with the options given, each also a property of the socket. An option this
+   * type does not have is a TypeError; a value out of range, an EINVAL ZmqError.
+   */
   constructor(options?: SocketOptions<XSubscriber>) {
     super();
     this.configure(options, XSubscriber);
   }
 }
 
-const SubscriberWithOptions: WithOptions<"Subscriber", typeof SubscriberBase> = withOptions(
-  "Subscriber",
-  SubscriberBase,
-);
+const /** @ignore @internal */ SubscriberWithOptions: WithOptions<"Subscriber", typeof SubscriberBase> = withOptions(
+    "Subscriber",
+    SubscriberBase,
+  );
 
 /** SUB: receives what its publishers send on the topics it subscribed to. */
 export class Subscriber extends SubscriberWithOptions {
+  /** libzmq's name of this socket type. */
   readonly socketType = "SUB" as const;
   static {
     registerSocketClass("SUB", Subscriber);
   }
 
+  /**
+   * A SUB socket with the options given, each also a property of the socket. An option this
+   * type does not have is a TypeError; a value out of range, an EINVAL ZmqError.
+   */
   constructor(options?: SocketOptions<Subscriber>) {
     super();
     this.configure(options, Subscriber);
@@ -110,15 +125,20 @@ export class Subscriber extends SubscriberWithOptions {
     for (const p of prefixes) this.changeSubscription(false, toTopic(p));
   }
 
+  /** @ignore @internal */
   protected override prepareSend(): never {
     throw new ZmqError("ENOTSUP", "SUB sockets cannot send; use subscribe() and unsubscribe()");
   }
 
+  /** @ignore @internal */
   protected override canSendNow(): boolean {
     return false;
   }
 
-  /** ZMQ_SUBSCRIBE (6) and ZMQ_UNSUBSCRIBE (7), as setStringOption() reaches them. */
+  /**
+   * ZMQ_SUBSCRIBE (6) and ZMQ_UNSUBSCRIBE (7), as setStringOption() reaches them.
+   * @ignore @internal
+   */
   protected override setSpecialOption(id: number, value: unknown): boolean {
     if (id !== 6 && id !== 7) return false;
     if (value !== null && typeof value !== "string" && !(value instanceof Uint8Array)) {

@@ -56,7 +56,9 @@ export interface ConnectOptions {
   signal?: AbortSignal;
 }
 
+/** What a carrier calls as its connection runs (installed by Carrier.start()). */
 export interface CarrierHandlers {
+  /** Bytes read: for a byte stream, any amount; for ZWS and datagrams, one whole frame or datagram. */
   data(chunk: Buffer): void;
   /**
    * Optional zero-copy reads: where the next bytes should land when the reader already has
@@ -64,12 +66,14 @@ export interface CarrierHandlers {
    * and then reports targetFilled(n) instead of data().
    */
   readTarget?(): Uint8Array | undefined;
+  /** `n` octets were read into the buffer readTarget() gave. */
   targetFilled?(n: number): void;
   /**
    * How many octets the next ordinary read should take at most, when the reader expects a
    * large frame's header: a short read, then the body straight into its buffer, copies less.
    */
   readSize?(): number | undefined;
+  /** What write() could not take at once has gone: writing may resume. */
   drain(): void;
   /** Called once, when the stream is gone; `error` when it ended abnormally. */
   close(error?: Error): void;
@@ -83,6 +87,7 @@ export interface Listener {
   close(): Promise<void>;
 }
 
+/** Settings of one listener (the socket's options that concern its transport). */
 export interface ListenOptions {
   /** The socket's security mechanism, for transports that negotiate it (ZWS). */
   mechanism?: string;

@@ -5,20 +5,29 @@ import type { Message, Pipe } from "../pipe.js";
 import { type OperationOptions, registerSocketClass } from "../socket.js";
 import { singleFrame } from "./single-frame.js";
 
-const ClientWithOptions: WithOptions<"Client", typeof LoadBalancedSocket> = withOptions("Client", LoadBalancedSocket);
+const /** @ignore @internal */ ClientWithOptions: WithOptions<"Client", typeof LoadBalancedSocket> = withOptions(
+    "Client",
+    LoadBalancedSocket,
+  );
 
 /** CLIENT (draft): a SERVER's peer; load-balances out, fair-queues in, one frame per message. */
 export class Client extends ClientWithOptions {
+  /** libzmq's name of this socket type. */
   readonly socketType = "CLIENT" as const;
   static {
     registerSocketClass("CLIENT", Client);
   }
 
+  /**
+   * A CLIENT socket with the options given, each also a property of the socket. An option this
+   * type does not have is a TypeError; a value out of range, an EINVAL ZmqError.
+   */
   constructor(options?: SocketOptions<Client>) {
     super();
     this.configure(options, Client);
   }
 
+  /** @ignore @internal */
   protected override prepareSend(message: Message): Message {
     return singleFrame(message);
   }
@@ -34,6 +43,7 @@ export class Client extends ClientWithOptions {
     return super[Symbol.asyncIterator]() as AsyncIterator<[Buffer]>;
   }
 
+  /** @ignore @internal */
   protected override deliver(_pipe: Pipe, message: Buffer[]): Buffer[] | undefined {
     return message.length === 1 ? message : undefined;
   }

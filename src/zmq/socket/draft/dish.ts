@@ -7,23 +7,30 @@ import { checkedGroup, groupKey } from "./groups.js";
 
 /** The group a DISH message came to. */
 export interface DishGroupOptions {
+  /** The group's name, as the RADIO sent it. */
   group: Buffer;
 }
 
-const DishSocketWithOptions: WithOptions<"Dish", typeof Socket> = withOptions("Dish", Socket);
+const /** @ignore @internal */ DishSocketWithOptions: WithOptions<"Dish", typeof Socket> = withOptions("Dish", Socket);
 
 /**
  * DISH (draft): SUB by exact group. join() and leave() tell every RADIO peer (JOIN / LEAVE
  * commands; again to each peer that connects); a message arrives as group and body, and is
- * received as [body, { group }] when the group is joined here.
+ * received as [body, { group }] when the group is joined here. Its public type is Dish's.
+ * @internal
  */
 export class DishSocket extends DishSocketWithOptions {
+  /** libzmq's name of this socket type. */
   readonly socketType = "DISH" as const;
   static {
     registerSocketClass("DISH", DishSocket as never);
   }
   private readonly groups = new Map<string, Buffer>();
 
+  /**
+   * A DISH socket with the options given, each also a property of the socket. An option this
+   * type does not have is a TypeError; a value out of range, an EINVAL ZmqError.
+   */
   constructor(options?: SocketOptions<DishSocket>) {
     super();
     this.configure(options, DishSocket);
@@ -58,24 +65,33 @@ export class DishSocket extends DishSocketWithOptions {
     return super.receive(options).then(([body, group]) => [body, { group }]);
   }
 
+  /** @ignore @internal */
   protected override prepareSend(): never {
     throw new ZmqError("ENOTSUP", "DISH sockets cannot send");
   }
 
-  /** As libzmq's DISH reports it (a send still fails with ENOTSUP). */
+  /**
+   * As libzmq's DISH reports it (a send still fails with ENOTSUP).
+   * @ignore @internal
+   */
   protected override canSendNow(): boolean {
     return true;
   }
 
+  /** @ignore @internal */
   protected override trySend(): boolean {
     return false;
   }
 
+  /** @ignore @internal */
   protected override pipeConnected(pipe: Pipe): void {
     for (const group of this.groups.values()) pipe.engine!.sendCommand("JOIN", group);
   }
 
-  /** [body, group], when the group is joined (a RADIO over UDP sends every group). */
+  /**
+   * [body, group], when the group is joined (a RADIO over UDP sends every group).
+   * @ignore @internal
+   */
   protected override deliver(_pipe: Pipe, message: Buffer[]): Buffer[] | undefined {
     if (message.length !== 2 || !this.groups.has(groupKey(message[0]!))) return undefined;
     return [message[1]!, message[0]!];

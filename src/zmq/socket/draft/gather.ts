@@ -4,28 +4,36 @@ import { type SocketOptions, type WithOptions, withOptions } from "../options.js
 import type { Pipe } from "../pipe.js";
 import { type OperationOptions, registerSocketClass, Socket } from "../socket.js";
 
-const GatherWithOptions: WithOptions<"Gather", typeof Socket> = withOptions("Gather", Socket);
+const /** @ignore @internal */ GatherWithOptions: WithOptions<"Gather", typeof Socket> = withOptions("Gather", Socket);
 
 /** GATHER (draft): PULL's single-frame counterpart; fair-queues what SCATTER peers send. */
 export class Gather extends GatherWithOptions {
+  /** libzmq's name of this socket type. */
   readonly socketType = "GATHER" as const;
   static {
     registerSocketClass("GATHER", Gather);
   }
 
+  /**
+   * A GATHER socket with the options given, each also a property of the socket. An option this
+   * type does not have is a TypeError; a value out of range, an EINVAL ZmqError.
+   */
   constructor(options?: SocketOptions<Gather>) {
     super();
     this.configure(options, Gather);
   }
 
+  /** @ignore @internal */
   protected override canSendNow(): boolean {
     return false;
   }
 
+  /** @ignore @internal */
   protected override prepareSend(): never {
     throw new ZmqError("ENOTSUP", "GATHER sockets cannot send");
   }
 
+  /** @ignore @internal */
   protected override trySend(): boolean {
     return false;
   }
@@ -40,6 +48,7 @@ export class Gather extends GatherWithOptions {
     return super[Symbol.asyncIterator]() as AsyncIterator<[Buffer]>;
   }
 
+  /** @ignore @internal */
   protected override deliver(_pipe: Pipe, message: Buffer[]): Buffer[] | undefined {
     return message.length === 1 ? message : undefined;
   }

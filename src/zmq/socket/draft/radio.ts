@@ -9,23 +9,33 @@ import { assertOptionsObject, singleFrame } from "./single-frame.js";
 
 /** The group a RADIO message goes to. */
 export interface RadioGroupOptions {
+  /** The group's name, as text or bytes (as libzmq reads it: up to a zero octet, if any). */
   group: Buffer | string;
 }
 
-const RadioSocketWithOptions: WithOptions<"Radio", typeof Socket> = withOptions("Radio", Socket);
+const /** @ignore @internal */ RadioSocketWithOptions: WithOptions<"Radio", typeof Socket> = withOptions(
+    "Radio",
+    Socket,
+  );
 
 /**
  * RADIO (draft): PUB by exact group. Each DISH peer JOINs and LEAVEs groups (ZMTP commands); a
  * message goes, as two frames (group, then body), to the peers that joined its group; a peer at
- * its high-water mark misses it, as with PUB.
+ * its high-water mark misses it, as with PUB. Its public type is Radio's.
+ * @internal
  */
 export class RadioSocket extends RadioSocketWithOptions {
+  /** libzmq's name of this socket type. */
   readonly socketType = "RADIO" as const;
   static {
     registerSocketClass("RADIO", RadioSocket as never);
   }
   private readonly peers = new Set<Pipe>();
 
+  /**
+   * A RADIO socket with the options given, each also a property of the socket. An option this
+   * type does not have is a TypeError; a value out of range, an EINVAL ZmqError.
+   */
   constructor(options?: SocketOptions<RadioSocket>) {
     super();
     this.configure(options, RadioSocket);
@@ -43,14 +53,17 @@ export class RadioSocket extends RadioSocketWithOptions {
     return super.send(frames as Buffer[], options);
   }
 
+  /** @ignore @internal */
   protected override checkReceive(): void {
     throw new ZmqError("ENOTSUP", "RADIO sockets cannot receive");
   }
 
+  /** @ignore @internal */
   protected override canSendNow(): boolean {
     return true;
   }
 
+  /** @ignore @internal */
   protected override trySend(message: Message): boolean {
     const key = groupKey(message[0]!);
     for (const pipe of this.peers) {
@@ -62,23 +75,29 @@ export class RadioSocket extends RadioSocketWithOptions {
     return true;
   }
 
+  /** @ignore @internal */
   protected override pipeConnected(pipe: Pipe): void {
     pipe.state = new Set<string>();
     this.peers.add(pipe);
   }
 
+  /** @ignore @internal */
   protected override pipeDisconnected(pipe: Pipe): void {
     this.peers.delete(pipe);
     joinedBy(pipe).clear();
   }
 
+  /** @ignore @internal */
   protected override pipeSubscription(pipe: Pipe, join: boolean, group: Buffer): void {
     if (group.length > GROUP_MAX_LENGTH) return; // no DISH can join such a group: a JOIN to ignore
     if (join) joinedBy(pipe).add(groupKey(group));
     else joinedBy(pipe).delete(groupKey(group));
   }
 
-  /** A DISH sends nothing but JOIN and LEAVE. */
+  /**
+   * A DISH sends nothing but JOIN and LEAVE.
+   * @ignore @internal
+   */
   protected override pipeMessage(): void {}
 }
 

@@ -15,14 +15,20 @@ export interface ServerRoutingOptions {
 /** A peer's routing id, as the frame the SERVER's queue carries beside the body. */
 const ID_OCTETS = 4;
 
-const ServerSocketWithOptions: WithOptions<"Server", typeof Socket> = withOptions("Server", Socket);
+const /** @ignore @internal */ ServerSocketWithOptions: WithOptions<"Server", typeof Socket> = withOptions(
+    "Server",
+    Socket,
+  );
 
 /**
  * SERVER (draft): libzmq's thread-safe ROUTER. It numbers each peer (a random start, then one
  * up, never 0), gives that number with each message received, and sends each message to the
- * peer numbered in its options; one frame per message; an unknown number is EHOSTUNREACH.
+ * peer numbered in its options; one frame per message; an unknown number is EHOSTUNREACH. Its
+ * public type is Server's.
+ * @internal
  */
 export class ServerSocket extends ServerSocketWithOptions {
+  /** libzmq's name of this socket type. */
   readonly socketType = "SERVER" as const;
   static {
     registerSocketClass("SERVER", ServerSocket as never);
@@ -30,6 +36,10 @@ export class ServerSocket extends ServerSocketWithOptions {
   private readonly peers = new Map<number, Pipe>();
   private nextId = (Math.random() * 0x1_0000_0000) >>> 0;
 
+  /**
+   * A SERVER socket with the options given, each also a property of the socket. An option this
+   * type does not have is a TypeError; a value out of range, an EINVAL ZmqError.
+   */
   constructor(options?: SocketOptions<ServerSocket>) {
     super();
     this.configure(options, ServerSocket);
@@ -59,6 +69,7 @@ export class ServerSocket extends ServerSocketWithOptions {
     return super.receive(options).then(routed);
   }
 
+  /** @ignore @internal */
   protected override trySend(message: Message): boolean {
     const address = message[0]!;
     const id = (address[0]! | (address[1]! << 8) | (address[2]! << 16) | (address[3]! << 24)) >>> 0;
@@ -69,10 +80,12 @@ export class ServerSocket extends ServerSocketWithOptions {
     return true;
   }
 
+  /** @ignore @internal */
   protected override canSendNow(): boolean {
     return true; // a message that finds no room fails or waits by its peer, not the socket's
   }
 
+  /** @ignore @internal */
   protected override pipeAdded(pipe: Pipe): void {
     let id = this.nextId;
     this.nextId = (this.nextId + 1) >>> 0;
@@ -86,11 +99,15 @@ export class ServerSocket extends ServerSocketWithOptions {
     this.peers.set(id, pipe);
   }
 
+  /** @ignore @internal */
   protected override pipeRemoved(pipe: Pipe): void {
     if (pipe.routingId) this.peers.delete(pipe.routingId.readUInt32LE(0));
   }
 
-  /** [body, routing id]; a multipart message from a peer is dropped, as libzmq's server does. */
+  /**
+   * [body, routing id]; a multipart message from a peer is dropped, as libzmq's server does.
+   * @ignore @internal
+   */
   protected override deliver(pipe: Pipe, message: Buffer[]): Buffer[] | undefined {
     if (message.length !== 1 || !pipe.routingId) return undefined;
     return [message[0]!, pipe.routingId];
