@@ -6,5 +6,7 @@ export default defineConfig({
     hookTimeout: 15000,
     include: ["test/**/*.test.ts", "conformance/**/*.test.ts"],
     pool: "forks",
+    // Warnings the tests provoke on purpose are not printed (test/helpers/expected-warnings.ts).
+    setupFiles: ["test/helpers/expected-warnings.ts"],
   },
 });

@@ -37,7 +37,7 @@ for (const [name, args] of [
   ["no machine-specific absolute paths (scripts/check-paths.mjs)", ["node", "scripts/check-paths.mjs"]],
   // The API reference's validation (typedoc.json): every export documented, no broken link, no
   // public type left out; any warning fails. `npm run docs` writes the site to docs/api/.
-  ["API reference validates (typedoc, no warning)", ["typedoc", "--emit", "none"]],
+  ["API reference validates (typedoc, no warning)", ["typedoc", "--emit", "none", "--logLevel", "Warn"]],
 ]) {
   const r = spawnSync("npx", args, { cwd: root, stdio: "inherit" });
   if (r.status === 0) {
