@@ -65,12 +65,60 @@ export interface GatewayOptions {
 
 /** What a gateway reports as it runs (pages connecting, devices reached, refusals). */
 export type GatewayEvent =
-  | { event: "listening"; base: string; registry: string }
-  | { event: "added"; name: string; address: string; methods: string; signals: string }
-  | { event: "removed"; name: string; address: string }
-  | { event: "refused"; name: string; address: string; reason: string }
-  | { event: "full"; maxDevices: number; notRelayed: number }
-  | { event: "error"; name?: string; error: Error };
+  | {
+      /** The WebSocket port is bound (start()). */
+      event: "listening";
+      /** The WebSocket base, with its real port: device paths are `<base>/<name>`. */
+      base: string;
+      /** The read-only registry route, `<base>/registry`. */
+      registry: string;
+    }
+  | {
+      /** A device is relayed from now on. */
+      event: "added";
+      /** The device's name in the registry, which its path carries. */
+      name: string;
+      /** The device's own address, as the registry lists it (`tcp://host:port`). */
+      address: string;
+      /** Where pages call its methods: `<base>/<name>`. */
+      methods: string;
+      /** Where pages subscribe to its signals: `<base>/<name>/signals`. */
+      signals: string;
+    }
+  | {
+      /** A device is no longer relayed: the registry no longer lists it, or lists it elsewhere. */
+      event: "removed";
+      /** The device's name in the registry. */
+      name: string;
+      /** The address it was relayed from. */
+      address: string;
+    }
+  | {
+      /** A listed device is not relayed (said once per name and address). */
+      event: "refused";
+      /** The device's name in the registry. */
+      name: string;
+      /** The address the registry lists for it. */
+      address: string;
+      /** Why: not a tcp://host:port address, or not in allowedAddresses. */
+      reason: string;
+    }
+  | {
+      /** Devices start being left out for maxDevices (notRelayed > 0), or stop being (0). */
+      event: "full";
+      /** The cap: the gateway's maxDevices option. */
+      maxDevices: number;
+      /** Devices listed but not relayed at the last look at the registry. */
+      notRelayed: number;
+    }
+  | {
+      /** The registry could not be read, or a device's paths could not be bound. */
+      event: "error";
+      /** The device whose paths failed; absent when the registry could not be read. */
+      name?: string;
+      /** The registry request's failure (a timeout...), or the bind's. */
+      error: Error;
+    };
 
 const DEFAULT_MAX_MESSAGE = 64 * 1024 * 1024;
 const DEFAULT_MAX_DEVICES = 1000;
@@ -135,7 +183,17 @@ export class Gateway {
   }
 
   /** The devices relayed now: name -> their WebSocket endpoints. */
-  get devices(): Record<string, { address: string; methods: string; signals: string }> {
+  get devices(): Record<
+    string,
+    {
+      /** The device's own address, as the registry lists it (`tcp://host:port`). */
+      address: string;
+      /** Where pages call its methods: `<base>/<name>`. */
+      methods: string;
+      /** Where pages subscribe to its signals: `<base>/<name>/signals`. */
+      signals: string;
+    }
+  > {
     return Object.fromEntries(
       [...this.relays].map(([name, r]) => [name, { address: r.address, methods: r.methods, signals: r.signals }]),
     );

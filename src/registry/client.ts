@@ -67,7 +67,12 @@ export async function registerDevice(
   name: string,
   registryUrl: string,
   options: RegistryRequestOptions & { overwrite?: boolean } = {},
-): Promise<{ name: string; uuid: string }> {
+): Promise<{
+  /** The name the registry gave: the one asked for, `name-1`, `name-2`... when it is taken (`<type>-0`... for ""). */
+  name: string;
+  /** The registration's id, which the alive checks and unregisterDevice() name. */
+  uuid: string;
+}> {
   const reply = await ask(
     registryUrl,
     { event: "REGISTER", payload: { device_type: type, addr, name, overwrite: options.overwrite ?? false } },

@@ -69,8 +69,11 @@ export class Registration {
   private constructor(
     private readonly server: RegistrableServer,
     private readonly type: string,
+    /** The registry's URL. */
     readonly url: string,
+    /** The name the registry gave; it may change when the registry forgot us and we register again. */
     public name: string,
+    /** The registration's id at the registry; a new one each time we register again. */
     public uuid: string,
     private readonly options: Settings,
   ) {}

@@ -45,7 +45,9 @@ export class NoResult {
   readonly ok = false as const;
   /** The remote error's message and traceback, as RemoteError has them. */
   constructor(
+    /** The server's error message (for a Python server, the exception's text). */
     readonly error: string,
+    /** The server's traceback ("" when it sent none). */
     readonly traceback: string,
   ) {}
 

@@ -7,12 +7,19 @@
 
 /** The `event` of each request, and of the signal messages. */
 export const RpcEvent = {
+  /** Asks for the device's inventory: its methods with their timeouts, signals, properties, name. */
   getInventory: "GET_INVENTORY",
+  /** Asks for the signals' PUB socket (created on the first such request); the reply has its port. */
   initSignals: "INIT_SIGNALS_HANDLING",
+  /** Calls a method with positional and keyword arguments; the reply has its result. */
   methodCall: "METHOD_CALL",
+  /** Reads a declared property; the reply has its value. */
   propertyGet: "PROPERTY_GET",
+  /** Writes a declared, writable property. */
   propertySet: "PROPERTY_SET",
+  /** Stops the server, after it has replied. */
   stopServer: "STOP_SERVER",
+  /** A signal emission, as the PUB socket publishes it (not a request). */
   emitSignal: "EMIT_SIGNAL",
 } as const;
 
@@ -21,12 +28,45 @@ export type RpcEventName = (typeof RpcEvent)[keyof typeof RpcEvent];
 
 /** A request, as a client sends it (one frame, JSON or MessagePack). */
 export type RpcRequest =
-  | { event: typeof RpcEvent.getInventory }
-  | { event: typeof RpcEvent.initSignals }
-  | { event: typeof RpcEvent.methodCall; method: string; params: { args: unknown[]; kwargs: Record<string, unknown> } }
-  | { event: typeof RpcEvent.propertyGet; property: string }
-  | { event: typeof RpcEvent.propertySet; property: string; value: unknown }
-  | { event: typeof RpcEvent.stopServer };
+  | {
+      /** `GET_INVENTORY`: the reply is the Inventory. */
+      event: typeof RpcEvent.getInventory;
+    }
+  | {
+      /** `INIT_SIGNALS_HANDLING`: the reply is `{"success": true, "signal_port": <int>}`. */
+      event: typeof RpcEvent.initSignals;
+    }
+  | {
+      /** `METHOD_CALL`: the reply is `{"success": true, "result": ...}`, or two frames for a buffer method. */
+      event: typeof RpcEvent.methodCall;
+      /** The method's name, as the inventory lists it. */
+      method: string;
+      /** The arguments; a server also takes the key missing or `{}`, for none. */
+      params: {
+        /** Positional arguments, in order. */
+        args: unknown[];
+        /** Keyword arguments: each fills the position of the parameter of that name. */
+        kwargs: Record<string, unknown>;
+      };
+    }
+  | {
+      /** `PROPERTY_GET`: the reply is `{"success": true, "value": ...}`. */
+      event: typeof RpcEvent.propertyGet;
+      /** The property's name, as the inventory lists it. */
+      property: string;
+    }
+  | {
+      /** `PROPERTY_SET`: the reply is `{"success": true}`. */
+      event: typeof RpcEvent.propertySet;
+      /** The property's name, as the inventory lists it. */
+      property: string;
+      /** The new value (JSON, or MessagePack when negotiated). */
+      value: unknown;
+    }
+  | {
+      /** `STOP_SERVER`: the reply is `{"success": true}`, then the server stops serving. */
+      event: typeof RpcEvent.stopServer;
+    };
 
 /** What a PUB socket of a device publishes for each emission (always JSON). */
 export interface SignalMessage {
@@ -75,11 +115,21 @@ export interface PlantrpcKey {
   /** The request encodings the server reads: `"json"`, and `"msgpack"` for plantrpc servers. */
   encodings: string[];
   /** The server's WebSocket endpoints (methods, signals), when it serves them. */
-  web?: { methods: string; signals: string };
+  web?: {
+    /** Where the method socket is bound over WebSocket, as bound (`ws://0.0.0.0:8090/`). */
+    methods: string;
+    /** Where the signals' PUB socket is bound over WebSocket: `<path>/signals` on the same port. */
+    signals: string;
+  };
 }
 
 /** Version and encodings announced in the inventory's `plantrpc` key. */
-export const PLANTRPC_INVENTORY = { version: 1, encodings: ["json", "msgpack"] } as const;
+export const PLANTRPC_INVENTORY = {
+  /** The extension's version. */
+  version: 1,
+  /** The request encodings a plantrpc server reads: JSON, and MessagePack (protocol-spec/rpc.md, section 6). */
+  encodings: ["json", "msgpack"],
+} as const;
 
 const INVENTORY_KEYS = new Set(["json_methods", "buffer_methods", "signals", "properties", "name", "plantrpc"]);
 

@@ -80,7 +80,14 @@ export class RPCServer {
   private readonly signals = new Map<string, RPCSignal>();
   private readonly signalPublisher: SignalPublisher;
   /** The ws:// endpoints, once bound: methods and signals. */
-  webEndpoints: { methods: string; signals: string } | undefined;
+  webEndpoints:
+    | {
+        /** Where the method socket is bound over WebSocket, with its real port. */
+        methods: string;
+        /** Where the signals' PUB socket is bound: `<path>/signals` on the same port. */
+        signals: string;
+      }
+    | undefined;
   private started: Promise<void> | undefined;
   private serving = false;
   /** Requests being handled now. */

@@ -50,10 +50,25 @@ export interface ContextOptions {
  */
 export class Context {
   // Accessors defined below check each assignment.
+  /**
+   * The default `linger` of this context's sockets. True (the default) makes it -1: messages queued
+   * at close() are still delivered, and the process waits for them (SUB and XSUB: 0). False makes
+   * it 0: they are dropped. A non-boolean is a TypeError.
+   */
   declare blocky: boolean;
+  /**
+   * libzmq's I/O threads (default 1): kept for compatibility, no effect here (one event loop
+   * carries every socket). Below 0 is an EINVAL ZmqError.
+   */
   declare ioThreads: number;
+  /** Sockets the context allows (default 1023): kept, not enforced here. Below 1 is an EINVAL ZmqError. */
   declare maxSockets: number;
+  /**
+   * Largest message, octets (libzmq's ZMQ_MAX_MSGSZ; default 2^31 - 1): kept, no effect here (each
+   * socket's maxMessageSize limits what its peers send). Below 0 is an EINVAL ZmqError.
+   */
   declare maxMessageSize: number;
+  /** The default `ipv6` option of this context's sockets. Default false; a non-boolean is a TypeError. */
   declare ipv6: boolean;
   /** libzmq's hard limit on maxSockets (read-only). */
   get maxSocketsLimit(): number {
@@ -111,6 +126,7 @@ export class Context {
     return this.curveThreadsAsked;
   }
 
+  /** See ContextOptions.curveThreads; anything but an integer, -1 or more, is a TypeError. */
   set curveThreads(value: number) {
     if (!(Number.isInteger(value) && value >= -1))
       throw new TypeError("curveThreads is an integer, -1 (automatic) or more");
@@ -131,6 +147,10 @@ export class Context {
     this.threadSettings.threadPriority = checkInteger(value, -1);
   }
 
+  /**
+   * Scheduling policy of libzmq's I/O threads (write-only, as in libzmq; -1, the default, the
+   * OS's): kept, no effect here. Below -1 is an EINVAL ZmqError.
+   */
   set threadSchedulingPolicy(value: number) {
     this.threadSettings.threadSchedulingPolicy = checkInteger(value, -1);
   }

@@ -7,7 +7,12 @@ import { z85Encode } from "./mechanism/z85.js";
  * native one: X25519 from the runtime's own cryptography (node:crypto on Node, Bun and Deno),
  * so that making keys does not wait for libsodium's module, which CURVE connections load.
  */
-export function curveKeyPair(): { publicKey: string; secretKey: string } {
+export function curveKeyPair(): {
+  /** The public key, 40 characters of Z85: for peers (a server's goes in its clients' curveServerKey). */
+  publicKey: string;
+  /** The secret key, 40 characters of Z85: for this side's curveSecretKey only. */
+  secretKey: string;
+} {
   const { publicKey, privateKey } = generateKeyPairSync("x25519");
   const raw = (key: string | undefined) => Buffer.from(key ?? "", "base64url");
   return {

@@ -6,7 +6,10 @@ import { holdProcess } from "./util/keep-alive.js";
 import { expectArguments } from "./util/arguments.js";
 
 /** An event of one type, with what that type carries (the native package's EventFor). */
-export type EventFor<T extends string, D = object> = { type: T } & D;
+export type EventFor<T extends string, D = object> = {
+  /** What happened: `"connect"`, `"handshake"`, `"disconnect"`... */
+  type: T;
+} & D;
 /** What the events of an endpoint carry. */
 export interface EventAddress {
   /** The endpoint bound or connected (for accepted connections too, as libzmq's monitor says). */
@@ -32,7 +35,13 @@ export type SocketEvent =
   | EventFor<"bind:error", EventAddress & EventError>
   | EventFor<"connect", EventAddress>
   | EventFor<"connect:delay", EventAddress>
-  | EventFor<"connect:retry", EventAddress & { interval: number }>
+  | EventFor<
+      "connect:retry",
+      EventAddress & {
+        /** ms until the next attempt (reconnectInterval and a random part, backing off to reconnectMaxInterval). */
+        interval: number;
+      }
+    >
   | EventFor<"close", EventAddress>
   | EventFor<"close:error", EventAddress & EventError>
   | EventFor<
@@ -52,7 +61,13 @@ export type SocketEvent =
 export type SocketEventType = SocketEvent["type"];
 
 /** An event of one type (the native package's EventOfType). */
-export type EventOfType<T extends SocketEventType = SocketEventType> = Extract<SocketEvent, { type: T }>;
+export type EventOfType<T extends SocketEventType = SocketEventType> = Extract<
+  SocketEvent,
+  {
+    /** The event type asked for. */
+    type: T;
+  }
+>;
 
 /** What on() and off() give back (the native package's EventSubscriber): the observer itself. */
 export interface EventSubscriber {

@@ -13,7 +13,9 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
   private paused: { promise: Promise<void>; resume: () => void } | undefined;
 
   constructor(
+    /** The front-end (a ROUTER, an XSUB...): what it receives goes out through backEnd; terminate() closes it. */
     readonly frontEnd: F,
+    /** The back-end (a DEALER, an XPUB...): what it receives goes out through frontEnd; terminate() closes it. */
     readonly backEnd: B,
   ) {
     // The native package's checks, in its order and words.

@@ -126,6 +126,7 @@ export class CompatSocket extends EventEmitter {
     if (type !== "push" && type !== "pub") void this.receiveLoop();
   }
 
+  /** Whether the socket is closed (by close(), or its v6 socket's closing). */
   get closed(): boolean {
     return this.socket.closed;
   }
@@ -340,28 +341,94 @@ export class CompatSocket extends EventEmitter {
 
 /** The v5 short option names, as properties. */
 export interface CompatSocket {
+  /**
+   * ZMQ_AFFINITY: I/O thread affinity. Default 0. Kept and read back, but it has no effect here
+   * (one event loop carries every socket).
+   */
   affinity: number;
+  /**
+   * ZMQ_BACKLOG: pending connections the OS keeps for a bound socket. Default 100. Kept and read
+   * back, but it has no effect here.
+   */
   backlog: number;
+  /**
+   * ZMQ_IDENTITY (v6: routingId): our identity, announced to ROUTER peers in the handshake (1-255
+   * octets, not starting with 0), so set it before connect() or bind(). Reads back as text; null
+   * when unset.
+   */
   identity: string | Buffer | null;
+  /**
+   * ZMQ_LINGER: ms to flush queued messages after close(); -1 = until sent, 0 = drop. Default -1
+   * (0 when the context is not blocky).
+   */
   linger: number;
+  /** ZMQ_RATE: multicast data rate, kbit/s (pgm). Default 100. Kept and read back, no effect here. */
   rate: number;
+  /**
+   * ZMQ_RCVBUF: kernel receive buffer size, octets; -1, the default, leaves the OS's. Kept and read
+   * back, but it has no effect here.
+   */
   rcvbuf: number;
+  /**
+   * ZMQ_LAST_ENDPOINT: the last endpoint bound, with the port the OS chose; null before any bind.
+   * Read-only: assigning throws an EINVAL ZmqError.
+   */
   last_endpoint: string | null;
+  /** ZMQ_RECONNECT_IVL: ms before reconnecting; -1 = never reconnect. Default 100. */
   reconnect_ivl: number;
+  /**
+   * ZMQ_RECOVERY_IVL: multicast recovery interval, ms (pgm). Default 10000. Kept and read back, but
+   * it has no effect here.
+   */
   recovery_ivl: number;
+  /**
+   * ZMQ_SNDBUF: kernel send buffer size, octets; -1, the default, leaves the OS's. Kept and read
+   * back, but it has no effect here.
+   */
   sndbuf: number;
+  /**
+   * ZMQ_MECHANISM: the security mechanism the options chose: 0 NULL (the default), 1 PLAIN,
+   * 2 CURVE, 3 GSSAPI. Read-only: assigning throws an EINVAL ZmqError.
+   */
   mechanism: number;
+  /** ZMQ_PLAIN_SERVER: act as PLAIN server. Default false. */
   plain_server: boolean;
+  /** ZMQ_PLAIN_USERNAME: PLAIN user name (makes this socket a PLAIN client); null when unset. */
   plain_username: string | Buffer | null;
+  /** ZMQ_PLAIN_PASSWORD: PLAIN password, sent with plain_username; null when unset. */
   plain_password: string | Buffer | null;
+  /** ZMQ_CURVE_SERVER: act as CURVE server (with curve_secretkey as its key). Default false. */
   curve_server: boolean;
+  /**
+   * ZMQ_CURVE_PUBLICKEY: our CURVE public key (Z85). libzmq cannot read it back: reading it
+   * before it is set throws an EINVAL ZmqError.
+   */
   curve_publickey: string | Buffer | null;
+  /**
+   * ZMQ_CURVE_SECRETKEY: our CURVE secret key (Z85). libzmq cannot read it back: reading it
+   * before it is set throws an EINVAL ZmqError.
+   */
   curve_secretkey: string | Buffer | null;
+  /**
+   * ZMQ_CURVE_SERVERKEY: the server's CURVE public key (Z85); makes this socket a CURVE client.
+   * libzmq cannot read it back: reading it before it is set throws an EINVAL ZmqError.
+   */
   curve_serverkey: string | Buffer | null;
+  /** ZMQ_ZAP_DOMAIN: ZAP domain of this socket, sent to the ZAP handler; null when unset. */
   zap_domain: string | Buffer | null;
+  /** ZMQ_HEARTBEAT_IVL: ms between PINGs; 0, the default, sends none. */
   heartbeat_ivl: number;
+  /**
+   * ZMQ_HEARTBEAT_TTL: TTL announced in PINGs, ms (tenths of a second on the wire): how long the
+   * peer waits for traffic from us before it drops the connection. Default 0 (no limit).
+   */
   heartbeat_ttl: number;
+  /**
+   * ZMQ_HEARTBEAT_TIMEOUT: ms of silence after a PING before the peer is dropped; -1, the
+   * default, waits heartbeat_ivl.
+   */
   heartbeat_timeout: number;
+  /** ZMQ_CONNECT_TIMEOUT: ms a TCP connection attempt may take; 0, the default, leaves the OS's limit. */
   connect_timeout: number;
 }
 

@@ -102,7 +102,12 @@ export function proxy(frontend: Socket, backend: Socket, capture?: Socket): void
 }
 
 /** A new CURVE key pair as Z85 text, named as the v5 API names it. */
-export function curveKeypair(): { public: string; secret: string } {
+export function curveKeypair(): {
+  /** The public key, 40 characters of Z85: for peers (a server's goes in the clients' curve_serverkey). */
+  public: string;
+  /** The secret key, 40 characters of Z85: for this side's curve_secretkey only. */
+  secret: string;
+} {
   const { publicKey, secretKey } = curveKeyPair();
   return { public: publicKey, secret: secretKey };
 }

@@ -47,11 +47,23 @@ export interface ConnectOptions {
   /** The socket's maxMessageSize, for transports that buffer whole messages (ZWS). */
   maxMessageSize?: number;
   /** wss://: whom to trust (PEM; undefined for the system's authorities alone), and the name to check. */
-  tls?: { trustPem?: string; trustSystem: boolean; hostname?: string };
+  tls?: {
+    /** Certificate authorities to trust (PEM); undefined: the system's alone. */
+    trustPem?: string;
+    /** Trust the system's certificate authorities (as well as trustPem's). */
+    trustSystem: boolean;
+    /** The name the server's certificate must bear (default: the endpoint's host). */
+    hostname?: string;
+  };
   /** ms the attempt may take; 0 = the OS's own limit. */
   timeout?: number;
   /** TCP keepalive; absent = the OS default. */
-  keepAlive?: { enable: boolean; idleMs: number };
+  keepAlive?: {
+    /** Turns keepalive probes on or off. */
+    enable: boolean;
+    /** ms of idleness before the first probe (tcpKeepaliveIdle, in ms); 0 leaves the OS's. */
+    idleMs: number;
+  };
   /** Gives the attempt up (the socket disconnected or closed meanwhile); it then rejects. */
   signal?: AbortSignal;
 }
@@ -94,7 +106,12 @@ export interface ListenOptions {
   /** The socket's maxMessageSize, for transports that buffer whole messages (ZWS). */
   maxMessageSize?: number;
   /** wss://: the server's certificate chain and key (PEM). */
-  tls?: { certPem?: string; keyPem?: string };
+  tls?: {
+    /** The server's certificate chain (PEM). */
+    certPem?: string;
+    /** The server's private key (PEM). */
+    keyPem?: string;
+  };
   /** ws:// and wss://: which pages, hosts and tokens may connect (default: no page, any host, no token). */
   access?: WsAccess;
   /** ws:// and wss://: ms a peer may take to finish a message it has begun; 0 = no limit. */

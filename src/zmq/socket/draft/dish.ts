@@ -98,7 +98,25 @@ export class DishSocket extends DishSocketWithOptions {
   }
 }
 
-/** DISH (draft), as the native package types it. */
+// The @property tags are for the API reference: TypeDoc finds no description for the socket's
+// getters once Omit made them properties (editors show the getters' own).
+/**
+ * DISH (draft), as the native package types it.
+ * @property type - libzmq's number for this socket type (ZMQ_DISH = 15).
+ * @property closed - The socket is closed (a close() during a bind or unbind takes effect once
+ * that settles).
+ * @property droppedMessages - Messages this socket discarded as its type allows (plantrpc counts
+ * them; libzmq drops them silently).
+ * @property lastEndpoint - The last endpoint bound, with the port the OS chose.
+ * @property readable - A receive() would resolve at once.
+ * @property writable - A send() would not have to wait.
+ * @property securityMechanism - "plain" or "curve" once a security mechanism is set; null for
+ * NULL security.
+ * @property threadSafe - True, as libzmq says of the draft types (here one event loop owns each
+ * socket; threads talk over inproc).
+ * @property events - The socket's events (the native package's Observer); they are kept from the
+ * first look.
+ */
 export interface Dish extends Omit<DishSocket, "receive" | typeof Symbol.asyncIterator> {
   /** The next message of a group joined, with the group's name. */
   receive(options?: OperationOptions): Promise<[Buffer, DishGroupOptions]>;
@@ -110,5 +128,6 @@ export interface Dish extends Omit<DishSocket, "receive" | typeof Symbol.asyncIt
 export const Dish = DishSocket as unknown as {
   /** A DISH socket with the options given. */
   new (options?: SocketOptions<DishSocket>): Dish;
+  /** The prototype of every DISH socket (what `instanceof Dish` looks for). */
   readonly prototype: Dish;
 };

@@ -106,7 +106,25 @@ function joinedBy(pipe: Pipe): Set<string> {
   return pipe.state as Set<string>;
 }
 
-/** RADIO (draft), as the native package types it. */
+// The @property tags are for the API reference: TypeDoc finds no description for the socket's
+// getters once Omit made them properties (editors show the getters' own).
+/**
+ * RADIO (draft), as the native package types it.
+ * @property type - libzmq's number for this socket type (ZMQ_RADIO = 14).
+ * @property closed - The socket is closed (a close() during a bind or unbind takes effect once
+ * that settles).
+ * @property droppedMessages - Messages this socket discarded as its type allows (plantrpc counts
+ * them; libzmq drops them silently).
+ * @property lastEndpoint - The last endpoint bound, with the port the OS chose.
+ * @property readable - A receive() would resolve at once.
+ * @property writable - A send() would not have to wait.
+ * @property securityMechanism - "plain" or "curve" once a security mechanism is set; null for
+ * NULL security.
+ * @property threadSafe - True, as libzmq says of the draft types (here one event loop owns each
+ * socket; threads talk over inproc).
+ * @property events - The socket's events (the native package's Observer); they are kept from the
+ * first look.
+ */
 export interface Radio extends Omit<RadioSocket, "send"> {
   /** Sends one frame to the DISH peers that joined `options.group`. */
   send(message: MessageLike, options: RadioGroupOptions & OperationOptions): Promise<void>;
@@ -116,5 +134,6 @@ export interface Radio extends Omit<RadioSocket, "send"> {
 export const Radio = RadioSocket as unknown as {
   /** A RADIO socket with the options given. */
   new (options?: SocketOptions<RadioSocket>): Radio;
+  /** The prototype of every RADIO socket (what `instanceof Radio` looks for). */
   readonly prototype: Radio;
 };

@@ -127,7 +127,25 @@ function routed([body, id]: Buffer[]): [Buffer, ServerRoutingOptions] {
   return [body!, { routingId: id!.readUInt32LE(0) }];
 }
 
-/** SERVER (draft), as the native package types it. */
+// The @property tags are for the API reference: TypeDoc finds no description for the socket's
+// getters once Omit made them properties (editors show the getters' own).
+/**
+ * SERVER (draft), as the native package types it.
+ * @property type - libzmq's number for this socket type (ZMQ_SERVER = 12).
+ * @property closed - The socket is closed (a close() during a bind or unbind takes effect once
+ * that settles).
+ * @property droppedMessages - Messages this socket discarded as its type allows (plantrpc counts
+ * them; libzmq drops them silently).
+ * @property lastEndpoint - The last endpoint bound, with the port the OS chose.
+ * @property readable - A receive() would resolve at once.
+ * @property writable - A send() would not have to wait.
+ * @property securityMechanism - "plain" or "curve" once a security mechanism is set; null for
+ * NULL security.
+ * @property threadSafe - True, as libzmq says of the draft types (here one event loop owns each
+ * socket; threads talk over inproc).
+ * @property events - The socket's events (the native package's Observer); they are kept from the
+ * first look.
+ */
 export interface Server extends Omit<ServerSocket, "send" | "receive" | typeof Symbol.asyncIterator> {
   /** Sends one frame to the client `options.routingId` names. */
   send(message: MessageLike, options: ServerRoutingOptions & OperationOptions): Promise<void>;
@@ -141,5 +159,6 @@ export interface Server extends Omit<ServerSocket, "send" | "receive" | typeof S
 export const Server = ServerSocket as unknown as {
   /** A SERVER socket with the options given. */
   new (options?: SocketOptions<ServerSocket>): Server;
+  /** The prototype of every SERVER socket (what `instanceof Server` looks for). */
   readonly prototype: Server;
 };
