@@ -25,9 +25,29 @@ export interface CallOptions {
   timeout?: number | null;
   /**
    * Gives up the call when it aborts: the promise rejects at once with the signal's reason, and
-   * a reply that comes later is dropped, as a timed-out call's is.
+   * a reply that comes later is dropped, as a timed-out call's is. A plantrpc device is told
+   * (CANCEL), and the handler's own signal aborts (protocol-spec/rpc.md, section 8).
    */
   signal?: AbortSignal;
+  /**
+   * Called with each progress value the method reports before its result (a plantrpc device's
+   * method registered with `callContext: true`); devices that do not report progress, and
+   * Python ones, never call it. Properties take no progress.
+   */
+  onProgress?: (value: unknown) => void;
+}
+
+/** Options of `client.stream()`. */
+export interface StreamCallOptions {
+  /** ms to wait for each item (the first one included); null = forever. Default: the stream's inventory timeout. */
+  timeout?: number | null;
+  /** Stops the stream when it aborts: the device is told, and the reading loop throws the reason. */
+  signal?: AbortSignal;
+  /**
+   * Items the device may send ahead of the reader (1 to 1024, default 16): it never runs further
+   * ahead than that, however slow the reader.
+   */
+  window?: number;
 }
 
 /** A buffer method's result. */

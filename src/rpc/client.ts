@@ -1,27 +1,29 @@
-export type { BufferResult, CallOptions, RemoteProxy, RPCClientOptions } from "./client-types.js";
+export type { BufferResult, CallOptions, RemoteProxy, RPCClientOptions, StreamCallOptions } from "./client-types.js";
 export type { Inventory } from "./protocol.js";
 import { Buffer } from "node:buffer";
 import { Dealer, type SocketEvents, type Socket, type SocketOptions } from "../zmq/index.js";
-import { CONSUME, holdProcess, raceAbort, WATCH, whenAborted } from "../zmq/internal.js";
-import { decodeBody, encodeBody, type Encoding } from "../common/codec.js";
-import { ConnectionLostError, NoResult, RemoteError, RpcError, RpcTimeoutError } from "./errors.js";
+import { CONSUME, raceAbort, WATCH } from "../zmq/internal.js";
+import { decodeBody, type Encoding } from "../common/codec.js";
+import { NoResult, RemoteError, RpcError, RpcTimeoutError } from "./errors.js";
 import { type Logger, processWarningLogger } from "../util/logger.js";
 import { clientSocketOptions } from "./curve.js";
 import { ClientSignals } from "./client-signals.js";
-import type { BufferResult, CallOptions, RemoteProxy, Reply, RPCClientOptions } from "./client-types.js";
+import { RequestChannel } from "./client-requests.js";
+import { DEFAULT_STREAM_WINDOW, InterimKind, MAX_STREAM_WINDOW } from "./call-messages.js";
+import { ClientStream } from "./client-stream.js";
+import type {
+  BufferResult,
+  CallOptions,
+  RemoteProxy,
+  Reply,
+  RPCClientOptions,
+  StreamCallOptions,
+} from "./client-types.js";
 import { DEFAULT_METHOD_TIMEOUT_MS, type Inventory, isInventory, type RpcRequest, RpcEvent } from "./protocol.js";
 import type { RPCSignal } from "./signal.js";
 import { shownUrl } from "../util/shown-url.js";
 import { formatRpcUrl, parseRpcUrl, signalsEndpoint } from "./url.js";
 import { optionNames, refuseUnknownOptions } from "../common/options.js";
-
-interface Pending {
-  resolve(frames: Buffer[]): void;
-  reject(error: Error): void;
-  timer?: ReturnType<typeof setTimeout>;
-  /** What the call is, for its error message. */
-  what: string;
-}
 
 const EMPTY = Buffer.alloc(0);
 
@@ -44,9 +46,8 @@ export class RPCClient {
   /** The server's inventory (methods, signals, properties, name), fetched again after a reconnection. */
   inventory!: Inventory;
   private readonly socket: Dealer;
-  private readonly pending = new Map<number, Pending>();
+  private readonly requests: RequestChannel;
   private readonly subscription: ClientSignals;
-  private nextId = (Math.random() * 0x1_0000_0000) >>> 0;
   private encoding: Encoding = "json";
   private stale = false;
   private refreshing: Promise<void> | undefined;
@@ -63,6 +64,7 @@ export class RPCClient {
     this.logger = options.logger ?? processWarningLogger;
     this.security = clientSocketOptions(options.curve);
     this.socket = new Dealer({ reconnectInterval: 100, reconnectMaxInterval: 2000, ...this.security });
+    this.requests = new RequestChannel(this.socket, this.shown);
     this.subscription = new ClientSignals(url, this.security, this.logger);
   }
 
@@ -101,10 +103,10 @@ export class RPCClient {
     this.socket.events[WATCH]("disconnect", () => {
       // After a reconnection the server may be another process: fetch its inventory again.
       this.stale = true;
-      if (connected) this.failPending();
+      if (connected) this.requests.failPending();
       connected = false;
     });
-    this.socket[CONSUME]((frames) => this.onReply(frames));
+    this.socket[CONSUME]((frames) => this.requests.onReply(frames));
     await this.fetchInventory();
   }
 
@@ -155,87 +157,6 @@ export class RPCClient {
 
   // ---- requests ----
 
-  /** A reply: [request id, "", ...body]; anything else is not a reply of ours. */
-  private onReply(frames: Buffer[]): void {
-    if (frames.length < 3 || frames[0]!.length !== 4 || frames[1]!.length !== 0) return;
-    const id = frames[0]!.readUInt32BE(0);
-    const pending = this.pending.get(id);
-    if (!pending) return; // a late reply to a call that timed out
-    this.pending.delete(id);
-    if (pending.timer) clearTimeout(pending.timer);
-    pending.resolve(frames.slice(2));
-  }
-
-  /** Sends a request and waits `timeout` ms for its reply; `reportedTimeout` is the one its error states. */
-  private request(
-    body: unknown,
-    timeout: number | null,
-    encoding: Encoding,
-    what: string,
-    reportedTimeout = timeout,
-    signal?: AbortSignal,
-  ): Promise<Buffer[]> {
-    if (this.closed) return Promise.reject(new RpcError("client is closed"));
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    this.nextId = (this.nextId + 1) >>> 0;
-    const id = this.nextId;
-    const idFrame = Buffer.allocUnsafe(4);
-    idFrame.writeUInt32BE(id);
-    let frame: Buffer;
-    try {
-      frame = encodeBody(body, encoding);
-    } catch (e) {
-      return Promise.reject(new RpcError(`${what}: arguments cannot be sent: ${(e as Error).message}`));
-    }
-    // A call that waits holds the process, as a waiting receive does (an idle client does not).
-    const release = holdProcess();
-    return new Promise<Buffer[]>((resolve, reject) => {
-      let unwatch = (): void => {};
-      const pending: Pending = {
-        resolve: (frames) => {
-          release();
-          unwatch();
-          resolve(frames);
-        },
-        reject: (error) => {
-          release();
-          unwatch();
-          reject(error);
-        },
-        what,
-      };
-      // Aborted: as a timeout, the call is forgotten (a late reply finds no one) and rejects.
-      unwatch = whenAborted(signal, (reason) => {
-        if (this.pending.get(id) !== pending) return;
-        this.pending.delete(id);
-        if (pending.timer) clearTimeout(pending.timer);
-        pending.reject(reason as Error);
-      });
-      if (timeout !== null) {
-        pending.timer = setTimeout(() => {
-          this.pending.delete(id);
-          pending.reject(new RpcTimeoutError(`${what} on ${this.shown}`, reportedTimeout ?? timeout));
-        }, timeout);
-      }
-      this.pending.set(id, pending);
-      this.socket.send([idFrame, EMPTY, frame]).catch((e: Error) => {
-        this.pending.delete(id);
-        if (pending.timer) clearTimeout(pending.timer);
-        pending.reject(e);
-      });
-    });
-  }
-
-  /** The calls waiting on a lost connection: their replies cannot come any more. */
-  private failPending(): void {
-    const lost = [...this.pending.values()];
-    this.pending.clear();
-    for (const p of lost) {
-      if (p.timer) clearTimeout(p.timer);
-      p.reject(new ConnectionLostError(p.what, this.shown));
-    }
-  }
-
   /** A request whose reply is one object (JSON or MessagePack); anything else reads as `{}`. */
   private async requestJson(
     body: unknown,
@@ -245,7 +166,7 @@ export class RPCClient {
     reportedTimeout = timeout,
     signal?: AbortSignal,
   ): Promise<Reply> {
-    const frames = await this.request(body, timeout, encoding, what, reportedTimeout, signal);
+    const frames = await this.requests.request(body, { timeout, encoding, what, reportedTimeout, signal });
     const reply = decodeBody(frames[0]!);
     return typeof reply === "object" && reply !== null ? (reply as Reply) : {};
   }
@@ -314,13 +235,44 @@ export class RPCClient {
     const kind =
       name in this.inventory.json_methods ? "json" : name in this.inventory.buffer_methods ? "buffer" : undefined;
     if (!kind) throw new RpcError(`${this.shown} has no method named "${name}"`);
-    const frames = await this.request(
-      { event: RpcEvent.methodCall, method: name, params: { args, kwargs } },
-      timeLeft(deadline),
-      this.encoding,
-      `${name}()`,
-      timeout,
-      options.signal,
+    const features = this.inventory.plantrpc?.calls ?? [];
+    const progress = options.onProgress !== undefined && features.includes("progress");
+    const onProgress = options.onProgress;
+    const frames = await this.requests.request(
+      {
+        event: RpcEvent.methodCall,
+        method: name,
+        params: { args, kwargs },
+        ...(progress ? { plantrpc: { progress: true } } : {}),
+      },
+      {
+        timeout: timeLeft(deadline),
+        encoding: this.encoding,
+        what: `${name}()`,
+        reportedTimeout: timeout,
+        signal: options.signal,
+        cancel: features.includes("cancel"),
+        ...(progress && onProgress
+          ? {
+              interim: (kind: number, body: Buffer[]) => {
+                if (kind !== InterimKind.progress || !body[0]) return;
+                // Encoded as the request was (a number has no telling octet); one that cannot be
+                // read is not passed on, and a listener's failure is the listener's.
+                let value: unknown;
+                try {
+                  value = decodeBody(body[0], this.encoding);
+                } catch {
+                  return;
+                }
+                try {
+                  onProgress(value);
+                } catch (e) {
+                  this.logger.warn(`an onProgress listener of ${name}() threw`, e);
+                }
+              },
+            }
+          : {}),
+      },
     );
     const decoded = decodeBody(frames[0]!);
     const head = (typeof decoded === "object" && decoded !== null ? decoded : {}) as Reply;
@@ -331,6 +283,37 @@ export class RPCClient {
     }
     if (head.success !== true) throw RemoteError.fromReply(head, `${name}()`);
     return head.result as R;
+  }
+
+  /**
+   * Reads a stream method (a plantrpc device's `registerMethodStream`) as an async iterable of
+   * its items: values, or BufferResults for a stream of buffers. The call starts at the first
+   * read; the device never runs more than `window` items ahead of the reader; `break`, the
+   * signal or an item's timeout stops the device's work too; a failure on the device is thrown
+   * as RemoteError where the loop reads. Several streams and calls may run at once.
+   */
+  stream<T = unknown>(
+    name: string,
+    args: unknown[] = [],
+    kwargs: Record<string, unknown> = {},
+    options: StreamCallOptions = {},
+  ): AsyncIterableIterator<T> {
+    const streams = this.inventory.plantrpc?.streams ?? {};
+    if (!Object.hasOwn(streams, name)) throw new RpcError(`${this.shown} has no stream named "${name}"`);
+    const window = options.window ?? DEFAULT_STREAM_WINDOW;
+    if (!(Number.isInteger(window) && window >= 1 && window <= MAX_STREAM_WINDOW)) {
+      throw new RpcError(`stream ${name}: window must be an integer from 1 to ${MAX_STREAM_WINDOW}`);
+    }
+    options.signal?.throwIfAborted();
+    return new ClientStream<T>(this.requests, {
+      body: { event: RpcEvent.methodCall, method: name, params: { args, kwargs } },
+      encoding: this.encoding,
+      what: `${name}()`,
+      shown: this.shown,
+      window,
+      timeout: options.timeout !== undefined ? options.timeout : (streams[name] ?? null),
+      signal: options.signal,
+    });
   }
 
   /** The method's timeout in the inventory known so far (10 s for a method it does not list). */
@@ -414,11 +397,7 @@ export class RPCClient {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const p of this.pending.values()) {
-      if (p.timer) clearTimeout(p.timer);
-      p.reject(new RpcError("client closed"));
-    }
-    this.pending.clear();
+    this.requests.close();
     this.socket.close();
     this.subscription.close();
   }

@@ -4,6 +4,8 @@ export {
   type MethodOptions,
   type PropertyOptions,
   type AnyFunction,
+  type CallContext,
+  type StreamOptions,
 } from "./server.js";
 export {
   RPCClient,
@@ -12,6 +14,7 @@ export {
   type BufferResult,
   type Inventory,
   type RemoteProxy,
+  type StreamCallOptions,
 } from "./client.js";
 export { RPCSignal, type SignalArgType, type SignalListener } from "./signal.js";
 export { ConnectionLostError, RpcError, RemoteError, RpcTimeoutError, NoResult } from "./errors.js";

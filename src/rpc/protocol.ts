@@ -19,6 +19,10 @@ export const RpcEvent = {
   propertySet: "PROPERTY_SET",
   /** Stops the server, after it has replied. */
   stopServer: "STOP_SERVER",
+  /** Ours (section 8): the caller gave up a call; no reply. */
+  cancel: "CANCEL",
+  /** Ours (section 8): a stream's reader took more items; no reply. */
+  streamCredit: "STREAM_CREDIT",
   /** A signal emission, as the PUB socket publishes it (not a request). */
   emitSignal: "EMIT_SIGNAL",
 } as const;
@@ -114,6 +118,10 @@ export interface PlantrpcKey {
   version: number;
   /** The request encodings the server reads: `"json"`, and `"msgpack"` for plantrpc servers. */
   encodings: string[];
+  /** The call extension's features the server offers (section 8): `cancel`, `progress`, `stream`. */
+  calls?: string[];
+  /** Stream methods (section 8): name -> ms a reader waits for each item (null: forever). */
+  streams?: Record<string, number | null>;
   /** The server's WebSocket endpoints (methods, signals), when it serves them. */
   web?: {
     /** Where the method socket is bound over WebSocket, as bound (`ws://0.0.0.0:8090/`). */

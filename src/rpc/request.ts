@@ -1,5 +1,5 @@
 import type { Buffer } from "node:buffer";
-import { encodeBody, EncodeError, type Encoding } from "../common/codec.js";
+import { decodeBody, encodeBody, EncodeError, type Encoding } from "../common/codec.js";
 
 /** A request that cannot be served; answered with a failure reply (no traceback). */
 export class BadRequest extends Error {}
@@ -97,4 +97,32 @@ export function arityOf(fn: (...args: never[]) => unknown): number | undefined {
   if (open < 0) return undefined;
   const parameters = source.slice(open + 1, source.indexOf(")", open));
   return /[=.{[]/.test(parameters) ? undefined : fn.length;
+}
+
+/** The request's object; a BadRequest when the body is not an object with an `event`. */
+export function parseRequest(body: Buffer, encoding: Encoding): Record<string, unknown> {
+  let request: unknown;
+  try {
+    request = decodeBody(body, encoding);
+  } catch (e) {
+    throw new BadRequest(
+      `request is not valid ${encoding === "json" ? "JSON" : "MessagePack"}: ${(e as Error).message}`,
+    );
+  }
+  if (typeof request !== "object" || request === null || Array.isArray(request)) {
+    throw new BadRequest("request must be an object");
+  }
+  if (typeof (request as { event?: unknown }).event !== "string") {
+    throw new BadRequest('request has no "event"');
+  }
+  return request as Record<string, unknown>;
+}
+
+/** The request id a CANCEL or STREAM_CREDIT names (section 8.3); a BadRequest when it is none. */
+export function requestId(request: Record<string, unknown>): number {
+  const id = request.request;
+  if (!(Number.isInteger(id) && (id as number) >= 0 && (id as number) <= 0xffff_ffff)) {
+    throw new BadRequest(`${String(request.event)} needs "request": the request id of a call`);
+  }
+  return id as number;
 }

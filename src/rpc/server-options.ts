@@ -60,6 +60,25 @@ export interface MethodOptions {
   timeout?: number | null;
   /** Parameter names in order, so that a caller's keyword arguments land in place. */
   params?: readonly string[];
+  /**
+   * The handler takes a CallContext as its first argument (before the caller's): its `signal`
+   * aborts when the caller gives the call up, and `progress(value)` reports progress to a caller
+   * that asked for it (protocol-spec/rpc.md, section 8). Default false.
+   */
+  callContext?: boolean;
+}
+
+/** Options of `registerMethodStream()`. */
+export interface StreamOptions {
+  /** ms a reader waits for each item (the first one included); null = forever. Default 10000. */
+  timeout?: number | null;
+  /** Parameter names in order, so that a caller's keyword arguments land in place. */
+  params?: readonly string[];
+  /**
+   * What the stream yields: values ("json", the default) or buffers ("buffer": each item is
+   * `[bytes, info]`, as a buffer method returns).
+   */
+  items?: "json" | "buffer";
 }
 
 /** A property's getter, optional setter, and the signal that announces its changes. */
@@ -79,9 +98,14 @@ export interface PropertyOptions<T = unknown> {
 // biome-ignore lint/suspicious/noExplicitAny: parameter types of user methods are theirs to declare
 export type AnyFunction = (...args: any[]) => unknown;
 
+/** A registered method, as the server keeps it. */
 export interface MethodEntry {
-  kind: "json" | "buffer";
+  kind: "json" | "buffer" | "stream";
   fn: AnyFunction;
+  /** The handler takes a CallContext first (streams always do). */
+  context: boolean;
+  /** What a stream's items are. */
+  items: "json" | "buffer";
   timeout: number | null;
   params: readonly string[] | undefined;
   /** Positional arguments it takes at most, when that is known (see arityOf). */

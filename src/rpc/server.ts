@@ -1,18 +1,14 @@
 import type { Buffer } from "node:buffer";
 import { setImmediate } from "node:timers";
 import { endpointPort, Router, splitEnvelope, type ZmqError, type Socket, type SocketOptions } from "../zmq/index.js";
-import { CONSUME, holdProcess } from "../zmq/internal.js";
-import { decodeBody, detectEncoding, encodeBody, type Encoding } from "../common/codec.js";
-import {
-  BadRequest,
-  arityOf,
-  bindArguments,
-  checkBufferResult,
-  encodeResult,
-  failure,
-  readForCompare,
-  stringField,
-} from "./request.js";
+import { CONSUME, holdProcess, PEER_GONE } from "../zmq/internal.js";
+import { detectEncoding, encodeBody, type Encoding } from "../common/codec.js";
+import { BadRequest, failure, parseRequest, requestId, stringField } from "./request.js";
+import { methodEntry, propertyEntry } from "./server-registration.js";
+import { readProperty, writeProperty } from "./server-properties.js";
+import { CALL_FEATURES } from "./call-messages.js";
+import { CancellableCalls, type CallContext, callRoute } from "./server-calls.js";
+import { type CallHost, callMethod } from "./server-method-call.js";
 import { serverSocketOptions } from "./curve.js";
 import {
   type AnyFunction,
@@ -27,9 +23,10 @@ import {
   type PropertyOptions,
   RANDOM_PORT_RANGE,
   type RPCServerOptions,
+  type StreamOptions,
 } from "./server-options.js";
 import { RpcError } from "./errors.js";
-import { DEFAULT_METHOD_TIMEOUT_MS, type Inventory, PLANTRPC_INVENTORY, RpcEvent } from "./protocol.js";
+import { type Inventory, PLANTRPC_INVENTORY, RpcEvent } from "./protocol.js";
 import { RPCSignal } from "./signal.js";
 import { SignalPublisher } from "./signal-publisher.js";
 import { formatRpcUrl, parseRpcUrl, parseWebUrl, type RpcUrl } from "./url.js";
@@ -40,7 +37,8 @@ import { optionNames, refuseUnknownOptions } from "../common/options.js";
 const MAX_SUBSCRIPTION = 64 * 1024;
 import { notifySystemd } from "../common/systemd.js";
 
-export type { AnyFunction, MethodOptions, PropertyOptions, RPCServerOptions } from "./server-options.js";
+export type { AnyFunction, MethodOptions, PropertyOptions, RPCServerOptions, StreamOptions } from "./server-options.js";
+export type { CallContext } from "./server-calls.js";
 export { PLANTRPC_INVENTORY } from "./protocol.js";
 
 const SERVER_OPTIONS = optionNames<RPCServerOptions>()(
@@ -93,6 +91,16 @@ export class RPCServer {
   /** Requests being handled now. */
   private active = 0;
   private readonly maxConcurrent: number;
+  /** The consumer of requests, once serving (given back to the socket below maxConcurrentCalls). */
+  private takeRequests: ((frames: Buffer[]) => void) | undefined;
+  /** Calls that their callers can give up (CANCEL, a closed connection). */
+  private readonly calls = new CancellableCalls();
+  /** What a method call needs from this server. */
+  private readonly callHost: CallHost = {
+    calls: this.calls,
+    send: (envelope, frames) => (this.socket.closed ? Promise.resolve() : this.socket.send([...envelope, ...frames])),
+    idle: { waiting: () => this.idle(), going: () => this.busy() },
+  };
   private stopped = false;
   private resolveStopped: (() => void) | undefined;
   private readonly stoppedPromise = new Promise<void>((r) => (this.resolveStopped = r));
@@ -156,22 +164,36 @@ export class RPCServer {
     return this.addMethod(name, "buffer", fn, options);
   }
 
+  /**
+   * Exposes a stream method (protocol-spec/rpc.md, section 8): `fn` takes a CallContext, then
+   * the caller's arguments, and returns an async iterable (an `async function*`) of values, or of
+   * `[bytes, info]` buffers with `items: "buffer"`. A plantrpc client reads it with
+   * `client.stream(name)`, at its own pace: the device is never more than the reader's window
+   * ahead, and a reader that stops (`break`, abort, close) aborts `call.signal` and closes the
+   * generator. Python clients do not see it in the inventory.
+   */
+  registerMethodStream(
+    name: string,
+    fn: (call: CallContext, ...args: Parameters<AnyFunction>) => AsyncIterable<unknown> | Iterable<unknown>,
+    options: StreamOptions = {},
+  ): this {
+    if (options.items !== undefined && options.items !== "json" && options.items !== "buffer") {
+      throw new RpcError(`stream ${name}: items must be "json" or "buffer"`);
+    }
+    return this.addMethod(name, "stream", fn, { ...options, callContext: true }, options.items ?? "json");
+  }
+
   /** Checks a method's name, function and options, then registers it. */
-  private addMethod(name: string, kind: "json" | "buffer", fn: AnyFunction, options: MethodOptions): this {
-    if (typeof name !== "string" || name === "") throw new RpcError("a method needs a non-empty name");
-    if (typeof fn !== "function") throw new RpcError(`method ${name}: not a function`);
+  private addMethod(
+    name: string,
+    kind: MethodEntry["kind"],
+    fn: AnyFunction,
+    options: MethodOptions,
+    items?: MethodEntry["items"],
+  ): this {
+    const entry = methodEntry(name, kind, fn, options, items);
     if (this.methods.has(name)) throw new RpcError(`method ${name} is already registered`);
-    const timeout = options.timeout === undefined ? DEFAULT_METHOD_TIMEOUT_MS : options.timeout;
-    if (timeout !== null && !(Number.isInteger(timeout) && timeout > 0)) {
-      throw new RpcError(`method ${name}: timeout must be a positive number of ms, or null for none`);
-    }
-    if (
-      options.params !== undefined &&
-      !(Array.isArray(options.params) && options.params.every((p) => typeof p === "string"))
-    ) {
-      throw new RpcError(`method ${name}: params must be the parameter names, in order`);
-    }
-    this.methods.set(name, { kind, fn, timeout, params: options.params, arity: options.params?.length ?? arityOf(fn) });
+    this.methods.set(name, entry);
     return this;
   }
 
@@ -190,19 +212,7 @@ export class RPCServer {
   /** Exposes a property: its getter, its setter (without one, read-only), the signal that announces changes. */
   registerProperty<T>(name: string, options: PropertyOptions<T>): this {
     if (this.properties.has(name)) throw new RpcError(`property ${name} is already registered`);
-    let notify: RPCSignal | undefined;
-    if (typeof options.notify === "string") {
-      notify = this.signals.get(options.notify);
-      if (!notify) throw new RpcError(`property ${name}: notify signal ${options.notify} is not registered`);
-    } else {
-      notify = options.notify as RPCSignal | undefined;
-    }
-    this.properties.set(name, {
-      get: options.get,
-      set: options.set as ((value: unknown) => unknown) | undefined,
-      notify,
-      autoNotify: options.autoNotify ?? false,
-    });
+    this.properties.set(name, propertyEntry(name, options, this.signals));
     return this;
   }
 
@@ -288,18 +298,32 @@ export class RPCServer {
     this.stopHooks.push(hook);
   }
 
-  /** Takes requests as they arrive (no promise per message), up to maxConcurrentCalls at once. */
+  /**
+   * Takes requests as they arrive (no promise per message), up to maxConcurrentCalls at once. A
+   * stream waiting for its reader's credit is not counted meanwhile: the CANCEL or the
+   * STREAM_CREDIT it waits for must be read.
+   */
   private serve(): void {
-    const max = this.maxConcurrent;
-    const finished = () => {
-      if (this.active-- === max && !this.socket.closed) this.socket[CONSUME](take);
-    };
     const take = (frames: Buffer[]) => {
-      this.active++;
+      this.busy();
+      const finished = () => this.idle();
       this.handle(frames).then(finished, finished);
-      if (this.active === max) this.socket[CONSUME](take, true);
     };
+    this.takeRequests = take;
     this.socket[CONSUME](take);
+    this.socket[PEER_GONE]((routingId) => this.calls.peerGone(routingId));
+  }
+
+  /** One more request being served; at maxConcurrentCalls, reading stops. */
+  private busy(): void {
+    if (++this.active === this.maxConcurrent && this.takeRequests) this.socket[CONSUME](this.takeRequests, true);
+  }
+
+  /** One request fewer being served; below maxConcurrentCalls, reading goes on. */
+  private idle(): void {
+    if (this.active-- === this.maxConcurrent && this.takeRequests && !this.socket.closed) {
+      this.socket[CONSUME](this.takeRequests);
+    }
   }
 
   /** Stops serving (and unregisters); queued replies are still sent. The server cannot serve again. */
@@ -309,6 +333,7 @@ export class RPCServer {
     if (this.watchdogTimer) clearInterval(this.watchdogTimer);
     const hooks = this.stopHooks.splice(0).map(async (hook) => hook());
     this.name = "";
+    this.calls.abortAll();
     this.socket.close();
     this.signalPublisher.close();
     void notifySystemd("STOPPING=1");
@@ -346,51 +371,45 @@ export class RPCServer {
     const { envelope } = request;
     const body = request.body[0];
     let encoding: Encoding = "json";
-    let reply: Uint8Array[];
+    let reply: Uint8Array[] | undefined;
     try {
       if (!body) throw new BadRequest("empty request");
       encoding = detectEncoding(body);
-      reply = await this.dispatch(this.parseRequest(body, encoding), encoding);
+      reply = await this.dispatch(parseRequest(body, encoding), encoding, envelope);
     } catch (e) {
       reply = [encodeBody(failure(e), encoding)];
     }
-    if (!this.socket.closed) await this.socket.send([...envelope, ...reply]).catch(() => {});
+    if (reply && !this.socket.closed) await this.socket.send([...envelope, ...reply]).catch(() => {});
   }
 
-  /** The request's object; a BadRequest when the body is not an object with an `event`. */
-  private parseRequest(body: Buffer, encoding: Encoding): Record<string, unknown> {
-    let request: unknown;
-    try {
-      request = decodeBody(body, encoding);
-    } catch (e) {
-      throw new BadRequest(
-        `request is not valid ${encoding === "json" ? "JSON" : "MessagePack"}: ${(e as Error).message}`,
-      );
-    }
-    if (typeof request !== "object" || request === null || Array.isArray(request)) {
-      throw new BadRequest("request must be an object");
-    }
-    if (typeof (request as { event?: unknown }).event !== "string") {
-      throw new BadRequest('request has no "event"');
-    }
-    return request as Record<string, unknown>;
-  }
-
-  /** The reply's frames for a request, by its event. */
-  private async dispatch(request: Record<string, unknown>, encoding: Encoding): Promise<Uint8Array[]> {
+  /** The reply's frames for a request, by its event (none for CANCEL and STREAM_CREDIT). */
+  private async dispatch(
+    request: Record<string, unknown>,
+    encoding: Encoding,
+    envelope: Buffer[],
+  ): Promise<Uint8Array[] | undefined> {
     const json = (value: unknown) => [encodeBody(value, encoding)];
     switch (request.event) {
+      case RpcEvent.cancel:
+        this.calls.cancel(callRoute(envelope, requestId(request)));
+        return undefined;
+      case RpcEvent.streamCredit:
+        this.calls.credit(callRoute(envelope, requestId(request)), Number(request.credit));
+        return undefined;
       case RpcEvent.getInventory:
         return json(this.inventory());
       case RpcEvent.initSignals:
         return json({ success: true, signal_port: await this.signalPublisher.ensure() });
       case RpcEvent.methodCall:
-        return this.callMethod(request, encoding);
+        return this.callMethod(request, encoding, envelope);
       case RpcEvent.propertyGet:
-        return json({ success: true, value: (await this.getProperty(stringField(request, "property"))) ?? null });
+        return json({
+          success: true,
+          value: (await readProperty(this.properties, stringField(request, "property"))) ?? null,
+        });
       case RpcEvent.propertySet:
         if (!("value" in request)) throw new BadRequest('PROPERTY_SET needs a "value"');
-        await this.setProperty(stringField(request, "property"), request.value);
+        await writeProperty(this.properties, stringField(request, "property"), request.value);
         return json({ success: true });
       case RpcEvent.stopServer:
         // Reply first: the reply is queued before the socket closes, and close() lingers.
@@ -403,7 +422,7 @@ export class RPCServer {
 
   /** What GET_INVENTORY answers: methods with their timeouts, signals, properties. */
   inventory(): Inventory {
-    const table = (kind: "json" | "buffer") =>
+    const table = (kind: MethodEntry["kind"]) =>
       Object.fromEntries([...this.methods].filter(([, m]) => m.kind === kind).map(([n, m]) => [n, m.timeout]));
     return {
       json_methods: table("json"),
@@ -414,48 +433,23 @@ export class RPCServer {
       plantrpc: {
         ...PLANTRPC_INVENTORY,
         encodings: [...PLANTRPC_INVENTORY.encodings],
+        calls: [...CALL_FEATURES],
+        streams: table("stream"),
         ...(this.webEndpoints ? { web: this.webEndpoints } : {}),
       },
     };
   }
 
   /** METHOD_CALL: the method's result, or for a buffer method its info and its bytes (two frames). */
-  private async callMethod(request: Record<string, unknown>, encoding: Encoding): Promise<Uint8Array[]> {
+  private async callMethod(
+    request: Record<string, unknown>,
+    encoding: Encoding,
+    envelope: Buffer[],
+  ): Promise<Uint8Array[]> {
     const name = stringField(request, "method");
     const method = this.methods.get(name);
     if (!method)
       return [encodeBody({ success: false, error: `Method ${name} not implemented`, traceback: "" }, encoding)];
-    const args = bindArguments(name, method.params, request.params, method.arity);
-    const result = await method.fn(...args);
-    if (method.kind === "json") {
-      // A method returning nothing answers null, as Python's None: the key must be there.
-      return [encodeResult({ success: true, result: result === undefined ? null : result }, encoding)];
-    }
-    const [bytes, info] = checkBufferResult(name, result);
-    return [encodeResult(info, encoding), bytes];
-  }
-
-  /** PROPERTY_GET: the getter's value. */
-  private async getProperty(name: string): Promise<unknown> {
-    return this.property(name).get();
-  }
-
-  /** PROPERTY_SET: calls the setter; with autoNotify, emits the notify signal when the value read back changed. */
-  private async setProperty(name: string, value: unknown): Promise<void> {
-    const p = this.property(name);
-    if (!p.set) throw new BadRequest(`property ${name} is read-only`);
-    const watch = p.autoNotify && p.notify;
-    const before = watch ? await readForCompare(p) : undefined;
-    await p.set(value);
-    if (!watch) return;
-    const after = await readForCompare(p);
-    if (after.key !== before!.key) p.notify!.emit(after.value);
-  }
-
-  /** A registered property; a BadRequest for an unknown name. */
-  private property(name: string): PropertyEntry {
-    const p = this.properties.get(name);
-    if (!p) throw new BadRequest(`no property named "${name}"`);
-    return p;
+    return callMethod(this.callHost, name, method, request, encoding, envelope);
   }
 }

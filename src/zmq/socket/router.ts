@@ -13,6 +13,12 @@ const CONNECT_ROUTING_ID = OPTIONS_BY_NAME.get("connectRoutingId")!;
 /** STREAM's connect() options: the same as ROUTER's (the native package's StreamConnectOptions). */
 export type StreamConnectOptions = RouterConnectOptions;
 
+/**
+ * The key of a ROUTER's internal hook: called with a peer's routing id when its connection ends
+ * (the RPC server aborts the calls that came on it).
+ */
+export const PEER_GONE: unique symbol = Symbol("plantrpc.peerGone") as never;
+
 /** Options of `Router.connect()` (and `Stream.connect()`): the routing id to give that peer. */
 export interface RouterConnectOptions {
   /** The routing id by which to address the peer at this endpoint. */
@@ -107,10 +113,21 @@ export abstract class RouterBase extends Socket {
     this.peers.set(pipe);
   }
 
+  private peerGone: ((routingId: Buffer) => void) | undefined = undefined;
+
+  /**
+   * Tells `listener` each peer's routing id when its connection ends (the RPC server's hook).
+   * @ignore @internal
+   */
+  [PEER_GONE](listener: (routingId: Buffer) => void): void {
+    this.peerGone = listener;
+  }
+
   /** @ignore @internal */
   protected override pipeDisconnected(pipe: Pipe): void {
     // A connect-assigned id stays routable while the pipe waits for the reconnection.
     if (!this.assigned.has(pipe)) this.peers.remove(pipe);
+    if (pipe.routingId) this.peerGone?.(pipe.routingId);
   }
 
   /** @ignore @internal */

@@ -1,0 +1,108 @@
+/**
+ * The calls a device is serving that their callers can still give up (protocol-spec/rpc.md,
+ * section 8): each is known by the route it came on (the connection's routing id, and any
+ * envelope frames in front) and its request id, so that a CANCEL or a STREAM_CREDIT reaches it
+ * from that connection only, and a connection that closes aborts all of its calls. Only calls
+ * whose handler takes a CallContext (and streams) are kept: the others cost nothing here.
+ */
+import type { Buffer } from "node:buffer";
+
+/** A call in progress, as its handler sees it (the `callContext` option, and stream methods). */
+export interface CallContext {
+  /**
+   * Aborts when the caller gives up the call: its abort signal or timeout, `client.close()`,
+   * its connection closing, or the device stopping. A handler that stops its work then (the
+   * motors, the exposure) makes the cancellation real; one that ignores it runs to its end.
+   */
+  readonly signal: AbortSignal;
+  /**
+   * Sends a progress value (any value a reply can hold) to the caller before the reply, when
+   * it asked for progress (`onProgress`); otherwise, and for callers that are not plantrpc
+   * clients, nothing is sent. Throws when the value cannot be encoded.
+   */
+  progress(value: unknown): void;
+}
+
+/** A call that can be given up: what aborts it, the connection it came on, its stream's credit. */
+interface Cancellable {
+  readonly controller: AbortController;
+  /** The routing id of its connection (hex), for aborting a closed connection's calls. */
+  readonly peer: string;
+  /** Grants a stream more items; undefined for a call that is not a stream. */
+  readonly credit?: (items: number) => void;
+}
+
+/** Where a call came from: the key CANCEL and STREAM_CREDIT name it by, and its connection. */
+export interface CallRoute {
+  readonly key: string;
+  readonly peer: string;
+}
+
+/**
+ * The route of a request from its envelope (`[routing id, ...frames, request id, ""]`, as
+ * splitEnvelope gives it), with the request id replaced by `id` when given (a CANCEL names
+ * another request); undefined when the envelope carries no request id (a REQ client's).
+ */
+export function callRoute(envelope: Buffer[], id?: number): CallRoute | undefined {
+  const idFrame = envelope[envelope.length - 2];
+  if (envelope.length < 3 || idFrame?.length !== 4) return undefined;
+  const route = envelope.slice(0, -2).map((f) => f.toString("hex"));
+  return { key: `${route.join(".")}/${id ?? idFrame.readUInt32BE(0)}`, peer: route[0]! };
+}
+
+/** The calls that can be given up, by their route's key. */
+export class CancellableCalls {
+  private readonly calls = new Map<string, Cancellable>();
+
+  /**
+   * Keeps a call until `end()` is called; its signal aborts on cancel(), peerGone() or
+   * abortAll(). A request id already in use on that route replaces nothing: the new call is
+   * simply not cancellable by id (a client reuses an id only after about four billion calls).
+   */
+  begin(route: CallRoute | undefined, credit?: (items: number) => void): { signal: AbortSignal; end(): void } {
+    const controller = new AbortController();
+    if (!route || this.calls.has(route.key)) return { signal: controller.signal, end: () => {} };
+    const call: Cancellable = { controller, peer: route.peer, ...(credit ? { credit } : {}) };
+    this.calls.set(route.key, call);
+    return {
+      signal: controller.signal,
+      end: () => {
+        if (this.calls.get(route.key) === call) this.calls.delete(route.key);
+      },
+    };
+  }
+
+  /** CANCEL: the caller gave the call up. */
+  cancel(route: CallRoute | undefined): void {
+    if (route) this.calls.get(route.key)?.controller.abort(gaveUp("the caller gave up the call"));
+  }
+
+  /** STREAM_CREDIT: the reader of a stream took `items` more. */
+  credit(route: CallRoute | undefined, items: number): void {
+    if (route) this.calls.get(route.key)?.credit?.(items);
+  }
+
+  /** A connection closed: its calls' replies could not reach anyone. */
+  peerGone(routingId: Buffer): void {
+    const peer = routingId.toString("hex");
+    for (const call of this.calls.values()) {
+      if (call.peer === peer) call.controller.abort(gaveUp("the caller's connection closed"));
+    }
+  }
+
+  /** The device stops: every call is given up. */
+  abortAll(): void {
+    for (const call of this.calls.values()) call.controller.abort(gaveUp("the device is stopping"));
+    this.calls.clear();
+  }
+
+  /** Calls that can be given up, now (for tests and statistics). */
+  get size(): number {
+    return this.calls.size;
+  }
+}
+
+/** An abort reason, as web APIs give one (`signal.throwIfAborted()` throws it). */
+function gaveUp(message: string): Error {
+  return new DOMException(message, "AbortError");
+}
