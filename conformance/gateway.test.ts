@@ -3,7 +3,7 @@
  * reached over one WebSocket port through a registry, their calls and signals relayed.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { listDevices, RPCClient, registerToRegistry } from "../src/index.js";
+import { type CallContext, listDevices, RPCClient, RPCServer, registerToRegistry } from "../src/index.js";
 import { hasPyzmq } from "./helpers/python.js";
 import { startPythonDevice } from "./helpers/python-rpc.js";
 import { startGateway } from "./helpers/gateway.js";
@@ -49,5 +49,49 @@ describe("plantrpc gateway", () => {
     cleanups.push(() => device.kill());
     await next((e) => e.event === "added" && e.name === "py-camera");
     expect(await call(`${gateway.base}/py-camera`)).toEqual({ sum: 42, tick: 5 });
+  });
+
+  it("relays progress, streams and cancellation (protocol-spec/rpc.md, section 8)", async () => {
+    const { registryUrl, gateway, next } = await startGateway(cleanups);
+    const server = new RPCServer({ url: "tcp://127.0.0.1" });
+    let cancelled!: () => void;
+    const handlerCancelled = new Promise<void>((r) => (cancelled = r));
+    server.registerMethodJson(
+      "scan",
+      async (call: CallContext, steps: number) => {
+        for (let i = 1; i <= steps; i++) call.progress(i / steps);
+        return "scanned";
+      },
+      { callContext: true },
+    );
+    server.registerMethodJson(
+      "endless",
+      (call: CallContext) =>
+        new Promise((_, reject) =>
+          call.signal.addEventListener("abort", () => (cancelled(), reject(call.signal.reason))),
+        ),
+      { callContext: true, timeout: null },
+    );
+    server.registerMethodStream("count", async function* (_call: CallContext, to: number) {
+      for (let i = 1; i <= to; i++) yield i;
+    });
+    await registerToRegistry(server, "camera", "streaming", registryUrl);
+    void server.serveForever();
+    cleanups.push(() => server.close());
+    await next((e) => e.event === "added" && e.name === "streaming");
+
+    const client = await RPCClient.connect(`${gateway.base}/streaming`);
+    cleanups.push(() => client.close());
+    const progress: unknown[] = [];
+    expect(await client.call("scan", [4], {}, { onProgress: (p) => progress.push(p) })).toBe("scanned");
+    expect(progress).toEqual([0.25, 0.5, 0.75, 1]);
+    const items: number[] = [];
+    for await (const n of client.stream<number>("count", [50], {}, { window: 4 })) items.push(n);
+    expect(items).toEqual([...Array(50).keys()].map((i) => i + 1));
+    const controller = new AbortController();
+    const endless = client.call("endless", [], {}, { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error("stop")), 50);
+    await expect(endless).rejects.toThrow("stop");
+    await handlerCancelled;
   });
 });

@@ -6,12 +6,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import {
   type BufferResult,
+  type CallContext,
   type CurveServerKeys,
   RemoteError,
   RPCClient,
   RpcError,
   RpcTimeoutError,
-  type RPCServer,
+  RPCServer,
 } from "../src/index.js";
 import { curveKeyPair } from "../src/zmq/index.js";
 import { hasPyzmq } from "./helpers/python.js";
@@ -162,6 +163,34 @@ describe.runIf(hasPyzmq())(`the Python client (${pythonRpcImpl}) against our dev
     const failed = await py.call("fail", ["bad focus"]);
     expect(failed).toMatchObject({ ok: false, error: "bad focus" });
     expect(failed.traceback).toContain("Error: bad focus");
+  });
+
+  it("is unaffected by the call extension: no progress sent, a stream refused with a clear failure reply", async () => {
+    const server = new RPCServer({ url: "tcp://127.0.0.1" });
+    server.registerMethodJson(
+      "scan",
+      (call: CallContext, steps: number) => {
+        for (let i = 1; i <= steps; i++) call.progress(i / steps);
+        return call.signal.aborted ? "aborted" : "scanned";
+      },
+      { callContext: true },
+    );
+    server.registerMethodStream("preview", function* () {
+      yield 1;
+    });
+    server.registerMethodJson("add", (a: number, b: number) => a + b);
+    await server.start();
+    void server.serveForever();
+    cleanups.push(() => server.close());
+    const py = await pythonClient(`tcp://127.0.0.1:${server.port}`);
+    const inv = (await py.op({ op: "inventory" })).result;
+    expect(Object.keys(inv.json_methods).sort()).toEqual(["add", "preview", "scan"]);
+    expect(inv.buffer_methods).toEqual({});
+    expect(await py.call("scan", [4])).toEqual({ ok: true, result: "scanned" });
+    const stream = await py.call("preview", []);
+    expect(stream.ok).toBe(false);
+    expect(String(stream.error)).toMatch(/Method preview is a stream/);
+    expect(await py.call("add", [20, 22])).toEqual({ ok: true, result: 42 });
   });
 
   it("receives buffer replies of 4 bytes and 16 MiB as two frames, and buffer failures as one", async () => {

@@ -210,14 +210,15 @@ describe("progress", () => {
 });
 
 describe("stream methods", () => {
-  it("are read as an async iterable, and hidden from the reference's method tables", async () => {
+  it("are read as an async iterable, and listed for reference clients as JSON methods that refuse them", async () => {
     const server = await device((s) =>
       s.registerMethodStream("count", async function* (_call: CallContext, to: number) {
         for (let i = 1; i <= to; i++) yield i;
       }),
     );
     const c = await client(server);
-    expect(c.inventory.json_methods).not.toHaveProperty("count");
+    expect(c.inventory.json_methods).toHaveProperty("count");
+    await expect(c.call("count", [1])).rejects.toThrow(/is a stream method: read it with client.stream\("count"\)/);
     expect(c.inventory.plantrpc?.streams).toEqual({ count: 10000 });
     expect(c.inventory.plantrpc?.calls).toEqual(["cancel", "progress", "stream"]);
     const items: number[] = [];

@@ -235,6 +235,9 @@ export class RPCClient {
     const kind =
       name in this.inventory.json_methods ? "json" : name in this.inventory.buffer_methods ? "buffer" : undefined;
     if (!kind) throw new RpcError(`${this.shown} has no method named "${name}"`);
+    if (Object.hasOwn(this.inventory.plantrpc?.streams ?? {}, name)) {
+      throw new RpcError(`${name} on ${this.shown} is a stream method: read it with client.stream("${name}")`);
+    }
     const features = this.inventory.plantrpc?.calls ?? [];
     const progress = options.onProgress !== undefined && features.includes("progress");
     const onProgress = options.onProgress;

@@ -170,7 +170,7 @@ export class RPCServer {
    * `[bytes, info]` buffers with `items: "buffer"`. A plantrpc client reads it with
    * `client.stream(name)`, at its own pace: the device is never more than the reader's window
    * ahead, and a reader that stops (`break`, abort, close) aborts `call.signal` and closes the
-   * generator. Python clients do not see it in the inventory.
+   * generator. Python clients see it as a JSON method whose call fails, saying it is a stream.
    */
   registerMethodStream(
     name: string,
@@ -425,7 +425,9 @@ export class RPCServer {
     const table = (kind: MethodEntry["kind"]) =>
       Object.fromEntries([...this.methods].filter(([, m]) => m.kind === kind).map(([n, m]) => [n, m.timeout]));
     return {
-      json_methods: table("json"),
+      // Streams are listed among the JSON methods too: a reference client that calls one by name
+      // reads the failure reply (a name absent from its tables would wedge its REQ socket).
+      json_methods: { ...table("json"), ...table("stream") },
       buffer_methods: table("buffer"),
       signals: [...this.signals.keys()],
       properties: [...this.properties.keys()],
