@@ -68,7 +68,10 @@ describe("plantrpc gateway", () => {
       "endless",
       (call: CallContext) =>
         new Promise((_, reject) =>
-          call.signal.addEventListener("abort", () => (cancelled(), reject(call.signal.reason))),
+          call.signal.addEventListener("abort", () => {
+            cancelled();
+            reject(call.signal.reason);
+          }),
         ),
       { callContext: true, timeout: null },
     );
