@@ -92,6 +92,31 @@ describe("plantrpc command", () => {
     expect(JSON.parse(slow.stdout)).toEqual({ result: { exposed_ms: 1 } });
   });
 
+  it("call prints progress on stderr as it comes, and a stream's items until --count", async () => {
+    const { url } = await camera();
+    const scan = await plantrpc(["call", url, "scan", "3", "0", "--json"]);
+    expect(scan.code).toBe(0);
+    expect(JSON.parse(scan.stdout)).toEqual({ result: { positions: 3, angles: [0, 120, 240] } });
+    expect(
+      scan.stderr
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
+      { progress: { position: 1, of: 3, angle: 0 } },
+      { progress: { position: 2, of: 3, angle: 120 } },
+      { progress: { position: 3, of: 3, angle: 240 } },
+    ]);
+    const dir = mkdtempSync(join(tmpdir(), "plantrpc-cli-"));
+    const preview = await plantrpc(["call", url, "preview", "30", "--count", "3", "--out", join(dir, "frame.png")]);
+    expect(preview.code).toBe(0);
+    expect(preview.stdout.trim().split("\n")).toHaveLength(3);
+    for (const n of [0, 1, 2])
+      expect([...readFileSync(join(dir, `frame-${n}.png`)).subarray(0, 8)]).toEqual(PNG_SIGNATURE);
+    const inv = await plantrpc(["inventory", url]);
+    expect(inv.stdout).toMatch(/streams \(plantrpc call prints their items\):\n {2}preview/);
+  });
+
   it("writes a buffer result to --out and refuses to dump it on the terminal", async () => {
     const { url } = await camera();
     const dir = mkdtempSync(join(tmpdir(), "plantrpc-cli-"));

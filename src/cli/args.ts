@@ -16,6 +16,7 @@ const FLAGS = {
   timeout: { type: "string" },
   kwargs: { type: "string" },
   out: { type: "string" },
+  count: { type: "string" },
   addr: { type: "string" },
   port: { type: "string" },
   "registry-port": { type: "string" },

@@ -4,10 +4,10 @@
  * signals, and run the demo. Exit codes: 0 ok, 1 remote error, 2 usage error, 3 timeout,
  * 4 any other failure (connection, registry without LIST, ...).
  */
-import { readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { listDevices } from "../registry/index.js";
-import { type BufferResult, RemoteError, RPCClient, RpcError, RpcTimeoutError } from "../rpc/index.js";
+import { RemoteError, RPCClient, RpcError, RpcTimeoutError } from "../rpc/index.js";
 import { describeError } from "../zmq/index.js";
 import { checkFlags, type Parsed, parse, UsageError } from "./args.js";
 import {
@@ -24,6 +24,7 @@ import {
 } from "./command.js";
 import { checkDevice, formatReport } from "../check/index.js";
 import { runBench } from "./bench.js";
+import { CALL_COMMAND } from "./call.js";
 import { writeCertificates } from "./keygen.js";
 import { SERVE_COMMANDS } from "./serve-commands.js";
 import { inline, quoted } from "./terminal.js";
@@ -60,10 +61,14 @@ const COMMANDS: Record<string, Command> = {
             Object.entries(t)
               .map(([n, ms]) => `  ${inline(n)}  (timeout ${ms === null ? "none" : `${inline(ms)} ms`})`)
               .join("\n") || "  (none)";
+          const streams = inv.plantrpc?.streams ?? {};
           return [
             `device ${inv.name ? `"${inline(inv.name)}"` : "(unregistered)"} at ${url}${inv.plantrpc ? " [plantrpc]" : ""}`,
-            `JSON methods:\n${methods(inv.json_methods)}`,
+            `JSON methods:\n${methods(unstreamed(inv.json_methods, streams))}`,
             `buffer methods:\n${methods(inv.buffer_methods)}`,
+            ...(Object.keys(streams).length > 0
+              ? [`streams (plantrpc call prints their items):\n${methods(streams)}`]
+              : []),
             `properties: ${inv.properties.map(inline).join(", ") || "(none)"}`,
             `signals: ${inv.signals.map(inline).join(", ") || "(none)"}`,
           ].join("\n");
@@ -71,41 +76,7 @@ const COMMANDS: Record<string, Command> = {
       });
     },
   },
-  call: {
-    usage: "call <url> <method> [json-arg ...] [--kwargs '{...}'] [--out file] [--timeout ms]",
-    flags: ["kwargs", "out", ...CLIENT_SECURITY],
-    help: "Call a method. Each argument is JSON (a bare word is a string). A buffer result goes to --out.",
-    async run(p, out) {
-      const [url, method, ...rest] = need(p, 2, this.usage);
-      const kwargsText = p.flags.get("kwargs");
-      const kwargs = typeof kwargsText === "string" ? jsonArg(kwargsText) : {};
-      if (typeof kwargs !== "object" || kwargs === null || Array.isArray(kwargs))
-        throw new UsageError("--kwargs takes a JSON object");
-      await withClient(url!, p, async (c) => {
-        const isBuffer = method! in c.inventory.buffer_methods;
-        const target = p.flags.get("out");
-        if (isBuffer && typeof target !== "string") {
-          throw new UsageError(`${method} returns binary data: give --out <file> to save it`);
-        }
-        const timeout = timeoutOf(p);
-        const result = await c.call<BufferResult>(
-          method!,
-          rest.map(jsonArg),
-          kwargs as Record<string, unknown>,
-          timeout ? { timeout } : {},
-        );
-        if (isBuffer) {
-          writeFileSync(target as string, result.buffer);
-          out.result(
-            { out: target, bytes: result.buffer.length, info: result.info },
-            () => `${result.buffer.length} bytes written to ${target}\ninfo: ${pretty(result.info)}`,
-          );
-        } else {
-          out.result({ result }, () => pretty(result));
-        }
-      });
-    },
-  },
+  call: CALL_COMMAND,
   get: {
     usage: "get <url> <property>",
     flags: CLIENT_SECURITY,
@@ -292,4 +263,9 @@ function packageVersion(): string {
   const here = dirname(realpathSync(process.argv[1] ?? "."));
   const manifest = readFileSync(join(here, "..", "..", "package.json"), "utf8");
   return (JSON.parse(manifest) as { version: string }).version;
+}
+
+/** A method table without the stream methods (listed there for reference clients, shown apart). */
+function unstreamed(table: Record<string, number | null>, streams: Record<string, number | null>) {
+  return Object.fromEntries(Object.entries(table).filter(([name]) => !Object.hasOwn(streams, name)));
 }

@@ -1,5 +1,6 @@
 import { type CurveServerKeys, RPCServer, RpcError, RPCSignal } from "../rpc/index.js";
 import { drawPlant } from "./plant-image.js";
+import { registerCameraMotion } from "./camera-motion.js";
 import { encodePng } from "./png.js";
 
 export type CameraMode = "STILL" | "VIDEO";
@@ -9,6 +10,7 @@ export type CameraMode = "STILL" | "VIDEO";
  * .cameradevice.Camera): get_image(lores) and the mode, video_url, rotation, resolution,
  * encoding and config properties with their notify signals. A Python client built on that
  * interface drives it unchanged. Images are PNGs of a drawn plant that turns between shots.
+ * Beyond the reference: a live `preview` stream and a long `scan` with progress (camera-motion.ts).
  */
 export function createVirtualCamera(url = "tcp://127.0.0.1", curve?: CurveServerKeys): RPCServer {
   const server = new RPCServer({ url, curve });
@@ -29,18 +31,19 @@ export function createVirtualCamera(url = "tcp://127.0.0.1", curve?: CurveServer
     configChanged: server.registerSignal("configChanged", new RPCSignal<[object]>(Object)),
   };
 
-  server.registerMethodBuffer(
-    "get_image",
-    (lores = false) => {
-      const [w, h] = lores
-        ? [Math.max(1, state.resolution[0] >> 2), Math.max(1, state.resolution[1] >> 2)]
-        : state.resolution;
-      const frame = state.frame++;
-      const png = encodePng(w, h, drawPlant(w, h, frame));
-      return [png, { format: "png", width: w, height: h, frame, lores: Boolean(lores), mode: state.mode }];
-    },
-    { params: ["lores"], timeout: 10000 },
-  );
+  const shot = (lores: boolean): [Uint8Array, Record<string, unknown>] => {
+    const [w, h] = lores
+      ? [Math.max(1, state.resolution[0] >> 2), Math.max(1, state.resolution[1] >> 2)]
+      : state.resolution;
+    const frame = state.frame++;
+    const png = encodePng(w, h, drawPlant(w, h, frame));
+    return [png, { format: "png", width: w, height: h, frame, lores: Boolean(lores), mode: state.mode }];
+  };
+  server.registerMethodBuffer("get_image", (lores = false) => shot(Boolean(lores)), {
+    params: ["lores"],
+    timeout: 10000,
+  });
+  registerCameraMotion(server, shot);
   server.registerMethodJson(
     "capture_slowly",
     (ms = 2000) => new Promise((resolve) => setTimeout(() => resolve({ exposed_ms: ms }), ms)),

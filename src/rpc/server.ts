@@ -1,10 +1,11 @@
 import type { Buffer } from "node:buffer";
 import { setImmediate } from "node:timers";
-import { endpointPort, Router, splitEnvelope, type ZmqError, type Socket, type SocketOptions } from "../zmq/index.js";
+import { Router, splitEnvelope, type Socket, type SocketOptions } from "../zmq/index.js";
 import { CONSUME, holdProcess, PEER_GONE } from "../zmq/internal.js";
 import { detectEncoding, encodeBody, type Encoding } from "../common/codec.js";
 import { BadRequest, failure, parseRequest, requestId, stringField } from "./request.js";
 import { methodEntry, propertyEntry } from "./server-registration.js";
+import { bindRpcUrl, bindWebUrl } from "./server-binding.js";
 import { readProperty, writeProperty } from "./server-properties.js";
 import { CALL_FEATURES } from "./call-messages.js";
 import { CancellableCalls, type CallContext, callRoute } from "./server-calls.js";
@@ -21,7 +22,6 @@ import {
   type MethodOptions,
   type PropertyEntry,
   type PropertyOptions,
-  RANDOM_PORT_RANGE,
   type RPCServerOptions,
   type StreamOptions,
 } from "./server-options.js";
@@ -226,39 +226,10 @@ export class RPCServer {
 
   /** Binds the URL (on a free port when it has none), then the web endpoint if any. */
   private async bind(): Promise<void> {
-    const { scheme, host, port } = this.parsedUrl;
-    if (port !== undefined) {
-      await this.socket.bind(formatRpcUrl(scheme, host, port));
-    } else {
-      await this.bindRandomPort(scheme, host);
-    }
-    this.endpoint = this.socket.lastEndpoint!;
-    this.port = endpointPort(this.endpoint);
-    if (this.web) await this.bindWeb(this.web);
-  }
-
-  /** The method socket at the web path, and the signals' path beside it on the same port. */
-  private async bindWeb({ scheme, host, port, path }: RpcUrl): Promise<void> {
-    await this.socket.bind(formatRpcUrl(scheme, host, port ?? 0, path || "/"));
-    const methods = this.socket.lastEndpoint!;
-    const bound = new URL(methods);
-    const signals = formatRpcUrl(scheme, host, Number(bound.port), `${path.replace(/\/$/, "")}/signals`);
-    this.webEndpoints = { methods, signals };
-  }
-
-  /** Binds a random port in [10000, 12000) (RANDOM_PORT_RANGE), another while one is in use (100 tries). */
-  private async bindRandomPort(scheme: string, host: string): Promise<void> {
-    const [low, high] = RANDOM_PORT_RANGE;
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const port = low + Math.floor(Math.random() * (high - low));
-      try {
-        await this.socket.bind(formatRpcUrl(scheme, host, port));
-        return;
-      } catch (e) {
-        if ((e as ZmqError).code !== "EADDRINUSE") throw e;
-      }
-    }
-    throw new RpcError(`no free port in [${low}, ${high}) on ${host}`);
+    const { endpoint, port } = await bindRpcUrl(this.socket, this.parsedUrl);
+    this.endpoint = endpoint;
+    this.port = port;
+    if (this.web) this.webEndpoints = await bindWebUrl(this.socket, this.web);
   }
 
   /** Serves until stopServer() or a STOP_SERVER request; resolves once stopped. */
