@@ -20,6 +20,8 @@ export const DASHBOARD_CSS = `  :root { --fg: #1d2a1f; --muted: #66756a; --line:
     color: #fff; border-radius: 4px; cursor: pointer; }
   .result { font-family: ui-monospace, monospace; font-size: .85rem; color: var(--muted); word-break: break-all; }
   .error { color: #b3261e; }
+  progress { width: 100%; margin-top: .3rem; accent-color: var(--accent); }
+  td button + button { margin-left: .3rem; }
   .signals { font-family: ui-monospace, monospace; font-size: .8rem; max-height: 9rem; overflow: auto;
     background: var(--bg); border-radius: 4px; padding: .3rem .5rem; margin: 0; list-style: none; }
   img.frame { max-width: 100%; margin-top: .4rem; border-radius: 4px; border: 1px solid var(--line); }

@@ -3,7 +3,8 @@
  * dist/browser/dashboard.js and served from the dashboard's own origin, so that its
  * Content-Security-Policy can say `script-src 'self'`). It lists the registry's devices through
  * the gateway (LIST, every second), and for each shows its inventory, property values (set in
- * place), method calls with JSON arguments, buffer results (PNG images shown) and its signals.
+ * place), method calls with JSON arguments (their progress, and Cancel), buffer results (PNG
+ * images shown), streams (a PNG stream as a live image) and its signals.
  *
  * Everything a device sends (names, docs, values, signal arguments, buffer info) is shown as
  * text: nodes are built with createElement and given text, never HTML; an image is shown only
@@ -12,7 +13,8 @@
 import { listDevices } from "../../registry/client.js";
 import type { DeviceEntry } from "../../registry/protocol.js";
 import { RPCClient } from "../../rpc/client.js";
-import type { BufferResult } from "../../rpc/client-types.js";
+import { button, el, messageOf, parse, show } from "./dom.js";
+import { methodRow, streamRow } from "./method-rows.js";
 
 /** What the server put in the page: the gateway's port and the token (meta elements). */
 function setting(name: string): string {
@@ -32,25 +34,6 @@ interface Card {
 const cards = new Map<string, Card>();
 const main = document.getElementById("devices")!;
 const status = document.getElementById("status")!;
-
-type Child = Node | string;
-
-/** An element with attributes (set as values, never parsed) and children (nodes, or text). */
-function el(tag: string, attributes: Record<string, string> = {}, ...children: Child[]): HTMLElement {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  node.append(...children);
-  return node;
-}
-
-function button(label: string, onClick: () => unknown, attributes: Record<string, string> = {}): HTMLElement {
-  const node = el("button", { type: "button", ...attributes }, label);
-  node.addEventListener("click", () => void onClick());
-  return node;
-}
-
-const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
-const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 async function refresh(): Promise<void> {
   let devices: Record<string, DeviceEntry>;
@@ -121,13 +104,20 @@ function fill(section: HTMLElement, client: RPCClient): void {
     section.append(el("h3", {}, "Properties"), el("table", {}, ...rows));
     readAll();
   }
+  // Stream methods are listed among the JSON methods too (for reference clients): shown apart.
+  const streams = Object.keys(inventory.plantrpc?.streams ?? {});
   const methods: Array<[string, boolean]> = [
-    ...Object.keys(inventory.json_methods).map((m): [string, boolean] => [m, false]),
+    ...Object.keys(inventory.json_methods)
+      .filter((m) => !streams.includes(m))
+      .map((m): [string, boolean] => [m, false]),
     ...Object.keys(inventory.buffer_methods).map((m): [string, boolean] => [m, true]),
   ];
   if (methods.length) {
     const rows = methods.map(([m, isBuffer]) => methodRow(client, m, isBuffer));
     section.append(el("h3", {}, "Methods"), el("table", {}, ...rows));
+  }
+  if (streams.length) {
+    section.append(el("h3", {}, "Streams"), el("table", {}, ...streams.map((m) => streamRow(client, m))));
   }
   if (inventory.signals.length) {
     const log = el("ul", { class: "signals", "data-signals": "" });
@@ -172,52 +162,6 @@ function propertyRow(
     el("td", {}, input),
     el("td", {}, button("Set", set)),
   );
-}
-
-function methodRow(client: RPCClient, method: string, isBuffer: boolean): HTMLElement {
-  const args = el("input", {
-    placeholder: "arguments: JSON array, e.g. [1, 2]",
-    "data-args": method,
-  }) as HTMLInputElement;
-  const out = el("div", { class: "result", "data-result": method });
-  const call = async (): Promise<void> => {
-    out.className = "result";
-    out.textContent = "…";
-    try {
-      const given = args.value ? parse(args.value) : [];
-      const result = await client.call(method, Array.isArray(given) ? given : [given]);
-      out.replaceChildren();
-      if (isBuffer) showBuffer(out, method, result as BufferResult);
-      else out.append(show(result));
-    } catch (e) {
-      out.className = "result error";
-      out.textContent = messageOf(e);
-    }
-  };
-  const name = el("td", { class: "name" }, method + (isBuffer ? " ▣" : ""));
-  return el("tr", {}, name, el("td", {}, args, out), el("td", {}, button("Call", call, { "data-call": method })));
-}
-
-function showBuffer(out: HTMLElement, method: string, result: BufferResult): void {
-  out.append(`${show(result.info)} · ${result.buffer.length} bytes`);
-  if (!isPng(result.buffer)) return;
-  const bytes = new Uint8Array(result.buffer);
-  const url = URL.createObjectURL(new Blob([bytes], { type: "image/png" }));
-  const image = el("img", { class: "frame", src: url, alt: method });
-  image.addEventListener("load", () => URL.revokeObjectURL(url), { once: true });
-  out.append(el("br"), image);
-}
-
-function parse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-function isPng(b: Uint8Array): boolean {
-  return b.length > 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47;
 }
 
 void refresh();
