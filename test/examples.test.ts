@@ -86,6 +86,18 @@ const PAIRS: Array<{ server: string; arg: string; ready: RegExp; client: string;
     client: "rpc-client.mjs",
     prints: [/move_to\(42\) = 42/, /speed = 3/, /log: at 42/],
   },
+  {
+    server: "rpc-scan-device.mjs",
+    arg: "tcp://127.0.0.1",
+    ready: /scanner at (\S+)/,
+    client: "rpc-scan-client.mjs",
+    prints: [
+      /progress \{ position: 3, of: 3 \}/,
+      /3 positions scanned/,
+      /second scan: cancelled at position 5/,
+      /reading 2: /,
+    ],
+  },
 ];
 
 describe.skipIf(!built)("examples/ (against the built package)", () => {
