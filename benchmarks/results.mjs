@@ -1,7 +1,8 @@
 // Benchmark results people can look at: each suite's figures are saved in
 // benchmarks/results/<date>.json (with the machine, runtime and versions), and the day's file is
-// drawn as benchmarks/results/<date>.svg (and benchmarks/results/latest.svg, shown in the README).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+// drawn as benchmarks/results/<date>.svg; benchmarks/results/latest.svg, shown in the README,
+// draws each suite's newest figures, whichever day they were measured.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import { fileURLToPath } from "node:url";
 
@@ -36,10 +37,22 @@ export function saveResults(suite, figures) {
       };
   results.suites[suite] = { at: new Date().toISOString(), ...figures };
   writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
-  const svg = drawChart(results);
-  writeFileSync(`${DIR}${date}.svg`, svg);
-  writeFileSync(`${DIR}latest.svg`, svg);
+  writeFileSync(`${DIR}${date}.svg`, drawChart(results));
+  writeFileSync(`${DIR}latest.svg`, drawChart(newestOfEachSuite()));
   return { json: path, svg: `${DIR}${date}.svg` };
+}
+
+/** Each suite's newest figures, over every day's results file (a run of one suite keeps the others). */
+export function newestOfEachSuite() {
+  const days = readdirSync(DIR)
+    .filter((f) => /^\d{4}-\d{2}-\d{2}\.json$/.test(f))
+    .sort();
+  let newest;
+  for (const day of days) {
+    const results = JSON.parse(readFileSync(`${DIR}${day}`, "utf8"));
+    newest = { ...results, suites: { ...newest?.suites, ...results.suites } };
+  }
+  return newest;
 }
 
 const COLORS = ["#2f7d4a", "#8a9a8f", "#c9a227", "#4a6fa5", "#b05c4a"];

@@ -4,7 +4,7 @@ import { build, ensureNodeModules, root } from "./setup.mjs";
 
 ensureNodeModules();
 build();
-// `npm run bench -- zmq`, `-- rpc`, `-- msgpack`, `-- curve` or `-- ws` runs one suite; zmq and rpc by default.
+// `npm run bench -- zmq`, `-- rpc`, `-- msgpack`, `-- curve`, `-- ws` or `-- streams` runs one suite; zmq and rpc by default.
 const args = process.argv.slice(2);
 const SCRIPTS = {
   zmq: "benchmarks/run.mjs",
@@ -12,6 +12,7 @@ const SCRIPTS = {
   msgpack: "benchmarks/msgpack.mjs",
   curve: "benchmarks/curve.mjs",
   ws: "benchmarks/ws.mjs",
+  streams: "benchmarks/streams.mjs",
 };
 const suites = Object.keys(SCRIPTS).filter((s) => args.includes(s));
 for (const suite of suites.length ? suites : ["zmq", "rpc"]) {
