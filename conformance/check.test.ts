@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { type CheckReport, checkDevice } from "../src/check/index.js";
+import { createVirtualCamera } from "../src/demo/camera.js";
 import { DeviceRegistry, registerToRegistry } from "../src/index.js";
 import { curveKeyPair } from "../src/zmq/index.js";
 import { startBrokenDevice } from "./helpers/broken-device.js";
@@ -82,6 +83,35 @@ describe("plantrpc check", () => {
     cleanups.push(() => second.kill());
     const strict = await checkDevice(second.url, { destructive: true });
     expect(statusOf(strict)["malformed-request"]).toBe("fail");
+  });
+
+  it("checks the call extension on a device that announces it (the demo camera's preview stream)", async () => {
+    const camera = createVirtualCamera("tcp://127.0.0.1");
+    await camera.start();
+    void camera.serveForever();
+    cleanups.push(() => camera.close());
+    const url = `tcp://127.0.0.1:${camera.port}`;
+    const gentle = await checkDevice(url);
+    expect(statusOf(gentle)).toMatchObject({
+      "call-extension": "pass",
+      "stream-refused": "pass",
+      "cancel-unknown": "pass",
+      "stream-window": "skip",
+    });
+    const full = await checkDevice(url, { destructive: true });
+    expect(full.results.filter((r) => r.status === "fail")).toEqual([]);
+    expect(full.results.find((r) => r.id === "stream-window")?.reason).toMatch(
+      /2 items, then quiet until credit; CANCEL ended it/,
+    );
+  });
+
+  it("a device that sends past its window, or announces the extension wrongly, fails those checks", async () => {
+    const device = await startBrokenDevice({ streams: true });
+    cleanups.push(() => device.close());
+    const report = await checkDevice(device.url, { timeout: 500, destructive: true });
+    const failed = Object.fromEntries(report.results.filter((r) => r.status === "fail").map((r) => [r.id, r.reason]));
+    expect(failed["call-extension"]).toMatch(/unknown features \["teleport"\]/);
+    expect(failed["stream-window"]).toMatch(/more items than the window/);
   });
 
   it("reports every defect of a broken device", async () => {

@@ -2,6 +2,7 @@ import { listDevices } from "../registry/index.js";
 import type { CurveClientKeys } from "../rpc/curve.js";
 import { type Inventory, inventoryProblems, plantrpcKeyProblems, RpcEvent } from "../rpc/protocol.js";
 import { replyKeyProblems } from "./reply-keys.js";
+import { CALL_CHECKS } from "./call-checks.js";
 import { fail, type Outcome, pass, referenceDefect, skip } from "./outcome.js";
 import type { Answer, Probe, ReceivedSignal } from "./probe.js";
 
@@ -186,6 +187,7 @@ export const CHECKS: readonly Check[] = [
         : fail(`"${ctx.inventory.name}" is registered at ${entry.addr}, not ${ctx.probe.url}`);
     },
   },
+  ...CALL_CHECKS,
   {
     id: "properties-set",
     title: "Numeric properties take a new value, read back, notify at most once per change, and are restored",

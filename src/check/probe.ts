@@ -1,7 +1,7 @@
 import type { Buffer } from "node:buffer";
 import { decodeBody, encodeBody, type Encoding } from "../common/codec.js";
 import { type CurveClientKeys, clientSocketOptions } from "../rpc/curve.js";
-import { Request, type Socket, type SocketOptions, Subscriber } from "../zmq/index.js";
+import { Dealer, Request, type Socket, type SocketOptions, Subscriber } from "../zmq/index.js";
 import { WATCH } from "../zmq/internal.js";
 import { RpcEvent } from "../rpc/protocol.js";
 import { signalsEndpoint } from "../rpc/url.js";
@@ -59,6 +59,27 @@ export class Probe {
     } finally {
       req.close();
     }
+  }
+
+  /**
+   * A DEALER connected to the device, as a plantrpc client talks (a request id in front of each
+   * request); `receive({ timeout })` gives up with EAGAIN. The caller closes it.
+   */
+  dealer(): {
+    send(frames: Buffer[]): Promise<void>;
+    receive(options?: { timeout?: number }): Promise<Buffer[]>;
+    close(): void;
+  } {
+    const dealer = new Dealer({ ...this.security, linger: 0 });
+    dealer.connect(this.url);
+    return {
+      send: (frames) => dealer.send(frames),
+      receive: ({ timeout = this.timeout } = {}) => {
+        dealer.receiveTimeout = timeout;
+        return dealer.receive();
+      },
+      close: () => dealer.close(),
+    };
   }
 
   /** Sends a request and walks away without reading the reply (a client that timed out). */
