@@ -55,6 +55,7 @@ describe("plantrpc gateway", () => {
     const { registryUrl, gateway, next } = await startGateway(cleanups);
     const server = new RPCServer({ url: "tcp://127.0.0.1" });
     let cancelled!: () => void;
+    let started: () => void = () => {};
     const handlerCancelled = new Promise<void>((r) => (cancelled = r));
     server.registerMethodJson(
       "scan",
@@ -66,13 +67,15 @@ describe("plantrpc gateway", () => {
     );
     server.registerMethodJson(
       "endless",
-      (call: CallContext) =>
-        new Promise((_, reject) =>
+      (call: CallContext) => {
+        started();
+        return new Promise((_, reject) =>
           call.signal.addEventListener("abort", () => {
             cancelled();
             reject(call.signal.reason);
           }),
-        ),
+        );
+      },
       { callContext: true, timeout: null },
     );
     server.registerMethodStream("count", async function* (_call: CallContext, to: number) {
@@ -96,5 +99,15 @@ describe("plantrpc gateway", () => {
     setTimeout(() => controller.abort(new Error("stop")), 50);
     await expect(endless).rejects.toThrow("stop");
     await handlerCancelled;
+
+    // A page that goes away (its connection to the gateway closes) cancels its calls too.
+    const leaving = await RPCClient.connect(`${gateway.base}/streaming`);
+    const left = new Promise<void>((r) => (cancelled = r));
+    const begun = new Promise<void>((r) => (started = r));
+    const pending = leaving.call("endless").catch((e: Error) => e);
+    await begun; // the call is on the device
+    leaving.close();
+    expect(String(await pending)).toMatch(/client closed/);
+    await left;
   });
 });

@@ -1,3 +1,4 @@
+import { Buffer } from "node:buffer";
 import { RpcEvent } from "../rpc/protocol.js";
 import { signalsEndpoint } from "../rpc/url.js";
 import {
@@ -10,6 +11,10 @@ import {
   type Socket,
   type SocketOptions,
 } from "../zmq/index.js";
+import { PEER_GONE } from "../zmq/internal.js";
+
+/** What the gateway sends a device offering cancellation when a page leaves: its calls end. */
+const CANCEL_ROUTE = [Buffer.alloc(4), Buffer.alloc(0), Buffer.from(JSON.stringify({ event: RpcEvent.cancel }))];
 
 /** Between two attempts to learn the signal port of a device that did not answer: doubling up to. */
 const ASK_BACKOFF_MAX_MS = 60_000;
@@ -44,6 +49,8 @@ export class DeviceRelay {
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private connected = false;
   private signalsConnected = false;
+  /** The device offers cancellation (its inventory says so): a page that leaves cancels its calls. */
+  private cancels = false;
   /** Where the device publishes: undefined until it said, null when it has no signals. */
   private signalsAt: string | null | undefined;
   private asking: Promise<void> | undefined;
@@ -79,6 +86,16 @@ export class DeviceRelay {
       throw e;
     }
     this.running.push(this.followPages(this.front), this.followPages(this.xpub));
+    this.front[PEER_GONE]((page) => this.pageGone(page));
+  }
+
+  /**
+   * A page's connection closed: a device that offers cancellation is told to give up its calls
+   * (protocol-spec/rpc.md, section 8.3), as it would be by the page's own connection closing.
+   */
+  private pageGone(page: Buffer): void {
+    if (!this.cancels || !this.connected || !this.back || this.closed) return;
+    void this.back.send([page, ...CANCEL_ROUTE]).catch(() => {});
   }
 
   /** Whether a page is connected (the gateway then retries what the device did not answer). */
@@ -186,16 +203,22 @@ export class DeviceRelay {
     return proxy;
   }
 
-  /** The device's PUB port: INIT_SIGNALS_HANDLING, as any client asks it. */
+  /**
+   * The device's PUB port: INIT_SIGNALS_HANDLING, as any client asks it; before it, its inventory,
+   * for whether it offers cancellation (a reference device would stop on a CANCEL it does not know).
+   */
   private async askSignalPort(): Promise<number | undefined> {
     const req = new Request({
       receiveTimeout: this.timeout,
       sendTimeout: this.timeout,
       linger: 0,
-      maxMessageSize: 64 * 1024,
+      maxMessageSize: 1024 * 1024,
     });
     try {
       req.connect(this.address);
+      await req.send(JSON.stringify({ event: RpcEvent.getInventory }));
+      const [inventory] = await req.receive();
+      this.cancels = offersCancel(inventory);
       await req.send(JSON.stringify({ event: RpcEvent.initSignals }));
       const [reply] = await req.receive();
       const port = (JSON.parse(String(reply)) as { signal_port?: unknown }).signal_port;
@@ -211,5 +234,15 @@ function ignoreFailure(action: () => void): void {
     action();
   } catch {
     // nothing left to undo
+  }
+}
+
+/** Whether an inventory (as a device sent it) lists the `cancel` feature of the call extension. */
+function offersCancel(inventory: Buffer | undefined): boolean {
+  try {
+    const calls = (JSON.parse(String(inventory)) as { plantrpc?: { calls?: unknown } }).plantrpc?.calls;
+    return Array.isArray(calls) && calls.includes("cancel");
+  } catch {
+    return false;
   }
 }

@@ -39,6 +39,19 @@ export interface CallRoute {
 }
 
 /**
+ * The key prefix of every call that came on the same route as a request (the envelope's frames
+ * before the request id): what a CANCEL without a request id gives up.
+ */
+export function routePrefix(envelope: Buffer[]): string | undefined {
+  const idFrame = envelope[envelope.length - 2];
+  if (envelope.length < 3 || idFrame?.length !== 4) return undefined;
+  return `${envelope
+    .slice(0, -2)
+    .map((f) => f.toString("hex"))
+    .join(".")}/`;
+}
+
+/**
  * The route of a request from its envelope (`[routing id, ...frames, request id, ""]`, as
  * splitEnvelope gives it), with the request id replaced by `id` when given (a CANCEL names
  * another request); undefined when the envelope carries no request id (a REQ client's).
@@ -75,6 +88,17 @@ export class CancellableCalls {
   /** CANCEL: the caller gave the call up. */
   cancel(route: CallRoute | undefined): void {
     if (route) this.calls.get(route.key)?.controller.abort(gaveUp("the caller gave up the call"));
+  }
+
+  /**
+   * CANCEL without a request id: every call of that route is given up (a gateway's page that
+   * disconnected; the gateway's own connection stays).
+   */
+  cancelRoute(prefix: string | undefined): void {
+    if (prefix === undefined) return;
+    for (const [key, call] of this.calls) {
+      if (key.startsWith(prefix)) call.controller.abort(gaveUp("the caller's connection closed"));
+    }
   }
 
   /** STREAM_CREDIT: the reader of a stream took `items` more. */

@@ -8,7 +8,7 @@ import { methodEntry, propertyEntry } from "./server-registration.js";
 import { bindRpcUrl, bindWebUrl } from "./server-binding.js";
 import { readProperty, writeProperty } from "./server-properties.js";
 import { CALL_FEATURES } from "./call-messages.js";
-import { CancellableCalls, type CallContext, callRoute } from "./server-calls.js";
+import { CancellableCalls, type CallContext, callRoute, routePrefix } from "./server-calls.js";
 import { type CallHost, callMethod } from "./server-method-call.js";
 import { serverSocketOptions } from "./curve.js";
 import {
@@ -362,7 +362,9 @@ export class RPCServer {
     const json = (value: unknown) => [encodeBody(value, encoding)];
     switch (request.event) {
       case RpcEvent.cancel:
-        this.calls.cancel(callRoute(envelope, requestId(request)));
+        // Without a request id: the whole route (a gateway's page that left).
+        if (request.request === undefined) this.calls.cancelRoute(routePrefix(envelope));
+        else this.calls.cancel(callRoute(envelope, requestId(request)));
         return undefined;
       case RpcEvent.streamCredit:
         this.calls.credit(callRoute(envelope, requestId(request)), Number(request.credit));
