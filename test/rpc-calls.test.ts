@@ -5,7 +5,15 @@
  */
 import { Buffer } from "node:buffer";
 import { afterEach, describe, expect, it } from "vitest";
-import { type CallContext, RemoteError, RPCClient, RPCServer, RpcTimeoutError } from "../src/index.js";
+import { createVirtualCamera } from "../src/demo/camera.js";
+import {
+  type BufferResult,
+  type CallContext,
+  RemoteError,
+  RPCClient,
+  RPCServer,
+  RpcTimeoutError,
+} from "../src/index.js";
 import { Dealer } from "../src/zmq/index.js";
 
 const servers: RPCServer[] = [];
@@ -295,6 +303,25 @@ describe("stream methods", () => {
     await expect(loop).rejects.toThrow("enough");
     await closed.promise;
     expect(read.slice(0, 3)).toEqual([0, 1, 2]);
+  });
+
+  it("the demo camera's preview is read at the rate the reader chooses: it never shoots ahead of the window", async () => {
+    const camera = createVirtualCamera("tcp://127.0.0.1");
+    await camera.start();
+    void camera.serveForever();
+    servers.push(camera);
+    const c = await client(camera);
+    const frames: number[] = [];
+    // 30 frames/s asked, read at about 10/s: the camera waits for the reader.
+    for await (const { info } of c.stream<BufferResult>("preview", [30], {}, { window: 2 })) {
+      frames.push(info.frame as number);
+      if (frames.length === 6) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(frames).toEqual([0, 1, 2, 3, 4, 5]);
+    // The frames the camera shot: those read, the window, and the one waiting for credit.
+    const { info } = await c.call<BufferResult>("get_image", [true]);
+    expect(info.frame as number).toBeLessThanOrEqual(6 + 2 + 1);
   });
 
   it("an error on the device is a RemoteError after the items before it", async () => {
