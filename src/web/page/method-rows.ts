@@ -80,7 +80,9 @@ export function methodRow(client: RPCClient, method: string, isBuffer: boolean):
 export function streamRow(client: RPCClient, method: string): HTMLElement {
   const args = argumentsField(method);
   const out = el("div", { class: "result", "data-result": method });
-  const image = el("img", { class: "frame", alt: method, hidden: "", "data-stream-image": method }) as HTMLImageElement;
+  const cell = el("td", {}, args, out);
+  // Made with the first PNG: no empty image in the page before.
+  let image: HTMLImageElement | undefined;
   let reading: AbortController | undefined;
   const stop = (): void => reading?.abort(new Error("stopped"));
   const start = async (): Promise<void> => {
@@ -95,8 +97,11 @@ export function streamRow(client: RPCClient, method: string): HTMLElement {
         count++;
         const buffer = item as BufferResult;
         if (buffer?.buffer instanceof Uint8Array && isPng(buffer.buffer)) {
+          if (!image) {
+            image = el("img", { class: "frame", alt: method, "data-stream-image": method }) as HTMLImageElement;
+            cell.append(image);
+          }
           showPng(image, buffer.buffer);
-          image.hidden = false;
           out.textContent = `#${count} ${show(buffer.info)}`;
         } else out.textContent = `#${count} ${show(item)}`;
       }
@@ -113,7 +118,7 @@ export function streamRow(client: RPCClient, method: string): HTMLElement {
     "tr",
     {},
     name,
-    el("td", {}, args, out, image),
+    cell,
     el("td", {}, button("Start", start, { "data-start": method }), button("Stop", stop, { "data-stop": method })),
   );
 }
