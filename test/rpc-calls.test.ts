@@ -14,7 +14,7 @@ import {
   RPCServer,
   RpcTimeoutError,
 } from "../src/index.js";
-import { Dealer } from "../src/zmq/index.js";
+import { Dealer, Request, Router } from "../src/zmq/index.js";
 
 const servers: RPCServer[] = [];
 const clients: RPCClient[] = [];
@@ -410,5 +410,137 @@ describe("stream methods", () => {
     const items: number[] = [];
     for await (const x of c.stream<number>("count")) items.push(x);
     expect(items).toEqual([1]);
+  });
+
+  it("a slow reader is not timed out: an item's timeout runs only while the reader waits", async () => {
+    const server = await device((s) =>
+      s.registerMethodStream("count", function* () {
+        for (let i = 0; i < 6; i++) yield i;
+      }),
+    );
+    const c = await client(server);
+    const read: number[] = [];
+    for await (const i of c.stream<number>("count", [], {}, { timeout: 100, window: 2 })) {
+      read.push(i);
+      await new Promise((r) => setTimeout(r, 200)); // slower than the timeout, on the reader's side
+    }
+    expect(read).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it("an async stream function that throws is a failure reply, and the device serves on", async () => {
+    const server = await device((s) => {
+      s.registerMethodStream("broken", (async () => {
+        throw new Error("no camera attached");
+      }) as never);
+      s.registerMethodStream("fine", async function* () {
+        yield "ok";
+      });
+    });
+    const c = await client(server);
+    const loop = (async () => {
+      for await (const _ of c.stream("broken")) {
+        // nothing comes
+      }
+    })();
+    await expect(loop).rejects.toThrow(/no camera attached/);
+    const items: string[] = [];
+    for await (const x of c.stream<string>("fine")) items.push(x);
+    expect(items).toEqual(["ok"]);
+  });
+
+  it("a connection's streams are bounded: their windows add up to 512 items at most", async () => {
+    const server = await device((s) =>
+      s.registerMethodStream("endless", async function* () {
+        for (let i = 0; ; i++) yield i;
+      }),
+    );
+    const c = await client(server);
+    const first = c.stream<number>("endless", [], {}, { window: 256 });
+    const second = c.stream<number>("endless", [], {}, { window: 256 });
+    expect((await first.next()).value).toBe(0);
+    expect((await second.next()).value).toBe(0);
+    const third = c.stream<number>("endless", [], {}, { window: 1 });
+    await expect(third.next()).rejects.toThrow(/windows of a connection's streams may add up to 512/);
+    await first.return?.();
+    // Once one ends (its CANCEL read by the device), there is room again.
+    const another = async () => {
+      const stream = c.stream<number>("endless", [], {}, { window: 16 });
+      try {
+        return (await stream.next()).value;
+      } catch {
+        return "refused";
+      } finally {
+        await stream.return?.();
+      }
+    };
+    await expect.poll(another).toBe(0);
+    await second.return?.();
+  });
+
+  it("a reader refuses a device that sends past the window", async () => {
+    const router = new Router();
+    await router.bind("tcp://127.0.0.1:*");
+    const inventory = {
+      json_methods: { flood: 1000 },
+      buffer_methods: {},
+      signals: [],
+      properties: [],
+      name: "",
+      plantrpc: { version: 1, encodings: ["json"], calls: ["cancel", "progress", "stream"], streams: { flood: 1000 } },
+    };
+    void (async () => {
+      for await (const [peer, id, empty, body] of router) {
+        const request = JSON.parse(String(body));
+        if (request.event === "GET_INVENTORY") await router.send([peer!, id!, empty!, JSON.stringify(inventory)]);
+        if (request.event === "METHOD_CALL") {
+          for (let i = 0; i < 10; i++) await router.send([peer!, id!, empty!, Buffer.from("I"), JSON.stringify(i)]);
+        }
+      }
+    })();
+    const c = await RPCClient.connect(router.lastEndpoint!, { encoding: "json" });
+    clients.push(c);
+    const read: number[] = [];
+    const loop = (async () => {
+      for await (const i of c.stream<number>("flood", [], {}, { window: 2 })) read.push(i);
+    })();
+    await expect(loop).rejects.toThrow(/sent past the window/);
+    // The window and the credit given back for what was read: never the whole flood.
+    expect(read.length).toBeLessThan(10);
+    router.close();
+  });
+
+  it("a REQ client (as the reference's) cannot stream, gets no progress, and its closing still aborts the handler", async () => {
+    const aborted = deferred<unknown>();
+    const started = deferred<void>();
+    const server = await device((s) => {
+      s.registerMethodStream("count", function* () {
+        yield 1;
+      });
+      s.registerMethodJson(
+        "wait",
+        (call: CallContext) => {
+          started.resolve();
+          call.progress("never sent to a REQ");
+          return waitForAbort(aborted.resolve)(call);
+        },
+        { callContext: true, timeout: null },
+      );
+    });
+    const url = `tcp://127.0.0.1:${server.port}`;
+    const req = new Request();
+    req.connect(url);
+    const stream = {
+      event: "METHOD_CALL",
+      method: "count",
+      params: { args: [], kwargs: {} },
+      plantrpc: { stream: { window: 4 } },
+    };
+    await req.send(JSON.stringify(stream));
+    const [refused] = await req.receive();
+    expect(JSON.parse(String(refused)).error).toMatch(/Method count is a stream/);
+    await req.send(JSON.stringify({ event: "METHOD_CALL", method: "wait", params: {}, plantrpc: { progress: true } }));
+    await started.promise;
+    req.close();
+    expect(String(((await aborted.promise) as Error).message)).toMatch(/connection closed/);
   });
 });

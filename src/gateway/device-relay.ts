@@ -11,7 +11,7 @@ import {
   type Socket,
   type SocketOptions,
 } from "../zmq/index.js";
-import { PEER_GONE } from "../zmq/internal.js";
+import { PEER_GONE, WATCH } from "../zmq/internal.js";
 
 /** What the gateway sends a device offering cancellation when a page leaves: its calls end. */
 const CANCEL_ROUTE = [Buffer.alloc(4), Buffer.alloc(0), Buffer.from(JSON.stringify({ event: RpcEvent.cancel }))];
@@ -171,7 +171,13 @@ export class DeviceRelay {
     if (this.closed) return;
     if (!this.connected) {
       this.connected = true;
-      this.back ??= new Dealer({ reconnectMaxInterval: RECONNECT_MAX_MS });
+      if (!this.back) {
+        this.back = new Dealer({ reconnectMaxInterval: RECONNECT_MAX_MS });
+        // The device may be another program after a reconnection (a reference device restarted
+        // in place of a plantrpc one): whether it offers cancellation is learnt again.
+        this.back.events[WATCH]("disconnect", () => (this.cancels = false));
+        this.back.events[WATCH]("handshake", () => void this.learnCancels());
+      }
       this.back.connect(this.address);
       this.methodsProxy ??= this.run(this.front, this.back);
     }
@@ -204,10 +210,10 @@ export class DeviceRelay {
   }
 
   /**
-   * The device's PUB port: INIT_SIGNALS_HANDLING, as any client asks it; before it, its inventory,
-   * for whether it offers cancellation (a reference device would stop on a CANCEL it does not know).
+   * Whether the device offers cancellation, from its inventory (a reference device would stop on
+   * a CANCEL it does not know): asked on each connection to it.
    */
-  private async askSignalPort(): Promise<number | undefined> {
+  private async learnCancels(): Promise<void> {
     const req = new Request({
       receiveTimeout: this.timeout,
       sendTimeout: this.timeout,
@@ -219,6 +225,23 @@ export class DeviceRelay {
       await req.send(JSON.stringify({ event: RpcEvent.getInventory }));
       const [inventory] = await req.receive();
       this.cancels = offersCancel(inventory);
+    } catch {
+      this.cancels = false; // not known: not sent
+    } finally {
+      req.close();
+    }
+  }
+
+  /** The device's PUB port: INIT_SIGNALS_HANDLING, as any client asks it. */
+  private async askSignalPort(): Promise<number | undefined> {
+    const req = new Request({
+      receiveTimeout: this.timeout,
+      sendTimeout: this.timeout,
+      linger: 0,
+      maxMessageSize: 64 * 1024,
+    });
+    try {
+      req.connect(this.address);
       await req.send(JSON.stringify({ event: RpcEvent.initSignals }));
       const [reply] = await req.receive();
       const port = (JSON.parse(String(reply)) as { signal_port?: unknown }).signal_port;

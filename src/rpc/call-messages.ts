@@ -38,7 +38,7 @@ export function interimKind(frame: Uint8Array | undefined): number | undefined {
 }
 
 /** Items a stream may have unread at most (a window asked for is bounded by it). */
-export const MAX_STREAM_WINDOW = 1024;
+export const MAX_STREAM_WINDOW = 256;
 /** The window a client asks for unless told otherwise. */
 export const DEFAULT_STREAM_WINDOW = 16;
 

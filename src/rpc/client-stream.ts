@@ -37,6 +37,8 @@ export class ClientStream<T = unknown> implements AsyncIterableIterator<T> {
   private failure: unknown;
   /** Items taken since credit was last given back. */
   private taken = 0;
+  /** Items received that the window has not yet been given back for (at most the window). */
+  private owed = 0;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -64,6 +66,8 @@ export class ClientStream<T = unknown> implements AsyncIterableIterator<T> {
       }
       return Promise.resolve({ value: undefined, done: true });
     }
+    // The item's timeout runs only while the reader waits: a slow reader is not a late device.
+    this.idle();
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject } as Waiter));
   }
 
@@ -90,7 +94,6 @@ export class ClientStream<T = unknown> implements AsyncIterableIterator<T> {
       },
     );
     this.id = sent.id;
-    this.idle();
     sent.reply.then(
       (frames) => this.onReply(frames),
       (e) => this.end(e),
@@ -99,7 +102,6 @@ export class ClientStream<T = unknown> implements AsyncIterableIterator<T> {
 
   private onItem(kind: number, frames: Buffer[]): void {
     if (this.finished) return;
-    this.idle();
     let item: unknown;
     try {
       // Items are encoded as the request was: a value that is not an object has no telling octet.
@@ -117,8 +119,14 @@ export class ClientStream<T = unknown> implements AsyncIterableIterator<T> {
       );
       return;
     }
+    if (++this.owed > this.request.window) {
+      // A device must not send past the window: it would fill this reader's memory.
+      this.stop(new RpcError(`${this.request.what} on ${this.request.shown}: the device sent past the window`));
+      return;
+    }
     const waiter = this.waiters.shift();
     if (waiter) {
+      if (this.waiters.length === 0) this.quiet();
       this.credit();
       waiter.resolve({ value: item, done: false });
     } else this.items.push(item);
@@ -141,18 +149,24 @@ export class ClientStream<T = unknown> implements AsyncIterableIterator<T> {
     this.taken++;
     if (this.finished || this.id === undefined || this.taken < Math.ceil(this.request.window / 2)) return;
     this.channel.post({ event: RpcEvent.streamCredit, request: this.id, credit: this.taken }, this.request.encoding);
+    this.owed -= this.taken;
     this.taken = 0;
   }
 
-  /** (Re)starts the wait for the next item. */
+  /** Starts the wait for the next item, unless it is under way. */
   private idle(): void {
     const { timeout, what, shown } = this.request;
-    if (timeout === null || this.finished) return;
-    if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (timeout === null || this.finished || this.idleTimer) return;
     this.idleTimer = setTimeout(
       () => this.stop(new RpcTimeoutError(`${what} on ${shown} (next item)`, timeout)),
       timeout,
     );
+  }
+
+  /** No reader waits any more: no item is late. */
+  private quiet(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
   }
 
   /** The reader stops: the call is given up (CANCEL), and `error`, if any, is what reading throws. */
@@ -165,7 +179,7 @@ export class ClientStream<T = unknown> implements AsyncIterableIterator<T> {
 
   /** The stream is over: queued items stay readable, then `error` (if any) is thrown once. */
   private end(error: unknown): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.quiet();
     if (this.finished) return;
     this.finished = true;
     this.failure = error;

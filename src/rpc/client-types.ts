@@ -44,7 +44,7 @@ export interface StreamCallOptions {
   /** Stops the stream when it aborts: the device is told, and the reading loop throws the reason. */
   signal?: AbortSignal;
   /**
-   * Items the device may send ahead of the reader (1 to 1024, default 16): it never runs further
+   * Items the device may send ahead of the reader (1 to 256, default 16): it never runs further
    * ahead than that, however slow the reader.
    */
   window?: number;

@@ -6,6 +6,11 @@
  * whose handler takes a CallContext (and streams) are kept: the others cost nothing here.
  */
 import type { Buffer } from "node:buffer";
+import { BadRequest } from "./request.js";
+
+/** Streams one connection may have open at once, and the items their windows add up to. */
+export const MAX_STREAMS_PER_CONNECTION = 64;
+export const MAX_WINDOWS_PER_CONNECTION = 512;
 
 /** A call in progress, as its handler sees it (the `callContext` option, and stream methods). */
 export interface CallContext {
@@ -66,22 +71,60 @@ export function callRoute(envelope: Buffer[], id?: number): CallRoute | undefine
 /** The calls that can be given up, by their route's key. */
 export class CancellableCalls {
   private readonly calls = new Map<string, Cancellable>();
+  /** Each connection's open streams: how many, and their windows added up. */
+  private readonly streams = new Map<string, { count: number; windows: number }>();
+  private unnamed = 0;
+
+  /** `alive(routingId)`: whether that connection is still there (a request read late may outlive it). */
+  constructor(private readonly alive: (routingId: Buffer) => boolean = () => true) {}
 
   /**
    * Keeps a call until `end()` is called; its signal aborts on cancel(), peerGone() or
-   * abortAll(). A request id already in use on that route replaces nothing: the new call is
-   * simply not cancellable by id (a client reuses an id only after about four billion calls).
+   * abortAll(). A call without a request id (a REQ client's), or whose id is in use on its route,
+   * is kept under a key of its own: its connection's end and the device's stop still reach it,
+   * only CANCEL cannot name it. A call whose connection is already gone starts aborted. A stream
+   * (`stream` given) past MAX_STREAMS_PER_CONNECTION or MAX_WINDOWS_PER_CONNECTION is refused.
    */
-  begin(route: CallRoute | undefined, credit?: (items: number) => void): { signal: AbortSignal; end(): void } {
+  begin(
+    envelope: Buffer[],
+    stream?: { window: number; credit: (items: number) => void },
+  ): { signal: AbortSignal; end(): void } {
     const controller = new AbortController();
-    if (!route || this.calls.has(route.key)) return { signal: controller.signal, end: () => {} };
-    const call: Cancellable = { controller, peer: route.peer, ...(credit ? { credit } : {}) };
-    this.calls.set(route.key, call);
+    const routingId = envelope[0];
+    if (!routingId || envelope.length < 2) return { signal: controller.signal, end: () => {} };
+    let route = callRoute(envelope);
+    const peer = routingId.toString("hex");
+    if (!route || this.calls.has(route.key)) route = { key: `${peer}/-${this.unnamed++}`, peer };
+    const open = stream ? this.openStream(peer, stream.window) : undefined;
+    const call: Cancellable = { controller, peer, ...(stream ? { credit: stream.credit } : {}) };
+    const key = route.key;
+    this.calls.set(key, call);
+    if (!this.alive(routingId)) controller.abort(gaveUp("the caller's connection closed"));
     return {
       signal: controller.signal,
       end: () => {
-        if (this.calls.get(route.key) === call) this.calls.delete(route.key);
+        if (this.calls.get(key) === call) this.calls.delete(key);
+        open?.();
       },
+    };
+  }
+
+  /** Counts a stream of `peer`; returns what closes it. A BadRequest past the limits. */
+  private openStream(peer: string, window: number): () => void {
+    const open = this.streams.get(peer) ?? { count: 0, windows: 0 };
+    if (open.count >= MAX_STREAMS_PER_CONNECTION) {
+      throw new BadRequest(`a connection may have ${MAX_STREAMS_PER_CONNECTION} streams open at once`);
+    }
+    if (open.windows + window > MAX_WINDOWS_PER_CONNECTION) {
+      throw new BadRequest(`the windows of a connection's streams may add up to ${MAX_WINDOWS_PER_CONNECTION} items`);
+    }
+    open.count++;
+    open.windows += window;
+    this.streams.set(peer, open);
+    return () => {
+      open.count--;
+      open.windows -= window;
+      if (open.count === 0) this.streams.delete(peer);
     };
   }
 

@@ -48,8 +48,12 @@ export async function callMethod(
   envelope: Buffer[],
 ): Promise<Uint8Array[]> {
   const options = callOptions(request);
+  // Without a request id (a REQ client, as the reference's), a call has one reply and nothing
+  // before it: no progress, and no stream.
+  const withId = callRoute(envelope) !== undefined;
+  if (!withId) options.progress = false;
   if (method.kind === "stream") {
-    if (!options.stream) {
+    if (!options.stream || !withId) {
       throw new BadRequest(`Method ${name} is a stream: read it with a plantrpc client (client.stream("${name}"))`);
     }
     await stream(host, name, method, request, encoding, envelope, options.stream.window);
@@ -59,7 +63,7 @@ export async function callMethod(
   const args = bindArguments(name, method.params, request.params, method.arity);
   let result: unknown;
   if (method.context) {
-    const call = host.calls.begin(callRoute(envelope));
+    const call = host.calls.begin(envelope);
     try {
       result = await method.fn(context(host, call.signal, options.progress === true, encoding, envelope), ...args);
     } finally {
@@ -106,9 +110,11 @@ async function stream(
 ): Promise<void> {
   const args = bindArguments(name, method.params, request.params, method.arity);
   const credit = new StreamCredit(window);
-  const call = host.calls.begin(callRoute(envelope), (items) => credit.grant(items));
+  const call = host.calls.begin(envelope, { window, credit: (items) => credit.grant(items) });
   try {
-    const items = method.fn(context(host, call.signal, false, encoding, envelope), ...args);
+    let items: unknown = method.fn(context(host, call.signal, false, encoding, envelope), ...args);
+    // An async function returning its iterable (or throwing) is awaited, its failure replied.
+    if (isThenable(items)) items = await items;
     if (!isIterable(items)) throw new BadRequest(`stream method ${name} must return an async iterable`);
     const send = (item: unknown): Promise<void> => {
       if (method.items === "buffer") {
@@ -129,4 +135,8 @@ function isIterable(value: unknown): value is AsyncIterable<unknown> | Iterable<
     value !== null &&
     (Symbol.asyncIterator in value || Symbol.iterator in (value as object))
   );
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
 }

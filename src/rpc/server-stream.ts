@@ -5,6 +5,10 @@
  * call is the server's to send.
  */
 import { MAX_STREAM_WINDOW } from "./call-messages.js";
+import { RpcError } from "./errors.js";
+
+/** How long a stream waits for its reader's credit before it gives up (a reader gone quiet). */
+export const MAX_CREDIT_WAIT_MS = 5 * 60_000;
 
 /** The items a stream may still send before its reader grants more. */
 export class StreamCredit {
@@ -31,14 +35,25 @@ export class StreamCredit {
     return true;
   }
 
-  /** Resolves once an item may go (taking it); rejects with the signal's reason when it aborts. */
-  async take(signal: AbortSignal): Promise<void> {
+  /**
+   * Resolves once an item may go (taking it); rejects with the signal's reason when it aborts,
+   * and with an RpcError when the reader grants nothing for `limit` ms.
+   */
+  async take(signal: AbortSignal, limit = MAX_CREDIT_WAIT_MS): Promise<void> {
     while (!this.tryTake()) {
       signal.throwIfAborted();
       await new Promise<void>((resolve, reject) => {
-        const aborted = () => reject(signal.reason);
+        const stop = (error: unknown) => {
+          clearTimeout(timer);
+          signal.removeEventListener("abort", aborted);
+          this.wake = undefined;
+          reject(error);
+        };
+        const aborted = () => stop(signal.reason);
+        const timer = setTimeout(() => stop(new RpcError(`the reader took no item for ${limit} ms`)), limit);
         signal.addEventListener("abort", aborted, { once: true });
         this.wake = () => {
+          clearTimeout(timer);
           signal.removeEventListener("abort", aborted);
           resolve();
         };

@@ -1,7 +1,7 @@
 import type { Buffer } from "node:buffer";
 import { setImmediate } from "node:timers";
 import { Router, splitEnvelope, type Socket, type SocketOptions } from "../zmq/index.js";
-import { CONSUME, holdProcess, PEER_GONE } from "../zmq/internal.js";
+import { CONSUME, holdProcess, PEER_ALIVE, PEER_GONE } from "../zmq/internal.js";
 import { detectEncoding, encodeBody, type Encoding } from "../common/codec.js";
 import { BadRequest, failure, parseRequest, requestId, stringField } from "./request.js";
 import { methodEntry, propertyEntry } from "./server-registration.js";
@@ -94,7 +94,7 @@ export class RPCServer {
   /** The consumer of requests, once serving (given back to the socket below maxConcurrentCalls). */
   private takeRequests: ((frames: Buffer[]) => void) | undefined;
   /** Calls that their callers can give up (CANCEL, a closed connection). */
-  private readonly calls = new CancellableCalls();
+  private readonly calls = new CancellableCalls((routingId) => this.socket[PEER_ALIVE](routingId));
   /** What a method call needs from this server. */
   private readonly callHost: CallHost = {
     calls: this.calls,

@@ -4,7 +4,7 @@
  * layers import the ZeroMQ layer through index.ts and this file only (test/layers.test.ts).
  */
 export { CONSUME } from "./socket/socket.js";
-export { PEER_GONE } from "./socket/router.js";
+export { PEER_ALIVE, PEER_GONE } from "./socket/router.js";
 export { WATCH } from "./events.js";
 export { holdProcess } from "./util/keep-alive.js";
 export { z85Decode, z85Encode } from "./mechanism/z85.js";

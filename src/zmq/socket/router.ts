@@ -19,6 +19,9 @@ export type StreamConnectOptions = RouterConnectOptions;
  */
 export const PEER_GONE: unique symbol = Symbol("plantrpc.peerGone") as never;
 
+/** The key of a ROUTER's internal query: whether a peer of that routing id is connected now. */
+export const PEER_ALIVE: unique symbol = Symbol("plantrpc.peerAlive") as never;
+
 /** Options of `Router.connect()` (and `Stream.connect()`): the routing id to give that peer. */
 export interface RouterConnectOptions {
   /** The routing id by which to address the peer at this endpoint. */
@@ -121,6 +124,15 @@ export abstract class RouterBase extends Socket {
    */
   [PEER_GONE](listener: (routingId: Buffer) => void): void {
     this.peerGone = listener;
+  }
+
+  /**
+   * Whether a peer of that routing id is connected now (a request read late may have outlived
+   * its connection).
+   * @ignore @internal
+   */
+  [PEER_ALIVE](routingId: Buffer): boolean {
+    return this.peers.get(routingId)?.connected === true;
   }
 
   /** @ignore @internal */
