@@ -103,6 +103,33 @@ describe("cancellation that reaches the handler", () => {
     expect(String(((await handlerAborted.promise) as Error).message)).toMatch(/connection closed/);
   });
 
+  it("a device serving one call at a time can still be told to stop it (CANCEL is read past maxConcurrentCalls)", async () => {
+    const handlerAborted = deferred<unknown>();
+    const started = deferred<void>();
+    const server = new RPCServer({ url: "tcp://127.0.0.1", maxConcurrentCalls: 1 });
+    server.registerMethodJson(
+      "move",
+      (call: CallContext) => {
+        started.resolve();
+        return waitForAbort(handlerAborted.resolve)(call);
+      },
+      { callContext: true, timeout: null },
+    );
+    server.registerMethodJson("where", () => "here");
+    await server.start();
+    void server.serveForever();
+    servers.push(server);
+    const c = await client(server);
+    const controller = new AbortController();
+    const move = c.call("move", [], {}, { signal: controller.signal });
+    await started.promise;
+    const where = c.call("where"); // waits for the one place
+    controller.abort(new Error("stop the motor"));
+    await expect(move).rejects.toThrow("stop the motor");
+    await handlerAborted.promise;
+    expect(await where).toBe("here");
+  });
+
   it("the caller's arguments come after the CallContext, and are counted without it", async () => {
     const server = await device((s) =>
       s.registerMethodJson("add", (call: CallContext, a: number, b: number) => (call.signal.aborted ? -1 : a + b), {

@@ -104,7 +104,18 @@ function apiPeer(make: () => ApiSocket): PeerSocket {
       return s.lastEndpoint!;
     },
     async connect(e) {
-      s.connect(e);
+      // libzmq's zmq_connect can fail with EINTR when a signal reaches its thread (the native
+      // package passes it on); a program would try again, and so does the harness (5 times).
+      for (let attempt = 1; ; attempt++) {
+        try {
+          s.connect(e);
+          return;
+        } catch (error) {
+          const { code, message } = error as { code?: string; message?: string };
+          const interrupted = code === "EINTR" || /Interrupted system call/.test(String(message));
+          if (!interrupted || attempt === 5) throw error;
+        }
+      }
     },
     async send(frames) {
       await s.send(frames.map(toBytes));

@@ -27,9 +27,11 @@ export interface RPCServerOptions {
    */
   maxRequestSize?: number;
   /**
-   * Calls (and property requests) being served at once, over all clients. Past it the device
-   * stops taking requests until one finishes: they wait in ZeroMQ's queues, and once those reach
-   * their high-water mark the clients' sends wait too. Default 1000.
+   * Calls (and property requests) being served at once, over all clients. Past it requests wait
+   * until one finishes: a few read ahead (64 at most, 64 MiB), the rest in ZeroMQ's queues, and
+   * once those reach their high-water mark the clients' sends wait too. CANCEL and STREAM_CREDIT
+   * are served whatever the count, so that a device serving one call at a time can be told to
+   * stop it. Default 1000.
    */
   maxConcurrentCalls?: number;
   /**

@@ -10,6 +10,7 @@ import { readProperty, writeProperty } from "./server-properties.js";
 import { CALL_FEATURES } from "./call-messages.js";
 import { CancellableCalls, type CallContext, callRoute, routePrefix } from "./server-calls.js";
 import { type CallHost, callMethod } from "./server-method-call.js";
+import { RequestAdmission } from "./server-admission.js";
 import { serverSocketOptions } from "./curve.js";
 import {
   type AnyFunction,
@@ -88,18 +89,17 @@ export class RPCServer {
     | undefined;
   private started: Promise<void> | undefined;
   private serving = false;
-  /** Requests being handled now. */
-  private active = 0;
-  private readonly maxConcurrent: number;
-  /** The consumer of requests, once serving (given back to the socket below maxConcurrentCalls). */
-  private takeRequests: ((frames: Buffer[]) => void) | undefined;
+  /** Stops or resumes reading requests, once serving. */
+  private pauseReading: (paused: boolean) => void = () => {};
+  /** How many requests are served at once, and what waits. */
+  private readonly admission: RequestAdmission;
   /** Calls that their callers can give up (CANCEL, a closed connection). */
   private readonly calls = new CancellableCalls((routingId) => this.socket[PEER_ALIVE](routingId));
   /** What a method call needs from this server. */
   private readonly callHost: CallHost = {
     calls: this.calls,
     send: (envelope, frames) => (this.socket.closed ? Promise.resolve() : this.socket.send([...envelope, ...frames])),
-    idle: { waiting: () => this.idle(), going: () => this.busy() },
+    idle: { waiting: () => this.admission.streamWaiting(), going: () => this.admission.streamGoing() },
   };
   private stopped = false;
   private resolveStopped: (() => void) | undefined;
@@ -130,7 +130,11 @@ export class RPCServer {
       handshakeInterval: HANDSHAKE_MS,
     });
     this.aliveTimeout = options.aliveTimeout ?? 60;
-    this.maxConcurrent = Math.max(1, options.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT);
+    this.admission = new RequestAdmission(
+      Math.max(1, options.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT),
+      (frames) => this.handle(frames),
+      (paused) => this.pauseReading(paused),
+    );
     this.web = options.web === undefined ? undefined : parseWebUrl(options.web);
     const signalOptions = {
       ...this.security,
@@ -269,32 +273,14 @@ export class RPCServer {
     this.stopHooks.push(hook);
   }
 
-  /**
-   * Takes requests as they arrive (no promise per message), up to maxConcurrentCalls at once. A
-   * stream waiting for its reader's credit is not counted meanwhile: the CANCEL or the
-   * STREAM_CREDIT it waits for must be read.
-   */
+  /** Takes requests as they arrive (no promise per message), as admission allows (server-admission.ts). */
   private serve(): void {
-    const take = (frames: Buffer[]) => {
-      this.busy();
-      const finished = () => this.idle();
-      this.handle(frames).then(finished, finished);
+    const take = (frames: Buffer[]) => this.admission.take(frames);
+    this.pauseReading = (paused) => {
+      if (!this.socket.closed) this.socket[CONSUME](take, paused);
     };
-    this.takeRequests = take;
     this.socket[CONSUME](take);
     this.socket[PEER_GONE]((routingId) => this.calls.peerGone(routingId));
-  }
-
-  /** One more request being served; at maxConcurrentCalls, reading stops. */
-  private busy(): void {
-    if (++this.active === this.maxConcurrent && this.takeRequests) this.socket[CONSUME](this.takeRequests, true);
-  }
-
-  /** One request fewer being served; below maxConcurrentCalls, reading goes on. */
-  private idle(): void {
-    if (this.active-- === this.maxConcurrent && this.takeRequests && !this.socket.closed) {
-      this.socket[CONSUME](this.takeRequests);
-    }
   }
 
   /** Stops serving (and unregisters); queued replies are still sent. The server cannot serve again. */
