@@ -33,7 +33,10 @@ export class RequestAdmission {
 
   /** A request read from the socket. */
   take(frames: Buffer[]): void {
-    if (this.active < this.max) return this.run(frames);
+    if (this.active < this.max) {
+      this.run(frames);
+      return;
+    }
     if (isControl(frames)) {
       void this.serve(frames);
       return;
