@@ -8,7 +8,7 @@ import { Buffer } from "node:buffer";
 import { decodeBody, encodeBody } from "../common/codec.js";
 import { CALL_FEATURES, interimKind } from "../rpc/call-messages.js";
 import { RpcEvent } from "../rpc/protocol.js";
-import type { Check, Context } from "./checks.js";
+import type { Check, Context } from "./check-types.js";
 import { fail, type Outcome, pass, skip } from "./outcome.js";
 
 /** The call features and stream methods a device announces; undefined when it announces none. */

@@ -1,38 +1,12 @@
 import { listDevices } from "../registry/index.js";
-import type { CurveClientKeys } from "../rpc/curve.js";
 import { type Inventory, inventoryProblems, plantrpcKeyProblems, RpcEvent } from "../rpc/protocol.js";
 import { replyKeyProblems } from "./reply-keys.js";
 import { CALL_CHECKS } from "./call-checks.js";
-import { fail, type Outcome, pass, referenceDefect, skip } from "./outcome.js";
-import type { Answer, Probe, ReceivedSignal } from "./probe.js";
+import type { Check, Context } from "./check-types.js";
+import { fail, pass, referenceDefect, skip } from "./outcome.js";
+import type { Answer, ReceivedSignal } from "./probe.js";
 
-export interface CheckOptions {
-  /** Also run the checks that could stop or change the device (malformed request, STOP_SERVER...). */
-  destructive?: boolean;
-  /** Check that the device is registered there, under the name and address it reports. */
-  registry?: string;
-  /** Report the Python reference's known defects as "known", not as failures. */
-  referenceCompatible?: boolean;
-  /** ms to wait for signals when nothing triggers them. Default 1500. */
-  observeMs?: number;
-  /** A CURVE device: its public key (and our own pair, for devices that admit known keys). */
-  curve?: CurveClientKeys;
-}
-
-export interface Context {
-  probe: Probe;
-  options: CheckOptions;
-  inventory?: Inventory;
-  /** Set when a check left the device unable to answer: the later ones are skipped. */
-  gone?: string;
-}
-
-export interface Check {
-  id: string;
-  title: string;
-  destructive?: boolean;
-  run(ctx: Context): Promise<Outcome>;
-}
+export type { Check, CheckOptions, Context } from "./check-types.js";
 
 const NO_INVENTORY = skip("no inventory to go by");
 const timedOut = (a: Answer): a is { timedOut: true } => "timedOut" in a;
