@@ -84,7 +84,7 @@ export function renderOptionRowTypes(rows, groups) {
     "// Generated from option-table.ts by scripts/option-docs.mjs (after a build); test/docs.test.ts",
     "// checks that it is current. The type of OPTION_ROWS written out, then every settable option as a",
     "// documented property (see renderOptionRowTypes).",
-    `import type { ${Object.keys(groups).sort().join(", ")}, OptionRow } from "./option-table.js";`,
+    `import type { ${Object.keys(groups).sort().join(", ")}, OptionRow } from "./option-schema.js";`,
     "",
     "export type OptionRows = readonly [",
   ];

@@ -81,3 +81,100 @@ describe("layers", () => {
     expect(importsOf(server).some((t) => layerOf(t) === "zmq")).toBe(true);
   });
 });
+
+/**
+ * The strongly connected groups of more than one file: each is an import cycle (type-only
+ * imports count: they bind the files' meaning as much). Tarjan's algorithm.
+ */
+function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!graph.has(w)) continue;
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const group: string[] = [];
+    let w: string;
+    do {
+      w = stack.pop()!;
+      onStack.delete(w);
+      group.push(w);
+    } while (w !== v);
+    if (group.length > 1) found.push(group.sort());
+  };
+  for (const v of graph.keys()) if (!index.has(v)) visit(v);
+  return found;
+}
+
+/**
+ * The one cycle left, until issue 33 gives the ZAP client a pipe of its own: the context builds
+ * its ZAP client from a public Dealer, which imports the socket layers, which import the context.
+ * A file joining it, or any other cycle, fails the test.
+ */
+const KNOWN_CYCLE = [
+  "zmq/context.ts",
+  "zmq/index.ts",
+  "zmq/observer.ts",
+  "zmq/proxy.ts",
+  "zmq/socket/all.ts",
+  "zmq/socket/dealer.ts",
+  "zmq/socket/load-balanced.ts",
+  "zmq/socket/options.ts",
+  "zmq/socket/pair.ts",
+  "zmq/socket/publisher.ts",
+  "zmq/socket/pull.ts",
+  "zmq/socket/push.ts",
+  "zmq/socket/reply.ts",
+  "zmq/socket/request.ts",
+  "zmq/socket/router.ts",
+  "zmq/socket/socket-connections.ts",
+  "zmq/socket/socket-core.ts",
+  "zmq/socket/socket.ts",
+  "zmq/socket/stream.ts",
+  "zmq/socket/subscriber.ts",
+  "zmq/socket/zap-client.ts",
+];
+
+describe("import cycles", () => {
+  it("finds a cycle where there is one, and none in a chain", () => {
+    const graph = new Map([
+      ["a", ["b"]],
+      ["b", ["c"]],
+      ["c", ["a", "d"]],
+      ["d", []],
+    ]);
+    expect(cycles(graph)).toEqual([["a", "b", "c"]]);
+    expect(
+      cycles(
+        new Map([
+          ["a", ["b"]],
+          ["b", []],
+        ]),
+      ),
+    ).toEqual([]);
+  });
+
+  it("src/ has none but the known one (issue 33)", () => {
+    const files = sourceFiles(SRC);
+    const graph = new Map(
+      files.map((f) => [
+        relative(SRC, f).split(sep).join("/"),
+        importsOf(f).map((t) => relative(SRC, t.replace(/\.js$/, ".ts")).split(sep).join("/")),
+      ]),
+    );
+    expect(cycles(graph)).toEqual([KNOWN_CYCLE]);
+  });
+});

@@ -1,5 +1,5 @@
 import { ZmqError } from "../errors.js";
-import type { CurveBoxes } from "./curve-box.js";
+import type { CurveBoxes } from "./curve-primitive.js";
 
 /**
  * curve-sodium.ts in a web page: no libsodium there, not even a dynamic import of it (a bundler

@@ -1,4 +1,4 @@
-import type { CurveBoxes, KeyPair, PrefixedBoxes } from "./curve-box.js";
+import type { CurveBoxes, KeyPair, PrefixedBoxes } from "./curve-primitive.js";
 
 /** The part of libsodium's WebAssembly module used for MESSAGE boxes (lengths are two 32-bit halves). */
 interface RawSodium {

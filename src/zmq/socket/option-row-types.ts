@@ -1,7 +1,7 @@
 // Generated from option-table.ts by scripts/option-docs.mjs (after a build); test/docs.test.ts
 // checks that it is current. The type of OPTION_ROWS written out, then every settable option as a
 // documented property (see renderOptionRowTypes).
-import type { ALL_SOCKETS, READABLE, WRITABLE, OptionRow } from "./option-table.js";
+import type { ALL_SOCKETS, READABLE, WRITABLE, OptionRow } from "./option-schema.js";
 
 export type OptionRows = readonly [
   OptionRow & { readonly name: "sendHighWaterMark"; readonly kind: "int32"; readonly on: typeof WRITABLE; readonly access: "rw" },
