@@ -8,7 +8,7 @@
 
 import type { OptionRows } from "./option-row-types.js";
 import { isAddressFilter, isCurveKey, isOriginList } from "./option-checks.js";
-import { ALL_SOCKETS, type OptionRow, READABLE, row, WRITABLE } from "./option-schema.js";
+import { type OptionRow, READABLE, row, WRITABLE } from "./option-schema.js";
 
 export type { OptionKind, OptionRow, SocketClassName } from "./option-schema.js";
 export { ALL_SOCKETS, READABLE, WRITABLE } from "./option-schema.js";
