@@ -9,24 +9,28 @@ import { describe, expect, it } from "vitest";
 import { LoadBalancer } from "../src/zmq/routing/load-balancer.js";
 import { RoutingTable } from "../src/zmq/routing/routing-ids.js";
 import { Subscriptions } from "../src/zmq/routing/subscriptions.js";
-import type { Pipe } from "../src/zmq/socket/pipe.js";
-
-/** What the routing layer reads of a pipe: whether it is full, and its routing id. */
-function fakePipe(name: string, routingId?: Uint8Array): Pipe & { name: string } {
-  return { name, full: false, routingId } as unknown as Pipe & { name: string };
+/** What the routing layer reads of a pipe (whether it is full, its routing id), and a name. */
+interface FakePipe {
+  name: string;
+  full: boolean;
+  routingId?: Uint8Array | undefined;
 }
 
-const nameOf = (pipe: Pipe | undefined) => (pipe as { name?: string } | undefined)?.name;
+function fakePipe(name: string, routingId?: Uint8Array): FakePipe {
+  return { name, full: false, routingId };
+}
+
+const nameOf = (pipe: FakePipe | undefined) => pipe?.name;
 
 describe("LoadBalancer (PUSH, DEALER, REQ)", () => {
   it("takes the pipes in turn, skipping full ones, and none when all are full", () => {
     const [a, b, c] = [fakePipe("a"), fakePipe("b"), fakePipe("c")];
-    const lb = new LoadBalancer();
+    const lb = new LoadBalancer<FakePipe>();
     for (const p of [a, b, c, a]) lb.add(p); // added twice: once
     expect([1, 2, 3, 4].map(() => nameOf(lb.next()))).toEqual(["a", "b", "c", "a"]);
-    (b as { full: boolean }).full = true;
+    b.full = true;
     expect([1, 2, 3].map(() => nameOf(lb.next()))).toEqual(["c", "a", "c"]);
-    for (const p of [a, c]) (p as { full: boolean }).full = true;
+    for (const p of [a, c]) p.full = true;
     expect(lb.next()).toBeUndefined();
   });
 
@@ -40,10 +44,10 @@ describe("LoadBalancer (PUSH, DEALER, REQ)", () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
         const pipes = Array.from({ length: 6 }, (_, i) => fakePipe(String(i)));
-        const lb = new LoadBalancer();
-        const present = new Set<Pipe>();
+        const lb = new LoadBalancer<FakePipe>();
+        const present = new Set<FakePipe>();
         /** Turns since each ready pipe was last given, counted while the pipes stay as they are. */
-        const waited = new Map<Pipe, number>();
+        const waited = new Map<FakePipe, number>();
         for (const o of ops) {
           if (o.kind === "add") {
             lb.add(pipes[o.pipe]!);
@@ -54,7 +58,7 @@ describe("LoadBalancer (PUSH, DEALER, REQ)", () => {
             present.delete(pipes[o.pipe]!);
             waited.clear();
           } else if (o.kind === "fill") {
-            (pipes[o.pipe] as { full: boolean }).full = o.full;
+            pipes[o.pipe]!.full = o.full;
             waited.clear();
           } else {
             const given = lb.next();
@@ -76,7 +80,7 @@ describe("LoadBalancer (PUSH, DEALER, REQ)", () => {
 
 describe("RoutingTable (ROUTER, STREAM)", () => {
   it("finds a peer by the octets of its id, and a peer leaving removes only its own entry", () => {
-    const table = new RoutingTable();
+    const table = new RoutingTable<FakePipe>();
     const first = fakePipe("first", Buffer.from([0, 1, 2]));
     const second = fakePipe("second", Buffer.from([0, 1, 2])); // takes the id over (handover)
     table.set(first);
@@ -97,7 +101,7 @@ describe("RoutingTable (ROUTER, STREAM)", () => {
           maxLength: 20,
         }),
         (ids) => {
-          const table = new RoutingTable();
+          const table = new RoutingTable<FakePipe>();
           for (const [i, id] of ids.entries()) table.set(fakePipe(String(i), id));
           for (const [i, id] of ids.entries()) expect(nameOf(table.get(Uint8Array.from(id)))).toBe(String(i));
         },

@@ -1,10 +1,14 @@
-import type { Pipe } from "../socket/pipe.js";
+/** What load balancing reads of a pipe (the socket layer's Pipe: routing does not import it). */
+export interface Balanced {
+  /** At its high-water mark: skipped. */
+  readonly full: boolean;
+}
 
 /**
  * Round-robin over pipes, skipping those at their high-water mark (libzmq's lb_t): PUSH,
  * DEALER and REQ send through it.
  */
-export class LoadBalancer {
+export class LoadBalancer<Pipe extends Balanced = Balanced> {
   private pipes: Pipe[] = [];
   private current = 0;
 

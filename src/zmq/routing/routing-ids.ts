@@ -1,11 +1,16 @@
-import type { Pipe } from "../socket/pipe.js";
 import { octetKey as routingKey } from "../util/octet-key.js";
+
+/** What the table reads of a pipe (the socket layer's Pipe: routing does not import it). */
+export interface Routed {
+  /** The peer's routing id, once known. */
+  readonly routingId?: Uint8Array | undefined;
+}
 
 /**
  * ROUTER's and STREAM's table of connected peers by routing id. A peer leaving removes its own
  * entry only: a peer that took its id over (handover) keeps it.
  */
-export class RoutingTable {
+export class RoutingTable<Pipe extends Routed = Routed> {
   private readonly byId = new Map<string, Pipe>();
 
   get(id: Uint8Array): Pipe | undefined {

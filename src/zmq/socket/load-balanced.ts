@@ -5,7 +5,7 @@ import { Socket } from "./socket.js";
 /** The sending side of PUSH, DEALER and REQ: round-robin over pipes with room. */
 export abstract class LoadBalancedSocket extends Socket {
   /** @ignore @internal */
-  protected readonly lb: LoadBalancer = new LoadBalancer();
+  protected readonly lb: LoadBalancer<Pipe> = new LoadBalancer<Pipe>();
 
   /** @ignore @internal */
   protected override trySend(message: Message): boolean {

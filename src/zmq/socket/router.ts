@@ -38,7 +38,7 @@ export type RouterOptions = SocketOptions<Router>;
  */
 export abstract class RouterBase extends Socket {
   abstract override readonly socketType: "ROUTER" | "STREAM";
-  private readonly peers = new RoutingTable();
+  private readonly peers = new RoutingTable<Pipe>();
   /** Routing ids given to connect(), by endpoint. */
   private readonly connectIds = new Map<string, Buffer>();
   /** Pipes addressed by a routing id given to connect(): routable from connect() on, reconnections included. */
