@@ -77,3 +77,17 @@ export async function measure(impl, kind, size, count, env = {}) {
   const ms = median(times);
   return { perSecond: (count / ms) * 1000, mbPerSecond: (((count * size) / ms) * 1000) / 1e6, peakRssMiB };
 }
+
+/** Starts a device process that prints "READY <port>"; resolves with its URL and the process. */
+export function startReadyServer(cmd, args) {
+  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = /READY (\d+)/.exec(out);
+      if (m) resolve({ url: `tcp://127.0.0.1:${m[1]}`, child });
+    });
+    child.on("exit", () => reject(new Error(`${[cmd, ...args].join(" ")} exited`)));
+  });
+}

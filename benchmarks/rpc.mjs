@@ -1,9 +1,9 @@
 // RPC benchmarks: JSON calls/s, buffer throughput and signals/s for TS-TS (JSON and
 // MessagePack), TS client to Python server, Python client to TS server, and Python-Python as
 // the baseline. Each client and server in its own process; median of BENCH_RUNS runs (3).
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { measure } from "./processes.mjs";
+import { measure, startReadyServer } from "./processes.mjs";
 import { progress, saveResults } from "./results.mjs";
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
@@ -13,20 +13,9 @@ const quick = process.argv.includes("--quick");
 const hasPython = spawnSync(PYTHON, ["-c", "import zmq"], { stdio: "ignore" }).status === 0;
 
 function startServer(kind) {
-  const [cmd, args] =
-    kind === "ts"
-      ? [process.execPath, [here("./rpc-worker.mjs"), "server"]]
-      : [PYTHON, [here("../conformance/peers/rpc_device.py"), "tcp://127.0.0.1"]];
-  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-      const m = /READY (\d+)/.exec(out);
-      if (m) resolve({ url: `tcp://127.0.0.1:${m[1]}`, child });
-    });
-    child.on("exit", () => reject(new Error(`${kind} server exited`)));
-  });
+  return kind === "ts"
+    ? startReadyServer(process.execPath, [here("./rpc-worker.mjs"), "server"])
+    : startReadyServer(PYTHON, [here("../conformance/peers/rpc_device.py"), "tcp://127.0.0.1"]);
 }
 
 function runClient(kind, url, what, n, size = 0, encoding = "json") {

@@ -2,9 +2,10 @@
 // (small values) and MB/s (1 MiB buffers) against the same work as repeated unary calls, client
 // and device in separate processes; and how long a cancellation takes to reach the handler (the
 // client's abort to the handler's signal, client and device in one process: one clock).
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { RPCClient, RPCServer } from "../dist/index.js";
+import { startReadyServer } from "./processes.mjs";
 import { progress, saveResults } from "./results.mjs";
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
@@ -12,21 +13,6 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const quick = process.argv.includes("--quick");
 const scale = (n) => Math.max(10, Math.round(quick ? n / 10 : n));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function startServer() {
-  const child = spawn(process.execPath, [here("./streams-worker.mjs"), "server"], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-      const m = /READY (\d+)/.exec(out);
-      if (m) resolve({ url: `tcp://127.0.0.1:${m[1]}`, child });
-    });
-    child.on("exit", () => reject(new Error("server exited")));
-  });
-}
 
 function client(url, what, n, size = 0) {
   const r = spawnSync(process.execPath, [here("./streams-worker.mjs"), "client", url, what, String(n), String(size)], {
@@ -80,7 +66,7 @@ const tests = [
   ["small values", "unary", "stream", 20000, 0, (r) => r.count / r.seconds, "items/s"],
   ["1 MiB buffers", "unary-buffer", "stream-buffer", 300, 1 << 20, (r) => r.bytes / r.seconds / 1e6, "MB/s"],
 ];
-const server = await startServer();
+const server = await startReadyServer(process.execPath, [here("./streams-worker.mjs"), "server"]);
 process.on("exit", () => server.child.kill());
 const rows = [];
 const figures = [];

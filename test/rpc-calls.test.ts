@@ -143,12 +143,14 @@ describe("cancellation that reaches the handler", () => {
 
   it("another connection cannot cancel a call by its request id", async () => {
     const started = deferred<void>();
+    const release = deferred<void>();
     const server = await device((s) =>
       s.registerMethodJson(
         "slow",
         async (call: CallContext) => {
           started.resolve();
-          await new Promise((r) => setTimeout(r, 300));
+          // Runs until the test has seen the foreign CANCEL read, or until it is cancelled.
+          await Promise.race([release.promise, new Promise((r) => call.signal.addEventListener("abort", r))]);
           return call.signal.aborted ? "aborted" : "ran to its end";
         },
         { callContext: true },
@@ -167,6 +169,7 @@ describe("cancellation that reaches the handler", () => {
     // A request after it, answered: the CANCEL was read before (requests are read in order).
     await intruder.send([frame, "", JSON.stringify({ event: "GET_INVENTORY" })]);
     await intruder.receive();
+    release.resolve();
     expect(await call).toBe("ran to its end");
     intruder.close();
   });

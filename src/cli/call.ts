@@ -21,26 +21,32 @@ export const CALL_COMMAND: Command = {
     const kwargs = typeof kwargsText === "string" ? jsonArg(kwargsText) : {};
     if (typeof kwargs !== "object" || kwargs === null || Array.isArray(kwargs))
       throw new UsageError("--kwargs takes a JSON object");
-    const args = rest.map(jsonArg);
     await withClient(url!, p, async (c) => {
-      if (Object.hasOwn(c.inventory.plantrpc?.streams ?? {}, method!)) {
-        await readStream(c, method!, args, kwargs as Record<string, unknown>, p, out);
-      } else {
-        await callOnce(c, method!, args, kwargs as Record<string, unknown>, p, out);
-      }
+      const call: Call = {
+        c,
+        method: method!,
+        args: rest.map(jsonArg),
+        kwargs: kwargs as Record<string, unknown>,
+        p,
+        out,
+      };
+      await (Object.hasOwn(c.inventory.plantrpc?.streams ?? {}, method!) ? readStream(call) : callOnce(call));
     });
   },
 };
 
+/** What the command line asked: the client, the method, its arguments, the flags, the output. */
+interface Call {
+  c: RPCClient;
+  method: string;
+  args: unknown[];
+  kwargs: Record<string, unknown>;
+  p: Parsed;
+  out: Output;
+}
+
 /** One call: its result, its progress on stderr as it comes. */
-async function callOnce(
-  c: RPCClient,
-  method: string,
-  args: unknown[],
-  kwargs: Record<string, unknown>,
-  p: Parsed,
-  out: Output,
-): Promise<void> {
+async function callOnce({ c, method, args, kwargs, p, out }: Call): Promise<void> {
   const isBuffer = method in c.inventory.buffer_methods;
   const target = p.flags.get("out");
   if (isBuffer && typeof target !== "string") {
@@ -71,14 +77,7 @@ async function callOnce(
 }
 
 /** A stream: each item on a line of its own (buffers written to numbered files). */
-async function readStream(
-  c: RPCClient,
-  method: string,
-  args: unknown[],
-  kwargs: Record<string, unknown>,
-  p: Parsed,
-  out: Output,
-): Promise<void> {
+async function readStream({ c, method, args, kwargs, p, out }: Call): Promise<void> {
   const countText = p.flags.get("count");
   const count = countText === undefined ? Number.POSITIVE_INFINITY : Number(countText);
   if (!(count > 0 && (Number.isInteger(count) || count === Number.POSITIVE_INFINITY))) {

@@ -9,7 +9,7 @@ import { InterimKind } from "./call-messages.js";
 import type { RequestChannel } from "./client-requests.js";
 import type { BufferResult, Reply } from "./client-types.js";
 import { RemoteError, RpcError, RpcTimeoutError } from "./errors.js";
-import { RpcEvent } from "./protocol.js";
+import { isObject, RpcEvent } from "./protocol.js";
 
 /** What a stream's reading needs: the request to send and how to read it. */
 export interface StreamRequest {
@@ -190,8 +190,4 @@ export class ClientStream<T = unknown> implements AsyncIterableIterator<T> {
       } else waiter.resolve({ value: undefined, done: true });
     }
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -202,6 +202,7 @@ export function plantrpcKeyProblems(value: unknown): string[] {
   return problems;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+/** A JSON object (not null, not an array). */
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -44,6 +44,18 @@ export interface CallRoute {
 }
 
 /**
+ * The route of a request from its envelope (`[routing id, ...frames, request id, ""]`, as
+ * splitEnvelope gives it), with the request id replaced by `id` when given (a CANCEL names
+ * another request); undefined when the envelope carries no request id (a REQ client's).
+ */
+export function callRoute(envelope: Buffer[], id?: number): CallRoute | undefined {
+  const prefix = routePrefix(envelope);
+  if (prefix === undefined) return undefined;
+  const requestId = id ?? envelope[envelope.length - 2]!.readUInt32BE(0);
+  return { key: `${prefix}${requestId}`, peer: envelope[0]!.toString("hex") };
+}
+
+/**
  * The key prefix of every call that came on the same route as a request (the envelope's frames
  * before the request id): what a CANCEL without a request id gives up.
  */
@@ -54,18 +66,6 @@ export function routePrefix(envelope: Buffer[]): string | undefined {
     .slice(0, -2)
     .map((f) => f.toString("hex"))
     .join(".")}/`;
-}
-
-/**
- * The route of a request from its envelope (`[routing id, ...frames, request id, ""]`, as
- * splitEnvelope gives it), with the request id replaced by `id` when given (a CANCEL names
- * another request); undefined when the envelope carries no request id (a REQ client's).
- */
-export function callRoute(envelope: Buffer[], id?: number): CallRoute | undefined {
-  const idFrame = envelope[envelope.length - 2];
-  if (envelope.length < 3 || idFrame?.length !== 4) return undefined;
-  const route = envelope.slice(0, -2).map((f) => f.toString("hex"));
-  return { key: `${route.join(".")}/${id ?? idFrame.readUInt32BE(0)}`, peer: route[0]! };
 }
 
 /** The calls that can be given up, by their route's key. */
