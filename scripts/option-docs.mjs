@@ -1,8 +1,9 @@
 // The options section of docs/zmq-api.md, and the types written out from the option rows
 // (src/zmq/socket/option-row-types.ts: the rows' type, and every option as a documented
 // property), rendered from the option table (src/zmq/socket/option-table.ts).
-// `node scripts/option-docs.mjs` rewrites both after a build; test/docs.test.ts fails when either
-// and the table disagree.
+// `node scripts/option-docs.mjs` rewrites both from the sources (no build needed); test/docs.test.ts
+// fails when either and the table disagree.
+import { Buffer } from "node:buffer";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -81,8 +82,8 @@ export function settableRows(rows) {
 export function renderOptionRowTypes(rows, groups) {
   const groupOf = (on) => Object.entries(groups).find(([, g]) => g === on)?.[0];
   const lines = [
-    "// Generated from option-table.ts by scripts/option-docs.mjs (after a build); test/docs.test.ts",
-    "// checks that it is current. The type of OPTION_ROWS written out, then every settable option as a",
+    "// Generated from option-table.ts by `node scripts/option-docs.mjs`; test/docs.test.ts checks",
+    "// that it is current. The type of OPTION_ROWS written out, then every settable option as a",
     "// documented property (see renderOptionRowTypes).",
     `import type { ${Object.keys(groups).sort().join(", ")}, OptionRow } from "./option-schema.js";`,
     "",
@@ -126,8 +127,20 @@ export function withOptions(doc, table) {
   return `${doc.slice(0, start + BEGIN.length)}\n${table}\n${doc.slice(end)}`;
 }
 
+/**
+ * The option table, read from the sources (bundled on the fly by esbuild): adding an option is
+ * edit, generate, build, with no build of a table that does not type-check yet.
+ */
+async function loadOptionTable() {
+  const { build } = await import("esbuild");
+  const entry = fileURLToPath(new URL("../src/zmq/socket/option-table.ts", import.meta.url));
+  const result = await build({ entryPoints: [entry], bundle: true, format: "esm", platform: "node", write: false });
+  const code = Buffer.from(result.outputFiles[0].contents).toString("base64");
+  return import(`data:text/javascript;base64,${code}`);
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { OPTION_TABLE, ALL_SOCKETS, READABLE, WRITABLE } = await import("../dist/zmq/socket/option-table.js");
+  const { OPTION_TABLE, ALL_SOCKETS, READABLE, WRITABLE } = await loadOptionTable();
   const path = fileURLToPath(new URL("../docs/zmq-api.md", import.meta.url));
   writeFileSync(path, withOptions(readFileSync(path, "utf8"), renderOptionTable(OPTION_TABLE, ALL_SOCKETS)));
   const types = fileURLToPath(new URL("../src/zmq/socket/option-row-types.ts", import.meta.url));

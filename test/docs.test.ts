@@ -9,12 +9,12 @@ import { ALL_SOCKETS, OPTION_TABLE, OPTIONS_BY_NAME, READABLE, WRITABLE } from "
 const ROOT = join(__dirname, "..");
 
 describe("docs/zmq-api.md", () => {
-  it("lists every option as the option table says (node scripts/option-docs.mjs after a build)", () => {
+  it("lists every option as the option table says (node scripts/option-docs.mjs)", () => {
     const doc = readFileSync(join(__dirname, "..", "docs", "zmq-api.md"), "utf8");
     expect(withOptions(doc, renderOptionTable(OPTION_TABLE, ALL_SOCKETS))).toBe(doc);
   });
 
-  it("the option rows' written-out type is current (node scripts/option-docs.mjs after a build)", () => {
+  it("the option rows' written-out type is current (node scripts/option-docs.mjs)", () => {
     const written = readFileSync(join(ROOT, "src", "zmq", "socket", "option-row-types.ts"), "utf8");
     expect(renderOptionRowTypes(OPTION_TABLE, { ALL_SOCKETS, READABLE, WRITABLE })).toBe(written);
   });

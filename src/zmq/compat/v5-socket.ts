@@ -4,40 +4,14 @@
 import type { Buffer } from "node:buffer";
 import { EventEmitter } from "node:events";
 import type { SocketEvent } from "../events.js";
-import {
-  Dealer,
-  Pair,
-  Publisher,
-  Pull,
-  Push,
-  Reply,
-  Request,
-  Router,
-  Stream,
-  Subscriber,
-  XPublisher,
-  XSubscriber,
-} from "../socket/all.js";
+import { SOCKET_TYPES } from "../engine/socket-types.js";
+import * as classes from "../socket/all.js";
 import type { MessageLike } from "../socket/frames.js";
 import type { Socket as ModernSocket } from "../socket/socket.js";
 import { LONG_OPTIONS, type LongOption, SHORT_OPTIONS } from "./v5-options.js";
 
-/** The socket type names of the v5 API; `xreq` and `xrep` are DEALER's and ROUTER's old names. */
-export type SocketType =
-  | "pair"
-  | "req"
-  | "rep"
-  | "pub"
-  | "sub"
-  | "dealer"
-  | "xreq"
-  | "router"
-  | "xrep"
-  | "pull"
-  | "push"
-  | "xpub"
-  | "xsub"
-  | "stream";
+/** The socket type names of the v5 API (the table's v5 names); `xreq` and `xrep` are DEALER's and ROUTER's old names. */
+export type SocketType = (typeof SOCKET_TYPES)[number]["v5"][number];
 
 /** The key of the socket's initialisation (see CompatSocket). */
 export const INIT_SOCKET: unique symbol = Symbol("plantrpc.v5.initSocket");
@@ -45,22 +19,15 @@ export const INIT_SOCKET: unique symbol = Symbol("plantrpc.v5.initSocket");
 /** What bind(), unbind() and send() call once done: with the error, when there was one. */
 export type Callback = (error?: Error) => void;
 
-const CLASSES: Record<string, new () => ModernSocket> = {
-  pair: Pair,
-  req: Request,
-  rep: Reply,
-  pub: Publisher,
-  sub: Subscriber,
-  dealer: Dealer,
-  xreq: Dealer,
-  router: Router,
-  xrep: Router,
-  pull: Pull,
-  push: Push,
-  xpub: XPublisher,
-  xsub: XSubscriber,
-  stream: Stream,
-};
+/** The v6 class of each v5 name, from the socket-type table. */
+const CLASSES: ReadonlyMap<string, new () => ModernSocket> = new Map(
+  SOCKET_TYPES.flatMap((row) => row.v5.map((name) => [name, classOf(row.className)] as const)),
+);
+
+function classOf(name: string): new () => ModernSocket {
+  // biome-ignore lint/performance/noDynamicNamespaceImportAccess: the v5 API has every classic class
+  return classes[name as keyof typeof classes];
+}
 
 const SNDMORE = 2;
 
@@ -112,7 +79,7 @@ export class CompatSocket extends EventEmitter {
    * @ignore @internal
    */
   [INIT_SOCKET](type: SocketType): void {
-    const Class = CLASSES[type];
+    const Class = CLASSES.get(type);
     if (!Class) throw new Error(`Invalid socket type: ${type}`);
     const self = this as { -readonly [K in "type" | "socket"]: CompatSocket[K] };
     self.type = type;
@@ -228,13 +195,13 @@ export class CompatSocket extends EventEmitter {
 
   /** SUB: receives messages starting with `filter`. */
   subscribe(filter: string | Buffer): this {
-    (this.socket as Subscriber).subscribe(filter);
+    (this.socket as classes.Subscriber).subscribe(filter);
     return this;
   }
 
   /** SUB: cancels a subscribe(). */
   unsubscribe(filter: string | Buffer): this {
-    (this.socket as Subscriber).unsubscribe(filter);
+    (this.socket as classes.Subscriber).unsubscribe(filter);
     return this;
   }
 

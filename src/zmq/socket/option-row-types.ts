@@ -1,5 +1,5 @@
-// Generated from option-table.ts by scripts/option-docs.mjs (after a build); test/docs.test.ts
-// checks that it is current. The type of OPTION_ROWS written out, then every settable option as a
+// Generated from option-table.ts by `node scripts/option-docs.mjs`; test/docs.test.ts checks
+// that it is current. The type of OPTION_ROWS written out, then every settable option as a
 // documented property (see renderOptionRowTypes).
 import type { ALL_SOCKETS, READABLE, WRITABLE, OptionRow } from "./option-schema.js";
 

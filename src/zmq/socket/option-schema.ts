@@ -1,89 +1,16 @@
 /**
- * The option schema: what a row of the option table says (OptionRow), the socket classes by the
- * names the `zeromq` package gives them and their groups, and `row()`, which keeps a row's name,
+ * The option schema: what a row of the option table says (OptionRow), the socket classes' groups
+ * (derived from the socket-type table, engine/socket-types.ts), and `row()`, which keeps a row's name,
  * kind, sockets and access as literal types. option-table.ts holds the rows; option-row-types.ts
  * (generated from them) writes their type out; both read this module, which reads neither.
  */
 
+import { ALL_SOCKETS, type SocketClassName } from "../engine/socket-types.js";
+
 export type OptionKind = "bool" | "int32" | "uint32" | "int64" | "uint64" | "string";
 
-/** Socket classes, by the names the `zeromq` package gives them. */
-export type SocketClassName =
-  | "Pair"
-  | "Publisher"
-  | "Subscriber"
-  | "Request"
-  | "Reply"
-  | "Dealer"
-  | "Router"
-  | "Pull"
-  | "Push"
-  | "XPublisher"
-  | "XSubscriber"
-  | "Stream"
-  | "Server"
-  | "Client"
-  | "Radio"
-  | "Dish"
-  | "Gather"
-  | "Scatter"
-  | "Datagram";
-
-export const ALL_SOCKETS = [
-  "Pair",
-  "Publisher",
-  "Subscriber",
-  "Request",
-  "Reply",
-  "Dealer",
-  "Router",
-  "Pull",
-  "Push",
-  "XPublisher",
-  "XSubscriber",
-  "Stream",
-  "Server",
-  "Client",
-  "Radio",
-  "Dish",
-  "Gather",
-  "Scatter",
-  "Datagram",
-] as const satisfies readonly SocketClassName[];
-export const WRITABLE = [
-  "Pair",
-  "Publisher",
-  "Request",
-  "Reply",
-  "Dealer",
-  "Router",
-  "Push",
-  "XPublisher",
-  "XSubscriber",
-  "Stream",
-  "Server",
-  "Client",
-  "Radio",
-  "Scatter",
-  "Datagram",
-] as const satisfies readonly SocketClassName[];
-export const READABLE = [
-  "Pair",
-  "Subscriber",
-  "Request",
-  "Reply",
-  "Dealer",
-  "Router",
-  "Pull",
-  "XPublisher",
-  "XSubscriber",
-  "Stream",
-  "Server",
-  "Client",
-  "Dish",
-  "Gather",
-  "Datagram",
-] as const satisfies readonly SocketClassName[];
+export type { SocketClassName } from "../engine/socket-types.js";
+export { ALL_SOCKETS, READABLE, WRITABLE } from "../engine/socket-types.js";
 
 export interface OptionRow {
   readonly name: string;

@@ -7,7 +7,7 @@
  * `socket.linger` and on `new Dealer({ linger })`; one over bare names would not.
  */
 import type { AllOptionProperties } from "./option-row-types.js";
-import type { ALL_SOCKETS, OPTION_ROWS, SocketClassName } from "./option-table.js";
+import type { OPTION_ROWS, SocketClassName } from "./option-table.js";
 
 export type { AllOptionProperties } from "./option-row-types.js";
 
@@ -34,7 +34,15 @@ type OptionNamesOf<C extends SocketClassName> = Row extends infer R
  * The names of the settable options every socket type has.
  * @internal
  */
-type SharedOptionNames = Extract<Row, { on: typeof ALL_SOCKETS; access: "rw" | "w" }>["name"];
+type SharedOptionNames = Row extends infer R
+  ? R extends Row
+    ? R["access"] extends "r"
+      ? never
+      : SocketClassName extends R["on"][number]
+        ? R["name"]
+        : never
+    : never
+  : never;
 
 /**
  * What a constructor or an assignment accepts for an option whose property holds `T`: strings

@@ -3,40 +3,15 @@ import { ZmqError } from "../errors.js";
 import { z85Encode } from "../mechanism/z85.js";
 // The public Context type (index.ts), so that the public SocketOptions names nothing private.
 import type { Context } from "../index.js";
-import type { SocketTypeName } from "../engine/socket-types.js";
+import type { ClassNameOfType, SocketTypeName } from "../engine/socket-types.js";
 import { OPTION_TABLE, OPTIONS_BY_ID, type OptionRow, type SocketClassName } from "./option-table.js";
 import type { OptionValues, OwnOptionProperties, SharedOptionProperties, SharedOptionValues } from "./option-types.js";
-
-/** libzmq's socket types, by the class names the native package gives them. */
-const CLASS_NAMES = {
-  PAIR: "Pair",
-  PUB: "Publisher",
-  SUB: "Subscriber",
-  REQ: "Request",
-  REP: "Reply",
-  DEALER: "Dealer",
-  ROUTER: "Router",
-  PULL: "Pull",
-  PUSH: "Push",
-  XPUB: "XPublisher",
-  XSUB: "XSubscriber",
-  STREAM: "Stream",
-  SERVER: "Server",
-  CLIENT: "Client",
-  RADIO: "Radio",
-  DISH: "Dish",
-  GATHER: "Gather",
-  SCATTER: "Scatter",
-  DGRAM: "Datagram",
-} as const satisfies Record<SocketTypeName, SocketClassName>;
 
 /**
  * The class name of a socket type (`Dealer` for a DEALER), from its `socketType`.
  * @internal
  */
-type ClassNameOf<S> = S extends { readonly socketType: infer T extends keyof typeof CLASS_NAMES }
-  ? (typeof CLASS_NAMES)[T]
-  : never;
+type ClassNameOf<S> = S extends { readonly socketType: infer T extends SocketTypeName } ? ClassNameOfType<T> : never;
 
 /**
  * The options a socket's constructor takes, derived from the option table: `SocketOptions<Dealer>`

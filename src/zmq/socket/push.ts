@@ -29,10 +29,4 @@ export class Push extends PushWithOptions {
   protected override checkReceive(): void {
     throw new ZmqError("ENOTSUP", "PUSH sockets cannot receive");
   }
-
-  /**
-   * A PULL never sends; whatever arrives is dropped.
-   * @ignore @internal
-   */
-  protected override pipeMessage(): void {}
 }

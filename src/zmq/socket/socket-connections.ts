@@ -82,7 +82,7 @@ export abstract class SocketConnections extends SocketCore {
     this.assertAddress(endpoint);
     this.assertReady();
     const { scheme, address } = withAddress(endpoint, () => parseEndpoint(endpoint));
-    if (scheme === "udp") withAddress(endpoint, () => this.assertUdp(UDP_BINDERS));
+    if (scheme === "udp") withAddress(endpoint, () => this.assertUdp("bind"));
     const monitored = scheme !== "inproc";
     if (this.bindings.has(endpoint)) {
       const error = new ZmqError("EADDRINUSE", `${endpoint} is already bound`, { address: endpoint });
@@ -126,8 +126,10 @@ export abstract class SocketConnections extends SocketCore {
     if (this.closeRequested) this.close();
   }
 
-  private assertUdp(allowed: readonly string[]): void {
-    if (!allowed.includes(this.socketType)) {
+  /** libzmq's udp:// (draft): bound by a DISH or DGRAM, connected by a RADIO, DISH or DGRAM. */
+  private assertUdp(use: "bind" | "connect"): void {
+    const role = this.typeRow.udp;
+    if (role === "none" || (use === "bind" && role !== "bind")) {
       throw new ZmqError("ENOCOMPATPROTO", `${this.socketType} sockets cannot use udp:// this way`);
     }
   }
@@ -240,7 +242,7 @@ export abstract class SocketConnections extends SocketCore {
     this.assertReady();
     const { scheme, address } = withAddress(endpoint, () => parseEndpoint(endpoint));
     // Fail now on a bad address, not on every retry.
-    if (scheme === "udp") withAddress(endpoint, () => this.assertUdp(UDP_CONNECTORS));
+    if (scheme === "udp") withAddress(endpoint, () => this.assertUdp("connect"));
     if (scheme === "tcp" || scheme === "udp") withAddress(endpoint, () => parseTcpAddress(address, false));
     if (scheme === "ws" || scheme === "wss") withAddress(endpoint, () => parseWsAddress(address, false));
     const mechanism = withAddress(endpoint, () => this.mechanism());
@@ -462,10 +464,6 @@ function isWildcard(endpoint: string): boolean {
 }
 
 /** Runs a parse step; its EINVAL or EPROTONOSUPPORT names the endpoint, as libzmq's do. */
-/** libzmq's udp:// (draft): bound by a DISH or DGRAM, connected by a RADIO, DISH or DGRAM. */
-const UDP_BINDERS: readonly string[] = ["DISH", "DGRAM"];
-const UDP_CONNECTORS: readonly string[] = ["RADIO", "DISH", "DGRAM"];
-
 function withAddress<T>(endpoint: string, step: () => T): T {
   try {
     return step();

@@ -1,6 +1,6 @@
 import type { Buffer } from "node:buffer";
 import { Context, context as defaultContext } from "../context.js";
-import type { SocketTypeName } from "../engine/socket-types.js";
+import { type SocketTypeName, type SocketTypeRow, socketTypeRow } from "../engine/socket-types.js";
 import { ZmqError } from "../errors.js";
 import { SocketEvents, type SocketEvent } from "../events.js";
 import { OPTIONS_BY_NAME, type OptionRow } from "./option-table.js";
@@ -39,6 +39,13 @@ export function isSocket(value: unknown): value is SocketCore {
 export abstract class SocketCore implements OptionHost {
   /** The ZMTP socket type ("DEALER", ...), as announced to peers. */
   abstract readonly socketType: SocketTypeName;
+  private typeRowCache: SocketTypeRow | undefined = undefined;
+
+  /** This type's row of the socket-type table. */
+  protected get typeRow(): SocketTypeRow {
+    this.typeRowCache ??= socketTypeRow(this.socketType);
+    return this.typeRowCache;
+  }
   protected readonly eventStream: SocketEvents = new SocketEvents();
 
   /**
@@ -110,7 +117,7 @@ export abstract class SocketCore implements OptionHost {
 
   /** libzmq's number for this socket type (ZMQ_PAIR = 0 ... ZMQ_STREAM = 11). */
   protected typeNumber(): number {
-    return SOCKET_TYPE_NUMBERS[this.socketType];
+    return this.typeRow.number;
   }
 
   /** "plain" or "curve" once a security mechanism is set; null for NULL security. */
@@ -131,8 +138,7 @@ export abstract class SocketCore implements OptionHost {
    * @ignore @internal
    */
   optionDefault(row: OptionRow): unknown {
-    // As the native package: subscribers have nothing to flush, so they never linger.
-    if (row.name === "linger") return this.context.blocky && !this.socketType.endsWith("SUB") ? -1 : 0;
+    if (row.name === "linger") return this.context.blocky && this.typeRow.lingers ? -1 : 0;
     if (row.name === "ipv6") return this.context.ipv6;
     return row.default;
   }
@@ -294,29 +300,6 @@ export abstract class SocketCore implements OptionHost {
     if (typeof endpoint !== "string") throw new TypeError("Address must be a string");
   }
 }
-
-/** libzmq's socket type numbers, which the native package's `type` property gives. */
-export const SOCKET_TYPE_NUMBERS: Record<SocketTypeName, number> = {
-  PAIR: 0,
-  PUB: 1,
-  SUB: 2,
-  REQ: 3,
-  REP: 4,
-  DEALER: 5,
-  ROUTER: 6,
-  PULL: 7,
-  PUSH: 8,
-  XPUB: 9,
-  XSUB: 10,
-  STREAM: 11,
-  SERVER: 12,
-  CLIENT: 13,
-  RADIO: 14,
-  DISH: 15,
-  GATHER: 16,
-  SCATTER: 17,
-  DGRAM: 18,
-};
 
 function notASocket(): ZmqError {
   return new ZmqError("ENOTSOCK", "the socket is closed");

@@ -6,10 +6,9 @@ import { Queue } from "../util/queue.js";
 import { toFrames, type MessageLike } from "./frames.js";
 import type { Message, Pipe } from "./pipe.js";
 import type { SharedOptionProperties } from "./option-types.js";
-import type { SocketTypeName } from "../engine/socket-types.js";
+import { type SocketTypeName, socketTypeByNumber, socketTypeRow } from "../engine/socket-types.js";
 import { holdProcess } from "../util/keep-alive.js";
 import { SocketConnections } from "./socket-connections.js";
-import { SOCKET_TYPE_NUMBERS } from "./socket-core.js";
 import { expectArguments } from "../util/arguments.js";
 
 export { ENDPOINT_COUNT } from "./socket-core.js";
@@ -58,8 +57,6 @@ function held<T>(executor: (resolve: (value: T) => void, reject: (error: ZmqErro
 }
 
 const RESOLVED = Promise.resolve();
-
-const THREAD_SAFE_TYPES: ReadonlySet<string> = new Set(["SERVER", "CLIENT", "RADIO", "DISH", "GATHER", "SCATTER"]);
 
 /**
  * The key of a socket's consumer hook, for plantrpc's own layers (RPC, registry): messages go to
@@ -112,7 +109,7 @@ const CLASSES = new Map<number, new (options?: object) => Socket>();
 
 /** Called by each socket class's module, for `new Socket(type, options)`. */
 export function registerSocketClass(type: SocketTypeName, cls: new (options?: object) => Socket): void {
-  CLASSES.set(SOCKET_TYPE_NUMBERS[type], cls);
+  CLASSES.set(socketTypeRow(type).number, cls);
 }
 
 /**
@@ -139,12 +136,20 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
     const [type, options] = args;
     if (typeof type !== "number") throw new TypeError("Socket type must be a number");
     const cls = CLASSES.get(type);
-    if (!cls && Object.values(SOCKET_TYPE_NUMBERS).includes(type)) {
+    const row = socketTypeByNumber(type);
+    if (!cls && row?.draft) {
+      // The draft classes load with their own entry, as the native package's `zeromq/draft`.
+      throw new ZmqError(
+        "EINVAL",
+        `socket type ${type} (${row.type}) is a draft type: import plantrpc/zmq/draft first`,
+      );
+    }
+    if (!cls && row) {
       // Each class registers itself when its module loads; a bundler drops the modules of the
       // classes a program never names (package.json's sideEffects says they may be dropped).
       throw new ZmqError(
         "EINVAL",
-        `no socket class of type ${type} is loaded (a bundler left it out): import the class and use it, as new Dealer()`,
+        `no socket class of type ${type} is loaded (a bundler left it out): import the class and use it, as new ${row.className}()`,
       );
     }
     if (!cls) throw new ZmqError("EINVAL", `no socket type ${type}`);
@@ -192,7 +197,7 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
    */
   get threadSafe(): boolean {
     this.assertOptionsOpen();
-    return THREAD_SAFE_TYPES.has(this.socketType);
+    return this.typeRow.threadSafe;
   }
 
   /** A receive() would resolve at once. */
@@ -394,6 +399,8 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
    * @ignore @internal
    */
   protected override pipeMessage(pipe: Pipe, message: Buffer[]): void {
+    // A type that never receives (PUSH, RADIO, SCATTER) drops what its peers send.
+    if (!this.typeRow.receives) return;
     if (this.consumer && !this.consumerPaused && this.inbound.length === 0) {
       const delivered = this.deliver(pipe, message);
       if (delivered) this.consumer(delivered);

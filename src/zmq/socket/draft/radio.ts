@@ -93,12 +93,6 @@ export class RadioSocket extends RadioSocketWithOptions {
     if (join) joinedBy(pipe).add(groupKey(group));
     else joinedBy(pipe).delete(groupKey(group));
   }
-
-  /**
-   * A DISH sends nothing but JOIN and LEAVE.
-   * @ignore @internal
-   */
-  protected override pipeMessage(): void {}
 }
 
 function joinedBy(pipe: Pipe): Set<string> {

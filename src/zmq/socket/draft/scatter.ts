@@ -36,10 +36,4 @@ export class Scatter extends ScatterWithOptions {
   protected override checkReceive(): void {
     throw new ZmqError("ENOTSUP", "SCATTER sockets cannot receive");
   }
-
-  /**
-   * A GATHER never sends; whatever arrives is dropped.
-   * @ignore @internal
-   */
-  protected override pipeMessage(): void {}
 }
