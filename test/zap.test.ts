@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { curveKeyPair, Reply, Request } from "../src/zmq/index.js";
+import { curveKeyPair, Reply, Request, Router } from "../src/zmq/index.js";
 import { bound, track } from "./helpers/sockets.js";
 
 /** A ZAP handler for the test's duration: answers with `status`, records what it was asked. */
@@ -90,4 +90,23 @@ describe("ZAP for NULL and zapEnforceDomain (as libzmq 4.3)", () => {
     expect((await rep.receive()).map(String)).toEqual(["hello"]);
     expect(asked).toEqual([]);
   });
+
+  it("a handler that goes away with a request unanswered fails that handshake at once, and a new handler is asked next", async () => {
+    // The ZAP client's pipe to the handler (engine/zap-client.ts): its end fails what waits on it.
+    const silent = await bound(new Router(), "inproc://zeromq.zap.01");
+    const rep = await bound(new Reply({ zapDomain: "lab" }));
+    const failed = rep.events.once("handshake:error:other");
+    const req = track(new Request());
+    req.connect(rep.lastEndpoint!);
+    void req.send("hello").catch(() => undefined);
+    await silent.receive(); // the request reached the handler
+    silent.close();
+    expect((await failed).error).toMatchObject({ code: "EFAULT" });
+    const asked = await zapHandler("200");
+    const next = track(new Request());
+    next.connect(rep.lastEndpoint!);
+    await next.send("again");
+    expect((await rep.receive()).map(String)).toEqual(["again"]);
+    expect(asked).toEqual([{ domain: "lab", mechanism: "NULL", credentials: 0 }]);
+  }, 10_000);
 });

@@ -1,8 +1,8 @@
 import { ZmqError } from "./errors.js";
 import { automaticCurveThreads, type CurveWorkers, curveWorkersFailed } from "./mechanism/curve-pool.js";
 import type { ZapClient } from "./mechanism/zap.js";
-import { createZapClient } from "./socket/zap-client.js";
-import { expectArguments } from "./util/arguments.js";
+import { createZapClient } from "./engine/zap-client.js";
+import { addonClass, expectArguments } from "./util/arguments.js";
 
 /** How a socket reaches its context's ZAP client (not part of the native package's Context). */
 export const ZAP_CLIENT: unique symbol = Symbol.for("plantrpc.zmq.zapClient") as never;
@@ -46,9 +46,9 @@ export interface ContextOptions {
 /**
  * The native package's Context: settings that sockets created with it take as their defaults.
  * There are no I/O threads here (one event loop carries every socket), so ioThreads and the
- * thread settings are kept for compatibility and change nothing.
+ * thread settings are kept for compatibility and change nothing. Exported wrapped (below).
  */
-export class Context {
+class Context {
   // Accessors defined below check each assignment.
   /**
    * The default `linger` of this context's sockets. True (the default) makes it -1: messages queued
@@ -201,5 +201,20 @@ for (const [name, kind, min] of [
   });
 }
 
+// The class behind the public Context (which wraps it: addonClass), named as an internal type:
+// deno doc requires what a public name's type refers to be public or internal.
+/** @internal */
+type ContextConstructor = typeof Context;
+
+/**
+ * The native package's Context: settings that sockets created with it take as their defaults.
+ * Called without `new`, it throws the native package's TypeError.
+ * @class
+ */
+const PublicContext: ContextConstructor = /* @__PURE__ */ addonClass(Context);
+/** A context: what `new Context()` makes, and what a socket's `context` is. */
+type PublicContext = InstanceType<ContextConstructor>;
+export { PublicContext as Context };
+
 /** The context sockets use when none is given. */
-export const context = new Context();
+export const context: PublicContext = new PublicContext();

@@ -2,16 +2,13 @@
  * plantrpc/zmq: ZeroMQ (ZMTP 3.1, talks to 3.0) in pure TypeScript. The API follows the native
  * `zeromq` package's v6 API, so that switching is a change of import.
  */
-import { Context as ContextClass, context as defaultContext } from "./context.js";
 import { Proxy as ProxyClass } from "./proxy.js";
 import type { SocketEvents as SocketEventsType } from "./events.js";
 import type { Socket } from "./socket/socket.js";
 import { addonClass } from "./util/arguments.js";
 
-// The classes behind the public Context and Proxy (which wrap them: addonClass), named here as
+// The class behind the public Proxy (which wraps it: addonClass), named here as
 // internal types: deno doc requires what a public name's type refers to be public or internal.
-/** @internal */
-type ContextConstructor = typeof ContextClass;
 /** @internal */
 type ProxyConstructor = typeof ProxyClass;
 /** @internal */
@@ -80,17 +77,7 @@ export {
   type ZmqErrorCode,
   type ZmtpErrorCode,
 } from "./errors.js";
-export type { ContextOptions } from "./context.js";
-/**
- * The native package's Context: settings that sockets created with it take as their defaults.
- * Called without `new`, it throws the native package's TypeError.
- * @class
- */
-export const Context: ContextConstructor = /* @__PURE__ */ addonClass(ContextClass);
-/** A context: what `new Context()` makes, and what a socket's `context` is. */
-export type Context = InstanceType<ContextConstructor>;
-/** The context sockets use when none is given. */
-export const context: Context = defaultContext;
+export { Context, type ContextOptions, context } from "./context.js";
 /**
  * The native package's Proxy (libzmq's zmq_proxy_steerable): forwards every message from the
  * front-end to the back-end and back, until terminated. Called without `new`, it throws the

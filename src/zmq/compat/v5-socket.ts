@@ -4,14 +4,14 @@
 import type { Buffer } from "node:buffer";
 import { EventEmitter } from "node:events";
 import type { SocketEvent } from "../events.js";
-import { SOCKET_TYPES } from "../engine/socket-types.js";
+import { SOCKET_TYPES, type V5TypeName } from "../engine/socket-types.js";
 import * as classes from "../socket/all.js";
 import type { MessageLike } from "../socket/frames.js";
 import type { Socket as ModernSocket } from "../socket/socket.js";
 import { LONG_OPTIONS, type LongOption, SHORT_OPTIONS } from "./v5-options.js";
 
 /** The socket type names of the v5 API (the table's v5 names); `xreq` and `xrep` are DEALER's and ROUTER's old names. */
-export type SocketType = (typeof SOCKET_TYPES)[number]["v5"][number];
+export type SocketType = V5TypeName;
 
 /** The key of the socket's initialisation (see CompatSocket). */
 export const INIT_SOCKET: unique symbol = Symbol("plantrpc.v5.initSocket");

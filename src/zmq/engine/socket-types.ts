@@ -33,7 +33,10 @@ export interface SocketTypeRow {
   readonly v5: readonly string[];
 }
 
-/** The table. */
+/**
+ * The table (its rows' literal types give SocketTypeName, SocketClassName and the v5 names).
+ * @internal
+ */
 // biome-ignore format: a table, one row per socket type
 export const SOCKET_TYPES = [
   { type: "PAIR", number: 0, className: "Pair", peers: ["PAIR"], sends: true, receives: true, identity: false, threadSafe: false, udp: "none", lingers: true, draft: false, v5: ["pair"] },
@@ -57,22 +60,26 @@ export const SOCKET_TYPES = [
   { type: "DGRAM", number: 18, className: "Datagram", peers: [], sends: true, receives: true, identity: false, threadSafe: false, udp: "bind", lingers: true, draft: true, v5: [] },
 ] as const satisfies readonly SocketTypeRow[];
 
-type Row = (typeof SOCKET_TYPES)[number];
+/**
+ * A row of the table, with its literal types.
+ * @internal
+ */
+type TableRow = (typeof SOCKET_TYPES)[number];
 
 /** ZMTP's socket type names, as announced in the handshake's Socket-Type property. */
-export type SocketTypeName = Row["type"];
+export type SocketTypeName = TableRow["type"];
 
-/** Socket classes, by the names the `zeromq` package gives them. */
-export type SocketClassName = Row["className"];
+/** Socket classes, by the names the `zeromq` package gives them (`Pair`, `Dealer`...: one per socket type). */
+export type SocketClassName = TableRow["className"];
 
 /** The class name of a socket type (`Dealer` for DEALER). */
-export type ClassNameOfType<T extends SocketTypeName> = Extract<Row, { type: T }>["className"];
+export type ClassNameOfType<T extends SocketTypeName> = Extract<TableRow, { type: T }>["className"];
 
 /** The classes that may send (the send options are theirs). */
-export type WritableClassName = Extract<Row, { sends: true }>["className"];
+export type WritableClassName = Extract<TableRow, { sends: true }>["className"];
 
 /** The classes that may receive (the receive options are theirs). */
-export type ReadableClassName = Extract<Row, { receives: true }>["className"];
+export type ReadableClassName = Extract<TableRow, { receives: true }>["className"];
 
 const BY_TYPE: ReadonlyMap<string, SocketTypeRow> = new Map(SOCKET_TYPES.map((row) => [row.type, row]));
 
@@ -95,6 +102,12 @@ export function isCompatible(ours: SocketTypeName, theirs: string): boolean {
 export function sendsIdentity(type: SocketTypeName): boolean {
   return socketTypeRow(type).identity;
 }
+
+/**
+ * The v5 API's socket type names (`"req"`, `"xrep"`...).
+ * @internal
+ */
+export type V5TypeName = TableRow["v5"][number];
 
 /** Every class name, in the table's order. */
 export const ALL_SOCKETS: readonly SocketClassName[] = SOCKET_TYPES.map((row) => row.className);

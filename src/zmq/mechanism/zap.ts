@@ -1,7 +1,7 @@
 /**
  * ZAP (RFC 27): how a server-side mechanism asks the application whether to admit a peer. The
  * handler is whatever socket is bound at inproc://zeromq.zap.01 in this process, as in libzmq;
- * the socket layer supplies the client (socket/zap-client.ts).
+ * the engine layer supplies the client (engine/zap-client.ts, over an inproc pipe).
  */
 export interface ZapRequest {
   domain: string;

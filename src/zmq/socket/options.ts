@@ -1,8 +1,7 @@
 import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
 import { z85Encode } from "../mechanism/z85.js";
-// The public Context type (index.ts), so that the public SocketOptions names nothing private.
-import type { Context } from "../index.js";
+import type { Context } from "../context.js";
 import type { ClassNameOfType, SocketTypeName } from "../engine/socket-types.js";
 import { OPTION_TABLE, OPTIONS_BY_ID, type OptionRow, type SocketClassName } from "./option-table.js";
 import type { OptionValues, OwnOptionProperties, SharedOptionProperties, SharedOptionValues } from "./option-types.js";
