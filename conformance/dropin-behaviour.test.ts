@@ -4,7 +4,8 @@
  */
 import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
-import { both, nativeMissing, type Scope, until } from "./dropin/harness.js";
+import { both, nativeMissing, type Scope, sendUntil } from "./dropin/harness.js";
+import { settle } from "./helpers/wait.js";
 
 /**
  * One scenario on both libraries: ours must give the native package's outcome, which `expected`
@@ -18,7 +19,6 @@ function differential(name: string, scenario: (scope: Scope) => unknown, expecte
   });
 }
 
-const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const strings = (frames: Buffer[]) => frames.map((f) => f.toString());
 
 describe("inproc flow (differential)", () => {
@@ -91,6 +91,7 @@ describe("option effects (differential: the native zeromq package and ours)", ()
       const pull = socket("Pull");
       await pull.bind(endpoint);
       const first = strings(await pull.receive());
+      // An absence check: nothing more within 150 ms.
       const more = await Promise.race([pull.receive().then(strings), settle(150).then(() => "nothing more")]);
       return [first, more];
     },
@@ -112,11 +113,17 @@ describe("option effects (differential: the native zeromq package and ours)", ()
     async ({ socket }: Scope) => {
       const pull = socket("Pull", { conflate: true });
       await pull.bind("tcp://127.0.0.1:*");
+      const connected = new Promise((resolve) => pull.events.on("handshake", resolve));
       const push = socket("Push");
       push.connect(pull.lastEndpoint);
+      await connected;
       for (const n of ["1", "2", "3", "4", "5"]) await push.send(n);
-      await settle(150); // all five arrive before we read
+      // All five must arrive before we read, and only a read would show that they have (the
+      // newest replaces the others): the one fixed wait left for something happening elsewhere,
+      // a few octets across loopback on a connection already up.
+      await settle(150);
       const first = strings(await pull.receive());
+      // An absence check: nothing more within 150 ms.
       const more = await Promise.race([pull.receive().then(strings), settle(150).then(() => "nothing more")]);
       return [first, more];
     },
@@ -141,7 +148,7 @@ describe("option effects (differential: the native zeromq package and ours)", ()
       const sub = socket("Subscriber", { invertMatching: true });
       sub.subscribe("skip");
       sub.connect(pub.lastEndpoint);
-      const got = await until(
+      const got = await sendUntil(
         async () => {
           await pub.send("skip this");
           await pub.send("take this");
@@ -215,7 +222,7 @@ describe("option effects (differential: the native zeromq package and ours)", ()
       const sub = socket("Subscriber", { receiveHighWaterMark: 2 });
       sub.subscribe("");
       sub.connect(pub.lastEndpoint);
-      await until(() => pub.send("hello"), sub.receive());
+      await sendUntil(() => pub.send("hello"), sub.receive());
       // The subscriber stops reading: its queues, then the kernel's, then ours fill up.
       const big = Buffer.alloc(64 * 1024);
       for (let i = 0; i < 10_000; i++) {
@@ -247,7 +254,7 @@ describe("option effects (differential: the native zeromq package and ours)", ()
         sub.subscribe("");
         sub.connect(pub.lastEndpoint);
         if (type === "XPublisher") await pub.receive(); // the subscription
-        await until(() => pub.send("hello"), sub.receive());
+        await sendUntil(() => pub.send("hello"), sub.receive());
         const big = Buffer.alloc(64 * 1024);
         for (let i = 0; i < 10_000; i++) {
           try {
@@ -272,7 +279,7 @@ describe("option effects (differential: the native zeromq package and ours)", ()
       const [request] = await xpub.receive();
       // Subscribe that peer to one topic only.
       xpub.setStringOption(6, "given");
-      const got = await until(
+      const got = await sendUntil(
         async () => {
           await xpub.send("other: not delivered");
           await xpub.send("given: delivered");
@@ -402,14 +409,14 @@ describe("option effects (differential: the native zeromq package and ours)", ()
       watch("dealer", dealer);
       dealer.connect(address);
       await dealer.send("early");
-      await settle(250);
+      await settle(250); // an absence check: no retry, no event, while nothing is bound
       const router = socket("Router");
       watch("router", router);
       await router.bind(address);
       const [, message] = await router.receive();
       dealer.disconnect(address);
       await router.unbind(address);
-      await settle(20);
+      await settle(20); // an absence check: no event for the disconnection and the unbind
       return { message: String(message), seen };
     },
     (outcome) =>

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { both, type Lib, nativeMissing, type Scope } from "./dropin/harness.js";
+import { until } from "./helpers/wait.js";
 
 function differential(name: string, scenario: (scope: Scope) => unknown, expected: (outcome: unknown) => void): void {
   it.skipIf(nativeMissing !== undefined)(name, async () => {
@@ -457,17 +458,18 @@ describe("a closed socket", () => {
 /**
  * Binds, trying again while the port is still in use: libzmq closes an ended listener on its I/O
  * thread, a moment after disconnect() returns (ours at once), so the native side can still find
- * the port taken. Bounded: 50 tries, 10 ms apart.
+ * the port taken. Bounded: tries 10 ms apart for 2 s; any other error ends it.
  */
 async function bindOnceFree(socket: { bind(endpoint: string): Promise<void> }, endpoint: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await socket.bind(endpoint);
-    } catch (e) {
-      if ((e as { code?: string }).code !== "EADDRINUSE" || attempt === 50) throw e;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
+  const bound = () =>
+    socket.bind(endpoint).then(
+      () => true,
+      (e: { code?: string }) => {
+        if (e.code !== "EADDRINUSE") throw e;
+        return false;
+      },
+    );
+  await until(bound, { timeout: 2000, what: `${endpoint} free again` });
 }
 
 describe("ending an endpoint, as libzmq does it (unbind and disconnect both end either kind)", () => {

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { ALL_SOCKETS } from "../src/zmq/socket/option-table.js";
 import { both, type Lib, nativeMissing, oursLib, type Scope } from "./dropin/harness.js";
+import { until } from "./helpers/wait.js";
 
 type Scenario = (scope: Scope) => unknown;
 
@@ -687,15 +688,15 @@ describe("routing, as the native package does it", () => {
         const router = socket("Router", { mandatory: true, immediate });
         router.connect(server.lastEndpoint, { routingId: "chosen" });
         // Mandatory: EHOSTUNREACH until the peer is connected, then the message goes through.
-        for (let i = 0; i < 200; i++) {
-          try {
-            await router.send(["chosen", "hello"]);
-            break;
-          } catch (e) {
-            if ((e as { code?: string }).code !== "EHOSTUNREACH") throw e;
-            await new Promise((r) => setTimeout(r, 10));
-          }
-        }
+        const sent = () =>
+          router.send(["chosen", "hello"]).then(
+            () => true,
+            (e: { code?: string }) => {
+              if (e.code !== "EHOSTUNREACH") throw e;
+              return false;
+            },
+          );
+        await until(sent, { timeout: 2000, what: "the peer connected" });
         const [msg] = await server.receive();
         return msg.toString();
       },

@@ -6,6 +6,7 @@ import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
 import { both, nativeMissing, type Scope } from "./dropin/harness.js";
+import { settle, until } from "./helpers/wait.js";
 
 /**
  * One scenario on both libraries: ours must give the native package's outcome, which `expected`
@@ -40,7 +41,14 @@ function record(socket: { events: AsyncIterable<never> }): { log: string[]; ende
   return { log, ended };
 }
 
-const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Whether a log of shapes holds an event of that type. */
+const logged = (log: string[], type: string) => log.some((e) => e.split(" ")[0] === type);
+
+/**
+ * Waits, within a scenario (the harness gives each 3 s), for an event the native package reports
+ * through its monitor, a little after the fact.
+ */
+const reported = (condition: () => boolean, what: string) => until(condition, { timeout: 2000, what });
 
 describe("socket events (differential: the native zeromq package and ours)", () => {
   for (const transport of ["tcp://127.0.0.1:*", "ipc://*"]) {
@@ -55,12 +63,13 @@ describe("socket events (differential: the native zeromq package and ours)", () 
         client.connect(server.lastEndpoint);
         await client.send("hi");
         await server.receive();
-        await settle(50);
+        // Closed before its monitor reports the handshake, the native client would not report it.
+        await reported(() => logged(c.log, "handshake"), "the client's handshake event");
         client.close();
         await c.ended;
-        await settle(100); // the server notices the disconnection
+        await reported(() => logged(s.log, "disconnect"), "the server's disconnect event");
         await server.unbind(server.lastEndpoint);
-        await settle(20);
+        await reported(() => logged(s.log, "close"), "the server's close event");
         server.close();
         await s.ended;
         return { server: s.log, client: c.log };
@@ -75,7 +84,7 @@ describe("socket events (differential: the native zeromq package and ours)", () 
       const client = socket("Dealer", { reconnectInterval: 40 });
       const c = record(client);
       client.connect("tcp://127.0.0.1:9");
-      await settle(150);
+      await reported(() => logged(c.log, "connect:retry"), "a first retry");
       client.close();
       await c.ended;
       // The number of retries depends on timing: compare the pattern of one attempt.
@@ -191,15 +200,19 @@ describe("socket events (differential: the native zeromq package and ours)", () 
     "on() and off(): a listener sees the events of its type until removed",
     async ({ socket }: Scope) => {
       const s = socket("Pull");
-      const seen: string[] = [];
-      const listener = (e: { type: string }) => seen.push(e.type);
+      const heard: string[] = [];
+      const listener = (e: { type: string }) => heard.push(e.type);
       s.events.on("bind", listener);
+      // A second listener, kept: called after the first for each bind event, it shows when one
+      // has been dispatched (the native package's come from a monitor, a little later).
+      let dispatched = 0;
+      s.events.on("bind", () => dispatched++);
       await s.bind("tcp://127.0.0.1:*");
-      await settle(50); // the native package's events come from a monitor, a little later
+      await reported(() => dispatched === 1, "the first bind event");
       s.events.off("bind", listener);
       await s.bind("tcp://127.0.0.1:*"); // a wildcard may be bound again
-      await settle(50);
-      return seen;
+      await reported(() => dispatched === 2, "the second bind event");
+      return heard;
     },
     (outcome) =>
       expect(outcome).toMatchInlineSnapshot(`
@@ -227,7 +240,7 @@ describe("more events and endpoints (differential)", () => {
         ),
       );
       await b.bind(a.lastEndpoint).catch(() => {});
-      await settle(50);
+      await reported(() => logged(log, "bind:error"), "the bind:error event");
       return log;
     },
     (outcome) =>
@@ -247,11 +260,11 @@ describe("more events and endpoints (differential)", () => {
       const server = socket("Pull");
       await server.bind("tcp://127.0.0.1:*");
       const client = socket("Push");
-      const seen: string[] = [];
-      client.events.on("handshake", () => seen.push("handshake"));
+      const handshakes: string[] = [];
+      client.events.on("handshake", () => handshakes.push("handshake"));
       client.connect(server.lastEndpoint);
       client.connect(server.lastEndpoint);
-      await settle(100);
+      await reported(() => handshakes.length === 2, "both connections' handshakes");
       client.disconnect(server.lastEndpoint);
       let second = "ok";
       try {
@@ -259,7 +272,7 @@ describe("more events and endpoints (differential)", () => {
       } catch (e) {
         second = (e as { code: string }).code;
       }
-      return [seen, second];
+      return [handshakes, second];
     },
     (outcome) =>
       expect(outcome).toMatchInlineSnapshot(`
@@ -334,19 +347,21 @@ describe("more events and endpoints (differential)", () => {
         curvePublicKey: clientKeys.publicKey,
         curveSecretKey: clientKeys.secretKey,
       });
-      const seen: string[] = [];
+      const events: string[] = [];
       const watch = (side: string, s: { events: { on(t: string, f: (e: any) => void): void } }) => {
         for (const type of ["connect", "connect:retry", "handshake:error:protocol", "disconnect"]) {
           s.events.on(type, (e) =>
-            seen.push(`${side} ${type} ${e.error ? `${e.error.code} / ${e.error.message}` : "-"}`),
+            events.push(`${side} ${type} ${e.error ? `${e.error.code} / ${e.error.message}` : "-"}`),
           );
         }
       };
       watch("server", server);
       watch("client", client);
       client.connect(server.lastEndpoint);
-      await settle(600); // a reconnection would come within 100 ms or so
-      return seen.sort();
+      const gone = (side: string) => events.some((e) => e.startsWith(`${side} disconnect`));
+      await reported(() => gone("client") && gone("server"), "both sides' disconnect events");
+      await settle(600); // an absence check: a reconnection would come within 100 ms or so
+      return events.sort();
     },
     (outcome) =>
       expect(outcome).toMatchInlineSnapshot(`

@@ -3,6 +3,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { both, nativeMissing, type Scope } from "./dropin/harness.js";
+import { settle } from "./helpers/wait.js";
 
 /**
  * One scenario on both libraries: ours must give the native package's outcome, which `expected`
@@ -15,8 +16,6 @@ function differential(name: string, scenario: (scope: Scope) => unknown, expecte
     expected(theirs);
   });
 }
-
-const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("Proxy (differential: the native zeromq package and ours)", () => {
   for (const step of ["pause", "resume", "terminate"] as const) {
@@ -84,6 +83,7 @@ describe("Proxy (differential: the native zeromq package and ours)", () => {
       p.pause();
       await req.send("while paused");
       const next = rep.receive();
+      // An absence check: not delivered within 200 ms.
       out.push(await Promise.race([next.then(() => "delivered"), settle(200).then(() => "held")]));
       p.resume();
       out.push(String((await next)[0]));

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { both, nativeMissing, type Scope } from "./dropin/harness.js";
+import { settle } from "./helpers/wait.js";
 
 /**
  * One scenario on both libraries: ours must give the native package's outcome, which `expected`
@@ -61,7 +62,8 @@ async function attempt({ socket }: Scope, serverOptions: object, clientOptions: 
   })();
   const first = await Promise.race([served, serverFailed.then((s) => ["server", s])]);
   if (first[0] !== "server") return first;
-  const client = await Promise.race([clientFailed, new Promise((r) => setTimeout(() => r("no client event"), 500))]);
+  // The client's event, or its absence within 500 ms.
+  const client = await Promise.race([clientFailed, settle(500).then(() => "no client event")]);
   return [...first, client];
 }
 

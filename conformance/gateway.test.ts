@@ -95,8 +95,10 @@ describe("plantrpc gateway", () => {
     for await (const n of client.stream<number>("count", [50], {}, { window: 4 })) items.push(n);
     expect(items).toEqual([...Array(50).keys()].map((i) => i + 1));
     const controller = new AbortController();
+    const running = new Promise<void>((r) => (started = r));
     const endless = client.call("endless", [], {}, { signal: controller.signal });
-    setTimeout(() => controller.abort(new Error("stop")), 50);
+    await running; // the call is on the device: the abort reaches its handler
+    controller.abort(new Error("stop"));
     await expect(endless).rejects.toThrow("stop");
     await handlerCancelled;
 

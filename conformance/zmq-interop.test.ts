@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { Push } from "../src/zmq/index.js";
 import { hasPyzmq } from "./helpers/python.js";
+import { settle } from "./helpers/wait.js";
 import { nativeKind, oursKind, pyzmqKind, type PeerKind } from "./helpers/peers.js";
 import { itEveryPair, makePeer } from "./helpers/scenarios.js";
 
@@ -43,8 +44,9 @@ for (const [theirs, available] of kinds) {
       await dealer.connect(await router.bind("tcp://127.0.0.1:*"));
       await dealer.send(["one"]);
       expect(await router.receive()).toEqual(["hb", "one"]);
-      // Without PONGs libzmq would drop the connection within 250 ms; give it four times that.
-      await new Promise((r) => setTimeout(r, 1000));
+      // An absence check: without PONGs libzmq would drop the connection within 250 ms; give it
+      // four times that.
+      await settle(1000);
       await router.send(["hb", "still here"]);
       expect(await dealer.receive(1000)).toEqual(["still here"]);
     });

@@ -2,6 +2,7 @@ import { Buffer } from "node:buffer";
 import { describe, expect, it } from "vitest";
 import { Dealer, Publisher, Router, Subscriber } from "../src/zmq/index.js";
 import type { Pipe } from "../src/zmq/socket/pipe.js";
+import { settle } from "../conformance/helpers/wait.js";
 import { RawPeer } from "./helpers/raw-peer.js";
 import { bound, text, track } from "./helpers/sockets.js";
 
@@ -9,7 +10,7 @@ import { bound, text, track } from "./helpers/sockets.js";
 async function settled(read: () => number, quietMs = 300): Promise<number> {
   let last = read();
   for (;;) {
-    await new Promise((r) => setTimeout(r, quietMs));
+    await settle(quietMs);
     const now = read();
     if (now === last) return now;
     last = now;

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { Dealer, Pull, Push, Router } from "../src/zmq/index.js";
+import { settle, until } from "../conformance/helpers/wait.js";
 import { FaultProxy } from "./helpers/fault-proxy.js";
 import { bound, track } from "./helpers/sockets.js";
 
@@ -91,7 +92,7 @@ describe("faults between two peers", () => {
       const sending = (async () => {
         for (let i = 0; !stop; i++) {
           await push.send([String(i), body(i)]);
-          if (i % 20 === 0) await new Promise((r) => setTimeout(r, 1)); // a steady stream, not one burst
+          if (i % 20 === 0) await settle(1); // pacing: a steady stream, not one burst
         }
       })();
       const seen: number[] = [];
@@ -122,8 +123,9 @@ describe("faults between two peers", () => {
       expect((await pull.receive()).map(String)).toEqual(["hello"]);
       proxy.throttle(8_000_000);
       const big = Buffer.alloc(16 * 1024 * 1024, 7);
+      const before = proxy.bytesToTarget;
       await push.send(["big", big]);
-      await new Promise((r) => setTimeout(r, 300)); // part of it is through
+      await until(() => proxy.bytesToTarget - before >= 64 * 1024, { what: "part of the message through" });
       const back = push.events.once("handshake");
       proxy.cut();
       proxy.heal();
@@ -151,13 +153,17 @@ describe("resources", () => {
       for (const r of process.getActiveResourcesInfo()) counts[r] = (counts[r] ?? 0) + 1;
       return counts;
     };
+    const tcpHandles = (counts: Record<string, number>) => counts.TCPSocketWrap ?? 0;
+    const idle = tcpHandles(resources());
     // One round first, so that lazily made resources (timers of the first connection) exist.
     const warm = new Dealer({ linger: 0 });
     warm.connect(router.lastEndpoint!);
     await warm.send("warm");
     await router.receive();
+    const warmGone = router.events.once("disconnect");
     warm.close();
-    await new Promise((r) => setTimeout(r, 100));
+    await warmGone;
+    await until(() => tcpHandles(resources()) <= idle, { what: "the first round's TCP handles closed" });
     const before = resources();
     const heapBefore = process.memoryUsage().heapUsed;
     for (let batch = 0; batch < 20; batch++) {
@@ -168,13 +174,13 @@ describe("resources", () => {
       for (const d of dealers) d.close();
     }
     // Closed TCP handles go away on the next turns of the event loop: wait until they have.
-    const deadline = Date.now() + 5000;
-    let after = resources();
-    while ((after.TCPSocketWrap ?? 0) > (before.TCPSocketWrap ?? 0) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
-      after = resources();
-    }
-    expect(after.TCPSocketWrap ?? 0).toBe(before.TCPSocketWrap ?? 0);
+    await until(() => tcpHandles(resources()) <= tcpHandles(before), {
+      timeout: 5000,
+      interval: 50,
+      what: "the TCP handles closed, as many as before",
+    });
+    const after = resources();
+    expect(tcpHandles(after)).toBe(tcpHandles(before));
     expect(after.Timeout ?? 0).toBeLessThanOrEqual((before.Timeout ?? 0) + 2);
     globalThis.gc?.();
     // A leak of a few KiB per connection would show as several MiB here.
@@ -336,7 +342,7 @@ describe("a peer process killed", () => {
       proxy.throttle(4_000_000); // 16 MiB takes seconds: time to kill the sender mid-frame
       const doomed = sender("doomed", 16);
       await new Promise<void>((resolve) => doomed.stdout!.once("data", () => resolve()));
-      await new Promise((r) => setTimeout(r, 500)); // some of the frame is through
+      await until(() => proxy.bytesToTarget >= 64 * 1024, { what: "some of the frame through" });
       const gone = new Promise((r) => doomed.once("exit", r));
       doomed.kill("SIGKILL");
       await gone;

@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { RPCClient } from "../src/index.js";
 import { Dealer } from "../src/zmq/index.js";
+import { settle } from "../conformance/helpers/wait.js";
 
 const BUILT = new URL("../dist/index.js", import.meta.url);
 const cleanups: Array<() => unknown> = [];
@@ -54,7 +55,7 @@ async function keepCalling(url: string, done: Promise<unknown>): Promise<{ calls
     expect(await client.call("add", [40, 2])).toBe(42);
     longest = Math.max(longest, performance.now() - started);
     calls++;
-    await new Promise((r) => setTimeout(r, 20));
+    await settle(20); // pacing: a call every 20 ms
   }
   return { calls, longest };
 }

@@ -11,6 +11,7 @@ import {
   unregisterDevice,
 } from "../src/index.js";
 import { Request } from "../src/zmq/index.js";
+import { settle } from "../conformance/helpers/wait.js";
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -173,8 +174,8 @@ describe("registerToRegistry", () => {
     const { server } = await device(first.url, { checkTimeout: 100 });
     await first.stop();
     cleanups.pop();
-    // Many more silent checks than maxUnanswered (3): still serving.
-    await new Promise((r) => setTimeout(r, 1000));
+    // An absence check: many more silent checks than maxUnanswered (3), and still serving.
+    await settle(1000);
     expect(server.isStopped).toBe(false);
     const { RPCClient } = await import("../src/index.js");
     const c = await RPCClient.connect(`tcp://127.0.0.1:${server.port}`);

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { encodeGreeting } from "../src/zmq/codec/greeting.js";
 import { encodeMetadata } from "../src/zmq/codec/command.js";
 import { curveKeyPair, Pull, Push, Reply, Request, Router, type SocketEvent } from "../src/zmq/index.js";
+import { settle } from "../conformance/helpers/wait.js";
 import { RawPeer } from "./helpers/raw-peer.js";
 import { bound, text, track } from "./helpers/sockets.js";
 
@@ -147,8 +148,8 @@ describe("heartbeats", () => {
     rep.events.on("disconnect", () => (dropped = true));
     await req.send("a");
     await rep.receive();
-    // Let several heartbeat periods pass with no application traffic.
-    await new Promise((r) => setTimeout(r, 400));
+    // An absence check: several heartbeat periods pass with no application traffic, and no drop.
+    await settle(400);
     await rep.send("b");
     expect(text(await req.receive())).toEqual(["b"]);
     expect(dropped).toBe(false);

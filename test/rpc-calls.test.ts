@@ -15,6 +15,7 @@ import {
   RpcTimeoutError,
 } from "../src/index.js";
 import { Dealer, Request, Router } from "../src/zmq/index.js";
+import { settle } from "../conformance/helpers/wait.js";
 
 const servers: RPCServer[] = [];
 const clients: RPCClient[] = [];
@@ -59,13 +60,22 @@ function deferred<T>(): { promise: Promise<T>; resolve(value: T): void } {
 describe("cancellation that reaches the handler", () => {
   it("the caller's abort aborts the handler's signal", async () => {
     const handlerAborted = deferred<unknown>();
+    const started = deferred<void>();
     const server = await device((s) =>
-      s.registerMethodJson("scan", waitForAbort(handlerAborted.resolve), { callContext: true, timeout: null }),
+      s.registerMethodJson(
+        "scan",
+        (call: CallContext) => {
+          started.resolve();
+          return waitForAbort(handlerAborted.resolve)(call);
+        },
+        { callContext: true, timeout: null },
+      ),
     );
     const c = await client(server);
     const controller = new AbortController();
     const call = c.call("scan", [], {}, { signal: controller.signal });
-    setTimeout(() => controller.abort(new Error("operator pressed Cancel")), 50);
+    await started.promise; // the call is on the device: the abort reaches its handler
+    controller.abort(new Error("operator pressed Cancel"));
     await expect(call).rejects.toThrow("operator pressed Cancel");
     const reason = await handlerAborted.promise;
     expect((reason as DOMException).name).toBe("AbortError");
@@ -279,7 +289,7 @@ describe("stream methods", () => {
     let furthestAhead = 0;
     for await (const _ of c.stream("frames", [], {}, { window: 4 })) {
       read++;
-      await new Promise((r) => setTimeout(r, 5));
+      await settle(5); // pacing: a slow reader
       furthestAhead = Math.max(furthestAhead, produced - read);
       if (read === 40) break;
     }
@@ -295,7 +305,7 @@ describe("stream methods", () => {
         try {
           for (let i = 0; ; i++) {
             yield i;
-            await new Promise((r) => setTimeout(r, 1));
+            await settle(1); // pacing: an endless preview
           }
         } finally {
           closed.resolve(call.signal.aborted);
@@ -314,7 +324,7 @@ describe("stream methods", () => {
         try {
           for (let i = 0; ; i++) {
             yield i;
-            await new Promise((r) => setTimeout(r, 2));
+            await settle(2); // pacing: an endless preview
           }
         } finally {
           if (call.signal.aborted) closed.resolve();
@@ -346,7 +356,7 @@ describe("stream methods", () => {
     for await (const { info } of c.stream<BufferResult>("preview", [30], {}, { window: 2 })) {
       frames.push(info.frame as number);
       if (frames.length === 6) break;
-      await new Promise((r) => setTimeout(r, 100));
+      await settle(100); // pacing: the reader's rate
     }
     expect(frames).toEqual([0, 1, 2, 3, 4, 5]);
     // The frames the camera shot: those read, the window, and the one waiting for credit.
@@ -452,7 +462,7 @@ describe("stream methods", () => {
     const read: number[] = [];
     for await (const i of c.stream<number>("count", [], {}, { timeout: 100, window: 2 })) {
       read.push(i);
-      await new Promise((r) => setTimeout(r, 200)); // slower than the timeout, on the reader's side
+      await settle(200); // pacing: slower than the timeout, on the reader's side
     }
     expect(read).toEqual([0, 1, 2, 3, 4, 5]);
   });

@@ -10,6 +10,7 @@ import {
 } from "../src/index.js";
 import { Request } from "../src/zmq/index.js";
 import { makeTsDevice } from "../conformance/helpers/ts-device.js";
+import { settle, until } from "../conformance/helpers/wait.js";
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -183,11 +184,20 @@ describe("RPCClient resilience", () => {
 describe("a device lost during calls", () => {
   it("rejects every call in flight at once with ConnectionLostError, then works once the device is back", async () => {
     const first = await device();
+    let running = 0;
+    first.server.registerMethodJson(
+      "held",
+      (ms: number) => {
+        running++;
+        return new Promise((r) => setTimeout(() => r(ms), ms));
+      },
+      { timeout: 5000 },
+    );
     const c = await client(first.url);
     const started = performance.now();
-    const calls = [1, 2, 3].map(() => c.call("sleep", [4000]));
+    const calls = [1, 2, 3].map(() => c.call("held", [4000]));
     const settled = Promise.allSettled(calls);
-    await new Promise((r) => setTimeout(r, 50)); // the requests are out
+    await until(() => running === 3, { what: "the three calls on the device" });
     first.server.close();
     const results = await settled;
     expect(results.map((r) => r.status)).toEqual(["rejected", "rejected", "rejected"]);
@@ -245,8 +255,8 @@ describe("a device under more requests than it serves", () => {
     const url = `tcp://127.0.0.1:${server.port}`;
     const c = await client(url);
     const calls = Array.from({ length: 12 }, () => c.call("gate", [], {}, { timeout: 10_000 }));
-    while (gates.length < 3) await new Promise((r) => setTimeout(r, 5));
-    await new Promise((r) => setTimeout(r, 50)); // room for a fourth, were it let through
+    await until(() => gates.length === 3, { what: "three calls let through" });
+    await settle(50); // an absence check: room for a fourth, were it let through
     expect(running).toBe(3);
     // A raw client that never waits for replies: held back by the queues' high-water marks.
     const { Dealer } = await import("../src/zmq/index.js");

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { DeviceRegistry, Gateway } from "../src/index.js";
 import { Pull, Router } from "../src/zmq/index.js";
+import { until } from "../conformance/helpers/wait.js";
 import { RawWs } from "./helpers/raw-ws.js";
 import { bound } from "./helpers/sockets.js";
 
@@ -217,7 +218,8 @@ describe("connections on a WebSocket port", () => {
     const first = await open(pull.lastEndpoint!);
     expect((await RawWs.open(pull.lastEndpoint!, "ZWS2.0")).status).toBe(503);
     first.destroy();
-    await until(async () => (await RawWs.open(pull.lastEndpoint!, "ZWS2.0")).status === 101);
+    const upgraded = async () => (await RawWs.open(pull.lastEndpoint!, "ZWS2.0")).status === 101;
+    await until(upgraded, { interval: 20, what: "the place freed" });
   });
 
   it("a ZWS handshake command over 64 KiB is refused (1009), whatever maxMessageSize", async () => {
@@ -255,10 +257,7 @@ describe("connections on a WebSocket port", () => {
     const gone = new Promise((r) => idle[0]!.once("close", r));
     idle[0]!.destroy();
     await gone;
-    await until(async () => (await RawWs.open(pull.lastEndpoint!, "ZWS2.0")).status === 101);
+    const upgraded = async () => (await RawWs.open(pull.lastEndpoint!, "ZWS2.0")).status === 101;
+    await until(upgraded, { interval: 20, what: "the place freed" });
   });
 });
-
-async function until(test: () => Promise<boolean>): Promise<void> {
-  while (!(await test())) await new Promise((r) => setTimeout(r, 20));
-}

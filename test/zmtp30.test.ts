@@ -2,6 +2,7 @@ import { Buffer } from "node:buffer";
 import { describe, expect, it } from "vitest";
 import { FLAG_COMMAND } from "../src/zmq/codec/constants.js";
 import { Publisher, Pull, Subscriber } from "../src/zmq/index.js";
+import { settle } from "../conformance/helpers/wait.js";
 import { RawPeer } from "./helpers/raw-peer.js";
 import { bound, text, track } from "./helpers/sockets.js";
 
@@ -82,7 +83,7 @@ describe("ZMTP 3.0 peers", () => {
     peer.handshake("PUSH", 0);
     peer.message([Buffer.from("hello")]);
     expect(text(await pull.receive())).toEqual(["hello"]);
-    await new Promise((r) => setTimeout(r, 150)); // several heartbeat intervals
+    await settle(150); // an absence check: several heartbeat intervals, no PING
     expect(peer.commandNames()).not.toContain("PING");
     peer.close();
   });

@@ -5,6 +5,7 @@
  * for this platform), its half is skipped with a message saying so, never silently.
  */
 import * as ours from "../../src/zmq/index.js";
+import { settle } from "../helpers/wait.js";
 
 /** Both libraries are driven through the same untyped API. */
 export type Lib = any;
@@ -119,14 +120,14 @@ export async function both(scenario: (scope: Scope) => unknown): Promise<[Outcom
  * Sends (`send()`) until `received` settles, ten ms apart: what needs a subscription or a join to
  * reach the sender first (PUB/SUB, RADIO/DISH), or a datagram to find its reader.
  */
-export async function until<T>(send: () => Promise<unknown>, received: Promise<T>): Promise<T> {
+export async function sendUntil<T>(send: () => Promise<unknown>, received: Promise<T>): Promise<T> {
   let done = false;
   const result = received.finally(() => {
     done = true;
   });
   while (!done) {
     await send();
-    await Promise.race([result, new Promise((r) => setTimeout(r, 10))]);
+    await Promise.race([result, settle(10)]); // pacing: a send every 10 ms
   }
   return result;
 }

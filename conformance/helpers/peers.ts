@@ -7,6 +7,7 @@ import * as native from "zeromq";
 import * as ours from "../../src/zmq/index.js";
 import { patternBytes } from "./pattern.js";
 import { PYTHON } from "./python.js";
+import { settle } from "./wait.js";
 
 /** A frame to send: text, or {pattern: n} for n octets of i % 251. */
 export type FrameSpec = string | { pattern: number };
@@ -72,7 +73,7 @@ export function repeatSends(
   const loop = (async () => {
     for (let i = 0; running; i++) {
       await send(messages[i % messages.length]!);
-      await new Promise((r) => setTimeout(r, 10));
+      await settle(10); // pacing: a send every 10 ms
     }
   })();
   return {

@@ -1,4 +1,5 @@
 import * as net from "node:net";
+import { settle } from "../../conformance/helpers/wait.js";
 
 type Fault =
   | { kind: "pass" }
@@ -19,6 +20,8 @@ export class FaultProxy {
   private fault: Fault = { kind: "pass" };
   private readonly pairs = new Set<[net.Socket, net.Socket]>();
   private readonly held: Array<() => void> = [];
+  /** Octets written towards the target so far, every connection counted. */
+  private toTarget = 0;
 
   private constructor(
     private readonly server: net.Server,
@@ -40,6 +43,11 @@ export class FaultProxy {
   /** Connections currently relayed. */
   get connections(): number {
     return this.pairs.size;
+  }
+
+  /** Octets relayed towards the target so far (what a test waits on to know a send is under way). */
+  get bytesToTarget(): number {
+    return this.toTarget;
   }
 
   delay(ms: number): void {
@@ -106,50 +114,53 @@ export class FaultProxy {
       s.on("error", drop);
       s.on("close", drop);
     }
-    this.relay(client, upstream);
-    this.relay(upstream, client);
+    this.relay(client, upstream, (n) => (this.toTarget += n));
+    this.relay(upstream, client, () => {});
   }
 
   /** Forwards from `from` to `to`, through whatever fault is set when each chunk arrives. */
-  private relay(from: net.Socket, to: net.Socket): void {
+  private relay(from: net.Socket, to: net.Socket, count: (octets: number) => void): void {
     let queue = Promise.resolve();
+    const write = (piece: Buffer) => {
+      to.write(piece);
+      count(piece.length);
+    };
     from.on("data", (chunk: Buffer) => {
       const fault = this.fault;
-      queue = queue.then(() => this.forward(chunk, to, fault));
+      queue = queue.then(() => this.forward(chunk, to, write, fault));
     });
     from.on("end", () => void queue.then(() => to.end()));
   }
 
-  private async forward(chunk: Buffer, to: net.Socket, fault: Fault): Promise<void> {
+  // The fault's own pacing (delay, throttle) waits through settle().
+  private async forward(chunk: Buffer, to: net.Socket, write: (piece: Buffer) => void, fault: Fault): Promise<void> {
     if (to.destroyed) return;
     switch (fault.kind) {
       case "pass":
-        to.write(chunk);
+        write(chunk);
         return;
       case "blackhole":
         return;
       case "delay":
-        await sleep(fault.ms);
-        to.write(chunk);
+        await settle(fault.ms);
+        write(chunk);
         return;
       case "throttle":
         for (let i = 0; i < chunk.length; i += 1024) {
-          to.write(chunk.subarray(i, i + 1024));
-          await sleep((Math.min(1024, chunk.length - i) / fault.bytesPerSecond) * 1000);
+          write(chunk.subarray(i, i + 1024));
+          await settle((Math.min(1024, chunk.length - i) / fault.bytesPerSecond) * 1000);
         }
         return;
       case "split":
         for (let i = 0; i < chunk.length; i += fault.size) {
-          to.write(chunk.subarray(i, i + fault.size));
-          if (i % (fault.size * 64) === 0) await sleep(0);
+          write(chunk.subarray(i, i + fault.size));
+          if (i % (fault.size * 64) === 0) await settle(0);
         }
         return;
       case "stall":
         await new Promise<void>((resolve) => this.held.push(resolve));
-        if (!to.destroyed) to.write(chunk);
+        if (!to.destroyed) write(chunk);
         return;
     }
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
