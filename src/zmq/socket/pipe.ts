@@ -1,5 +1,6 @@
 import type { Buffer } from "node:buffer";
-import type { Connection } from "../engine/connection.js";
+import { encodeSubscription } from "../codec/subscription.js";
+import type { Connection, PeerInfo } from "../engine/connection.js";
 import { Queue } from "../util/queue.js";
 
 export type Message = Uint8Array[];
@@ -12,26 +13,30 @@ export interface PipeLimits {
   sendHighWaterBytes(): number;
   /** Keep only the newest message waiting (the conflate option); the limits do not apply then. */
   conflate(): boolean;
+  /** Messages of one peer the socket holds unreceived before that peer is no longer read; 0 = no limit. */
+  receiveHighWaterMark(): number;
 }
 
 /**
- * The socket's side of one peer: an outgoing queue bounded by the send high-water marks and the
- * engine currently carrying it. A connecting socket keeps its pipe across reconnects, so that
- * messages sent before the peer exists wait for it, as in libzmq.
+ * The socket's side of one peer, and its only handle on it: an outgoing queue bounded by the send
+ * high-water marks, the commands a socket type sends (subscriptions, groups), the ending of the
+ * peer's connection, and the engine currently carrying it, which nothing else touches. A
+ * connecting socket keeps its pipe across reconnects, so that messages sent before the peer
+ * exists wait for it, as in libzmq.
  *
  * The pipe also decides whether its peer is read: not while the socket holds too many of its
- * messages unreceived, nor while too many octets wait to be written to it (a peer that sends
- * requests and does not read the replies is not read either).
+ * messages unreceived (received/consumed), nor while too many octets wait to be written to it (a
+ * peer that sends requests and does not read the replies is not read either).
  */
 export class Pipe {
   private current: Connection | undefined;
-  readonly outQueue: Queue<Message> = new Queue<Message>();
+  private readonly outQueue: Queue<Message> = new Queue<Message>();
   /** Octets of the messages in outQueue. */
   private queuedBytes = 0;
   /** ROUTER's address for this peer. */
   routingId: Buffer | undefined;
   /** Messages of this peer waiting in the socket's receive queue. */
-  inCount = 0;
+  private inCount = 0;
   /** Per-socket-type state (subscriptions for PUB, request id for REQ, ...). */
   state: unknown;
   /** The receive high-water mark is reached (set by the socket). */
@@ -46,9 +51,14 @@ export class Pipe {
     private readonly limits: PipeLimits,
   ) {}
 
-  /** The engine carrying this peer now, if any. */
-  get engine(): Connection | undefined {
-    return this.current;
+  /** A connection carries the peer now (in its handshake or ready). */
+  get attached(): boolean {
+    return this.current !== undefined;
+  }
+
+  /** What the connection carrying the peer learnt of it in the handshake. */
+  get peer(): PeerInfo | undefined {
+    return this.current?.peer;
   }
 
   /** A new connection carries the peer (a reconnection: whatever paused the last one is judged anew). */
@@ -69,8 +79,9 @@ export class Pipe {
     return this.current !== undefined && this.current.state === "ready";
   }
 
-  get peerMinor(): number {
-    return this.current?.peer?.minor ?? 1;
+  /** Messages queued here, not yet handed to an engine. */
+  get queued(): number {
+    return this.outQueue.length;
   }
 
   /** Messages accepted but not yet handed to the transport. */
@@ -137,15 +148,65 @@ export class Pipe {
     }
   }
 
-  /** The socket holds receiveHighWaterMark messages of this peer (true), or fewer again (false). */
-  setReceiveFull(full: boolean): void {
+  // ---- inbound flow control ----
+
+  /** Messages of this peer the socket holds unreceived. */
+  get unreceived(): number {
+    return this.inCount;
+  }
+
+  /** One more message of this peer waits in the socket: at the receive high-water mark, the peer is no longer read. */
+  received(): void {
+    this.inCount++;
+    const hwm = this.limits.receiveHighWaterMark();
+    if (hwm > 0 && this.inCount >= hwm && this.current) this.setReceiveFull(true);
+  }
+
+  /** A message of this peer left the socket's queue: below the mark, reading resumes. */
+  consumed(): void {
+    this.inCount--;
+    const hwm = this.limits.receiveHighWaterMark();
+    if (this.receiveFull && (hwm <= 0 || this.inCount < hwm)) this.setReceiveFull(false);
+  }
+
+  /** The socket dropped every message of this peer it held (conflate keeps the newest only). */
+  forgetReceived(): void {
+    this.inCount = 0;
+    if (this.receiveFull) this.setReceiveFull(false);
+  }
+
+  private setReceiveFull(full: boolean): void {
     if (this.receiveFull === full) return;
     this.receiveFull = full;
     this.updateReading();
   }
 
-  get receiveIsFull(): boolean {
-    return this.receiveFull;
+  // ---- commands to the peer, and its end ----
+
+  /**
+   * Asks the peer for a topic or cancels it: SUBSCRIBE/CANCEL commands to a ZMTP 3.1 peer, the
+   * 0x01/0x00-prefixed message to a 3.0 one. Only when connected.
+   */
+  sendSubscription(subscribe: boolean, topic: Uint8Array): void {
+    const engine = this.current;
+    if (!engine) return;
+    if ((engine.peer?.minor ?? 1) >= 1) engine.sendCommand(subscribe ? "SUBSCRIBE" : "CANCEL", topic);
+    else engine.sendMessage([encodeSubscription(subscribe, topic)]);
+  }
+
+  /** A DISH joins or leaves a group of its RADIO peer (JOIN / LEAVE commands). */
+  sendGroup(join: boolean, group: Uint8Array): void {
+    this.current?.sendCommand(join ? "JOIN" : "LEAVE", group);
+  }
+
+  /** Drops the peer's connection now (a handed-over ROUTER identity). */
+  closeConnection(): void {
+    this.current?.close();
+  }
+
+  /** Closes the peer's connection once what is queued for it has been written. */
+  closeAfterQueued(): void {
+    this.current?.closeGracefully();
   }
 
   private updateReading(): void {

@@ -84,7 +84,7 @@ export abstract class RouterBase extends Socket {
    */
   protected override pipeAdded(pipe: Pipe): void {
     const id = pipe.routingId === undefined ? this.connectIds.get(pipe.endpoint) : undefined;
-    if (!id || pipe.engine) return;
+    if (!id || pipe.attached) return;
     pipe.routingId = id;
     this.assigned.add(pipe);
     this.peers.set(pipe);
@@ -105,7 +105,7 @@ export abstract class RouterBase extends Socket {
     if (holder && holder !== pipe && holder.connected) {
       if (!this.option("handover")) return new ZmqError("EINVAL", "routing id already in use by another peer");
       this.peers.take(id);
-      holder.engine?.close();
+      holder.closeConnection();
     }
     pipe.routingId = id;
     return undefined;

@@ -152,7 +152,7 @@ export class Session implements ConnectionOwner {
     if (!pipe || !this.ready) return;
     pipe.drain();
     if (this.host.isClosed()) {
-      if (pipe.outQueue.length === 0) pipe.engine?.closeGracefully();
+      if (pipe.queued === 0) pipe.closeAfterQueued();
       return;
     }
     this.host.pipeWritable(pipe);
@@ -220,7 +220,7 @@ export class Session implements ConnectionOwner {
   close(): void {
     const linger = this.host.settings.linger();
     const pipe = this.pipe;
-    if (linger !== 0 && pipe && pipe.outQueue.length > 0 && this.connecting()) {
+    if (linger !== 0 && pipe && pipe.queued > 0 && this.connecting()) {
       // connect(), send(), close() in one go: as libzmq's session, the connection under way is
       // let finish, and what waits for it written (engineWritable), for `linger` ms at most.
       this.connector!.lastAttempt();
@@ -235,7 +235,7 @@ export class Session implements ConnectionOwner {
       return;
     }
     pipe.drain();
-    if (pipe.outQueue.length === 0) engine.closeGracefully();
+    if (pipe.queued === 0) engine.closeGracefully();
     if (linger > 0) unref(setTimeout(() => engine.close(), linger));
   }
 }

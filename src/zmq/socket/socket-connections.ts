@@ -47,6 +47,7 @@ export abstract class SocketConnections extends SocketCore {
     sendHighWaterMark: () => this.sendHwm,
     sendHighWaterBytes: () => this.sendHwmBytes,
     conflate: () => this.conflating,
+    receiveHighWaterMark: () => this.receiveHwm,
   };
 
   /** The mechanism the security options ask for, for a new session. */

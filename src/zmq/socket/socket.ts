@@ -328,7 +328,7 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
     for (;;) {
       const item = this.inbound.shift();
       if (!item) break;
-      this.consumed(item.pipe);
+      item.pipe.consumed();
       const message = this.deliver(item.pipe, item.message);
       if (message) return this.completed(message);
     }
@@ -388,7 +388,7 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
     while (this.consumer && !this.consumerPaused && !this.isClosed) {
       const item = this.inbound.shift();
       if (!item) return;
-      this.consumed(item.pipe);
+      item.pipe.consumed();
       const delivered = this.deliver(item.pipe, item.message);
       if (delivered) this.consumer(delivered);
     }
@@ -415,15 +415,13 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
       receiver.resolve(delivered);
       return;
     }
-    if (this.conflating && pipe.inCount > 0) {
+    if (this.conflating && pipe.unreceived > 0) {
       // Only the newest message of each peer waits.
       this.inbound.removeWhere((item) => item.pipe === pipe);
-      pipe.inCount = 0;
+      pipe.forgetReceived();
     }
     this.inbound.push({ pipe, message });
-    pipe.inCount++;
-    const hwm = this.receiveHwm;
-    if (hwm > 0 && pipe.inCount >= hwm && pipe.engine) pipe.setReceiveFull(true);
+    pipe.received();
   }
 
   /**
@@ -432,12 +430,6 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
    */
   protected get waitingReceives(): number {
     return this.receivers.length;
-  }
-
-  /** A message of that peer left the queue: reading from it resumes below the high-water mark. */
-  private consumed(pipe: Pipe): void {
-    pipe.inCount--;
-    if (pipe.receiveIsFull && pipe.inCount < this.receiveHwm) pipe.setReceiveFull(false);
   }
 
   // ---- closing ----

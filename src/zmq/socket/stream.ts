@@ -79,7 +79,7 @@ export class Stream extends StreamWithOptions {
     if (message.slice(1).every((frame) => frame.length === 0)) {
       // `[routingId, ""]`: close that connection, after what was sent to it.
       this.forgetPeer(pipe);
-      pipe.engine?.closeGracefully();
+      pipe.closeAfterQueued();
       return true;
     }
     return super.trySend(message);

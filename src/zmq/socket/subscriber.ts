@@ -1,5 +1,5 @@
 import { Buffer } from "node:buffer";
-import { decodeSubscription, encodeSubscription } from "../codec/subscription.js";
+import { decodeSubscription } from "../codec/subscription.js";
 import { ZmqError } from "../errors.js";
 import { Subscriptions } from "../routing/subscriptions.js";
 import type { Message, Pipe } from "./pipe.js";
@@ -36,31 +36,21 @@ abstract class SubscriberBase extends Socket {
     if (subscribe) {
       this.subscriptions.add(topic);
       // Every subscription goes upstream: XPUB de-duplicates, and verbose proxies need them all.
-      for (const pipe of this.pipes) if (pipe.connected) sendSubscription(pipe, true, topic);
+      for (const pipe of this.pipes) if (pipe.connected) pipe.sendSubscription(true, topic);
     } else if (this.subscriptions.remove(topic)) {
-      for (const pipe of this.pipes) if (pipe.connected) sendSubscription(pipe, false, topic);
+      for (const pipe of this.pipes) if (pipe.connected) pipe.sendSubscription(false, topic);
     }
   }
 
   /** @ignore @internal */
   protected override pipeConnected(pipe: Pipe): void {
-    for (const topic of this.subscriptions) sendSubscription(pipe, true, topic);
+    for (const topic of this.subscriptions) pipe.sendSubscription(true, topic);
   }
 
   /** @ignore @internal */
   protected override deliver(_pipe: Pipe, message: Buffer[]): Buffer[] | undefined {
     return this.subscriptions.matches(message[0]) !== this.inverting ? message : undefined;
   }
-}
-
-/** ZMTP 3.1 peers get SUBSCRIBE/CANCEL commands, 3.0 peers the 0x01/0x00-prefixed message. */
-function sendSubscription(pipe: Pipe, subscribe: boolean, topic: Uint8Array): void {
-  const engine = pipe.engine!;
-  if (pipe.peerMinor >= 1) {
-    engine.sendCommand(subscribe ? "SUBSCRIBE" : "CANCEL", topic);
-    return;
-  }
-  engine.sendMessage([encodeSubscription(subscribe, topic)]);
 }
 
 const /** @ignore @internal */ XSubscriberWithOptions: WithOptions<"XSubscriber", typeof SubscriberBase> = withOptions(

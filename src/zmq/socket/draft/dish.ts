@@ -44,7 +44,7 @@ export class DishSocket extends DishSocketWithOptions {
       const key = groupKey(group);
       if (this.groups.has(key)) throw new ZmqError("EINVAL", `group ${key} is already joined`);
       this.groups.set(key, group);
-      for (const pipe of this.pipes) if (pipe.connected) pipe.engine!.sendCommand("JOIN", group);
+      for (const pipe of this.pipes) if (pipe.connected) pipe.sendGroup(true, group);
     }
   }
 
@@ -55,7 +55,7 @@ export class DishSocket extends DishSocketWithOptions {
       const group = checkedGroup(value);
       const key = groupKey(group);
       if (!this.groups.delete(key)) throw new ZmqError("EINVAL", `group ${key} is not joined`);
-      for (const pipe of this.pipes) if (pipe.connected) pipe.engine!.sendCommand("LEAVE", group);
+      for (const pipe of this.pipes) if (pipe.connected) pipe.sendGroup(false, group);
     }
   }
 
@@ -85,7 +85,7 @@ export class DishSocket extends DishSocketWithOptions {
 
   /** @ignore @internal */
   protected override pipeConnected(pipe: Pipe): void {
-    for (const group of this.groups.values()) pipe.engine!.sendCommand("JOIN", group);
+    for (const group of this.groups.values()) pipe.sendGroup(true, group);
   }
 
   /**
