@@ -13,7 +13,7 @@ import { FLAG_COMMAND, FLAG_MORE } from "../codec/constants.js";
 import { FrameDecoder } from "../codec/decoder.js";
 import { encodeGreeting, GreetingReader } from "../codec/greeting.js";
 import { decodeZwsFrame } from "../codec/zws-frame.js";
-import { AuthError, ProtocolError, ZmqError } from "../errors.js";
+import { asZmqError, AuthError, ProtocolError, ZmqError } from "../errors.js";
 import type { FrameCodec, HandshakeStep, Mechanism, MechanismFactory, OpenedFrame } from "../mechanism/mechanism.js";
 import type { ZapClient } from "../mechanism/zap.js";
 import type { Carrier } from "../transport/carrier.js";
@@ -88,7 +88,7 @@ export class Engine implements Connection {
   /** Frames opened on worker threads (CURVE), and those after them, handed on in order. */
   private readonly opening = new InOrder<OpenedFrame>(
     (opened) => this.onOpened(opened),
-    (e) => this.fail(e instanceof ZmqError ? e : new ProtocolError("EPROTO", String(e))),
+    (e) => this.fail(asZmqError(e)),
     () => this.updateReading(),
   );
   /** Handshake commands read while a step waits (afterZap), handled once it is done. */
@@ -116,7 +116,7 @@ export class Engine implements Connection {
       this.zws,
       () => this.state !== "closed",
       () => this.owner.engineWritable(this),
-      (e) => this.fail(e instanceof ZmqError ? e : new ProtocolError("EPROTO", String(e))),
+      (e) => this.fail(asZmqError(e)),
     );
   }
 
@@ -222,7 +222,7 @@ export class Engine implements Connection {
       }
       this.decoder.push(chunk);
     } catch (e) {
-      this.fail(e instanceof ZmqError ? e : new ProtocolError("EPROTO", String(e)));
+      this.fail(asZmqError(e));
     }
   }
 
@@ -232,7 +232,7 @@ export class Engine implements Connection {
     try {
       this.decoder.filled(n);
     } catch (e) {
-      this.fail(e instanceof ZmqError ? e : new ProtocolError("EPROTO", String(e)));
+      this.fail(asZmqError(e));
     }
   }
 
@@ -338,13 +338,13 @@ export class Engine implements Connection {
           then(value);
           this.replayHeld(held);
         } catch (e) {
-          this.fail(e instanceof ZmqError ? e : new ProtocolError("EPROTO", String(e)));
+          this.fail(asZmqError(e));
         }
       },
       (e: unknown) => {
         // Refused by the ZAP handler: the peer learns the status code (RFC 27).
         if (e instanceof AuthError) this.refuse(e, String(e.status));
-        else this.fail(e instanceof ZmqError ? e : new ProtocolError("EPROTO", String(e)));
+        else this.fail(asZmqError(e));
       },
     );
   }
