@@ -3,8 +3,8 @@
 // compare them with); and CURVE handshakes a second, ours and the native package's.
 import { xsalsa20poly1305 } from "@noble/ciphers/salsa.js";
 import * as native from "zeromq";
-import { loadCurveBoxes } from "../dist/zmq/mechanism/curve-box.js";
-import { curvePool } from "../dist/zmq/mechanism/curve-pool.js";
+import { loadCurveBoxes } from "../dist/zmq/mechanism/curve/curve-box.js";
+import { curvePool } from "../dist/zmq/mechanism/curve/curve-pool.js";
 import * as ours from "../dist/zmq/index.js";
 
 /** Runs `fn` `n` times; per second. */

@@ -152,7 +152,7 @@ beforeAll(() => {
   cpSync(FIXTURES, project, { recursive: true });
   const tarball = pack(ROOT, mkdtempSync(join(tmpdir(), "plantrpc-pack-")));
   execFileSync("npm", ["init", "-y"], { cwd: project, stdio: "ignore" });
-  WORKER = join(project, "node_modules", "plantrpc", "dist", "zmq", "mechanism", "curve-worker.mjs");
+  WORKER = join(project, "node_modules", "plantrpc", "dist", "zmq", "mechanism", "curve", "curve-worker.mjs");
   execFileSync("npm", ["install", tarball, "--no-audit", "--no-fund", "--prefer-offline"], {
     cwd: project,
     stdio: "ignore",

@@ -27,10 +27,14 @@ const browserPlugin = {
     build.onResolve({ filter: /\/transport\/index\.js$/ }, () => ({ path: src("zmq/transport/index.browser.ts") }));
     build.onResolve({ filter: /\/common\/systemd\.js$/ }, () => ({ path: src("browser/systemd.ts") }));
     build.onResolve({ filter: /\/curve-keypair\.js$/ }, () => ({ path: src("zmq/curve-keypair.browser.ts") }));
-    build.onResolve({ filter: /\/curve-pool\.js$/ }, () => ({ path: src("zmq/mechanism/curve-pool.browser.ts") }));
+    build.onResolve({ filter: /\/curve-pool\.js$/ }, () => ({
+      path: src("zmq/mechanism/curve/curve-pool.browser.ts"),
+    }));
     // CURVE's WebAssembly module stays out of the page bundle, and so does any import of it
     // (a bundler would emit it for every page): pages speak NULL (over ws://).
-    build.onResolve({ filter: /\/curve-sodium\.js$/ }, () => ({ path: src("zmq/mechanism/curve-sodium.browser.ts") }));
+    build.onResolve({ filter: /\/curve-sodium\.js$/ }, () => ({
+      path: src("zmq/mechanism/curve/curve-sodium.browser.ts"),
+    }));
     build.onResolve({ filter: /^libsodium-wrappers$/ }, (args) => ({
       errors: [{ text: `libsodium-wrappers is left out of the browser build (imported by ${args.importer})` }],
     }));

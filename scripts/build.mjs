@@ -16,11 +16,11 @@ writeFileSync(join(root, "dist", "cjs", "package.json"), `${JSON.stringify({ typ
 
 // CURVE's worker thread is plain JavaScript, the same for both builds (an ES module: .mjs), found
 // beside the module that starts it; CommonJS has no import.meta, so that module is told its place.
-const mechanism = join("zmq", "mechanism");
-for (const dir of [join(root, "dist", mechanism), join(root, "dist", "cjs", mechanism)]) {
-  copyFileSync(join(root, "src", mechanism, "curve-worker.mjs"), join(dir, "curve-worker.mjs"));
+const curve = join("zmq", "mechanism", "curve");
+for (const dir of [join(root, "dist", curve), join(root, "dist", "cjs", curve)]) {
+  copyFileSync(join(root, "src", curve, "curve-worker.mjs"), join(dir, "curve-worker.mjs"));
 }
-const locator = join(root, "dist", "cjs", mechanism, "curve-worker-url.js");
+const locator = join(root, "dist", "cjs", curve, "curve-worker-url.js");
 const located = readFileSync(locator, "utf8").replace(
   "import.meta.url",
   'require("node:url").pathToFileURL(__filename)',

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type CurveBoxes, loadCurveBoxes } from "../src/zmq/mechanism/curve-box.js";
+import { type CurveBoxes, loadCurveBoxes } from "../src/zmq/mechanism/curve/curve-box.js";
 import { nobleBoxes } from "./helpers/curve-noble.js";
 
 // Computed with libsodium (PyNaCl's crypto_box_beforenm and crypto_box) from the same inputs.

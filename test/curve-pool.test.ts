@@ -7,11 +7,11 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it, vi } from "vitest";
-import { loadCurveBoxes } from "../src/zmq/mechanism/curve-box.js";
+import { loadCurveBoxes } from "../src/zmq/mechanism/curve/curve-box.js";
 
 describe("the CURVE box pool", () => {
   it("seals and opens as this thread does (whole MESSAGE frames, views over larger buffers)", async () => {
-    const { curvePool } = await import("../src/zmq/mechanism/curve-pool.js");
+    const { curvePool } = await import("../src/zmq/mechanism/curve/curve-pool.js");
     const boxes = await loadCurveBoxes();
     const pool = curvePool(2, boxes)!;
     expect(pool).toBeDefined();
@@ -38,11 +38,11 @@ describe("the CURVE box pool", () => {
     const warnings: string[] = [];
     const warn = vi.spyOn(process, "emitWarning").mockImplementation((w) => void warnings.push(String(w)));
     vi.resetModules();
-    vi.doMock("../src/zmq/mechanism/curve-worker-url.js", () => ({
+    vi.doMock("../src/zmq/mechanism/curve/curve-worker-url.js", () => ({
       curveWorkerUrl: () => new URL("./no-such-worker.mjs", import.meta.url),
     }));
     try {
-      const { curvePool } = await import("../src/zmq/mechanism/curve-pool.js");
+      const { curvePool } = await import("../src/zmq/mechanism/curve/curve-pool.js");
       const boxes = await loadCurveBoxes();
       const pool = curvePool(3, boxes)!;
       const key = new Uint8Array(32).fill(9);
@@ -55,7 +55,7 @@ describe("the CURVE box pool", () => {
       expect(warnings.some((w) => /CURVE worker threads stopped/.test(w))).toBe(true);
     } finally {
       warn.mockRestore();
-      vi.doUnmock("../src/zmq/mechanism/curve-worker-url.js");
+      vi.doUnmock("../src/zmq/mechanism/curve/curve-worker-url.js");
       vi.resetModules();
     }
   });
@@ -64,7 +64,7 @@ describe("the CURVE box pool", () => {
     const warnings: string[] = [];
     const warn = vi.spyOn(process, "emitWarning").mockImplementation((w) => void warnings.push(String(w)));
     try {
-      const { curvePool, curveWorkersFailed } = await import("../src/zmq/mechanism/curve-pool.js");
+      const { curvePool, curveWorkersFailed } = await import("../src/zmq/mechanism/curve/curve-pool.js");
       const { Context } = await import("../src/zmq/context.js");
       const script = new URL("./no-worker-here.mjs", import.meta.url);
       const boxes = await loadCurveBoxes();
@@ -85,7 +85,7 @@ describe("the CURVE box pool", () => {
     }
   });
 
-  const built = join(import.meta.dirname, "..", "dist", "zmq", "mechanism");
+  const built = join(import.meta.dirname, "..", "dist", "zmq", "mechanism", "curve");
   it.runIf(existsSync(built))("keeps the process running while a box is on a worker (an idle pool does not)", () => {
     const url = (name: string) => JSON.stringify(pathToFileURL(join(built, name)).href);
     const script = `const { curvePool } = await import(${url("curve-pool.js")});

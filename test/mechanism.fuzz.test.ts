@@ -3,8 +3,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Command } from "../src/zmq/codec/command.js";
 import { ZmqError } from "../src/zmq/errors.js";
-import { curveMechanism } from "../src/zmq/mechanism/curve.js";
-import { loadCurveBoxes } from "../src/zmq/mechanism/curve-box.js";
+import { curveMechanism } from "../src/zmq/mechanism/curve/curve.js";
+import { loadCurveBoxes } from "../src/zmq/mechanism/curve/curve-box.js";
 import type { FrameCodec, HandshakeContext, Mechanism } from "../src/zmq/mechanism/mechanism.js";
 import { plainMechanism } from "../src/zmq/mechanism/plain.js";
 

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { Dealer, Pull, Push, Router } from "../src/zmq/index.js";
-import { checkAccess } from "../src/zmq/transport/ws-access.js";
-import { hostName, normalizeOrigin, parseHosts, parseOrigins } from "../src/zmq/transport/ws-origins.js";
+import { checkAccess } from "../src/zmq/transport/ws/ws-access.js";
+import { hostName, normalizeOrigin, parseHosts, parseOrigins } from "../src/zmq/transport/ws/ws-origins.js";
 import { tokensEqual } from "../src/util/tokens.js";
 import { RawWs } from "./helpers/raw-ws.js";
 import { bound, track } from "./helpers/sockets.js";

@@ -1,8 +1,8 @@
 import * as net from "node:net";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { openWebSocket } from "../src/zmq/transport/ws-client.js";
-import { encodeClientFrame, FrameReader, WebSocketProtocolError, xorMask } from "../src/zmq/transport/ws-frames.js";
+import { openWebSocket } from "../src/zmq/transport/ws/ws-client.js";
+import { encodeClientFrame, FrameReader, WebSocketProtocolError, xorMask } from "../src/zmq/transport/ws/ws-frames.js";
 
 /** A frame as a server sends it: unmasked. */
 function serverFrame(fin: boolean, opcode: number, payload: Buffer): Buffer {

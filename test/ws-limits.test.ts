@@ -180,7 +180,7 @@ describe("HTTP upgrades", () => {
 
   it("reads a head sent an octet at a time in linear time, across the end's four octets", async () => {
     const pull = await bound(new Pull(), "ws://127.0.0.1:0/p");
-    const { HeadReader } = await import("../src/zmq/transport/ws-handshake.js");
+    const { HeadReader } = await import("../src/zmq/transport/ws/ws-handshake.js");
     const head = upgrade("/p", `X-Pad: ${"a".repeat(15 * 1024)}\r\n`);
     const reader = new HeadReader();
     let result: ReturnType<typeof reader.push>;
@@ -237,7 +237,7 @@ describe("connections on a WebSocket port", () => {
 
   it("past 256 upgrades under way, another gets 503 at once; a finished one frees its place", async () => {
     const { connect } = await import("node:net");
-    const { MAX_UPGRADING } = await import("../src/zmq/transport/ws-server.js");
+    const { MAX_UPGRADING } = await import("../src/zmq/transport/ws/ws-server.js");
     const pull = await bound(new Pull(), "ws://127.0.0.1:0/p");
     const { hostname, port } = new URL(pull.lastEndpoint!);
     const silent = async () => {

@@ -14,7 +14,7 @@ import {
   Router,
   Subscriber,
 } from "../src/zmq/index.js";
-import { chooseProtocol, mechanismOf, offeredProtocols } from "../src/zmq/transport/zws.js";
+import { chooseProtocol, mechanismOf, offeredProtocols } from "../src/zmq/transport/ws/zws.js";
 import { RawWs } from "./helpers/raw-ws.js";
 import { bound, repeatUntil, text, track } from "./helpers/sockets.js";
 

@@ -1,5 +1,5 @@
 import { ZmqError } from "./errors.js";
-import { automaticCurveThreads, type CurveWorkers, curveWorkersFailed } from "./mechanism/curve-pool.js";
+import { automaticCurveThreads, type CurveWorkers, curveWorkersFailed } from "./mechanism/curve/curve-pool.js";
 import type { ZapClient } from "./mechanism/zap.js";
 import { createZapClient } from "./engine/zap-client.js";
 import { addonClass, expectArguments } from "./util/arguments.js";

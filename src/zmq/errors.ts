@@ -171,6 +171,16 @@ export class ProtocolError extends ZmqError {
 }
 
 /**
+ * What a connection closes with when reading the peer's bytes, or a handshake step, throws: a
+ * ZmqError as it is. Anything else thrown there (a plain Error or TypeError from a decoder or a
+ * mechanism) came of what the peer sent, so it is reported as the peer's protocol error rather
+ * than escaping from a carrier's callback.
+ */
+export function asZmqError(e: unknown): ZmqError {
+  return e instanceof ZmqError ? e : new ProtocolError("EPROTO", String(e));
+}
+
+/**
  * A handshake that failed on the protocol, as a `handshake:error:protocol` event reports it: the
  * native package's ProtoError, libzmq's code and its one-line message ("ZMTP protocol error"),
  * with what exactly happened as `detail`.

@@ -99,4 +99,4 @@ export type {
   Listener,
   ListenOptions,
 } from "./transport/carrier.js";
-export type { WsAccess } from "./transport/ws-access.js";
+export type { WsAccess } from "./transport/ws/ws-access.js";

@@ -8,5 +8,5 @@ export { PEER_ALIVE, PEER_GONE } from "./socket/router.js";
 export { WATCH } from "./events.js";
 export { holdProcess } from "./util/keep-alive.js";
 export { z85Decode, z85Encode } from "./mechanism/z85.js";
-export { hostName, normalizeOrigin, splitList } from "./transport/ws-origins.js";
+export { hostName, normalizeOrigin, splitList } from "./transport/ws/ws-origins.js";
 export { raceAbort, whenAborted } from "./util/abort.js";

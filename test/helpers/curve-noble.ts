@@ -109,7 +109,7 @@ function wordsToBytes(words: Uint32Array): Uint8Array {
   return out;
 }
 
-/** The same functions as the library's CurveBoxes interface (src/zmq/mechanism/curve-box.ts). */
+/** The same functions as the library's CurveBoxes interface (src/zmq/mechanism/curve/curve-box.ts). */
 export const nobleBoxes = {
   generateKeyPair,
   publicKeyOf,

@@ -154,8 +154,8 @@ await check("CURVE with worker threads (curveThreads 2): 1 MiB frames both ways,
   req.close();
   rep.close();
   // Done on worker threads, not by the fallback to this one (which would pass the same).
-  const { curvePool } = await import(lib("zmq/mechanism/curve-pool"));
-  const { loadedCurveBoxes } = await import(lib("zmq/mechanism/curve-box"));
+  const { curvePool } = await import(lib("zmq/mechanism/curve/curve-pool"));
+  const { loadedCurveBoxes } = await import(lib("zmq/mechanism/curve/curve-box"));
   if (!curvePool(2, loadedCurveBoxes())) throw new Error("the worker threads could not be used");
 });
 

@@ -3,8 +3,6 @@ import type { FrameCodec } from "../mechanism/mechanism.js";
 import type { Carrier } from "../transport/carrier.js";
 import type { FrameBatch } from "./frame-batch.js";
 import { InOrder } from "./in-order.js";
-import { WriteBatch } from "./write-batch.js";
-import { ZwsBatch } from "./zws-batch.js";
 
 /** A batch this large is written at once rather than at the end of the event-loop turn. */
 const FLUSH_MESSAGES = 512;
@@ -32,7 +30,6 @@ export class Outgoing {
   private carrierBlocked = false;
   /** CURVE's MESSAGE boxes, once the handshake is done: frames and commands are sealed. */
   codec: FrameCodec | undefined;
-  private readonly batch: FrameBatch;
   /** Frames sealed on worker threads, and what comes after them, kept in order. */
   private readonly sealing: InOrder<Sealed>;
   /** Messages in `sealing`. */
@@ -45,7 +42,8 @@ export class Outgoing {
 
   constructor(
     private readonly carrier: Carrier,
-    zws: boolean,
+    /** Frames encoded as the connection's wire writes them (a ZMTP stream, ZWS messages). */
+    private readonly batch: FrameBatch,
     /** Whether writing still makes sense (the connection is not closed). */
     private readonly open: () => boolean,
     /** Messages left and the carrier took them all: the socket may send more. */
@@ -53,7 +51,6 @@ export class Outgoing {
     /** Sealing on a worker thread failed (it does not, short of a bug): the connection ends. */
     failed: (error: unknown) => void,
   ) {
-    this.batch = zws ? new ZwsBatch() : new WriteBatch(carrier.copyLimit);
     this.sealing = new InOrder<Sealed>(
       (sealed) => this.addSealed(sealed),
       (error) => failed(error),
@@ -159,11 +156,6 @@ export class Outgoing {
   /** Handshake commands: never sealed (they come before the codec exists). */
   handshakeCommand(body: Uint8Array): void {
     this.batch.addCommand(body);
-  }
-
-  /** The greeting: octets of its own, before any frame. */
-  raw(bytes: Uint8Array): void {
-    (this.batch as WriteBatch).addRaw(bytes);
   }
 
   schedule(): void {

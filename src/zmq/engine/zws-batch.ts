@@ -1,6 +1,6 @@
 import { Buffer } from "node:buffer";
 import { ZWS_COMMAND, ZWS_MORE } from "../codec/constants.js";
-import { disposablePayloads } from "../transport/ws-frames.js";
+import { disposablePayloads } from "../transport/ws/ws-frames.js";
 import { FrameBatch } from "./frame-batch.js";
 
 /** Small frames are packed into shared blocks; this is a block's size. */

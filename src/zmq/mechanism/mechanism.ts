@@ -29,13 +29,14 @@ export interface HandshakeStep {
 
 /**
  * A security mechanism drives the handshake after the greeting: NULL, PLAIN and CURVE each
- * implement it (null.ts, plain.ts, curve.ts); select.ts picks one from a socket's options.
+ * implement it (null.ts, plain.ts, curve/curve.ts); select.ts picks one from a socket's options.
  */
 export interface Mechanism {
   readonly name: string;
   /**
-   * Commands to send as soon as the greetings have been exchanged; a promise when they wait for
-   * the ZAP handler (NULL with a ZAP domain), during which nothing is read.
+   * Commands to send as soon as the greetings have been exchanged; a promise when they wait: for
+   * the ZAP handler (NULL with a ZAP domain), or for CURVE's boxes to load. Nothing is read
+   * meanwhile (engine/handshake.ts).
    */
   start(): Buffer[] | Promise<Buffer[]>;
   /**

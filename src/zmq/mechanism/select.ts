@@ -1,5 +1,5 @@
-import { curveMechanism } from "./curve.js";
-import type { CurveWorkers } from "./curve-pool.js";
+import { curveMechanism } from "./curve/curve.js";
+import type { CurveWorkers } from "./curve/curve-pool.js";
 import type { MechanismFactory } from "./mechanism.js";
 import { nullMechanism } from "./null.js";
 import { plainMechanism } from "./plain.js";

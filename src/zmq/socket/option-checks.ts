@@ -1,4 +1,4 @@
-import { parseOrigins } from "../transport/ws-origins.js";
+import { parseOrigins } from "../transport/ws/ws-origins.js";
 
 /** The checks of string options' values (the table's `accepts`): false means EINVAL. */
 

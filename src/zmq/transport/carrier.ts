@@ -1,5 +1,5 @@
 import type { Buffer } from "node:buffer";
-import type { WsAccess } from "./ws-access.js";
+import type { WsAccess } from "./ws/ws-access.js";
 
 /**
  * One connection, whatever carries it (TCP, a Unix socket, memory, a WebSocket). The ZMTP

@@ -2,7 +2,7 @@ import { ZmqError } from "../errors.js";
 import type { Transport } from "./carrier.js";
 import type { Scheme } from "./endpoint.js";
 import { inprocTransport } from "./inproc.js";
-import { browserWsTransport } from "./ws-browser.js";
+import { browserWsTransport } from "./ws/ws-browser.js";
 
 export type { Carrier, CarrierHandlers, Listener, Transport } from "./carrier.js";
 export { parseEndpoint } from "./endpoint.js";

@@ -4,7 +4,7 @@ import { inprocTransport } from "./inproc.js";
 import { ipcTransport } from "./ipc.js";
 import { tcpTransport } from "./tcp.js";
 import { udpTransport } from "./udp.js";
-import { wssTransport, wsTransport } from "./ws.js";
+import { wssTransport, wsTransport } from "./ws/ws.js";
 
 export type { Carrier, CarrierHandlers, Listener, Transport } from "./carrier.js";
 export { parseEndpoint } from "./endpoint.js";

@@ -1,9 +1,9 @@
 import * as tls from "node:tls";
 import { isIP } from "node:net";
-import { ZmqError } from "../errors.js";
-import type { Carrier, ConnectOptions, Listener, ListenOptions, Transport } from "./carrier.js";
-import { formatWsEndpoint, parseWsAddress } from "./endpoint.js";
-import { toZmqError } from "./tcp.js";
+import { ZmqError } from "../../errors.js";
+import type { Carrier, ConnectOptions, Listener, ListenOptions, Transport } from "../carrier.js";
+import { formatWsEndpoint, parseWsAddress } from "../endpoint.js";
+import { toZmqError } from "../tcp.js";
 import { NO_PAGES } from "./ws-access.js";
 import { WsCarrier } from "./ws-carrier.js";
 import { openWebSocket } from "./ws-client.js";

@@ -1,7 +1,7 @@
 import { Buffer } from "node:buffer";
 import type * as net from "node:net";
 import type { WebSocketLike } from "./ws-carrier.js";
-import { unrefHandle } from "../util/keep-alive.js";
+import { unrefHandle } from "../../util/keep-alive.js";
 import {
   encodeClientFrameParts,
   encodeServerHeader,

@@ -1,6 +1,6 @@
 import { Buffer } from "node:buffer";
-import type { Carrier, CarrierHandlers } from "./carrier.js";
-import { unref } from "../util/timers.js";
+import type { Carrier, CarrierHandlers } from "../carrier.js";
+import { unref } from "../../util/timers.js";
 
 /**
  * The part of a WebSocket we use: the web standard's (browsers, Deno, Bun), which the `ws`

@@ -1,5 +1,5 @@
 import { Buffer } from "node:buffer";
-import { ProtocolError } from "../errors.js";
+import { ProtocolError } from "../../errors.js";
 
 /** CurveZMQ's nonces and the other small pieces its commands share (RFC 26). */
 

@@ -1,14 +1,14 @@
 import { Buffer } from "node:buffer";
 import * as net from "node:net";
 import * as tls from "node:tls";
-import { processWarningLogger } from "../../util/logger.js";
-import { formatWsEndpoint } from "./endpoint.js";
+import { processWarningLogger } from "../../../util/logger.js";
+import { formatWsEndpoint } from "../endpoint.js";
 import { checkAccess, type WsAccess } from "./ws-access.js";
 import { WebSocketConnection } from "./ws-connection.js";
 import { acceptKey, HeadReader, parseHead } from "./ws-handshake.js";
 import { chooseProtocol } from "./zws.js";
-import { unrefHandle } from "../util/keep-alive.js";
-import { unref } from "../util/timers.js";
+import { unrefHandle } from "../../util/keep-alive.js";
+import { unref } from "../../util/timers.js";
 
 /** What a bound socket offers at one path of a WebSocket port. */
 export interface WsRoute {

@@ -1,6 +1,6 @@
-import { ZmqError } from "../errors.js";
-import type { Carrier, Transport } from "./carrier.js";
-import { formatWsEndpoint, parseWsAddress } from "./endpoint.js";
+import { ZmqError } from "../../errors.js";
+import type { Carrier, Transport } from "../carrier.js";
+import { formatWsEndpoint, parseWsAddress } from "../endpoint.js";
 import { type WebSocketLike, WsCarrier } from "./ws-carrier.js";
 import { mechanismOf, offeredProtocols } from "./zws.js";
 

@@ -1,4 +1,4 @@
-import { ZmqError } from "../errors.js";
+import { ZmqError } from "../../errors.js";
 
 import type { CurveBoxes } from "./curve-primitive.js";
 

@@ -1,4 +1,4 @@
-import { tokensEqual } from "../../util/tokens.js";
+import { tokensEqual } from "../../../util/tokens.js";
 import { hostName, normalizeOrigin } from "./ws-origins.js";
 
 /**

@@ -4,8 +4,8 @@ import * as net from "node:net";
 import * as tls from "node:tls";
 import { WebSocketConnection } from "./ws-connection.js";
 import { acceptKey, HeadReader, parseHead } from "./ws-handshake.js";
-import { unrefHandle } from "../util/keep-alive.js";
-import { unref } from "../util/timers.js";
+import { unrefHandle } from "../../util/keep-alive.js";
+import { unref } from "../../util/timers.js";
 
 /**
  * The client's side of the WebSocket opening handshake (RFC 6455, section 4.1) over node:net or

@@ -1,9 +1,9 @@
 import { Buffer } from "node:buffer";
-import { ProtocolError } from "../errors.js";
+import { ProtocolError } from "../../errors.js";
 import type { CurveBoxes, PrefixedBoxes } from "./curve-box.js";
 import { concat, malformed, readShortNonce, writeShortNonce } from "./curve-nonce.js";
 import type { BoxPool } from "./curve-pool.js";
-import type { FrameCodec, OpenedFrame } from "./mechanism.js";
+import type { FrameCodec, OpenedFrame } from "../mechanism.js";
 
 /**
  * Frames from this size on go to the pool; below it, posting (a copy each way, a message, a

@@ -1,12 +1,12 @@
 import { Buffer } from "node:buffer";
-import { type Command, decodeMetadata, encodeCommandBody, encodeMetadata } from "../codec/command.js";
-import { ProtocolError } from "../errors.js";
+import { type Command, decodeMetadata, encodeCommandBody, encodeMetadata } from "../../codec/command.js";
+import { ProtocolError } from "../../errors.js";
 import { type CurveBoxes, type KeyPair, loadCurveBoxes, loadedCurveBoxes } from "./curve-box.js";
 import { MessageBoxes } from "./curve-messages.js";
 import { concat, malformed, nonce, readShortNonce, shortNonce } from "./curve-nonce.js";
 import { type CurveWorkers, curvePool } from "./curve-pool.js";
-import type { FrameCodec, HandshakeContext, HandshakeStep, Mechanism, MechanismFactory } from "./mechanism.js";
-import { admit, refused } from "./admission.js";
+import type { FrameCodec, HandshakeContext, HandshakeStep, Mechanism, MechanismFactory } from "../mechanism.js";
+import { admit, refused } from "../admission.js";
 
 const NO_WORKERS: CurveWorkers = { threads: 0 };
 
