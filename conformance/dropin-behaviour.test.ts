@@ -141,6 +141,42 @@ describe("option effects (differential: the native zeromq package and ours)", ()
   );
 
   differential(
+    "PULL fair-queues its pushers: with messages waiting from each, one from each in turn",
+    async ({ socket }: Scope) => {
+      const pull = socket("Pull");
+      await pull.bind("tcp://127.0.0.1:*");
+      let handshakes = 0;
+      const connected = new Promise((resolve) =>
+        pull.events.on("handshake", () => {
+          if (++handshakes === 3) resolve(undefined);
+        }),
+      );
+      const pushes = [socket("Push"), socket("Push"), socket("Push")];
+      for (const push of pushes) push.connect(pull.lastEndpoint);
+      await connected;
+      for (const [i, push] of pushes.entries()) for (const n of ["a", "b", "c"]) await push.send(`${i}${n}`);
+      // Every message must be waiting before we read, and only reads would show it: a few
+      // octets across loopback on connections already up.
+      await settle(150);
+      const rounds: string[][] = [];
+      for (let round = 0; round < 3; round++) {
+        const got: string[] = [];
+        for (let i = 0; i < 3; i++) got.push(...strings(await pull.receive()));
+        rounds.push(got.sort());
+      }
+      return rounds;
+    },
+    (outcome) =>
+      expect(outcome).toEqual({
+        value: [
+          ["0a", "1a", "2a"],
+          ["0b", "1b", "2b"],
+          ["0c", "1c", "2c"],
+        ],
+      }),
+  );
+
+  differential(
     "invertMatching on PUB and SUB: messages matching no subscription",
     async ({ socket }: Scope) => {
       const pub = socket("Publisher", { invertMatching: true });

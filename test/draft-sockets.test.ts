@@ -580,15 +580,9 @@ describe.each(Object.entries(TRANSPORTS))("GATHER and SCATTER over %s", (_name, 
     LIMIT_MS,
   );
 
-  /*
-   * KNOWN DIFFERENCE FROM LIBZMQ (reported, not fixed here): our receive queue is one queue in
-   * arrival order (socket.ts, "fair-queued by arrival"), and a peer's whole chunk of messages is
-   * decoded at once, past receiveHighWaterMark. libzmq's fq_t takes one message from each peer in
-   * turn: the native package gives "0 first, 1 first, 2 first, 0 second, ..." here; ours gives
-   * "0 first, 0 second, 1 first, ...". it.fails until GATHER (and PULL, DEALER, CLIENT, ROUTER,
-   * SERVER, REP: the same queue) fair-queue by peer; then make it it().
-   */
-  it.fails(
+  // libzmq's fq_t takes one message from each peer in turn (routing/fair-queue.ts here): the
+  // native package gives "0 first, 1 first, 2 first, 0 second, ..." (test_spec_pushpull).
+  it(
     "a GATHER fair-queues: with messages waiting from each SCATTER, it takes one from each in turn (libzmq's test_spec_pushpull)",
     async () => {
       const gather = keep(new Gather());

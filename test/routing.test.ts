@@ -1,11 +1,12 @@
 /**
  * The routing layer on its own (src/zmq/routing/), with fake pipes: load balancing (libzmq's
- * lb_t), the routing-id table (ROUTER, STREAM) and subscriptions, each against a model of what
+ * lb_t), fair queueing (fq_t), the routing-id table (ROUTER, STREAM) and subscriptions, each against a model of what
  * it promises, over random sequences of operations (fast-check).
  */
 import { Buffer } from "node:buffer";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { FairQueue } from "../src/zmq/routing/fair-queue.js";
 import { LoadBalancer } from "../src/zmq/routing/load-balancer.js";
 import { RoutingTable } from "../src/zmq/routing/routing-ids.js";
 import { Subscriptions } from "../src/zmq/routing/subscriptions.js";
@@ -160,6 +161,62 @@ describe("Subscriptions (SUB, XPUB)", () => {
           }
         },
       ),
+    );
+  });
+});
+
+describe("FairQueue (PULL, DEALER, ROUTER, REP, GATHER, CLIENT, SERVER: what they receive)", () => {
+  it("takes one item from each source with items in turn, in the order the sources first had some", () => {
+    const [a, b, c] = [fakePipe("a"), fakePipe("b"), fakePipe("c")];
+    const fq = new FairQueue<FakePipe, string>();
+    for (const item of ["a1", "a2", "a3"]) fq.push(a, item);
+    for (const item of ["b1", "b2"]) fq.push(b, item);
+    fq.push(c, "c1");
+    const taken: string[] = [];
+    for (let item = fq.shift(); item !== undefined; item = fq.shift()) taken.push(item);
+    expect(taken).toEqual(["a1", "b1", "c1", "a2", "b2", "a3"]);
+    expect(fq.length).toBe(0);
+  });
+
+  it("over any sequence of pushes, shifts and drops: each source's items keep their order, none is lost or made up, and no source waits more than a round", () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant("push" as const), source: fc.integer({ min: 0, max: 3 }) }),
+      fc.record({ kind: fc.constant("shift" as const) }),
+      fc.record({ kind: fc.constant("drop" as const), source: fc.integer({ min: 0, max: 3 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
+        const sources = [0, 1, 2, 3].map((n) => fakePipe(String(n)));
+        const fq = new FairQueue<FakePipe, { source: number; seq: number }>();
+        // The model: each source's waiting items, and how many shifts each has waited with items.
+        const waiting: number[][] = [[], [], [], []];
+        const waitedShifts = [0, 0, 0, 0];
+        let seq = 0;
+        for (const o of ops) {
+          if (o.kind === "push") {
+            waiting[o.source]!.push(seq);
+            fq.push(sources[o.source]!, { source: o.source, seq: seq++ });
+          } else if (o.kind === "drop") {
+            expect(fq.dropSource(sources[o.source]!)).toBe(waiting[o.source]!.length);
+            waiting[o.source] = [];
+            waitedShifts[o.source] = 0;
+          } else {
+            const item = fq.shift();
+            if (item === undefined) {
+              expect(waiting.every((w) => w.length === 0)).toBe(true);
+              continue;
+            }
+            expect(item.seq).toBe(waiting[item.source]!.shift());
+            for (let n = 0; n < 4; n++) {
+              if (n === item.source) waitedShifts[n] = 0;
+              else if (waiting[n]!.length > 0) waitedShifts[n]!++;
+              // Four sources: one that has items is served within three shifts of others.
+              expect(waitedShifts[n]).toBeLessThan(4);
+            }
+          }
+          expect(fq.length).toBe(waiting.reduce((sum, w) => sum + w.length, 0));
+        }
+      }),
     );
   });
 });

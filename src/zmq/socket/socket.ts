@@ -3,6 +3,7 @@ import { whenAborted } from "../util/abort.js";
 import { setImmediate } from "node:timers";
 import { ZmqError } from "../errors.js";
 import { Queue } from "../util/queue.js";
+import { FairQueue } from "../routing/fair-queue.js";
 import { toFrames, type MessageLike } from "./frames.js";
 import type { Message, Pipe } from "./pipe.js";
 import type { SharedOptionProperties } from "./option-types.js";
@@ -101,7 +102,7 @@ export interface Socket extends SharedOptionProperties {
 /**
  * What every socket type shares, in three layers: options, state and events (socket-core.ts),
  * endpoints and connections (socket-connections.ts), and here the messages: the receive queue
- * (fair-queued by arrival), blocking sends and closing. A socket type says how it routes by
+ * (fair-queued by peer, routing/fair-queue.ts), blocking sends and closing. A socket type says how it routes by
  * overriding the hooks at the bottom of each layer.
  */
 /** The socket classes by libzmq type number, for `new Socket(type)` (each class registers itself). */
@@ -118,7 +119,8 @@ export function registerSocketClass(type: SocketTypeName, cls: new (options?: ob
  */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface adds the option properties, whose accessors each class defines from the table (withOptions)
 export abstract class Socket extends SocketConnections implements AsyncIterable<Buffer[]> {
-  private readonly inbound = new Queue<{ pipe: Pipe; message: Buffer[] }>();
+  /** Messages received and not yet taken, fair-queued by peer as libzmq reads its pipes. */
+  private readonly inbound = new FairQueue<Pipe, { pipe: Pipe; message: Buffer[] }>();
   private readonly receivers = new Queue<Receiver>();
   private readonly blockedSends = new Queue<BlockedSend>();
   private retrying = false;
@@ -417,10 +419,10 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
     }
     if (this.conflating && pipe.unreceived > 0) {
       // Only the newest message of each peer waits.
-      this.inbound.removeWhere((item) => item.pipe === pipe);
+      this.inbound.dropSource(pipe);
       pipe.forgetReceived();
     }
-    this.inbound.push({ pipe, message });
+    this.inbound.push(pipe, { pipe, message });
     pipe.received();
   }
 
