@@ -1,5 +1,4 @@
 import { ZmqError } from "../errors.js";
-import type { Connection } from "../engine/connection.js";
 import type { Message, Pipe } from "./pipe.js";
 import { type SocketOptions, type WithOptions, withOptions } from "./options.js";
 import { registerSocketClass, Socket } from "./socket.js";
@@ -25,7 +24,7 @@ export class Pair extends PairWithOptions {
   }
 
   /** @ignore @internal */
-  protected override acceptPeer(pipe: Pipe, _engine: Connection): ZmqError | undefined {
+  protected override acceptPeer(pipe: Pipe): ZmqError | undefined {
     if (this.peer && this.peer !== pipe) {
       return new ZmqError("EINVAL", "PAIR socket already has a peer");
     }

@@ -66,7 +66,7 @@ abstract class PublisherBase extends Socket {
   }
 
   /** @ignore @internal */
-  protected override pipeConnected(pipe: Pipe): void {
+  override pipeConnected(pipe: Pipe): void {
     pipe.state = new Subscriptions();
     this.fanout.add(pipe);
     const welcome = this.option("welcomeMessage");
@@ -74,7 +74,7 @@ abstract class PublisherBase extends Socket {
   }
 
   /** @ignore @internal */
-  protected override pipeDisconnected(pipe: Pipe): void {
+  override pipeDisconnected(pipe: Pipe): void {
     this.fanout.delete(pipe);
     const subs = subscriptionsOf(pipe);
     for (const topic of subs) {
@@ -84,7 +84,7 @@ abstract class PublisherBase extends Socket {
   }
 
   /** @ignore @internal */
-  protected override pipeSubscription(pipe: Pipe, subscribe: boolean, topic: Buffer): void {
+  override pipeSubscription(pipe: Pipe, subscribe: boolean, topic: Buffer): void {
     if (this.isManual()) {
       // The application decides: every request goes up, and only its own setStringOption()
       // (ZMQ_SUBSCRIBE/UNSUBSCRIBE) changes what this peer receives.
@@ -117,7 +117,7 @@ abstract class PublisherBase extends Socket {
   }
 
   /** @ignore @internal */
-  protected override pipeMessage(pipe: Pipe, message: Buffer[]): void {
+  override pipeMessage(pipe: Pipe, message: Buffer[]): void {
     const subscription = decodeSubscription(message);
     if (subscription) {
       this.pipeSubscription(pipe, subscription.subscribe, subscription.topic);

@@ -1,5 +1,5 @@
 import { Buffer } from "node:buffer";
-import type { Connection } from "../engine/connection.js";
+import type { PeerInfo } from "../engine/connection.js";
 import { ZmqError } from "../errors.js";
 import type { Message, Pipe } from "./pipe.js";
 import { OPTIONS_BY_NAME } from "./option-table.js";
@@ -97,8 +97,12 @@ export abstract class RouterBase extends Socket {
   }
 
   /** @ignore @internal */
-  protected override acceptPeer(pipe: Pipe, engine: Connection, connectedTo: string | undefined): ZmqError | undefined {
-    const announced = engine.peer?.identity;
+  protected override acceptPeer(
+    pipe: Pipe,
+    peer: PeerInfo | undefined,
+    connectedTo: string | undefined,
+  ): ZmqError | undefined {
+    const announced = peer?.identity;
     const assigned = connectedTo === undefined ? undefined : this.connectIds.get(connectedTo);
     const id = assigned ?? (announced && announced.length > 0 ? Buffer.from(announced) : this.generateId());
     const holder = this.peers.get(id);
@@ -112,7 +116,7 @@ export abstract class RouterBase extends Socket {
   }
 
   /** @ignore @internal */
-  protected override pipeConnected(pipe: Pipe): void {
+  override pipeConnected(pipe: Pipe): void {
     this.peers.set(pipe);
   }
 
@@ -136,7 +140,7 @@ export abstract class RouterBase extends Socket {
   }
 
   /** @ignore @internal */
-  protected override pipeDisconnected(pipe: Pipe): void {
+  override pipeDisconnected(pipe: Pipe): void {
     // A connect-assigned id stays routable while the pipe waits for the reconnection.
     if (!this.assigned.has(pipe)) this.peers.remove(pipe);
     if (pipe.routingId) this.peerGone?.(pipe.routingId);

@@ -1,6 +1,5 @@
 import type { Buffer } from "node:buffer";
-import type { Connection, ConnectionOwner } from "../engine/connection.js";
-import type { EngineOptions } from "../engine/engine.js";
+import type { Connection, ConnectionOwner, PeerInfo } from "../engine/connection.js";
 import { AuthError, type ZmqError, ZmtpProtocolError } from "../errors.js";
 import type { SocketEvent } from "../events.js";
 import type { MechanismFactory } from "../mechanism/mechanism.js";
@@ -8,14 +7,17 @@ import type { Carrier, ConnectOptions } from "../transport/carrier.js";
 import { unref } from "../util/timers.js";
 import { Connector } from "./connector.js";
 import type { Pipe } from "./pipe.js";
+import type { PipeEvents } from "./pipe-events.js";
 
 const EMPTY = new Uint8Array(0);
 
 /**
  * What a session needs from its socket: one narrow interface, so that the socket layers and the
- * sessions do not reach into each other.
+ * sessions do not reach into each other. What happens to the pipe goes to `events`.
  */
 export interface SessionHost {
+  /** Where the pipe's events go: the socket itself. */
+  readonly events: PipeEvents;
   isClosed(): boolean;
   /** The socket's options that a session reads when it needs them. */
   readonly settings: {
@@ -27,22 +29,16 @@ export interface SessionHost {
   };
   /** Settings of the next connection attempt (connectTimeout, keepalive, TLS...). */
   connectOptions(mechanism: MechanismFactory): ConnectOptions;
-  /** A ZMTP engine, or raw bytes for STREAM, on a carrier. */
-  createConnection(carrier: Carrier, options: EngineOptions, owner: ConnectionOwner): Connection;
-  engineOptions(mechanism: MechanismFactory, bound: boolean): EngineOptions;
+  /** The connection over a carrier: a ZMTP engine, raw bytes for STREAM, datagrams for udp://. */
+  openConnection(carrier: Carrier, mechanism: MechanismFactory, bound: boolean, owner: ConnectionOwner): Connection;
   newPipe(endpoint: string): Pipe;
   emit(event: SocketEvent): void;
   /** The socket type's say on a peer after its handshake (PAIR's second, a duplicate ROUTER id). */
-  acceptPeer(pipe: Pipe, connection: Connection, connectedTo: string | undefined): ZmqError | undefined;
+  acceptPeer(pipe: Pipe, peer: PeerInfo | undefined, connectedTo: string | undefined): ZmqError | undefined;
   /** The pipe now stands for a peer of the socket (messages may be queued to it). */
   attachPipe(pipe: Pipe): void;
   /** The pipe no longer stands for a peer (it is gone for good). */
   detachPipe(pipe: Pipe): void;
-  pipeConnected(pipe: Pipe): void;
-  pipeDisconnected(pipe: Pipe): void;
-  pipeMessage(pipe: Pipe, frames: Buffer[]): void;
-  pipeSubscription(pipe: Pipe, subscribe: boolean, topic: Buffer): void;
-  pipeWritable(pipe: Pipe): void;
   /** The session has no connection and will make none: the socket forgets it. */
   sessionEnded(session: Session): void;
 }
@@ -108,8 +104,7 @@ export class Session implements ConnectionOwner {
   /** A connection for this link: its engine starts (greeting, handshake). */
   private attach(carrier: Carrier): void {
     if (this.endpoint !== undefined) this.host.emit({ type: "connect", address: this.endpoint });
-    const bound = this.endpoint === undefined;
-    const engine = this.host.createConnection(carrier, this.host.engineOptions(this.mechanism, bound), this);
+    const engine = this.host.openConnection(carrier, this.mechanism, this.endpoint === undefined, this);
     this.engine = engine;
     this.ready = false;
     engine.start();
@@ -119,7 +114,7 @@ export class Session implements ConnectionOwner {
 
   engineReady(engine: Connection): void {
     const pipe = this.pipe ?? this.host.newPipe(this.endpoint ?? engine.remoteAddress);
-    const refusal = this.host.acceptPeer(pipe, engine, this.endpoint);
+    const refusal = this.host.acceptPeer(pipe, engine.peer, this.endpoint);
     if (refusal) {
       engine.refuse(refusal);
       return;
@@ -134,17 +129,17 @@ export class Session implements ConnectionOwner {
     this.host.emit({ type: "handshake", address: this.address });
     // libzmq's probe: an empty message first, so that a ROUTER learns of us at once.
     if (this.host.settings.probeRouter()) engine.sendMessage([EMPTY]);
-    this.host.pipeConnected(pipe);
+    this.host.events.pipeConnected(pipe);
     pipe.drain();
-    this.host.pipeWritable(pipe);
+    this.host.events.pipeWritable(pipe);
   }
 
   engineMessage(_engine: Connection, frames: Buffer[]): void {
-    this.host.pipeMessage(this.pipe!, frames);
+    this.host.events.pipeMessage(this.pipe!, frames);
   }
 
   engineSubscription(_engine: Connection, subscribe: boolean, topic: Buffer): void {
-    this.host.pipeSubscription(this.pipe!, subscribe, topic);
+    this.host.events.pipeSubscription(this.pipe!, subscribe, topic);
   }
 
   engineWritable(): void {
@@ -155,7 +150,7 @@ export class Session implements ConnectionOwner {
       if (pipe.queued === 0) pipe.closeAfterQueued();
       return;
     }
-    this.host.pipeWritable(pipe);
+    this.host.events.pipeWritable(pipe);
   }
 
   engineClosed(_engine: Connection, error: ZmqError | undefined): void {
@@ -168,7 +163,7 @@ export class Session implements ConnectionOwner {
     if (error && !pipe && error.code !== "ECONNRESET") this.host.emit(handshakeFailure(error, address));
     if (pipe) {
       pipe.detach();
-      this.host.pipeDisconnected(pipe);
+      this.host.events.pipeDisconnected(pipe);
       // A bound socket's peer is gone for good; a connect's pipe waits for the reconnection,
       // unless `immediate` wants pipes only for connected peers.
       if (this.endpoint === undefined || this.host.settings.immediate()) {

@@ -1,19 +1,25 @@
-import { Buffer } from "node:buffer";
-import type { Connection, ConnectionOwner } from "../engine/connection.js";
+import type { Buffer } from "node:buffer";
+import type { Connection, ConnectionOwner, PeerInfo } from "../engine/connection.js";
 import { Engine, type EngineOptions } from "../engine/engine.js";
 import { UdpConnection } from "../engine/udp-connection.js";
 import { ZmqError } from "../errors.js";
 import type { MechanismFactory } from "../mechanism/mechanism.js";
 import { selectMechanism } from "../mechanism/select.js";
-import { type Carrier, type ConnectOptions, isDatagramCarrier, type Listener } from "../transport/carrier.js";
+import { type Carrier, isDatagramCarrier, type Listener } from "../transport/carrier.js";
 import { parseTcpAddress, parseWsAddress } from "../transport/endpoint.js";
-import type { WsAccess } from "../transport/ws/ws-access.js";
-import { parseHosts, parseOrigins } from "../transport/ws/ws-origins.js";
 import { parseEndpoint, transportFor } from "../transport/index.js";
 import { ZAP_CLIENT } from "../context.js";
 import type { SocketEvent } from "../events.js";
-import type { OptionName } from "./option-types.js";
 import { Pipe, type PipeLimits } from "./pipe.js";
+import type { PipeEvents } from "./pipe-events.js";
+import {
+  connectOptionsOf,
+  engineOptionsOf,
+  keepAliveOf,
+  listenOptionsOf,
+  type OptionReader,
+  securityOf,
+} from "./settings.js";
 import { type Lingering, trackForExit, untrackForExit } from "./exit-wait.js";
 import { Session, type SessionHost } from "./session.js";
 import { ENDPOINT_COUNT, SocketCore } from "./socket-core.js";
@@ -38,7 +44,7 @@ interface Binding {
  * is said by the pipe hooks at the bottom.
  * @internal
  */
-export abstract class SocketConnections extends SocketCore {
+export abstract class SocketConnections extends SocketCore implements PipeEvents {
   protected readonly pipes: Set<Pipe> = new Set<Pipe>();
   private readonly bindings = new Map<string, Binding>();
   /** Every peer link: one per connect() call (an endpoint may be connected more than once, as in libzmq), one per accepted connection. */
@@ -50,17 +56,12 @@ export abstract class SocketConnections extends SocketCore {
     receiveHighWaterMark: () => this.receiveHwm,
   };
 
+  /** Reads an option as the socket keeps it, for the settings adapters (settings.ts). */
+  private readonly read: OptionReader = (name) => this.option(name);
+
   /** The mechanism the security options ask for, for a new session. */
   private mechanism(): MechanismFactory {
-    return selectMechanism({
-      curveServer: this.option("curveServer"),
-      curveSecretKey: this.option("curveSecretKey"),
-      curveServerKey: this.option("curveServerKey"),
-      plainServer: this.option("plainServer"),
-      plainUsername: this.option("plainUsername"),
-      plainPassword: this.option("plainPassword"),
-      curveWorkers: this.context.curveWorkers(),
-    });
+    return selectMechanism(securityOf(this.read, this.context.curveWorkers()));
   }
 
   // ---- endpoints ----
@@ -99,14 +100,11 @@ export abstract class SocketConnections extends SocketCore {
       // The connections a bind accepts share one mechanism, chosen now, as the bind's options.
       const mechanism = withAddress(endpoint, () => this.mechanism());
       listener = await withAddressAsync(endpoint, () =>
-        transportFor(scheme).listen(address, (carrier) => this.accept(carrier, mechanism, sessions, bound), {
-          mechanism: mechanism.name,
-          maxMessageSize: this.option("maxMessageSize"),
-          tls: { certPem: this.optionText("wssCertPem"), keyPem: this.optionText("wssKeyPem") },
-          access: this.wsAccess(),
-          messageTimeout: this.option("wsMessageTimeout") ?? 0,
-          maxConnections: this.option("maxConnections") ?? 0,
-        }),
+        transportFor(scheme).listen(
+          address,
+          (carrier) => this.accept(carrier, mechanism, sessions, bound),
+          listenOptionsOf(this.read, mechanism),
+        ),
       );
     } catch (e) {
       // As libzmq's monitor reports a failed bind: its socket closed, then the failure, with the
@@ -308,7 +306,7 @@ export abstract class SocketConnections extends SocketCore {
       return;
     }
     this.emitMonitored({ type: "accept", address: bound.endpoint });
-    const keepAlive = this.keepAlive();
+    const keepAlive = keepAliveOf(this.read);
     if (keepAlive) carrier.setKeepAlive?.(keepAlive.enable, keepAlive.idleMs);
     const session = Session.accept(this.sessionHost, carrier, mechanism, bound.endpoint);
     // Its engine may have ended already (a carrier that closed at once).
@@ -322,16 +320,9 @@ export abstract class SocketConnections extends SocketCore {
   /** The accepted sessions' binding, so that an ended session leaves it. */
   private readonly bindingOf = new WeakMap<Session, Set<Session>>();
 
-  /** tcpKeepalive -1 leaves the OS default; tcpKeepaliveIdle is in seconds, as in libzmq. */
-  private keepAlive(): { enable: boolean; idleMs: number } | undefined {
-    const mode = this.option("tcpKeepalive");
-    if (mode < 0) return undefined;
-    const idle = this.option("tcpKeepaliveIdle");
-    return { enable: mode === 1, idleMs: idle > 0 ? idle * 1000 : 0 };
-  }
-
   /** How sessions reach back into this socket: the one interface between the two. */
   private readonly sessionHost: SessionHost = {
+    events: this,
     isClosed: () => this.isClosed,
     settings: {
       immediate: () => this.option("immediate"),
@@ -340,72 +331,18 @@ export abstract class SocketConnections extends SocketCore {
       reconnectInterval: () => this.option("reconnectInterval"),
       reconnectMaxInterval: () => this.option("reconnectMaxInterval"),
     },
-    connectOptions: (mechanism) => this.connectOptions(mechanism),
-    createConnection: (carrier, options, owner) => this.createConnection(carrier, options, owner),
-    engineOptions: (mechanism, bound) => this.engineOptions(mechanism, bound),
+    connectOptions: (mechanism) => connectOptionsOf(this.read, mechanism),
+    openConnection: (carrier, mechanism, bound, owner) => this.openConnection(carrier, mechanism, bound, owner),
     newPipe: (endpoint) => new Pipe(endpoint, this.pipeLimits),
     emit: (event) => this.emitMonitored(event),
-    acceptPeer: (pipe, connection, connectedTo) => this.acceptPeer(pipe, connection, connectedTo),
+    acceptPeer: (pipe, peer, connectedTo) => this.acceptPeer(pipe, peer, connectedTo),
     attachPipe: (pipe) => this.addPipe(pipe),
     detachPipe: (pipe) => this.removePipe(pipe),
-    pipeConnected: (pipe) => this.pipeConnected(pipe),
-    pipeDisconnected: (pipe) => this.pipeDisconnected(pipe),
-    pipeMessage: (pipe, frames) => this.pipeMessage(pipe, frames),
-    pipeSubscription: (pipe, subscribe, topic) => this.pipeSubscription(pipe, subscribe, topic),
-    pipeWritable: (pipe) => this.pipeWritable(pipe),
     sessionEnded: (session) => {
       this.sessions.delete(session);
       this.bindingOf.get(session)?.delete(session);
     },
   };
-
-  private connectOptions(mechanism: MechanismFactory): ConnectOptions {
-    return {
-      timeout: this.option("connectTimeout"),
-      keepAlive: this.keepAlive(),
-      mechanism: mechanism.name,
-      maxMessageSize: this.option("maxMessageSize"),
-      tls: {
-        trustPem: this.optionText("wssTrustPem"),
-        trustSystem: this.option("wssTrustSystem") ?? true,
-        hostname: this.optionText("wssHostname"),
-      },
-    };
-  }
-
-  /** Who may open a WebSocket to what this socket binds: its ws* options. */
-  private wsAccess(): WsAccess {
-    const origins = this.optionText("wsAllowedOrigins");
-    const hosts = this.optionText("wsAllowedHosts");
-    return {
-      origins: origins === undefined ? new Set() : parseOrigins(origins),
-      hosts: hosts === undefined ? undefined : parseHosts(hosts),
-      token: this.optionText("wsToken"),
-    };
-  }
-
-  /** A string option as text; undefined when unset. */
-  private optionText(name: OptionName): string | undefined {
-    const value = this.option(name) as Uint8Array | null;
-    return value ? Buffer.from(value).toString("utf8") : undefined;
-  }
-
-  private engineOptions(mechanism: MechanismFactory, bound: boolean): EngineOptions {
-    return {
-      socketType: this.socketType,
-      routingId: this.routingIdBytes,
-      mechanism,
-      bound,
-      maxMessageSize: this.option("maxMessageSize"),
-      heartbeatInterval: this.option("heartbeatInterval"),
-      heartbeatTimeout: this.option("heartbeatTimeout"),
-      heartbeatTimeToLive: this.option("heartbeatTimeToLive"),
-      handshakeTimeout: this.option("handshakeInterval"),
-      zap: this.context[ZAP_CLIENT](),
-      zapDomain: Buffer.from(this.option("zapDomain") ?? new Uint8Array(0)).toString("utf8"),
-      zapEnforceDomain: this.option("zapEnforceDomain") ?? false,
-    };
-  }
 
   private addPipe(pipe: Pipe): void {
     this.pipes.add(pipe);
@@ -419,43 +356,74 @@ export abstract class SocketConnections extends SocketCore {
     this.pipeRemoved(pipe);
   }
 
-  /** A ZMTP engine; STREAM sockets speak raw bytes instead. */
-  protected createConnection(carrier: Carrier, options: EngineOptions, owner: ConnectionOwner): Connection {
+  /** A ZMTP engine, or datagrams for udp://; STREAM sockets speak raw bytes instead. */
+  protected openConnection(
+    carrier: Carrier,
+    mechanism: MechanismFactory,
+    bound: boolean,
+    owner: ConnectionOwner,
+  ): Connection {
     if (isDatagramCarrier(carrier)) return new UdpConnection(carrier, owner, this.socketType === "DGRAM");
-    return new Engine(carrier, options, owner);
+    return new Engine(carrier, this.engineOptions(mechanism, bound), owner);
+  }
+
+  /** An engine's settings, from the options and what the socket is. */
+  protected engineOptions(mechanism: MechanismFactory, bound: boolean): EngineOptions {
+    const socket = { socketType: this.socketType, routingId: this.routingIdBytes, zap: this.context[ZAP_CLIENT]() };
+    return engineOptionsOf(this.read, socket, mechanism, bound);
   }
 
   // ---- what the message layer provides ----
 
   abstract close(): void;
 
-  /** Called for each complete message from a peer. */
-  protected abstract pipeMessage(pipe: Pipe, message: Buffer[]): void;
+  /**
+   * Called for each complete message from a peer (PipeEvents).
+   * @ignore @internal
+   */
+  abstract pipeMessage(pipe: Pipe, message: Buffer[]): void;
   /** Some pipe may have room again: retry the sends that wait. */
   protected abstract retryBlockedSends(): void;
 
   // ---- hooks for socket types ----
 
   /** Refuses a peer after its handshake (PAIR's second peer, a duplicate ROUTER identity). */
-  protected acceptPeer(_pipe: Pipe, _engine: Connection, _connectedTo: string | undefined): ZmqError | undefined {
+  protected acceptPeer(
+    _pipe: Pipe,
+    _peer: PeerInfo | undefined,
+    _connectedTo: string | undefined,
+  ): ZmqError | undefined {
     return undefined;
   }
 
   /** A pipe exists: messages may be queued to it (connected or not). */
   protected pipeAdded(_pipe: Pipe): void {}
 
-  /** The peer of a pipe completed its handshake. */
-  protected pipeConnected(_pipe: Pipe): void {}
+  /**
+   * The peer of a pipe completed its handshake (PipeEvents).
+   * @ignore @internal
+   */
+  pipeConnected(_pipe: Pipe): void {}
 
-  /** The peer of a pipe went away (a connecting pipe stays, waiting for the reconnect). */
-  protected pipeDisconnected(_pipe: Pipe): void {}
+  /**
+   * The peer of a pipe went away; a connecting pipe stays, waiting for the reconnect (PipeEvents).
+   * @ignore @internal
+   */
+  pipeDisconnected(_pipe: Pipe): void {}
 
   protected pipeRemoved(_pipe: Pipe): void {}
 
-  protected pipeSubscription(_pipe: Pipe, _subscribe: boolean, _topic: Buffer): void {}
+  /**
+   * SUBSCRIBE / CANCEL, or a DISH's JOIN / LEAVE (PipeEvents).
+   * @ignore @internal
+   */
+  pipeSubscription(_pipe: Pipe, _subscribe: boolean, _topic: Buffer): void {}
 
-  /** A pipe has room again. */
-  protected pipeWritable(_pipe: Pipe): void {
+  /**
+   * A pipe has room again (PipeEvents).
+   * @ignore @internal
+   */
+  pipeWritable(_pipe: Pipe): void {
     this.retryBlockedSends();
   }
 }

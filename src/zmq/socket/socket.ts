@@ -400,7 +400,7 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
    * Called for each complete message from a peer.
    * @ignore @internal
    */
-  protected override pipeMessage(pipe: Pipe, message: Buffer[]): void {
+  override pipeMessage(pipe: Pipe, message: Buffer[]): void {
     // A type that never receives (PUSH, RADIO, SCATTER) drops what its peers send.
     if (!this.typeRow.receives) return;
     if (this.consumer && !this.consumerPaused && this.inbound.length === 0) {

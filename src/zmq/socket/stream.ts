@@ -1,7 +1,6 @@
 import { Buffer } from "node:buffer";
 import type { Connection, ConnectionOwner } from "../engine/connection.js";
 import { ZmqError } from "../errors.js";
-import type { EngineOptions } from "../engine/engine.js";
 import { RawConnection } from "../engine/raw-connection.js";
 import type { Carrier } from "../transport/carrier.js";
 import type { Message, Pipe } from "./pipe.js";
@@ -55,18 +54,23 @@ export class Stream extends StreamWithOptions {
   }
 
   /** @ignore @internal */
-  protected override createConnection(carrier: Carrier, _options: EngineOptions, owner: ConnectionOwner): Connection {
+  protected override openConnection(
+    carrier: Carrier,
+    _mechanism: unknown,
+    _bound: boolean,
+    owner: ConnectionOwner,
+  ): Connection {
     return new RawConnection(carrier, owner);
   }
 
   /** @ignore @internal */
-  protected override pipeConnected(pipe: Pipe): void {
+  override pipeConnected(pipe: Pipe): void {
     super.pipeConnected(pipe);
     if (this.option("notify")) this.pipeMessage(pipe, [EMPTY]);
   }
 
   /** @ignore @internal */
-  protected override pipeDisconnected(pipe: Pipe): void {
+  override pipeDisconnected(pipe: Pipe): void {
     if (this.option("notify") && pipe.routingId) this.pipeMessage(pipe, [EMPTY]);
     super.pipeDisconnected(pipe);
   }

@@ -43,7 +43,7 @@ abstract class SubscriberBase extends Socket {
   }
 
   /** @ignore @internal */
-  protected override pipeConnected(pipe: Pipe): void {
+  override pipeConnected(pipe: Pipe): void {
     for (const topic of this.subscriptions) pipe.sendSubscription(true, topic);
   }
 

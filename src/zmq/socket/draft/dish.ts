@@ -84,7 +84,7 @@ export class DishSocket extends DishSocketWithOptions {
   }
 
   /** @ignore @internal */
-  protected override pipeConnected(pipe: Pipe): void {
+  override pipeConnected(pipe: Pipe): void {
     for (const group of this.groups.values()) pipe.sendGroup(true, group);
   }
 

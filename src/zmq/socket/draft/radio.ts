@@ -76,19 +76,19 @@ export class RadioSocket extends RadioSocketWithOptions {
   }
 
   /** @ignore @internal */
-  protected override pipeConnected(pipe: Pipe): void {
+  override pipeConnected(pipe: Pipe): void {
     pipe.state = new Set<string>();
     this.peers.add(pipe);
   }
 
   /** @ignore @internal */
-  protected override pipeDisconnected(pipe: Pipe): void {
+  override pipeDisconnected(pipe: Pipe): void {
     this.peers.delete(pipe);
     joinedBy(pipe).clear();
   }
 
   /** @ignore @internal */
-  protected override pipeSubscription(pipe: Pipe, join: boolean, group: Buffer): void {
+  override pipeSubscription(pipe: Pipe, join: boolean, group: Buffer): void {
     if (group.length > GROUP_MAX_LENGTH) return; // no DISH can join such a group: a JOIN to ignore
     if (join) joinedBy(pipe).add(groupKey(group));
     else joinedBy(pipe).delete(groupKey(group));
