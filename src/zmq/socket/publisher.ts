@@ -1,3 +1,4 @@
+import type { OptionName } from "./option-types.js";
 import { Buffer } from "node:buffer";
 import { decodeSubscription, encodeSubscription } from "../codec/subscription.js";
 import { ZmqError } from "../errors.js";
@@ -36,6 +37,15 @@ abstract class PublisherBase extends Socket {
   /** How many peers hold each topic, to announce only the first subscriber and last cancel. */
   private readonly all = new Subscriptions();
   private readonly fanout = new Set<Pipe>();
+  /** invertMatching and noDrop, read for every message. */
+  private inverting = false;
+  private noDropping = false;
+
+  /** @ignore @internal */
+  protected override cacheTypeOption(name: OptionName, value: unknown): void {
+    if (name === "invertMatching") this.inverting = Boolean(value);
+    else if (name === "noDrop") this.noDropping = Boolean(value);
+  }
 
   /**
    * Always, for PUB and XPUB alike, even with noDrop and a full subscriber: libzmq's distributor

@@ -1,3 +1,4 @@
+import type { OptionName } from "./option-types.js";
 import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
 import { LoadBalancedSocket } from "./load-balanced.js";
@@ -29,6 +30,15 @@ export class Request extends RequestWithOptions {
   private replyPipe: Pipe | undefined;
   private requestId = (Math.random() * 0x1_0000_0000) >>> 0;
   private requestIdFrame = EMPTY;
+  /** correlate and relaxed, read for every request. */
+  private correlating = false;
+  private relaxedRequests = false;
+
+  /** @ignore @internal */
+  protected override cacheTypeOption(name: OptionName, value: unknown): void {
+    if (name === "correlate") this.correlating = Boolean(value);
+    else if (name === "relaxed") this.relaxedRequests = Boolean(value);
+  }
 
   /**
    * A REQ socket with the options given, each also a property of the socket. An option this

@@ -1,3 +1,4 @@
+import type { OptionName } from "./option-types.js";
 import { Buffer } from "node:buffer";
 import type { PeerInfo } from "../engine/connection.js";
 import { ZmqError } from "../errors.js";
@@ -44,6 +45,13 @@ export abstract class RouterBase extends Socket {
   /** Pipes addressed by a routing id given to connect(): routable from connect() on, reconnections included. */
   private readonly assigned = new Set<Pipe>();
   private nextGeneratedId = (Math.random() * 0x1_0000_0000) >>> 0;
+  /** mandatory, read for every message. */
+  private mandatoryRouting = false;
+
+  /** @ignore @internal */
+  protected override cacheTypeOption(name: OptionName, value: unknown): void {
+    if (name === "mandatory") this.mandatoryRouting = Boolean(value);
+  }
 
   /**
    * Connects; with `routingId`, the peer at this endpoint is addressed by that id instead of the

@@ -85,12 +85,6 @@ export abstract class SocketCore implements OptionHost {
   protected sendWait = -1;
   protected receiveWait = -1;
   protected conflating = false;
-  protected inverting = false;
-  protected noDropping = false;
-  /** ROUTER's mandatory, REQ's correlate and relaxed: read on every send. */
-  protected mandatoryRouting = false;
-  protected correlating = false;
-  protected relaxedRequests = false;
   protected dropCount = 0;
 
   /** Endpoints bound or connected. */
@@ -164,12 +158,14 @@ export abstract class SocketCore implements OptionHost {
     else if (row.name === "sendTimeout") this.sendWait = value;
     else if (row.name === "receiveTimeout") this.receiveWait = value;
     else if (row.name === "conflate") this.conflating = Boolean(value);
-    else if (row.name === "invertMatching") this.inverting = Boolean(value);
-    else if (row.name === "noDrop") this.noDropping = Boolean(value);
-    else if (row.name === "mandatory") this.mandatoryRouting = Boolean(value);
-    else if (row.name === "correlate") this.correlating = Boolean(value);
-    else if (row.name === "relaxed") this.relaxedRequests = Boolean(value);
+    else this.cacheTypeOption(row.name as OptionName, value);
   }
+
+  /**
+   * An option a socket type reads on every message (ROUTER's mandatory, REQ's correlate...) was
+   * set: the type keeps it in a field of its own.
+   */
+  protected cacheTypeOption(_name: OptionName, _value: unknown): void {}
 
   private routingIdChanged(): void {
     const bytes = this[OPTION_VALUES].routingId as Buffer | null;

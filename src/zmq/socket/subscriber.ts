@@ -1,3 +1,4 @@
+import type { OptionName } from "./option-types.js";
 import { Buffer } from "node:buffer";
 import { decodeSubscription } from "../codec/subscription.js";
 import { ZmqError } from "../errors.js";
@@ -14,6 +15,13 @@ import { registerSocketClass, Socket } from "./socket.js";
 abstract class SubscriberBase extends Socket {
   abstract override readonly socketType: "XSUB" | "SUB";
   private readonly subscriptions = new Subscriptions();
+  /** invertMatching, read for every message. */
+  private inverting = false;
+
+  /** @ignore @internal */
+  protected override cacheTypeOption(name: OptionName, value: unknown): void {
+    if (name === "invertMatching") this.inverting = Boolean(value);
+  }
 
   /** @ignore @internal */
   protected override canSendNow(): boolean {
