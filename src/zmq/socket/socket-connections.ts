@@ -24,6 +24,7 @@ import { type Lingering, trackForExit, untrackForExit } from "./exit-wait.js";
 import { Session, type SessionHost } from "./session.js";
 import { ENDPOINT_COUNT, SocketCore } from "./socket-core.js";
 import { expectArguments } from "../util/arguments.js";
+import { isWildcard, withAddress, withAddressAsync } from "./endpoint-errors.js";
 
 /**
  * libzmq's monitor reports a failed bind's socket closed with no address, though the native
@@ -277,7 +278,6 @@ export abstract class SocketConnections extends SocketCore implements PipeEvents
     lingerMs: () => this.option("linger"),
   };
 
-  /** Stops connecting and listening, and closes each connection (lingering per the option). */
   /**
    * The socket closes: a `close` event per listener, in bind order (libzmq's, for listeners
    * with no connection; with connections its order follows memory addresses).
@@ -288,6 +288,7 @@ export abstract class SocketConnections extends SocketCore implements PipeEvents
     }
   }
 
+  /** Stops connecting and listening, and closes each connection (lingering per the option). */
   protected closeConnections(): void {
     untrackForExit(this.exitView);
     for (const binding of new Set(this.bindings.values())) void binding.listener.close();
@@ -426,30 +427,4 @@ export abstract class SocketConnections extends SocketCore implements PipeEvents
   pipeWritable(_pipe: Pipe): void {
     this.retryBlockedSends();
   }
-}
-
-function isWildcard(endpoint: string): boolean {
-  return /:(\*|0)$/.test(endpoint) || endpoint === "ipc://*";
-}
-
-/** Runs a parse step; its EINVAL or EPROTONOSUPPORT names the endpoint, as libzmq's do. */
-function withAddress<T>(endpoint: string, step: () => T): T {
-  try {
-    return step();
-  } catch (e) {
-    throw addressed(e, endpoint);
-  }
-}
-
-async function withAddressAsync<T>(endpoint: string, step: () => Promise<T>): Promise<T> {
-  try {
-    return await step();
-  } catch (e) {
-    throw addressed(e, endpoint);
-  }
-}
-
-function addressed(e: unknown, endpoint: string): unknown {
-  if (!(e instanceof ZmqError) || e.address !== undefined) return e;
-  return new ZmqError(e.code, e.detail ?? e.message, { address: endpoint, cause: e.cause });
 }

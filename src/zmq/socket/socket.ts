@@ -7,12 +7,13 @@ import { FairQueue } from "../routing/fair-queue.js";
 import { toFrames, type MessageLike } from "./frames.js";
 import type { Message, Pipe } from "./pipe.js";
 import type { SharedOptionProperties } from "./option-types.js";
-import { type SocketTypeName, socketTypeByNumber, socketTypeRow } from "../engine/socket-types.js";
 import { holdProcess } from "../util/keep-alive.js";
 import { SocketConnections } from "./socket-connections.js";
+import { socketClassOf } from "./socket-classes.js";
 import { expectArguments } from "../util/arguments.js";
 
 export { ENDPOINT_COUNT } from "./socket-core.js";
+export { registerSocketClass } from "./socket-classes.js";
 export type { SocketOptions } from "./options.js";
 
 /** Ours, beside what the native package's send() and receive() take. */
@@ -100,22 +101,13 @@ export interface Socket extends SharedOptionProperties {
 }
 
 /**
- * What every socket type shares, in three layers: options, state and events (socket-core.ts),
- * endpoints and connections (socket-connections.ts), and here the messages: the receive queue
- * (fair-queued by peer, routing/fair-queue.ts), blocking sends and closing. A socket type says how it routes by
- * overriding the hooks at the bottom of each layer.
- */
-/** The socket classes by libzmq type number, for `new Socket(type)` (each class registers itself). */
-const CLASSES = new Map<number, new (options?: object) => Socket>();
-
-/** Called by each socket class's module, for `new Socket(type, options)`. */
-export function registerSocketClass(type: SocketTypeName, cls: new (options?: object) => Socket): void {
-  CLASSES.set(socketTypeRow(type).number, cls);
-}
-
-/**
  * What every socket class has (the native package's Socket): bind, connect, send, receive,
  * events, options. `new Socket(type, options)` makes a socket of libzmq's type number.
+ *
+ * Every socket type shares three layers: options, state and events (socket-core.ts), endpoints
+ * and connections (socket-connections.ts), and here the messages: the receive queue (fair-queued
+ * by peer, routing/fair-queue.ts), blocking sends and closing. A socket type says how it routes
+ * by overriding the hooks at the bottom of each layer.
  */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface adds the option properties, whose accessors each class defines from the table (withOptions)
 export abstract class Socket extends SocketConnections implements AsyncIterable<Buffer[]> {
@@ -137,24 +129,7 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
     if (new.target !== Socket) return;
     const [type, options] = args;
     if (typeof type !== "number") throw new TypeError("Socket type must be a number");
-    const cls = CLASSES.get(type);
-    const row = socketTypeByNumber(type);
-    if (!cls && row?.draft) {
-      // The draft classes load with their own entry, as the native package's `zeromq/draft`.
-      throw new ZmqError(
-        "EINVAL",
-        `socket type ${type} (${row.type}) is a draft type: import plantrpc/zmq/draft first`,
-      );
-    }
-    if (!cls && row) {
-      // Each class registers itself when its module loads; a bundler drops the modules of the
-      // classes a program never names (package.json's sideEffects says they may be dropped).
-      throw new ZmqError(
-        "EINVAL",
-        `no socket class of type ${type} is loaded (a bundler left it out): import the class and use it, as new ${row.className}()`,
-      );
-    }
-    if (!cls) throw new ZmqError("EINVAL", `no socket type ${type}`);
+    const cls = socketClassOf(type) as new (options?: object) => Socket;
     // biome-ignore lint/correctness/noConstructorReturn: a socket of the class of that type stands for it
     return new cls(options as object | undefined);
   }
