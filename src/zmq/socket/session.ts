@@ -57,6 +57,9 @@ export class Session implements ConnectionOwner {
   engine: Connection | undefined;
   /** The attached connection finished its handshake and the peer was accepted. */
   private ready = false;
+  /** The socket was told that this session is over (sessionEnded), and which pipes it was told are gone. */
+  private ended = false;
+  private readonly detached = new WeakSet<Pipe>();
   private readonly connector: Connector | undefined;
 
   private constructor(
@@ -167,7 +170,7 @@ export class Session implements ConnectionOwner {
       // A bound socket's peer is gone for good; a connect's pipe waits for the reconnection,
       // unless `immediate` wants pipes only for connected peers.
       if (this.endpoint === undefined || this.host.settings.immediate()) {
-        this.host.detachPipe(pipe);
+        this.detachPipe(pipe);
         this.pipe = undefined;
       }
     }
@@ -181,10 +184,10 @@ export class Session implements ConnectionOwner {
     }
     this.connector?.stop();
     if (this.pipe) {
-      this.host.detachPipe(this.pipe);
+      this.detachPipe(this.pipe);
       this.pipe = undefined;
     }
-    this.host.sessionEnded(this);
+    this.end();
   }
 
   // ---- ending ----
@@ -193,7 +196,21 @@ export class Session implements ConnectionOwner {
   stop(): void {
     this.connector?.stop();
     this.engine?.close();
-    if (this.pipe) this.host.detachPipe(this.pipe);
+    if (this.pipe) this.detachPipe(this.pipe);
+    this.end();
+  }
+
+  /** Tells the socket once that the pipe no longer stands for a peer. */
+  private detachPipe(pipe: Pipe): void {
+    if (this.detached.has(pipe)) return;
+    this.detached.add(pipe);
+    this.host.detachPipe(pipe);
+  }
+
+  /** Tells the socket once that this session is over. */
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
     this.host.sessionEnded(this);
   }
 
