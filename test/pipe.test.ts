@@ -62,6 +62,7 @@ interface Limits extends PipeLimits {
   hwm: number;
   hwb: number;
   conflating: boolean;
+  /** The receive high-water mark the test passes to received() and consumed(), as the socket does. */
   rhwm: number;
 }
 
@@ -80,9 +81,6 @@ function limits(values: Partial<Pick<Limits, "hwm" | "hwb" | "conflating" | "rhw
     },
     conflate() {
       return this.conflating;
-    },
-    receiveHighWaterMark() {
-      return this.rhwm;
     },
   };
 }
@@ -295,22 +293,22 @@ describe("Pipe: pausing the reading of the peer", () => {
   });
 
   it("received() up to receiveHighWaterMark pauses reading once; consumed() below the mark resumes it once", () => {
-    const { pipe, engine } = setup({ rhwm: 3 });
+    const { l, pipe, engine } = setup({ rhwm: 3 });
     pipe.attach(engine);
-    pipe.received();
-    pipe.received();
+    pipe.received(l.rhwm);
+    pipe.received(l.rhwm);
     expect(engine.calls).toEqual([]);
-    pipe.received();
+    pipe.received(l.rhwm);
     expect(engine.calls).toEqual(["pause"]);
-    pipe.received();
+    pipe.received(l.rhwm);
     expect(pipe.unreceived).toBe(4);
     expect(engine.calls).toEqual(["pause"]);
-    pipe.consumed(); // 3: still at the mark
+    pipe.consumed(l.rhwm); // 3: still at the mark
     expect(engine.calls).toEqual(["pause"]);
-    pipe.consumed(); // 2
+    pipe.consumed(l.rhwm); // 2
     expect(engine.calls).toEqual(["pause", "resume"]);
-    pipe.consumed();
-    pipe.consumed();
+    pipe.consumed(l.rhwm);
+    pipe.consumed(l.rhwm);
     expect(pipe.unreceived).toBe(0);
     expect(engine.calls).toEqual(["pause", "resume"]);
   });
@@ -318,60 +316,60 @@ describe("Pipe: pausing the reading of the peer", () => {
   it("a receive mark of 0 never pauses, and a pipe paused under a mark resumes once it is set to 0", () => {
     const { l, pipe, engine } = setup({ rhwm: 0 });
     pipe.attach(engine);
-    for (let i = 0; i < 1000; i++) pipe.received();
+    for (let i = 0; i < 1000; i++) pipe.received(l.rhwm);
     expect(engine.calls).toEqual([]);
     l.rhwm = 1001;
-    pipe.received();
+    pipe.received(l.rhwm);
     expect(engine.calls).toEqual(["pause"]);
     l.rhwm = 0;
-    pipe.consumed();
+    pipe.consumed(l.rhwm);
     expect(engine.calls).toEqual(["pause", "resume"]);
   });
 
   it("forgetReceived() resets the count and resumes reading", () => {
-    const { pipe, engine } = setup({ rhwm: 2 });
+    const { l, pipe, engine } = setup({ rhwm: 2 });
     pipe.attach(engine);
-    for (let i = 0; i < 3; i++) pipe.received();
+    for (let i = 0; i < 3; i++) pipe.received(l.rhwm);
     expect(engine.calls).toEqual(["pause"]);
     pipe.forgetReceived();
     expect(pipe.unreceived).toBe(0);
     expect(engine.calls).toEqual(["pause", "resume"]);
-    pipe.received(); // 1 of 2: reading goes on
+    pipe.received(l.rhwm); // 1 of 2: reading goes on
     expect(engine.calls).toEqual(["pause", "resume"]);
     pipe.forgetReceived(); // not paused: nothing to resume
     expect(engine.calls).toEqual(["pause", "resume"]);
   });
 
   it("reading stays paused while either the receive mark or the send backlog holds, and resumes once neither does", () => {
-    const { pipe, engine } = setup({ rhwm: 1, hwb: 20 });
+    const { l, pipe, engine } = setup({ rhwm: 1, hwb: 20 });
     pipe.attach(engine);
-    pipe.received(); // at the receive mark
+    pipe.received(l.rhwm); // at the receive mark
     engine.blocked = true;
     pipe.write(msg(1, 10)); // half of hwb: a backlog as well
     expect(engine.calls).toEqual(["pause"]);
-    pipe.consumed(); // the backlog still holds
+    pipe.consumed(l.rhwm); // the backlog still holds
     expect(engine.calls).toEqual(["pause"]);
-    pipe.received(); // the mark again
+    pipe.received(l.rhwm); // the mark again
     engine.blocked = false;
     pipe.drain(); // the backlog gone, the mark still holds
     expect(engine.calls).toEqual(["pause"]);
-    pipe.consumed();
+    pipe.consumed(l.rhwm);
     expect(engine.calls).toEqual(["pause", "resume"]);
   });
 
   it("received() without an engine pauses nothing, and the next engine is not paused for it", () => {
-    const { pipe, engine } = setup({ rhwm: 1 });
-    pipe.received();
-    pipe.received();
+    const { l, pipe, engine } = setup({ rhwm: 1 });
+    pipe.received(l.rhwm);
+    pipe.received(l.rhwm);
     pipe.attach(engine);
     expect(engine.calls).toEqual([]);
   });
 
   it("attach() of a new engine after detach() judges pausing anew: the old engine is left alone", () => {
-    const { pipe, engine } = setup({ rhwm: 2, hwb: 100 });
+    const { l, pipe, engine } = setup({ rhwm: 2, hwb: 100 });
     pipe.attach(engine);
-    pipe.received();
-    pipe.received();
+    pipe.received(l.rhwm);
+    pipe.received(l.rhwm);
     expect(engine.calls).toEqual(["pause"]);
     pipe.detach();
     expect(pipe.attached).toBe(false);
@@ -380,8 +378,8 @@ describe("Pipe: pausing the reading of the peer", () => {
     pipe.attach(second);
     // The receive mark paused the old connection; the new one is read (until a message more).
     expect(second.calls).toEqual([]);
-    pipe.consumed();
-    pipe.consumed();
+    pipe.consumed(l.rhwm);
+    pipe.consumed(l.rhwm);
     expect(engine.calls).toEqual(["pause"]);
     expect(second.calls).toEqual([]);
 

@@ -37,8 +37,8 @@ export interface Wire {
 
 /** What a wire tells the engine as it reads. */
 export interface WireLink {
-  /** One frame read, with ZMTP's flag values whatever the wire's own. */
-  frame(flags: number, body: Buffer): void;
+  /** One frame read, with ZMTP's flag values whatever the wire's own (called unbound, by the decoder). */
+  readonly frame: (flags: number, body: Buffer) => void;
   /** The security mechanism's turn; `minor` is the peer's ZMTP minor version. */
   beginHandshake(minor: number): void;
   /** Bare ZWS2.0 has no mechanism: the handshake is each side's routing id, as a first message. */

@@ -10,6 +10,9 @@ import { Queue } from "../util/queue.js";
  */
 export class FairQueue<Source extends object, Item> {
   private queues = new WeakMap<Source, Queue<Item>>();
+  /** The last source pushed to and its queue: a steady stream from one peer skips the WeakMap. */
+  private lastSource: Source | undefined;
+  private lastQueue: Queue<Item> | undefined;
   /** The sources with items waiting, the next one to read first. */
   private readonly turn = new Queue<Source>();
   private count = 0;
@@ -20,11 +23,13 @@ export class FairQueue<Source extends object, Item> {
   }
 
   push(source: Source, item: Item): void {
-    let queue = this.queues.get(source);
+    let queue = source === this.lastSource ? this.lastQueue! : this.queues.get(source);
     if (!queue) {
       queue = new Queue<Item>();
       this.queues.set(source, queue);
     }
+    this.lastSource = source;
+    this.lastQueue = queue;
     if (queue.length === 0) this.turn.push(source);
     queue.push(item);
     this.count++;
@@ -32,12 +37,14 @@ export class FairQueue<Source extends object, Item> {
 
   /** The next item, from the source whose turn it is; that source then goes to the back of the line. */
   shift(): Item | undefined {
-    const source = this.turn.shift();
+    const source = this.turn.peek();
     if (source === undefined) return undefined;
-    const queue = this.queues.get(source)!;
+    const queue = source === this.lastSource ? this.lastQueue! : this.queues.get(source)!;
     const item = queue.shift() as Item;
     this.count--;
-    if (queue.length > 0) this.turn.push(source);
+    // Its turn ends: out of the line when it has no more, else to the back (if others wait).
+    if (queue.length === 0) this.turn.shift();
+    else if (this.turn.length > 1) this.turn.push(this.turn.shift()!);
     return item;
   }
 
@@ -54,6 +61,8 @@ export class FairQueue<Source extends object, Item> {
 
   clear(): void {
     this.queues = new WeakMap();
+    this.lastSource = undefined;
+    this.lastQueue = undefined;
     this.turn.clear();
     this.count = 0;
   }

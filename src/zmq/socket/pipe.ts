@@ -13,8 +13,6 @@ export interface PipeLimits {
   sendHighWaterBytes(): number;
   /** Keep only the newest message waiting (the conflate option); the limits do not apply then. */
   conflate(): boolean;
-  /** Messages of one peer the socket holds unreceived before that peer is no longer read; 0 = no limit. */
-  receiveHighWaterMark(): number;
 }
 
 /**
@@ -155,17 +153,18 @@ export class Pipe {
     return this.inCount;
   }
 
-  /** One more message of this peer waits in the socket: at the receive high-water mark, the peer is no longer read. */
-  received(): void {
+  /**
+   * One more message of this peer waits in the socket: at the receive high-water mark `hwm` (0:
+   * none), the peer is no longer read. The socket passes its mark: read for every message.
+   */
+  received(hwm: number): void {
     this.inCount++;
-    const hwm = this.limits.receiveHighWaterMark();
     if (hwm > 0 && this.inCount >= hwm && this.current) this.setReceiveFull(true);
   }
 
   /** A message of this peer left the socket's queue: below the mark, reading resumes. */
-  consumed(): void {
+  consumed(hwm: number): void {
     this.inCount--;
-    const hwm = this.limits.receiveHighWaterMark();
     if (this.receiveFull && (hwm <= 0 || this.inCount < hwm)) this.setReceiveFull(false);
   }
 

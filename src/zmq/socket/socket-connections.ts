@@ -54,7 +54,6 @@ export abstract class SocketConnections extends SocketCore implements PipeEvents
     sendHighWaterMark: () => this.sendHwm,
     sendHighWaterBytes: () => this.sendHwmBytes,
     conflate: () => this.conflating,
-    receiveHighWaterMark: () => this.receiveHwm,
   };
 
   /** Reads an option as the socket keeps it, for the settings adapters (settings.ts). */

@@ -119,6 +119,8 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
   private syncOperations = 0;
   private consumer: Consumer | undefined;
   private consumerPaused = false;
+  /** The type never receives (its row's `receives`), read for every message; known on the first. */
+  private dropsInbound: boolean | undefined = undefined;
 
   /**
    * As the native package's Socket, `new Socket(type, options)` from JavaScript makes a socket of
@@ -305,7 +307,7 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
     for (;;) {
       const item = this.inbound.shift();
       if (!item) break;
-      item.pipe.consumed();
+      item.pipe.consumed(this.receiveHwm);
       const message = this.deliver(item.pipe, item.message);
       if (message) return this.completed(message);
     }
@@ -365,7 +367,7 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
     while (this.consumer && !this.consumerPaused && !this.isClosed) {
       const item = this.inbound.shift();
       if (!item) return;
-      item.pipe.consumed();
+      item.pipe.consumed(this.receiveHwm);
       const delivered = this.deliver(item.pipe, item.message);
       if (delivered) this.consumer(delivered);
     }
@@ -377,7 +379,8 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
    */
   override pipeMessage(pipe: Pipe, message: Buffer[]): void {
     // A type that never receives (PUSH, RADIO, SCATTER) drops what its peers send.
-    if (!this.typeRow.receives) return;
+    this.dropsInbound ??= !this.typeRow.receives;
+    if (this.dropsInbound) return;
     if (this.consumer && !this.consumerPaused && this.inbound.length === 0) {
       const delivered = this.deliver(pipe, message);
       if (delivered) this.consumer(delivered);
@@ -398,7 +401,7 @@ export abstract class Socket extends SocketConnections implements AsyncIterable<
       pipe.forgetReceived();
     }
     this.inbound.push(pipe, { pipe, message });
-    pipe.received();
+    pipe.received(this.receiveHwm);
   }
 
   /**
