@@ -89,6 +89,23 @@ if (process.argv.length <= 2) {
   }
 }
 
+// Every fuzz target briefly (3 s each, from its checked-in corpus: npm run fuzz -- --brief), so
+// that a parser that starts crashing on a known input, or soon after, fails the run. Each target
+// counts as one test. Without libFuzzer (Debian's libclang-rt-14-dev, installed when root), it
+// says what to install and skips.
+if (process.argv.length <= 2) {
+  const r = spawnSync(process.execPath, ["scripts/fuzz.mjs", "--brief"], { cwd: root, encoding: "utf8" });
+  process.stdout.write(r.stdout ?? "");
+  const m = /fuzz: (\d+) targets, (\d+) executions, (\d+) crashes/.exec(r.stdout ?? "");
+  if (!m) {
+    process.stdout.write(r.stderr ?? "");
+    failed += 1;
+  } else {
+    passed += Number(m[1]) - Number(m[3]);
+    failed += Number(m[3]);
+  }
+}
+
 // The JSR package (deno.json): `deno publish --dry-run` type-checks the public API for "slow
 // types" (types JSR cannot read without inference) and lists the files; nothing is published.
 if (process.argv.length <= 2) {
