@@ -43,7 +43,10 @@ function parseArgs(argv) {
 
 /** What libFuzzer printed last: executions, coverage (edges) and features. */
 function readStats(output) {
-  const executions = Number(/stat::number_of_executed_units:\s*(\d+)/.exec(output)?.[1] ?? 0);
+  // The final stats when libFuzzer printed them; else its last progress line's count (an async
+  // target's run can end before they are printed).
+  const counted = [...output.matchAll(/^#(\d+)\s/gm)].map((m) => Number(m[1]));
+  const executions = Number(/stat::number_of_executed_units:\s*(\d+)/.exec(output)?.[1] ?? Math.max(0, ...counted));
   const lines = [...output.matchAll(/#\d+\s+\w+\s+cov: (\d+) ft: (\d+)/g)];
   const last = lines.at(-1);
   return { executions, coverage: Number(last?.[1] ?? 0), features: Number(last?.[2] ?? 0) };
@@ -86,7 +89,7 @@ function runTarget(name, { seconds, brief }) {
     child.stderr.on("data", (d) => {
       output += d;
     });
-    child.on("exit", (code) => {
+    child.on("close", (code) => {
       if (brief) rmSync(learnt, { recursive: true, force: true });
       const stats = readStats(output);
       const crashed = code !== 0;

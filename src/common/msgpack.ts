@@ -88,7 +88,8 @@ function write(value: unknown, depth: number): void {
       return;
     case "object":
       if (value === null) break;
-      if (depth > MAX_DEPTH) throw new MessagePackError(`values nested deeper than ${MAX_DEPTH} levels`);
+      // The decoder's bound (readArray, readMap): what is encoded can be decoded.
+      if (depth >= MAX_DEPTH) throw new MessagePackError(`values nested deeper than ${MAX_DEPTH} levels`);
       writeObject(value, depth + 1);
       return;
     default:
@@ -516,6 +517,7 @@ function readKey(depth: number): string {
     return readString(k & 0x1f);
   }
   const key = read(depth + 1);
+  if (typeof key === "string") return key; // str8, str16, str32: keys of 32 octets or more
   if (typeof key === "number" || typeof key === "bigint") return String(key);
   throw new MessagePackError(`a map key that is neither a string nor a number (${describeKey(key)})`);
 }

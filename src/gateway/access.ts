@@ -80,8 +80,12 @@ export class AddressFilter {
   }
 }
 
+/**
+ * A dotted quad as the system's resolver reads it too: no octet with a leading zero, which it
+ * reads as octal (`010.0.0.1` is 8.0.0.1 to it, not 10.0.0.1).
+ */
 function isIPv4(address: string): boolean {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address);
+  const m = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/.exec(address);
   return m?.slice(1).every((octet) => Number(octet) <= 255) ?? false;
 }
 

@@ -154,7 +154,11 @@ export class DeviceRegistry {
   /** name -> { type, addr } of every registered device. */
   getDevices(): Record<string, DeviceEntry> {
     const out: Record<string, DeviceEntry> = {};
-    for (const r of this.byUuid.values()) out[r.name] = { type: r.type, addr: r.addr };
+    for (const r of this.byUuid.values()) {
+      // An own member whatever the name: `out["__proto__"] = ...` would set the prototype instead.
+      const entry = { type: r.type, addr: r.addr };
+      Object.defineProperty(out, r.name, { value: entry, enumerable: true, writable: true, configurable: true });
+    }
     return out;
   }
 
@@ -163,7 +167,14 @@ export class DeviceRegistry {
     for await (const frames of this.socket) {
       const request = splitEnvelope(frames);
       if (!request?.body[0]) continue;
-      const reply = this.handle(request.body[0]);
+      let reply: RegistryMessage;
+      try {
+        reply = this.handle(request.body[0]);
+      } catch (e) {
+        // One request must not end the loop (and the registry with it): answered, and reported.
+        this.logger.warn("the device registry could not handle a request", e);
+        reply = { event: "UNSUPPORTED", payload: { req_event: null, error: "the request could not be handled" } };
+      }
       await this.socket.send([...request.envelope, encodeBody(reply, "json")]).catch(() => {});
     }
   }
@@ -178,6 +189,9 @@ export class DeviceRegistry {
     }
     const { event, payload } = (message ?? {}) as { event?: unknown; payload?: unknown };
     const p = (typeof payload === "object" && payload !== null ? payload : {}) as Record<string, unknown>;
+    // Uuids are strings: String() of anything else could never name a device (and throws on an
+    // object whose toString and valueOf are not functions).
+    const uuid = typeof p.uuid === "string" ? p.uuid : "";
     const unsupported = (error?: string) => ({
       event: "UNSUPPORTED",
       payload: { req_event: typeof event === "string" ? event : null, ...(error ? { error } : {}) },
@@ -195,9 +209,9 @@ export class DeviceRegistry {
         return { event: "REGISTER_ACK", payload: { name: registered.accepted, uuid: registered.uuid } };
       }
       case "UNREGISTER":
-        return { event: "ACK", payload: { req_event: "UNREGISTER", success: this.remove(String(p.uuid)) } };
+        return { event: "ACK", payload: { req_event: "UNREGISTER", success: this.remove(uuid) } };
       case "CHECK_ALIVE": {
-        const record = this.byUuid.get(String(p.uuid));
+        const record = this.byUuid.get(uuid);
         const asked = p.alive_timeout ?? REGISTRATION_TIMEOUT;
         const timeout = this.aliveTimeout(asked);
         if (record) record.expires = wholeSeconds() + timeout * 1000;

@@ -19,7 +19,14 @@ import type {
   RPCClientOptions,
   StreamCallOptions,
 } from "./client-types.js";
-import { DEFAULT_METHOD_TIMEOUT_MS, type Inventory, isInventory, type RpcRequest, RpcEvent } from "./protocol.js";
+import {
+  DEFAULT_METHOD_TIMEOUT_MS,
+  type Inventory,
+  isInventory,
+  plantrpcKeyProblems,
+  type RpcRequest,
+  RpcEvent,
+} from "./protocol.js";
 import type { RPCSignal } from "./signal.js";
 import { shownUrl } from "../util/shown-url.js";
 import { formatRpcUrl, parseRpcUrl, signalsEndpoint } from "./url.js";
@@ -118,6 +125,15 @@ export class RPCClient {
       throw new RpcError(`${this.shown} answered GET_INVENTORY with something that is not an inventory`);
     }
     const inventory = reply;
+    // The extension's key is read only when well-formed: otherwise the device is taken for one
+    // without the extension (its lists and tables are used as such: a number would throw).
+    const keyProblems = inventory.plantrpc === undefined ? [] : plantrpcKeyProblems(inventory.plantrpc);
+    if (keyProblems.length > 0) {
+      this.logger.warn(
+        `${this.shown}: the inventory's "plantrpc" key is malformed (${keyProblems.join("; ")}): ignored`,
+      );
+      delete inventory.plantrpc;
+    }
     this.inventory = inventory;
     const wanted = this.options.encoding ?? "auto";
     const offersMsgpack = inventory.plantrpc?.encodings?.includes("msgpack") ?? false;
@@ -314,15 +330,16 @@ export class RPCClient {
       what: `${name}()`,
       shown: this.shown,
       window,
-      timeout: options.timeout !== undefined ? options.timeout : (streams[name] ?? null),
+      timeout: options.timeout !== undefined ? options.timeout : inventoryTimeout(streams[name] ?? null),
       signal: options.signal,
     });
   }
 
   /** The method's timeout in the inventory known so far (10 s for a method it does not list). */
   private methodTimeout(name: string): number | null {
-    const t = this.inventory.json_methods[name] ?? this.inventory.buffer_methods[name];
-    return t === undefined ? DEFAULT_METHOD_TIMEOUT_MS : t;
+    const { json_methods: json, buffer_methods: buffer } = this.inventory;
+    if (Object.hasOwn(json, name)) return inventoryTimeout(json[name]);
+    return Object.hasOwn(buffer, name) ? inventoryTimeout(buffer[name]) : DEFAULT_METHOD_TIMEOUT_MS;
   }
 
   /** The reference's execute(): `[true, result]` or `[false, NoResult]`; timeouts still reject. */
@@ -404,6 +421,19 @@ export class RPCClient {
     this.socket.close();
     this.subscription.close();
   }
+}
+
+/** The longest delay a timer takes (ms): a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A timeout as an inventory gives it (ms; null: forever), as a timer can take it: a device's
+ * value that is not a number of 0 or more (a string, an object, NaN) is the default.
+ */
+function inventoryTimeout(t: unknown): number | null {
+  if (t === null) return null;
+  if (typeof t !== "number" || !(t >= 0)) return DEFAULT_METHOD_TIMEOUT_MS;
+  return Math.min(t, MAX_TIMER_MS);
 }
 
 /** The path of an announced ws:// URL ("/" when it has none, or is not a URL). */

@@ -19,7 +19,17 @@ export class RemoteError extends RpcError {
   /** From a failure reply: `{ success: false, error, traceback }` (or a buffer reply's `error`). */
   static fromReply(reply: unknown, what: string): RemoteError {
     const { error, traceback } = (typeof reply === "object" && reply !== null ? reply : {}) as Record<string, unknown>;
-    return new RemoteError(String(error), String(traceback ?? ""), what);
+    return new RemoteError(asText(error), asText(traceback ?? ""), what);
+  }
+}
+
+/** A reply's field as text; String() throws on an object whose toString and valueOf are not functions. */
+function asText(value: unknown): string {
+  if (typeof value === "string") return value;
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
   }
 }
 

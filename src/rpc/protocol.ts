@@ -191,6 +191,10 @@ export function plantrpcKeyProblems(value: unknown): string[] {
   if (!Number.isInteger(value.version)) problems.push("version is not an integer");
   if (!Array.isArray(value.encodings) || !value.encodings.includes("json"))
     problems.push("encodings does not list json");
+  if (value.calls !== undefined && !(Array.isArray(value.calls) && value.calls.every((c) => typeof c === "string"))) {
+    problems.push("calls is not a list of names");
+  }
+  if (value.streams !== undefined && !isObject(value.streams)) problems.push("streams is not an object");
   if (value.web !== undefined) {
     const web = isObject(value.web) ? value.web : {};
     for (const key of ["methods", "signals"]) {

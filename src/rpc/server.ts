@@ -353,7 +353,11 @@ export class RPCServer {
         else this.calls.cancel(callRoute(envelope, requestId(request)));
         return undefined;
       case RpcEvent.streamCredit:
-        this.calls.credit(callRoute(envelope, requestId(request)), Number(request.credit));
+        // A number, or nothing granted (Number() of an object from the wire may throw).
+        this.calls.credit(
+          callRoute(envelope, requestId(request)),
+          typeof request.credit === "number" ? request.credit : Number.NaN,
+        );
         return undefined;
       case RpcEvent.getInventory:
         return json(this.inventory());

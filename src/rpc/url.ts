@@ -26,6 +26,9 @@ export function parseRpcUrl(url: string): RpcUrl {
     throw new RpcError(`invalid url "${shownUrl(url)}": only ws:// and wss:// URLs have a path or a query`);
   }
   const port = m[3] === undefined ? undefined : Number(m[3]);
+  if (port !== undefined && port > 65535) {
+    throw new RpcError(`invalid url "${shownUrl(url)}": port ${m[3]} is over 65535`);
+  }
   return { scheme, host: m[2]!, port, path: path === "/" ? "" : path, query };
 }
 

@@ -54,10 +54,13 @@ export class UdpConnection extends BareConnection<DatagramCarrier> {
   // RADIO sends.
 }
 
-/** "a.b.c.d:port" (DGRAM's address frame; IPv4, as libzmq's resolve_raw_address). */
+/**
+ * "a.b.c.d:port" (DGRAM's address frame; IPv4, as libzmq's resolve_raw_address). Octets past 255
+ * make no address (inet_addr refuses them): such a host would be looked up as a name instead.
+ */
 function parseDatagramAddress(text: string): { host: string; port: number } | undefined {
   const m = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})\0?$/.exec(text);
-  if (!m) return undefined;
+  if (!m || m[1]!.split(".").some((octet) => Number(octet) > 255)) return undefined;
   const port = Number(m[2]);
   return port > 0 && port < 65536 ? { host: m[1]!, port } : undefined;
 }

@@ -16,9 +16,11 @@ const ZAP_TIMEOUT_MS = 30_000;
  * RFC 27's client side, shared by the sockets of a context: one ZMTP engine (as a DEALER) over an
  * inproc pipe to the handler at inproc://zeromq.zap.01, requests told apart by their request id.
  * libzmq's sessions talk to ZAP over a pipe too, not through a public socket: so the context,
- * which every socket reads, needs no socket class.
+ * which every socket reads, needs no socket class. Exported for the zap-reply fuzz target only
+ * (fuzz/targets/zap-reply.cjs feeds its engineMessage() replies); sockets use createZapClient().
+ * @internal
  */
-class ZapConnection implements ConnectionOwner {
+export class ZapConnection implements ConnectionOwner {
   private engine: Connection | undefined;
   private connecting = false;
   /** Requests written before the handshake finished, in order. */

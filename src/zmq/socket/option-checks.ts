@@ -1,12 +1,15 @@
+import { z85Decode } from "../mechanism/z85.js";
 import { parseOrigins } from "../transport/ws/ws-origins.js";
 
 /** The checks of string options' values (the table's `accepts`): false means EINVAL. */
 
-/** A CURVE key: 32 octets, or their 40-character Z85 text. */
+/**
+ * A CURVE key: 32 octets, or their 40-character Z85 text, which must decode (as libzmq's
+ * zmq_z85_decode, a group of 5 characters over 32 bits is none): a key taken here that curveKey
+ * then read as no key would make a CURVE server's secret all zeros, and a client's server key none.
+ */
 export function isCurveKey(value: Uint8Array): boolean {
-  return (
-    value.length === 32 || (value.length === 40 && /^[0-9a-zA-Z.\-:+=^!/*?&<>()[\]{}@%$#]{40}$/.test(latin1(value)))
-  );
+  return value.length === 32 || (value.length === 40 && z85Decode(latin1(value)) !== undefined);
 }
 
 /** An IP address, optionally with a /mask, as libzmq's TCP accept filter takes. */

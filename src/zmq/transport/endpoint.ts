@@ -29,7 +29,8 @@ export function parseEndpoint(endpoint: string): Endpoint {
 const SCHEMES = new Set(["tcp", "ipc", "inproc", "ws", "wss", "udp"]);
 
 export function parseTcpAddress(address: string, forBind: boolean): TcpAddress {
-  const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d+|\*)$/.exec(address);
+  // Brackets hold a host whole: one with a bracket inside would not print back as it came.
+  const m = /^(?:\[([^[\]]+)\]|([^:[\]]+)):(\d+|\*)$/.exec(address);
   if (!m) throw new ZmqError("EINVAL", `invalid tcp address "${address}": expected host:port`);
   const host = m[1] ?? m[2]!;
   const port = m[3] === "*" ? 0 : Number(m[3]);

@@ -123,16 +123,13 @@ class CurveClient implements Mechanism {
     const opened = this.boxes.open(this.helloKey, nonce("WELCOME-", data.subarray(0, 16)), data.subarray(16));
     if (!opened)
       throw new ProtocolError("EPROTO", "CURVE WELCOME box does not open: wrong server key?", "ERR_ZMTP_CRYPTOGRAPHIC");
+    const vouchKey = peerBoxKey(this.boxes, opened.subarray(0, 32), this.keys.secretKey, "WELCOME");
     this.serverTransient = opened.subarray(0, 32);
     const cookie = opened.subarray(32, 128);
     const vouchNonce = randomOctets(16);
     const vouch = concat(
       vouchNonce,
-      this.boxes.seal(
-        this.boxes.boxKey(this.serverTransient, this.keys.secretKey),
-        nonce("VOUCH---", vouchNonce),
-        concat(this.transient.publicKey, this.serverKey),
-      ),
+      this.boxes.seal(vouchKey, nonce("VOUCH---", vouchNonce), concat(this.transient.publicKey, this.serverKey)),
     );
     const n = shortNonce(++this.nonce);
     this.sessionKey = this.boxes.boxKey(this.serverTransient, this.transient.secretKey);
@@ -206,7 +203,7 @@ class CurveServer implements Mechanism {
       throw new ProtocolError("EPROTO", "CURVE HELLO of another version than 1.0", "ERR_ZMTP_MALFORMED_COMMAND_HELLO");
     const clientTransient = data.subarray(74, 106);
     const n = data.subarray(106, 114);
-    this.helloKey = this.boxes.boxKey(clientTransient, this.keys.secretKey);
+    this.helloKey = peerBoxKey(this.boxes, clientTransient, this.keys.secretKey, "HELLO");
     const signature = this.boxes.open(this.helloKey, nonce("CurveZMQHELLO---", n), data.subarray(114));
     if (!signature?.every((b) => b === 0)) {
       throw new ProtocolError(
@@ -251,7 +248,7 @@ class CurveServer implements Mechanism {
       throw new ProtocolError("EPROTO", "CURVE INITIATE box does not open", "ERR_ZMTP_CRYPTOGRAPHIC");
     const clientKey = opened.subarray(0, 32);
     const vouch = this.boxes.open(
-      this.boxes.boxKey(clientKey, transientSecret),
+      peerBoxKey(this.boxes, clientKey, transientSecret, "INITIATE"),
       nonce("VOUCH---", opened.subarray(32, 48)),
       opened.subarray(48, 128),
     );
@@ -280,6 +277,19 @@ class CurveServer implements Mechanism {
     // A ZAP handler, when there is one, decides on the client's permanent key; without one,
     // libzmq's CURVE server admits every client that knows its key (unless zapEnforceDomain).
     return admit(this.context, "CURVE", [Uint8Array.from(clientKey)]).then(ready);
+  }
+}
+
+/**
+ * The key shared with a public key the peer sent (HELLO's and WELCOME's transient keys,
+ * INITIATE's permanent one). A key of small order (all zeros, say) makes none, and libsodium
+ * refuses it with a plain Error: for the peer, it is a box that cannot open.
+ */
+function peerBoxKey(boxes: CurveBoxes, theirs: Uint8Array, ours: Uint8Array, command: string): Uint8Array {
+  try {
+    return boxes.boxKey(theirs, ours);
+  } catch {
+    throw new ProtocolError("EPROTO", `CURVE ${command} with a public key of small order`, "ERR_ZMTP_CRYPTOGRAPHIC");
   }
 }
 

@@ -73,7 +73,6 @@ function upgradeOver(
   protocols: readonly string[],
 ): Promise<{ protocol: string; rest: Buffer }> {
   const key = randomBytes(16).toString("base64");
-  const hostHeader = `${host.includes(":") ? `[${host}]` : host}:${port}`;
   return new Promise((resolve, reject) => {
     const reader = new HeadReader();
     const onData = (chunk: Buffer) => {
@@ -101,17 +100,32 @@ function upgradeOver(
       }
     };
     socket.on("data", onData).on("error", onError).on("close", onClose);
-    socket.write(
-      `GET ${path} HTTP/1.1\r\nHost: ${hostHeader}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-        `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n` +
-        (protocols.length ? `Sec-WebSocket-Protocol: ${protocols.join(", ")}\r\n` : "") +
-        "\r\n",
-    );
+    socket.write(upgradeRequest(host, port, path, key, protocols));
   });
 }
 
-/** The protocol the server chose; throws when the response is not a valid upgrade. */
-function checkResponse(head: string, key: string, protocols: readonly string[]): string {
+/** The HTTP upgrade request a client sends (exported for the fuzz target ws-upgrade). */
+export function upgradeRequest(
+  host: string,
+  port: number,
+  path: string,
+  key: string,
+  protocols: readonly string[],
+): string {
+  const hostHeader = `${host.includes(":") ? `[${host}]` : host}:${port}`;
+  return (
+    `GET ${path} HTTP/1.1\r\nHost: ${hostHeader}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+    `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n` +
+    (protocols.length ? `Sec-WebSocket-Protocol: ${protocols.join(", ")}\r\n` : "") +
+    "\r\n"
+  );
+}
+
+/**
+ * The protocol the server chose; throws when the response is not a valid upgrade (exported for
+ * the fuzz target ws-upgrade).
+ */
+export function checkResponse(head: string, key: string, protocols: readonly string[]): string {
   const { firstLine: statusLine, headers } = parseHead(head);
   const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(statusLine)?.[1]);
   if (status !== 101) throw new HandshakeError(`HTTP ${status || "?"} instead of a WebSocket (${statusLine})`);

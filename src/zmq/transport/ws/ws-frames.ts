@@ -200,7 +200,11 @@ export class FrameReader {
       length = Number(big);
       header = 10;
     }
-    if (this.maxPayload > 0 && this.fragmentsCost + length > this.maxPayload) {
+    if (b0 & 0x08) {
+      // A control frame is no part of a message, and the message limit is not its: it has its own
+      // (RFC 6455, 5.5), checked before its payload is held.
+      if (length > 125) throw new WebSocketProtocolError("invalid control frame");
+    } else if (this.maxPayload > 0 && this.fragmentsCost + length > this.maxPayload) {
       throw new WebSocketProtocolError(`message over ${this.maxPayload} octets`, 1009);
     }
     const maskAt = offset + header;
