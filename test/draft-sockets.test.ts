@@ -5,23 +5,15 @@
  * compares the same behaviour with libzmq's, but skips where the native package has no drafts.
  */
 import * as net from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Client, Datagram, Dish, Gather, Radio, Scatter, Server } from "../src/zmq/draft.js";
 import { Dealer, Pull, Push, Router } from "../src/zmq/index.js";
+import { settle, until } from "../conformance/helpers/wait.js";
 import { RawPeer } from "./helpers/raw-peer.js";
+import { track } from "./helpers/sockets.js";
 
 /** Each test ends within this, whatever goes wrong. */
 const LIMIT_MS = 10_000;
-
-const open: Array<{ close(): void }> = [];
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
-});
-/** Closed after the test, whatever its outcome (Server, Radio and Dish are not Socket-typed). */
-function keep<T extends { close(): void }>(socket: T): T {
-  open.push(socket);
-  return socket;
-}
 
 let names = 0;
 /** A fresh endpoint to bind, per transport: the OS chooses the port or the path. */
@@ -74,7 +66,9 @@ async function bodiesUntil(dish: Dish, last: string): Promise<string[]> {
 
 describe("draft sockets: what every type says of itself", () => {
   it("threadSafe is true for the draft types but DGRAM, false for the classic ones", () => {
-    const draft = [new Server(), new Client(), new Radio(), new Dish(), new Gather(), new Scatter()].map(keep);
+    const draft = [new Server(), new Client(), new Radio(), new Dish(), new Gather(), new Scatter()].map((s) =>
+      track(s),
+    );
     expect(draft.map((s) => [s.socketType, s.threadSafe])).toEqual([
       ["SERVER", true],
       ["CLIENT", true],
@@ -83,19 +77,19 @@ describe("draft sockets: what every type says of itself", () => {
       ["GATHER", true],
       ["SCATTER", true],
     ]);
-    expect(keep(new Datagram()).threadSafe).toBe(false);
-    for (const classic of [new Dealer(), new Router(), new Push(), new Pull()].map(keep)) {
+    expect(track(new Datagram()).threadSafe).toBe(false);
+    for (const classic of [new Dealer(), new Router(), new Push(), new Pull()].map((s) => track(s))) {
       expect(classic.threadSafe).toBe(false);
     }
   });
 
   it("has libzmq's type numbers", () => {
-    const types = [Server, Client, Radio, Dish, Gather, Scatter, Datagram].map((T) => keep(new T()).type);
+    const types = [Server, Client, Radio, Dish, Gather, Scatter, Datagram].map((T) => track(new T()).type);
     expect(types).toEqual([12, 13, 14, 15, 16, 17, 18]);
   });
 
   it("the types that only send or only receive refuse the other way with ENOTSUP", async () => {
-    const [radio, dish, gather, scatter] = [new Radio(), new Dish(), new Gather(), new Scatter()].map(keep);
+    const [radio, dish, gather, scatter] = [new Radio(), new Dish(), new Gather(), new Scatter()].map((s) => track(s));
     expect(await outcome(() => (radio as Radio).receive())).toBe("ENOTSUP");
     expect(await outcome(() => (dish as unknown as { send(m: string): Promise<void> }).send("x"))).toBe("ENOTSUP");
     expect(await outcome(() => (gather as unknown as { send(m: string): Promise<void> }).send("x"))).toBe("ENOTSUP");
@@ -105,12 +99,12 @@ describe("draft sockets: what every type says of itself", () => {
 
 describe.each(Object.entries(TRANSPORTS))("SERVER and CLIENT over %s", (transport, endpoint) => {
   async function server(): Promise<Server> {
-    const s = keep(new Server());
+    const s = track(new Server());
     await s.bind(endpoint());
     return s;
   }
   function client(to: string): Client {
-    const c = keep(new Client());
+    const c = track(new Client());
     c.connect(to);
     return c;
   }
@@ -185,8 +179,9 @@ describe.each(Object.entries(TRANSPORTS))("SERVER and CLIENT over %s", (transpor
       if (transport === "inproc") {
         c.close();
         // inproc has no events (as libzmq's monitor): the SERVER is asked until it no longer knows the id.
-        await eventually(async () => {
-          expect(await outcome(() => s.send("to the departed", { routingId }))).toBe("EHOSTUNREACH");
+        await until(async () => (await outcome(() => s.send("to the departed", { routingId }))) === "EHOSTUNREACH", {
+          timeout: LIMIT_MS / 2,
+          what: "the SERVER forgetting the departed client's routing id",
         });
       } else {
         const gone = s.events.once("disconnect");
@@ -199,23 +194,9 @@ describe.each(Object.entries(TRANSPORTS))("SERVER and CLIENT over %s", (transpor
   );
 });
 
-/** Retries `check` every few milliseconds until it passes; after `withinMs`, its last failure is the test's. */
-async function eventually(check: () => Promise<void>, withinMs = LIMIT_MS / 2): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  }
-}
-
 describe("SERVER and CLIENT: arguments, peers, routing", () => {
   it("a SERVER send checks its routing id as the native package does", async () => {
-    const s = keep(new Server());
+    const s = track(new Server());
     const send = (options: unknown) => outcome(() => s.send("x", options as never));
     expect({
       none: await send(undefined),
@@ -241,10 +222,10 @@ describe("SERVER and CLIENT: arguments, peers, routing", () => {
   it(
     "a multipart message from a peer is dropped by the SERVER, as libzmq's (a raw ZMTP CLIENT sends it)",
     async () => {
-      const s = keep(new Server());
+      const s = track(new Server());
       await s.bind("tcp://127.0.0.1:*");
       const peer = await RawPeer.connect(s.lastEndpoint!);
-      open.push(peer);
+      track(peer);
       peer.handshake("CLIENT");
       peer.message([Buffer.from("multi"), Buffer.from("part")]);
       peer.message([Buffer.from("single")]);
@@ -259,12 +240,12 @@ describe("SERVER and CLIENT: arguments, peers, routing", () => {
     async () => {
       const listener = net.createServer();
       await new Promise<void>((r) => listener.listen(0, "127.0.0.1", r));
-      open.push({ close: () => listener.close() });
+      track({ close: () => listener.close() });
       const accepted = new Promise<net.Socket>((r) => listener.once("connection", r));
-      const c = keep(new Client());
+      const c = track(new Client());
       c.connect(`tcp://127.0.0.1:${(listener.address() as net.AddressInfo).port}`);
       const peer = RawPeer.wrap(await accepted);
-      open.push(peer);
+      track(peer);
       peer.handshake("SERVER");
       peer.message([Buffer.from("multi"), Buffer.from("part")]);
       peer.message([Buffer.from("single")]);
@@ -276,10 +257,10 @@ describe("SERVER and CLIENT: arguments, peers, routing", () => {
   it(
     "a SERVER takes CLIENT peers only: a DEALER's handshake fails",
     async () => {
-      const s = keep(new Server());
+      const s = track(new Server());
       await s.bind("tcp://127.0.0.1:*");
       const refused = s.events.once("handshake:error:protocol");
-      const dealer = keep(new Dealer());
+      const dealer = track(new Dealer());
       dealer.connect(s.lastEndpoint!);
       const { error } = await refused;
       expect({ code: error.code, detail: error.detail }).toEqual({
@@ -293,9 +274,9 @@ describe("SERVER and CLIENT: arguments, peers, routing", () => {
   it(
     "a CLIENT load-balances over the SERVERs it is connected to, and takes replies from each",
     async () => {
-      const servers = [keep(new Server()), keep(new Server())];
+      const servers = [track(new Server()), track(new Server())];
       for (const s of servers) await s.bind("tcp://127.0.0.1:*");
-      const c = keep(new Client());
+      const c = track(new Client());
       const handshakes = [c.events.once("handshake")];
       c.connect(servers[0]!.lastEndpoint!);
       await handshakes[0];
@@ -332,8 +313,8 @@ describe("SERVER and CLIENT: arguments, peers, routing", () => {
 describe.each(Object.entries(TRANSPORTS))("RADIO and DISH over %s", (_name, endpoint) => {
   /** A RADIO bound, and a DISH connected to it (or the other way round: `dishBinds`). */
   async function pair(dishBinds = false): Promise<{ radio: Radio; dish: Dish }> {
-    const radio = keep(new Radio());
-    const dish = keep(new Dish());
+    const radio = track(new Radio());
+    const dish = track(new Dish());
     const [binder, connector] = dishBinds ? [dish, radio] : [radio, dish];
     await binder.bind(endpoint());
     connector.connect(binder.lastEndpoint!);
@@ -379,11 +360,11 @@ describe.each(Object.entries(TRANSPORTS))("RADIO and DISH over %s", (_name, endp
   it(
     "several DISHes: each receives the groups it joined, in the order sent",
     async () => {
-      const radio = keep(new Radio());
+      const radio = track(new Radio());
       await radio.bind(endpoint());
       const joins = [["a"], ["b"], ["a", "b"]];
       const dishes = joins.map((groups) => {
-        const dish = keep(new Dish());
+        const dish = track(new Dish());
         dish.join(...groups);
         dish.connect(radio.lastEndpoint!);
         return dish;
@@ -432,8 +413,8 @@ describe.each(Object.entries(TRANSPORTS))("RADIO and DISH over %s", (_name, endp
 
 describe("RADIO and DISH: arguments, and the RADIO's own filtering", () => {
   it("join() and leave() check their groups; a RADIO send needs a group and one frame", async () => {
-    const dish = keep(new Dish());
-    const radio = keep(new Radio());
+    const dish = track(new Dish());
+    const radio = track(new Radio());
     expect({
       twice: await outcome(() => dish.join("g", "g")),
       leaveUnknown: await outcome(() => dish.leave("nope")),
@@ -457,10 +438,10 @@ describe("RADIO and DISH: arguments, and the RADIO's own filtering", () => {
   it(
     "over tcp the RADIO sends a peer only the groups it JOINed (a raw ZMTP DISH sees the wire)",
     async () => {
-      const radio = keep(new Radio());
+      const radio = track(new Radio());
       await radio.bind("tcp://127.0.0.1:*");
       const peer = await RawPeer.connect(radio.lastEndpoint!);
-      open.push(peer);
+      track(peer);
       peer.handshake("DISH");
       peer.command("JOIN", Buffer.from("g1"));
       // A JOIN longer than any group may be: ignored, its group not sent.
@@ -514,15 +495,14 @@ describe("RADIO and DISH: arguments, and the RADIO's own filtering", () => {
  * test waits this long before reading, as libzmq's own test_spec_pushpull.cpp (SETTLE_TIME).
  */
 const SETTLE_MS = 200;
-const settle = () => new Promise((r) => setTimeout(r, SETTLE_MS));
 
 describe.each(Object.entries(TRANSPORTS))("GATHER and SCATTER over %s", (_name, endpoint) => {
   it(
     "one frame per message: a multipart send is EINVAL and sends nothing",
     async () => {
-      const gather = keep(new Gather());
+      const gather = track(new Gather());
       await gather.bind(endpoint());
-      const scatter = keep(new Scatter());
+      const scatter = track(new Scatter());
       scatter.connect(gather.lastEndpoint!);
       await expect(scatter.send(["a", "b"])).rejects.toMatchObject({ code: "EINVAL" });
       for (const m of ["a", "b", "c"]) await scatter.send(m);
@@ -536,8 +516,8 @@ describe.each(Object.entries(TRANSPORTS))("GATHER and SCATTER over %s", (_name, 
   it(
     "a SCATTER load-balances over its GATHER peers: each gets every third message, in order",
     async () => {
-      const gathers = [keep(new Gather()), keep(new Gather()), keep(new Gather())];
-      const scatter = keep(new Scatter());
+      const gathers = [track(new Gather()), track(new Gather()), track(new Gather())];
+      const scatter = track(new Scatter());
       for (const g of gathers) {
         await g.bind(endpoint());
         scatter.connect(g.lastEndpoint!);
@@ -559,9 +539,9 @@ describe.each(Object.entries(TRANSPORTS))("GATHER and SCATTER over %s", (_name, 
   it(
     "a GATHER receives every message of every SCATTER, each one's in the order it sent them",
     async () => {
-      const gather = keep(new Gather());
+      const gather = track(new Gather());
       await gather.bind(endpoint());
-      const scatters = [keep(new Scatter()), keep(new Scatter()), keep(new Scatter())];
+      const scatters = [track(new Scatter()), track(new Scatter()), track(new Scatter())];
       for (const s of scatters) s.connect(gather.lastEndpoint!);
       const sending = scatters.map(async (s, i) => {
         for (let n = 0; n < 100; n++) await s.send(`${i}:${n}`);
@@ -585,15 +565,15 @@ describe.each(Object.entries(TRANSPORTS))("GATHER and SCATTER over %s", (_name, 
   it(
     "a GATHER fair-queues: with messages waiting from each SCATTER, it takes one from each in turn (libzmq's test_spec_pushpull)",
     async () => {
-      const gather = keep(new Gather());
+      const gather = track(new Gather());
       await gather.bind(endpoint());
-      const scatters = [keep(new Scatter()), keep(new Scatter()), keep(new Scatter())];
+      const scatters = [track(new Scatter()), track(new Scatter()), track(new Scatter())];
       for (const s of scatters) s.connect(gather.lastEndpoint!);
       for (const [i, s] of scatters.entries()) {
         await s.send(`${i} first`);
         await s.send(`${i} second`);
       }
-      await settle();
+      await settle(SETTLE_MS); // no event: see SETTLE_MS
       const order: string[] = [];
       for (let i = 0; i < 6; i++) order.push(str((await gather.receive())[0]));
       expect(order.slice(0, 3).sort()).toEqual(["0 first", "1 first", "2 first"]);

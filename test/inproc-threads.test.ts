@@ -15,6 +15,8 @@ import { build } from "esbuild";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Client, Radio, Server } from "../src/zmq/draft.js";
 import { Pull, Push } from "../src/zmq/index.js";
+import { until } from "../conformance/helpers/wait.js";
+import { track } from "./helpers/sockets.js";
 
 const ROOT = join(import.meta.dirname, "..");
 /** Generous: a loaded machine starts a worker and loads the library in it; nothing waits on purpose. */
@@ -46,16 +48,10 @@ afterAll(() => {
   if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
 });
 
-const open: Array<{ close(): void }> = [];
 const workers: Worker[] = [];
 afterEach(async () => {
-  for (const s of open.splice(0)) s.close();
   await Promise.all(workers.splice(0).map((w) => w.terminate()));
 });
-function keep<T extends { close(): void }>(socket: T): T {
-  open.push(socket);
-  return socket;
-}
 
 let names = 0;
 const endpoint = () => `inproc://threads-${process.pid}-${++names}`;
@@ -123,18 +119,15 @@ function startWorker(body: string, data: unknown = null): Started {
   };
 }
 
-/** Retries `check` every few milliseconds until it passes; after `withinMs`, its last failure is the test's. */
-async function eventually(check: () => Promise<void>, withinMs = LIMIT_MS / 2): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  }
+/** What the SERVER is waited for after its client left: no events over inproc, so it is asked until it forgets the id. */
+const FORGOTTEN = "the SERVER forgetting the departed client's routing id";
+
+/** Whether a bind of `at` succeeds now (a name another thread held is free again). */
+function bindsNow(socket: { bind(at: string): Promise<void> }, at: string): Promise<boolean> {
+  return socket.bind(at).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** What a SERVER send to `routingId` gives: "ok" or the error's code. */
@@ -152,7 +145,7 @@ describe("inproc:// across worker threads", () => {
     "the main thread binds a SERVER, a worker's CLIENT connects: both ways, then the worker's close is seen",
     async () => {
       const at = endpoint();
-      const server = keep(new Server());
+      const server = track(new Server());
       await server.bind(at);
       const w = startWorker(
         `const client = new z.Client(); client.connect(data);
@@ -171,7 +164,10 @@ describe("inproc:// across worker threads", () => {
       w.post("close now");
       expect(await w.next()).toBe("closed");
       // No events over inproc (as libzmq's monitor): the SERVER is asked until it no longer knows the id.
-      await eventually(async () => expect(await sendOutcome(server, routingId)).toBe("EHOSTUNREACH"));
+      await until(async () => (await sendOutcome(server, routingId)) === "EHOSTUNREACH", {
+        timeout: LIMIT_MS / 2,
+        what: FORGOTTEN,
+      });
       expect(await w.exited).toBe(0);
     },
     LIMIT_MS,
@@ -181,7 +177,7 @@ describe("inproc:// across worker threads", () => {
     "the main thread connects first, a worker binds later: request and reply, and the main thread's disconnect is seen there",
     async () => {
       const at = endpoint();
-      const client = keep(new Client());
+      const client = track(new Client());
       client.connect(at);
       await client.send("sent before the bind");
       const w = startWorker(
@@ -216,7 +212,7 @@ describe("inproc:// across worker threads", () => {
     "a worker's PUSH to the main thread's PULL: multipart and a 1 MiB frame arrive whole, in order",
     async () => {
       const at = endpoint();
-      const pull = keep(new Pull());
+      const pull = track(new Pull());
       await pull.bind(at);
       startWorker(
         `const push = new z.Push(); push.connect(data);
@@ -241,7 +237,7 @@ describe("inproc:// across worker threads", () => {
     "a worker that ends with its socket open: the main thread sees its peer go",
     async () => {
       const at = endpoint();
-      const server = keep(new Server());
+      const server = track(new Server());
       await server.bind(at);
       const w = startWorker(
         `const client = new z.Client(); client.connect(data);
@@ -251,7 +247,10 @@ describe("inproc:// across worker threads", () => {
       );
       const [, { routingId }] = await server.receive();
       expect(await w.exited).toBe(0);
-      await eventually(async () => expect(await sendOutcome(server, routingId)).toBe("EHOSTUNREACH"));
+      await until(async () => (await sendOutcome(server, routingId)) === "EHOSTUNREACH", {
+        timeout: LIMIT_MS / 2,
+        what: FORGOTTEN,
+      });
     },
     LIMIT_MS,
   );
@@ -268,7 +267,7 @@ describe("inproc:// across worker threads", () => {
     "a worker terminated from outside: the main thread sees its peer go",
     async () => {
       const at = endpoint();
-      const server = keep(new Server());
+      const server = track(new Server());
       await server.bind(at);
       const w = startWorker(
         `const client = new z.Client(); client.connect(data);
@@ -278,7 +277,10 @@ describe("inproc:// across worker threads", () => {
       );
       const [, { routingId }] = await server.receive();
       await w.worker.terminate();
-      await eventually(async () => expect(await sendOutcome(server, routingId)).toBe("EHOSTUNREACH"), 2000);
+      await until(async () => (await sendOutcome(server, routingId)) === "EHOSTUNREACH", {
+        timeout: 2000,
+        what: FORGOTTEN,
+      });
     },
     LIMIT_MS,
   );
@@ -294,8 +296,8 @@ describe("inproc:// across worker threads", () => {
       );
       expect(await w.next()).toBe("bound");
       await w.worker.terminate();
-      const again = keep(new Server());
-      await eventually(() => again.bind(at), 2000);
+      const again = track(new Server());
+      await until(() => bindsNow(again, at), { timeout: 2000, what: "the name free again" });
     },
     LIMIT_MS,
   );
@@ -314,17 +316,15 @@ describe("inproc:// across worker threads", () => {
         at,
       );
       expect(await w.next()).toBe("bound");
-      const client = keep(new Client());
+      const client = track(new Client());
       client.connect(at);
       await client.send("to the worker");
       expect(String((await client.receive())[0])).toBe("re: to the worker");
-      const second = keep(new Server());
+      const second = track(new Server());
       await expect(second.bind(at)).rejects.toMatchObject({ code: "EADDRINUSE" });
       w.post("end");
       expect(await w.exited).toBe(0);
-      await eventually(async () => {
-        await second.bind(at);
-      });
+      await until(() => bindsNow(second, at), { timeout: LIMIT_MS / 2, what: "the name free again" });
       await client.send("to the main thread");
       const [body] = await second.receive();
       expect(String(body)).toBe("to the main thread");
@@ -364,7 +364,7 @@ describe("inproc:// across worker threads", () => {
     "a worker's DISH joins a group of the main thread's RADIO: JOIN crosses the threads, other groups do not",
     async () => {
       const at = endpoint();
-      const radio = keep(new Radio());
+      const radio = track(new Radio());
       await radio.bind(at);
       const w = startWorker(
         `const dish = new z.Dish(); dish.join("g"); dish.connect(data);
@@ -414,7 +414,7 @@ describe("inproc:// across worker threads", () => {
         ),
       );
       for (const p of pulls) expect(await p.next()).toBe("bound");
-      const push = keep(new Push());
+      const push = track(new Push());
       for (const e of at) push.connect(e);
       for (let i = 0; i < 6; i++) await push.send(String(i));
       expect(await Promise.all(pulls.map((p) => p.next()))).toEqual(["0,2,4", "1,3,5"]);

@@ -6,21 +6,13 @@
  * skips where the native package has no drafts.
  */
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Client, Datagram, Dish, Gather, Radio, Scatter, Server } from "../src/zmq/draft.js";
 import { Pair } from "../src/zmq/index.js";
+import { track } from "./helpers/sockets.js";
 
 /** Each test ends within this, whatever goes wrong. */
 const LIMIT_MS = 10_000;
-
-const open: Array<{ close(): void }> = [];
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
-});
-function keep<T extends { close(): void }>(socket: T): T {
-  open.push(socket);
-  return socket;
-}
 
 const str = (b: Uint8Array) => Buffer.from(b).toString("latin1");
 
@@ -34,7 +26,7 @@ function portOf(endpoint: string): number {
 /** A plain node:dgram socket on a port the OS chose: a stranger to the sockets under test. */
 async function stranger(): Promise<{ socket: UdpSocket; port: number; inbox: Promise<[Buffer, number]> }> {
   const socket = createSocket("udp4");
-  open.push({ close: () => socket.close() });
+  track({ close: () => socket.close() });
   await new Promise<void>((r) => socket.bind(0, "127.0.0.1", r));
   const inbox = new Promise<[Buffer, number]>((resolve) =>
     socket.once("message", (m: Buffer, from: { port: number }) => resolve([m, from.port])),
@@ -54,7 +46,7 @@ function groupDatagram(group: string, body: string): Buffer {
 }
 
 async function dishOnUdp(...groups: string[]): Promise<Dish> {
-  const dish = keep(new Dish());
+  const dish = track(new Dish());
   dish.join(...groups);
   await dish.bind("udp://127.0.0.1:*");
   return dish;
@@ -96,7 +88,7 @@ describe("udp:// endpoints", () => {
         [Dish, "udp://127.0.0.1:0"],
         [Datagram, "udp://127.0.0.1:*"],
       ] as const) {
-        const socket = keep(new Type());
+        const socket = track(new Type());
         await socket.bind(at);
         expect(socket.lastEndpoint).toMatch(/^udp:\/\/127\.0\.0\.1:\d+$/);
         expect(portOf(socket.lastEndpoint!)).toBeGreaterThan(0);
@@ -109,14 +101,14 @@ describe("udp:// endpoints", () => {
     "a port already taken is EADDRINUSE; once unbound, the port is free again",
     async () => {
       const taken = await stranger();
-      const dish = keep(new Dish());
+      const dish = track(new Dish());
       await expect(dish.bind(`udp://127.0.0.1:${taken.port}`)).rejects.toMatchObject({ code: "EADDRINUSE" });
       await dish.bind("udp://127.0.0.1:*");
       const endpoint = dish.lastEndpoint!;
       await dish.unbind(endpoint);
       // Bound by a plain socket now: the DISH let it go.
       const again = createSocket("udp4");
-      open.push({ close: () => again.close() });
+      track({ close: () => again.close() });
       await new Promise<void>((resolve, reject) => {
         again.once("error", reject);
         again.bind(portOf(endpoint), "127.0.0.1", resolve);
@@ -136,17 +128,17 @@ describe("udp:// endpoints", () => {
     };
     const at = "udp://127.0.0.1:9";
     expect({
-      radioBinds: await outcome(() => keep(new Radio()).bind(at)),
-      radioConnects: await outcome(() => keep(new Radio()).connect(at)),
-      dishConnects: await outcome(() => keep(new Dish()).connect(at)),
-      dgramConnects: await outcome(() => keep(new Datagram()).connect(at)),
-      server: await outcome(() => keep(new Server()).connect(at)),
-      client: await outcome(() => keep(new Client()).connect(at)),
-      gather: await outcome(() => keep(new Gather()).bind(at)),
-      scatter: await outcome(() => keep(new Scatter()).connect(at)),
-      pair: await outcome(() => keep(new Pair()).bind(at)),
-      multicast: await outcome(() => keep(new Dish()).bind("udp://127.0.0.1;239.0.0.1:5555")),
-      connectToAnyPort: await outcome(() => keep(new Radio()).connect("udp://127.0.0.1:*")),
+      radioBinds: await outcome(() => track(new Radio()).bind(at)),
+      radioConnects: await outcome(() => track(new Radio()).connect(at)),
+      dishConnects: await outcome(() => track(new Dish()).connect(at)),
+      dgramConnects: await outcome(() => track(new Datagram()).connect(at)),
+      server: await outcome(() => track(new Server()).connect(at)),
+      client: await outcome(() => track(new Client()).connect(at)),
+      gather: await outcome(() => track(new Gather()).bind(at)),
+      scatter: await outcome(() => track(new Scatter()).connect(at)),
+      pair: await outcome(() => track(new Pair()).bind(at)),
+      multicast: await outcome(() => track(new Dish()).bind("udp://127.0.0.1;239.0.0.1:5555")),
+      connectToAnyPort: await outcome(() => track(new Radio()).connect("udp://127.0.0.1:*")),
     }).toEqual({
       radioBinds: "ENOCOMPATPROTO",
       radioConnects: "ok",
@@ -168,7 +160,7 @@ describe("RADIO and DISH over udp://", () => {
     "the RADIO sends every group; the DISH keeps the ones it joined, in order",
     async () => {
       const dish = await dishOnUdp("g1");
-      const radio = keep(new Radio());
+      const radio = track(new Radio());
       radio.connect(dish.lastEndpoint!);
       await linked(radio, dish, "g1");
       for (let i = 0; i < 5; i++) {
@@ -185,7 +177,7 @@ describe("RADIO and DISH over udp://", () => {
     "join() and leave() take effect at once (nothing to tell the RADIO over UDP)",
     async () => {
       const dish = await dishOnUdp("a");
-      const radio = keep(new Radio());
+      const radio = track(new Radio());
       radio.connect(dish.lastEndpoint!);
       await linked(radio, dish, "a");
       dish.leave("a");
@@ -205,7 +197,7 @@ describe("RADIO and DISH over udp://", () => {
     async () => {
       const longest = "g".repeat(255);
       const dish = await dishOnUdp(longest, "big");
-      const radio = keep(new Radio());
+      const radio = track(new Radio());
       radio.connect(dish.lastEndpoint!);
       await linked(radio, dish, "big");
       await radio.send("too long a group", { group: `${longest}g` });
@@ -229,7 +221,7 @@ describe("RADIO and DISH over udp://", () => {
     "a DISH takes datagrams from several RADIOs",
     async () => {
       const dish = await dishOnUdp("g");
-      const radios = [keep(new Radio()), keep(new Radio())];
+      const radios = [track(new Radio()), track(new Radio())];
       for (const radio of radios) radio.connect(dish.lastEndpoint!);
       for (const radio of radios) await linked(radio, dish, "g");
       await radios[0]!.send("from 0", { group: "g" });
@@ -262,7 +254,7 @@ describe("RADIO and DISH over udp://", () => {
       // An empty body is a message too.
       await sendTo(socket, port, groupDatagram("g", ""));
       expect(str((await dish.receive())[0])).toBe("");
-      const radio = keep(new Radio());
+      const radio = track(new Radio());
       radio.connect(dish.lastEndpoint!);
       await linked(radio, dish, "g");
     },
@@ -274,12 +266,12 @@ describe("RADIO and DISH over udp://", () => {
     async () => {
       const dish = await dishOnUdp("g");
       const endpoint = dish.lastEndpoint!;
-      const radio = keep(new Radio());
+      const radio = track(new Radio());
       radio.connect(endpoint);
       await linked(radio, dish, "g");
       dish.close();
       await radio.send("into the void", { group: "g" });
-      const next = keep(new Dish());
+      const next = track(new Dish());
       next.join("g");
       await next.bind(endpoint);
       await linked(radio, next, "g");
@@ -290,7 +282,7 @@ describe("RADIO and DISH over udp://", () => {
 
 describe("DGRAM over udp://", () => {
   async function dgram(): Promise<{ socket: Datagram; port: number }> {
-    const socket = keep(new Datagram());
+    const socket = track(new Datagram());
     await socket.bind("udp://127.0.0.1:*");
     return { socket, port: portOf(socket.lastEndpoint!) };
   }
@@ -328,7 +320,7 @@ describe("DGRAM over udp://", () => {
     "a DGRAM that connects sends from a port of its own, and receives the answers there",
     async () => {
       const b = await dgram();
-      const a = keep(new Datagram());
+      const a = track(new Datagram());
       a.connect(b.socket.lastEndpoint!);
       await a.send([`127.0.0.1:${b.port}`, "from a connect"]);
       const [from, body] = await b.socket.receive();
@@ -380,7 +372,7 @@ describe("DGRAM over udp://", () => {
   it(
     "with no link yet, a send waits (sendTimeout turns the wait into EAGAIN)",
     async () => {
-      const lonely = keep(new Datagram({ sendTimeout: 50 }));
+      const lonely = track(new Datagram({ sendTimeout: 50 }));
       await expect(lonely.send(["127.0.0.1:9", "nowhere"])).rejects.toMatchObject({ code: "EAGAIN" });
     },
     LIMIT_MS,

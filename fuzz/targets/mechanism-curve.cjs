@@ -29,7 +29,7 @@
 //   - what we send is CurveZMQ: HELLO (version, padding, a signature box of zeros), INITIATE
 //     (our cookie back, nonce 2, our key, a vouch that opens to our transient and the server's
 //     key, our metadata), READY (our metadata), MESSAGE boxes with increasing nonces.
-const { Buffer, invariant, load } = require("./_lib.cjs");
+const { Buffer, Cursor, invariant, load } = require("./_lib.cjs");
 
 const { curveMechanism } = load("zmq/mechanism/curve/curve.js");
 const { loadCurveBoxes } = load("zmq/mechanism/curve/curve-box.js");
@@ -56,28 +56,6 @@ function short(value) {
 }
 /** `n` octets: the input's, then zeros. */
 const pad = (bytes, n) => concat(bytes, Buffer.alloc(Math.max(0, n - bytes.length))).subarray(0, n);
-
-/** Reads the input front to back; zeros once it is used up. */
-class Cursor {
-  constructor(data) {
-    this.data = Buffer.from(data);
-    this.at = 0;
-  }
-  get done() {
-    return this.at >= this.data.length;
-  }
-  byte() {
-    return this.at < this.data.length ? this.data[this.at++] : 0;
-  }
-  bytes(n) {
-    const out = this.data.subarray(this.at, this.at + n);
-    this.at += out.length;
-    return out;
-  }
-  field() {
-    return this.bytes(this.byte());
-  }
-}
 
 /** Keys and steps made once: permanent keys of both sides, the harness's transient keys. */
 let world;

@@ -16,81 +16,19 @@
 //     the peer is admitted: not asked, no handler and not enforced, or status "200"; a refusal
 //     is an AuthError with the handler's status (300, 400, else 500);
 //   - a completed handshake gives the metadata the peer's READY carried; only READY completes it.
-const { Buffer, invariant, load } = require("./_lib.cjs");
+const { Buffer, Cursor, invariant, load } = require("./_lib.cjs");
 
 const { nullMechanism } = load("zmq/mechanism/null.js");
+const { attempt, metadataFrom, zapAnswer } = require("./_handshake.cjs");
 const command = load("zmq/codec/command.js");
 const { SOCKET_TYPES } = load("zmq/engine/socket-types.js");
-const { AuthError, ProtocolError, ZmqError } = load("zmq/errors.js");
+const { AuthError, ZmqError } = load("zmq/errors.js");
 
 exports.settings = {
   includes: ["dist/cjs/zmq/mechanism/null", "dist/cjs/zmq/mechanism/admission", "dist/cjs/zmq/codec/command"],
   sync: false,
   maxLength: 1024,
 };
-
-/** Reads the input front to back; zeros once it is used up. */
-class Cursor {
-  constructor(data) {
-    this.data = Buffer.from(data);
-    this.at = 0;
-  }
-  get done() {
-    return this.at >= this.data.length;
-  }
-  byte() {
-    return this.at < this.data.length ? this.data[this.at++] : 0;
-  }
-  bytes(n) {
-    const out = this.data.subarray(this.at, this.at + n);
-    this.at += out.length;
-    return out;
-  }
-  /** A length octet, then that many octets. */
-  field() {
-    return this.bytes(this.byte());
-  }
-}
-
-/** How a ZAP client answers, from the input; `outcome` says what the model expects of it. */
-function zapAnswer(input) {
-  const kind = input.byte() % 8;
-  const text = input.field().toString("latin1");
-  switch (kind) {
-    case 0:
-    case 1:
-      return { reply: { statusCode: "200", statusText: text, userId: "user" }, admitted: true };
-    case 2: {
-      const statusCode = ["300", "400", "500"][input.byte() % 3];
-      return { reply: { statusCode, statusText: text, userId: "" }, status: Number(statusCode) };
-    }
-    case 3: {
-      // A status that is none of RFC 27's: a refusal all the same (500, or its number's class).
-      const statusCode = input.field().toString("latin1");
-      if (statusCode === "200") return { reply: { statusCode, statusText: text, userId: "" }, admitted: true };
-      const n = Number(statusCode) || 500;
-      return { reply: { statusCode, statusText: text, userId: "" }, status: n === 300 || n === 400 ? n : 500 };
-    }
-    case 4:
-      return { error: new ProtocolError("EPROTO", `malformed ZAP reply ${text}`, "ERR_ZAP_MALFORMED_REPLY") };
-    case 5:
-      return { error: new ZmqError("ETIMEDOUT", "the ZAP handler did not answer") };
-    case 6:
-      return { none: true };
-    default:
-      return { reply: { statusCode: "200", statusText: text, userId: "" }, admitted: true, late: true };
-  }
-}
-
-/** A READY's metadata from the input: a Socket-Type, perhaps an Identity, perhaps more. */
-function metadataFrom(input) {
-  const props = [["Socket-Type", SOCKET_TYPES[input.byte() % SOCKET_TYPES.length].type]];
-  const extra = input.byte();
-  if (extra & 1) props.push(["Identity", input.field()]);
-  if (extra & 2) props.push([`X-${input.field().toString("latin1")}`.slice(0, 255), input.field()]);
-  if (extra & 4) props.reverse();
-  return command.encodeMetadata(props);
-}
 
 const NAMES = ["HELLO", "WELCOME", "INITIATE", "PING", "MESSAGE", "ready", "SUBSCRIBE"];
 
@@ -128,16 +66,6 @@ function readable(metadata) {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** Runs a step: its value, or the ZmqError it threw or rejected with. */
-async function attempt(step) {
-  try {
-    return { value: await step() };
-  } catch (e) {
-    invariant(e instanceof ZmqError, `a mechanism step failed with a non-ZmqError: ${e?.stack ?? e}`);
-    return { error: e };
   }
 }
 

@@ -17,78 +17,19 @@
 //     (status "200"), no handler refuses with EFAULT, a refusal is an AuthError with the
 //     handler's status; READY (with our metadata) and completion only on an INITIATE after it;
 //   - a completed handshake gives the metadata the peer sent, and nothing follows it.
-const { Buffer, invariant, load } = require("./_lib.cjs");
+const { Buffer, Cursor, invariant, load } = require("./_lib.cjs");
 
 const { plainMechanism, decodeHello } = load("zmq/mechanism/plain.js");
+const { attempt, metadataFrom, zapAnswer } = require("./_handshake.cjs");
 const command = load("zmq/codec/command.js");
 const { SOCKET_TYPES } = load("zmq/engine/socket-types.js");
-const { AuthError, ProtocolError, ZmqError } = load("zmq/errors.js");
+const { AuthError, ZmqError } = load("zmq/errors.js");
 
 exports.settings = {
   includes: ["dist/cjs/zmq/mechanism/plain", "dist/cjs/zmq/mechanism/admission", "dist/cjs/zmq/codec/command"],
   sync: false,
   maxLength: 2048,
 };
-
-/** Reads the input front to back; zeros once it is used up. */
-class Cursor {
-  constructor(data) {
-    this.data = Buffer.from(data);
-    this.at = 0;
-  }
-  get done() {
-    return this.at >= this.data.length;
-  }
-  byte() {
-    return this.at < this.data.length ? this.data[this.at++] : 0;
-  }
-  bytes(n) {
-    const out = this.data.subarray(this.at, this.at + n);
-    this.at += out.length;
-    return out;
-  }
-  /** A length octet, then that many octets. */
-  field() {
-    return this.bytes(this.byte());
-  }
-}
-
-/** How a ZAP client answers, from the input; the rest says what the model expects of it. */
-function zapAnswer(input) {
-  const kind = input.byte() % 8;
-  const text = input.field().toString("latin1");
-  switch (kind) {
-    case 0:
-    case 1:
-      return { reply: { statusCode: "200", statusText: text, userId: "user" }, admitted: true };
-    case 2: {
-      const statusCode = ["300", "400", "500"][input.byte() % 3];
-      return { reply: { statusCode, statusText: text, userId: "" }, status: Number(statusCode) };
-    }
-    case 3: {
-      const statusCode = input.field().toString("latin1");
-      if (statusCode === "200") return { reply: { statusCode, statusText: text, userId: "" }, admitted: true };
-      const n = Number(statusCode) || 500;
-      return { reply: { statusCode, statusText: text, userId: "" }, status: n === 300 || n === 400 ? n : 500 };
-    }
-    case 4:
-      return { error: new ProtocolError("EPROTO", `malformed ZAP reply ${text}`, "ERR_ZAP_MALFORMED_REPLY") };
-    case 5:
-      return { error: new ZmqError("ETIMEDOUT", "the ZAP handler did not answer") };
-    case 6:
-      return { none: true };
-    default:
-      return { reply: { statusCode: "200", statusText: text, userId: "" }, admitted: true, late: true };
-  }
-}
-
-function metadataFrom(input) {
-  const props = [["Socket-Type", SOCKET_TYPES[input.byte() % SOCKET_TYPES.length].type]];
-  const extra = input.byte();
-  if (extra & 1) props.push(["Identity", input.field()]);
-  if (extra & 2) props.push([`X-${input.field().toString("latin1")}`.slice(0, 255), input.field()]);
-  return command.encodeMetadata(props);
-}
 
 /** A HELLO's data: well-formed, or with lengths that do not add up. */
 function helloFrom(input) {
@@ -138,15 +79,6 @@ function readable(decode, data) {
     return decode(data);
   } catch {
     return undefined;
-  }
-}
-
-async function attempt(step) {
-  try {
-    return { value: await step() };
-  } catch (e) {
-    invariant(e instanceof ZmqError, `a mechanism step failed with a non-ZmqError: ${e?.stack ?? e}`);
-    return { error: e };
   }
 }
 

@@ -12,7 +12,7 @@
 // - state is consistent: a device accepted is listed (LIST_ACK and getDevices()) under the name
 //   its REGISTER_ACK gave, with its type and address; each name and address once; at most
 //   maxDevices; UNREGISTER of a uuid the registry gave removes that device, and says so.
-const { Buffer, invariant, load } = require("./_lib.cjs");
+const { Buffer, Cursor, invariant, load, parts } = require("./_lib.cjs");
 
 const { DeviceRegistry } = load("registry/registry.js");
 const { encodeBody } = load("common/codec.js");
@@ -22,21 +22,6 @@ exports.settings = { includes: ["dist/cjs/registry", "dist/cjs/common", "dist/cj
 
 const MAX_DEVICES = 4;
 const MAX_ALIVE = 86_400;
-const SEPARATOR = Buffer.from([0xff, 0xff]);
-
-class Choices {
-  constructor(bytes) {
-    this.bytes = bytes;
-    this.at = 0;
-  }
-  next() {
-    return this.bytes[this.at++] ?? 0;
-  }
-  pick(table) {
-    const i = this.next() % table.length;
-    return typeof table[i] === "function" ? table[i]() : table[i];
-  }
-}
 
 const NAMES = ["cam", "cam-1", "cam-2", "", "__proto__", "constructor", "toString", "a\u202eb", "n".repeat(129), "x-0"];
 const TYPES = ["camera", "cnc", "", "__proto__", "t".repeat(65), "cam\n"];
@@ -47,7 +32,7 @@ function value(c) {
   return c.pick([
     null,
     true,
-    () => c.next() - 128,
+    () => c.byte() - 128,
     () => c.pick([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 1e308, 0.5, -1]),
     () => c.pick(["", "20", "x".repeat(40)]),
     [],
@@ -63,16 +48,16 @@ function generated(c, uuids) {
   const event = c.pick(["REGISTER", "REGISTER", "UNREGISTER", "CHECK_ALIVE", "LIST", "OTHER", () => value(c)]);
   const payload = {};
   const field = (key, make) => {
-    if (c.next() % 4 !== 0) payload[key] = make();
+    if (c.byte() % 4 !== 0) payload[key] = make();
   };
-  field("device_type", () => (c.next() % 6 === 5 ? value(c) : c.pick(TYPES)));
-  field("addr", () => (c.next() % 6 === 5 ? value(c) : c.pick(ADDRS)));
-  field("name", () => (c.next() % 6 === 5 ? value(c) : c.pick(NAMES)));
+  field("device_type", () => (c.byte() % 6 === 5 ? value(c) : c.pick(TYPES)));
+  field("addr", () => (c.byte() % 6 === 5 ? value(c) : c.pick(ADDRS)));
+  field("name", () => (c.byte() % 6 === 5 ? value(c) : c.pick(NAMES)));
   field("overwrite", () => c.pick([true, false, () => value(c)]));
-  field("uuid", () => (c.next() % 4 === 3 ? value(c) : (uuids[c.next() % Math.max(1, uuids.length)] ?? "none")));
+  field("uuid", () => (c.byte() % 4 === 3 ? value(c) : (uuids[c.byte() % Math.max(1, uuids.length)] ?? "none")));
   field("alive_timeout", () => c.pick([60, 0, -5, 1e9, 2.5, () => value(c)]));
   const request = { event };
-  if (c.next() % 8 !== 0) request.payload = c.next() % 8 === 0 ? value(c) : payload;
+  if (c.byte() % 8 !== 0) request.payload = c.byte() % 8 === 0 ? value(c) : payload;
   return request;
 }
 
@@ -90,19 +75,6 @@ function json(request) {
     text.replace(/"\\u0000(\d+)\\u0000"/g, (_, i) => marks[Number(i)]),
     "utf8",
   );
-}
-
-function split(data) {
-  const out = [];
-  let start = 0;
-  while (out.length < 7) {
-    const at = data.indexOf(SEPARATOR, start);
-    if (at < 0) break;
-    out.push(data.subarray(start, at));
-    start = at + 2;
-  }
-  out.push(data.subarray(start));
-  return out;
 }
 
 /** The request as the registry reads it, or undefined when it is not JSON. */
@@ -139,8 +111,8 @@ exports.fuzz = (data) => {
   const uuids = [];
   /** What the registry should hold, by uuid: { name, type, addr }. */
   const known = new Map();
-  for (const part of split(Buffer.from(data))) {
-    const request = part[0] === 0 ? generated(new Choices(part.subarray(1)), uuids) : undefined;
+  for (const part of parts(Buffer.from(data), 8)) {
+    const request = part[0] === 0 ? generated(new Cursor(part.subarray(1)), uuids) : undefined;
     const body = request ? json(request) : part;
     let reply;
     try {

@@ -21,7 +21,7 @@
 //   the inventory's extension key);
 // - nothing is left unhandled (an unhandled rejection kills a client's process), and a signal
 //   publication, whatever it holds, reaches listeners or is dropped without an exception.
-const { Buffer, invariant, load } = require("./_lib.cjs");
+const { Buffer, Cursor, invariant, load, parts, pythonJson } = require("./_lib.cjs");
 const { setImmediate } = require("node:timers");
 
 const { RPCClient } = load("rpc/client.js");
@@ -77,20 +77,6 @@ function setup() {
 
 // ---- generated replies: a body starting with 0x00 is built from the octets after it ----
 
-class Choices {
-  constructor(bytes) {
-    this.bytes = bytes;
-    this.at = 0;
-  }
-  next() {
-    return this.bytes[this.at++] ?? 0;
-  }
-  pick(table) {
-    const i = this.next() % table.length;
-    return typeof table[i] === "function" ? table[i]() : table[i];
-  }
-}
-
 const KEYS = ["success", "error", "traceback", "result", "value", "toString", "valueOf", "__proto__", "x"];
 
 /** A value, hostile ones included (objects whose toString and valueOf are not functions). */
@@ -100,15 +86,15 @@ function value(c, depth = 0) {
     null,
     true,
     false,
-    () => c.next() - 128,
+    () => c.byte() - 128,
     () => c.pick([Number.NaN, Number.POSITIVE_INFINITY, -0, 1e308, 1.5, 2 ** 53 + 2]),
     () => c.pick(["", "boom", "__proto__", "toString", "x".repeat(40)]),
-    () => (deeper ? Array.from({ length: c.next() % 4 }, () => value(c, depth + 1)) : []),
-    () => (deeper ? object(c, c.next() % 4, () => value(c, depth + 1)) : {}),
+    () => (deeper ? Array.from({ length: c.byte() % 4 }, () => value(c, depth + 1)) : []),
+    () => (deeper ? object(c, c.byte() % 4, () => value(c, depth + 1)) : {}),
     () => ({ toString: 1 }),
     () => ({ toString: 1, valueOf: 1 }),
     () => 2n ** 64n - 1n,
-    () => Buffer.from([1, 2, c.next()]),
+    () => Buffer.from([1, 2, c.byte()]),
   ]);
 }
 
@@ -124,7 +110,7 @@ function object(c, n, item) {
 function generated(c) {
   const reply = {};
   const field = (key, make) => {
-    if (c.next() % 3 !== 0) reply[key] = make();
+    if (c.byte() % 3 !== 0) reply[key] = make();
   };
   field("success", () => c.pick([true, false, () => value(c)]));
   field("error", () => c.pick(["boom", () => value(c)]));
@@ -160,24 +146,12 @@ function generated(c) {
 /** JSON as Python writes it (NaN, Infinity; BigInts as numbers), or MessagePack. */
 function encode(value, msgpack) {
   if (msgpack) return encodeMessagePack(value);
-  const marks = [];
-  const text = JSON.stringify(value, (_key, v) => {
-    if (typeof v === "bigint") return Number(v);
-    if (typeof v === "number" && !Number.isFinite(v)) {
-      marks.push(String(v));
-      return `\u0000${marks.length - 1}\u0000`;
-    }
-    return v;
-  });
-  return Buffer.from(
-    (text ?? "null").replace(/"\\u0000(\d+)\\u0000"/g, (_, i) => marks[Number(i)]),
-    "utf8",
-  );
+  return pythonJson(value);
 }
 
 function bodyOf(part, msgpack) {
   const body = Buffer.from(part);
-  if (body[0] === 0) return encode(generated(new Choices(body.subarray(1))), msgpack);
+  if (body[0] === 0) return encode(generated(new Cursor(body.subarray(1))), msgpack);
   if (!msgpack) return body;
   try {
     return encodeMessagePack(parsePythonJson(body.toString("utf8")));
@@ -187,21 +161,6 @@ function bodyOf(part, msgpack) {
 }
 
 // ---- messages ----
-
-const SEPARATOR = Buffer.from([0xff, 0xff]);
-
-function split(data) {
-  const out = [];
-  let start = 0;
-  while (out.length < 5) {
-    const at = data.indexOf(SEPARATOR, start);
-    if (at < 0) break;
-    out.push(data.subarray(start, at));
-    start = at + 2;
-  }
-  out.push(data.subarray(start));
-  return out;
-}
 
 const idFrame = (id) => {
   const frame = Buffer.alloc(4);
@@ -296,8 +255,8 @@ exports.fuzz = async (data) => {
   sent = [];
   unhandled.length = 0;
   client.inventory = structuredClone(INVENTORY);
-  const parts = split(Buffer.from(data));
-  const selector = parts[0][0] ?? 0;
+  const pieces = parts(Buffer.from(data), 6);
+  const selector = pieces[0][0] ?? 0;
   client.encoding = selector & 8 ? "msgpack" : "json";
   const aborter = new AbortController();
 
@@ -314,7 +273,7 @@ exports.fuzz = async (data) => {
   const ids = { action: actionId ?? 0, other: otherId };
 
   let otherAnswered = false;
-  for (const part of parts.slice(1)) {
+  for (const part of pieces.slice(1)) {
     const message = frames(part, ids);
     if ((part[0] & 3) === 1 && (part[0] & 0x0c) !== 0x04 && (part[0] & 0x0c) !== 0x0c) otherAnswered = true;
     if (selector % 8 === 7) {
@@ -327,7 +286,7 @@ exports.fuzz = async (data) => {
   }
   feedingDone();
   for (const f of [inventoryProblems, (v) => inventoryProblems(v, true), plantrpcKeyProblems]) {
-    for (const part of parts.slice(1)) {
+    for (const part of pieces.slice(1)) {
       let decoded;
       try {
         decoded = JSON.parse(frames(part, ids).at(-1).toString());

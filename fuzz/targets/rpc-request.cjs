@@ -23,7 +23,7 @@
 //   own code (a TypeError...) in a failure reply is a finding; a buffer reply is [info, bytes]
 //   with no "error" in the info; interim messages (progress, stream items) are a kind octet and
 //   a value (or info and bytes) in that encoding.
-const { Buffer, invariant, load } = require("./_lib.cjs");
+const { Buffer, Cursor, invariant, load, parts, pythonJson } = require("./_lib.cjs");
 const { setImmediate } = require("node:timers");
 
 const { RPCServer } = load("rpc/server.js");
@@ -129,38 +129,9 @@ function setup() {
 
 const PEERS = [0, 1, 2, 3].map((i) => Buffer.from([0, 0x70, 0x65, i]));
 const ROUTE = Buffer.from("route");
-const SEPARATOR = Buffer.from([0xff, 0xff]);
 const ABORTED = /^the caller gave up the call$|^the caller's connection closed$|^the device is stopping$/;
 
-function split(data) {
-  const out = [];
-  let start = 0;
-  while (out.length < 3) {
-    const at = data.indexOf(SEPARATOR, start);
-    if (at < 0) break;
-    out.push(data.subarray(start, at));
-    start = at + 2;
-  }
-  out.push(data.subarray(start));
-  return out;
-}
-
 // ---- generated requests: a body starting with 0x00 is built from the octets after it ----
-
-/** Reads choices from the input's octets (0 once they run out). */
-class Choices {
-  constructor(bytes) {
-    this.bytes = bytes;
-    this.at = 0;
-  }
-  next() {
-    return this.bytes[this.at++] ?? 0;
-  }
-  pick(table) {
-    const i = this.next() % table.length;
-    return typeof table[i] === "function" ? table[i]() : table[i];
-  }
-}
 
 const KEYS = ["a", "b", "x", "n", "steps", "size", "__proto__", "toString", "constructor", "zz"];
 const STRINGS = ["", "a", "__proto__", "toString", "é\u2028", "x".repeat(40), "3"];
@@ -173,15 +144,15 @@ function value(c, depth = 0) {
     null,
     true,
     false,
-    () => c.next() - 128,
+    () => c.byte() - 128,
     () => c.pick(NUMBERS),
     () => c.pick(STRINGS),
-    () => (deeper ? Array.from({ length: c.next() % 4 }, () => value(c, depth + 1)) : []),
-    () => (deeper ? object(c, c.next() % 4, () => value(c, depth + 1)) : {}),
+    () => (deeper ? Array.from({ length: c.byte() % 4 }, () => value(c, depth + 1)) : []),
+    () => (deeper ? object(c, c.byte() % 4, () => value(c, depth + 1)) : {}),
     () => ({ toString: 1 }),
     () => ({ toString: 1, valueOf: 1 }),
     () => 2n ** 64n - 1n,
-    () => Buffer.from([1, 2, c.next()]),
+    () => Buffer.from([1, 2, c.byte()]),
     undefined,
   ]);
 }
@@ -212,10 +183,10 @@ const EVENTS = [
 function generated(c, ids) {
   const request = {};
   const field = (key, make) => {
-    if (c.next() % 4 !== 0) request[key] = make();
+    if (c.byte() % 4 !== 0) request[key] = make();
   };
-  request.event = c.next() % 8 === 7 ? value(c) : c.pick(EVENTS);
-  field("method", () => (c.next() % 8 === 7 ? value(c) : c.pick(METHODS)));
+  request.event = c.byte() % 8 === 7 ? value(c) : c.pick(EVENTS);
+  field("method", () => (c.byte() % 8 === 7 ? value(c) : c.pick(METHODS)));
   field("params", () =>
     c.pick([
       null,
@@ -223,16 +194,16 @@ function generated(c, ids) {
       {},
       () => {
         const params = {};
-        if (c.next() % 4 !== 0)
-          params.args = c.pick([() => Array.from({ length: c.next() % 4 }, () => value(c)), () => value(c)]);
-        if (c.next() % 4 !== 0) params.kwargs = c.pick([() => object(c, c.next() % 3, () => value(c)), () => value(c)]);
+        if (c.byte() % 4 !== 0)
+          params.args = c.pick([() => Array.from({ length: c.byte() % 4 }, () => value(c)), () => value(c)]);
+        if (c.byte() % 4 !== 0) params.kwargs = c.pick([() => object(c, c.byte() % 3, () => value(c)), () => value(c)]);
         return params;
       },
     ]),
   );
   field("property", () => c.pick(["exposure", "label", "model", "nope", "__proto__", () => value(c)]));
   field("value", () => value(c));
-  field("request", () => c.pick([() => ids[c.next() % ids.length] ?? 0, -1, 1.5, 2 ** 32, "1", () => value(c)]));
+  field("request", () => c.pick([() => ids[c.byte() % ids.length] ?? 0, -1, 1.5, 2 ** 32, "1", () => value(c)]));
   field("credit", () => c.pick([1, 2, 0, -1, 1.5, 1e9, "2", () => value(c)]));
   field("plantrpc", () =>
     c.pick([
@@ -240,9 +211,9 @@ function generated(c, ids) {
       () => value(c),
       { progress: true },
       { progress: "yes" },
-      () => ({ stream: { window: c.next() % 4 === 0 ? value(c) : c.next() - 8 } }),
+      () => ({ stream: { window: c.byte() % 4 === 0 ? value(c) : c.byte() - 8 } }),
       () => ({ stream: value(c) }),
-      () => ({ progress: true, stream: { window: c.next() % 10 } }),
+      () => ({ progress: true, stream: { window: c.byte() % 10 } }),
     ]),
   );
   return request;
@@ -251,19 +222,7 @@ function generated(c, ids) {
 /** JSON as Python writes it (NaN, Infinity), or MessagePack; BigInts as numbers in JSON. */
 function encodeGenerated(request, msgpack) {
   if (msgpack) return encodeMessagePack(request);
-  const marks = [];
-  const text = JSON.stringify(request, (_key, v) => {
-    if (typeof v === "bigint") return Number(v);
-    if (typeof v === "number" && !Number.isFinite(v)) {
-      marks.push(String(v));
-      return `\u0000${marks.length - 1}\u0000`;
-    }
-    return v;
-  });
-  return Buffer.from(
-    (text ?? "null").replace(/"\\u0000(\d+)\\u0000"/g, (_, i) => marks[Number(i)]),
-    "utf8",
-  );
+  return pythonJson(request);
 }
 
 /** The frames up to the first empty one (the delimiter), which the server echoes; undefined without one. */
@@ -281,7 +240,7 @@ function message(part, ids) {
   if (part.length > 1) part.copy(id, 0, 1, Math.min(5, part.length));
   let body = Buffer.from(part.subarray(5));
   if (body[0] === 0) {
-    body = encodeGenerated(generated(new Choices(body.subarray(1)), ids), (flags & 4) !== 0);
+    body = encodeGenerated(generated(new Cursor(body.subarray(1)), ids), (flags & 4) !== 0);
   } else if (flags & 4) {
     try {
       body = encodeBody(parsePythonJson(body.toString("utf8")), "msgpack");
@@ -385,7 +344,7 @@ exports.fuzz = async (data) => {
   sent = [];
   unhandled.length = 0;
   const ids = [];
-  const messages = split(Buffer.from(data)).map((part) => {
+  const messages = parts(Buffer.from(data), 4).map((part) => {
     const m = message(part, ids);
     ids.push(m.id);
     return m;

@@ -16,7 +16,7 @@
 //   - sendMessage writes one datagram for a message of two frames (a group of at most 255
 //     octets; an "a.b.c.d:port" address that inet_addr would take, as libzmq's DGRAM), and
 //     nothing for anything else; what it writes reads back as the message sent.
-const { Buffer, invariant, load } = require("./_lib.cjs");
+const { Buffer, Cursor, invariant, load } = require("./_lib.cjs");
 
 const { UdpConnection } = load("zmq/engine/udp-connection.js");
 const { ZmqError } = load("zmq/errors.js");
@@ -26,32 +26,6 @@ exports.settings = {
   sync: false,
   maxLength: 2048,
 };
-
-/** Reads the input front to back; zeros once it is used up. */
-class Cursor {
-  constructor(data) {
-    this.data = Buffer.from(data);
-    this.at = 0;
-  }
-  get done() {
-    return this.at >= this.data.length;
-  }
-  byte() {
-    return this.at < this.data.length ? this.data[this.at++] : 0;
-  }
-  bytes(n) {
-    const out = this.data.subarray(this.at, this.at + n);
-    this.at += out.length;
-    return out;
-  }
-  field() {
-    return this.bytes(this.byte());
-  }
-  /** A longer field: two length octets. */
-  long() {
-    return this.bytes(this.byte() * 256 + this.byte());
-  }
-}
 
 class FakeDatagramCarrier {
   datagram = true;

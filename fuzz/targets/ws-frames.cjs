@@ -17,7 +17,7 @@
 //     between them, then a close, reads back as the concatenated payloads, its pings and its close,
 //     under no limit and under the smallest limit that the message's size allows (each fragment
 //     but the last counted at least 64 octets, control frames not counted).
-const { Buffer, InvariantError, chunks, invariant, load } = require("./_lib.cjs");
+const { Buffer, InvariantError, chunks, invariant, load, splitAtZeros } = require("./_lib.cjs");
 
 const { FrameReader, WebSocketProtocolError, disposablePayloads, encodeClientFrame, encodeClientFrameParts } = load(
   "zmq/transport/ws/ws-frames.js",
@@ -94,16 +94,6 @@ function frame(opcode, payload, { masked, fin = true, inPlace = false }) {
   const out = Buffer.concat(parts);
   if (!fin) out[0] &= 0x7f;
   return out;
-}
-
-function* splitAtZeros(buffer) {
-  let start = 0;
-  for (let i = 0; i <= buffer.length; i++) {
-    if (i === buffer.length || buffer[i] === 0) {
-      yield buffer.subarray(start, i);
-      start = i + 1;
-    }
-  }
 }
 
 /** `stream` in chunks the seed chooses; a long one (64-bit round trip) in three parts, chunked at its ends. */

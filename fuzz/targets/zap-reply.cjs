@@ -14,34 +14,12 @@
 //     (ERR_ZAP_MALFORMED_REPLY, _BAD_VERSION, _BAD_REQUEST_ID, _INVALID_STATUS_CODE); a good one
 //     resolves it with the reply's status code, text and user id;
 //   - when the handler goes away, every request still waiting fails (EFAULT), none twice.
-const { Buffer, invariant, load } = require("./_lib.cjs");
+const { Buffer, Cursor, invariant, load } = require("./_lib.cjs");
 
 const { ZapConnection } = load("zmq/engine/zap-client.js");
 const { ProtocolError, ZmqError } = load("zmq/errors.js");
 
 exports.settings = { includes: ["dist/cjs/zmq/engine/zap-client"], sync: false, maxLength: 1024 };
-
-/** Reads the input front to back; zeros once it is used up. */
-class Cursor {
-  constructor(data) {
-    this.data = Buffer.from(data);
-    this.at = 0;
-  }
-  get done() {
-    return this.at >= this.data.length;
-  }
-  byte() {
-    return this.at < this.data.length ? this.data[this.at++] : 0;
-  }
-  bytes(n) {
-    const out = this.data.subarray(this.at, this.at + n);
-    this.at += out.length;
-    return out;
-  }
-  field() {
-    return this.bytes(this.byte());
-  }
-}
 
 const STATUS = ["200", "300", "400", "500", "201", "", "2000", "abc"];
 const MECHANISMS = ["NULL", "PLAIN", "CURVE"];

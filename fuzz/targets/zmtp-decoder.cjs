@@ -1,7 +1,7 @@
 // The ZMTP frame decoder, fed in chunks the input chooses: only typed errors, no frame longer than
 // what came in, and the frames given (flags, bodies) the same whatever the cutting; then the
 // round trip: frames built from the input, encoded, decoded in those chunks, are the same.
-const { Buffer, chunks, invariant, load, typedOnly } = require("./_lib.cjs");
+const { Buffer, chunks, invariant, load, splitAtZeros, typedOnly } = require("./_lib.cjs");
 
 const { FrameDecoder } = load("zmq/codec/decoder.js");
 const { encodeFrame } = load("zmq/codec/frame.js");
@@ -43,13 +43,3 @@ exports.fuzz = (data) => {
     invariant((flags & 1) === (i < bodies.length - 1 ? 1 : 0), "MORE as sent");
   });
 };
-
-function* splitAtZeros(buffer) {
-  let start = 0;
-  for (let i = 0; i <= buffer.length; i++) {
-    if (i === buffer.length || buffer[i] === 0) {
-      yield buffer.subarray(start, i);
-      start = i + 1;
-    }
-  }
-}

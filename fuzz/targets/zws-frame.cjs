@@ -13,7 +13,7 @@
 //   - round trip: frames from the input (cut at its zero octets) added to a ZwsBatch as a
 //     message, a sealed message or commands, taken and decoded, are the same frames with the same
 //     flags (MORE on all but the last of a message, COMMAND on commands).
-const { Buffer, chunks, invariant, load } = require("./_lib.cjs");
+const { Buffer, chunks, invariant, load, splitAtZeros } = require("./_lib.cjs");
 
 const { ZmqError } = load("zmq/errors.js");
 const { decodeZwsFrame } = load("zmq/codec/zws-frame.js");
@@ -122,16 +122,6 @@ function readWire(messages, limit, bare) {
     invariant(flags === want[i].flags && body.equals(want[i].body), "each frame handed on as decoded");
   });
   w.stop();
-}
-
-function* splitAtZeros(buffer) {
-  let start = 0;
-  for (let i = 0; i <= buffer.length; i++) {
-    if (i === buffer.length || buffer[i] === 0) {
-      yield buffer.subarray(start, i);
-      start = i + 1;
-    }
-  }
 }
 
 /** Frames from the input through ZwsBatch, back through decodeZwsFrame and a wire. */

@@ -1,10 +1,10 @@
 import { afterEach } from "vitest";
 import type { Socket } from "../../src/zmq/index.js";
 
-const open: Socket[] = [];
+const open: Array<{ close(): void }> = [];
 
-/** Registers sockets for closing after the test, whatever its outcome. */
-export function track<T extends Socket>(socket: T): T {
+/** Registers sockets for closing after the test, whatever its outcome (any with close(): the drafts too). */
+export function track<T extends { close(): void }>(socket: T): T {
   open.push(socket);
   return socket;
 }
