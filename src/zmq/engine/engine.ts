@@ -11,12 +11,10 @@ import {
 } from "../codec/command.js";
 import { FLAG_COMMAND, FLAG_MORE } from "../codec/constants.js";
 import { asZmqError, ProtocolError, ZmqError } from "../errors.js";
-import type { FrameCodec, MechanismFactory, OpenedFrame } from "../mechanism/mechanism.js";
-import type { ZapClient } from "../mechanism/zap.js";
+import type { FrameCodec, OpenedFrame } from "../mechanism/mechanism.js";
 import type { Carrier } from "../transport/carrier.js";
-import type { SocketTypeName } from "./socket-types.js";
 import type { Connection, ConnectionOwner, PeerInfo } from "./connection.js";
-import { Handshake, type HandshakeLink } from "./handshake.js";
+import { Handshake, type HandshakeLink, type HandshakeOptions } from "./handshake.js";
 import { Heartbeats } from "./heartbeats.js";
 import { InOrder } from "./in-order.js";
 import { Outgoing } from "./outgoing.js";
@@ -25,16 +23,8 @@ import { ZmtpWire } from "./zmtp-wire.js";
 import { ZwsWire } from "./zws-wire.js";
 import { unref } from "../util/timers.js";
 
-export interface EngineOptions {
-  socketType: SocketTypeName;
-  routingId: Uint8Array | undefined;
-  mechanism: MechanismFactory;
-  /** For server-side mechanisms: the ZAP client and this socket's domain. */
-  zap?: ZapClient;
-  zapDomain?: string;
-  zapEnforceDomain?: boolean;
-  /** True for connections accepted by a bound socket. */
-  bound: boolean;
+/** An engine's settings: the handshake's (HandshakeOptions), then the wire's and the heartbeats'. */
+export interface EngineOptions extends HandshakeOptions {
   maxMessageSize: number;
   heartbeatInterval: number;
   heartbeatTimeout: number;

@@ -9,14 +9,16 @@ import { sendsIdentity, type SocketTypeName } from "./socket-types.js";
 
 const EMPTY = Buffer.alloc(0);
 
-/** What the handshake needs of the socket's options (engine.ts's EngineOptions has them all). */
+/** What the handshake needs of the socket's options (engine.ts's EngineOptions extends it). */
 export interface HandshakeOptions {
   socketType: SocketTypeName;
   routingId: Uint8Array | undefined;
   mechanism: MechanismFactory;
+  /** For server-side mechanisms: the ZAP client and this socket's domain. */
   zap?: ZapClient;
   zapDomain?: string;
   zapEnforceDomain?: boolean;
+  /** True for connections accepted by a bound socket. */
   bound: boolean;
 }
 

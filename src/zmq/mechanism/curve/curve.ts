@@ -107,11 +107,7 @@ class CurveClient implements Mechanism {
     if (command.name === "ERROR") throw refused(command.data, "CURVE");
     if (this.state === "welcome" && command.name === "WELCOME") return this.welcome(command.data);
     if (this.state === "ready" && command.name === "READY") return this.ready(command.data);
-    throw new ProtocolError(
-      "EPROTO",
-      `unexpected ${command.name} command in the CURVE handshake`,
-      "ERR_ZMTP_UNEXPECTED_COMMAND",
-    );
+    throw unexpected(command.name);
   }
 
   framing(): FrameCodec {
@@ -186,11 +182,7 @@ class CurveServer implements Mechanism {
     if (command.name === "ERROR") throw refused(command.data, "CURVE");
     if (this.state === "hello" && command.name === "HELLO") return this.hello(command.data);
     if (this.state === "initiate" && command.name === "INITIATE") return this.initiate(command.data);
-    throw new ProtocolError(
-      "EPROTO",
-      `unexpected ${command.name} command in the CURVE handshake`,
-      "ERR_ZMTP_UNEXPECTED_COMMAND",
-    );
+    throw unexpected(command.name);
   }
 
   framing(): FrameCodec {
@@ -298,4 +290,13 @@ function randomOctets(n: number): Buffer {
   const bytes = Buffer.allocUnsafe(n);
   crypto.getRandomValues(bytes);
   return bytes;
+}
+
+/** A command the CURVE handshake does not expect now. */
+function unexpected(name: string): ProtocolError {
+  return new ProtocolError(
+    "EPROTO",
+    `unexpected ${name} command in the CURVE handshake`,
+    "ERR_ZMTP_UNEXPECTED_COMMAND",
+  );
 }
