@@ -53,6 +53,12 @@ describe("gateway access", () => {
       Host: `rebind.example:${new URL(route).port}`,
     });
     expect(rebound.status).toBe(403);
+    // A foreign page, through a rebound name, without the token: refused before anything is read.
+    const everything = await RawWs.open(route, "ZWS2.0", {
+      Origin: "http://evil.example",
+      Host: `rebind.example:${new URL(route).port}`,
+    });
+    expect([401, 403]).toContain(everything.status);
     const own = await RawWs.open(`${route}?token=${token}`, "ZWS2.0", { Origin: "http://127.0.0.1:8080" });
     expect(own.status).toBe(101);
     own.ws.destroy();
@@ -87,6 +93,18 @@ describe("the gateway's registry route", () => {
     });
     expect(Object.keys(gateway.devices)).toEqual(["cam"]);
     expect(Object.keys(await listDevices(`${gateway.base}/registry`))).toEqual(["cam"]);
+  });
+
+  it("an address range admits only canonical addresses: a leading zero (octal to the resolver) is refused", async () => {
+    const { registryUrl, gateway, next } = await startGateway(cleanups, { allowedAddresses: ["127.0.0.0/8"] });
+    // 0177.0.0.1 is 127.0.0.1 to the resolver, but 0127.0.0.1 is 87.0.0.1: no leading zero passes.
+    await registerDevice("camera", "tcp://0127.0.0.1:22", "octal", registryUrl);
+    await tsDevice(registryUrl, "cam");
+    await next((e) => e.event === "added" && e.name === "cam");
+    expect(await next((e) => e.event === "refused" && e.name === "octal")).toMatchObject({
+      reason: "not in the allowed addresses",
+    });
+    expect(Object.keys(gateway.devices)).toEqual(["cam"]);
   });
 
   it("starts relays together: twenty unreachable devices do not hold back a real one", async () => {
