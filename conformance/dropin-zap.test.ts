@@ -376,3 +376,35 @@ describe("ZAP replies that break RFC 27, as the native package reports them", ()
     `),
   );
 });
+
+describe("a ZAP handler that goes away with a request unanswered", () => {
+  differential(
+    "the handshake it was asked about gets no verdict soon; a new handler admits the next client",
+    async (scope: Scope) => {
+      const { socket } = scope;
+      const zap = socket("Router");
+      await zap.bind("inproc://zeromq.zap.01");
+      const rep = socket("Reply", { zapDomain: "lab" });
+      await rep.bind("tcp://127.0.0.1:*");
+      const verdicts: string[] = [];
+      void (async () => {
+        for await (const e of rep.events) {
+          if (String(e.type).startsWith("handshake:error")) verdicts.push(e.type);
+        }
+      })().catch(() => undefined);
+      const req = socket("Request");
+      req.connect(rep.lastEndpoint);
+      void req.send("first").catch(() => undefined);
+      await zap.receive(); // the request reached the handler
+      zap.close();
+      await settle(500); // an absence check: no verdict on the waiting handshake meanwhile
+      const asked = await handler(scope, "200");
+      const next = socket("Request", { receiveTimeout: 3000 });
+      next.connect(rep.lastEndpoint);
+      await next.send("second");
+      const [got] = await rep.receive();
+      return { verdicts, asked, got: String(got) };
+    },
+    (outcome) => expect(outcome).toEqual({ value: { verdicts: [], asked: ["NULL lab"], got: "second" } }),
+  );
+});
