@@ -149,6 +149,36 @@ describe("options (differential: the native zeromq package and ours)", () => {
   );
 
   differential(
+    "CURVE keys: 40 Z85 characters that decode, and 40 that do not (over 32 bits a group), and other lengths",
+    ({ lib }: Scope) =>
+      [lib.curveKeyPair().secretKey, `%%%%%${"0".repeat(35)}`, "0".repeat(39), "0".repeat(41)].flatMap((key) =>
+        ["curveSecretKey", "curveServerKey", "curvePublicKey"].map((option) =>
+          attempt(() => {
+            new lib.Dealer({ linger: 0, [option]: key }).close();
+            return "ok";
+          }),
+        ),
+      ),
+    (outcome) =>
+      expect(outcome).toEqual({
+        value: [
+          "ok",
+          "ok",
+          "ok",
+          "EINVAL",
+          "EINVAL",
+          "EINVAL",
+          "EINVAL",
+          "EINVAL",
+          "EINVAL",
+          "EINVAL",
+          "EINVAL",
+          "EINVAL",
+        ],
+      }),
+  );
+
+  differential(
     "a string option set as a Buffer reads back as UTF-8",
     ({ lib, track }: Scope) => {
       const s = track(new lib.Dealer({ linger: 0 }));
