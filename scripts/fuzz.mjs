@@ -8,7 +8,7 @@
 // to fuzz/work/corpus/<name>/ and what crashes to fuzz/work/crashes/<name>/ (not checked in).
 // Ends with one line: `fuzz: T targets, N executions, C crashes`; exit 1 on a crash.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -52,6 +52,18 @@ function readStats(output) {
   return { executions, coverage: Number(last?.[1] ?? 0), features: Number(last?.[2] ?? 0) };
 }
 
+/** CPU seconds a process has used so far (Linux's /proc; undefined elsewhere). */
+function cpuSeconds(pid) {
+  try {
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Runs one target; resolves with its figures and whether it crashed. */
 function runTarget(name, { seconds, brief }) {
   const target = join(TARGETS, `${name}.cjs`);
@@ -84,6 +96,12 @@ function runTarget(name, { seconds, brief }) {
   ];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    // The long run is counted in CPU time (libFuzzer's limit is wall time): sampled while the
+    // target runs, since a process that has exited no longer shows it.
+    let cpu;
+    const sampler = setInterval(() => {
+      cpu = cpuSeconds(child.pid) ?? cpu;
+    }, 1000);
     let output = "";
     child.stdout.on("data", (d) => {
       output += d;
@@ -92,10 +110,11 @@ function runTarget(name, { seconds, brief }) {
       output += d;
     });
     child.on("close", (code) => {
+      clearInterval(sampler);
       if (brief) rmSync(learnt, { recursive: true, force: true });
       const stats = readStats(output);
       const crashed = code !== 0;
-      resolve({ name, seconds, ...stats, crashed, output: crashed ? output : "" });
+      resolve({ name, seconds, cpuSeconds: cpu, ...stats, crashed, output: crashed ? output : "" });
     });
   });
 }
@@ -122,7 +141,7 @@ async function main() {
     results.push(r);
     const mark = r.crashed ? "CRASH" : "ok   ";
     console.log(
-      `${mark} ${name}: ${r.executions.toLocaleString("en")} executions in ${r.seconds} s, coverage ${r.coverage} edges, ${r.features} features`,
+      `${mark} ${name}: ${r.executions.toLocaleString("en")} executions in ${r.seconds} s${r.cpuSeconds === undefined ? "" : ` (${Math.round(r.cpuSeconds)} s of CPU)`}, coverage ${r.coverage} edges, ${r.features} features`,
     );
     if (r.crashed) console.log(r.output.split("\n").slice(-40).join("\n"));
   }
