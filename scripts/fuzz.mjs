@@ -2,6 +2,7 @@
 //   npm run fuzz                       every target, 10 s each
 //   npm run fuzz -- zmtp-decoder       one target (or several)
 //   npm run fuzz -- --seconds 1800     longer
+//   npm run fuzz -- --cpu-seconds 1800 the long run: each target until it has used that much CPU
 //   npm run fuzz -- --brief            what npm test runs: each target 3 s from its checked-in corpus
 // Targets are fuzz/targets/<name>.cjs (CommonJS, over dist/cjs: Jazzer.js instruments what
 // require() loads); seed corpora fuzz/corpus/<name>/ (checked in, small); what a run learns goes
@@ -30,14 +31,16 @@ export function targetNames() {
 }
 
 function parseArgs(argv) {
-  const options = { seconds: 10, brief: false, names: [] };
+  const options = { seconds: 10, cpuSeconds: 0, brief: false, names: [] };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--seconds") options.seconds = Number(argv[++i]);
+    else if (argv[i] === "--cpu-seconds") options.cpuSeconds = Number(argv[++i]);
     else if (argv[i] === "--brief") options.brief = true;
     else options.names.push(argv[i]);
   }
   if (options.brief) options.seconds = 3;
   if (!(options.seconds > 0)) throw new Error("--seconds takes a positive number");
+  if (!(options.cpuSeconds >= 0)) throw new Error("--cpu-seconds takes a positive number");
   return options;
 }
 
@@ -119,6 +122,25 @@ function runTarget(name, { seconds, brief }) {
   });
 }
 
+/**
+ * Runs a target until it has used `cpu` seconds of CPU: libFuzzer stops on wall time, and an
+ * interrupted Jazzer.js run does not end cleanly, so a run that other work slowed down is
+ * followed by another from the corpus learnt so far. Figures are summed; coverage is the last's.
+ */
+async function runForCpu(name, cpu) {
+  const total = { name, seconds: 0, cpuSeconds: 0, executions: 0, coverage: 0, features: 0, crashed: false, runs: 0 };
+  while (total.cpuSeconds < cpu && !total.crashed) {
+    const seconds = Math.max(60, Math.ceil(cpu - total.cpuSeconds));
+    const r = await runTarget(name, { seconds, brief: false });
+    total.runs += 1;
+    total.seconds += r.seconds;
+    total.cpuSeconds += r.cpuSeconds ?? r.seconds;
+    total.executions += r.executions;
+    Object.assign(total, { coverage: r.coverage, features: r.features, crashed: r.crashed, output: r.output });
+  }
+  return total;
+}
+
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const all = targetNames();
@@ -137,7 +159,7 @@ async function main() {
   const names = options.names.length > 0 ? options.names : all;
   const results = [];
   for (const name of names) {
-    const r = await runTarget(name, options);
+    const r = options.cpuSeconds > 0 ? await runForCpu(name, options.cpuSeconds) : await runTarget(name, options);
     results.push(r);
     const mark = r.crashed ? "CRASH" : "ok   ";
     console.log(
