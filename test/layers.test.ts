@@ -135,7 +135,7 @@ const ZMQ_FLOORS: readonly (readonly string[])[] = [
   ["routing"],
   ["context.ts"],
   ["socket", "events.ts"],
-  ["observer.ts", "proxy.ts", "capability.ts", "curve-keypair.ts", "curve-keypair.browser.ts"],
+  ["observer.ts", "proxy.ts", "capability.ts", "curve-keypair.ts", "curve-keypair.browser.ts", "auth"],
   ["compat"],
   ["index.ts", "internal.ts", "draft.ts", "entry.ts", "draft-entry.ts"],
 ];

@@ -1,6 +1,7 @@
 import { Buffer } from "node:buffer";
-import { generateKeyPairSync } from "node:crypto";
-import { z85Encode } from "./mechanism/z85.js";
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
+import { ZmqError } from "./errors.js";
+import { z85Decode, z85Encode } from "./mechanism/z85.js";
 
 /**
  * A new CURVE key pair, as Z85 text (the native package's curveKeyPair). Synchronous, as the
@@ -19,4 +20,18 @@ export function curveKeyPair(): {
     publicKey: z85Encode(raw(publicKey.export({ format: "jwk" }).x)),
     secretKey: z85Encode(raw(privateKey.export({ format: "jwk" }).d)),
   };
+}
+
+/** PKCS #8's wrapping of a raw X25519 private key (RFC 8410): what node:crypto imports. */
+const X25519_PKCS8_PREFIX = Buffer.from("302e020100300506032b656e04220420", "hex");
+
+/**
+ * The public key that belongs to a CURVE secret key (libzmq's zmq_curve_public), Z85 text in and
+ * out. Throws a ZmqError (EINVAL) for text that is not a 40-character Z85 key.
+ */
+export function curvePublicKey(secretKey: string): string {
+  const secret = typeof secretKey === "string" && secretKey.length === 40 ? z85Decode(secretKey) : undefined;
+  if (!secret) throw new ZmqError("EINVAL", "curvePublicKey() takes a secret key of 40 characters of Z85");
+  const key = createPrivateKey({ key: Buffer.concat([X25519_PKCS8_PREFIX, secret]), format: "der", type: "pkcs8" });
+  return z85Encode(Buffer.from(createPublicKey(key).export({ format: "jwk" }).x ?? "", "base64url"));
 }

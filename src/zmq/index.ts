@@ -89,7 +89,17 @@ export const Proxy: ProxyConstructor = /* @__PURE__ */ addonClass(ProxyClass);
 /** A proxy between a front-end and a back-end socket: what `new Proxy(front, back)` makes. */
 export type Proxy<F extends Socket = Socket, B extends Socket = Socket> = ProxyInstance<F, B>;
 export { capability, version } from "./capability.js";
-export { curveKeyPair } from "./curve-keypair.js";
+export { curveKeyPair, curvePublicKey } from "./curve-keypair.js";
+export { Authenticator, type AuthenticatorOptions, type ZapSocket } from "./auth/authenticator.js";
+export type { AuthDecision, AuthPolicy, AuthRequest, AuthRule, AuthVerdict } from "./auth/policy.js";
+export {
+  type Certificate,
+  createCertificate,
+  formatCertificate,
+  parseCertificate,
+} from "./auth/certificate.js";
+export { loadCertificate, saveCertificate } from "./auth/certificate-files.js";
+export { CertificateStore, type CertificateStoreOptions } from "./auth/certificate-store.js";
 export type { SocketTypeName } from "./engine/socket-types.js";
 export type {
   Transport,

@@ -10,3 +10,5 @@ export { holdProcess } from "./util/keep-alive.js";
 export { z85Decode, z85Encode } from "./mechanism/z85.js";
 export { hostName, normalizeOrigin, splitList } from "./transport/ws/ws-origins.js";
 export { raceAbort, whenAborted } from "./util/abort.js";
+export { addDomainPolicy } from "./auth/shared-authenticator.js";
+export { isCurveKeyText } from "./auth/certificate.js";
