@@ -9,7 +9,7 @@ const PEERS = fileURLToPath(new URL("../peers/", import.meta.url));
 export const pythonRpcImpl = process.env.PLANTIMAGER_COMMONS_PATH ? "reference" : "minirpc";
 
 /** Reads a child's stdout line by line, in order. */
-class Lines {
+export class Lines {
   private queue: string[] = [];
   private waiters: Array<(line: string | undefined) => void> = [];
   private ended = false;

@@ -1,6 +1,6 @@
 import { Buffer } from "node:buffer";
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
-import { ZmqError } from "./errors.js";
+import { plainError } from "./errors.js";
 import { z85Decode, z85Encode } from "./mechanism/z85.js";
 
 /**
@@ -31,7 +31,7 @@ const X25519_PKCS8_PREFIX = Buffer.from("302e020100300506032b656e04220420", "hex
  */
 export function curvePublicKey(secretKey: string): string {
   const secret = typeof secretKey === "string" && secretKey.length === 40 ? z85Decode(secretKey) : undefined;
-  if (!secret) throw new ZmqError("EINVAL", "curvePublicKey() takes a secret key of 40 characters of Z85");
+  if (!secret) throw plainError("EINVAL", "curvePublicKey() takes a secret key of 40 characters of Z85");
   const key = createPrivateKey({ key: Buffer.concat([X25519_PKCS8_PREFIX, secret]), format: "der", type: "pkcs8" });
   return z85Encode(Buffer.from(createPublicKey(key).export({ format: "jwk" }).x ?? "", "base64url"));
 }

@@ -143,6 +143,14 @@ export class ZmqError extends Error {
 }
 
 /**
+ * A ZmqError whose message is `text` itself, not libzmq's words for the code: for errors of our
+ * own API (files, certificates) where "Invalid argument" would say nothing.
+ */
+export function plainError(code: ZmqErrorCode, text: string): ZmqError {
+  return new ZmqError(code, text, { message: text });
+}
+
+/**
  * A peer not admitted by the ZAP handler (or refused by a server's): the native package's
  * AuthError, with the ZAP status code (300 temporary, 400 refused, 500 internal error).
  */

@@ -4,7 +4,7 @@
 // context, so every socket of that context asks it, as libzmq's sockets ask theirs.
 import type { Buffer } from "node:buffer";
 import { type Context, context as globalContext } from "../context.js";
-import { ZmqError } from "../errors.js";
+import { plainError, type ZmqError } from "../errors.js";
 import { Router } from "../socket/router.js";
 import { isDirectory } from "./files.js";
 import {
@@ -33,7 +33,7 @@ export interface ZapSocket {
 }
 
 export interface AuthenticatorOptions extends AuthPolicy {
-  /** The context whose sockets it serves (default: the global one). Ignored with `socket`. */
+  /** The context its socket belongs to (default: the global one). Ignored with `socket`. */
   context?: Context;
   /** Serve on this socket instead (a ROUTER, not yet bound): for another ZeroMQ, the native package's included. */
   socket?: ZapSocket;
@@ -53,11 +53,15 @@ export interface AuthenticatorOptions extends AuthPolicy {
 export async function checkPolicyFiles(policy: AuthPolicy): Promise<void> {
   const dir = policy.curve?.directory;
   if (dir !== undefined && !(await isDirectory(dir)))
-    throw new ZmqError("ENOENT", `the certificate directory ${dir} does not exist`);
+    throw plainError("ENOENT", `the certificate directory ${dir} does not exist`);
 }
 
-/** The authenticators started on each context: one ZAP handler per context, as libzmq has. */
-const running = new WeakMap<Context, Authenticator>();
+/**
+ * The authenticator started here. libzmq has one ZAP handler per context; here inproc names, and
+ * so inproc://zeromq.zap.01, are one namespace for every context of the process (threads
+ * included), so there is one handler for all.
+ */
+let current: Authenticator | undefined;
 
 /**
  * Admits or refuses the clients of every server socket of a context, as CZMQ's zauth and
@@ -90,9 +94,12 @@ export class Authenticator {
     for (const [domain, policy] of Object.entries(options.domains ?? {})) this.configure(domain, policy);
   }
 
-  /** The authenticator started on a context (the global one by default), if any. */
-  static of(context: Context = globalContext): Authenticator | undefined {
-    return running.get(context);
+  /**
+   * The authenticator started on a context, if any. Every context here asks the same ZAP handler
+   * (inproc names are shared by the contexts of a process), so this is the one started on any.
+   */
+  static of(_context: Context = globalContext): Authenticator | undefined {
+    return current;
   }
 
   /** Admits these addresses (and, once any is listed, no other). */
@@ -140,14 +147,14 @@ export class Authenticator {
     } catch (e) {
       socket.close();
       if ((e as ZmqError)?.code === "EADDRINUSE")
-        throw new ZmqError(
+        throw plainError(
           "EADDRINUSE",
           "this context already has a ZAP handler (an Authenticator, or a socket bound at inproc://zeromq.zap.01): configure that one (Authenticator.of(context))",
         );
       throw e;
     }
     this.socket = socket;
-    if (!this.options.socket) running.set(this.context, this);
+    if (!this.options.socket) current = this;
     this.serving = this.serve(socket);
   }
 
@@ -156,7 +163,7 @@ export class Authenticator {
     const socket = this.socket;
     if (!socket) return;
     this.socket = undefined;
-    if (running.get(this.context) === this) running.delete(this.context);
+    if (current === this) current = undefined;
     socket.close();
     await this.serving;
   }

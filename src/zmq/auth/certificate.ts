@@ -2,7 +2,7 @@
 // section and a `curve` section holding `public-key` and, in the secret file, `secret-key`
 // (both 40 characters of Z85). Reading and writing the text; files are certificate-files.ts.
 import { curveKeyPair, curvePublicKey } from "../curve-keypair.js";
-import { ZmqError } from "../errors.js";
+import { plainError } from "../errors.js";
 import { z85Decode } from "../mechanism/z85.js";
 import { isZplName, parseZpl, quoteZplValue, ZplSyntaxError, zplChild } from "./zpl.js";
 
@@ -26,7 +26,7 @@ export function createCertificate(metadata: Record<string, string> = {}): Certif
   return { publicKey, secretKey, metadata: { ...metadata } };
 }
 
-const invalid = (source: string, reason: string) => new ZmqError("EINVAL", `${source}: ${reason}`);
+const invalid = (source: string, reason: string) => plainError("EINVAL", `${source}: ${reason}`);
 
 /**
  * Reads a certificate's text, as zcert_load does (and pyzmq's load_certificate, which reads the

@@ -1,12 +1,12 @@
 // files.ts in a web page: a page has no files, so certificates and password files cannot be read
 // there (a page speaks NULL over ws:// anyway).
-import { ZmqError } from "../errors.js";
+import { plainError, type ZmqError } from "../errors.js";
 import type { FileEntry } from "./files.js";
 
 export type { FileEntry } from "./files.js";
 
 const absent = (what: string) =>
-  new ZmqError("ENOTSUP", `${what} is not available in a web page: certificates and password files are files`);
+  plainError("ENOTSUP", `${what} is not available in a web page: certificates and password files are files`);
 
 export function fileError(path: string, _e: unknown, doing: string): ZmqError {
   return absent(`to ${doing} ${path}`);

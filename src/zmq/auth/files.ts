@@ -2,7 +2,7 @@
 // web page's build can put files.browser.ts in its stead (a page has no files).
 import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ZmqError, type ZmqErrorCode } from "../errors.js";
+import { plainError, type ZmqError, type ZmqErrorCode } from "../errors.js";
 
 /** A regular file under a directory: its path, size and modification time (what changes show). */
 export interface FileEntry {
@@ -15,7 +15,7 @@ export interface FileEntry {
 export function fileError(path: string, e: unknown, doing: string): ZmqError {
   const code = (e as NodeJS.ErrnoException)?.code;
   const known: ZmqErrorCode = code === "ENOENT" || code === "EACCES" ? code : "EINVAL";
-  return new ZmqError(known, `cannot ${doing} ${path}: ${(e as Error)?.message ?? String(e)}`);
+  return plainError(known, `cannot ${doing} ${path}: ${(e as Error)?.message ?? String(e)}`);
 }
 
 export async function readText(path: string): Promise<string> {

@@ -9,21 +9,20 @@ import type { AuthPolicy } from "./policy.js";
 
 /** Authenticators started here, with the domains added to each. */
 const users = new Map<Authenticator, Set<string>>();
-/** A start under way per context, so that two components starting at once share it. */
-const starting = new WeakMap<Context, Promise<Authenticator>>();
+/** A start under way, so that two components starting at once share it. */
+let starting: Promise<Authenticator> | undefined;
 
 async function authenticatorOf(context: Context): Promise<Authenticator> {
-  const found = Authenticator.of(context) ?? (await starting.get(context));
+  const found = Authenticator.of(context) ?? (await starting);
   if (found) return found;
   const auth = new Authenticator({ context, curve: { allowAny: true } });
-  const start = auth.start().then(() => auth);
-  starting.set(context, start);
+  starting = auth.start().then(() => auth);
   try {
-    await start;
+    await starting;
     users.set(auth, new Set());
     return auth;
   } finally {
-    starting.delete(context);
+    starting = undefined;
   }
 }
 
