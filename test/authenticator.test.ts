@@ -6,6 +6,7 @@ import {
   type AuthDecision,
   Authenticator,
   type AuthenticatorOptions,
+  type AuthVerdict,
   Context,
   createCertificate,
   curveKeyPair,
@@ -177,7 +178,11 @@ describe("Authenticator: PLAIN, addresses, domains, the check callback", () => {
   it("the check callback decides what the rules leave: its verdict, a status, or 500 when it throws", async () => {
     const asked: string[] = [];
     const known = curveKeyPair();
-    const verdicts = [{ allow: true, userId: "robot" }, { allow: false, status: 300 as const }, "throw"];
+    const verdicts: (AuthVerdict | "throw")[] = [
+      { allow: true, userId: "robot" },
+      { allow: false, status: 300 },
+      "throw",
+    ];
     const { decisions } = await authenticator({
       curve: { keys: [known.publicKey] },
       check: (request) => {
@@ -220,14 +225,16 @@ describe("Authenticator: PLAIN, addresses, domains, the check callback", () => {
   it("authenticate() decides without a socket, as the handler would", async () => {
     const auth = new Authenticator({ plain: { passwords: { admin: "secret" } }, deny: ["192.0.2.1"] });
     const base = { domain: "", identity: new Uint8Array(0), mechanism: "PLAIN" };
-    expect(await auth.authenticate({ ...base, address: "127.0.0.1", username: "admin", password: "secret" })).toMatchObject({
+    expect(
+      await auth.authenticate({ ...base, address: "127.0.0.1", username: "admin", password: "secret" }),
+    ).toMatchObject({
       allowed: true,
       status: 200,
       userId: "admin",
     });
-    expect(await auth.authenticate({ ...base, address: "192.0.2.1", username: "admin", password: "secret" })).toMatchObject(
-      { allowed: false, rule: "deny-list" },
-    );
+    expect(
+      await auth.authenticate({ ...base, address: "192.0.2.1", username: "admin", password: "secret" }),
+    ).toMatchObject({ allowed: false, rule: "deny-list" });
   });
 
   it("is the one handler of every context (inproc names are shared by contexts here: libzmq has one per context)", async () => {
@@ -247,8 +254,12 @@ describe("a component's own domain on the context's authenticator (devices, the 
     const release = await addDomainPolicy("device-1", { curve: { keys: [friend.publicKey] } });
     const auth = Authenticator.of();
     expect(auth?.running).toBe(true);
-    expect(await attempt(await bound(new Reply(curveServer({ zapDomain: "device-1" }))), curveClient(friend))).toBe("served");
-    expect(await attempt(await bound(new Reply(curveServer({ zapDomain: "device-1" }))), curveClient(curveKeyPair()))).toBe(400);
+    expect(await attempt(await bound(new Reply(curveServer({ zapDomain: "device-1" }))), curveClient(friend))).toBe(
+      "served",
+    );
+    expect(
+      await attempt(await bound(new Reply(curveServer({ zapDomain: "device-1" }))), curveClient(curveKeyPair())),
+    ).toBe(400);
     expect(await attempt(await bound(new Reply(curveServer())), curveClient(curveKeyPair()))).toBe("served");
     await release();
     expect(Authenticator.of()).toBeUndefined();
@@ -260,14 +271,20 @@ describe("a component's own domain on the context's authenticator (devices, the 
     const friend = curveKeyPair();
     const release = await addDomainPolicy("device-2", { curve: { keys: [friend.publicKey] } });
     expect(Authenticator.of()).toBe(auth);
-    expect(await attempt(await bound(new Reply(curveServer({ zapDomain: "device-2" }))), curveClient(friend))).toBe("served");
+    expect(await attempt(await bound(new Reply(curveServer({ zapDomain: "device-2" }))), curveClient(friend))).toBe(
+      "served",
+    );
     await release();
     expect(auth.running).toBe(true);
-    expect(await attempt(await bound(new Reply(curveServer({ zapDomain: "device-2" }))), curveClient(friend))).toBe(400);
+    expect(await attempt(await bound(new Reply(curveServer({ zapDomain: "device-2" }))), curveClient(friend))).toBe(
+      400,
+    );
   });
 
   it("refuses a certificate directory that does not exist (ENOENT), starting nothing", async () => {
-    await expect(addDomainPolicy("device-3", { curve: { directory: join(scratch(), "absent") } })).rejects.toMatchObject({
+    await expect(
+      addDomainPolicy("device-3", { curve: { directory: join(scratch(), "absent") } }),
+    ).rejects.toMatchObject({
       code: "ENOENT",
     });
     expect(Authenticator.of()).toBeUndefined();

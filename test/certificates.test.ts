@@ -62,19 +62,23 @@ describe("certificates as zcert and pyzmq write them", () => {
   });
 
   it("writes what it reads back, public and secret, metadata kept", () => {
-    const cert = { ...PAIR, metadata: { name: "it's \"quoted\"x".replace("'", ""), site: "greenhouse 2" } };
+    const cert = { ...PAIR, metadata: { name: 'it\'s "quoted"x'.replace("'", ""), site: "greenhouse 2" } };
     const secret = formatCertificate(cert, { secret: true });
     const publicText = formatCertificate(cert);
     expect(parseCertificate(secret)).toEqual(cert);
     expect(parseCertificate(publicText)).toEqual({ publicKey: cert.publicKey, metadata: cert.metadata });
     expect(publicText).not.toContain(PAIR.secretKey);
-    expect(publicText).toMatch(/^#   \*\*\*\*  Generated on .* by plantrpc  \*\*\*\*\n#   ZeroMQ CURVE Public Certificate\n/);
+    expect(publicText).toMatch(
+      /^# {3}\*\*\*\* {2}Generated on .* by plantrpc {2}\*\*\*\*\n# {3}ZeroMQ CURVE Public Certificate\n/,
+    );
     expect(secret).toContain(`curve\n    public-key = "${PAIR.publicKey}"\n    secret-key = "${PAIR.secretKey}"\n`);
   });
 
   it("any metadata ZPL can hold reads back as written (property)", () => {
     const name = fc.stringMatching(/^[A-Za-z0-9$_@.&+-][A-Za-z0-9$_@.&+/-]{0,15}$/).filter((n) => !n.endsWith("/"));
-    const value = fc.string({ maxLength: 30 }).filter((v) => !/[\r\n]/.test(v) && !(v.includes('"') && v.includes("'")));
+    const value = fc
+      .string({ maxLength: 30 })
+      .filter((v) => !/[\r\n]/.test(v) && !(v.includes('"') && v.includes("'")));
     fc.assert(
       fc.property(fc.dictionary(name, value, { maxKeys: 5 }), (metadata) => {
         const cert = { ...PAIR, metadata };
@@ -141,7 +145,10 @@ describe("certificate files", () => {
     expect(zcertStyle.secretFile).toBe(join(dir, "client_secret"));
     expect(statSync(pyzmqStyle.secretFile!).mode & 0o777).toBe(0o600);
     expect(await loadCertificate(pyzmqStyle.secretFile!)).toEqual(cert);
-    expect(await loadCertificate(pyzmqStyle.publicFile)).toEqual({ publicKey: cert.publicKey, metadata: cert.metadata });
+    expect(await loadCertificate(pyzmqStyle.publicFile)).toEqual({
+      publicKey: cert.publicKey,
+      metadata: cert.metadata,
+    });
     // A certificate without its secret key is saved as the public file only.
     expect(await saveCertificate(join(dir, "peer.key"), { publicKey: cert.publicKey, metadata: {} })).toEqual({
       publicFile: join(dir, "peer.key"),
@@ -150,7 +157,10 @@ describe("certificate files", () => {
 
   it("a missing file is ENOENT, naming the path", async () => {
     const path = join(scratch(), "nothing.key");
-    await expect(loadCertificate(path)).rejects.toMatchObject({ code: "ENOENT", message: expect.stringContaining(path) });
+    await expect(loadCertificate(path)).rejects.toMatchObject({
+      code: "ENOENT",
+      message: expect.stringContaining(path),
+    });
   });
 });
 
