@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { RPCClient, RPCServer, RpcTimeoutError } from "../src/index.js";
-import { curveKeyPair } from "../src/zmq/index.js";
+import { NotAdmittedError, RPCClient, RPCServer, RpcTimeoutError } from "../src/index.js";
+import { Authenticator, createCertificate, curveKeyPair, saveCertificate } from "../src/zmq/index.js";
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -58,5 +61,83 @@ describe("a registry over CURVE", () => {
     expect(Object.keys(found)).toEqual(["cam"]);
     await expect(listDevices(registry.url, { timeout: 300 })).rejects.toBeInstanceOf(RpcTimeoutError);
     void url;
+  });
+});
+
+describe("a device that admits only some clients (curve.allowKeys)", () => {
+  async function lockedDevice(allowKeys: string | string[]) {
+    const keys = curveKeyPair();
+    const server = new RPCServer({ url: "tcp://127.0.0.1:0", curve: { ...keys, allowKeys } });
+    server.registerMethodJson("add", (a: number, b: number) => a + b);
+    await server.start();
+    void server.serveForever();
+    cleanups.push(() => server.close());
+    return { server, keys, url: `tcp://127.0.0.1:${server.port}` };
+  }
+
+  it("serves the clients whose certificates are in the directory; the others fail at once with NotAdmittedError", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "plantrpc-allow-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const friend = createCertificate({ name: "friend" });
+    await saveCertificate(join(dir, "friend.key"), friend);
+    const { keys, url } = await lockedDevice(dir);
+    const client = await RPCClient.connect(url, {
+      curve: { serverKey: keys.publicKey, publicKey: friend.publicKey, secretKey: friend.secretKey! },
+    });
+    cleanups.push(() => client.close());
+    expect(await client.call("add", [2, 3])).toBe(5);
+    const started = Date.now();
+    const refused = await RPCClient.connect(url, { timeout: 5000, curve: { serverKey: keys.publicKey } }).catch(
+      (e) => e,
+    );
+    expect(refused).toBeInstanceOf(NotAdmittedError);
+    expect(refused).toMatchObject({ status: 400, message: expect.stringContaining("refused this client") });
+    expect(Date.now() - started).toBeLessThan(4000);
+  });
+
+  it("takes a list of public keys; stops its part of the authenticator when it stops", async () => {
+    const friend = curveKeyPair();
+    const { server, keys, url } = await lockedDevice([friend.publicKey]);
+    const client = await RPCClient.connect(url, { curve: { serverKey: keys.publicKey, ...friend } });
+    cleanups.push(() => client.close());
+    expect(await client.call("add", [1, 1])).toBe(2);
+    expect(Authenticator.of()?.running).toBe(true);
+    server.stopServer();
+    await server.stopped;
+    expect(Authenticator.of()).toBeUndefined();
+  });
+
+  it("refuses a malformed allowKeys with a TypeError, and a directory that does not exist at start (ENOENT)", async () => {
+    const keys = curveKeyPair();
+    expect(() => new RPCServer({ url: "tcp://127.0.0.1:0", curve: { ...keys, allowKeys: ["not a key"] } })).toThrow(
+      TypeError,
+    );
+    const server = new RPCServer({ url: "tcp://127.0.0.1:0", curve: { ...keys, allowKeys: "/nonexistent/clients" } });
+    cleanups.push(() => server.close());
+    await expect(server.start()).rejects.toMatchObject({ code: "ENOENT" });
+  });
+
+  it("a registry too: only admitted devices register and only admitted clients list", async () => {
+    const { DeviceRegistry, listDevices, registerToRegistry } = await import("../src/index.js");
+    const registryKeys = curveKeyPair();
+    const friend = curveKeyPair();
+    const registry = new DeviceRegistry({
+      addr: "127.0.0.1",
+      port: 0,
+      curve: { ...registryKeys, allowKeys: [friend.publicKey] },
+    });
+    await registry.start();
+    cleanups.push(() => void registry.stop());
+    const device = new RPCServer({ url: "tcp://127.0.0.1:0" });
+    cleanups.push(() => device.close());
+    await registerToRegistry(device, "camera", "cam", registry.url, {
+      checkInterval: 50,
+      curve: { serverKey: registryKeys.publicKey, ...friend },
+    });
+    const found = await listDevices(registry.url, { curve: { serverKey: registryKeys.publicKey, ...friend } });
+    expect(Object.keys(found)).toEqual(["cam"]);
+    await expect(
+      listDevices(registry.url, { timeout: 300, curve: { serverKey: registryKeys.publicKey } }),
+    ).rejects.toBeInstanceOf(RpcTimeoutError);
   });
 });

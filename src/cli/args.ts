@@ -24,6 +24,7 @@ const FLAGS = {
   name: { type: "string" },
   "server-key": { type: "string" },
   keys: { type: "string" },
+  "allow-keys": { type: "string" },
   secure: { type: "boolean" },
   listen: { type: "string" },
   web: { type: "boolean" },

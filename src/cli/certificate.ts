@@ -1,20 +1,12 @@
-import { existsSync, readFileSync } from "node:fs";
-import { z85Decode } from "../zmq/internal.js";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { type Certificate, parseCertificate } from "../zmq/index.js";
+import { isCurveKeyText } from "../zmq/internal.js";
 import { UsageError } from "./args.js";
-
-/** What a zcert / pyzmq certificate holds: always the public key, the secret key in `.key_secret`. */
-export interface Certificate {
-  publicKey: string;
-  secretKey?: string;
-}
-
-/** 40 characters of Z85 holding 32 octets: a CURVE key as text. */
-const isZ85Key = (text: string) => text.length === 40 && z85Decode(text) !== undefined;
-const KEY_LINE = /^\s*(public-key|secret-key)\s*=\s*"([^"]*)"\s*$/;
 
 /**
  * Reads a certificate written by `plantrpc keygen`, libzmq's zcert or pyzmq's
- * `zmq.auth.create_certificates`: only the two key lines matter, in whichever section they are.
+ * `zmq.auth.create_certificates` (the library's parseCertificate); any fault is a UsageError
+ * naming the file.
  */
 export function readCertificate(path: string): Certificate {
   let text: string;
@@ -23,15 +15,11 @@ export function readCertificate(path: string): Certificate {
   } catch (e) {
     throw new UsageError(`cannot read the certificate ${path}: ${(e as Error).message}`);
   }
-  const keys: Record<string, string> = {};
-  for (const line of text.split(/\r?\n/)) {
-    const m = KEY_LINE.exec(line);
-    if (!m) continue;
-    if (!isZ85Key(m[2]!)) throw new UsageError(`${path}: ${m[1]} is not 40 characters of Z85`);
-    keys[m[1]!] = m[2]!;
+  try {
+    return parseCertificate(text, path);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
   }
-  if (!keys["public-key"]) throw new UsageError(`${path} is not a CURVE certificate: it has no public-key line`);
-  return { publicKey: keys["public-key"], secretKey: keys["secret-key"] };
 }
 
 /** A secret certificate (`.key_secret`): this side's own key pair. */
@@ -47,8 +35,21 @@ export function readKeyPair(path: string): { publicKey: string; secretKey: strin
 export function serverKeyOf(value: string): string {
   // A file wins: a 40-character path can be valid Z85 too.
   if (existsSync(value)) return readCertificate(value).publicKey;
-  if (isZ85Key(value)) return value;
+  if (isCurveKeyText(value)) return value;
   throw new UsageError(
     `--server-key takes a device's public key (40 characters of Z85) or its certificate file; "${value}" is neither`,
   );
+}
+
+/** `--allow-keys`: a directory of client certificates (zcert's or pyzmq's). */
+export function allowKeysDirectory(value: string): string {
+  let directory = false;
+  try {
+    directory = statSync(value).isDirectory();
+  } catch {
+    // not there: said below
+  }
+  if (!directory)
+    throw new UsageError(`--allow-keys takes a directory of client certificates; "${value}" is not a directory`);
+  return value;
 }

@@ -3,7 +3,7 @@ import type { CurveClientKeys, CurveServerKeys } from "../rpc/index.js";
 import { RPCClient } from "../rpc/index.js";
 import type { Parsed } from "./args.js";
 import { UsageError } from "./args.js";
-import { readKeyPair, serverKeyOf } from "./certificate.js";
+import { allowKeysDirectory, readKeyPair, serverKeyOf } from "./certificate.js";
 import { terminalSafe } from "./terminal.js";
 
 /** A JSON argument; a word that is not JSON is taken as a string (`call url echo hello`). */
@@ -67,10 +67,25 @@ export function security(p: Parsed): { curve?: CurveClientKeys } {
   return { curve: { serverKey: serverKeyOf(String(key)), ...own } };
 }
 
-/** --keys on a command that serves: the server's key pair, turning CURVE on. */
-export function serverKeys(p: Parsed): Required<CurveServerKeys> | undefined {
+/** --allow-keys: the directory of the client certificates admitted (CURVE). */
+export function allowKeys(p: Parsed): string | undefined {
+  const dir = p.flags.get("allow-keys");
+  return typeof dir === "string" ? allowKeysDirectory(dir) : undefined;
+}
+
+/**
+ * --keys on a command that serves: the server's key pair, turning CURVE on; with --allow-keys,
+ * only the clients whose certificates are in that directory are admitted.
+ */
+export function serverKeys(p: Parsed): (CurveServerKeys & { publicKey: string }) | undefined {
   const keys = p.flags.get("keys");
-  return typeof keys === "string" ? readKeyPair(keys) : undefined;
+  const allow = allowKeys(p);
+  if (typeof keys !== "string") {
+    if (allow !== undefined && !p.flags.has("secure"))
+      throw new UsageError("--allow-keys goes with CURVE: give the server's keys (--keys file.key_secret)");
+    return undefined;
+  }
+  return { ...readKeyPair(keys), ...(allow === undefined ? {} : { allowKeys: allow }) };
 }
 
 export async function withClient<T>(

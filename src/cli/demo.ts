@@ -143,16 +143,25 @@ export async function serveDemo(options: {
   secure?: boolean;
   /** Serve both over CURVE with this key pair (a `--keys` certificate) instead of fresh keys. */
   keys?: { publicKey: string; secretKey: string };
+  /** With CURVE: admit only the clients whose certificates are in this directory. */
+  allowKeys?: string;
   /** Also serve the dashboard: its script, its port, its access rules. */
   web?: ServeDemoWeb;
   untilInterrupted: () => Promise<void>;
 }): Promise<void> {
-  const registryKeys = options.keys ?? (options.secure ? curveKeyPair() : undefined);
-  const cameraKeys = options.keys ?? (options.secure ? curveKeyPair() : undefined);
+  const pair = (keys?: { publicKey: string; secretKey: string }) =>
+    keys ? { publicKey: keys.publicKey, secretKey: keys.secretKey } : undefined;
+  const registryKeys = pair(options.keys ?? (options.secure ? curveKeyPair() : undefined));
+  const cameraKeys = pair(options.keys ?? (options.secure ? curveKeyPair() : undefined));
+  // The camera registers with keys of its own, which the registry admits beside the directory's.
+  const registrant = options.allowKeys && registryKeys ? curveKeyPair() : undefined;
   const registry = new DeviceRegistry({
     addr: options.registryAddr ?? "127.0.0.1",
     port: options.registryPort,
-    curve: registryKeys,
+    curve:
+      registryKeys && options.allowKeys
+        ? { ...registryKeys, allowKeys: { directory: options.allowKeys, keys: [registrant!.publicKey] } }
+        : registryKeys,
   });
   registry.on("added", (type, addr, name) =>
     console.log(`[registry] + ${inline(name)} (${inline(type)}) at ${inline(addr)}`),
@@ -161,18 +170,23 @@ export async function serveDemo(options: {
     console.log(`[registry] - ${inline(name)} (${inline(type)}) at ${inline(addr)}`),
   );
   await registry.start();
-  const camera = createVirtualCamera(options.cameraUrl, cameraKeys);
+  const camera = createVirtualCamera(
+    options.cameraUrl,
+    cameraKeys && options.allowKeys ? { ...cameraKeys, allowKeys: options.allowKeys } : cameraKeys,
+  );
   const { name } = await registerToRegistry(camera, "camera", options.name, registry.url, {
-    curve: registryKeys ? { serverKey: registryKeys.publicKey } : undefined,
+    curve: registryKeys ? { serverKey: registryKeys.publicKey, ...registrant } : undefined,
   });
   const serving = camera.serveForever();
   const url = camera.registeredAddress;
   console.log(`registry: ${registry.url}`);
   console.log(`camera "${name}": ${url}`);
-  const registryFlag = registryKeys ? ` --server-key '${registryKeys.publicKey}'` : "";
-  const cameraFlag = cameraKeys ? ` --server-key '${cameraKeys.publicKey}'` : "";
+  const own = options.allowKeys ? " --keys <a .key_secret whose .key is in the directory>" : "";
+  const registryFlag = registryKeys ? ` --server-key '${registryKeys.publicKey}'${own}` : "";
+  const cameraFlag = cameraKeys ? ` --server-key '${cameraKeys.publicKey}'${own}` : "";
   if (registryKeys && cameraKeys) {
     console.log(`registry public key: ${registryKeys.publicKey}\ncamera public key: ${cameraKeys.publicKey}`);
+    if (options.allowKeys) console.log(`clients admitted: the certificates in ${options.allowKeys}`);
   }
   console.log(
     `\ntry:\n  plantrpc devices ${registry.url}${registryFlag}\n  plantrpc inventory ${url}${cameraFlag}\n  plantrpc call ${url} get_image false --out plant.png${cameraFlag}\n  plantrpc watch ${url}${cameraFlag}\n  plantrpc set ${url} mode '"VIDEO"'${cameraFlag}`,

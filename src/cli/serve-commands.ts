@@ -1,6 +1,6 @@
 import { DeviceRegistry } from "../registry/index.js";
 import { type Parsed, UsageError } from "./args.js";
-import { type Command, need, serverKeys, untilInterrupted } from "./command.js";
+import { allowKeys, type Command, need, serverKeys, untilInterrupted } from "./command.js";
 import { runDemo, type ServeDemoWeb, serveDemo } from "./demo.js";
 import { runGateway } from "./gateway.js";
 import { inline } from "./terminal.js";
@@ -12,8 +12,8 @@ const WEB_USAGE = "[--token t | --no-token] [--allow-origin o] [--allow-host h] 
 /** The commands that serve until interrupted: a registry, the gateway, the dashboard, the demo. */
 export const SERVE_COMMANDS: Record<string, Command> = {
   registry: {
-    usage: "registry [--addr *] [--port 5555] [--keys file.key_secret]",
-    flags: ["addr", "port", "keys"],
+    usage: "registry [--addr *] [--port 5555] [--keys file.key_secret [--allow-keys dir]]",
+    flags: ["addr", "port", "keys", "allow-keys"],
     help: "Run a device registry until interrupted, printing devices as they come and go.",
     async run(p, out) {
       const port = p.flags.has("port") ? Number(p.flags.get("port")) : 5555;
@@ -78,8 +78,19 @@ export const SERVE_COMMANDS: Record<string, Command> = {
   },
   "serve-demo": {
     usage:
-      "serve-demo [--registry-port 5555] [--registry-addr 127.0.0.1] [--camera-url tcp://127.0.0.1:5556] [--name demo-camera] [--secure | --keys file.key_secret] [--web [--port 8080] [--token t | --no-token] [--allow-host h]]",
-    flags: ["registry-port", "registry-addr", "camera-url", "name", "secure", "keys", "web", "port", ...WEB_FLAGS],
+      "serve-demo [--registry-port 5555] [--registry-addr 127.0.0.1] [--camera-url tcp://127.0.0.1:5556] [--name demo-camera] [--secure | --keys file.key_secret] [--allow-keys dir] [--web [--port 8080] [--token t | --no-token] [--allow-host h]]",
+    flags: [
+      "registry-port",
+      "registry-addr",
+      "camera-url",
+      "name",
+      "secure",
+      "keys",
+      "allow-keys",
+      "web",
+      "port",
+      ...WEB_FLAGS,
+    ],
     help: "Keep a registry and the virtual camera running, for plantrpc or Python clients.",
     async run(p) {
       await serveDemo({
@@ -89,6 +100,7 @@ export const SERVE_COMMANDS: Record<string, Command> = {
         name: String(p.flags.get("name") ?? "demo-camera"),
         secure: p.flags.has("secure"),
         keys: serverKeys(p),
+        allowKeys: allowKeys(p),
         web: webOption(p),
         untilInterrupted,
       });

@@ -1,5 +1,5 @@
 import { decodeBody, encodeBody } from "../common/codec.js";
-import { type CurveServerKeys, serverSocketOptions } from "../rpc/curve.js";
+import { type CurveServerKeys, type ServerSecurity, serverSecurity } from "../rpc/curve.js";
 import { endpointPort, Router, splitEnvelope } from "../zmq/index.js";
 import { type Logger, processWarningLogger } from "../util/logger.js";
 import { Listeners } from "../util/listeners.js";
@@ -97,14 +97,17 @@ export class DeviceRegistry {
     removed: new Listeners<Parameters<DeviceListener>>(),
   };
   private readonly logger: Logger;
+  /** CURVE, when the registry is secured: socket options, and the clients admitted. */
+  private readonly security: ServerSecurity;
   private pruneTimer: ReturnType<typeof setInterval> | undefined;
   private serving: Promise<void> | undefined;
 
   /** A registry, not yet bound (see start()). Throws a TypeError for an unknown option. */
   constructor(options: DeviceRegistryOptions = {}) {
     refuseUnknownOptions(options, REGISTRY_OPTIONS, "DeviceRegistry");
+    this.security = serverSecurity(options.curve);
     this.socket = new Router({
-      ...serverSocketOptions(options.curve),
+      ...this.security.options,
       maxMessageSize: options.maxRequestSize ?? DEFAULT_MAX_REGISTRY_REQUEST,
       maxConnections: options.maxConnections ?? DEFAULT_MAX_REGISTRY_CONNECTIONS,
     });
@@ -130,6 +133,7 @@ export class DeviceRegistry {
 
   /** Binds the registry's port (`port` 0: one the OS chooses, then in `port`) and starts answering. */
   async start(): Promise<void> {
+    await this.security.start();
     await this.socket.bind(`tcp://${this.addr}:${this.port}`);
     this.port = endpointPort(this.socket.lastEndpoint!);
     this.pruneTimer = setInterval(() => this.prune(), 250);
@@ -144,6 +148,7 @@ export class DeviceRegistry {
     this.listeners.removed.remove();
     this.socket.close();
     await this.serving;
+    await this.security.stop();
   }
 
   /** `await using registry = new DeviceRegistry(...)`: stopped at the end of the block. */

@@ -156,11 +156,11 @@ export class RequestChannel {
   }
 
   /** The calls waiting on a lost connection: their replies cannot come any more. */
-  failPending(): void {
+  failPending(error: (what: string, url: string) => Error = (what, url) => new ConnectionLostError(what, url)): void {
     const lost = [...this.pending.entries()];
     for (const [id, p] of lost) {
       this.forget(id, p);
-      p.reject(new ConnectionLostError(p.what, this.shown));
+      p.reject(error(p.what, this.shown));
     }
   }
 

@@ -4,7 +4,7 @@ import { Buffer } from "node:buffer";
 import { Dealer, type SocketEvents, type Socket, type SocketOptions } from "../zmq/index.js";
 import { CONSUME, raceAbort, WATCH } from "../zmq/internal.js";
 import { decodeBody, type Encoding } from "../common/codec.js";
-import { NoResult, RemoteError, RpcError, RpcTimeoutError } from "./errors.js";
+import { NoResult, NotAdmittedError, RemoteError, RpcError, RpcTimeoutError } from "./errors.js";
 import { type Logger, processWarningLogger } from "../util/logger.js";
 import { clientSocketOptions } from "./curve.js";
 import { ClientSignals } from "./client-signals.js";
@@ -107,6 +107,11 @@ export class RPCClient {
     // handshake (a wrong CURVE key) sent nothing, and its calls end at their timeout.
     let connected = false;
     this.socket.events[WATCH]("handshake", () => (connected = true));
+    // A device that refuses us says so in the handshake: what waits would only time out.
+    this.socket.events[WATCH]("handshake:error:auth", (event) => {
+      const status = (event as { error?: { status?: number } }).error?.status ?? 400;
+      this.requests.failPending((what, url) => new NotAdmittedError(what, url, status));
+    });
     this.socket.events[WATCH]("disconnect", () => {
       // After a reconnection the server may be another process: fetch its inventory again.
       this.stale = true;

@@ -1,4 +1,5 @@
 import type { Socket, SocketOptions } from "../zmq/index.js";
+import { addDomainPolicy, isCurveKeyText } from "../zmq/internal.js";
 
 /**
  * CURVE for devices and their clients: the keys as the RPC layer takes them (Z85 text, as
@@ -9,6 +10,18 @@ export interface CurveServerKeys {
   secretKey: string;
   /** The device's public key, set as the sockets' curvePublicKey when given (the secret key is enough). */
   publicKey?: string;
+  /**
+   * Admit only these clients (by default, every client that knows the public key): a directory
+   * of their certificates (zcert's or pyzmq's files, read again when it changes), a list of their
+   * public keys (Z85), or both. See docs/security.md.
+   */
+  allowKeys?: string | readonly string[] | AllowedKeys;
+}
+
+/** Clients admitted by key: the certificates of a directory, listed keys, or both. */
+export interface AllowedKeys {
+  directory?: string;
+  keys?: readonly string[];
 }
 
 /** A client's CURVE settings: the device's public key, and optionally a key pair of its own. */
@@ -24,12 +37,58 @@ export interface CurveClientKeys {
 /** Options that every socket type takes. */
 type AnySocketOptions = SocketOptions<Socket>;
 
-export function serverSocketOptions(curve: CurveServerKeys | undefined): AnySocketOptions {
+function serverSocketOptions(curve: CurveServerKeys | undefined): AnySocketOptions {
   if (!curve) return {};
   return {
     curveServer: true,
     curveSecretKey: curve.secretKey,
     ...(curve.publicKey ? { curvePublicKey: curve.publicKey } : {}),
+  };
+}
+
+/** allowKeys as a directory and a key list; throws a TypeError for anything else. */
+function allowedKeys(allow: CurveServerKeys["allowKeys"]): AllowedKeys | undefined {
+  if (allow === undefined) return undefined;
+  const given = typeof allow === "string" ? { directory: allow } : Array.isArray(allow) ? { keys: allow } : allow;
+  const { directory, keys } = given as AllowedKeys;
+  const keysOk = keys === undefined || (Array.isArray(keys) && keys.every(isCurveKeyText));
+  if ((directory !== undefined && typeof directory !== "string") || !keysOk || (directory ?? keys) === undefined)
+    throw new TypeError(
+      "curve.allowKeys takes a certificate directory, a list of public keys (40 characters of Z85), or { directory, keys }",
+    );
+  return { ...(directory === undefined ? {} : { directory }), ...(keys === undefined ? {} : { keys }) };
+}
+
+let nextDomain = 0;
+
+/**
+ * A server's CURVE: its sockets' options, and with allowKeys the ZAP domain that admits only
+ * those clients (on the program's authenticator, started for it if none runs) from start() to
+ * stop().
+ */
+export interface ServerSecurity {
+  options: AnySocketOptions;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A server's security from its `curve` option. Throws a TypeError for a malformed allowKeys. */
+export function serverSecurity(curve: CurveServerKeys | undefined): ServerSecurity {
+  const allow = allowedKeys(curve?.allowKeys);
+  const options = serverSocketOptions(curve);
+  if (!allow) return { options, start: async () => undefined, stop: async () => undefined };
+  const domain = `plantrpc.allow-keys.${nextDomain++}`;
+  let release: (() => Promise<void>) | undefined;
+  return {
+    options: { ...options, zapDomain: domain },
+    async start() {
+      release ??= await addDomainPolicy(domain, { curve: allow });
+    },
+    async stop() {
+      const r = release;
+      release = undefined;
+      await r?.();
+    },
   };
 }
 

@@ -47,6 +47,26 @@ export class ConnectionLostError extends RpcError {
 }
 
 /**
+ * The device refused this client during the handshake (CURVE: its public key is not among those
+ * the device admits, `allowKeys`): calls fail at once rather than at their timeout.
+ */
+export class NotAdmittedError extends RpcError {
+  /** The ZAP status the device gave: 400 refused, 300 try again later, 500 its authenticator failed. */
+  readonly status: number;
+  constructor(what: string, url: string, status: number) {
+    const why =
+      status === 400
+        ? "this client's key is not among those it admits"
+        : status === 300
+          ? "try again later"
+          : "its authenticator failed";
+    super(`${what} on ${url}: the device refused this client (ZAP status ${status}: ${why})`);
+    this.name = "NotAdmittedError";
+    this.status = status;
+  }
+}
+
+/**
  * What the reference's client returns on a remote failure: falsy in spirit, so `ok` is false,
  * with the remote error and traceback.
  */

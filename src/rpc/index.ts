@@ -17,7 +17,7 @@ export {
   type StreamCallOptions,
 } from "./client.js";
 export { RPCSignal, type SignalArgType, type SignalListener } from "./signal.js";
-export { ConnectionLostError, RpcError, RemoteError, RpcTimeoutError, NoResult } from "./errors.js";
+export { ConnectionLostError, NoResult, NotAdmittedError, RemoteError, RpcError, RpcTimeoutError } from "./errors.js";
 export type { Encoding } from "../common/codec.js";
 export type { CurveClientKeys, CurveServerKeys } from "./curve.js";
 export { type WebAccess, webSocketOptions } from "./web-access.js";

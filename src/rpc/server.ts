@@ -11,7 +11,7 @@ import { CALL_FEATURES } from "./call-messages.js";
 import { CancellableCalls, type CallContext, callRoute, routePrefix } from "./server-calls.js";
 import { type CallHost, callMethod } from "./server-method-call.js";
 import { RequestAdmission } from "./server-admission.js";
-import { serverSocketOptions } from "./curve.js";
+import { type ServerSecurity, serverSecurity } from "./curve.js";
 import {
   type AnyFunction,
   DEFAULT_MAX_CONCURRENT,
@@ -105,8 +105,8 @@ export class RPCServer {
   private resolveStopped: (() => void) | undefined;
   private readonly stoppedPromise = new Promise<void>((r) => (this.resolveStopped = r));
   private readonly stopHooks: Array<() => unknown> = [];
-  /** Socket options for CURVE, when the server is secured. */
-  private readonly security: SocketOptions<Socket>;
+  /** CURVE, when the server is secured: socket options, and the clients admitted. */
+  private readonly security: ServerSecurity;
   private watchdogTimer: ReturnType<typeof setInterval> | undefined;
 
   /**
@@ -119,10 +119,10 @@ export class RPCServer {
       throw new TypeError('RPCServer: the option "url" is required (tcp://host[:port])');
     this.url = options.url;
     this.parsedUrl = parseRpcUrl(options.url);
-    this.security = serverSocketOptions(options.curve);
+    this.security = serverSecurity(options.curve);
     const web = webSocketOptions(options.webAccess);
     this.socket = new Router({
-      ...this.security,
+      ...this.security.options,
       ...web,
       maxMessageSize: options.maxRequestSize ?? DEFAULT_MAX_REQUEST,
       sendHighWaterBytes: options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED,
@@ -137,7 +137,7 @@ export class RPCServer {
     );
     this.web = options.web === undefined ? undefined : parseWebUrl(options.web);
     const signalOptions = {
-      ...this.security,
+      ...this.security.options,
       ...web,
       maxMessageSize: MAX_SUBSCRIPTION,
       maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
@@ -230,6 +230,7 @@ export class RPCServer {
 
   /** Binds the URL (on a free port when it has none), then the web endpoint if any. */
   private async bind(): Promise<void> {
+    await this.security.start();
     const { endpoint, port } = await bindRpcUrl(this.socket, this.parsedUrl);
     this.endpoint = endpoint;
     this.port = port;
@@ -288,7 +289,7 @@ export class RPCServer {
     if (this.stopped) return;
     this.stopped = true;
     if (this.watchdogTimer) clearInterval(this.watchdogTimer);
-    const hooks = this.stopHooks.splice(0).map(async (hook) => hook());
+    const hooks = [...this.stopHooks.splice(0), () => this.security.stop()].map(async (hook) => hook());
     this.name = "";
     this.calls.abortAll();
     this.socket.close();
