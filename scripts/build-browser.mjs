@@ -27,7 +27,10 @@ const browserPlugin = {
     build.onResolve({ filter: /\/transport\/index\.js$/ }, () => ({ path: src("zmq/transport/index.browser.ts") }));
     build.onResolve({ filter: /\/common\/systemd\.js$/ }, () => ({ path: src("browser/systemd.ts") }));
     build.onResolve({ filter: /\/curve-keypair\.js$/ }, () => ({ path: src("zmq/curve-keypair.browser.ts") }));
-    build.onResolve({ filter: /\/auth\/files\.js$/ }, () => ({ path: src("zmq/auth/files.browser.ts") }));
+    // A page has no files: certificates and password files are refused there (ENOTSUP).
+    build.onResolve({ filter: /^\.\/files\.js$/ }, (args) =>
+      args.importer.startsWith(src("zmq/auth/")) ? { path: src("zmq/auth/files.browser.ts") } : undefined,
+    );
     build.onResolve({ filter: /\/curve-pool\.js$/ }, () => ({
       path: src("zmq/mechanism/curve/curve-pool.browser.ts"),
     }));

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -614,7 +614,54 @@ describe("--keys and certificate files", () => {
       "--json",
     ]);
     expect(JSON.parse(known.stdout)).toEqual({ result: "pong" });
-    expect((await plantrpc(["call", deviceUrl, "ping", ...keyFlags, "--timeout", "300"])).code).toBe(3);
+    // Without its own keys, the client is refused by the device's handler: said at once.
+    const refused = await plantrpc(["call", deviceUrl, "ping", ...keyFlags, "--timeout", "5000"]);
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toMatch(/refused this client \(ZAP status 400/);
+  });
+
+  it("registry --allow-keys admits only the clients whose certificates are in the directory", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "plantrpc-keys-"));
+    mkdirSync(join(dir, "clients"));
+    expect((await plantrpc(["keygen", "--out", join(dir, "registry")])).code).toBe(0);
+    expect((await plantrpc(["keygen", "--out", join(dir, "clients", "friend")])).code).toBe(0);
+    expect((await plantrpc(["keygen", "--out", join(dir, "stranger")])).code).toBe(0);
+    const keys = ["--keys", join(dir, "registry.key_secret")];
+    const child = spawn(
+      process.execPath,
+      [CLI, "registry", "--port", "0", ...keys, "--allow-keys", join(dir, "clients"), "--json"],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    cleanups.push(() => child.kill("SIGKILL"));
+    let out = "";
+    const listening = await new Promise<{ url: string }>((resolve) =>
+      child.stdout.on("data", (d) => {
+        out += d;
+        const line = out.split("\n").find((l) => l.includes('"listening"'));
+        if (line) resolve(JSON.parse(line));
+      }),
+    );
+    const url = listening.url.replace("0.0.0.0", "127.0.0.1");
+    const serverKey = ["--server-key", join(dir, "registry.key")];
+    const friend = await plantrpc(["devices", url, ...serverKey, "--keys", join(dir, "clients", "friend.key_secret")]);
+    expect(friend.code).toBe(0);
+    const stranger = await plantrpc([
+      "devices",
+      url,
+      ...serverKey,
+      "--keys",
+      join(dir, "stranger.key_secret"),
+      "--timeout",
+      "300",
+    ]);
+    expect(stranger.code).toBe(3);
+    // Usage: --allow-keys needs CURVE, and a directory.
+    const without = await plantrpc(["registry", "--port", "0", "--allow-keys", join(dir, "clients")]);
+    expect(without.code).toBe(2);
+    expect(without.stderr).toMatch(/--allow-keys goes with CURVE/);
+    const missing = await plantrpc(["registry", "--port", "0", ...keys, "--allow-keys", join(dir, "nothing")]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/is not a directory/);
   });
 
   it("refuses what is not a key or a certificate, with a usage error", async () => {
@@ -636,7 +683,7 @@ describe("--keys and certificate files", () => {
     writeFileSync(notCert, "hello\n");
     const r = await plantrpc(["registry", "--port", "0", "--keys", notCert]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/is not a CURVE certificate/);
+    expect(r.stderr).toMatch(/not a CURVE certificate/);
   });
 });
 
