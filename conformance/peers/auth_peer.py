@@ -54,7 +54,8 @@ def serve(configure, curve):
     poller.register(sys.stdin, zmq.POLLIN)
     while True:
         ready = dict(poller.poll())
-        if sys.stdin in ready and not sys.stdin.readline():
+        # pyzmq's poller gives a file's descriptor back, not the file.
+        if sys.stdin.fileno() in ready and not sys.stdin.readline():
             break  # stdin closed: the test is done with us
         if sock in ready:
             frames = sock.recv_multipart(copy=False)

@@ -130,7 +130,8 @@ zauth_server (const char *dir, int nprops, char **props)
     while (true) {
         if (zmq_poll (items, 2, -1) < 0)
             break;
-        if (items [1].revents & ZMQ_POLLIN) {
+        //  A closed pipe polls as an error (POLLHUP), not as input
+        if (items [1].revents & (ZMQ_POLLIN | ZMQ_POLLERR)) {
             char buffer [256];
             if (read (STDIN_FILENO, buffer, sizeof buffer) <= 0)
                 break;          //  stdin closed: the test is done with us
