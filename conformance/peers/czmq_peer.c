@@ -113,12 +113,16 @@ zauth_server (const char *dir, int nprops, char **props)
     zsock_set_linger (rep, 0);
     zcert_apply (server_cert, rep);
     zsock_set_curve_server (rep, 1);
-    if (zsock_bind (rep, "tcp://127.0.0.1:*") < 0) {
+    //  libzmq's bind, whose "*" port the OS chooses (zsock_bind would take the first free
+    //  port from 49152 up)
+    if (zmq_bind (zsock_resolve (rep), "tcp://127.0.0.1:*") < 0) {
         fprintf (stderr, "bind: %s\n", zmq_strerror (zmq_errno ()));
         return 1;
     }
+    char *endpoint = zsock_last_endpoint (rep);
     fputs ("{\"ready\":true,\"endpoint\":", stdout);
-    json_string (zsock_endpoint (rep));
+    json_string (endpoint);
+    zstr_free (&endpoint);
     fputs (",\"serverKey\":", stdout);
     json_string (zcert_public_txt (server_cert));
     puts ("}");

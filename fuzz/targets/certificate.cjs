@@ -5,6 +5,10 @@
 // z85Encode and curveKey (zmq/mechanism/z85.ts), and a socket's CURVE key option value
 // (option-checks.ts isCurveKey). A first byte of 0x57 ("W") also writes a certificate pair with
 // the CLI's writer (cli/keygen.ts writeCertificates), dated by the input, and reads it back.
+// The same text goes to the library's certificate reader (zmq/auth/certificate.ts parseCertificate
+// over zpl.ts), to the password-file reader (zmq/auth/password-file.ts), and, cut at zero octets
+// into frames, to the authenticator's ZAP request reader (zmq/auth/zap-messages.ts, policy.ts
+// requestOf).
 // Invariants:
 //   - the readers refuse with UsageError only (a clear message), z85Encode with RangeError
 //     only (a length that is not a multiple of 4), z85Decode and curveKey by undefined only;
@@ -14,7 +18,11 @@
 //     themselves;
 //   - a key value the socket options accept (isCurveKey) is one curveKey decodes to 32 octets;
 //   - what the writer writes reads back: the public file the public key alone, the secret file
-//     both, and the secret key's own public key is the public key.
+//     both, and the secret key's own public key is the public key;
+//   - parseCertificate refuses with ZmqError EINVAL only; what it reads, formatCertificate writes
+//     back to the same certificate (or refuses metadata ZPL cannot hold, EINVAL);
+//   - a password file never throws, and names are non-empty lines' text before an "=";
+//   - a ZAP request read keeps its frames: the envelope ends with the delimiter, the fields follow.
 const crypto = require("node:crypto");
 const fs = require("node:fs");
 const os = require("node:os");
@@ -26,8 +34,15 @@ const { UsageError } = load("cli/args.js");
 const { writeCertificates } = load("cli/keygen.js");
 const { curveKey, z85Decode, z85Encode } = load("zmq/mechanism/z85.js");
 const { isCurveKey } = load("zmq/socket/option-checks.js");
+const { formatCertificate, parseCertificate } = load("zmq/auth/certificate.js");
+const { parsePasswords } = load("zmq/auth/password-file.js");
+const { readZapRequest } = load("zmq/auth/zap-messages.js");
+const { requestOf } = load("zmq/auth/policy.js");
+const { ZmqError } = load("zmq/errors.js");
 
-exports.settings = { includes: ["cli/certificate", "cli/keygen", "mechanism/z85", "socket/option-checks"] };
+exports.settings = {
+  includes: ["cli/certificate", "cli/keygen", "mechanism/z85", "socket/option-checks", "zmq/auth/"],
+};
 
 // One directory for every run of the target, files named by process (libFuzzer's exit skips
 // the exit handlers): those of processes gone are removed when the next one starts.
@@ -129,9 +144,68 @@ function written(data) {
   invariant(publicOf(pair.secretKey) === publicKey, "the secret key's own public key");
 }
 
+/** The library's reader and writer: what reads, writes back to itself. */
+function library(data) {
+  const text = data.toString("utf8");
+  const invalid = (e) => e instanceof ZmqError && e.code === "EINVAL" && e.message.length > 0;
+  let cert;
+  try {
+    cert = parseCertificate(text, "input");
+  } catch (e) {
+    if (!invalid(e)) throw e;
+    return;
+  }
+  invariant(isKey(cert.publicKey) && (cert.secretKey === undefined || isKey(cert.secretKey)), "keys of Z85");
+  if (cert.secretKey !== undefined) invariant(publicOf(cert.secretKey) === cert.publicKey, "a pair that belongs");
+  let again;
+  try {
+    again = parseCertificate(formatCertificate(cert, { secret: cert.secretKey !== undefined }), "written");
+  } catch (e) {
+    if (!invalid(e) || !/metadata/.test(e.message)) throw e;
+    return;
+  }
+  invariant(JSON.stringify(again) === JSON.stringify(cert), "what is written reads back the same");
+}
+
+function passwords(data) {
+  for (const [name, password] of parsePasswords(data.toString("utf8"))) {
+    invariant(name.length > 0 && !/[\n=]/.test(name) && !name.startsWith("#"), "a name");
+    invariant(!password.includes("\n"), "a password within its line");
+  }
+}
+
+function zapRequest(data) {
+  const frames = [];
+  let start = 0;
+  for (let i = 0; i <= data.length; i++) {
+    if (i === data.length || data[i] === 0) {
+      frames.push(data.subarray(start, i));
+      start = i + 1;
+    }
+  }
+  const read = readZapRequest(frames);
+  if (!read) return;
+  const { envelope, credentials } = read.request;
+  invariant(envelope.at(-1).length === 0 && envelope.slice(0, -1).every((f) => f.length > 0), "an envelope");
+  invariant(read.complete === frames.length - envelope.length >= 6, "complete with six fields");
+  const auth = requestOf(
+    {
+      domain: read.request.domain,
+      address: read.request.address,
+      identity: read.request.identity,
+      mechanism: read.request.mechanism,
+    },
+    credentials,
+  );
+  if (auth?.publicKey !== undefined) invariant(isKey(auth.publicKey), "a CURVE key of 32 octets");
+}
+
 exports.fuzz = (data) => {
   const input = Buffer.from(data);
   certificate(input);
+  library(input);
+  passwords(input);
+  zapRequest(input);
   z85(input);
   if (input[0] === 0x57) written(input.subarray(1));
 };
