@@ -14,6 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   type AuthDecision,
   Authenticator,
+  type AuthenticatorOptions,
   type Certificate,
   CertificateStore,
   createCertificate,
@@ -83,13 +84,14 @@ async function startServer(file: string, args: string[]): Promise<ServerPeer> {
     await within(exited, 2000, "the server peer to end").catch(() => child.kill("SIGKILL"));
   });
   const lines = new Lines(child);
-  const ready = JSON.parse(await lines.next(10_000).catch(() => Promise.reject(new Error(stderr)))) as Json;
-  if (!ready.ready) throw new Error(`server peer did not start: ${JSON.stringify(ready)} ${stderr}`);
+  const failed = () => new Error(`${file} ${args[0]} did not start: ${stderr}`);
+  const ready = JSON.parse(await lines.next(10_000).catch(() => Promise.reject(failed()))) as Json;
+  if (!ready.ready) throw failed();
   return { ...ready, next: async () => JSON.parse(await lines.next(5000)) as Json };
 }
 
 /** Starts an Authenticator on the global context; stopped after the test. */
-async function startAuthenticator(options: ConstructorParameters<typeof Authenticator>[0]): Promise<Authenticator> {
+async function startAuthenticator(options: AuthenticatorOptions): Promise<Authenticator> {
   const auth = new Authenticator(options);
   await auth.start();
   cleanups.push(() => auth.stop());
