@@ -99,7 +99,10 @@ describe.runIf(hasPyzmq())("a device locked to a directory of client certificate
     const stranger = join(others, "stranger.key_secret");
     expect(await call(info.camera, info.key, stranger)).toEqual({ served: false });
     copyFileSync(join(others, "stranger.key"), join(clients, "stranger.key"));
-    expect(await call(info.camera, info.key, stranger)).toEqual({ served: true, reply: expect.objectContaining({ value: "png" }) });
+    expect(await call(info.camera, info.key, stranger)).toEqual({
+      served: true,
+      reply: expect.objectContaining({ value: "png" }),
+    });
     const exited = new Promise((r) => child!.on("exit", r));
     child.kill("SIGINT");
     expect(await exited).toBe(0);

@@ -408,3 +408,110 @@ describe("a ZAP handler that goes away with a request unanswered", () => {
     (outcome) => expect(outcome).toEqual({ value: { verdicts: [], asked: ["NULL lab"], got: "second" } }),
   );
 });
+
+/**
+ * Our Authenticator as the ZAP handler of either library: it serves on the library's own ROUTER
+ * (`socket`), so the same policies decide for the native package's sockets and for ours, and
+ * both sides' events must agree.
+ */
+describe("the Authenticator, serving the native package's sockets and ours alike", () => {
+  async function authenticated(scope: Scope, options: object): Promise<string[]> {
+    const { Authenticator } = await import("../src/zmq/index.js");
+    const decisions: string[] = [];
+    const auth = new Authenticator({
+      ...options,
+      socket: scope.socket("Router"),
+      onDecision: (d) => decisions.push(`${d.mechanism} ${d.status} ${d.rule} ${d.reason}`),
+    });
+    await auth.start();
+    scope.track({ close: () => void auth.stop() });
+    return decisions;
+  }
+
+  differential(
+    "CURVE: a listed key is served, another refused (400 on both sides)",
+    async (scope: Scope) => {
+      const server = scope.lib.curveKeyPair();
+      const friend = scope.lib.curveKeyPair();
+      const decisions = await authenticated(scope, { curve: { keys: [friend.publicKey] } });
+      const curve = { curveServer: true, curveSecretKey: server.secretKey };
+      const friendly = await attempt(scope, curve, {
+        curveServerKey: server.publicKey,
+        curvePublicKey: friend.publicKey,
+        curveSecretKey: friend.secretKey,
+      });
+      const stranger = await attempt(scope, curve, clientKeys(scope, server.publicKey));
+      return [friendly, stranger, decisions];
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+      {
+        "value": [
+          [
+            "reply",
+            "ping",
+          ],
+          [
+            "server",
+            [
+              "handshake:error:auth",
+              undefined,
+              400,
+              "Authentication failure",
+            ],
+            [
+              "handshake:error:auth",
+              undefined,
+              400,
+              "Authentication failure",
+            ],
+          ],
+          [
+            "CURVE 200 key OK",
+            "CURVE 400 key Unknown key",
+          ],
+        ],
+      }
+    `),
+  );
+
+  differential(
+    "PLAIN: the right password served, a wrong one refused",
+    async (scope: Scope) => {
+      const decisions = await authenticated(scope, { plain: { passwords: { admin: "secret" } } });
+      const right = await attempt(scope, { plainServer: true }, { plainUsername: "admin", plainPassword: "secret" });
+      const wrong = await attempt(scope, { plainServer: true }, { plainUsername: "admin", plainPassword: "guess" });
+      return [right, wrong, decisions];
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+      {
+        "value": [
+          [
+            "reply",
+            "ping",
+          ],
+          [
+            "server",
+            [
+              "handshake:error:auth",
+              undefined,
+              400,
+              "Authentication failure",
+            ],
+            [
+              "handshake:error:auth",
+              undefined,
+              400,
+              "Authentication failure",
+            ],
+          ],
+          [
+            "PLAIN 200 password OK",
+            "PLAIN 400 password Invalid password",
+          ],
+        ],
+      }
+    `),
+  );
+});
