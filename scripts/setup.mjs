@@ -74,6 +74,28 @@ export function ensurePyzmq() {
   return false;
 }
 
+/** Whether a C program can include czmq.h (Debian's libczmq-dev), for the CZMQ interop peer. */
+const hasCzmq = () =>
+  spawnSync("gcc", ["-E", "-x", "c", "-"], { input: "#include <czmq.h>\n", stdio: ["pipe", "ignore", "ignore"] })
+    .status === 0;
+
+/** Debian's libczmq-dev for the CZMQ interop tests (certificates, zauth): installed when root, else explained. */
+export function ensureCzmq() {
+  if (hasCzmq()) return true;
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  if (isRoot && spawnSync("sh", ["-c", "command -v apt-get"], { stdio: "ignore" }).status === 0) {
+    console.log("installing Debian packages: libczmq-dev");
+    run("apt-get update -qq", { stdio: "ignore" });
+    run("DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libczmq-dev", { stdio: "ignore" });
+    if (hasCzmq()) return true;
+  }
+  console.warn(
+    "\n*** CZMQ is not available to gcc: the CZMQ interop tests will be skipped.\n" +
+      "*** Install it with: sudo apt-get install -y libczmq-dev\n",
+  );
+  return false;
+}
+
 /** Where the browser tests find Chromium: CHROMIUM_PATH, else Debian's. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 

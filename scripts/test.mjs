@@ -5,11 +5,12 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, sep } from "node:path";
 import { brokenLinks } from "./doc-links.mjs";
-import { build, ensureChromium, ensureNodeModules, ensurePyzmq, root } from "./setup.mjs";
+import { build, ensureChromium, ensureCzmq, ensureNodeModules, ensurePyzmq, root } from "./setup.mjs";
 
 ensureNodeModules();
 ensurePyzmq();
 ensureChromium();
+ensureCzmq();
 build();
 
 let passed = 0;

@@ -15,6 +15,7 @@ import {
   ZmqError,
 } from "../src/zmq/index.js";
 import { parsePasswords, PasswordFile } from "../src/zmq/auth/password-file.js";
+import { settle } from "../conformance/helpers/wait.js";
 
 const dirs: string[] = [];
 function scratch(): string {
@@ -196,6 +197,20 @@ describe("CertificateStore", () => {
     expect(await store.lookup(b.publicKey)).toBeDefined();
     rmSync(join(dir, "a.key"));
     expect(await store.lookup(b.publicKey)).toBeUndefined();
+  });
+
+  it("a lookup that starts after a certificate was saved finds it, even while an earlier reading is under way", async () => {
+    const dir = scratch();
+    for (let i = 0; i < 200; i++) writeFileSync(join(dir, `c${i}`), formatCertificate(createCertificate()));
+    const store = new CertificateStore(dir);
+    await store.refresh();
+    writeFileSync(join(dir, "changed"), formatCertificate(createCertificate()));
+    const earlier = store.lookup(PAIR.publicKey); // a reading of the 201 files, under way
+    await settle(3); // pacing: lets it list the directory first (whatever the wait, the outcome must be the same)
+    const late = createCertificate();
+    writeFileSync(join(dir, "late"), formatCertificate(late));
+    expect(await store.lookup(late.publicKey)).toBeDefined();
+    await earlier;
   });
 
   it("skips a file that is not a certificate, telling once, and keeps the others", async () => {

@@ -7,6 +7,8 @@ import {
   encodeCommandBody,
   decodePing,
   encodePing,
+  decodeErrorReason,
+  encodeErrorCommand,
 } from "../src/zmq/codec/command.js";
 import { decodeGreeting, encodeGreeting } from "../src/zmq/codec/greeting.js";
 
@@ -56,6 +58,15 @@ describe("commands and metadata", () => {
     expect(() => decodeMetadata(Buffer.from([11, 65]))).toThrow(/malformed/);
     expect(() => decodeMetadata(Buffer.from([1, 65, 0, 0, 0, 9, 1]))).toThrow(/overruns/);
     expect(() => decodeCommandBody(Buffer.from([9, 65]))).toThrow(/truncated/);
+  });
+
+  it('reads libzmq 4.3\'s PLAIN ERROR (its name written as the C literal "\\x05ERROR": 0x5E, then RROR) as ERROR', () => {
+    const quirk = Buffer.from([0x5e, 0x52, 0x52, 0x4f, 0x52, 3, 0x34, 0x30, 0x30]);
+    const cmd = decodeCommandBody(quirk);
+    expect(cmd.name).toBe("ERROR");
+    expect(decodeErrorReason(cmd.data)).toBe("400");
+    // What we send is RFC 23's ERROR.
+    expect(encodeErrorCommand("400").subarray(0, 6).toString("latin1")).toBe("\x05ERROR");
   });
 
   it("encodes PING with TTL and context", () => {

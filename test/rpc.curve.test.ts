@@ -102,8 +102,7 @@ describe("a device that admits only some clients (curve.allowKeys)", () => {
     cleanups.push(() => client.close());
     expect(await client.call("add", [1, 1])).toBe(2);
     expect(Authenticator.of()?.running).toBe(true);
-    server.stopServer();
-    await server.stopped;
+    await server[Symbol.asyncDispose]();
     expect(Authenticator.of()).toBeUndefined();
   });
 

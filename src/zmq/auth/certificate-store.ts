@@ -26,6 +26,7 @@ export class CertificateStore {
   private byKey = new Map<string, Certificate>();
   private signature: string | undefined;
   private refreshing: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
   private readonly skipped = new Set<string>();
 
   constructor(
@@ -50,12 +51,28 @@ export class CertificateStore {
     return [...this.byKey.values()];
   }
 
-  /** Reads the directory again if it changed; concurrent callers share one reading. */
+  /**
+   * Reads the directory again if it changed; concurrent callers share one reading. A caller
+   * arriving while a reading is under way waits for the next one (shared by all who arrive
+   * meanwhile): the one under way may have listed the directory before a change it must see.
+   */
   refresh(): Promise<void> {
-    this.refreshing ??= this.reread().finally(() => {
-      this.refreshing = undefined;
+    if (this.queued !== undefined) return this.queued;
+    if (this.refreshing === undefined) return this.read();
+    const next = () => {
+      this.queued = undefined;
+      return this.read();
+    };
+    this.queued = this.refreshing.then(next, next);
+    return this.queued;
+  }
+
+  private read(): Promise<void> {
+    const reading: Promise<void> = this.reread().finally(() => {
+      if (this.refreshing === reading) this.refreshing = undefined;
     });
-    return this.refreshing;
+    this.refreshing = reading;
+    return reading;
   }
 
   private async reread(): Promise<void> {

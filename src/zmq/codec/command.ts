@@ -15,7 +15,17 @@ export function encodeCommandBody(name: string, data: Uint8Array = EMPTY): Buffe
   return body;
 }
 
+/**
+ * libzmq 4.3's PLAIN server writes its ERROR command's name as the C literal "\x05ERROR", which
+ * C reads as the octet 0x5E then "RROR" (a hex escape takes every hex digit after it); its own
+ * client reads the same octets. So that its refusals reach us as refusals (status 400), not as
+ * malformed commands, that exact prefix is read as ERROR. We send the command as RFC 23 has it.
+ */
+const LIBZMQ_PLAIN_ERROR = Buffer.from([0x5e, 0x52, 0x52, 0x4f, 0x52]);
+
 export function decodeCommandBody(body: Buffer): Command {
+  if (body.length > LIBZMQ_PLAIN_ERROR.length && body.subarray(0, 5).equals(LIBZMQ_PLAIN_ERROR))
+    return { name: "ERROR", data: body.subarray(5) };
   if (body.length < 1)
     throw new ProtocolError("EPROTO", "empty command frame", "ERR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED");
   const nameLength = body[0]!;
