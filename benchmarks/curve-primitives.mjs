@@ -19,6 +19,7 @@ function boxRates(seal, open) {
   const out = {};
   for (const [size, n] of [
     [17, 300_000],
+    [65536, 3000],
     [1 << 20, 200],
   ]) {
     const plain = new Uint8Array(size).fill(1);
@@ -80,14 +81,23 @@ export async function poolRate(threads, count = 200) {
   return (count * (1 << 20)) / 1e6 / ((performance.now() - started) / 1000);
 }
 
-/** Complete CURVE handshakes a second: a client connects, its handshake event comes, it closes. */
-export async function handshakeRate(zmq, count) {
+/**
+ * Complete CURVE handshakes a second, one after the other in one process (both ends' crypto on
+ * this thread for plantrpc, on libzmq's I/O thread for the native package): a client connects,
+ * then waits for its handshake event (or, with roundTrip, for the echo of one message), and
+ * closes. freshKeys: each client makes its own key pair first (curveKeyPair); else all share one.
+ */
+export async function handshakeRate(zmq, count, { freshKeys = true, roundTrip = false } = {}) {
   const keys = zmq.curveKeyPair();
+  const shared = zmq.curveKeyPair();
   const server = new zmq.Router({ curveServer: true, curveSecretKey: keys.secretKey, linger: 0 });
   await server.bind("tcp://127.0.0.1:*");
+  const echo = (async () => {
+    for await (const [id, m] of server) await server.send([id, m]);
+  })().catch(() => undefined);
   const started = performance.now();
   for (let i = 0; i < count; i++) {
-    const own = zmq.curveKeyPair();
+    const own = freshKeys ? zmq.curveKeyPair() : shared;
     const client = new zmq.Dealer({
       curveServerKey: keys.publicKey,
       curvePublicKey: own.publicKey,
@@ -96,11 +106,15 @@ export async function handshakeRate(zmq, count) {
     });
     const handshake = new Promise((resolve) => client.events.on("handshake", resolve));
     client.connect(server.lastEndpoint);
-    await handshake;
+    if (roundTrip) {
+      await client.send("ping");
+      await client.receive();
+    } else await handshake;
     client.close();
   }
   const perSecond = (count * 1000) / (performance.now() - started);
   server.close();
+  await echo;
   return perSecond;
 }
 

@@ -42,11 +42,16 @@ for (const [kind, size, n] of CASES) {
 
 // The bound: boxes alone, no ZeroMQ (one core), and handshakes.
 const mb = (r) => f((r.seals * 1048576) / 1e6);
-console.log("\n| MESSAGE boxes alone (one core) | seals/s 17 B | opens/s 17 B | seal MB/s 1 MiB | open MB/s 1 MiB |");
-console.log("|---|---:|---:|---:|---:|");
+console.log(
+  "\n| MESSAGE boxes alone (one core) | seals/s 17 B | opens/s 17 B | seal MB/s 64 KiB | open MB/s 64 KiB | seal MB/s 1 MiB | open MB/s 1 MiB |",
+);
+console.log("|---|---:|---:|---:|---:|---:|---:|");
+const mbAt = (rate, size) => f((rate * size) / 1e6);
 for (const [name, r] of Object.entries(await primitiveRates())) {
-  const big = r[1048576];
-  console.log(`| ${name} | ${f(r[17].seals)} | ${f(r[17].opens)} | ${mb(big)} | ${f((big.opens * 1048576) / 1e6)} |`);
+  const [mid, big] = [r[65536], r[1048576]];
+  console.log(
+    `| ${name} | ${f(r[17].seals)} | ${f(r[17].opens)} | ${mbAt(mid.seals, 65536)} | ${mbAt(mid.opens, 65536)} | ${mb(big)} | ${mbAt(big.opens, 1048576)} |`,
+  );
 }
 const threads = [0, 1, 2, 4].filter((n) => n <= Math.max(2, availableParallelism()));
 const pooled = [];
@@ -56,10 +61,15 @@ console.log(
   `\n1 MiB boxes sealed a second through the pool, MB/s (${availableParallelism()} cores): ${pooled.join(", ")}`,
 );
 const handshakes = Math.max(20, Math.round(300 * scale));
-const [ourHandshakes, theirHandshakes] = [
-  await handshakeRate(libraries.plantrpc, handshakes),
-  await handshakeRate(libraries.zeromq, handshakes),
-];
-console.log(
-  `\nCURVE handshakes a second (connect, handshake, close; one process): plantrpc ${f(ourHandshakes)}, zeromq ${f(theirHandshakes)}`,
-);
+console.log("\n| CURVE handshakes a second (one process) | plantrpc | zeromq | ratio |");
+console.log("|---|---:|---:|---:|");
+for (const [label, variant] of [
+  ["key pair made per client, handshake event", { freshKeys: true }],
+  ["one key pair for all, handshake event", { freshKeys: false }],
+  ["key pair made per client, one round trip", { freshKeys: true, roundTrip: true }],
+  ["one key pair for all, one round trip", { freshKeys: false, roundTrip: true }],
+]) {
+  const ours = await handshakeRate(libraries.plantrpc, handshakes, variant);
+  const theirs = await handshakeRate(libraries.zeromq, handshakes, variant);
+  console.log(`| ${label} | ${f(ours)} | ${f(theirs)} | ${(ours / theirs).toFixed(2)} |`);
+}

@@ -52,8 +52,9 @@ describe("the published package", () => {
     });
   }, 120000);
 
-  it("installs with nothing but libsodium's WebAssembly build, and no native code", () => {
+  it("installs with nothing but libsodium's WebAssembly build and @noble/ciphers, and no native code", () => {
     expect(readdirSync(join(project, "node_modules")).filter((n) => !n.startsWith("."))).toEqual([
+      "@noble",
       "libsodium",
       "libsodium-wrappers",
       "plantrpc",

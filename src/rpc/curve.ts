@@ -20,7 +20,9 @@ export interface CurveServerKeys {
 
 /** Clients admitted by key: the certificates of a directory, listed keys, or both. */
 export interface AllowedKeys {
+  /** A directory of client certificates (zcert's or pyzmq's), read again when it changes. */
   directory?: string;
+  /** Client public keys, 40 characters of Z85 each. */
   keys?: readonly string[];
 }
 

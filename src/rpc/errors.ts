@@ -53,6 +53,7 @@ export class ConnectionLostError extends RpcError {
 export class NotAdmittedError extends RpcError {
   /** The ZAP status the device gave: 400 refused, 300 try again later, 500 its authenticator failed. */
   readonly status: number;
+  /** `what` names the call, `url` the device, `status` the ZAP status it gave. */
   constructor(what: string, url: string, status: number) {
     const why =
       status === 400

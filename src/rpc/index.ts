@@ -19,7 +19,7 @@ export {
 export { RPCSignal, type SignalArgType, type SignalListener } from "./signal.js";
 export { ConnectionLostError, NoResult, NotAdmittedError, RemoteError, RpcError, RpcTimeoutError } from "./errors.js";
 export type { Encoding } from "../common/codec.js";
-export type { CurveClientKeys, CurveServerKeys } from "./curve.js";
+export type { AllowedKeys, CurveClientKeys, CurveServerKeys } from "./curve.js";
 export { type WebAccess, webSocketOptions } from "./web-access.js";
 export {
   DEFAULT_METHOD_TIMEOUT_MS,

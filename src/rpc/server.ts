@@ -1,6 +1,6 @@
 import type { Buffer } from "node:buffer";
 import { setImmediate } from "node:timers";
-import { Router, splitEnvelope, type Socket, type SocketOptions } from "../zmq/index.js";
+import { Router, splitEnvelope } from "../zmq/index.js";
 import { CONSUME, holdProcess, PEER_ALIVE, PEER_GONE } from "../zmq/internal.js";
 import { detectEncoding, encodeBody, type Encoding } from "../common/codec.js";
 import { BadRequest, failure, parseRequest, requestId, stringField } from "./request.js";

@@ -91,14 +91,21 @@ export type Proxy<F extends Socket = Socket, B extends Socket = Socket> = ProxyI
 export { capability, version } from "./capability.js";
 export { curveKeyPair, curvePublicKey } from "./curve-keypair.js";
 export { Authenticator, type AuthenticatorOptions, type ZapSocket } from "./auth/authenticator.js";
-export type { AuthDecision, AuthPolicy, AuthRequest, AuthRule, AuthVerdict } from "./auth/policy.js";
+export type {
+  AuthDecision,
+  AuthPolicy,
+  AuthRequest,
+  AuthRule,
+  AuthVerdict,
+  AuthVerdictDetail,
+} from "./auth/policy.js";
 export {
   type Certificate,
   createCertificate,
   formatCertificate,
   parseCertificate,
 } from "./auth/certificate.js";
-export { loadCertificate, saveCertificate } from "./auth/certificate-files.js";
+export { loadCertificate, type SavedCertificate, saveCertificate } from "./auth/certificate-files.js";
 export { CertificateStore, type CertificateStoreOptions } from "./auth/certificate-store.js";
 export type { SocketTypeName } from "./engine/socket-types.js";
 export type {

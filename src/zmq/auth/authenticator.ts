@@ -26,12 +26,17 @@ export const ZAP_ENDPOINT = "inproc://zeromq.zap.01";
  * authenticator binds it at inproc://zeromq.zap.01 and closes it when stopped).
  */
 export interface ZapSocket {
+  /** Binds the socket (at inproc://zeromq.zap.01). */
   bind(address: string): Promise<void>;
+  /** The next ZAP request, behind its envelope. */
   receive(): Promise<Buffer[] | Uint8Array[]>;
+  /** Sends a reply. */
   send(message: Uint8Array[]): Promise<void>;
+  /** Closes the socket (stop()). */
   close(): void;
 }
 
+/** Options of `new Authenticator()`: the "*" domain's policy, addresses, other domains, where to serve and whom to tell. */
 export interface AuthenticatorOptions extends AuthPolicy {
   /** The context its socket belongs to (default: the global one). Ignored with `socket`. */
   context?: Context;
@@ -85,6 +90,7 @@ export class Authenticator {
   private sending: Promise<unknown> = Promise.resolve();
   private serving: Promise<void> | undefined;
 
+  /** An authenticator, not yet serving (see start()). Throws a TypeError for a CURVE key that is not Z85. */
   constructor(private readonly options: AuthenticatorOptions = {}) {
     this.context = options.context ?? globalContext;
     this.allowed = new Set(options.allow ?? []);
@@ -168,6 +174,7 @@ export class Authenticator {
     await this.serving;
   }
 
+  /** `await using auth = new Authenticator(...)`: stopped at the end of the block. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stop();
   }
@@ -182,6 +189,7 @@ export class Authenticator {
     return decision;
   }
 
+  /** Reads requests until the socket closes, answering each as it is decided. */
   private async serve(socket: ZapSocket): Promise<void> {
     while (this.socket === socket) {
       let frames: Uint8Array[];
@@ -219,6 +227,7 @@ export class Authenticator {
     await this.reply(socket, request, decision);
   }
 
+  /** Sends one reply, after those before it. */
   private reply(socket: ZapSocket, request: ZapRequestMessage, d: AuthDecision): Promise<unknown> {
     // One send at a time: the native package's sockets refuse a second send meanwhile (EBUSY).
     this.sending = this.sending
@@ -227,6 +236,7 @@ export class Authenticator {
     return this.sending;
   }
 
+  /** Addresses first, then the domain's policy; a failure in between is status 500. */
   private async decideSafely(request: AuthRequest): Promise<AuthDecision> {
     const { domain, address, mechanism } = request;
     const user = request.username ?? request.publicKey;

@@ -16,16 +16,21 @@ export async function loadCertificate(path: string): Promise<Certificate> {
   return parseCertificate(await readText(path), path);
 }
 
+/** The files saveCertificate() wrote. */
+export interface SavedCertificate {
+  /** The public certificate: the path given. */
+  publicFile: string;
+  /** The secret certificate (the path and "_secret"), when the certificate had its secret key. */
+  secretFile?: string;
+}
+
 /**
  * Writes a certificate as zcert_save does: the public certificate at `path`, and when the
  * certificate holds its secret key, the secret certificate at `path` + "_secret", readable by its
  * owner only. Name it `x.key` for pyzmq's naming (`x.key`, `x.key_secret`), `x` for zcert's.
  * Resolves with the files written.
  */
-export async function saveCertificate(
-  path: string,
-  cert: Certificate,
-): Promise<{ publicFile: string; secretFile?: string }> {
+export async function saveCertificate(path: string, cert: Certificate): Promise<SavedCertificate> {
   const date = new Date();
   const publicText = formatCertificate(cert, { date });
   const secretText = cert.secretKey === undefined ? undefined : formatCertificate(cert, { secret: true, date });

@@ -6,6 +6,7 @@ import type { Certificate } from "./certificate.js";
 import { parseCertificate } from "./certificate.js";
 import { type FileEntry, listFiles, readText } from "./files.js";
 
+/** Options of `new CertificateStore()`. */
 export interface CertificateStoreOptions {
   /**
    * Called once for each file in the directory that is not a certificate (or cannot be read),
@@ -29,6 +30,7 @@ export class CertificateStore {
   private queued: Promise<void> | undefined;
   private readonly skipped = new Set<string>();
 
+  /** A store over `directory`, read at the first lookup. */
   constructor(
     /** The directory. */
     readonly directory: string,
@@ -67,6 +69,7 @@ export class CertificateStore {
     return this.queued;
   }
 
+  /** Starts a reading of the directory, known as the one under way until it ends. */
   private read(): Promise<void> {
     const reading: Promise<void> = this.reread().finally(() => {
       if (this.refreshing === reading) this.refreshing = undefined;
@@ -75,6 +78,7 @@ export class CertificateStore {
     return reading;
   }
 
+  /** Lists the directory and, when anything changed, reads every certificate again. */
   private async reread(): Promise<void> {
     const files = (await listFiles(this.directory)).filter((f) => !f.path.endsWith("_secret"));
     const signature = signatureOf(files);
@@ -93,6 +97,7 @@ export class CertificateStore {
     this.signature = signature;
   }
 
+  /** Tells onSkipped of a file that is not a certificate, once for each version of it. */
   private skip(file: FileEntry, error: Error): void {
     const id = `${file.path}\0${file.size}\0${file.modified}`;
     if (this.skipped.has(id)) return;

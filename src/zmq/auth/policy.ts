@@ -13,7 +13,7 @@ export interface AuthRequest {
   address: string;
   /** The server socket's routingId for this client (empty when none). */
   identity: Uint8Array;
-  /** "NULL", "PLAIN" or "CURVE" (or what a peer names otherwise). */
+  /** "NULL", "PLAIN" or "CURVE" (or what the request named). */
   mechanism: string;
   /** PLAIN: the user name given. */
   username?: string;
@@ -27,18 +27,42 @@ export interface AuthRequest {
  * A check callback's answer: true admits, false refuses (ZAP status 400); an object says more:
  * the User-Id to give an admitted client, why a refusal, or status 300 (try again later) or 500.
  */
-export type AuthVerdict = boolean | { allow: boolean; userId?: string; reason?: string; status?: 300 | 400 | 500 };
+export type AuthVerdict = boolean | AuthVerdictDetail;
+
+/** A check's answer in full. */
+export interface AuthVerdictDetail {
+  /** Admit (true) or refuse. */
+  allow: boolean;
+  /** The User-Id an admitted client gets (default: its user name or public key). */
+  userId?: string;
+  /** Why, as the ZAP status text (default "Refused"). */
+  reason?: string;
+  /** A refusal's status: 400 (default), 300 try again later, 500 internal error. */
+  status?: 300 | 400 | 500;
+}
 
 /** How one ZAP domain admits clients, each part optional. */
 export interface AuthPolicy {
   /** PLAIN: user names and passwords, given here or in a file (zauth's format, `name=password` lines, read again when it changes). */
-  plain?: { passwords?: Readonly<Record<string, string>>; passwordFile?: string };
+  plain?: {
+    /** User names and their passwords. */
+    passwords?: Readonly<Record<string, string>>;
+    /** A file of `name=password` lines (zauth's format), read again when it changes. */
+    passwordFile?: string;
+  };
   /**
    * CURVE: `allowAny` admits every client that knows the server's key (encryption only);
    * `keys` admits these public keys (Z85); `directory` the keys of the certificates in it (zcert's
    * or pyzmq's files, read again when it changes).
    */
-  curve?: { allowAny?: boolean; keys?: Iterable<string>; directory?: string };
+  curve?: {
+    /** Every client that knows the server's public key (encryption without authentication). */
+    allowAny?: boolean;
+    /** These clients' public keys, 40 characters of Z85 each. */
+    keys?: Iterable<string>;
+    /** A directory of client certificates (zcert's or pyzmq's), read again when it changes. */
+    directory?: string;
+  };
   /**
    * Decides what the rules above leave: a NULL client (admitted when there is no check), a PLAIN
    * or CURVE client they do not admit, or another mechanism. May return a promise. An exception
@@ -63,8 +87,11 @@ export type AuthRule =
 
 /** One decision, as the authenticator logs it. */
 export interface AuthDecision {
+  /** The server socket's zapDomain ("" when it has none). */
   domain: string;
+  /** The client's IP address ("" for ipc:// and inproc://). */
   address: string;
+  /** "NULL", "PLAIN" or "CURVE" (or what the request named). */
   mechanism: string;
   /** PLAIN: the user name; CURVE: the client's public key (Z85). */
   user?: string;
@@ -74,6 +101,7 @@ export interface AuthDecision {
   status: 200 | 300 | 400 | 500;
   /** Why, in words (the ZAP status text). */
   reason: string;
+  /** The rule that decided. */
   rule: AuthRule;
   /** The User-Id given to an admitted client. */
   userId?: string;

@@ -1,4 +1,5 @@
 import type { CurveBoxes, KeyPair, PrefixedBoxes } from "./curve-primitive.js";
+import { type KeyAgreement, runtimeKeyAgreement } from "./curve-x25519.js";
 
 /** The part of libsodium's WebAssembly module used for MESSAGE boxes (lengths are two 32-bit halves). */
 interface RawSodium {
@@ -128,13 +129,22 @@ export async function sodiumBoxes(): Promise<CurveBoxes> {
   const sodium = module.default ?? module;
   const lib = sodium.libsodium;
   const scratch = new Scratch(lib);
-  return {
+  const sodiumAgreement: KeyAgreement = {
     generateKeyPair(): KeyPair {
       const { publicKey, privateKey } = sodium.crypto_box_keypair();
       return { publicKey, secretKey: privateKey };
     },
     publicKeyOf: (secretKey) => sodium.crypto_scalarmult_base(secretKey),
     boxKey: (theirPublic, ourSecret) => sodium.crypto_box_beforenm(theirPublic, ourSecret),
+  };
+  // The handshake's X25519 is the runtime's where it agrees with libsodium (a third of the cost).
+  // PLANTRPC_CURVE_X25519=sodium keeps libsodium's (benchmarks/README.md compares the two).
+  const onlySodium = typeof process !== "undefined" && process.env?.PLANTRPC_CURVE_X25519 === "sodium";
+  const agreement = onlySodium ? sodiumAgreement : (runtimeKeyAgreement(sodiumAgreement) ?? sodiumAgreement);
+  return {
+    generateKeyPair: () => agreement.generateKeyPair(),
+    publicKeyOf: (secretKey) => agreement.publicKeyOf(secretKey),
+    boxKey: (theirPublic, ourSecret) => agreement.boxKey(theirPublic, ourSecret),
     seal: (key, nonce, plaintext) => sodium.crypto_box_easy_afternm(plaintext, nonce, key),
     open(key, nonce, box) {
       if (box.length < TAG) return undefined;

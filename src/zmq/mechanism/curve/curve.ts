@@ -165,6 +165,8 @@ class CurveServer implements Mechanism {
   private clientNonce = 0;
   /** The key of the client's transient and our permanent key: HELLO's, then WELCOME's. */
   private helloKey: Uint8Array = new Uint8Array(0);
+  /** Our transient secret key as made (the cookie holds a copy). */
+  private transientSecret: Uint8Array | undefined;
   private codec: MessageBoxes | undefined;
 
   constructor(
@@ -206,8 +208,10 @@ class CurveServer implements Mechanism {
     }
     this.clientTransient = Uint8Array.from(clientTransient);
     this.clientNonce = readShortNonce(n);
-    // Our transient key lives only in the cookie, which only we can open.
+    // Our transient key travels in the cookie, which only we can open (the RFC's stateless
+    // server); the key made here is also kept, so that the key agreement reuses its form.
     const transient = this.boxes.generateKeyPair();
+    this.transientSecret = transient.secretKey;
     const cookieNonce = randomOctets(16);
     const cookie = concat(
       cookieNonce,
@@ -229,7 +233,9 @@ class CurveServer implements Mechanism {
     if (!cookie || !Buffer.from(cookie.subarray(0, 32)).equals(this.clientTransient!)) {
       throw new ProtocolError("EPROTO", "CURVE INITIATE with a cookie that is not ours", "ERR_ZMTP_CRYPTOGRAPHIC");
     }
-    const transientSecret = cookie.subarray(32, 64);
+    const fromCookie = cookie.subarray(32, 64);
+    const kept = this.transientSecret;
+    const transientSecret = kept && Buffer.from(fromCookie).equals(kept) ? kept : fromCookie;
     const key = this.boxes.boxKey(this.clientTransient!, transientSecret);
     const n = data.subarray(96, 104);
     const value = readShortNonce(n);

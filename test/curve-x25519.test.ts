@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { sodiumBoxes } from "../src/zmq/mechanism/curve/curve-sodium.js";
+import { runtimeKeyAgreement } from "../src/zmq/mechanism/curve/curve-x25519.js";
+
+describe("the handshake's key agreement on the runtime's X25519", () => {
+  it("gives libsodium's keys, both ways, for keys made by either", async () => {
+    const sodium = await sodiumBoxes();
+    // sodiumBoxes() already prefers the runtime's agreement: the reference is libsodium's own.
+    const wrappers = (await import("libsodium-wrappers")).default;
+    await wrappers.ready;
+    const reference = {
+      generateKeyPair: () => {
+        const { publicKey, privateKey } = wrappers.crypto_box_keypair();
+        return { publicKey, secretKey: privateKey };
+      },
+      publicKeyOf: (s: Uint8Array) => wrappers.crypto_scalarmult_base(s),
+      boxKey: (p: Uint8Array, s: Uint8Array) => wrappers.crypto_box_beforenm(p, s),
+    };
+    const agreement = runtimeKeyAgreement(reference);
+    expect(agreement).toBeDefined();
+    for (let i = 0; i < 20; i++) {
+      const a = i % 2 ? agreement!.generateKeyPair() : reference.generateKeyPair();
+      const b = i % 3 ? reference.generateKeyPair() : agreement!.generateKeyPair();
+      expect(agreement!.publicKeyOf(a.secretKey)).toEqual(reference.publicKeyOf(a.secretKey));
+      // A copy of the secret (as a cookie gives it back): no remembered key object.
+      expect(agreement!.boxKey(b.publicKey, Uint8Array.from(a.secretKey))).toEqual(
+        reference.boxKey(b.publicKey, a.secretKey),
+      );
+      expect(sodium.boxKey(a.publicKey, b.secretKey)).toEqual(reference.boxKey(a.publicKey, b.secretKey));
+    }
+  });
+
+  it("refuses a public key of small order, as libsodium does", async () => {
+    const sodium = await sodiumBoxes();
+    const pair = sodium.generateKeyPair();
+    expect(() => sodium.boxKey(new Uint8Array(32), pair.secretKey)).toThrow();
+    const order8 = Uint8Array.from(
+      Buffer.from("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800", "hex"),
+    );
+    expect(() => sodium.boxKey(order8, pair.secretKey)).toThrow();
+  });
+});
