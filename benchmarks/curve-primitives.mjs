@@ -1,6 +1,8 @@
 // The bound under CURVE's figures: MESSAGE boxes alone (no ZeroMQ, one core), with the library's
 // libsodium WebAssembly boxes and with @noble's XSalsa20-Poly1305 (the dev dependency the tests
 // compare them with); and CURVE handshakes a second, ours and the native package's.
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { xsalsa20poly1305 } from "@noble/ciphers/salsa.js";
 import * as native from "zeromq";
 import { loadCurveBoxes } from "../dist/zmq/mechanism/curve/curve-box.js";
@@ -50,6 +52,23 @@ export async function primitiveRates() {
       (box) => xsalsa20poly1305(key, nonce).decrypt(box),
     ),
   };
+}
+
+/**
+ * The bound of a two-process stream on this machine: one process sealing boxes of `size` while
+ * another opens them, at once (benchmarks/curve-box-worker.mjs), MB/s each. With both cores
+ * busy, each core's primitive is slower than alone (shared cache and memory bandwidth).
+ */
+export async function loadedBoxRates(size, count) {
+  const worker = fileURLToPath(new URL("./curve-box-worker.mjs", import.meta.url));
+  const run = (mode) =>
+    new Promise((resolve, reject) => {
+      execFile(process.execPath, [worker, mode, String(size), String(count)], (error, stdout) =>
+        error ? reject(error) : resolve(Number(stdout.trim())),
+      );
+    });
+  const [seal, open] = await Promise.all([run("seal"), run("open")]);
+  return { seal, open };
 }
 
 /**

@@ -3,7 +3,7 @@
 // plantrpc and the native `zeromq` package in the same run. `npm run bench -- curve`.
 import { curveKeyPair } from "zeromq";
 import { availableParallelism } from "node:os";
-import { handshakeRate, libraries, poolRate, primitiveRates } from "./curve-primitives.mjs";
+import { handshakeRate, libraries, loadedBoxRates, poolRate, primitiveRates } from "./curve-primitives.mjs";
 import { measure, RUNS } from "./processes.mjs";
 
 const quick = process.argv.includes("--quick");
@@ -53,6 +53,16 @@ for (const [name, r] of Object.entries(await primitiveRates())) {
     `| ${name} | ${f(r[17].seals)} | ${f(r[17].opens)} | ${mbAt(mid.seals, 65536)} | ${mbAt(mid.opens, 65536)} | ${mb(big)} | ${mbAt(big.opens, 1048576)} |`,
   );
 }
+// What the stream's two processes can do at most here: the boxes alone, both cores at work.
+const loaded = [];
+for (const [size, n] of [
+  [65536, Math.max(200, Math.round(4000 * scale))],
+  [1048576, Math.max(20, Math.round(300 * scale))],
+]) {
+  const r = await loadedBoxRates(size, n);
+  loaded.push(`${size} B: seal ${f(r.seal)}, open ${f(r.open)}`);
+}
+console.log(`\nBoxes alone, one process sealing while another opens (both cores at work), MB/s: ${loaded.join("; ")}`);
 const threads = [0, 1, 2, 4].filter((n) => n <= Math.max(2, availableParallelism()));
 const pooled = [];
 for (const n of threads)
