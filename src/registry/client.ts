@@ -1,7 +1,9 @@
 import { decodeBody, encodeBody } from "../common/codec.js";
 import { RpcError, RpcTimeoutError } from "../common/errors.js";
 import { type CurveClientKeys, clientSocketOptions } from "../rpc/curve.js";
+import { NotAdmittedError } from "../rpc/errors.js";
 import { Request, type ZmqError } from "../zmq/index.js";
+import { WATCH } from "../zmq/internal.js";
 import { shownUrl } from "../util/shown-url.js";
 import type { DeviceEntry, RegistryMessage } from "./protocol.js";
 
@@ -41,14 +43,25 @@ async function ask(url: string, message: RegistryMessage, options: RegistryReque
     receiveTimeout: timeout,
     ...clientSocketOptions(options.curve),
   });
+  // A registry that refuses our key (allowKeys) says so in the handshake: no need to wait.
+  let refuse: (e: Error) => void = () => undefined;
+  const refused = new Promise<never>((_, reject) => (refuse = reject));
+  refused.catch(() => undefined);
+  req.events[WATCH]("handshake:error:auth", (event) => {
+    const status = (event as { error?: { status?: number } }).error?.status ?? 400;
+    refuse(new NotAdmittedError(`${message.event} to the registry`, shownUrl(url), status));
+  });
   try {
     req.connect(url);
-    await req.send(encodeBody(message, "json"));
-    const [reply] = await req.receive().catch((e: unknown) => {
-      if ((e as ZmqError).code === "EAGAIN")
-        throw new RpcTimeoutError(`${message.event} to the registry at ${shownUrl(url)}`, timeout);
-      throw e;
-    });
+    await Promise.race([req.send(encodeBody(message, "json")), refused]);
+    const [reply] = await Promise.race([
+      req.receive().catch((e: unknown) => {
+        if ((e as ZmqError).code === "EAGAIN")
+          throw new RpcTimeoutError(`${message.event} to the registry at ${shownUrl(url)}`, timeout);
+        throw e;
+      }),
+      refused,
+    ]);
     const decoded = decodeBody(reply!, "json") as RegistryMessage;
     if (decoded?.event === "UNSUPPORTED") {
       const reason = (decoded.payload as { error?: unknown } | undefined)?.error;
