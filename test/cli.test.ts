@@ -652,9 +652,10 @@ describe("--keys and certificate files", () => {
       "--keys",
       join(dir, "stranger.key_secret"),
       "--timeout",
-      "300",
+      "5000",
     ]);
-    expect(stranger.code).toBe(3);
+    expect(stranger.code).toBe(4);
+    expect(stranger.stderr).toMatch(/refused this client \(ZAP status 400/);
     // Usage: --allow-keys needs CURVE, and a directory.
     const without = await plantrpc(["registry", "--port", "0", "--allow-keys", join(dir, "clients")]);
     expect(without.code).toBe(2);
