@@ -27,7 +27,7 @@ const crypto = require("node:crypto");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { Buffer, InvariantError, invariant, load } = require("./_lib.cjs");
+const { Buffer, InvariantError, invariant, load, splitAtZeros } = require("./_lib.cjs");
 
 const { readCertificate, readKeyPair, serverKeyOf } = load("cli/certificate.js");
 const { UsageError } = load("cli/args.js");
@@ -175,14 +175,7 @@ function passwords(data) {
 }
 
 function zapRequest(data) {
-  const frames = [];
-  let start = 0;
-  for (let i = 0; i <= data.length; i++) {
-    if (i === data.length || data[i] === 0) {
-      frames.push(data.subarray(start, i));
-      start = i + 1;
-    }
-  }
+  const frames = [...splitAtZeros(data)];
   const read = readZapRequest(frames);
   if (!read) return;
   const { envelope, credentials } = read.request;
