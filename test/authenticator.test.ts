@@ -248,7 +248,57 @@ describe("Authenticator: PLAIN, addresses, domains, the check callback", () => {
   });
 });
 
+describe("the authenticator's own robustness", () => {
+  it("a decision listener that throws keeps no client from its answer", async () => {
+    const auth = new Authenticator({
+      curve: { allowAny: true },
+      onDecision: () => {
+        throw new Error("a broken logger");
+      },
+    });
+    await auth.start();
+    started.push(auth);
+    expect(await attempt(await bound(new Reply(curveServer())), curveClient(curveKeyPair()))).toBe("served");
+    expect(await attempt(await bound(new Reply(curveServer())), curveClient(curveKeyPair()))).toBe("served");
+  });
+
+  it("a stop() during start() waits for it, then stops: nothing is left serving", async () => {
+    const auth = new Authenticator({ curve: { allowAny: true } });
+    const starting = auth.start();
+    await auth.stop();
+    await starting;
+    expect(auth.running).toBe(false);
+    expect(Authenticator.of()).toBeUndefined();
+    // Two starts at once are one start.
+    const again = new Authenticator({ curve: { allowAny: true } });
+    started.push(again);
+    await Promise.all([again.start(), again.start()]);
+    expect(again.running).toBe(true);
+  });
+});
+
 describe("a component's own domain on the context's authenticator (devices, the registry)", () => {
+  it("two components starting at once share one authenticator", async () => {
+    const [a, b] = await Promise.all([
+      addDomainPolicy("device-a", { curve: { allowAny: true } }),
+      addDomainPolicy("device-b", { curve: { allowAny: true } }),
+    ]);
+    const auth = Authenticator.of();
+    expect(auth?.running).toBe(true);
+    await a();
+    expect(Authenticator.of()).toBe(auth);
+    await b();
+    expect(Authenticator.of()).toBeUndefined();
+  });
+
+  it("a component that adds its domain while the last one lets go gets a running authenticator", async () => {
+    const first = await addDomainPolicy("device-c", { curve: { allowAny: true } });
+    const [second] = await Promise.all([addDomainPolicy("device-d", { curve: { allowAny: true } }), first()]);
+    expect(Authenticator.of()?.running).toBe(true);
+    await second();
+    expect(Authenticator.of()).toBeUndefined();
+  });
+
   it("starts one when none runs, which admits other CURVE sockets as no handler would, and stops with the last user", async () => {
     const friend = curveKeyPair();
     const release = await addDomainPolicy("device-1", { curve: { keys: [friend.publicKey] } });

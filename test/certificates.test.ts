@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -154,6 +154,14 @@ describe("certificate files", () => {
     expect(await saveCertificate(join(dir, "peer.key"), { publicKey: cert.publicKey, metadata: {} })).toEqual({
       publicFile: join(dir, "peer.key"),
     });
+  });
+
+  it("an overwritten secret certificate is made owner-only again", async () => {
+    const path = join(scratch(), "camera");
+    await saveCertificate(path, createCertificate());
+    chmodSync(`${path}_secret`, 0o644);
+    await saveCertificate(path, createCertificate());
+    expect(statSync(`${path}_secret`).mode & 0o777).toBe(0o600);
   });
 
   it("a missing file is ENOENT, naming the path", async () => {

@@ -116,6 +116,29 @@ describe("a device that admits only some clients (curve.allowKeys)", () => {
     await expect(server.start()).rejects.toMatchObject({ code: "ENOENT" });
   });
 
+  it("fails closed: with its authenticator stopped by the program, a locked device admits no one", async () => {
+    const friend = curveKeyPair();
+    const { keys, url } = await lockedDevice([friend.publicKey]);
+    await Authenticator.of()!.stop();
+    await expect(
+      RPCClient.connect(url, { timeout: 500, curve: { serverKey: keys.publicKey, ...friend } }),
+    ).rejects.toBeInstanceOf(RpcTimeoutError);
+  });
+
+  it("a device that cannot bind takes its domain away again (the shared authenticator stops)", async () => {
+    const keys = curveKeyPair();
+    const holder = new RPCServer({ url: "tcp://127.0.0.1:0" });
+    await holder.start();
+    cleanups.push(() => holder.close());
+    const server = new RPCServer({
+      url: `tcp://127.0.0.1:${holder.port}`,
+      curve: { ...keys, allowKeys: [curveKeyPair().publicKey] },
+    });
+    cleanups.push(() => server.close());
+    await expect(server.start()).rejects.toMatchObject({ code: "EADDRINUSE" });
+    expect(Authenticator.of()).toBeUndefined();
+  });
+
   it("a registry too: only admitted devices register and only admitted clients list", async () => {
     const { DeviceRegistry, listDevices, registerToRegistry } = await import("../src/index.js");
     const registryKeys = curveKeyPair();

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
+import { resolve } from "node:path";
 import { type Certificate, parseCertificate } from "../zmq/index.js";
 import { isCurveKeyText } from "../zmq/internal.js";
 import { UsageError } from "./args.js";
@@ -51,5 +52,6 @@ export function allowKeysDirectory(value: string): string {
   }
   if (!directory)
     throw new UsageError(`--allow-keys takes a directory of client certificates; "${value}" is not a directory`);
-  return value;
+  // Absolute: the directory is read again at each handshake, whatever the working directory then.
+  return resolve(value);
 }

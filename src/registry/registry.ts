@@ -134,7 +134,12 @@ export class DeviceRegistry {
   /** Binds the registry's port (`port` 0: one the OS chooses, then in `port`) and starts answering. */
   async start(): Promise<void> {
     await this.security.start();
-    await this.socket.bind(`tcp://${this.addr}:${this.port}`);
+    try {
+      await this.socket.bind(`tcp://${this.addr}:${this.port}`);
+    } catch (e) {
+      await this.security.stop();
+      throw e;
+    }
     this.port = endpointPort(this.socket.lastEndpoint!);
     this.pruneTimer = setInterval(() => this.prune(), 250);
     this.pruneTimer.unref?.();

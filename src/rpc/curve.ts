@@ -80,16 +80,21 @@ export function serverSecurity(curve: CurveServerKeys | undefined): ServerSecuri
   const options = serverSocketOptions(curve);
   if (!allow) return { options, start: async () => undefined, stop: async () => undefined };
   const domain = `plantrpc.allow-keys.${nextDomain++}`;
-  let release: (() => Promise<void>) | undefined;
+  let adding: Promise<() => Promise<void>> | undefined;
   return {
-    options: { ...options, zapDomain: domain },
+    // zapEnforceDomain: should no handler be bound (stopped by the program, say), clients are
+    // refused, never all admitted.
+    options: { ...options, zapDomain: domain, zapEnforceDomain: true },
     async start() {
-      release ??= await addDomainPolicy(domain, { curve: allow });
+      adding ??= addDomainPolicy(domain, { curve: allow });
+      await adding;
     },
     async stop() {
-      const r = release;
-      release = undefined;
-      await r?.();
+      const pending = adding;
+      adding = undefined;
+      // A stop during start() waits for the domain to be added, then takes it away.
+      const release = await pending?.catch(() => undefined);
+      await release?.();
     },
   };
 }

@@ -231,6 +231,16 @@ export class RPCServer {
   /** Binds the URL (on a free port when it has none), then the web endpoint if any. */
   private async bind(): Promise<void> {
     await this.security.start();
+    try {
+      await this.bindEndpoints();
+    } catch (e) {
+      // Not serving after all: its clients' policy goes (the shared authenticator with it).
+      await this.security.stop();
+      throw e;
+    }
+  }
+
+  private async bindEndpoints(): Promise<void> {
     const { endpoint, port } = await bindRpcUrl(this.socket, this.parsedUrl);
     this.endpoint = endpoint;
     this.port = port;

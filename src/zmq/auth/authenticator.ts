@@ -88,6 +88,7 @@ export class Authenticator {
   private socket: ZapSocket | undefined;
   private readonly context: Context;
   private sending: Promise<unknown> = Promise.resolve();
+  private starting: Promise<void> | undefined;
   private serving: Promise<void> | undefined;
 
   /** An authenticator, not yet serving (see start()). Throws a TypeError for a CURVE key that is not Z85. */
@@ -144,7 +145,15 @@ export class Authenticator {
    * Binds the handler and starts serving. Rejects with a ZmqError: EADDRINUSE when the context
    * already has a ZAP handler, ENOENT when a policy's certificate directory does not exist.
    */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    // One start at a time: a second call (or a stop()) waits for the one under way.
+    this.starting ??= this.bindAndServe().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  private async bindAndServe(): Promise<void> {
     if (this.socket) return;
     for (const { policy } of this.policies.values()) await checkPolicyFiles(policy);
     const socket = this.options.socket ?? new Router({ context: this.context } as never);
@@ -166,6 +175,7 @@ export class Authenticator {
 
   /** Stops serving and unbinds (handshakes waiting for an answer then wait for the next handler, as with libzmq). */
   async stop(): Promise<void> {
+    await this.starting?.catch(() => undefined);
     const socket = this.socket;
     if (!socket) return;
     this.socket = undefined;
@@ -185,7 +195,7 @@ export class Authenticator {
    */
   async authenticate(request: AuthRequest): Promise<AuthDecision> {
     const decision = await this.decideSafely(request);
-    this.options.onDecision?.(decision);
+    this.tell(decision);
     return decision;
   }
 
@@ -198,7 +208,8 @@ export class Authenticator {
       } catch {
         return; // closed
       }
-      void this.answer(socket, frames);
+      // answer() catches what it can; this is the backstop that keeps the loop's promise clean.
+      this.answer(socket, frames).catch(() => undefined);
     }
   }
 
@@ -223,8 +234,17 @@ export class Authenticator {
           reason: complete ? "Invalid request" : "Not enough frames",
           rule: "malformed",
         };
-    this.options.onDecision?.(decision);
+    this.tell(decision);
     await this.reply(socket, request, decision);
+  }
+
+  /** Tells onDecision; a listener that throws must not keep the client from its answer. */
+  private tell(decision: AuthDecision): void {
+    try {
+      this.options.onDecision?.(decision);
+    } catch {
+      // the decision stands; the listener's fault is its own
+    }
   }
 
   /** Sends one reply, after those before it. */

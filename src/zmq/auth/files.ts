@@ -1,6 +1,6 @@
 // What the authenticator and the certificate API read and write on disk, in one place so that a
 // web page's build can put files.browser.ts in its stead (a page has no files).
-import { readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { chmod, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { plainError, type ZmqError, type ZmqErrorCode } from "../errors.js";
 
@@ -30,6 +30,8 @@ export async function readText(path: string): Promise<string> {
 export async function writeText(path: string, text: string, secret = false): Promise<void> {
   try {
     await writeFile(path, text, secret ? { mode: 0o600 } : {});
+    // The mode applies to a file made here; one overwritten keeps its own, so set it.
+    if (secret) await chmod(path, 0o600);
   } catch (e) {
     throw fileError(path, e, "write");
   }

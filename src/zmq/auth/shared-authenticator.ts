@@ -12,18 +12,20 @@ const users = new Map<Authenticator, Set<string>>();
 /** A start under way, so that two components starting at once share it. */
 let starting: Promise<Authenticator> | undefined;
 
-async function authenticatorOf(context: Context): Promise<Authenticator> {
-  const found = Authenticator.of(context) ?? (await starting);
-  if (found) return found;
+function authenticatorOf(context: Context): Promise<Authenticator> {
+  // No await between the look and the start: two components starting at once share one.
+  const found = Authenticator.of(context);
+  if (found) return Promise.resolve(found);
+  if (starting) return starting;
   const auth = new Authenticator({ context, curve: { allowAny: true } });
-  starting = auth.start().then(() => auth);
-  try {
-    await starting;
+  starting = (async () => {
+    await auth.start();
     users.set(auth, new Set());
     return auth;
-  } finally {
+  })().finally(() => {
     starting = undefined;
-  }
+  });
+  return starting;
 }
 
 /**
@@ -37,7 +39,9 @@ export async function addDomainPolicy(
   context: Context = globalContext,
 ): Promise<() => Promise<void>> {
   await checkPolicyFiles(policy);
-  const auth = await authenticatorOf(context);
+  let auth = await authenticatorOf(context);
+  // The one found may have stopped meanwhile (its last user let go): then start another.
+  while (!auth.running) auth = await authenticatorOf(context);
   auth.configure(domain, policy);
   users.get(auth)?.add(domain);
   return async () => {

@@ -237,6 +237,9 @@ class CurveServer implements Mechanism {
     const kept = this.transientSecret;
     const transientSecret = kept && Buffer.from(fromCookie).equals(kept) ? kept : fromCookie;
     const key = this.boxes.boxKey(this.clientTransient!, transientSecret);
+    // Used once: kept no longer than needed (forward secrecy), the cookie's copy with it.
+    this.transientSecret = undefined;
+    fromCookie.fill(0);
     const n = data.subarray(96, 104);
     const value = readShortNonce(n);
     if (value <= this.clientNonce)
