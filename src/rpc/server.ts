@@ -228,7 +228,7 @@ export class RPCServer {
     return this.started;
   }
 
-  /** Binds the URL (on a free port when it has none), then the web endpoint if any. */
+  /** Admits its clients (CURVE allowKeys), then binds; a bind that fails takes the admission away. */
   private async bind(): Promise<void> {
     await this.security.start();
     try {
@@ -240,6 +240,7 @@ export class RPCServer {
     }
   }
 
+  /** Binds the URL (on a free port when it has none), then the web endpoint if any. */
   private async bindEndpoints(): Promise<void> {
     const { endpoint, port } = await bindRpcUrl(this.socket, this.parsedUrl);
     this.endpoint = endpoint;

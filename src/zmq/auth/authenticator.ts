@@ -153,6 +153,7 @@ export class Authenticator {
     return this.starting;
   }
 
+  /** start()'s work: the policies' files checked, the socket bound, the serving loop begun. */
   private async bindAndServe(): Promise<void> {
     if (this.socket) return;
     for (const { policy } of this.policies.values()) await checkPolicyFiles(policy);
