@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -80,12 +80,16 @@ describe("a device that admits only some clients (curve.allowKeys)", () => {
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const friend = createCertificate({ name: "friend" });
     await saveCertificate(join(dir, "friend.key"), friend);
+    writeFileSync(join(dir, "README"), "the lab's clients\n");
+    const warned = new Promise<Error>((resolve) => process.once("warning", resolve));
     const { keys, url } = await lockedDevice(dir);
     const client = await RPCClient.connect(url, {
       curve: { serverKey: keys.publicKey, publicKey: friend.publicKey, secretKey: friend.secretKey! },
     });
     cleanups.push(() => client.close());
     expect(await client.call("add", [2, 3])).toBe(5);
+    // A file there that is not a certificate is said once, as a process warning.
+    expect((await warned).message).toMatch(/allowKeys: .*README is not a client certificate, skipped/);
     const started = Date.now();
     const refused = await RPCClient.connect(url, { timeout: 5000, curve: { serverKey: keys.publicKey } }).catch(
       (e) => e,

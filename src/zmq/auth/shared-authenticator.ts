@@ -17,7 +17,15 @@ function authenticatorOf(context: Context): Promise<Authenticator> {
   const found = Authenticator.of(context);
   if (found) return Promise.resolve(found);
   if (starting) return starting;
-  const auth = new Authenticator({ context, curve: { allowAny: true } });
+  const auth = new Authenticator({
+    context,
+    curve: { allowAny: true },
+    // Nobody else would hear of it: a file in an allowKeys directory that is not a certificate.
+    onSkipped: (path, error) =>
+      (globalThis as { process?: { emitWarning?(m: string): void } }).process?.emitWarning?.(
+        `allowKeys: ${path} is not a client certificate, skipped (${error.message})`,
+      ),
+  });
   starting = (async () => {
     await auth.start();
     users.set(auth, new Set());
