@@ -99,12 +99,17 @@ describe("a device that admits only some clients (curve.allowKeys)", () => {
     expect(Date.now() - started).toBeLessThan(4000);
   });
 
-  it("takes a list of public keys; stops its part of the authenticator when it stops", async () => {
+  it("takes a list of public keys (signals admitted alike); stops its part of the authenticator when it stops", async () => {
     const friend = curveKeyPair();
     const { server, keys, url } = await lockedDevice([friend.publicKey]);
+    const moved = server.registerSignal("moved");
     const client = await RPCClient.connect(url, { curve: { serverKey: keys.publicKey, ...friend } });
     cleanups.push(() => client.close());
     expect(await client.call("add", [1, 1])).toBe(2);
+    const got = new Promise((resolve) => client.signal("moved").connect((...args) => resolve(args)));
+    const emitting = setInterval(() => moved.emit(7), 10);
+    expect(await got).toEqual([7]);
+    clearInterval(emitting);
     expect(Authenticator.of()?.running).toBe(true);
     await server[Symbol.asyncDispose]();
     expect(Authenticator.of()).toBeUndefined();
