@@ -17,6 +17,7 @@ const CLI = join(ROOT, "dist", "cli", "main.js");
 /** pyzmq: makes certificates (`make DIR NAME`), or calls the camera (`call URL SERVER_KEY SECRET_CERT`). */
 const CLIENT = `
 import json, sys, zmq, zmq.auth
+from zmq.utils.monitor import recv_monitor_message
 if sys.argv[1] == "make":
     zmq.auth.create_certificates(sys.argv[2], sys.argv[3], metadata={"name": sys.argv[3]})
     sys.exit(0)
@@ -25,12 +26,20 @@ public, secret = zmq.auth.load_certificate(cert)
 sock = zmq.Context.instance().socket(zmq.REQ)
 sock.linger = 0
 sock.curve_publickey, sock.curve_secretkey, sock.curve_serverkey = public, secret, server_key.encode()
+# A refusal is an event on the client (libzmq's monitor), not the absence of a reply.
+monitor = sock.get_monitor_socket(zmq.EVENT_HANDSHAKE_FAILED_AUTH)
 sock.connect(url)
 sock.send_json({"event": "PROPERTY_GET", "property": "encoding"})
-if sock.poll(3000):
+poller = zmq.Poller()
+poller.register(sock, zmq.POLLIN)
+poller.register(monitor, zmq.POLLIN)
+ready = dict(poller.poll(10000))
+if sock in ready:
     print(json.dumps({"served": True, "reply": sock.recv_json()}))
+elif monitor in ready:
+    print(json.dumps({"served": False, "refused": recv_monitor_message(monitor)["value"]}))
 else:
-    print(json.dumps({"served": False}))
+    print(json.dumps({"served": False, "timeout": True}))
 `;
 
 function python(args: string[]): Promise<string> {
@@ -97,7 +106,7 @@ describe.runIf(hasPyzmq())("a device locked to a directory of client certificate
     const friend = await call(info.camera, info.key, join(clients, "friend.key_secret"));
     expect(friend).toEqual({ served: true, reply: expect.objectContaining({ value: "png" }) });
     const stranger = join(others, "stranger.key_secret");
-    expect(await call(info.camera, info.key, stranger)).toEqual({ served: false });
+    expect(await call(info.camera, info.key, stranger)).toEqual({ served: false, refused: 400 });
     copyFileSync(join(others, "stranger.key"), join(clients, "stranger.key"));
     expect(await call(info.camera, info.key, stranger)).toEqual({
       served: true,

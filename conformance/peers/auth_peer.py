@@ -20,6 +20,7 @@ import sys
 
 import zmq
 import zmq.auth
+import zmq.utils.monitor
 from zmq.auth.thread import ThreadAuthenticator
 
 
@@ -75,12 +76,23 @@ def curve_client(endpoint, server_key, cert, timeout_ms):
     sock.curve_publickey = public
     sock.curve_secretkey = secret
     sock.curve_serverkey = server_key.encode()
+    # A refusal is an event on the client (libzmq's monitor), not the absence of a reply.
+    monitor = sock.get_monitor_socket(zmq.EVENT_HANDSHAKE_FAILED_AUTH)
     sock.connect(endpoint)
     sock.send_string("hello from pyzmq")
-    if sock.poll(timeout_ms):
+    poller = zmq.Poller()
+    poller.register(sock, zmq.POLLIN)
+    poller.register(monitor, zmq.POLLIN)
+    ready = dict(poller.poll(timeout_ms))
+    if sock in ready:
         emit({"publicKey": text(public), "reply": sock.recv_string()})
+    elif monitor in ready:
+        event = zmq.utils.monitor.recv_monitor_message(monitor)
+        emit({"publicKey": text(public), "refused": event["value"]})
     else:
         emit({"publicKey": text(public), "timeout": True})
+    sock.disable_monitor()
+    monitor.close(0)
     sock.close(0)
     ctx.term()
 
