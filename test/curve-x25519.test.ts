@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { sodiumBoxes } from "../src/zmq/mechanism/curve/curve-sodium.js";
 import { runtimeKeyAgreement } from "../src/zmq/mechanism/curve/curve-x25519.js";
+import { z85Decode } from "../src/zmq/mechanism/z85.js";
+import { curveKeyPair } from "../src/zmq/curve-keypair.js";
 
 describe("the handshake's key agreement on the runtime's X25519", () => {
   it("gives libsodium's keys, both ways, for keys made by either", async () => {
@@ -27,6 +29,20 @@ describe("the handshake's key agreement on the runtime's X25519", () => {
         reference.boxKey(b.publicKey, a.secretKey),
       );
       expect(sodium.boxKey(a.publicKey, b.secretKey)).toEqual(reference.boxKey(a.publicKey, b.secretKey));
+    }
+  });
+
+  it("agrees as libsodium does with keys from curveKeyPair() (whose key objects it remembers)", async () => {
+    const sodium = await sodiumBoxes();
+    const wrappers = (await import("libsodium-wrappers")).default;
+    await wrappers.ready;
+    for (let i = 0; i < 70; i++) {
+      // 70 pairs: more than the keys remembered by value, so that the first ones are imported again.
+      const pair = curveKeyPair();
+      const secret = z85Decode(pair.secretKey)!;
+      const peer = wrappers.crypto_box_keypair();
+      expect(Buffer.from(sodium.publicKeyOf(secret)).equals(Buffer.from(z85Decode(pair.publicKey)!))).toBe(true);
+      expect(sodium.boxKey(peer.publicKey, secret)).toEqual(wrappers.crypto_box_beforenm(peer.publicKey, secret));
     }
   });
 

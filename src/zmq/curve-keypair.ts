@@ -1,6 +1,7 @@
 import { Buffer } from "node:buffer";
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
 import { plainError } from "./errors.js";
+import { rememberSecretKey } from "./mechanism/curve/curve-x25519.js";
 import { z85Decode, z85Encode } from "./mechanism/z85.js";
 
 /**
@@ -16,10 +17,10 @@ export function curveKeyPair(): {
 } {
   const { publicKey, privateKey } = generateKeyPairSync("x25519");
   const raw = (key: string | undefined) => Buffer.from(key ?? "", "base64url");
-  return {
-    publicKey: z85Encode(raw(publicKey.export({ format: "jwk" }).x)),
-    secretKey: z85Encode(raw(privateKey.export({ format: "jwk" }).d)),
-  };
+  const secret = raw(privateKey.export({ format: "jwk" }).d);
+  // A client made with this pair would otherwise import its secret key again at its handshake.
+  rememberSecretKey(secret, privateKey);
+  return { publicKey: z85Encode(raw(publicKey.export({ format: "jwk" }).x)), secretKey: z85Encode(secret) };
 }
 
 /** PKCS #8's wrapping of a raw X25519 private key (RFC 8410): what node:crypto imports. */

@@ -114,6 +114,9 @@ export class Connector {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    this.attempts?.abort();
+    // Only an attempt under way has something to stop: aborting makes a DOMException, whose
+    // stack costs as much as a key agreement in a loop of short-lived sockets.
+    if (this.inFlight) this.attempts?.abort();
+    this.attempts = undefined;
   }
 }

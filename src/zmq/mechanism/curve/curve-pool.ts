@@ -22,13 +22,17 @@ export interface BoxPool {
   open(key: Uint8Array, nonce: Uint8Array, box: Uint8Array): Promise<Uint8Array | undefined>;
 }
 
+/** The count of cores, read once per process. */
+let cores: number | undefined;
+
 /**
  * The automatic size: a worker for every core beyond the two that the process's own thread and
  * its peer (often on the same machine) keep busy, at most four; none on one or two cores, where
  * measurements show no gain (benchmarks/README.md, CURVE).
  */
 export function automaticCurveThreads(): number {
-  return Math.max(0, Math.min(4, availableParallelism() - 2));
+  cores ??= availableParallelism();
+  return Math.max(0, Math.min(4, cores - 2));
 }
 
 interface Job {
@@ -63,12 +67,10 @@ const failedScripts = new Set<string>();
 
 /** The pool of `threads` workers (undefined for 0, or when worker threads cannot be started). */
 export function curvePool(workers: CurveWorkers | number, boxes: CurveBoxes): BoxPool | undefined {
-  const {
-    threads,
-    script = curveWorkerUrl(),
-    asked = true,
-  } = typeof workers === "number" ? { threads: workers } : workers;
+  const { threads, script: askedScript, asked = true } = typeof workers === "number" ? { threads: workers } : workers;
+  // Most connections have no pool: the script's URL is made only for those that do.
   if (threads <= 0) return undefined;
+  const script = askedScript ?? curveWorkerUrl();
   const key = `${threads} ${String(script)}`;
   let pool = pools.get(key);
   if (!pool) {

@@ -40,6 +40,14 @@ function remember(secret: Uint8Array, key: KeyObject, byItsValue: boolean): void
   byValue.set(b64(secret), key);
 }
 
+/**
+ * Tells the key agreement of a key object made elsewhere in this process (curveKeyPair()), so
+ * that a socket given its secret key as text does not import it again (as much as an agreement).
+ */
+export function rememberSecretKey(secret: Uint8Array, key: KeyObject): void {
+  remember(secret, key, true);
+}
+
 /** Stands for the public half in a secret key's JWK (see above). */
 const ANY_X = b64(new Uint8Array(32));
 
