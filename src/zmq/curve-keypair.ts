@@ -1,7 +1,7 @@
 import { Buffer } from "node:buffer";
-import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
+import { createPrivateKey, createPublicKey } from "node:crypto";
 import { plainError } from "./errors.js";
-import { rememberSecretKey } from "./mechanism/curve/curve-x25519.js";
+import { x25519KeyPair } from "./mechanism/curve/curve-x25519.js";
 import { z85Decode, z85Encode } from "./mechanism/z85.js";
 
 /**
@@ -15,12 +15,9 @@ export function curveKeyPair(): {
   /** The secret key, 40 characters of Z85: for this side's curveSecretKey only. */
   secretKey: string;
 } {
-  const { publicKey, privateKey } = generateKeyPairSync("x25519");
-  const raw = (key: string | undefined) => Buffer.from(key ?? "", "base64url");
-  const secret = raw(privateKey.export({ format: "jwk" }).d);
-  // A client made with this pair would otherwise import its secret key again at its handshake.
-  rememberSecretKey(secret, privateKey);
-  return { publicKey: z85Encode(raw(publicKey.export({ format: "jwk" }).x)), secretKey: z85Encode(secret) };
+  // Its key object is remembered: a socket given this pair does not import the secret again.
+  const { publicKey, secretKey } = x25519KeyPair(true);
+  return { publicKey: z85Encode(publicKey), secretKey: z85Encode(secretKey) };
 }
 
 /** PKCS #8's wrapping of a raw X25519 private key (RFC 8410): what node:crypto imports. */

@@ -40,23 +40,60 @@ function remember(secret: Uint8Array, key: KeyObject, byItsValue: boolean): void
   byValue.set(b64(secret), key);
 }
 
-/**
- * Tells the key agreement of a key object made elsewhere in this process (curveKeyPair()), so
- * that a socket given its secret key as text does not import it again (as much as an agreement).
- */
-export function rememberSecretKey(secret: Uint8Array, key: KeyObject): void {
-  remember(secret, key, true);
-}
-
 /** Stands for the public half in a secret key's JWK (see above). */
 const ANY_X = b64(new Uint8Array(32));
 
 function secretKeyObject(secret: Uint8Array): KeyObject {
   const known = byIdentity.get(secret) ?? byValue.get(b64(secret));
   if (known) return known;
-  const key = createPrivateKey({ key: { kty: "OKP", crv: "X25519", d: b64(secret), x: ANY_X }, format: "jwk" });
+  const key = importSecretKey(secret);
   remember(secret, key, true);
   return key;
+}
+
+const importSecretKey = (secret: Uint8Array): KeyObject =>
+  createPrivateKey({ key: { kty: "OKP", crv: "X25519", d: b64(secret), x: ANY_X }, format: "jwk" });
+
+/**
+ * A new key pair: 32 random octets (X25519 takes any, as libsodium's crypto_box_keypair makes
+ * them) and the public key the runtime derives. Not generateKeyPairSync(): on Node 20, exporting
+ * a key it made can deadlock the process (the export holds the key's lock while it allocates; a
+ * garbage collection then frees the finished generation job, whose destructor takes the same
+ * lock; test/curve-x25519.test.ts runs the pattern). `byValue`: also remembered by its
+ * value, for a key pair handed out as text (curveKeyPair()) and given back to a socket.
+ */
+export function x25519KeyPair(byValue: boolean): KeyPair {
+  derives ??= derivesPublicKeys();
+  if (!derives) return generatedKeyPair(byValue);
+  const secretKey = new Uint8Array(32);
+  crypto.getRandomValues(secretKey);
+  const key = importSecretKey(secretKey);
+  remember(secretKey, key, byValue);
+  return { publicKey: raw(createPublicKey(key).export({ format: "jwk" }).x), secretKey };
+}
+
+let derives: boolean | undefined;
+
+/** RFC 7748's test vector (section 6.1, Alice): whether the runtime derives `x` from `d`. */
+function derivesPublicKeys(): boolean {
+  try {
+    const secret = Buffer.from("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a", "hex");
+    const x = createPublicKey(importSecretKey(secret)).export({ format: "jwk" }).x;
+    return x === b64(Buffer.from("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a", "hex"));
+  } catch {
+    return false;
+  }
+}
+
+/** A runtime's own key generation, where it does not derive (none known: Node, Bun and Deno do). */
+function generatedKeyPair(byValue: boolean): KeyPair {
+  const { publicKey, privateKey } = generateKeyPairSync("x25519");
+  const pair = {
+    publicKey: raw(publicKey.export({ format: "jwk" }).x),
+    secretKey: raw(privateKey.export({ format: "jwk" }).d),
+  };
+  remember(pair.secretKey, privateKey, byValue);
+  return pair;
 }
 
 const publicKeyObject = (key: Uint8Array): KeyObject =>
@@ -70,15 +107,7 @@ function hsalsaKey(shared: Uint8Array): Uint8Array {
 }
 
 const nodeAgreement: KeyAgreement = {
-  generateKeyPair() {
-    const { publicKey, privateKey } = generateKeyPairSync("x25519");
-    const pair = {
-      publicKey: raw(publicKey.export({ format: "jwk" }).x),
-      secretKey: raw(privateKey.export({ format: "jwk" }).d),
-    };
-    remember(pair.secretKey, privateKey, false);
-    return pair;
-  },
+  generateKeyPair: () => x25519KeyPair(false),
   publicKeyOf: (secret) => raw(createPublicKey(secretKeyObject(secret)).export({ format: "jwk" }).x),
   boxKey(theirPublic, ourSecret) {
     const shared = diffieHellman({ privateKey: secretKeyObject(ourSecret), publicKey: publicKeyObject(theirPublic) });
