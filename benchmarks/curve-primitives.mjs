@@ -101,12 +101,13 @@ export async function poolRate(threads, count = 200) {
 }
 
 /**
- * Complete CURVE handshakes a second, one after the other in one process (both ends' crypto on
- * this thread for plantrpc, on libzmq's I/O thread for the native package): a client connects,
- * then waits for its handshake event (or, with roundTrip, for the echo of one message), and
- * closes. freshKeys: each client makes its own key pair first (curveKeyPair); else all share one.
+ * Complete CURVE handshakes a second in one process (both ends' crypto on this thread for
+ * plantrpc, on libzmq's I/O thread for the native package): a client connects, then waits for
+ * its handshake event (or, with roundTrip, for the echo of one message), and closes. freshKeys:
+ * each client makes its own key pair first (curveKeyPair); else all share one. inFlight: that many
+ * clients at a time, each starting the next when it closes (1: one after the other).
  */
-export async function handshakeRate(zmq, count, { freshKeys = true, roundTrip = false } = {}) {
+export async function handshakeRate(zmq, count, { freshKeys = true, roundTrip = false, inFlight = 1 } = {}) {
   const keys = zmq.curveKeyPair();
   const shared = zmq.curveKeyPair();
   const server = new zmq.Router({ curveServer: true, curveSecretKey: keys.secretKey, linger: 0 });
@@ -115,22 +116,26 @@ export async function handshakeRate(zmq, count, { freshKeys = true, roundTrip = 
     for await (const [id, m] of server) await server.send([id, m]);
   })().catch(() => undefined);
   const started = performance.now();
-  for (let i = 0; i < count; i++) {
-    const own = freshKeys ? zmq.curveKeyPair() : shared;
-    const client = new zmq.Dealer({
-      curveServerKey: keys.publicKey,
-      curvePublicKey: own.publicKey,
-      curveSecretKey: own.secretKey,
-      linger: 0,
-    });
-    const handshake = new Promise((resolve) => client.events.on("handshake", resolve));
-    client.connect(server.lastEndpoint);
-    if (roundTrip) {
-      await client.send("ping");
-      await client.receive();
-    } else await handshake;
-    client.close();
-  }
+  let next = 0;
+  const lane = async () => {
+    while (next++ < count) {
+      const own = freshKeys ? zmq.curveKeyPair() : shared;
+      const client = new zmq.Dealer({
+        curveServerKey: keys.publicKey,
+        curvePublicKey: own.publicKey,
+        curveSecretKey: own.secretKey,
+        linger: 0,
+      });
+      const handshake = new Promise((resolve) => client.events.on("handshake", resolve));
+      client.connect(server.lastEndpoint);
+      if (roundTrip) {
+        await client.send("ping");
+        await client.receive();
+      } else await handshake;
+      client.close();
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, lane));
   const perSecond = (count * 1000) / (performance.now() - started);
   server.close();
   await echo;

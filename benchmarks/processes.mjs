@@ -63,7 +63,7 @@ async function once(impl, kind, size, count, env) {
   return { ms, rss };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** The median of RUNS runs, as messages and megabytes a second. `env` goes to both workers. */
 export async function measure(impl, kind, size, count, env = {}) {
