@@ -61,12 +61,14 @@ describe("the handshake's key agreement on the runtime's X25519", () => {
   });
 
   const built = join(import.meta.dirname, "..", "dist", "zmq");
-  it.runIf(existsSync(built))("makes key pairs by the thousand, garbage collections between, without a deadlock", () => {
-    // Made by generateKeyPairSync and exported, keys deadlocked Node 20 within a few thousand
-    // (a collection frees the generation job while the export holds the key's lock): in a child
-    // process, so that a deadlock fails this test instead of hanging the suite.
-    const url = (name: string) => JSON.stringify(pathToFileURL(join(built, name)).href);
-    const script = `const { curveKeyPair } = await import(${url("curve-keypair.js")});
+  it.runIf(existsSync(built))(
+    "makes key pairs by the thousand, garbage collections between, without a deadlock",
+    () => {
+      // Made by generateKeyPairSync and exported, keys deadlocked Node 20 within a few thousand
+      // (a collection frees the generation job while the export holds the key's lock): in a child
+      // process, so that a deadlock fails this test instead of hanging the suite.
+      const url = (name: string) => JSON.stringify(pathToFileURL(join(built, name)).href);
+      const script = `const { curveKeyPair } = await import(${url("curve-keypair.js")});
       const { loadCurveBoxes } = await import(${url("mechanism/curve/curve-box.js")});
       const boxes = await loadCurveBoxes();
       const junk = [];
@@ -77,12 +79,14 @@ describe("the handshake's key agreement on the runtime's X25519", () => {
         if (junk.length > 100) junk.length = 0;
       }
       console.log("made");`;
-    const run = spawnSync(process.execPath, ["--max-semi-space-size=1", "--input-type=module", "-e", script], {
-      encoding: "utf8",
-      timeout: 60_000,
-    });
-    expect(run.stderr).toBe("");
-    expect(run.stdout.trim()).toBe("made");
-    expect(run.status).toBe(0);
-  }, 70_000);
+      const run = spawnSync(process.execPath, ["--max-semi-space-size=1", "--input-type=module", "-e", script], {
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      expect(run.stderr).toBe("");
+      expect(run.stdout.trim()).toBe("made");
+      expect(run.status).toBe(0);
+    },
+    70_000,
+  );
 });
