@@ -1,7 +1,7 @@
 import { Buffer } from "node:buffer";
 import { createPrivateKey, createPublicKey } from "node:crypto";
 import { plainError } from "./errors.js";
-import { x25519KeyPair } from "./mechanism/curve/curve-x25519.js";
+import { x25519KeyPairToHandOut } from "./mechanism/curve/curve-x25519-keys.js";
 import { z85Decode, z85Encode } from "./mechanism/z85.js";
 
 /**
@@ -15,8 +15,8 @@ export function curveKeyPair(): {
   /** The secret key, 40 characters of Z85: for this side's curveSecretKey only. */
   secretKey: string;
 } {
-  // Its key object is remembered: a socket given this pair does not import the secret again.
-  const { publicKey, secretKey } = x25519KeyPair(true);
+  // Its key object is kept a moment: a socket given this pair at once does not import it again.
+  const { publicKey, secretKey } = x25519KeyPairToHandOut();
   return { publicKey: z85Encode(publicKey), secretKey: z85Encode(secretKey) };
 }
 

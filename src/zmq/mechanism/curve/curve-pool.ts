@@ -22,7 +22,7 @@ export interface BoxPool {
   open(key: Uint8Array, nonce: Uint8Array, box: Uint8Array): Promise<Uint8Array | undefined>;
 }
 
-/** The count of cores, read once per process. */
+/** The count of cores: asked for each CURVE connection, read once (a system call each time). */
 let cores: number | undefined;
 
 /**
