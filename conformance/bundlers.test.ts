@@ -181,7 +181,7 @@ describe("bundled for Node, as docs/bundling.md says", () => {
 });
 
 describe("side effects declared where they are (package.json sideEffects)", () => {
-  it("a program using curveKeyPair alone bundles to under 1 KB, and runs", async () => {
+  it("a program using curveKeyPair alone bundles to under 2 KB, and runs", async () => {
     const esbuild = await import("esbuild");
     const out = join(project, "out", "keys-only.mjs");
     await esbuild.build({
@@ -196,7 +196,9 @@ describe("side effects declared where they are (package.json sideEffects)", () =
       outfile: out,
       logLevel: "silent",
     });
-    expect(statSync(out).size).toBeLessThan(1024);
+    // The key pair code, Z85 and RFC 7748's check of the runtime's derivation (key pairs are not
+    // generateKeyPairSync's: Node 20 can deadlock exporting those): about 1.6 KB.
+    expect(statSync(out).size).toBeLessThan(2048);
     expect(execFileSync(process.execPath, [out], { encoding: "utf8" }).trim()).toBe("40");
   });
 

@@ -1,7 +1,7 @@
 import { Buffer } from "node:buffer";
 import { createPrivateKey, createPublicKey } from "node:crypto";
 import { plainError } from "./errors.js";
-import { x25519KeyPairToHandOut } from "./mechanism/curve/curve-x25519-keys.js";
+import { x25519KeyPair } from "./mechanism/curve/curve-x25519-keys.js";
 import { z85Decode, z85Encode } from "./mechanism/z85.js";
 
 /**
@@ -15,13 +15,9 @@ export function curveKeyPair(): {
   /** The secret key, 40 characters of Z85: for this side's curveSecretKey only. */
   secretKey: string;
 } {
-  // Its key object is kept a moment: a socket given this pair at once does not import it again.
-  const { publicKey, secretKey } = x25519KeyPairToHandOut();
+  const { publicKey, secretKey } = x25519KeyPair();
   return { publicKey: z85Encode(publicKey), secretKey: z85Encode(secretKey) };
 }
-
-/** PKCS #8's wrapping of a raw X25519 private key (RFC 8410): what node:crypto imports. */
-const X25519_PKCS8_PREFIX = Buffer.from("302e020100300506032b656e04220420", "hex");
 
 /**
  * The public key that belongs to a CURVE secret key (libzmq's zmq_curve_public), Z85 text in and
@@ -30,6 +26,9 @@ const X25519_PKCS8_PREFIX = Buffer.from("302e020100300506032b656e04220420", "hex
 export function curvePublicKey(secretKey: string): string {
   const secret = typeof secretKey === "string" && secretKey.length === 40 ? z85Decode(secretKey) : undefined;
   if (!secret) throw plainError("EINVAL", "curvePublicKey() takes a secret key of 40 characters of Z85");
-  const key = createPrivateKey({ key: Buffer.concat([X25519_PKCS8_PREFIX, secret]), format: "der", type: "pkcs8" });
+  // PKCS #8's wrapping of a raw X25519 private key (RFC 8410), made here: a bundle that only
+  // makes key pairs leaves it out.
+  const prefix = Buffer.from("302e020100300506032b656e04220420", "hex");
+  const key = createPrivateKey({ key: Buffer.concat([prefix, secret]), format: "der", type: "pkcs8" });
   return z85Encode(Buffer.from(createPublicKey(key).export({ format: "jwk" }).x ?? "", "base64url"));
 }

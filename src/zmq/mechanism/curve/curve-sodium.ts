@@ -1,5 +1,5 @@
 import type { CurveBoxes, KeyPair, PrefixedBoxes } from "./curve-primitive.js";
-import { type KeyAgreement, runtimeKeyAgreement } from "./curve-x25519.js";
+import type { KeyAgreement } from "./curve-x25519.js";
 
 /** The part of libsodium's WebAssembly module used for MESSAGE boxes (lengths are two 32-bit halves). */
 interface RawSodium {
@@ -140,7 +140,7 @@ export async function sodiumBoxes(): Promise<CurveBoxes> {
   // The handshake's X25519 is the runtime's where it agrees with libsodium (a third of the cost).
   // PLANTRPC_CURVE_X25519=sodium keeps libsodium's (benchmarks/README.md compares the two).
   const onlySodium = typeof process !== "undefined" && process.env?.PLANTRPC_CURVE_X25519 === "sodium";
-  const agreement = onlySodium ? sodiumAgreement : (runtimeKeyAgreement(sodiumAgreement) ?? sodiumAgreement);
+  const agreement = (onlySodium ? undefined : await runtimeAgreement(sodiumAgreement)) ?? sodiumAgreement;
   return {
     generateKeyPair: () => agreement.generateKeyPair(),
     publicKeyOf: (secretKey) => agreement.publicKeyOf(secretKey),
@@ -157,4 +157,17 @@ export async function sodiumBoxes(): Promise<CurveBoxes> {
     prefixed: (key, prefix) =>
       new SodiumPrefixedBoxes(lib, scratch, Uint8Array.from(key), Uint8Array.from(prefix.subarray(0, 16))),
   };
+}
+
+/**
+ * The runtime's agreement, when it agrees with libsodium's. Loaded here, not imported: the
+ * CommonJS build requires @noble/ciphers (an ES module), which Node before 20.19 and Jest's
+ * module system refuse; CURVE then keeps libsodium's agreement rather than failing.
+ */
+async function runtimeAgreement(reference: KeyAgreement): Promise<KeyAgreement | undefined> {
+  try {
+    return (await import("./curve-x25519.js")).runtimeKeyAgreement(reference);
+  } catch {
+    return undefined;
+  }
 }

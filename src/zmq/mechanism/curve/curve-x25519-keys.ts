@@ -1,51 +1,23 @@
-// X25519 key pairs and secret keys as node:crypto key objects, for the key agreement
-// (curve-x25519.ts) and curveKeyPair(); apart from the agreement so that making keys does not
-// load HSalsa20.
+// X25519 key pairs made with node:crypto, for the key agreement (curve-x25519.ts) and
+// curveKeyPair(): apart from the agreement, so that a program that only makes keys loads no more.
 import { Buffer } from "node:buffer";
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
-import { unref } from "../../util/timers.js";
 import type { KeyPair } from "./curve-primitive.js";
 
 export const raw = (text: string | undefined) => new Uint8Array(Buffer.from(text ?? "", "base64url"));
 export const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64url");
 
 /**
- * Importing a raw secret key as PKCS #8 costs about 0.6-0.8 ms with OpenSSL 3, as a JWK 50
- * microseconds, and a key made here is a key object already: so each is remembered by identity
- * (a transient pair's, as long as its octets live), and a few by value (the permanent keys
- * sockets are given as text: a bounded map, the least recently used dropped first).
+ * The key objects of the secret keys made here, as long as their octets live: the handshake
+ * uses a transient key right after making it, and importing it again would cost as much as an
+ * agreement (curve-x25519.ts keeps the others).
  */
-const byIdentity = new WeakMap<Uint8Array, KeyObject>();
-const byValue = new Map<string, KeyObject>();
-const BY_VALUE_LIMIT = 64;
-
-/**
- * Pairs curveKeyPair() made in the last second, by value, until a socket first uses one (a
- * program makes a pair and gives it to a socket at once). Not kept longer: keys made for others
- * (certificates) should not stay in this process's maps.
- */
-const justMade = new Map<string, KeyObject>();
-const JUST_MADE_LIMIT = 8;
-let forgetting = false;
-
-/** The key object of a secret key, imported once (see above). */
-export function secretKeyObject(secret: Uint8Array): KeyObject {
-  const known = byIdentity.get(secret);
-  if (known) return known;
-  const value = b64(secret);
-  const key = byValue.get(value) ?? justMade.get(value) ?? importSecretKey(secret);
-  justMade.delete(value);
-  byValue.delete(value); // set again below: the most recently used last
-  if (byValue.size >= BY_VALUE_LIMIT) byValue.delete(byValue.keys().next().value!);
-  byValue.set(value, key);
-  byIdentity.set(secret, key);
-  return key;
-}
+export const madeHere = new WeakMap<Uint8Array, KeyObject>();
 
 /** Stands for the public half in a secret key's JWK: node:crypto derives it from `d`. */
 const ANY_X = b64(new Uint8Array(32));
 
-const importSecretKey = (secret: Uint8Array): KeyObject =>
+export const importSecretKey = (secret: Uint8Array): KeyObject =>
   createPrivateKey({ key: { kty: "OKP", crv: "X25519", d: b64(secret), x: ANY_X }, format: "jwk" });
 
 let derives: boolean | undefined;
@@ -63,25 +35,8 @@ export function x25519KeyPair(): KeyPair {
   const secretKey = new Uint8Array(32);
   crypto.getRandomValues(secretKey);
   const key = importSecretKey(secretKey);
-  byIdentity.set(secretKey, key);
+  madeHere.set(secretKey, key);
   return { publicKey: raw(createPublicKey(key).export({ format: "jwk" }).x), secretKey };
-}
-
-/** A pair for curveKeyPair(): its key object kept a moment for the socket it is given to. */
-export function x25519KeyPairToHandOut(): KeyPair {
-  const pair = x25519KeyPair();
-  if (justMade.size >= JUST_MADE_LIMIT) justMade.delete(justMade.keys().next().value!);
-  justMade.set(b64(pair.secretKey), secretKeyObject(pair.secretKey));
-  if (!forgetting) {
-    forgetting = true;
-    unref(
-      setTimeout(() => {
-        justMade.clear();
-        forgetting = false;
-      }, 1000),
-    );
-  }
-  return pair;
 }
 
 /** RFC 7748's test vector (section 6.1, Alice): whether the runtime derives `x` from `d`. */
@@ -102,6 +57,6 @@ function generatedKeyPair(): KeyPair {
     publicKey: raw(publicKey.export({ format: "jwk" }).x),
     secretKey: raw(privateKey.export({ format: "jwk" }).d),
   };
-  byIdentity.set(pair.secretKey, privateKey);
+  madeHere.set(pair.secretKey, privateKey);
   return pair;
 }
