@@ -38,4 +38,27 @@ describe("the soak run", () => {
       rmSync(out, { recursive: true, force: true });
     }
   }, 90_000);
+
+  it("runs it over CURVE too (devices admitting only the driver's key): no violation", async () => {
+    const out = mkdtempSync(join(tmpdir(), "plantrpc-soak-curve-"));
+    try {
+      const args = ["scripts/soak.mjs", "--seconds", "15", "--seed", "11", "--curve", "--out", out];
+      const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+      let output = "";
+      child.stdout.on("data", (d) => (output += d));
+      child.stderr.on("data", (d) => (output += d));
+      const code = await new Promise<number | null>((r) => child.on("exit", r));
+      expect(output).toMatch(/no violation/);
+      expect(code).toBe(0);
+      const day = new Date().toISOString().slice(0, 10);
+      const report = JSON.parse(readFileSync(join(out, `soak-${day}.json`), "utf8"));
+      expect(report.security).toBe("CURVE (allowKeys)");
+      expect(report.calls.answered).toBeGreaterThan(1000);
+      expect(report.violations).toEqual([]);
+      expect(report.signals.received).toBeGreaterThan(0);
+      expect(report.processes.map((p: { name: string }) => p.name)).not.toContain("python-device");
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

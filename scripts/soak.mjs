@@ -1,4 +1,4 @@
-// `npm run soak -- --minutes N [--seed S] [--devices N] [--lanes N] [--no-python] [--out DIR]`:
+// `npm run soak -- --minutes N [--seed S] [--devices N] [--lanes N] [--no-python] [--curve] [--out DIR]`:
 // bundles the soak run (benchmarks/soak, TypeScript) with esbuild and runs it. Not part of
 // `npm test`: it is a long run, judged by its own exit code and report.
 import { spawnSync } from "node:child_process";

@@ -1,6 +1,6 @@
 // The soak run's clients: lanes of calls to each device (JSON echo, buffer transfers, signals
 // asked for), every outcome checked and recorded with the time it took.
-import { ConnectionLostError, RPCClient, RpcTimeoutError } from "../../src/index.js";
+import { ConnectionLostError, type CurveClientKeys, RPCClient, RpcTimeoutError } from "../../src/index.js";
 
 export type Outcome = "answered" | "timedOut" | "lost" | "failed" | "wrong";
 
@@ -20,6 +20,8 @@ export interface LoadOptions {
   record(call: CallRecord): void;
   /** ms since the start of the run. */
   now(): number;
+  /** The devices' key and the client's pair (--curve). */
+  curve?: CurveClientKeys;
 }
 
 /** One device's client and its counters, shared by that device's lanes. */
@@ -41,7 +43,8 @@ export class DeviceLoad {
   ) {}
 
   async start(): Promise<void> {
-    const client = await RPCClient.connect(this.url, { timeout: 5000 });
+    const curve = this.options.curve;
+    const client = await RPCClient.connect(this.url, { timeout: 5000, ...(curve ? { curve } : {}) });
     this.client = client;
     client.events.on("handshake", () => this.handshakes++);
     this.handshakes = 1;

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { listDevices } from "../../src/index.js";
+import { curveKeyPair } from "../../src/zmq/index.js";
 import { FaultProxy } from "../../test/helpers/fault-proxy.js";
 import { drawSoakChart } from "./chart.js";
 import { type CallRecord, DeviceLoad } from "./load.js";
@@ -25,6 +26,7 @@ const { values: args } = parseArgs({
     lanes: { type: "string", default: "4" },
     timeout: { type: "string", default: "2000" },
     python: { type: "boolean", default: true },
+    curve: { type: "boolean", default: false },
     out: { type: "string" },
   },
   allowNegative: true,
@@ -47,6 +49,16 @@ function log(line: string): void {
 }
 
 // ---- the processes ----
+// --curve: the devices serve over CURVE and admit only the driver's client key (allowKeys, so
+// that the authenticator is soaked too); the registry stays NULL. The keys reach the devices in
+// their environment.
+const deviceKeys = args.curve ? curveKeyPair() : undefined;
+const clientKeys = args.curve ? curveKeyPair() : undefined;
+if (deviceKeys && clientKeys) {
+  process.env.PLANTRPC_SOAK_DEVICE_SECRET = deviceKeys.secretKey;
+  process.env.PLANTRPC_SOAK_CLIENT_PUBLIC = clientKeys.publicKey;
+}
+const curve = deviceKeys && clientKeys ? { serverKey: deviceKeys.publicKey, ...clientKeys } : undefined;
 const registry = new Peer("registry", "ts", () => [process.execPath, [peerScript, "registry"]]);
 await registry.start();
 const registryUrl = `tcp://127.0.0.1:${registry.port}`;
@@ -58,8 +70,11 @@ const devices: Peer[] = Array.from(
       [peerScript, "device", `ts-device-${i}`, registryUrl, port ? String(port) : ""],
     ]),
 );
-const hasPython = args.python && spawnSync(PYTHON, ["-c", "import zmq"], { stdio: "ignore" }).status === 0;
-if (args.python && !hasPython) log(`no pyzmq for ${PYTHON}: running without the Python device`);
+// The Python reference has no CURVE: with --curve, the TypeScript devices only.
+const hasPython =
+  args.python && !args.curve && spawnSync(PYTHON, ["-c", "import zmq"], { stdio: "ignore" }).status === 0;
+if (args.python && args.curve) log("CURVE: running without the Python device (the reference has no CURVE)");
+else if (args.python && !hasPython) log(`no pyzmq for ${PYTHON}: running without the Python device`);
 if (hasPython) {
   const script = join(ROOT, "conformance", "peers", "rpc_device.py");
   devices.push(
@@ -80,10 +95,19 @@ const record = (call: CallRecord) => {
   tally.record(call, cause);
 };
 const loads = devices.map(
-  (_, i) => new DeviceLoad(i, proxies[i]!.endpoint, { lanesPerDevice: Number(args.lanes), callTimeoutMs, record, now }),
+  (_, i) =>
+    new DeviceLoad(i, proxies[i]!.endpoint, {
+      lanesPerDevice: Number(args.lanes),
+      callTimeoutMs,
+      record,
+      now,
+      ...(curve ? { curve } : {}),
+    }),
 );
 await Promise.all(loads.map((l) => l.start()));
-log(`seed ${seed}: ${devices.map((d) => d.name).join(", ")}, registry ${registryUrl}, ${runSeconds} s`);
+log(
+  `seed ${seed}: ${devices.map((d) => d.name).join(", ")}${curve ? " (CURVE, allowKeys)" : ""}, registry ${registryUrl}, ${runSeconds} s`,
+);
 
 // ---- figures each second ----
 const rssSeries: Record<string, number[]> = {};
@@ -194,6 +218,7 @@ const result = {
   seed,
   seconds: runSeconds,
   callTimeoutMs,
+  security: curve ? "CURVE (allowKeys)" : "NULL",
   machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.versions.node },
   processes: [registry, ...devices].map((p) => ({ name: p.name, language: p.language, restarts: p.restarts })),
   calls: { ...tally.totals, hung: tally.hung, longestMs: Math.round(tally.longestCallMs), byCause: tally.byCause },

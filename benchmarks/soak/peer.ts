@@ -24,7 +24,13 @@ async function serveRegistry(): Promise<number> {
  * above the lane's last one means a request executed twice (or out of order).
  */
 async function serveDevice(): Promise<number> {
-  const server = new RPCServer({ url: portArg ? `tcp://127.0.0.1:${portArg}` : "tcp://127.0.0.1:0" });
+  // --curve (the driver's environment): served over CURVE, the driver's client key alone admitted.
+  const secretKey = process.env.PLANTRPC_SOAK_DEVICE_SECRET;
+  const client = process.env.PLANTRPC_SOAK_CLIENT_PUBLIC;
+  const server = new RPCServer({
+    url: portArg ? `tcp://127.0.0.1:${portArg}` : "tcp://127.0.0.1:0",
+    ...(secretKey && client ? { curve: { secretKey, allowKeys: [client] } } : {}),
+  });
   const tick = server.registerSignal("tick", new RPCSignal<[number]>(Number));
   const lastSeq = new Map<string, number>();
   const blobs = new Map<number, Buffer>();
