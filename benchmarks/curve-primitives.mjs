@@ -1,7 +1,7 @@
 // The bound under CURVE's figures: MESSAGE boxes alone (no ZeroMQ, one core), with the library's
 // libsodium WebAssembly boxes and with @noble's XSalsa20-Poly1305 (the dev dependency the tests
 // compare them with); and CURVE handshakes a second, ours and the native package's.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { xsalsa20poly1305 } from "@noble/ciphers/salsa.js";
 import * as native from "zeromq";
@@ -101,45 +101,90 @@ export async function poolRate(threads, count = 200) {
 }
 
 /**
- * Complete CURVE handshakes a second in one process (both ends' crypto on this thread for
+ * Complete CURVE handshakes a second (both ends in one process: their crypto on this thread for
  * plantrpc, on libzmq's I/O thread for the native package): a client connects, then waits for
  * its handshake event (or, with roundTrip, for the echo of one message), and closes. freshKeys:
  * each client makes its own key pair first (curveKeyPair); else all share one. inFlight: that many
  * clients at a time, each starting the next when it closes (1: one after the other).
+ * serverProcess: the server in a process of its own (the same library), as a device runs.
  */
-export async function handshakeRate(zmq, count, { freshKeys = true, roundTrip = false, inFlight = 1 } = {}) {
+export async function handshakeRate(
+  zmq,
+  count,
+  { freshKeys = true, roundTrip = false, inFlight = 1, serverProcess = false } = {},
+) {
   const keys = zmq.curveKeyPair();
   const shared = zmq.curveKeyPair();
-  const server = new zmq.Router({ curveServer: true, curveSecretKey: keys.secretKey, linger: 0 });
+  const { endpoint, close } = await (serverProcess ? serverInProcess : serverHere)(zmq, keys.secretKey);
+  const handshakes = async (n) => {
+    let next = 0;
+    const lane = async () => {
+      while (next++ < n) {
+        const own = freshKeys ? zmq.curveKeyPair() : shared;
+        const client = new zmq.Dealer({
+          curveServerKey: keys.publicKey,
+          curvePublicKey: own.publicKey,
+          curveSecretKey: own.secretKey,
+          linger: 0,
+        });
+        const handshake = new Promise((resolve) => client.events.on("handshake", resolve));
+        client.connect(endpoint);
+        if (roundTrip) {
+          await client.send("ping");
+          await client.receive();
+        } else await handshake;
+        client.close();
+      }
+    };
+    await Promise.all(Array.from({ length: inFlight }, lane));
+  };
+  // A new server process is warmed up first, as this one was (a device runs for long).
+  if (serverProcess) await handshakes(count);
+  const started = performance.now();
+  await handshakes(count);
+  const perSecond = (count * 1000) / (performance.now() - started);
+  await close();
+  return perSecond;
+}
+
+/** An echoing CURVE ROUTER in this process. */
+async function serverHere(zmq, secretKey) {
+  const server = new zmq.Router({ curveServer: true, curveSecretKey: secretKey, linger: 0 });
   await server.bind("tcp://127.0.0.1:*");
   const echo = (async () => {
     for await (const [id, m] of server) await server.send([id, m]);
   })().catch(() => undefined);
-  const started = performance.now();
-  let next = 0;
-  const lane = async () => {
-    while (next++ < count) {
-      const own = freshKeys ? zmq.curveKeyPair() : shared;
-      const client = new zmq.Dealer({
-        curveServerKey: keys.publicKey,
-        curvePublicKey: own.publicKey,
-        curveSecretKey: own.secretKey,
-        linger: 0,
-      });
-      const handshake = new Promise((resolve) => client.events.on("handshake", resolve));
-      client.connect(server.lastEndpoint);
-      if (roundTrip) {
-        await client.send("ping");
-        await client.receive();
-      } else await handshake;
-      client.close();
-    }
+  return {
+    endpoint: server.lastEndpoint,
+    close: async () => {
+      server.close();
+      await echo;
+    },
   };
-  await Promise.all(Array.from({ length: inFlight }, lane));
-  const perSecond = (count * 1000) / (performance.now() - started);
-  server.close();
-  await echo;
-  return perSecond;
+}
+
+/** The same in a process of its own (curve-handshake-server.mjs), of the same library. */
+async function serverInProcess(zmq, secretKey) {
+  const script = fileURLToPath(new URL("./curve-handshake-server.mjs", import.meta.url));
+  const child = spawn(process.execPath, [script, zmq === native ? "zeromq" : "plantrpc", secretKey], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  const endpoint = await new Promise((resolve, reject) => {
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = /READY (\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.on("exit", () => reject(new Error("the handshake server exited")));
+  });
+  return {
+    endpoint,
+    close: async () => {
+      child.kill();
+      await new Promise((resolve) => (child.exitCode === null ? child.on("exit", resolve) : resolve()));
+    },
+  };
 }
 
 export const libraries = { plantrpc: ours, zeromq: native };

@@ -71,7 +71,7 @@ console.log(
   `\n1 MiB boxes sealed a second through the pool, MB/s (${availableParallelism()} cores): ${pooled.join(", ")}`,
 );
 const handshakes = Math.max(20, Math.round(300 * scale));
-console.log("\n| CURVE handshakes a second (one process) | plantrpc | zeromq | ratio |");
+console.log("\n| CURVE handshakes a second | plantrpc | zeromq | ratio |");
 console.log("|---|---:|---:|---:|");
 // Both libraries warmed up first (the JIT, libsodium, the native threads); then the median of
 // RUNS measurements, taken in turns so that the machine's drifts fall on both.
@@ -82,6 +82,9 @@ for (const [label, variant] of [
   ["key pair made per client, one round trip", { freshKeys: true, roundTrip: true }],
   ["one key pair for all, one round trip", { freshKeys: false, roundTrip: true }],
   ["key pair made per client, 16 clients at a time", { freshKeys: true, inFlight: 16 }],
+  // As deployed: the device in a process of its own, the clients in this one.
+  ["server in its own process, key pair per client, event", { freshKeys: true, serverProcess: true }],
+  ["server in its own process, 16 clients at a time", { freshKeys: true, inFlight: 16, serverProcess: true }],
 ]) {
   const [ours, theirs] = [[], []];
   for (let run = 0; run < RUNS; run++) {

@@ -39,8 +39,23 @@ function secretKeyObject(secret: Uint8Array): KeyObject {
   return key;
 }
 
-const publicKeyObject = (key: Uint8Array): KeyObject =>
-  createPublicKey({ key: { kty: "OKP", crv: "X25519", x: b64(key) }, format: "jwk" });
+/**
+ * Public keys as key objects, kept by value (a bounded map, the least recently used dropped): a
+ * server imports each client's transient key twice otherwise (HELLO, then INITIATE), a client
+ * its server's permanent key at every connection. Public: nothing secret is kept.
+ */
+const publicKeys = new Map<string, KeyObject>();
+const PUBLIC_KEYS_LIMIT = 64;
+
+function publicKeyObject(key: Uint8Array): KeyObject {
+  const value = b64(key);
+  const known = publicKeys.get(value);
+  publicKeys.delete(value); // set again below: the most recently used last
+  const object = known ?? createPublicKey({ key: { kty: "OKP", crv: "X25519", x: value }, format: "jwk" });
+  if (publicKeys.size >= PUBLIC_KEYS_LIMIT) publicKeys.delete(publicKeys.keys().next().value!);
+  publicKeys.set(value, object);
+  return object;
+}
 
 /** HSalsa20 of a shared secret under the zero nonce: crypto_box_beforenm's last step. */
 function hsalsaKey(shared: Uint8Array): Uint8Array {
