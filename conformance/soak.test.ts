@@ -10,21 +10,26 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { hasPyzmq } from "./helpers/python.js";
 
+/** Runs the soak script with `args`, expects its verdict (no violation, exit 0), and returns its report. */
+async function soak(args: string[], out: string): Promise<any> {
+  const child = spawn(process.execPath, ["scripts/soak.mjs", ...args, "--out", out], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  const code = await new Promise<number | null>((r) => child.on("exit", r));
+  expect(output).toMatch(/no violation/);
+  expect(code).toBe(0);
+  const day = new Date().toISOString().slice(0, 10);
+  return JSON.parse(readFileSync(join(out, `soak-${day}.json`), "utf8"));
+}
+
 describe("the soak run", () => {
   it("runs a short seeded schedule of faults and reports every call, with no violation", async () => {
     const out = mkdtempSync(join(tmpdir(), "plantrpc-soak-"));
     try {
-      const child = spawn(process.execPath, ["scripts/soak.mjs", "--seconds", "25", "--seed", "7", "--out", out], {
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let output = "";
-      child.stdout.on("data", (d) => (output += d));
-      child.stderr.on("data", (d) => (output += d));
-      const code = await new Promise<number | null>((r) => child.on("exit", r));
-      expect(output).toMatch(/no violation/);
-      expect(code).toBe(0);
-      const day = new Date().toISOString().slice(0, 10);
-      const report = JSON.parse(readFileSync(join(out, `soak-${day}.json`), "utf8"));
+      const report = await soak(["--seconds", "25", "--seed", "7"], out);
       expect(report.seed).toBe(7);
       expect(report.calls.answered).toBeGreaterThan(1000);
       expect(report.faults.length).toBeGreaterThanOrEqual(2);
@@ -42,16 +47,7 @@ describe("the soak run", () => {
   it("runs it over CURVE too (devices admitting only the driver's key): no violation", async () => {
     const out = mkdtempSync(join(tmpdir(), "plantrpc-soak-curve-"));
     try {
-      const args = ["scripts/soak.mjs", "--seconds", "15", "--seed", "11", "--curve", "--out", out];
-      const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-      let output = "";
-      child.stdout.on("data", (d) => (output += d));
-      child.stderr.on("data", (d) => (output += d));
-      const code = await new Promise<number | null>((r) => child.on("exit", r));
-      expect(output).toMatch(/no violation/);
-      expect(code).toBe(0);
-      const day = new Date().toISOString().slice(0, 10);
-      const report = JSON.parse(readFileSync(join(out, `soak-${day}.json`), "utf8"));
+      const report = await soak(["--seconds", "15", "--seed", "11", "--curve"], out);
       expect(report.security).toBe("CURVE (allowKeys)");
       expect(report.calls.answered).toBeGreaterThan(1000);
       expect(report.violations).toEqual([]);

@@ -21,40 +21,40 @@ const SIGMA = new Uint32Array(Uint8Array.from(Buffer.from("expand 32-byte k", "l
 const ZERO_NONCE = new Uint32Array(4);
 
 /**
+ * The key object kept under `value` in `map`, else `make()`'s, kept: a bounded map, the least
+ * recently used dropped first.
+ */
+function keptOrMade(map: Map<string, KeyObject>, value: string, make: () => KeyObject): KeyObject {
+  const object = map.get(value) ?? make();
+  map.delete(value); // set again: the most recently used last
+  if (map.size >= KEPT_LIMIT) map.delete(map.keys().next().value!);
+  map.set(value, object);
+  return object;
+}
+
+const KEPT_LIMIT = 64;
+
+/**
  * Secret keys given as text or octets (permanent keys, as sockets are given them) imported once:
  * importing a raw secret key as PKCS #8 costs about 0.6-0.8 ms with OpenSSL 3, as a JWK 50
- * microseconds, still as much as an agreement. A bounded map, the least recently used dropped.
+ * microseconds, still as much as an agreement.
  */
-const byValue = new Map<string, KeyObject>();
-const BY_VALUE_LIMIT = 64;
+const secretKeys = new Map<string, KeyObject>();
 
 function secretKeyObject(secret: Uint8Array): KeyObject {
-  const made = madeHere.get(secret);
-  if (made) return made;
-  const value = b64(secret);
-  const key = byValue.get(value) ?? importSecretKey(secret);
-  byValue.delete(value); // set again: the most recently used last
-  if (byValue.size >= BY_VALUE_LIMIT) byValue.delete(byValue.keys().next().value!);
-  byValue.set(value, key);
-  return key;
+  return madeHere.get(secret) ?? keptOrMade(secretKeys, b64(secret), () => importSecretKey(secret));
 }
 
 /**
- * Public keys as key objects, kept by value (a bounded map, the least recently used dropped): a
- * server imports each client's transient key twice otherwise (HELLO, then INITIATE), a client
- * its server's permanent key at every connection. Public: nothing secret is kept.
+ * Public keys as key objects, kept by value: a server imports each client's transient key twice
+ * otherwise (HELLO, then INITIATE), a client its server's permanent key at every connection.
+ * Public: nothing secret is kept.
  */
 const publicKeys = new Map<string, KeyObject>();
-const PUBLIC_KEYS_LIMIT = 64;
 
 function publicKeyObject(key: Uint8Array): KeyObject {
-  const value = b64(key);
-  const known = publicKeys.get(value);
-  publicKeys.delete(value); // set again below: the most recently used last
-  const object = known ?? createPublicKey({ key: { kty: "OKP", crv: "X25519", x: value }, format: "jwk" });
-  if (publicKeys.size >= PUBLIC_KEYS_LIMIT) publicKeys.delete(publicKeys.keys().next().value!);
-  publicKeys.set(value, object);
-  return object;
+  const x = b64(key);
+  return keptOrMade(publicKeys, x, () => createPublicKey({ key: { kty: "OKP", crv: "X25519", x }, format: "jwk" }));
 }
 
 /** HSalsa20 of a shared secret under the zero nonce: crypto_box_beforenm's last step. */
