@@ -5,8 +5,8 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { sodiumBoxes } from "../src/zmq/mechanism/curve/curve-sodium.js";
 import { runtimeKeyAgreement } from "../src/zmq/mechanism/curve/curve-x25519.js";
-import { z85Decode } from "../src/zmq/mechanism/z85.js";
-import { curveKeyPair } from "../src/zmq/curve-keypair.js";
+import { z85Decode, z85Encode } from "../src/zmq/mechanism/z85.js";
+import { curveKeyPair, curvePublicKey } from "../src/zmq/curve-keypair.js";
 
 describe("the handshake's key agreement on the runtime's X25519", () => {
   it("gives libsodium's keys, both ways, for keys made by either", async () => {
@@ -58,6 +58,23 @@ describe("the handshake's key agreement on the runtime's X25519", () => {
     expect(sodium.publicKeyOf(Uint8Array.from(z85Decode(made[0]!.secretKey)!))).toEqual(
       new Uint8Array(z85Decode(made[0]!.publicKey)!),
     );
+  });
+
+  it("gives each secret key's public key as libsodium does (curvePublicKey)", async () => {
+    const wrappers = (await import("libsodium-wrappers")).default;
+    await wrappers.ready;
+    // RFC 7748, section 6.1, Bob's pair: the answer known in advance.
+    const bob = Buffer.from("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb", "hex");
+    expect(Buffer.from(z85Decode(curvePublicKey(z85Encode(bob)))!).toString("hex")).toBe(
+      "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f",
+    );
+    for (let i = 0; i < 20; i++) {
+      const { privateKey, publicKey } = wrappers.crypto_box_keypair();
+      expect(curvePublicKey(z85Encode(privateKey))).toBe(z85Encode(publicKey));
+      const ours = curveKeyPair();
+      expect(curvePublicKey(ours.secretKey)).toBe(ours.publicKey);
+    }
+    expect(() => curvePublicKey("too short")).toThrow(/40 characters of Z85/);
   });
 
   it("refuses a public key of small order, as libsodium does", async () => {

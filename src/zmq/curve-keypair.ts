@@ -1,7 +1,5 @@
-import { Buffer } from "node:buffer";
-import { createPrivateKey, createPublicKey } from "node:crypto";
 import { plainError } from "./errors.js";
-import { x25519KeyPair } from "./mechanism/curve/curve-x25519-keys.js";
+import { x25519KeyPair, x25519PublicKey } from "./mechanism/curve/curve-x25519-keys.js";
 import { z85Decode, z85Encode } from "./mechanism/z85.js";
 
 /**
@@ -26,9 +24,5 @@ export function curveKeyPair(): {
 export function curvePublicKey(secretKey: string): string {
   const secret = typeof secretKey === "string" && secretKey.length === 40 ? z85Decode(secretKey) : undefined;
   if (!secret) throw plainError("EINVAL", "curvePublicKey() takes a secret key of 40 characters of Z85");
-  // PKCS #8's wrapping of a raw X25519 private key (RFC 8410), made here: a bundle that only
-  // makes key pairs leaves it out.
-  const prefix = Buffer.from("302e020100300506032b656e04220420", "hex");
-  const key = createPrivateKey({ key: Buffer.concat([prefix, secret]), format: "der", type: "pkcs8" });
-  return z85Encode(Buffer.from(createPublicKey(key).export({ format: "jwk" }).x ?? "", "base64url"));
+  return z85Encode(x25519PublicKey(secret));
 }

@@ -2,6 +2,7 @@
 // curveKeyPair(): apart from the agreement, so that a program that only makes keys loads no more.
 import { Buffer } from "node:buffer";
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
+import { secretOctets } from "../../util/random-octets.js";
 import type { KeyPair } from "./curve-primitive.js";
 
 export const raw = (text: string | undefined) => new Uint8Array(Buffer.from(text ?? "", "base64url"));
@@ -32,12 +33,30 @@ let derives: boolean | undefined;
 export function x25519KeyPair(): KeyPair {
   derives ??= derivesPublicKeys();
   if (!derives) return generatedKeyPair();
-  const secretKey = new Uint8Array(32);
-  crypto.getRandomValues(secretKey);
+  const secretKey = secretOctets(32);
   const key = importSecretKey(secretKey);
   madeHere.set(secretKey, key);
   return { publicKey: raw(createPublicKey(key).export({ format: "jwk" }).x), secretKey };
 }
+
+/**
+ * The public key of a secret key (libzmq's zmq_curve_public). Through the JWK import where the
+ * runtime derives `x` from `d` (50 us), else through PKCS #8's wrapping (RFC 8410), which every
+ * runtime reads but costs ten times as much.
+ */
+export function x25519PublicKey(secret: Uint8Array): Uint8Array {
+  derives ??= derivesPublicKeys();
+  const key = derives
+    ? importSecretKey(secret)
+    : createPrivateKey({
+        key: Buffer.concat([Buffer.from(PKCS8_PREFIX, "hex"), secret]),
+        format: "der",
+        type: "pkcs8",
+      });
+  return raw(createPublicKey(key).export({ format: "jwk" }).x);
+}
+
+const PKCS8_PREFIX = "302e020100300506032b656e04220420";
 
 /** RFC 7748's test vector (section 6.1, Alice): whether the runtime derives `x` from `d`. */
 function derivesPublicKeys(): boolean {

@@ -7,6 +7,7 @@ import { concat, malformed, nonce, readShortNonce, shortNonce } from "./curve-no
 import { type CurveWorkers, curvePool } from "./curve-pool.js";
 import type { FrameCodec, HandshakeContext, HandshakeStep, Mechanism, MechanismFactory } from "../mechanism.js";
 import { admit, refused } from "../admission.js";
+import { randomOctets, secretOctets } from "../../util/random-octets.js";
 
 const NO_WORKERS: CurveWorkers = { threads: 0 };
 
@@ -160,7 +161,7 @@ class CurveClient implements Mechanism {
 class CurveServer implements Mechanism {
   readonly name = "CURVE";
   private state: "hello" | "initiate" = "hello";
-  private readonly cookieKey = randomOctets(32);
+  private readonly cookieKey = secretOctets(32);
   private clientTransient: Uint8Array | undefined;
   private clientNonce = 0;
   /** The key of the client's transient and our permanent key: HELLO's, then WELCOME's. */
@@ -292,26 +293,6 @@ function peerBoxKey(boxes: CurveBoxes, theirs: Uint8Array, ours: Uint8Array, com
   } catch {
     throw new ProtocolError("EPROTO", `CURVE ${command} with a public key of small order`, "ERR_ZMTP_CRYPTOGRAPHIC");
   }
-}
-
-const RANDOM_POOL_SIZE = 4096;
-let randomPool = Buffer.alloc(0);
-let randomAt = 0;
-
-/**
- * Fresh random octets from the web-standard CSPRNG (Node, Bun, Deno and browsers alike), drawn
- * 4 KiB at a time: a handshake asks for three or four pieces, and each call costs about 10 us.
- * Each octet is handed out once.
- */
-function randomOctets(n: number): Buffer {
-  if (randomAt + n > randomPool.length) {
-    randomPool = Buffer.allocUnsafe(RANDOM_POOL_SIZE);
-    crypto.getRandomValues(randomPool);
-    randomAt = 0;
-  }
-  const bytes = randomPool.subarray(randomAt, randomAt + n);
-  randomAt += n;
-  return bytes;
 }
 
 /** A command the CURVE handshake does not expect now. */

@@ -1,26 +1,15 @@
 import { Buffer } from "node:buffer";
+import { randomOctets } from "../../util/random-octets.js";
 
 /** WebSocket framing (RFC 6455, section 5), sans IO, for both ends of a connection. */
 export const OPCODE = { continuation: 0, text: 1, binary: 2, close: 8, ping: 9, pong: 10 } as const;
 
-const MASK_POOL_SIZE = 4096;
 /** A fragment counts at least this much toward a message's limit; a message has at most MAX_FRAGMENTS. */
 const FRAGMENT_COST = 64;
 const MAX_FRAGMENTS = 65_536;
-let maskPool = Buffer.alloc(0);
-let maskOffset = MASK_POOL_SIZE;
 
 /** Four fresh random octets: clients mask every frame with a new key (RFC 6455, 5.3). */
-function nextMask(): Buffer {
-  if (maskOffset + 4 > maskPool.length) {
-    maskPool = Buffer.allocUnsafe(MASK_POOL_SIZE);
-    crypto.getRandomValues(maskPool);
-    maskOffset = 0;
-  }
-  const mask = maskPool.subarray(maskOffset, maskOffset + 4);
-  maskOffset += 4;
-  return mask;
-}
+const nextMask = (): Buffer => randomOctets(4);
 
 function lengthBytes(n: number): number {
   return n < 126 ? 0 : n <= 0xffff ? 2 : 8;
