@@ -1,0 +1,77 @@
+/**
+ * Drop-in, differential, in child processes: a program that makes CURVE clients in a tight loop,
+ * 16 at a time, each with a key pair of its own, waiting for its handshake, sometimes asking one
+ * question, then closing. The pattern that found a process-wide deadlock on Node 20 (key pairs
+ * made and exported while garbage collections free the finished ones) and that exercises a
+ * connector stopped once its attempt is done. Run as scripts with a time limit, so that a hang
+ * is reported as one ("still running") instead of holding the test run.
+ */
+import { describe, expect, it } from "vitest";
+import { LIBRARIES, processesMissing, runScript } from "./dropin/processes.js";
+
+const CLIENTS = 2000;
+const AT_ONCE = 16;
+/** Ample on a loaded two-core machine: both libraries make a few hundred handshakes a second. */
+const LIMIT_MS = 45_000;
+
+const SCRIPT = `
+const N = ${CLIENTS};
+const server = z.curveKeyPair();
+const router = new z.Router({ linger: 0, curveServer: true, curveSecretKey: server.secretKey, curvePublicKey: server.publicKey });
+const seen = { handshake: 0, accepted: 0, disconnect: 0 };
+router.events.on("handshake", () => seen.handshake++);
+router.events.on("accept", () => seen.accepted++);
+router.events.on("disconnect", () => seen.disconnect++);
+await router.bind("tcp://127.0.0.1:*");
+const echoed = (async () => {
+  try { for await (const [id, m] of router) await router.send([id, m]); } catch {}
+})();
+let next = 0, handshakes = 0, answers = 0;
+async function client() {
+  while (next < N) {
+    const i = next++;
+    const keys = z.curveKeyPair();
+    const d = new z.Dealer({ linger: 0, curveServerKey: server.publicKey, curvePublicKey: keys.publicKey, curveSecretKey: keys.secretKey });
+    const shaken = new Promise((r) => d.events.on("handshake", r));
+    d.connect(router.lastEndpoint);
+    await shaken;
+    handshakes++;
+    if (i % 4 === 0) {
+      await d.send(String(i));
+      const [answer] = await d.receive();
+      if (String(answer) === String(i)) answers++;
+    }
+    d.close();
+  }
+}
+await Promise.all(Array.from({ length: ${AT_ONCE} }, client));
+// The server's events follow the clients' closes: a counter no event announces as complete.
+for (let waited = 0; (seen.handshake < N || seen.disconnect < N) && waited < 5000; waited += 10)
+  await new Promise((r) => setTimeout(r, 10));
+router.close();
+await echoed;
+console.log(JSON.stringify({ handshakes, answers, server: seen }));
+`;
+
+describe.skipIf(processesMissing !== undefined)("CURVE clients made and closed in a tight loop (differential)", () => {
+  it(
+    `${CLIENTS} clients, ${AT_ONCE} at a time, each its own key pair: every handshake, answer and server event, and the process ends`,
+    async () => {
+      // One after the other: each has both cores, as a program would.
+      const theirs = await runScript(LIBRARIES!.theirs, SCRIPT, LIMIT_MS);
+      const mine = await runScript(LIBRARIES!.mine, SCRIPT, LIMIT_MS);
+      const outcome = (o: typeof theirs) => ({ ended: o.ended, stdout: o.stdout, stderr: o.stderr });
+      expect(outcome(theirs)).toEqual({
+        ended: "exited 0",
+        stdout: JSON.stringify({
+          handshakes: CLIENTS,
+          answers: CLIENTS / 4,
+          server: { handshake: CLIENTS, accepted: CLIENTS, disconnect: CLIENTS },
+        }),
+        stderr: "",
+      });
+      expect(outcome(mine)).toEqual(outcome(theirs));
+    },
+    2 * LIMIT_MS + 10_000,
+  );
+});
