@@ -70,7 +70,7 @@ for (const n of threads)
 console.log(
   `\n1 MiB boxes sealed a second through the pool, MB/s (${availableParallelism()} cores): ${pooled.join(", ")}`,
 );
-const handshakes = Math.max(20, Math.round(300 * scale));
+const handshakes = Math.max(20, Math.round(1000 * scale));
 console.log("\n| CURVE handshakes a second | plantrpc | zeromq | ratio |");
 console.log("|---|---:|---:|---:|");
 // Both libraries warmed up first (the JIT, libsodium, the native threads); then the median of
