@@ -71,6 +71,7 @@ console.log(
   `\n1 MiB boxes sealed a second through the pool, MB/s (${availableParallelism()} cores): ${pooled.join(", ")}`,
 );
 const handshakes = Math.max(20, Math.round(1000 * scale));
+const serverWarmUp = Math.round(3000 * scale);
 console.log("\n| CURVE handshakes a second | plantrpc | zeromq | ratio |");
 console.log("|---|---:|---:|---:|");
 // Both libraries warmed up first (the JIT, libsodium, the native threads); then the median of
@@ -83,8 +84,11 @@ for (const [label, variant] of [
   ["one key pair for all, one round trip", { freshKeys: false, roundTrip: true }],
   ["key pair made per client, 16 clients at a time", { freshKeys: true, inFlight: 16 }],
   // As deployed: the device in a process of its own, the clients in this one.
-  ["server in its own process, key pair per client, event", { freshKeys: true, serverProcess: true }],
-  ["server in its own process, 16 clients at a time", { freshKeys: true, inFlight: 16, serverProcess: true }],
+  ["server in its own process, key pair per client, event", { freshKeys: true, serverProcess: true, serverWarmUp }],
+  [
+    "server in its own process, 16 clients at a time",
+    { freshKeys: true, inFlight: 16, serverProcess: true, serverWarmUp },
+  ],
 ]) {
   const [ours, theirs] = [[], []];
   for (let run = 0; run < RUNS; run++) {

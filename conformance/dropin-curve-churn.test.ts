@@ -1,10 +1,12 @@
 /**
  * Drop-in, differential, in child processes: a program that makes CURVE clients in a tight loop,
  * 16 at a time, each with a key pair of its own, waiting for its handshake, sometimes asking one
- * question, then closing. The pattern that found a process-wide deadlock on Node 20 (key pairs
- * made and exported while garbage collections free the finished ones) and that exercises a
- * connector stopped once its attempt is done. Run as scripts with a time limit, so that a hang
- * is reported as one ("still running") instead of holding the test run.
+ * question, then closing: every handshake, answer and server event must come, and the process
+ * must end, as with the native package. The loop is the kind that found a process-wide deadlock
+ * on Node 20 (its regression test, with the garbage-collection pressure that makes it likely, is
+ * in test/curve-x25519.test.ts); it also closes sockets whose connect attempt has finished.
+ * Scripts run with a time limit, so that a hang is reported ("still running"), not waited for.
+ * They run against dist/ (npm test builds it first).
  */
 import { describe, expect, it } from "vitest";
 import { LIBRARIES, processesMissing, runScript } from "./dropin/processes.js";

@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { sodiumBoxes } from "../src/zmq/mechanism/curve/curve-sodium.js";
 import { runtimeKeyAgreement } from "../src/zmq/mechanism/curve/curve-x25519.js";
+import { pkcs8PublicKey } from "../src/zmq/mechanism/curve/curve-x25519-keys.js";
 import { z85Decode, z85Encode } from "../src/zmq/mechanism/z85.js";
 import { curveKeyPair, curvePublicKey } from "../src/zmq/curve-keypair.js";
 
@@ -75,6 +76,10 @@ describe("the handshake's key agreement on the runtime's X25519", () => {
       expect(curvePublicKey(ours.secretKey)).toBe(ours.publicKey);
     }
     expect(() => curvePublicKey("too short")).toThrow(/40 characters of Z85/);
+    // The fallback for a runtime that does not derive public keys from a JWK (none known).
+    expect(Buffer.from(pkcs8PublicKey(bob)).toString("hex")).toBe(
+      "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f",
+    );
   });
 
   it("refuses a public key of small order, as libsodium does", async () => {

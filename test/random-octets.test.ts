@@ -1,32 +1,46 @@
 import { describe, expect, it } from "vitest";
 import { randomOctets, secretOctets } from "../src/zmq/util/random-octets.js";
 
-describe("random octets drawn from one pool", () => {
-  it("hands each octet out once, across refills of the pool", () => {
-    // 16-octet pieces, well past one 4 KiB pool: any piece handed out twice would repeat.
-    const seen = new Set<string>();
+describe("random octets", () => {
+  it("hands each octet of the pool out once, in order, across refills", () => {
+    let last: Buffer | undefined;
+    let refills = 0;
     for (let i = 0; i < 1000; i++) {
-      const piece = i % 3 ? randomOctets(16) : Buffer.from(secretOctets(16));
-      expect(piece.length).toBe(16);
-      seen.add(piece.toString("hex"));
+      const piece = randomOctets(16 + (i % 7));
+      expect(piece.length).toBe(16 + (i % 7));
+      if (last && piece.buffer === last.buffer) {
+        // The same pool: this piece starts where the last one ended, never inside it.
+        expect(piece.byteOffset).toBe(last.byteOffset + last.length);
+      } else if (last) {
+        refills++;
+        expect(piece.byteOffset).toBe(0);
+      }
+      last = piece;
     }
-    expect(seen.size).toBe(1000);
+    // About 19,000 octets drawn: the pool (4 KiB) was refilled several times.
+    expect(refills).toBeGreaterThanOrEqual(4);
   });
 
-  it("gives a secret memory of its own, and wipes the pool's copy", () => {
-    let checked = 0;
-    // A refill between the two draws would put them in different pools: try again then.
-    for (let i = 0; i < 3 && checked === 0; i++) {
-      const secret = secretOctets(32);
-      const after = randomOctets(16);
-      expect(secret.buffer).not.toBe(after.buffer);
-      expect(secret.byteLength).toBe(secret.buffer.byteLength);
-      if (after.byteOffset < 32) continue;
-      // The secret came from just before `after` in the same pool: that range now holds zeros.
-      expect(Buffer.from(after.buffer, after.byteOffset - 32, 32).every((octet) => octet === 0)).toBe(true);
-      expect(Buffer.from(secret).every((octet) => octet === 0)).toBe(false);
-      checked++;
+  it("keeps the pool in memory of its own, not in Node's shared one", () => {
+    const piece = randomOctets(8);
+    expect(piece.buffer.byteLength).toBe(4096);
+    expect(Buffer.allocUnsafe(8).buffer).not.toBe(piece.buffer);
+  });
+
+  it("gives each secret memory of its own, apart from the pool", () => {
+    const secrets = Array.from({ length: 8 }, () => secretOctets(32));
+    const wire = randomOctets(16);
+    for (const secret of secrets) {
+      expect(secret.byteOffset).toBe(0);
+      expect(secret.buffer.byteLength).toBe(32);
+      expect(secret.buffer).not.toBe(wire.buffer);
     }
-    expect(checked).toBe(1);
+    expect(new Set(secrets.map((s) => Buffer.from(s).toString("hex"))).size).toBe(8);
+  });
+
+  it("refuses a draw larger than the pool rather than handing out fewer octets", () => {
+    expect(() => randomOctets(4097)).toThrow(RangeError);
+    expect(() => randomOctets(-1)).toThrow(RangeError);
+    expect(randomOctets(4096).length).toBe(4096);
   });
 });

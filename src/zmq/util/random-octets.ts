@@ -4,10 +4,19 @@ const POOL_SIZE = 4096;
 let pool = Buffer.alloc(0);
 let at = 0;
 
-/** The next n octets of the pool, refilled from the web-standard CSPRNG (Node, Bun, Deno, browsers). */
-function take(n: number): Buffer {
+/**
+ * Fresh random octets for what goes on the wire (nonces, WebSocket masks): a view over a pool
+ * drawn 4 KiB at a time from the web-standard CSPRNG (Node, Bun, Deno, browsers), because each
+ * getRandomValues call costs about 10 us and a CURVE handshake asks for several pieces. Each
+ * octet is handed out once. Never for secrets (secretOctets): a view's buffer reaches the rest
+ * of the pool.
+ */
+export function randomOctets(n: number): Buffer {
+  if (!Number.isInteger(n) || n < 0 || n > POOL_SIZE)
+    throw new RangeError(`randomOctets() draws 0 to ${POOL_SIZE} octets, not ${n}`);
   if (at + n > pool.length) {
-    pool = Buffer.allocUnsafe(POOL_SIZE);
+    // Its own memory, never a slice of Node's shared pool (which Buffer.poolSize can enlarge).
+    pool = Buffer.allocUnsafeSlow(POOL_SIZE);
     crypto.getRandomValues(pool);
     at = 0;
   }
@@ -17,22 +26,10 @@ function take(n: number): Buffer {
 }
 
 /**
- * Fresh random octets for what goes on the wire (nonces, WebSocket masks): a view over a pool
- * drawn 4 KiB at a time, because each getRandomValues call costs about 10 us and a CURVE
- * handshake asks for several pieces. Each octet is handed out once. At most 4 KiB at a time.
- */
-export function randomOctets(n: number): Buffer {
-  return take(n);
-}
-
-/**
- * Fresh random octets for a secret (a key): from the same pool, but copied out and the pool's
- * copy wiped, so that the secret shares no memory with what is sent and lives only as long as
- * its owner keeps it.
+ * Fresh random octets for a secret (a key), straight from the CSPRNG into memory of their own:
+ * nothing sent shares it, and no pool filled earlier (before a start-up snapshot, say) can hand
+ * the same secret to two processes.
  */
 export function secretOctets(n: number): Uint8Array {
-  const drawn = take(n);
-  const secret = Uint8Array.from(drawn);
-  drawn.fill(0);
-  return secret;
+  return crypto.getRandomValues(new Uint8Array(n));
 }

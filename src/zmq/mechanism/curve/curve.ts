@@ -214,14 +214,9 @@ class CurveServer implements Mechanism {
     const transient = this.boxes.generateKeyPair();
     this.transientSecret = transient.secretKey;
     const cookieNonce = randomOctets(16);
-    const cookie = concat(
-      cookieNonce,
-      this.boxes.seal(
-        this.cookieKey,
-        nonce("COOKIE--", cookieNonce),
-        concat(this.clientTransient, transient.secretKey),
-      ),
-    );
+    const inCookie = concat(this.clientTransient, transient.secretKey);
+    const cookie = concat(cookieNonce, this.boxes.seal(this.cookieKey, nonce("COOKIE--", cookieNonce), inCookie));
+    inCookie.fill(0);
     const welcomeNonce = randomOctets(16);
     const box = this.boxes.seal(this.helloKey, nonce("WELCOME-", welcomeNonce), concat(transient.publicKey, cookie));
     this.state = "initiate";
@@ -236,7 +231,8 @@ class CurveServer implements Mechanism {
     }
     const fromCookie = cookie.subarray(32, 64);
     const kept = this.transientSecret;
-    const transientSecret = kept && Buffer.from(fromCookie).equals(kept) ? kept : fromCookie;
+    const transientSecret =
+      kept && Buffer.from(fromCookie.buffer, fromCookie.byteOffset, 32).equals(kept) ? kept : fromCookie;
     const key = this.boxes.boxKey(this.clientTransient!, transientSecret);
     // Used once: kept no longer than needed (forward secrecy), the cookie's copy with it.
     this.transientSecret = undefined;
