@@ -79,6 +79,57 @@ describe("inproc flow (differential)", () => {
   );
 });
 
+describe("inproc names belong to a context (differential)", () => {
+  differential(
+    "two contexts and the global one each bind the same name; a connect reaches its own context's only",
+    async ({ lib, socket }: Scope) => {
+      const name = `inproc://dropin-contexts-${Math.random()}`;
+      const [a, b] = [new lib.Context(), new lib.Context()];
+      await socket("Pull", { context: a }).bind(name);
+      const inB = socket("Pull", { context: b });
+      await inB.bind(name);
+      await socket("Pull").bind(name);
+      let again: string;
+      try {
+        await socket("Pull", { context: a }).bind(name);
+        again = "bound twice";
+      } catch (e) {
+        again = (e as { code: string }).code;
+      }
+      const push = socket("Push", { context: b });
+      push.connect(name);
+      await push.send("for b");
+      const [forB] = await inB.receive();
+      // Connected in one context, bound afterwards in another: nothing crosses.
+      const lone = `inproc://dropin-contexts-lone-${Math.random()}`;
+      const early = socket("Push", { context: a, sendTimeout: 200 });
+      early.connect(lone);
+      const elsewhere = socket("Pull", { context: b, receiveTimeout: 300 });
+      await elsewhere.bind(lone);
+      const sent = await early.send("x").then(
+        () => "sent",
+        (e: { code: string }) => e.code,
+      );
+      const crossed = await elsewhere.receive().then(
+        () => "received",
+        (e: { code: string }) => e.code,
+      );
+      return [again, String(forB), sent, crossed];
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+        {
+          "value": [
+            "EADDRINUSE",
+            "for b",
+            "sent",
+            "EAGAIN",
+          ],
+        }
+      `),
+  );
+});
+
 describe("option effects (differential: the native zeromq package and ours)", () => {
   differential(
     "conflate on PUSH: only the newest message waits for a peer",

@@ -237,14 +237,24 @@ describe("Authenticator: PLAIN, addresses, domains, the check callback", () => {
     ).toMatchObject({ allowed: false, rule: "deny-list" });
   });
 
-  it("is the one handler of every context (inproc names are shared by contexts here: libzmq has one per context)", async () => {
+  it("serves its own context's sockets, as libzmq has one ZAP handler per context", async () => {
     const other = new Context();
     const { auth: mine } = await authenticator({ curve: { allowAny: true } });
-    const theirs = new Authenticator({ context: other, curve: { allowAny: true } });
-    await expect(theirs.start()).rejects.toMatchObject({ code: "EADDRINUSE" });
-    expect(Authenticator.of(other)).toBe(mine);
-    const rep = await bound(new Reply({ ...curveServer(), context: other } as never));
-    expect(await attempt(rep, curveClient(curveKeyPair()))).toBe("served");
+    // The other context's handler refuses every CURVE client (no rule admits one).
+    const { auth: theirs } = await authenticator({ context: other, curve: { keys: [] } });
+    expect(Authenticator.of()).toBe(mine);
+    expect(Authenticator.of(other)).toBe(theirs);
+    await expect(new Authenticator({ context: other }).start()).rejects.toMatchObject({ code: "EADDRINUSE" });
+    const ours = await bound(new Reply(curveServer()));
+    const inOther = await bound(new Reply({ ...curveServer(), context: other } as never));
+    expect(await attempt(ours, curveClient(curveKeyPair()))).toBe("served");
+    expect(await attempt(inOther, curveClient(curveKeyPair()))).toBe(400);
+    await theirs.stop();
+    expect(Authenticator.of(other)).toBeUndefined();
+    // No handler left in that context: CURVE clients are admitted there, as libzmq does (a new
+    // REP: the refused attempt left a receive waiting on the first).
+    const later = await bound(new Reply({ ...curveServer(), context: other } as never));
+    expect(await attempt(later, curveClient(curveKeyPair()))).toBe("served");
   });
 });
 

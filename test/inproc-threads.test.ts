@@ -14,7 +14,7 @@ import { Worker } from "node:worker_threads";
 import { build } from "esbuild";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Client, Radio, Server } from "../src/zmq/draft.js";
-import { Pull, Push } from "../src/zmq/index.js";
+import { Context, Pull, Push } from "../src/zmq/index.js";
 import { until } from "../conformance/helpers/wait.js";
 import { track } from "./helpers/sockets.js";
 
@@ -203,6 +203,35 @@ describe("inproc:// across worker threads", () => {
       expect(await w.next()).toBe("answered");
       client.disconnect(at);
       expect(await w.next()).toBe("EHOSTUNREACH");
+      expect(await w.exited).toBe(0);
+    },
+    LIMIT_MS,
+  );
+
+  it(
+    "a context other than the global one keeps its names in its thread: a worker binds the same name, and reaches its own",
+    async () => {
+      const at = endpoint();
+      const own = new Context();
+      const inContext = track(new Pull({ context: own, receiveTimeout: 300 }));
+      await inContext.bind(at);
+      // The worker binds the name in the global context (the process-wide one): free there.
+      const w = startWorker(
+        `const pull = new z.Pull(); await pull.bind(data);
+         const push = new z.Push(); push.connect(data);
+         await push.send("to the worker's own");
+         toMain(String((await pull.receive())[0]));
+         await fromMain();
+         pull.close(); push.close();`,
+        at,
+      );
+      expect(await w.next()).toBe("to the worker's own");
+      // A global socket here reaches the worker's name, not the context's.
+      const push = track(new Push());
+      push.connect(at);
+      await push.send("crossing threads");
+      await expect(inContext.receive()).rejects.toMatchObject({ code: "EAGAIN" });
+      w.post("done");
       expect(await w.exited).toBe(0);
     },
     LIMIT_MS,

@@ -6,6 +6,8 @@ import { addonClass, expectArguments } from "./util/arguments.js";
 
 /** How a socket reaches its context's ZAP client (not part of the native package's Context). */
 export const ZAP_CLIENT: unique symbol = Symbol.for("plantrpc.zmq.zapClient") as never;
+/** @internal */
+export const INPROC_SCOPE: unique symbol = Symbol.for("plantrpc.zmq.inprocScope") as never;
 
 /** Options of `new Context()`: the native package's, and three of ours. */
 export interface ContextOptions {
@@ -84,8 +86,17 @@ class Context {
 
   /** @internal The client through which this context's server sockets ask the ZAP handler. */
   [ZAP_CLIENT](): ZapClient {
-    this.zap ??= createZapClient();
+    this.zap ??= createZapClient(this[INPROC_SCOPE]());
     return this.zap;
+  }
+
+  /**
+   * @internal The name space of its sockets' inproc:// names, as each libzmq context has its
+   * own: undefined for the global context (process-wide, shared with worker threads), the
+   * context itself for any other.
+   */
+  [INPROC_SCOPE](): object | undefined {
+    return this === context ? undefined : this;
   }
 
   constructor(options?: ContextOptions) {

@@ -62,11 +62,11 @@ export async function checkPolicyFiles(policy: AuthPolicy): Promise<void> {
 }
 
 /**
- * The authenticator started here. libzmq has one ZAP handler per context; here inproc names, and
- * so inproc://zeromq.zap.01, are one namespace for every context of the process (threads
- * included), so there is one handler for all.
+ * The authenticator started on each context (on the socket it made). As in libzmq, each context
+ * has its own inproc://zeromq.zap.01, so its own ZAP handler; the global context's is the one of
+ * every thread (inproc.ts).
  */
-let current: Authenticator | undefined;
+const started = new WeakMap<Context, Authenticator>();
 
 /**
  * Admits or refuses the clients of every server socket of a context, as CZMQ's zauth and
@@ -101,12 +101,9 @@ export class Authenticator {
     for (const [domain, policy] of Object.entries(options.domains ?? {})) this.configure(domain, policy);
   }
 
-  /**
-   * The authenticator started on a context, if any. Every context here asks the same ZAP handler
-   * (inproc names are shared by the contexts of a process), so this is the one started on any.
-   */
-  static of(_context: Context = globalContext): Authenticator | undefined {
-    return current;
+  /** The authenticator started on a context (default: the global one), if any. */
+  static of(context: Context = globalContext): Authenticator | undefined {
+    return started.get(context);
   }
 
   /** Admits these addresses (and, once any is listed, no other). */
@@ -170,7 +167,7 @@ export class Authenticator {
       throw e;
     }
     this.socket = socket;
-    if (!this.options.socket) current = this;
+    if (!this.options.socket) started.set(this.context, this);
     this.serving = this.serve(socket);
   }
 
@@ -180,7 +177,7 @@ export class Authenticator {
     const socket = this.socket;
     if (!socket) return;
     this.socket = undefined;
-    if (current === this) current = undefined;
+    if (started.get(this.context) === this) started.delete(this.context);
     socket.close();
     await this.serving;
   }

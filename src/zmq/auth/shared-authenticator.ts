@@ -9,14 +9,15 @@ import type { AuthPolicy } from "./policy.js";
 
 /** Authenticators started here, with the domains added to each. */
 const users = new Map<Authenticator, Set<string>>();
-/** A start under way, so that two components starting at once share it. */
-let starting: Promise<Authenticator> | undefined;
+/** Starts under way, by context, so that two components starting at once share one. */
+const starting = new Map<Context, Promise<Authenticator>>();
 
 function authenticatorOf(context: Context): Promise<Authenticator> {
   // No await between the look and the start: two components starting at once share one.
   const found = Authenticator.of(context);
   if (found) return Promise.resolve(found);
-  if (starting) return starting;
+  const under = starting.get(context);
+  if (under) return under;
   const auth = new Authenticator({
     context,
     curve: { allowAny: true },
@@ -26,14 +27,13 @@ function authenticatorOf(context: Context): Promise<Authenticator> {
         `allowKeys: ${path} is not a client certificate, skipped (${error.message})`,
       ),
   });
-  starting = (async () => {
+  const start = (async () => {
     await auth.start();
     users.set(auth, new Set());
     return auth;
-  })().finally(() => {
-    starting = undefined;
-  });
-  return starting;
+  })().finally(() => starting.delete(context));
+  starting.set(context, start);
+  return start;
 }
 
 /**

@@ -29,6 +29,9 @@ export class ZapConnection implements ConnectionOwner {
   private readonly waiting = new Map<string, Waiting>();
   private nextId = 1;
 
+  /** `scope`: the inproc name space of the handler (the context's; absent: the process-wide one). */
+  constructor(private readonly scope?: object) {}
+
   request(r: ZapRequest): Promise<ZapReply> {
     const id = String(this.nextId++);
     const frames = [EMPTY, "1.0", id, r.domain, r.address, r.identity, r.mechanism, ...r.credentials].map(bytes);
@@ -66,7 +69,7 @@ export class ZapConnection implements ConnectionOwner {
     this.connecting = true;
     // An inproc connect waits for the name to be bound; it fails only when given up, which this
     // one never is.
-    void inprocTransport.connect(ZAP_ADDRESS).then((carrier) => {
+    void inprocTransport.connect(ZAP_ADDRESS, { inprocScope: this.scope }).then((carrier) => {
       this.connecting = false;
       this.engine = new Engine(carrier, ENGINE_OPTIONS, this);
       this.engine.start();
@@ -157,12 +160,15 @@ function replyFault(
   return undefined;
 }
 
-/** A ZAP client: undefined answers when no handler is bound (the pipe is made on first use). */
-export function createZapClient(): ZapClient {
+/**
+ * A ZAP client for a context's sockets: undefined answers when no handler is bound in its inproc
+ * name space (`scope`, see inproc.ts; the pipe is made on first use).
+ */
+export function createZapClient(scope?: object): ZapClient {
   let connection: ZapConnection | undefined;
   return (request) => {
-    if (!isInprocBound(ZAP_ADDRESS)) return undefined;
-    connection ??= new ZapConnection();
+    if (!isInprocBound(ZAP_ADDRESS, scope)) return undefined;
+    connection ??= new ZapConnection(scope);
     return connection.request(request);
   };
 }

@@ -8,7 +8,7 @@ import { selectMechanism } from "../mechanism/select.js";
 import { type Carrier, isDatagramCarrier, type Listener } from "../transport/carrier.js";
 import { parseTcpAddress, parseWsAddress } from "../transport/endpoint.js";
 import { parseEndpoint, transportFor } from "../transport/index.js";
-import { ZAP_CLIENT } from "../context.js";
+import { INPROC_SCOPE, ZAP_CLIENT } from "../context.js";
 import type { SocketEvent } from "../events.js";
 import { Pipe, type PipeLimits } from "./pipe.js";
 import type { PipeEvents } from "./pipe-events.js";
@@ -100,11 +100,10 @@ export abstract class SocketConnections extends SocketCore implements PipeEvents
       // The connections a bind accepts share one mechanism, chosen now, as the bind's options.
       const mechanism = withAddress(endpoint, () => this.mechanism());
       listener = await withAddressAsync(endpoint, () =>
-        transportFor(scheme).listen(
-          address,
-          (carrier) => this.accept(carrier, mechanism, sessions, bound),
-          listenOptionsOf(this.read, mechanism),
-        ),
+        transportFor(scheme).listen(address, (carrier) => this.accept(carrier, mechanism, sessions, bound), {
+          ...listenOptionsOf(this.read, mechanism),
+          inprocScope: this.context[INPROC_SCOPE](),
+        }),
       );
     } catch (e) {
       // As libzmq's monitor reports a failed bind: its socket closed, then the failure, with the
@@ -331,7 +330,10 @@ export abstract class SocketConnections extends SocketCore implements PipeEvents
       reconnectInterval: () => this.option("reconnectInterval"),
       reconnectMaxInterval: () => this.option("reconnectMaxInterval"),
     },
-    connectOptions: (mechanism) => connectOptionsOf(this.read, mechanism),
+    connectOptions: (mechanism) => ({
+      ...connectOptionsOf(this.read, mechanism),
+      inprocScope: this.context[INPROC_SCOPE](),
+    }),
     openConnection: (carrier, mechanism, bound, owner) => this.openConnection(carrier, mechanism, bound, owner),
     newPipe: (endpoint) => new Pipe(endpoint, this.pipeLimits),
     emit: (event) => this.emitMonitored(event),

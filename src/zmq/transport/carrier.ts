@@ -42,6 +42,8 @@ export interface Carrier {
 
 /** Settings of one connection attempt (the socket's connectTimeout and tcpKeepalive options). */
 export interface ConnectOptions {
+  /** inproc://: the name space (the socket's context, when not the global one); absent: the process-wide one. */
+  inprocScope?: object;
   /** The socket's security mechanism, for transports that announce it (ZWS). */
   mechanism?: string;
   /** The socket's maxMessageSize, for transports that buffer whole messages (ZWS). */
@@ -101,6 +103,8 @@ export interface Listener {
 
 /** Settings of one listener (the socket's options that concern its transport). */
 export interface ListenOptions {
+  /** inproc://: the name space (the socket's context, when not the global one); absent: the process-wide one. */
+  inprocScope?: object;
   /** The socket's security mechanism, for transports that negotiate it (ZWS). */
   mechanism?: string;
   /** The socket's maxMessageSize, for transports that buffer whole messages (ZWS). */

@@ -1,7 +1,8 @@
 import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
 import type { Carrier, CarrierHandlers, Listener, Transport } from "./carrier.js";
-import { type LocalBindings, threadDirectory } from "./inproc-threads.js";
+import { type Binding, NameTable } from "./inproc-names.js";
+import { threadDirectory } from "./inproc-threads.js";
 
 /** Octets one end may hold unread before its writer is told to wait. */
 const INBOX_LIMIT = 256 * 1024;
@@ -106,54 +107,29 @@ class MemoryCarrier implements Carrier {
   }
 }
 
-interface Binding {
-  /** When it was bound (the earlier of two threads' bindings of one name wins). */
-  at: number;
-  accept(carrier: Carrier): void;
+/** The process-wide name space (the global context's), shared with other threads. */
+const processWide = new NameTable();
+/** Each other context's names: its own, in this thread only, as libzmq's contexts keep theirs. */
+const scoped = new WeakMap<object, NameTable>();
+
+function namesOf(scope: object | undefined): NameTable {
+  if (scope === undefined) return processWide;
+  let names = scoped.get(scope);
+  if (!names) {
+    names = new NameTable();
+    scoped.set(scope, names);
+  }
+  return names;
 }
 
-const bound = new Map<string, Binding>();
-
-/** Connects waiting for their name to be bound, here or in another thread. */
-const waiting = new Map<string, Set<() => void>>();
-
-function wake(name: string): void {
-  const waiters = waiting.get(name);
-  if (waiters) for (const resume of [...waiters]) resume();
+/** The directory of other threads' names: for the process-wide name space only. */
+function directoryOf(scope: object | undefined) {
+  return scope === undefined ? threadDirectory(processWide) : undefined;
 }
 
-const localBindings: LocalBindings = {
-  lookup: (name) => bound.get(name),
-  *names() {
-    for (const [name, binding] of bound) yield [name, binding.at];
-  },
-  announced: wake,
-};
-
-/** Resolves once `name` is bound or announced; rejects when the connect is given up. */
-function bindingAppears(name: string, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new ZmqError("ECONNRESET", `inproc://${name}: connect given up`));
-      return;
-    }
-    const waiters = waiting.get(name) ?? new Set<() => void>();
-    waiting.set(name, waiters);
-    const done = (): void => {
-      waiters.delete(done);
-      if (waiters.size === 0) waiting.delete(name);
-      signal?.removeEventListener("abort", done);
-      if (signal?.aborted) reject(new ZmqError("ECONNRESET", `inproc://${name}: connect given up`));
-      else resolve();
-    };
-    waiters.add(done);
-    signal?.addEventListener("abort", done);
-  });
-}
-
-/** Whether some socket of this thread is bound at inproc://address. */
-export function isInprocBound(address: string): boolean {
-  return bound.has(address);
+/** Whether some socket of this thread is bound at inproc://address, in the scope's name space. */
+export function isInprocBound(address: string, scope?: object): boolean {
+  return namesOf(scope).lookup(address) !== undefined;
 }
 
 function inUse(address: string): ZmqError {
@@ -163,23 +139,23 @@ function inUse(address: string): ZmqError {
 /**
  * Within a thread, both ends share memory (MemoryCarrier); another thread's endpoints are found
  * through the thread directory (inproc-threads.ts), as libzmq's process-wide context finds them.
+ * A scope (the options' inprocScope: a context other than the global one) has names of its own.
  */
 export const inprocTransport: Transport = {
-  async listen(address, accept): Promise<Listener> {
-    if (bound.has(address)) throw inUse(address);
-    const directory = threadDirectory(localBindings);
+  async listen(address, accept, options): Promise<Listener> {
+    const scope = options?.inprocScope;
+    const names = namesOf(scope);
+    if (names.lookup(address)) throw inUse(address);
+    const directory = directoryOf(scope);
     await directory?.settled();
-    if (bound.has(address) || directory?.ownerOf(address)) throw inUse(address);
+    if (names.lookup(address) || directory?.ownerOf(address)) throw inUse(address);
     const binding: Binding = { at: Date.now(), accept };
-    bound.set(address, binding);
+    names.bind(address, binding);
     directory?.announce(address, binding.at);
-    wake(address);
     return {
       endpoint: `inproc://${address}`,
       close: async () => {
-        if (bound.get(address) !== binding) return;
-        bound.delete(address);
-        directory?.withdraw(address);
+        if (names.unbind(address, binding)) directory?.withdraw(address);
       },
     };
   },
@@ -189,12 +165,14 @@ export const inprocTransport: Transport = {
    * name is bound, in this thread or another (no retries, no reconnection delay).
    */
   async connect(address, options): Promise<Carrier> {
+    const scope = options?.inprocScope;
+    const names = namesOf(scope);
     for (;;) {
-      const binding = bound.get(address);
+      const binding = names.lookup(address);
       if (binding) return memoryPair(address, binding);
-      const directory = threadDirectory(localBindings);
+      const directory = directoryOf(scope);
       if (directory?.ownerOf(address)) return directory.connect(address);
-      await bindingAppears(address, options?.signal);
+      await names.appears(address, options?.signal);
     }
   },
 };
@@ -209,4 +187,4 @@ function memoryPair(address: string, binding: Binding): Carrier {
 }
 
 // Joined as the module loads: by a worker's first bind, the names bound elsewhere are known.
-threadDirectory(localBindings);
+threadDirectory(processWide);
