@@ -114,7 +114,15 @@ describe("inproc names belong to a context (differential)", () => {
         () => "received",
         (e: { code: string }) => e.code,
       );
-      return [again, String(forB), sent, crossed];
+      // Connected before the bind, both in one context other than the global one: it arrives.
+      const pending = `inproc://dropin-contexts-pending-${Math.random()}`;
+      const first = socket("Push", { context: a });
+      first.connect(pending);
+      await first.send("waited for its bind");
+      const then = socket("Pull", { context: a });
+      await then.bind(pending);
+      const [waited] = await then.receive();
+      return [again, String(forB), sent, crossed, String(waited)];
     },
     (outcome) =>
       expect(outcome).toMatchInlineSnapshot(`
@@ -124,6 +132,7 @@ describe("inproc names belong to a context (differential)", () => {
             "for b",
             "sent",
             "EAGAIN",
+            "waited for its bind",
           ],
         }
       `),

@@ -14,7 +14,7 @@ import { Worker } from "node:worker_threads";
 import { build } from "esbuild";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Client, Radio, Server } from "../src/zmq/draft.js";
-import { Context, Pull, Push } from "../src/zmq/index.js";
+import { Authenticator, Context, Pull, Push } from "../src/zmq/index.js";
 import { until } from "../conformance/helpers/wait.js";
 import { track } from "./helpers/sockets.js";
 
@@ -221,7 +221,7 @@ describe("inproc:// across worker threads", () => {
          const push = new z.Push(); push.connect(data);
          await push.send("to the worker's own");
          toMain(String((await pull.receive())[0]));
-         await fromMain();
+         toMain(String((await pull.receive())[0]));
          pull.close(); push.close();`,
         at,
       );
@@ -230,9 +230,36 @@ describe("inproc:// across worker threads", () => {
       const push = track(new Push());
       push.connect(at);
       await push.send("crossing threads");
+      expect(await w.next()).toBe("crossing threads");
       await expect(inContext.receive()).rejects.toMatchObject({ code: "EAGAIN" });
-      w.post("done");
       expect(await w.exited).toBe(0);
+    },
+    LIMIT_MS,
+  );
+
+  it(
+    "the main thread's Authenticator answers the ZAP requests of a worker's sockets (the global context is process-wide)",
+    async () => {
+      const auth = new Authenticator({ deny: ["127.0.0.1"] });
+      await auth.start();
+      try {
+        const w = startWorker(
+          `const rep = new z.Reply({ zapDomain: "global", linger: 0 });
+           await rep.bind("tcp://127.0.0.1:*");
+           const req = new z.Request({ linger: 0 });
+           const refused = new Promise((r) => rep.events.on("handshake:error:auth", (e) => r(e.error.status)));
+           req.connect(rep.lastEndpoint);
+           void req.send("hello").catch(() => undefined);
+           const served = rep.receive().then(() => "served", () => "closed");
+           toMain(await Promise.race([served, refused]));
+           rep.close(); req.close();`,
+        );
+        // Without the main thread's handler, NULL with a ZAP domain would be admitted: "served".
+        expect(await w.next()).toBe(400);
+        expect(await w.exited).toBe(0);
+      } finally {
+        await auth.stop();
+      }
     },
     LIMIT_MS,
   );

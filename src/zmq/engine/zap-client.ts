@@ -166,9 +166,15 @@ function replyFault(
  */
 export function createZapClient(scope?: object): ZapClient {
   let connection: ZapConnection | undefined;
-  return (request) => {
-    if (!isInprocBound(ZAP_ADDRESS, scope)) return undefined;
+  const ask = (request: ZapRequest) => {
     connection ??= new ZapConnection(scope);
     return connection.request(request);
+  };
+  return (request) => {
+    // The handler may be bound in another thread (the global context's names are process-wide).
+    const bound = isInprocBound(ZAP_ADDRESS, scope);
+    if (bound === true) return ask(request);
+    if (bound === false) return undefined;
+    return bound.then((yes) => (yes ? ask(request) : undefined));
   };
 }

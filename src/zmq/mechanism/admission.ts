@@ -33,11 +33,11 @@ export async function admit(
     mechanism,
     credentials,
   });
-  if (!pending) {
+  const reply = await pending;
+  if (!reply) {
     if (mechanism !== "PLAIN" && !context.zapEnforceDomain) return;
     throw new ZmqError("EFAULT", `a ${mechanism} server needs a ZAP handler bound at inproc://zeromq.zap.01`);
   }
-  const reply = await pending;
   if (reply.statusCode !== "200") throw new AuthError(Number(reply.statusCode) || 500, reply.statusText);
 }
 

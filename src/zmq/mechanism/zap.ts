@@ -1,6 +1,6 @@
 /**
  * ZAP (RFC 27): how a server-side mechanism asks the application whether to admit a peer. The
- * handler is whatever socket is bound at inproc://zeromq.zap.01 in this process, as in libzmq;
+ * handler is whatever socket is bound at inproc://zeromq.zap.01 in the socket's context, as in libzmq;
  * the engine layer supplies the client (engine/zap-client.ts, over an inproc pipe).
  */
 export interface ZapRequest {
@@ -20,5 +20,8 @@ export interface ZapReply {
   userId: string;
 }
 
-/** Sends one request; undefined when no ZAP handler is bound. */
-export type ZapClient = (request: ZapRequest) => Promise<ZapReply> | undefined;
+/**
+ * Sends one request; undefined when no ZAP handler is bound (or a promise of undefined, when
+ * that is known only later: a worker thread's first moments, see inproc.ts).
+ */
+export type ZapClient = (request: ZapRequest) => Promise<ZapReply | undefined> | undefined;

@@ -127,9 +127,18 @@ function directoryOf(scope: object | undefined) {
   return scope === undefined ? threadDirectory(processWide) : undefined;
 }
 
-/** Whether some socket of this thread is bound at inproc://address, in the scope's name space. */
-export function isInprocBound(address: string, scope?: object): boolean {
-  return namesOf(scope).lookup(address) !== undefined;
+/**
+ * Whether a socket is bound at inproc://address in the scope's name space: in this thread, or
+ * (the process-wide name space) in another. A worker learns the other threads' names in its
+ * first moments (inproc-threads.ts): asked then, the answer is a promise.
+ */
+export function isInprocBound(address: string, scope?: object): boolean | Promise<boolean> {
+  const names = namesOf(scope);
+  if (names.lookup(address)) return true;
+  const directory = directoryOf(scope);
+  if (!directory) return false;
+  const known = () => names.lookup(address) !== undefined || directory.ownerOf(address) !== undefined;
+  return directory.settled()?.then(known) ?? known();
 }
 
 function inUse(address: string): ZmqError {
