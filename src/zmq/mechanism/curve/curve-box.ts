@@ -28,10 +28,27 @@ export function loadCurveBoxes(): Promise<CurveBoxes> {
       (e: unknown) => {
         loading = undefined;
         if (e instanceof ZmqError) throw e; // the browser build's own word (curve-sodium.browser.ts)
-        throw new ZmqError("EMECHANISM", `CURVE needs libsodium-wrappers, which could not be loaded: ${e}`, {
+        const error = new ZmqError("EMECHANISM", `CURVE needs libsodium-wrappers, which could not be loaded: ${e}`, {
           cause: e,
         });
+        warnOnce(error);
+        throw error;
       },
     );
   return loading;
+}
+
+let warned = false;
+
+/**
+ * Says so once, as a process warning: each CURVE handshake then fails as a protocol error would
+ * (a connect() is given up, a bound socket drops the connection), which only a program watching
+ * its sockets' events would otherwise see.
+ */
+function warnOnce(error: ZmqError): void {
+  if (warned) return;
+  warned = true;
+  (globalThis as { process?: { emitWarning?(m: string): void } }).process?.emitWarning?.(
+    `${error.message}: CURVE handshakes fail (handshake:error:protocol events), and connects are given up`,
+  );
 }
