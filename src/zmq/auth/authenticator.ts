@@ -162,7 +162,7 @@ export class Authenticator {
       if ((e as ZmqError)?.code === "EADDRINUSE")
         throw plainError(
           "EADDRINUSE",
-          "this context already has a ZAP handler (an Authenticator, or a socket bound at inproc://zeromq.zap.01): configure that one (Authenticator.of(context))",
+          "this context already has a ZAP handler (an Authenticator, or a socket bound at inproc://zeromq.zap.01; the default context's may be in another thread): configure that one (Authenticator.of(context), in its thread)",
         );
       throw e;
     }
