@@ -219,7 +219,8 @@ type ContextConstructor = typeof Context;
 
 /**
  * The native package's Context: settings that sockets created with it take as their defaults.
- * Called without `new`, it throws the native package's TypeError.
+ * Each context has its own inproc:// names, and so its own ZAP handler; the global `context`'s
+ * are shared by every thread. Called without `new`, it throws the native package's TypeError.
  * @class
  */
 const PublicContext: ContextConstructor = /* @__PURE__ */ addonClass(Context);
@@ -227,5 +228,5 @@ const PublicContext: ContextConstructor = /* @__PURE__ */ addonClass(Context);
 type PublicContext = InstanceType<ContextConstructor>;
 export { PublicContext as Context };
 
-/** The context sockets use when none is given. */
+/** The context sockets use when none is given; its inproc:// names (and ZAP handler) are shared by every thread. */
 export const context: PublicContext = new PublicContext();

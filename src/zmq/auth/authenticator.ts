@@ -38,7 +38,10 @@ export interface ZapSocket {
 
 /** Options of `new Authenticator()`: the "*" domain's policy, addresses, other domains, where to serve and whom to tell. */
 export interface AuthenticatorOptions extends AuthPolicy {
-  /** The context its socket belongs to (default: the global one). Ignored with `socket`. */
+  /**
+   * The context whose server sockets it answers (it binds inproc://zeromq.zap.01 there; default:
+   * the global context, whose sockets in every thread ask it). Ignored with `socket`.
+   */
   context?: Context;
   /** Serve on this socket instead (a ROUTER, not yet bound): for another ZeroMQ, the native package's included. */
   socket?: ZapSocket;
@@ -101,7 +104,10 @@ export class Authenticator {
     for (const [domain, policy] of Object.entries(options.domains ?? {})) this.configure(domain, policy);
   }
 
-  /** The authenticator started on a context (default: the global one), if any. */
+  /**
+   * The authenticator started on a context (default: the global one) in this thread, if any. The
+   * global context's handler may run in another thread: this does not see it.
+   */
   static of(context: Context = globalContext): Authenticator | undefined {
     return started.get(context);
   }

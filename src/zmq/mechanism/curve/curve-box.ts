@@ -15,7 +15,8 @@ export function loadedCurveBoxes(): CurveBoxes | undefined {
 
 /**
  * Loads the boxes (libsodium's WebAssembly module: some tens of ms, once per process or thread).
- * A failure is said plainly, and the next CURVE handshake tries again.
+ * A failure is said plainly (and once per thread as a process warning); the next CURVE handshake
+ * tries the load again, while the connect that failed is given up.
  */
 export function loadCurveBoxes(): Promise<CurveBoxes> {
   loading ??= import("./curve-sodium.js")
