@@ -100,6 +100,41 @@ const SCENARIOS: Record<string, (library: string) => string> = {
       `const s = new z.Push(); await s.bind("inproc://taken");
        console.log(await fromWorker(0)); await ended[0]; s.close();`,
     ),
+  "inproc: a name bound by a new context of the main thread stays its own; a worker binds it too": (lib) =>
+    program(
+      lib,
+      [
+        `const pull = new z.Pull();
+         try { await pull.bind("inproc://in-a-context"); parentPort.postMessage("bound"); }
+         catch (e) { parentPort.postMessage(e.code); }
+         parentPort.postMessage(String((await pull.receive())[0])); pull.close();`,
+      ],
+      `const own = new z.Pull({ context: new z.Context() }); await own.bind("inproc://in-a-context");
+       console.log(await fromWorker(0));
+       const push = new z.Push(); push.connect("inproc://in-a-context"); await push.send("to the worker");
+       console.log(await fromWorker(0)); await ended[0]; push.close(); own.close();`,
+    ),
+  "ZAP: a handler bound in the main thread answers a worker's server": (lib) =>
+    program(
+      lib,
+      [
+        `const rep = new z.Reply({ zapDomain: "global", linger: 0 });
+         // Events read one by one: the native package's on() would keep this thread running.
+         const refused = (async () => {
+           for (;;) { const e = await rep.events.receive(); if (e.type === "handshake:error:auth") return e; }
+         })();
+         await rep.bind("tcp://127.0.0.1:*");
+         const req = new z.Request({ linger: 0 }); req.connect(rep.lastEndpoint);
+         void req.send("hello").catch(() => undefined);
+         parentPort.postMessage("refused " + (await refused).error.status);
+         rep.close(); req.close();`,
+      ],
+      `const zap = new z.Router(); await zap.bind("inproc://zeromq.zap.01");
+       const [id, , version, requestId, domain, , , mechanism] = await zap.receive();
+       console.log("asked " + String(domain) + " " + String(mechanism));
+       await zap.send([id, "", version, requestId, "400", "No", "", ""]);
+       console.log(await fromWorker(0)); await ended[0]; zap.close();`,
+    ),
   "tcp and ipc between a worker and the main thread": (lib) =>
     program(
       lib,
@@ -141,6 +176,8 @@ describe.skipIf(processesMissing !== undefined)("worker threads (differential, c
     }
     expect(results).toMatchInlineSnapshot(`
       {
+        "ZAP: a handler bound in the main thread answers a worker's server": "exited 0: asked global NULL / refused 400",
+        "inproc: a name bound by a new context of the main thread stays its own; a worker binds it too": "exited 0: bound / to the worker",
         "inproc: a name bound in another thread cannot be bound again": "exited 0: EADDRINUSE Address already in use",
         "inproc: the main thread binds, a worker connects and sends": "exited 0: hello / multi|part / 1048576 octets of 7 / worker ended",
         "inproc: the main thread connects before a worker binds; request and reply": "exited 0: re:one / bound / re:two / worker ended",
