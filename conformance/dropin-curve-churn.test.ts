@@ -21,9 +21,16 @@ const N = ${CLIENTS};
 const server = z.curveKeyPair();
 const router = new z.Router({ linger: 0, curveServer: true, curveSecretKey: server.secretKey, curvePublicKey: server.publicKey });
 const seen = { handshake: 0, accepted: 0, disconnect: 0 };
-router.events.on("handshake", () => seen.handshake++);
-router.events.on("accept", () => seen.accepted++);
-router.events.on("disconnect", () => seen.disconnect++);
+// The server's events follow the clients' closes: settled once every handshake and disconnect is in.
+let allSeen;
+const serverDone = new Promise((resolve) => (allSeen = resolve));
+const count = (type) => () => {
+  seen[type]++;
+  if (seen.handshake === N && seen.disconnect === N) allSeen();
+};
+router.events.on("handshake", count("handshake"));
+router.events.on("accept", count("accepted"));
+router.events.on("disconnect", count("disconnect"));
 await router.bind("tcp://127.0.0.1:*");
 const echoed = (async () => {
   try { for await (const [id, m] of router) await router.send([id, m]); } catch {}
@@ -47,9 +54,7 @@ async function client() {
   }
 }
 await Promise.all(Array.from({ length: ${AT_ONCE} }, client));
-// The server's events follow the clients' closes: a counter no event announces as complete.
-for (let waited = 0; (seen.handshake < N || seen.disconnect < N) && waited < 5000; waited += 10)
-  await new Promise((r) => setTimeout(r, 10));
+await serverDone;
 router.close();
 await echoed;
 console.log(JSON.stringify({ handshakes, answers, server: seen }));
