@@ -40,9 +40,14 @@ export function keepAliveOf(read: OptionReader): { enable: boolean; idleMs: numb
   return { enable: mode === 1, idleMs: idle > 0 ? idle * 1000 : 0 };
 }
 
-/** One connection attempt's settings. */
-export function connectOptionsOf(read: OptionReader, mechanism: MechanismFactory): ConnectOptions {
+/** One connection attempt's settings; `inprocScope`: the socket's context's name space (inproc.ts). */
+export function connectOptionsOf(
+  read: OptionReader,
+  mechanism: MechanismFactory,
+  inprocScope?: object,
+): ConnectOptions {
   return {
+    inprocScope,
     timeout: read("connectTimeout"),
     keepAlive: keepAliveOf(read),
     mechanism: mechanism.name,
@@ -55,9 +60,10 @@ export function connectOptionsOf(read: OptionReader, mechanism: MechanismFactory
   };
 }
 
-/** One listener's settings. */
-export function listenOptionsOf(read: OptionReader, mechanism: MechanismFactory): ListenOptions {
+/** One listener's settings; `inprocScope` as for connectOptionsOf. */
+export function listenOptionsOf(read: OptionReader, mechanism: MechanismFactory, inprocScope?: object): ListenOptions {
   return {
+    inprocScope,
     mechanism: mechanism.name,
     maxMessageSize: read("maxMessageSize"),
     tls: { certPem: textOf(read("wssCertPem")), keyPem: textOf(read("wssKeyPem")) },

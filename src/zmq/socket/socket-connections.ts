@@ -100,10 +100,11 @@ export abstract class SocketConnections extends SocketCore implements PipeEvents
       // The connections a bind accepts share one mechanism, chosen now, as the bind's options.
       const mechanism = withAddress(endpoint, () => this.mechanism());
       listener = await withAddressAsync(endpoint, () =>
-        transportFor(scheme).listen(address, (carrier) => this.accept(carrier, mechanism, sessions, bound), {
-          ...listenOptionsOf(this.read, mechanism),
-          inprocScope: this.context[INPROC_SCOPE](),
-        }),
+        transportFor(scheme).listen(
+          address,
+          (carrier) => this.accept(carrier, mechanism, sessions, bound),
+          listenOptionsOf(this.read, mechanism, this.context[INPROC_SCOPE]()),
+        ),
       );
     } catch (e) {
       // As libzmq's monitor reports a failed bind: its socket closed, then the failure, with the
@@ -330,10 +331,7 @@ export abstract class SocketConnections extends SocketCore implements PipeEvents
       reconnectInterval: () => this.option("reconnectInterval"),
       reconnectMaxInterval: () => this.option("reconnectMaxInterval"),
     },
-    connectOptions: (mechanism) => ({
-      ...connectOptionsOf(this.read, mechanism),
-      inprocScope: this.context[INPROC_SCOPE](),
-    }),
+    connectOptions: (mechanism) => connectOptionsOf(this.read, mechanism, this.context[INPROC_SCOPE]()),
     openConnection: (carrier, mechanism, bound, owner) => this.openConnection(carrier, mechanism, bound, owner),
     newPipe: (endpoint) => new Pipe(endpoint, this.pipeLimits),
     emit: (event) => this.emitMonitored(event),

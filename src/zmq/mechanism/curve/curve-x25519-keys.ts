@@ -6,6 +6,8 @@ import { secretOctets } from "../../util/random-octets.js";
 import type { KeyPair } from "./curve-primitive.js";
 
 export const raw = (text: string | undefined) => new Uint8Array(Buffer.from(text ?? "", "base64url"));
+/** The raw public key of a key object (a secret key's: the public key the runtime derives). */
+export const publicOctets = (key: KeyObject): Uint8Array => raw(createPublicKey(key).export({ format: "jwk" }).x);
 /** Base64url of octets, read in place (a copy of a secret would stay in memory unwiped). */
 export const b64 = (bytes: Uint8Array) =>
   Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64url");
@@ -38,7 +40,7 @@ export function x25519KeyPair(): KeyPair {
   const secretKey = secretOctets(32);
   const key = importSecretKey(secretKey);
   madeHere.set(secretKey, key);
-  return { publicKey: raw(createPublicKey(key).export({ format: "jwk" }).x), secretKey };
+  return { publicKey: publicOctets(key), secretKey };
 }
 
 /**
@@ -47,16 +49,14 @@ export function x25519KeyPair(): KeyPair {
  */
 export function x25519PublicKey(secret: Uint8Array): Uint8Array {
   derives ??= derivesPublicKeys();
-  return derives ? raw(createPublicKey(importSecretKey(secret)).export({ format: "jwk" }).x) : pkcs8PublicKey(secret);
+  return derives ? publicOctets(importSecretKey(secret)) : pkcs8PublicKey(secret);
 }
 
 /** The public key through PKCS #8's wrapping of the secret (RFC 8410), which every runtime reads. */
 export function pkcs8PublicKey(secret: Uint8Array): Uint8Array {
   const der = Buffer.concat([Buffer.from(PKCS8_PREFIX, "hex"), secret]);
   try {
-    return raw(
-      createPublicKey(createPrivateKey({ key: der, format: "der", type: "pkcs8" })).export({ format: "jwk" }).x,
-    );
+    return publicOctets(createPrivateKey({ key: der, format: "der", type: "pkcs8" }));
   } finally {
     der.fill(0);
   }

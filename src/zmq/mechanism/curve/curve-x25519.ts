@@ -6,7 +6,7 @@ import { Buffer } from "node:buffer";
 import { createPublicKey, diffieHellman, type KeyObject } from "node:crypto";
 import { hsalsa } from "@noble/ciphers/salsa.js";
 import type { KeyPair } from "./curve-primitive.js";
-import { b64, importSecretKey, madeHere, raw, x25519KeyPair } from "./curve-x25519-keys.js";
+import { b64, importSecretKey, madeHere, publicOctets, x25519KeyPair } from "./curve-x25519-keys.js";
 
 /** What the handshake needs besides boxes: key pairs, and the key two parties share. */
 export interface KeyAgreement {
@@ -66,7 +66,7 @@ function hsalsaKey(shared: Uint8Array): Uint8Array {
 
 const nodeAgreement: KeyAgreement = {
   generateKeyPair: x25519KeyPair,
-  publicKeyOf: (secret) => raw(createPublicKey(secretKeyObject(secret)).export({ format: "jwk" }).x),
+  publicKeyOf: (secret) => publicOctets(secretKeyObject(secret)),
   boxKey(theirPublic, ourSecret) {
     const shared = diffieHellman({ privateKey: secretKeyObject(ourSecret), publicKey: publicKeyObject(theirPublic) });
     // OpenSSL refuses a small-order point; a runtime that does not gives zeros, refused here.
