@@ -6,6 +6,14 @@ import { unref } from "../util/timers.js";
 
 const SLAB_SIZE = 65536;
 /**
+ * A connection's first slab: enough for the greeting and a handshake (a CURVE side receives
+ * under 1 KiB), carved from Buffer's shared pool. A full slab per connection would cost 64 KiB
+ * of external memory at every accept and connect (a server that takes a thousand connections a
+ * second collected garbage for it) and as much per idle connection.
+ */
+const FIRST_SLAB_SIZE = 2048;
+const FIRST_MIN_READ = 256;
+/**
  * Bytes a socket may hold in its own write queue before we stop writing and wait for 'drain'.
  * Node signals back-pressure at 16 KiB, which would make a synchronous burst of small
  * messages (a loop of signal emissions) overrun the high-water mark long before the kernel
@@ -28,8 +36,9 @@ export const directReadsSupported =
  */
 export class ReadBuffers {
   handlers: CarrierHandlers | undefined;
-  private slab = Buffer.allocUnsafe(SLAB_SIZE);
+  private slab = Buffer.allocUnsafe(FIRST_SLAB_SIZE);
   private offset = 0;
+  private minRead = FIRST_MIN_READ;
   private target: Uint8Array | undefined;
 
   options(): { buffer: () => Uint8Array; callback: (n: number, buf: Uint8Array) => boolean } {
@@ -39,9 +48,10 @@ export class ReadBuffers {
   private next(): Uint8Array {
     this.target = this.handlers?.readTarget?.();
     if (this.target) return this.target;
-    if (SLAB_SIZE - this.offset < MIN_SLAB_READ) {
+    if (this.slab.length - this.offset < this.minRead) {
       this.slab = Buffer.allocUnsafe(SLAB_SIZE);
       this.offset = 0;
+      this.minRead = MIN_SLAB_READ;
     }
     const size = this.handlers?.readSize?.();
     return size === undefined ? this.slab.subarray(this.offset) : this.slab.subarray(this.offset, this.offset + size);
