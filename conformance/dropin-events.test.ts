@@ -382,6 +382,33 @@ describe("more events and endpoints (differential)", () => {
   );
 
   differential(
+    "a client given a server key of small order: a cryptographic failure of its handshake",
+    async ({ lib, socket }: Scope) => {
+      const serverKeys = lib.curveKeyPair();
+      const server = socket("Router", { curveServer: true, curveSecretKey: serverKeys.secretKey });
+      await server.bind("tcp://127.0.0.1:*");
+      const clientKeys = lib.curveKeyPair();
+      const client = socket("Dealer", {
+        curveServerKey: "0".repeat(40), // 32 zero octets: no key can be shared with it
+        curvePublicKey: clientKeys.publicKey,
+        curveSecretKey: clientKeys.secretKey,
+      });
+      const failed = new Promise<string>((resolve) =>
+        client.events.on("handshake:error:protocol", (e: { type: string; error: { code: string; message: string } }) =>
+          resolve(`${e.type} ${e.error.code} / ${e.error.message}`),
+        ),
+      );
+      client.connect(server.lastEndpoint);
+      return await failed;
+    },
+    (outcome) => expect(outcome).toMatchInlineSnapshot(`
+      {
+        "value": "handshake:error:protocol ERR_ZMTP_CRYPTOGRAPHIC / ZMTP protocol error",
+      }
+    `),
+  );
+
+  differential(
     "an unexpected command in the NULL handshake: ERR_ZMTP_UNEXPECTED_COMMAND, then the disconnection",
     async ({ socket }: Scope) => {
       const router = socket("Router");

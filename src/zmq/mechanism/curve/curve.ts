@@ -38,10 +38,28 @@ export function curveMechanism(role: CurveRole): MechanismFactory {
       : boxes.generateKeyPair();
     return keys;
   };
-  const make = (boxes: CurveBoxes, context: HandshakeContext): Mechanism =>
-    role.server
-      ? new CurveServer(boxes, context, keysFor(boxes), role.workers ?? NO_WORKERS)
-      : new CurveClient(boxes, context, keysFor(boxes), role.workers ?? NO_WORKERS, role.serverKey);
+  // A client's first HELLO is prepared while its connection is being made (the transient key
+  // and its agreement with the server's key, two scalar multiplications), after connect() has
+  // returned: a handshake waits for the network and the server then, not for them. Later
+  // connections of the session prepare theirs when they start.
+  let prepared: ClientStart | undefined;
+  if (!role.server) {
+    const serverKey = role.serverKey;
+    queueMicrotask(() => {
+      const boxes = loadedCurveBoxes();
+      try {
+        if (boxes && !prepared) prepared = clientStart(boxes, serverKey);
+      } catch {
+        // A server key of small order: the handshake, making its own, reports it.
+      }
+    });
+  }
+  const make = (boxes: CurveBoxes, context: HandshakeContext): Mechanism => {
+    if (role.server) return new CurveServer(boxes, context, keysFor(boxes), role.workers ?? NO_WORKERS);
+    const start = prepared ?? clientStart(boxes, role.serverKey);
+    prepared = undefined;
+    return new CurveClient(boxes, context, keysFor(boxes), role.workers ?? NO_WORKERS, role.serverKey, start);
+  };
   return {
     name: "CURVE",
     asServer: () => role.server,
@@ -75,6 +93,17 @@ class AwaitingBoxes implements Mechanism {
 
 const ZEROS_64 = new Uint8Array(64);
 
+/** What a client's HELLO needs: its transient key pair, and the key it shares with the server's. */
+interface ClientStart {
+  transient: KeyPair;
+  helloKey: Uint8Array;
+}
+
+function clientStart(boxes: CurveBoxes, serverKey: Uint8Array): ClientStart {
+  const transient = boxes.generateKeyPair();
+  return { transient, helloKey: peerBoxKey(boxes, serverKey, transient.secretKey, "server key") };
+}
+
 class CurveClient implements Mechanism {
   readonly name = "CURVE";
   private readonly transient: KeyPair;
@@ -92,9 +121,10 @@ class CurveClient implements Mechanism {
     private readonly keys: KeyPair,
     private readonly workers: CurveWorkers,
     private readonly serverKey: Uint8Array,
+    { transient, helloKey }: ClientStart,
   ) {
-    this.transient = boxes.generateKeyPair();
-    this.helloKey = boxes.boxKey(serverKey, this.transient.secretKey);
+    this.transient = transient;
+    this.helloKey = helloKey;
   }
 
   start(): Buffer[] {
@@ -166,6 +196,8 @@ class CurveServer implements Mechanism {
   private clientNonce = 0;
   /** The key of the client's transient and our permanent key: HELLO's, then WELCOME's. */
   private helloKey: Uint8Array = new Uint8Array(0);
+  /** Our transient key pair, made before the HELLO comes (start()). */
+  private transient: KeyPair | undefined;
   /** Our transient secret key as made (the cookie holds a copy). */
   private transientSecret: Uint8Array | undefined;
   private codec: MessageBoxes | undefined;
@@ -178,6 +210,11 @@ class CurveServer implements Mechanism {
   ) {}
 
   start(): Buffer[] {
+    // Our transient key pair is made while the client makes its HELLO (this side would wait
+    // for it), unless the HELLO has come with the greeting.
+    queueMicrotask(() => {
+      if (this.state === "hello") this.transient ??= this.boxes.generateKeyPair();
+    });
     return [];
   }
 
@@ -211,7 +248,8 @@ class CurveServer implements Mechanism {
     this.clientNonce = readShortNonce(n);
     // Our transient key travels in the cookie, which only we can open (the RFC's stateless
     // server); the key made here is also kept, so that the key agreement reuses its form.
-    const transient = this.boxes.generateKeyPair();
+    const transient = this.transient ?? this.boxes.generateKeyPair();
+    this.transient = undefined;
     this.transientSecret = transient.secretKey;
     const cookieNonce = randomOctets(16);
     const inCookie = concat(this.clientTransient, transient.secretKey);
@@ -280,14 +318,16 @@ class CurveServer implements Mechanism {
 
 /**
  * The key shared with a public key the peer sent (HELLO's and WELCOME's transient keys,
- * INITIATE's permanent one). A key of small order (all zeros, say) makes none, and libsodium
- * refuses it with a plain Error: for the peer, it is a box that cannot open.
+ * INITIATE's permanent one) or a client was given (the server's). A key of small order (all
+ * zeros, say) makes none, and libsodium refuses it with a plain Error: a cryptographic failure
+ * of the handshake, as libzmq reports it.
  */
-function peerBoxKey(boxes: CurveBoxes, theirs: Uint8Array, ours: Uint8Array, command: string): Uint8Array {
+function peerBoxKey(boxes: CurveBoxes, theirs: Uint8Array, ours: Uint8Array, source: string): Uint8Array {
   try {
     return boxes.boxKey(theirs, ours);
   } catch {
-    throw new ProtocolError("EPROTO", `CURVE ${command} with a public key of small order`, "ERR_ZMTP_CRYPTOGRAPHIC");
+    const what = source === "server key" ? "CURVE server key (curveServerKey)" : `CURVE ${source} with a public key`;
+    throw new ProtocolError("EPROTO", `${what} of small order`, "ERR_ZMTP_CRYPTOGRAPHIC");
   }
 }
 
