@@ -401,7 +401,8 @@ describe("more events and endpoints (differential)", () => {
       client.connect(server.lastEndpoint);
       return await failed;
     },
-    (outcome) => expect(outcome).toMatchInlineSnapshot(`
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
       {
         "value": "handshake:error:protocol ERR_ZMTP_CRYPTOGRAPHIC / ZMTP protocol error",
       }
