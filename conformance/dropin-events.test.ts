@@ -382,6 +382,106 @@ describe("more events and endpoints (differential)", () => {
   );
 
   differential(
+    "a peer that ends the connection during the greeting or the handshake: handshake:error:other, EPIPE (ECONNRESET if reset)",
+    async ({ socket }: Scope) => {
+      const greeting = Buffer.alloc(64);
+      greeting.set([0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0x7f, 3, 1]);
+      greeting.write("NULL", 12);
+      // The server's side: a raw TCP peer that ends before its greeting, after it, or resets.
+      const server = socket("Pull");
+      const { log } = record(server);
+      await server.bind("tcp://127.0.0.1:*");
+      const port = Number(server.lastEndpoint.split(":").pop());
+      const endings: Array<(c: net.Socket) => void> = [
+        (c) => c.end(),
+        (c) => c.end(greeting),
+        (c) => c.write(greeting, () => c.resetAndDestroy()),
+      ];
+      for (const [i, end] of endings.entries()) {
+        const peer = net.connect(port, "127.0.0.1", () => end(peer));
+        peer.on("error", () => {});
+        await reported(() => log.filter((e) => e.startsWith("disconnect")).length === i + 1, "the disconnect event");
+      }
+      // The client's side: a raw TCP server that takes the connection and ends it at once.
+      const raw = net.createServer((c) => c.end());
+      await new Promise<void>((resolve) => raw.listen(0, "127.0.0.1", resolve));
+      const client = socket("Push", { reconnectInterval: 60_000 });
+      const mine = record(client);
+      client.connect(`tcp://127.0.0.1:${(raw.address() as net.AddressInfo).port}`);
+      await reported(() => logged(mine.log, "disconnect"), "the client's disconnect event");
+      raw.close();
+      const keep = (l: string[]) => l.filter((e) => /^(handshake|disconnect)/.test(e));
+      return { server: keep(log), client: keep(mine.log) };
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+      {
+        "value": {
+          "client": [
+            "handshake:error:other tcp://127.0.0.1:PORT EPIPE",
+            "disconnect tcp://127.0.0.1:PORT",
+          ],
+          "server": [
+            "handshake:error:other tcp://127.0.0.1:PORT EPIPE",
+            "disconnect tcp://127.0.0.1:PORT",
+            "handshake:error:other tcp://127.0.0.1:PORT EPIPE",
+            "disconnect tcp://127.0.0.1:PORT",
+            "handshake:error:other tcp://127.0.0.1:PORT ECONNRESET",
+            "disconnect tcp://127.0.0.1:PORT",
+          ],
+        },
+      }
+    `),
+  );
+
+  differential(
+    "a CURVE client whose public key is not its secret key's, or that has no secret key: refused by the server's vouch check",
+    async ({ lib, socket }: Scope) => {
+      const serverKeys = lib.curveKeyPair();
+      const server = socket("Router", { curveServer: true, curveSecretKey: serverKeys.secretKey });
+      const serverLog = record(server).log;
+      await server.bind("tcp://127.0.0.1:*");
+      const [own, other] = [lib.curveKeyPair(), lib.curveKeyPair()];
+      const outcomes: string[][] = [];
+      for (const keys of [
+        { curvePublicKey: other.publicKey, curveSecretKey: own.secretKey },
+        { curvePublicKey: own.publicKey },
+      ]) {
+        const client = socket("Dealer", { curveServerKey: serverKeys.publicKey, reconnectInterval: 60_000, ...keys });
+        const { log } = record(client);
+        client.connect(server.lastEndpoint);
+        await reported(() => logged(log, "disconnect"), "the client's disconnect event");
+        outcomes.push(log.filter((e) => e.startsWith("handshake")));
+        client.close();
+      }
+      await reported(
+        () => serverLog.filter((e) => e.startsWith("handshake:error")).length === 2,
+        "the server's events",
+      );
+      return { clients: outcomes, server: serverLog.filter((e) => e.startsWith("handshake")) };
+    },
+    (outcome) =>
+      expect(outcome).toMatchInlineSnapshot(`
+      {
+        "value": {
+          "clients": [
+            [
+              "handshake:error:other tcp://127.0.0.1:PORT EPIPE",
+            ],
+            [
+              "handshake:error:other tcp://127.0.0.1:PORT EPIPE",
+            ],
+          ],
+          "server": [
+            "handshake:error:protocol tcp://127.0.0.1:PORT ERR_ZMTP_CRYPTOGRAPHIC",
+            "handshake:error:protocol tcp://127.0.0.1:PORT ERR_ZMTP_CRYPTOGRAPHIC",
+          ],
+        },
+      }
+    `),
+  );
+
+  differential(
     "a client given a server key of small order: a cryptographic failure of its handshake",
     async ({ lib, socket }: Scope) => {
       const serverKeys = lib.curveKeyPair();

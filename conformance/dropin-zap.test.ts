@@ -149,53 +149,55 @@ describe("ZAP for NULL, and zapEnforceDomain, as the native package does", () =>
   `),
   );
 
+  // The server side only: libzmq's NULL server, refusing for want of a handler, leaves the
+  // connection open until the handshake times out (the native client reports nothing until
+  // then); ours closes it, and our client reports EPIPE (docs/zmq-api.md, differences).
   differential(
     "NULL with a zapDomain, zapEnforceDomain, no handler: refused",
-    (scope: Scope) => attempt(scope, { zapDomain: "lab", zapEnforceDomain: true }),
+    async (scope: Scope) => (await attempt(scope, { zapDomain: "lab", zapEnforceDomain: true })).slice(0, 2),
     (outcome) =>
       expect(outcome).toMatchInlineSnapshot(`
-      {
-        "value": [
-          "server",
-          [
-            "handshake:error:other",
-            "EFAULT",
-            undefined,
-            "Context is closed",
+        {
+          "value": [
+            "server",
+            [
+              "handshake:error:other",
+              "EFAULT",
+              undefined,
+              "Context is closed",
+            ],
           ],
-          "no client event",
-        ],
-      }
-    `),
+        }
+      `),
   );
 
-  // The server side only: when a server drops a CURVE handshake, the native client reports
-  // handshake:error:other (EPIPE), ours nothing yet (noted on the security issue).
+  // The server side only: the server closes the connection, and our client reports the end of
+  // its handshake (EPIPE); the native client reports it in some runs, nothing in others (timing).
   differential(
     "CURVE with zapEnforceDomain and a domain, no handler: refused",
     async (scope: Scope) => {
       const keys = scope.lib.curveKeyPair();
-      const [side, server] = await attempt(
+      const outcome = await attempt(
         scope,
         { curveServer: true, curveSecretKey: keys.secretKey, zapDomain: "lab", zapEnforceDomain: true },
         clientKeys(scope, keys.publicKey),
       );
-      return [side, server];
+      return outcome.slice(0, 2);
     },
     (outcome) =>
       expect(outcome).toMatchInlineSnapshot(`
-    {
-      "value": [
-        "server",
-        [
-          "handshake:error:other",
-          "EFAULT",
-          undefined,
-          "Context is closed",
-        ],
-      ],
-    }
-  `),
+        {
+          "value": [
+            "server",
+            [
+              "handshake:error:other",
+              "EFAULT",
+              undefined,
+              "Context is closed",
+            ],
+          ],
+        }
+      `),
   );
 
   differential(

@@ -285,7 +285,7 @@ describe("Session.accept (a bound socket's peer)", () => {
     ]);
   });
 
-  it("a peer the socket refuses: engine.refuse(reason), no pipe attached, no pipe event; its close ends the session quietly", () => {
+  it("a peer the socket refuses: engine.refuse(reason), no pipe attached, no pipe event; its close reports the refusal", () => {
     const h = fakeHost();
     const why = new ZmqError("EADDRINUSE", "a second peer of a PAIR");
     h.state.refusal = why;
@@ -299,9 +299,11 @@ describe("Session.accept (a bound socket's peer)", () => {
     expect(h.pipes[0]?.attached).toBe(false);
     expect(h.log).not.toContain("pipeConnected");
     expect(h.emitted).toEqual([]);
-    session.engineClosed(engine, new ZmqError("ECONNRESET", "refused"));
+    // The engine closes with the refusal itself (Engine.refuse).
+    session.engineClosed(engine, why);
     expect(h.log).not.toContain("pipeDisconnected");
-    expect(h.types()).toEqual(["disconnect"]);
+    expect(h.types()).toEqual(["handshake:error:other", "disconnect"]);
+    expect(h.ofType("handshake:error:other")[0]!.error).toBe(why);
     expect(h.ended).toEqual([session]);
   });
 
@@ -405,11 +407,14 @@ describe("Session.accept (a bound socket's peer)", () => {
     expect(h2.ofType("handshake:error:protocol")[0]!.error.code).toBe("ERR_ZMTP_UNSPECIFIED");
   });
 
-  it("engineClosed during the handshake: ECONNRESET gives no handshake error, an AuthError handshake:error:auth, anything else handshake:error:other", () => {
+  it("engineClosed during the handshake: an AuthError is handshake:error:auth, anything else (a peer's end, a reset) handshake:error:other", () => {
     const reset = fakeHost();
     const a = accepted(reset);
-    a.session.engineClosed(a.engine, new ZmqError("ECONNRESET", "gone"));
-    expect(reset.types()).toEqual(["disconnect"]);
+    const gone = new ZmqError("ECONNRESET", "gone");
+    a.session.engineClosed(a.engine, gone);
+    expect(reset.types()).toEqual(["handshake:error:other", "disconnect"]);
+    expect(reset.ofType("handshake:error:other")[0]!.error).toBe(gone);
+    // The disconnection itself carries no error (as libzmq's).
     expect(reset.ofType("disconnect")[0]).toEqual({ type: "disconnect", address: BOUND });
 
     const auth = fakeHost();

@@ -31,7 +31,8 @@ export type ZmqErrorCode =
   | "EMECHANISM" // security mechanism mismatch or refusal (ERROR command)
   | "EVERSION" // peer speaks a ZMTP version we cannot talk to
   | "ETIMEDOUT" // heartbeat timeout
-  | "ECONNRESET"; // transport-level failure
+  | "ECONNRESET" // transport-level failure
+  | "EPIPE"; // the peer ended the connection during the greeting or the handshake
 
 /**
  * libzmq's classification of a handshake's protocol failure (ZMQ_PROTOCOL_ERROR_*), as the
@@ -89,6 +90,7 @@ const MESSAGES: Partial<Record<ZmqErrorCode, string>> = {
   EMSGSIZE: "Message too long",
   ETIMEDOUT: "Connection timed out",
   ECONNRESET: "Connection reset by peer",
+  EPIPE: "Broken pipe",
 };
 
 function errnoOf(code: ZmqErrorCode): number {

@@ -120,7 +120,7 @@ export class Engine implements Connection {
       readSize: () => (this.state === "ready" ? this.wire.readSize?.() : undefined),
       targetFilled: (n) => this.onTargetFilled(n),
       drain: () => this.out.drained(),
-      close: (error) => this.finish(error ? new ZmqError("ECONNRESET", error.message, { cause: error }) : undefined),
+      close: (error) => this.finish(this.closedByPeer(error)),
     });
     try {
       this.wire.start(this.out);
@@ -369,6 +369,18 @@ export class Engine implements Connection {
   }
 
   // ---- ending ----
+
+  /**
+   * What the carrier's end means, as libzmq's engine reports it: a broken connection is
+   * ECONNRESET; an orderly end is EPIPE while the greeting or the handshake is under way (a
+   * handshake that failed, reported as handshake:error:other), and no error after it.
+   */
+  private closedByPeer(error: Error | undefined): ZmqError | undefined {
+    if (error) return new ZmqError("ECONNRESET", error.message, { cause: error });
+    if (this.state === "greeting" || this.state === "handshake")
+      return new ZmqError("EPIPE", "the peer closed the connection during the handshake");
+    return undefined;
+  }
 
   private fail(error: ZmqError): void {
     if (this.state === "closed") return;

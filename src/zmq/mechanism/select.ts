@@ -8,6 +8,7 @@ import { curveKey } from "./z85.js";
 /** A socket's security options, as stored (strings as bytes). */
 export interface SecurityOptions {
   curveServer: boolean;
+  curvePublicKey: Uint8Array | null;
   curveSecretKey: Uint8Array | null;
   curveServerKey: Uint8Array | null;
   plainServer: boolean;
@@ -20,8 +21,11 @@ export interface SecurityOptions {
 /**
  * The mechanism the security options ask for, as libzmq chooses it: a CURVE server or client
  * first, then PLAIN, else NULL. Chosen once per session (a connect(), or a bind and what it
- * accepts), as libzmq copies a socket's options into each session: a CURVE client without keys
- * of its own gets one fresh pair for the session's whole life (only a ZAP handler would care).
+ * accepts), as libzmq copies a socket's options into each session. A CURVE client's keys are
+ * used as given (a public key that is not the secret key's fails the handshake, as with libzmq);
+ * what is missing is made (libzmq would use zeros and fail): without a secret key, a fresh pair
+ * for the session's whole life (only a ZAP handler would care); without a public key, the
+ * secret key's own.
  */
 export function selectMechanism(options: SecurityOptions): MechanismFactory {
   const curveSecret = curveKey(options.curveSecretKey);
@@ -36,13 +40,16 @@ export function selectMechanism(options: SecurityOptions): MechanismFactory {
     });
   }
   const serverKey = curveKey(options.curveServerKey);
-  if (serverKey)
+  if (serverKey) {
+    const curvePublic = curveKey(options.curvePublicKey);
     return curveMechanism({
       server: false,
       serverKey,
       workers: options.curveWorkers,
       ...(curveSecret ? { secretKey: curveSecret } : {}),
+      ...(curvePublic ? { publicKey: curvePublic } : {}),
     });
+  }
   if (options.plainServer) return plainMechanism({ server: true });
   if (options.plainUsername !== null) {
     const password = options.plainPassword ?? new Uint8Array(0);

@@ -161,9 +161,10 @@ export class Session implements ConnectionOwner {
     this.engine = undefined;
     this.ready = false;
     const address = this.address;
-    // A failure during the handshake is an event of its own, as libzmq reports it; after it,
-    // libzmq reports nothing but the disconnection, which carries the error here (ours).
-    if (error && !pipe && error.code !== "ECONNRESET") this.host.emit(handshakeFailure(error, address));
+    // A failure during the handshake is an event of its own, as libzmq reports it (a peer that
+    // ends or breaks the connection then included: EPIPE, ECONNRESET); after it, libzmq
+    // reports nothing but the disconnection, which carries the error here (ours).
+    if (error && !pipe) this.host.emit(handshakeFailure(error, address));
     if (pipe) {
       pipe.detach();
       this.host.events.pipeDisconnected(pipe);

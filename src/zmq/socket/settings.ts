@@ -23,6 +23,7 @@ export type OptionReader = <N extends OptionName>(name: N) => StoredValue<N>;
 export function securityOf(read: OptionReader, curveWorkers: CurveWorkers): SecurityOptions {
   return {
     curveServer: read("curveServer"),
+    curvePublicKey: read("curvePublicKey"),
     curveSecretKey: read("curveSecretKey"),
     curveServerKey: read("curveServerKey"),
     plainServer: read("plainServer"),

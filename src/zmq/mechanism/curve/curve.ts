@@ -18,7 +18,7 @@ const NO_WORKERS: CurveWorkers = { threads: 0 };
  */
 export type CurveRole = (
   | { server: true; secretKey: Uint8Array }
-  | { server: false; secretKey?: Uint8Array; serverKey: Uint8Array }
+  | { server: false; secretKey?: Uint8Array; publicKey?: Uint8Array; serverKey: Uint8Array }
 ) & {
   /** Worker threads for large MESSAGE boxes (curve-pool.ts); absent: none. */
   workers?: CurveWorkers;
@@ -32,10 +32,13 @@ export type CurveRole = (
 export function curveMechanism(role: CurveRole): MechanismFactory {
   loadCurveBoxes().catch(() => {}); // a failure is reported by the handshake that needs them
   let keys: KeyPair | undefined;
+  // A client's public key goes in its INITIATE as given (libzmq's curve_public_key), even when
+  // it is not its secret key's: the server then refuses the vouch, as libzmq's does.
+  const given = role.server ? undefined : role.publicKey;
   const keysFor = (boxes: CurveBoxes): KeyPair => {
     keys ??= role.secretKey
-      ? { secretKey: role.secretKey, publicKey: boxes.publicKeyOf(role.secretKey) }
-      : boxes.generateKeyPair();
+      ? { secretKey: role.secretKey, publicKey: given ?? boxes.publicKeyOf(role.secretKey) }
+      : { ...boxes.generateKeyPair(), ...(given ? { publicKey: given } : {}) };
     return keys;
   };
   // A client's first HELLO is prepared while its connection is being made (the transient key
@@ -288,8 +291,16 @@ class CurveServer implements Mechanism {
       nonce("VOUCH---", opened.subarray(32, 48)),
       opened.subarray(48, 128),
     );
+    if (!vouch) {
+      // As libzmq: a vouch that does not open is a cryptographic failure (a client whose public
+      // key is not its secret key's), one that opens to other keys a failed key exchange.
+      throw new ProtocolError(
+        "EPROTO",
+        "CURVE INITIATE with a vouch that does not open: the client's public key is not its secret key's?",
+        "ERR_ZMTP_CRYPTOGRAPHIC",
+      );
+    }
     if (
-      !vouch ||
       !Buffer.from(vouch.subarray(0, 32)).equals(this.clientTransient!) ||
       !Buffer.from(vouch.subarray(32, 64)).equals(this.keys.publicKey)
     ) {
