@@ -115,6 +115,7 @@ describe("socket settings from options", () => {
     const key = new Uint8Array(32).fill(7);
     expect(securityOf(reader({ curveServer: true, curveSecretKey: key }), workers)).toEqual({
       curveServer: true,
+      curvePublicKey: null,
       curveSecretKey: key,
       curveServerKey: null,
       plainServer: false,

@@ -373,11 +373,12 @@ export class Engine implements Connection {
   /**
    * What the carrier's end means, as libzmq's engine reports it: a broken connection is
    * ECONNRESET; an orderly end is EPIPE while the greeting or the handshake is under way (a
-   * handshake that failed, reported as handshake:error:other), and no error after it.
+   * handshake that failed, reported as handshake:error:other), and no error after it, or when
+   * we ended it (closeGracefully).
    */
   private closedByPeer(error: Error | undefined): ZmqError | undefined {
     if (error) return new ZmqError("ECONNRESET", error.message, { cause: error });
-    if (this.state === "greeting" || this.state === "handshake")
+    if (!this.ending && (this.state === "greeting" || this.state === "handshake"))
       return new ZmqError("EPIPE", "the peer closed the connection during the handshake");
     return undefined;
   }
