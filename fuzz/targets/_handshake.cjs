@@ -1,6 +1,6 @@
 // What the NULL and PLAIN targets share: the ZAP handler's answers and a READY's metadata, made
 // from the input, and the rule that a mechanism's step fails only with a ZmqError.
-const { invariant, load } = require("./_lib.cjs");
+const { Buffer, invariant, load } = require("./_lib.cjs");
 
 const command = load("zmq/codec/command.js");
 const { SOCKET_TYPES } = load("zmq/engine/socket-types.js");
@@ -46,6 +46,33 @@ function metadataFrom(input) {
   return command.encodeMetadata(props);
 }
 
+/**
+ * The commands both targets make alike, `which` (0-3) of them: an ERROR with any reason, an
+ * ERROR with a ZAP status among `statuses`, any of `names` with any body, or a raw body through
+ * decodeCommandBody (undefined when it is no command).
+ */
+function otherCommand(input, which, names, statuses) {
+  switch (which) {
+    case 0:
+      return { name: "ERROR", data: Buffer.from(input.field()) };
+    case 1:
+      return {
+        name: "ERROR",
+        data: command.encodeErrorCommand(statuses[input.byte() % statuses.length]).subarray(6),
+      };
+    case 2:
+      return { name: names[input.byte() % names.length], data: Buffer.from(input.field()) };
+    default: {
+      try {
+        return command.decodeCommandBody(Buffer.from(input.field()));
+      } catch (e) {
+        invariant(e instanceof ZmqError, `decodeCommandBody threw ${e}`);
+        return undefined;
+      }
+    }
+  }
+}
+
 /** Runs a step: its value, or the ZmqError it threw or rejected with. */
 async function attempt(step) {
   try {
@@ -56,4 +83,4 @@ async function attempt(step) {
   }
 }
 
-module.exports = { attempt, metadataFrom, zapAnswer };
+module.exports = { attempt, metadataFrom, otherCommand, zapAnswer };

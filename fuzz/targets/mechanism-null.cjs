@@ -19,10 +19,10 @@
 const { Buffer, Cursor, invariant, load } = require("./_lib.cjs");
 
 const { nullMechanism } = load("zmq/mechanism/null.js");
-const { attempt, metadataFrom, zapAnswer } = require("./_handshake.cjs");
+const { attempt, metadataFrom, otherCommand, zapAnswer } = require("./_handshake.cjs");
 const command = load("zmq/codec/command.js");
 const { SOCKET_TYPES } = load("zmq/engine/socket-types.js");
-const { AuthError, ZmqError } = load("zmq/errors.js");
+const { AuthError } = load("zmq/errors.js");
 
 exports.settings = {
   includes: ["dist/cjs/zmq/mechanism/null", "dist/cjs/zmq/mechanism/admission", "dist/cjs/zmq/codec/command"],
@@ -35,29 +35,9 @@ const NAMES = ["HELLO", "WELCOME", "INITIATE", "PING", "MESSAGE", "ready", "SUBS
 /** The peer's next command, from the input (undefined: a raw body that is no command). */
 function commandFrom(input) {
   const kind = input.byte() % 6;
-  switch (kind) {
-    case 0:
-      return { name: "READY", data: metadataFrom(input) };
-    case 1:
-      return { name: "READY", data: Buffer.from(input.field()) };
-    case 2:
-      return { name: "ERROR", data: Buffer.from(input.field()) };
-    case 3:
-      return {
-        name: "ERROR",
-        data: command.encodeErrorCommand(["300", "400", "500", "200", "600"][input.byte() % 5]).subarray(6),
-      };
-    case 4:
-      return { name: NAMES[input.byte() % NAMES.length], data: Buffer.from(input.field()) };
-    default: {
-      try {
-        return command.decodeCommandBody(Buffer.from(input.field()));
-      } catch (e) {
-        invariant(e instanceof ZmqError, `decodeCommandBody threw ${e}`);
-        return undefined;
-      }
-    }
-  }
+  if (kind === 0) return { name: "READY", data: metadataFrom(input) };
+  if (kind === 1) return { name: "READY", data: Buffer.from(input.field()) };
+  return otherCommand(input, kind - 2, NAMES, ["300", "400", "500", "200", "600"]);
 }
 
 function readable(metadata) {

@@ -20,10 +20,10 @@
 const { Buffer, Cursor, invariant, load } = require("./_lib.cjs");
 
 const { plainMechanism, decodeHello } = load("zmq/mechanism/plain.js");
-const { attempt, metadataFrom, zapAnswer } = require("./_handshake.cjs");
+const { attempt, metadataFrom, otherCommand, zapAnswer } = require("./_handshake.cjs");
 const command = load("zmq/codec/command.js");
 const { SOCKET_TYPES } = load("zmq/engine/socket-types.js");
-const { AuthError, ZmqError } = load("zmq/errors.js");
+const { AuthError } = load("zmq/errors.js");
 
 exports.settings = {
   includes: ["dist/cjs/zmq/mechanism/plain", "dist/cjs/zmq/mechanism/admission", "dist/cjs/zmq/codec/command"],
@@ -45,7 +45,8 @@ function helloFrom(input) {
 const NAMES = ["HELLO", "WELCOME", "INITIATE", "READY", "PING", "MESSAGE", "hello", "ERROR"];
 
 function commandFrom(input) {
-  switch (input.byte() % 8) {
+  const kind = input.byte() % 8;
+  switch (kind) {
     case 0:
       return { name: "HELLO", data: helloFrom(input) };
     case 1:
@@ -54,23 +55,8 @@ function commandFrom(input) {
       return { name: "INITIATE", data: metadataFrom(input) };
     case 3:
       return { name: "READY", data: metadataFrom(input) };
-    case 4:
-      return { name: "ERROR", data: Buffer.from(input.field()) };
-    case 5:
-      return {
-        name: "ERROR",
-        data: command.encodeErrorCommand(["300", "400", "500", "200", "3000"][input.byte() % 5]).subarray(6),
-      };
-    case 6:
-      return { name: NAMES[input.byte() % NAMES.length], data: Buffer.from(input.field()) };
-    default: {
-      try {
-        return command.decodeCommandBody(Buffer.from(input.field()));
-      } catch (e) {
-        invariant(e instanceof ZmqError, `decodeCommandBody threw ${e}`);
-        return undefined;
-      }
-    }
+    default:
+      return otherCommand(input, kind - 4, NAMES, ["300", "400", "500", "200", "3000"]);
   }
 }
 
