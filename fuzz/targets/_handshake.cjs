@@ -36,6 +36,17 @@ function zapAnswer(input) {
   }
 }
 
+/** A ZAP client that gives `answer` (zapAnswer's), noting each request in `asked`. */
+function zapClient(answer, asked) {
+  return (request) => {
+    asked.push(request);
+    if (answer.none) return undefined;
+    if (answer.error) return Promise.reject(answer.error);
+    if (answer.late) return new Promise((resolve) => setImmediate(() => resolve(answer.reply)));
+    return Promise.resolve(answer.reply);
+  };
+}
+
 /** A READY's metadata from the input: a Socket-Type, perhaps an Identity, perhaps more. */
 function metadataFrom(input) {
   const props = [["Socket-Type", SOCKET_TYPES[input.byte() % SOCKET_TYPES.length].type]];
@@ -83,4 +94,4 @@ async function attempt(step) {
   }
 }
 
-module.exports = { attempt, metadataFrom, otherCommand, zapAnswer };
+module.exports = { attempt, metadataFrom, otherCommand, zapAnswer, zapClient };

@@ -19,7 +19,7 @@
 const { Buffer, Cursor, invariant, load } = require("./_lib.cjs");
 
 const { nullMechanism } = load("zmq/mechanism/null.js");
-const { attempt, metadataFrom, otherCommand, zapAnswer } = require("./_handshake.cjs");
+const { attempt, metadataFrom, otherCommand, zapAnswer, zapClient } = require("./_handshake.cjs");
 const command = load("zmq/codec/command.js");
 const { SOCKET_TYPES } = load("zmq/engine/socket-types.js");
 const { AuthError } = load("zmq/errors.js");
@@ -57,16 +57,7 @@ exports.fuzz = async (data) => {
   const zapEnforceDomain = (config & 2) !== 0;
   const answer = zapAnswer(input);
   const asked = [];
-  const zap =
-    config & 4
-      ? (request) => {
-          asked.push(request);
-          if (answer.none) return undefined;
-          if (answer.error) return Promise.reject(answer.error);
-          if (answer.late) return new Promise((resolve) => setImmediate(() => resolve(answer.reply)));
-          return Promise.resolve(answer.reply);
-        }
-      : undefined;
+  const zap = config & 4 ? zapClient(answer, asked) : undefined;
   const routingId = input.field();
   const mechanism = nullMechanism.create({
     metadata: [

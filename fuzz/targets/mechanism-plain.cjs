@@ -20,7 +20,7 @@
 const { Buffer, Cursor, invariant, load } = require("./_lib.cjs");
 
 const { plainMechanism, decodeHello } = load("zmq/mechanism/plain.js");
-const { attempt, metadataFrom, otherCommand, zapAnswer } = require("./_handshake.cjs");
+const { attempt, metadataFrom, otherCommand, zapAnswer, zapClient } = require("./_handshake.cjs");
 const command = load("zmq/codec/command.js");
 const { SOCKET_TYPES } = load("zmq/engine/socket-types.js");
 const { AuthError } = load("zmq/errors.js");
@@ -81,16 +81,7 @@ exports.fuzz = async (data) => {
   const socketType = SOCKET_TYPES[input.byte() % SOCKET_TYPES.length].type;
   const answer = zapAnswer(input);
   const asked = [];
-  const zap =
-    config & 2
-      ? (request) => {
-          asked.push(request);
-          if (answer.none) return undefined;
-          if (answer.error) return Promise.reject(answer.error);
-          if (answer.late) return new Promise((resolve) => setImmediate(() => resolve(answer.reply)));
-          return Promise.resolve(answer.reply);
-        }
-      : undefined;
+  const zap = config & 2 ? zapClient(answer, asked) : undefined;
   const context = {
     metadata: [["Socket-Type", socketType]],
     asServer: server,
