@@ -33,12 +33,33 @@ describe("RPC over CURVE", () => {
     clearInterval(emitting);
   });
 
-  it("a client with another key, or none, hears nothing", async () => {
+  it("a client with another key, or none, hears nothing, and its timeout says what the handshake said", async () => {
     const { url } = await secureDevice();
-    await expect(
-      RPCClient.connect(url, { timeout: 300, curve: { serverKey: curveKeyPair().publicKey } }),
-    ).rejects.toBeInstanceOf(RpcTimeoutError);
-    await expect(RPCClient.connect(url, { timeout: 300 })).rejects.toBeInstanceOf(RpcTimeoutError);
+    const wrongKey = RPCClient.connect(url, { timeout: 300, curve: { serverKey: curveKeyPair().publicKey } });
+    await expect(wrongKey).rejects.toBeInstanceOf(RpcTimeoutError);
+    await expect(wrongKey).rejects.toThrow(
+      /no reply within 300 ms: the device ended each connection during the CURVE handshake \(is serverKey the device's public key\?\)/,
+    );
+    const none = RPCClient.connect(url, { timeout: 300 });
+    await expect(none).rejects.toBeInstanceOf(RpcTimeoutError);
+    await expect(none).rejects.toMatchObject({
+      reason: "the handshake failed: the device's security is not ours (it uses CURVE or PLAIN?)",
+    });
+  });
+
+  it("a CURVE client of a device without CURVE: its timeout names the mismatch", async () => {
+    const server = new RPCServer({ url: "tcp://127.0.0.1:0" });
+    await server.start();
+    void server.serveForever();
+    cleanups.push(() => server.close());
+    const client = RPCClient.connect(`tcp://127.0.0.1:${server.port}`, {
+      timeout: 300,
+      curve: { serverKey: curveKeyPair().publicKey },
+    });
+    await expect(client).rejects.toMatchObject({
+      name: "RpcTimeoutError",
+      reason: "the handshake failed: the device's security is not ours (it does not use CURVE?)",
+    });
   });
 });
 

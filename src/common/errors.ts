@@ -19,11 +19,17 @@ export class RpcError extends Error {
 export class RpcTimeoutError extends RpcError {
   /** The time allowed, ms. */
   readonly timeout: number;
-  /** `what` names the request (`method foo`...), `timeout` the ms it was allowed. */
-  constructor(what: string, timeout: number) {
-    super(`${what}: no reply within ${timeout} ms`);
+  /** Why nothing came, where the client knows (no connection completed its handshake). */
+  readonly reason?: string;
+  /**
+   * `what` names the request (`method foo`...), `timeout` the ms it was allowed; `reason`, when
+   * given, is added to the message.
+   */
+  constructor(what: string, timeout: number, reason?: string) {
+    super(`${what}: no reply within ${timeout} ms${reason ? `: ${reason}` : ""}`);
     this.name = "RpcTimeoutError";
     this.timeout = timeout;
+    if (reason !== undefined) this.reason = reason;
   }
 }
 

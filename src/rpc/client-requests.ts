@@ -51,6 +51,8 @@ export class RequestChannel {
   private readonly pending = new Map<number, Pending>();
   private nextId = (Math.random() * 0x1_0000_0000) >>> 0;
   private closed = false;
+  /** Why no reply can come, when the client knows (a handshake that keeps failing): for timeouts. */
+  noReplyReason: () => string | undefined = () => undefined;
 
   constructor(
     private readonly socket: Dealer,
@@ -102,7 +104,11 @@ export class RequestChannel {
       if (timeout !== null) {
         const reported = options.reportedTimeout === undefined ? timeout : options.reportedTimeout;
         pending.timer = setTimeout(
-          () => this.giveUp(id, new RpcTimeoutError(`${options.what} on ${this.shown}`, reported ?? timeout)),
+          () =>
+            this.giveUp(
+              id,
+              new RpcTimeoutError(`${options.what} on ${this.shown}`, reported ?? timeout, this.noReplyReason()),
+            ),
           timeout,
         );
       }
