@@ -224,7 +224,10 @@ export class RPCClient {
     if (deadline === null) return this.fresh();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RpcTimeoutError(`${what} on ${this.shown}`, timeout!, this.requests.noReplyReason())), timeLeft(deadline)!);
+      timer = setTimeout(
+        () => reject(new RpcTimeoutError(`${what} on ${this.shown}`, timeout!, this.requests.noReplyReason())),
+        timeLeft(deadline)!,
+      );
     });
     try {
       await Promise.race([this.fresh(), late]);
