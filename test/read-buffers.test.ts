@@ -19,11 +19,12 @@ function simulated() {
 }
 
 describe("ReadBuffers (where a TCP connection's reads land)", () => {
-  it("starts a connection on a small slab from Buffer's shared pool, not 64 KiB of its own", () => {
+  it("starts a connection on a small slab of its own (2 KiB, not 64 KiB; no other connection's octets)", () => {
     const { offered } = simulated();
     const first = offered();
-    expect(first.byteLength).toBeLessThanOrEqual(2048);
-    expect(first.buffer.byteLength).toBeLessThan(65536);
+    expect(first.byteLength).toBe(2048);
+    expect(first.buffer.byteLength).toBe(2048);
+    expect(simulated().offered().buffer).not.toBe(first.buffer);
   });
 
   it("moves to a full slab once the small one is nearly used, and earlier reads stay intact", () => {

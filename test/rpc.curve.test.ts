@@ -38,13 +38,34 @@ describe("RPC over CURVE", () => {
     const wrongKey = RPCClient.connect(url, { timeout: 300, curve: { serverKey: curveKeyPair().publicKey } });
     await expect(wrongKey).rejects.toBeInstanceOf(RpcTimeoutError);
     await expect(wrongKey).rejects.toThrow(
-      /no reply within 300 ms: the device ended each connection during the CURVE handshake \(is serverKey the device's public key\?\)/,
+      /no reply within 300 ms: the device ended the connection during the CURVE handshake \(is serverKey the device's public key\?\)/,
     );
     const none = RPCClient.connect(url, { timeout: 300 });
     await expect(none).rejects.toBeInstanceOf(RpcTimeoutError);
     await expect(none).rejects.toMatchObject({
       reason: "the handshake failed: the device's security is not ours (it uses CURVE or PLAIN?)",
     });
+  });
+
+  it("refuses a client's own public key without its secret key, or not that key's, with a TypeError", async () => {
+    const { url, keys } = await secureDevice();
+    const [own, other] = [curveKeyPair(), curveKeyPair()];
+    await expect(
+      RPCClient.connect(url, { curve: { serverKey: keys.publicKey, publicKey: own.publicKey } }),
+    ).rejects.toThrow(
+      new TypeError("curve.publicKey is given without curve.secretKey: give both, or neither (a pair is made)"),
+    );
+    await expect(
+      RPCClient.connect(url, {
+        curve: { serverKey: keys.publicKey, publicKey: other.publicKey, secretKey: own.secretKey },
+      }),
+    ).rejects.toThrow(new TypeError("curve.publicKey is not the public key of curve.secretKey"));
+    // The secret key alone is enough (its public key is used), and both together of course.
+    for (const curve of [{ secretKey: own.secretKey }, { publicKey: own.publicKey, secretKey: own.secretKey }]) {
+      const client = await RPCClient.connect(url, { curve: { serverKey: keys.publicKey, ...curve } });
+      expect(await client.call("add", [1, 2])).toBe(3);
+      client.close();
+    }
   });
 
   it("a CURVE client of a device without CURVE: its timeout names the mismatch", async () => {

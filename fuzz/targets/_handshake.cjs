@@ -1,5 +1,6 @@
-// What the NULL and PLAIN targets share: the ZAP handler's answers and a READY's metadata, made
-// from the input, and the rule that a mechanism's step fails only with a ZmqError.
+// What the NULL and PLAIN targets share: the ZAP handler's answers (and a ZAP client giving
+// them), a READY's metadata and the commands both send alike, made from the input, and the rule
+// that a mechanism's step fails only with a ZmqError.
 const { Buffer, invariant, load } = require("./_lib.cjs");
 
 const command = load("zmq/codec/command.js");

@@ -7,7 +7,7 @@ import { decodeBody, type Encoding } from "../common/codec.js";
 import { NoResult, NotAdmittedError, RemoteError, RpcError, RpcTimeoutError } from "./errors.js";
 import { type Logger, processWarningLogger } from "../util/logger.js";
 import { clientSocketOptions } from "./curve.js";
-import { handshakeTrouble } from "./handshake-trouble.js";
+import { watchHandshakeTrouble } from "./handshake-trouble.js";
 import { ClientSignals } from "./client-signals.js";
 import { RequestChannel } from "./client-requests.js";
 import { DEFAULT_STREAM_WINDOW, InterimKind, MAX_STREAM_WINDOW } from "./call-messages.js";
@@ -107,19 +107,8 @@ export class RPCClient {
     // Only a connection that completed its handshake carried requests: one refused during the
     // handshake (a wrong CURVE key) sent nothing, and its calls end at their timeout.
     let connected = false;
-    // What the last failed handshake said, for the timeouts of calls that wait meanwhile.
-    let trouble: string | undefined;
-    const curve = this.options.curve !== undefined;
-    this.socket.events[WATCH]("handshake", () => {
-      connected = true;
-      trouble = undefined;
-    });
-    for (const type of ["handshake:error:protocol", "handshake:error:other"] as const) {
-      this.socket.events[WATCH](type, (event) => {
-        trouble = handshakeTrouble(event, curve) ?? trouble;
-      });
-    }
-    this.requests.noReplyReason = () => (connected ? undefined : trouble);
+    this.socket.events[WATCH]("handshake", () => (connected = true));
+    this.requests.noReplyReason = watchHandshakeTrouble(this.socket.events, this.options.curve !== undefined);
     // A device that refuses us says so in the handshake: what waits would only time out.
     this.socket.events[WATCH]("handshake:error:auth", (event) => {
       const status = (event as { error?: { status?: number } }).error?.status ?? 400;

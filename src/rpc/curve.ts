@@ -1,4 +1,4 @@
-import type { Socket, SocketOptions } from "../zmq/index.js";
+import { curvePublicKey, type Socket, type SocketOptions } from "../zmq/index.js";
 import { addDomainPolicy, isCurveKeyText } from "../zmq/internal.js";
 
 /**
@@ -30,9 +30,12 @@ export interface AllowedKeys {
 export interface CurveClientKeys {
   /** The device's public key. */
   serverKey: string;
-  /** The client's own public key (optional: a fresh pair is made when absent). */
+  /**
+   * The client's own public key: with secretKey, and that key's (a TypeError otherwise). Both
+   * absent: a fresh pair is made; secretKey alone: its public key is used.
+   */
   publicKey?: string;
-  /** The client's own secret key, with publicKey. */
+  /** The client's own secret key. */
   secretKey?: string;
 }
 
@@ -101,9 +104,29 @@ export function serverSecurity(curve: CurveServerKeys | undefined): ServerSecuri
 
 export function clientSocketOptions(curve: CurveClientKeys | undefined): AnySocketOptions {
   if (!curve) return {};
+  checkOwnKeys(curve);
   return {
     curveServerKey: curve.serverKey,
     ...(curve.publicKey ? { curvePublicKey: curve.publicKey } : {}),
     ...(curve.secretKey ? { curveSecretKey: curve.secretKey } : {}),
   };
+}
+
+/**
+ * A client's own keys go out as given (libzmq's way): a public key without its secret key, or
+ * not that key's, would fail every handshake at the device with nothing said here. Where this
+ * runtime cannot derive public keys (a web page), the device's refusal is what tells.
+ */
+function checkOwnKeys({ publicKey, secretKey }: CurveClientKeys): void {
+  if (publicKey === undefined) return;
+  if (secretKey === undefined) {
+    throw new TypeError("curve.publicKey is given without curve.secretKey: give both, or neither (a pair is made)");
+  }
+  let derived: string;
+  try {
+    derived = curvePublicKey(secretKey);
+  } catch {
+    return; // a malformed key is the socket option's to refuse; no X25519 here: the device's
+  }
+  if (derived !== publicKey) throw new TypeError("curve.publicKey is not the public key of curve.secretKey");
 }

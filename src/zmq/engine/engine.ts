@@ -371,16 +371,13 @@ export class Engine implements Connection {
   // ---- ending ----
 
   /**
-   * What the carrier's end means, as libzmq's engine reports it: a broken connection is
-   * ECONNRESET; an orderly end is EPIPE while the greeting or the handshake is under way (a
-   * handshake that failed, reported as handshake:error:other), and no error after it, or when
-   * we ended it (closeGracefully).
+   * What the carrier's end means, as libzmq's engine reports it: ECONNRESET when broken; EPIPE
+   * when ended before the handshake completed (not by us: closeGracefully); else no error.
    */
   private closedByPeer(error: Error | undefined): ZmqError | undefined {
     if (error) return new ZmqError("ECONNRESET", error.message, { cause: error });
-    if (!this.ending && (this.state === "greeting" || this.state === "handshake"))
-      return new ZmqError("EPIPE", "the peer closed the connection during the handshake");
-    return undefined;
+    const handshaking = !this.ending && (this.state === "greeting" || this.state === "handshake");
+    return handshaking ? new ZmqError("EPIPE", "the peer closed the connection during the handshake") : undefined;
   }
 
   private fail(error: ZmqError): void {

@@ -7,11 +7,15 @@ import { unref } from "../util/timers.js";
 const SLAB_SIZE = 65536;
 /**
  * A connection's first slab: enough for the greeting and a handshake (a CURVE side receives
- * under 1 KiB), carved from Buffer's shared pool. A full slab per connection would cost 64 KiB
- * of external memory at every accept and connect (a server that takes a thousand connections a
- * second collected garbage for it) and as much per idle connection.
+ * under 1 KiB). A full slab per connection would cost 64 KiB of external memory at every accept
+ * and connect (a server that takes a thousand connections a second collected garbage for it)
+ * and as much per idle connection. Its own memory, not Buffer's shared pool: frames are views
+ * of it, and a view's buffer (structuredClone, `.buffer`) must not reach other connections'
+ * octets (a PLAIN password).
  */
 const FIRST_SLAB_SIZE = 2048;
+/** Less room than this left in the first slab: the next read takes a full one (a read that
+ * fills what it is offered costs another system call). */
 const FIRST_MIN_READ = 256;
 /**
  * Bytes a socket may hold in its own write queue before we stop writing and wait for 'drain'.
@@ -36,7 +40,7 @@ export const directReadsSupported =
  */
 export class ReadBuffers {
   handlers: CarrierHandlers | undefined;
-  private slab = Buffer.allocUnsafe(FIRST_SLAB_SIZE);
+  private slab = Buffer.allocUnsafeSlow(FIRST_SLAB_SIZE);
   private offset = 0;
   private minRead = FIRST_MIN_READ;
   private target: Uint8Array | undefined;
