@@ -31,6 +31,14 @@ describe("plantrpc check", () => {
     const url = `tcp://127.0.0.1:${server.port}`;
     const plain = await checkDevice(url, { timeout: 300 });
     expect(statusOf(plain).inventory).toBe("fail");
+    // What the handshake said is in the report: here, only the device uses CURVE.
+    expect(plain.results.find((r) => r.id === "inventory")?.reason).toMatch(
+      /^no answer within 300 ms: the handshake failed: the device's security is not ours/,
+    );
+    const wrongKey = await checkDevice(url, { timeout: 300, curve: { serverKey: curveKeyPair().publicKey } });
+    expect(wrongKey.results.find((r) => r.id === "inventory")?.reason).toBe(
+      "no answer within 300 ms: the device ended the connection during the CURVE handshake (is serverKey the device's public key?)",
+    );
     const secured = await checkDevice(url, { curve: { serverKey: keys.publicKey }, destructive: true });
     expect(statusOf(secured)).toMatchObject({
       inventory: "pass",

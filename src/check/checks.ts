@@ -9,7 +9,7 @@ import type { Answer, ReceivedSignal } from "./probe.js";
 export type { Check, CheckOptions, Context } from "./check-types.js";
 
 const NO_INVENTORY = skip("no inventory to go by");
-const timedOut = (a: Answer): a is { timedOut: true } => "timedOut" in a;
+const timedOut = (a: Answer): a is { timedOut: true; why?: string } => "timedOut" in a;
 const isError = (body: unknown) =>
   typeof body === "object" && body !== null && (body as { success?: unknown }).success === false;
 
@@ -20,7 +20,10 @@ export const CHECKS: readonly Check[] = [
     title: "GET_INVENTORY answers with every key the protocol defines, well typed",
     async run(ctx) {
       const answer = await ctx.probe.ask({ event: RpcEvent.getInventory });
-      if (timedOut(answer)) return fail(`no answer within ${ctx.probe.timeout} ms`);
+      if (timedOut(answer)) {
+        // The first request: where a wrong key or another security shows, the handshake says so.
+        return fail(`no answer within ${ctx.probe.timeout} ms${answer.why ? `: ${answer.why}` : ""}`);
+      }
       const problems = inventoryProblems(answer.body, true);
       // Even a flawed inventory tells the other checks what to look at.
       ctx.inventory = usable(answer.body);

@@ -5,6 +5,7 @@ import { Dealer, Request, type Socket, type SocketOptions, Subscriber } from "..
 import { WATCH } from "../zmq/internal.js";
 import { RpcEvent } from "../rpc/protocol.js";
 import { signalsEndpoint } from "../rpc/url.js";
+import { watchHandshakeTrouble } from "../rpc/handshake-trouble.js";
 
 /** A signal as a subscriber received it, and when (performance.now()). */
 export interface ReceivedSignal {
@@ -14,7 +15,7 @@ export interface ReceivedSignal {
 }
 
 /** What a device answered to one request: its frames, or nothing within the time allowed. */
-export type Answer = { frames: Buffer[]; body: unknown } | { timedOut: true };
+export type Answer = { frames: Buffer[]; body: unknown } | { timedOut: true; why?: string };
 
 /**
  * Talks to a device the way the simplest client does: a fresh REQ per request (so a request that
@@ -27,6 +28,8 @@ export class Probe {
 
   /** The socket options for a CURVE device (its public key, and our pair if given). */
   private readonly security: SocketOptions<Socket>;
+  /** Whether the device is reached over CURVE (for what a failed handshake means). */
+  private readonly curve: boolean;
 
   constructor(
     readonly url: string,
@@ -34,11 +37,13 @@ export class Probe {
     curve?: CurveClientKeys,
   ) {
     this.security = clientSocketOptions(curve);
+    this.curve = curve !== undefined;
   }
 
   /** Sends one request body (an object, or raw bytes); resolves with the answer. */
   async ask(request: object | Uint8Array, encoding: Encoding = "json", timeout = this.timeout): Promise<Answer> {
     const req = new Request({ ...this.security, receiveTimeout: timeout, sendTimeout: timeout, linger: 0 });
+    const trouble = watchHandshakeTrouble(req.events, this.curve);
     try {
       req.connect(this.url);
       await req.send(request instanceof Uint8Array ? request : encodeBody(request, encoding));
@@ -54,7 +59,10 @@ export class Probe {
       }
       return { frames, body };
     } catch (e) {
-      if ((e as { code?: string }).code === "EAGAIN") return { timedOut: true };
+      if ((e as { code?: string }).code === "EAGAIN") {
+        const why = trouble();
+        return why === undefined ? { timedOut: true } : { timedOut: true, why };
+      }
       throw e;
     } finally {
       req.close();
