@@ -97,6 +97,16 @@ describe("FrameDecoder", () => {
     new FrameDecoder((_f, b) => (body = b)).push(chunk);
     expect(body!.buffer).toBe(chunk.buffer);
   });
+
+  it("a small body that comes in pieces is copied into memory of its own, not Buffer's shared pool", () => {
+    const frame = Buffer.from(encodeMessage([Buffer.from("a password, say")]));
+    const bodies: Buffer[] = [];
+    const decoder = new FrameDecoder((_f, b) => bodies.push(b));
+    for (let i = 0; i < frame.length; i += 3) decoder.push(Buffer.from(frame.subarray(i, i + 3)));
+    expect(bodies.map(String)).toEqual(["a password, say"]);
+    // Its buffer holds the body and nothing else of the process.
+    expect(bodies[0]!.buffer.byteLength).toBe(bodies[0]!.length);
+  });
 });
 
 describe("FrameDecoder direct reads", () => {

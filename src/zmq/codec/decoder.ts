@@ -207,7 +207,7 @@ export class FrameDecoder {
       this.bodyFilled = 0;
     } else {
       const parts = this.takeParts();
-      body = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+      body = parts.length === 1 ? parts[0]! : joined(parts);
     }
     this.largeFrames = body.length >= LARGE_FRAME;
     this.onFrame(this.bodyFlags, body);
@@ -221,7 +221,7 @@ export class FrameDecoder {
     if (this.body || !this.preallocate) return this.body;
     const total = this.partsSize + this.smallUsed + this.bodyMissing;
     if (total > PREALLOCATE_AT_ONCE && (this.partsSize + this.smallUsed) * 8 < total) return undefined;
-    const body = Buffer.allocUnsafe(total);
+    const body = Buffer.allocUnsafeSlow(total); // see joined()
     let at = 0;
     for (const part of this.takeParts()) at += part.copy(body, at);
     this.body = body;
@@ -292,4 +292,18 @@ export class FrameDecoder {
       throw new ProtocolError("EPROTO", "command frame with the MORE flag");
     }
   }
+}
+
+/**
+ * Parts of a body copied together into memory of its own: a frame handed out must not be a
+ * view of Buffer's shared pool (Buffer.concat's, below 4 KiB), whose `.buffer` reaches whatever
+ * else the process put there (another connection's frames, a PLAIN password).
+ */
+function joined(parts: readonly Buffer[]): Buffer {
+  let size = 0;
+  for (const part of parts) size += part.length;
+  const body = Buffer.allocUnsafeSlow(size);
+  let at = 0;
+  for (const part of parts) at += part.copy(body, at);
+  return body;
 }
