@@ -36,6 +36,18 @@ function collect(maxPayload = 0, masked = false) {
 }
 
 describe("WebSocket framing (RFC 6455)", () => {
+  it("a message that came in pieces, or in fragments, is in memory of its own (not Buffer's shared pool)", () => {
+    const got: Buffer[] = [];
+    const reader = new FrameReader({ message: (p) => got.push(p), ping: () => {}, close: () => {} }, 0, false);
+    const whole = serverFrame(true, 2, Buffer.from("secret"));
+    for (let i = 0; i < whole.length; i += 2) reader.push(Buffer.from(whole.subarray(i, i + 2)));
+    reader.push(Buffer.concat([serverFrame(false, 2, Buffer.from("sec")), serverFrame(true, 0, Buffer.from("ret"))]));
+    expect(got.map(String)).toEqual(["secret", "secret"]);
+    // Each buffer holds this connection's octets only: the frame as it came, or the message.
+    expect(got[0]!.buffer.byteLength).toBe(whole.length);
+    expect(got[1]!.buffer.byteLength).toBe(6);
+  });
+
   it("reads messages, fragmented or not, with pings between fragments, however the stream is cut", () => {
     const message = fc.record({
       parts: fc.array(fc.uint8Array({ maxLength: 300 }), { minLength: 1, maxLength: 4 }),

@@ -1,6 +1,7 @@
 import { Buffer } from "node:buffer";
 import { FLAG_COMMAND, FLAG_LONG, FLAG_MORE, RESERVED_FLAG_BITS } from "./constants.js";
 import { ProtocolError } from "../errors.js";
+import { joined } from "../util/joined.js";
 
 export type FrameHandler = (flags: number, body: Buffer) => void;
 
@@ -221,7 +222,7 @@ export class FrameDecoder {
     if (this.body || !this.preallocate) return this.body;
     const total = this.partsSize + this.smallUsed + this.bodyMissing;
     if (total > PREALLOCATE_AT_ONCE && (this.partsSize + this.smallUsed) * 8 < total) return undefined;
-    const body = Buffer.allocUnsafeSlow(total); // see joined()
+    const body = Buffer.allocUnsafeSlow(total); // memory of its own: see util/joined.ts
     let at = 0;
     for (const part of this.takeParts()) at += part.copy(body, at);
     this.body = body;
@@ -292,18 +293,4 @@ export class FrameDecoder {
       throw new ProtocolError("EPROTO", "command frame with the MORE flag");
     }
   }
-}
-
-/**
- * Parts of a body copied together into memory of its own: a frame handed out must not be a
- * view of Buffer's shared pool (Buffer.concat's, below 4 KiB), whose `.buffer` reaches whatever
- * else the process put there (another connection's frames, a PLAIN password).
- */
-function joined(parts: readonly Buffer[]): Buffer {
-  let size = 0;
-  for (const part of parts) size += part.length;
-  const body = Buffer.allocUnsafeSlow(size);
-  let at = 0;
-  for (const part of parts) at += part.copy(body, at);
-  return body;
 }

@@ -1,5 +1,6 @@
 import { Buffer } from "node:buffer";
 import { randomOctets } from "../../util/random-octets.js";
+import { joined } from "../../util/joined.js";
 
 /** WebSocket framing (RFC 6455, section 5), sans IO, for both ends of a connection. */
 export const OPCODE = { continuation: 0, text: 1, binary: 2, close: 8, ping: 9, pong: 10 } as const;
@@ -147,7 +148,7 @@ export class FrameReader {
       this.pending.push(chunk);
       this.pendingLength += chunk.length;
       if (this.pendingLength < this.needed) return;
-      data = Buffer.concat(this.pending, this.pendingLength);
+      data = joined(this.pending, this.pendingLength);
       this.pending = [];
       this.pendingLength = 0;
     }
@@ -234,7 +235,7 @@ export class FrameReader {
       throw new WebSocketProtocolError(`a message in more than ${MAX_FRAGMENTS} fragments`, 1009);
     }
     if (!fin) return;
-    const whole = Buffer.concat(this.fragments, this.fragmentsLength);
+    const whole = joined(this.fragments, this.fragmentsLength);
     this.fragments = [];
     this.fragmentsLength = 0;
     this.fragmentsCost = 0;

@@ -1,0 +1,18 @@
+import { Buffer } from "node:buffer";
+
+/**
+ * Parts copied together into memory of their own, for what is handed out as received data (or
+ * as views of it): never Buffer's shared pool (Buffer.concat's below 4 KiB), whose `.buffer`
+ * reaches whatever else the process put there (another connection's frames, a PLAIN password).
+ */
+export function joined(parts: readonly Uint8Array[], size?: number): Buffer {
+  let total = size ?? 0;
+  if (size === undefined) for (const part of parts) total += part.length;
+  const out = Buffer.allocUnsafeSlow(total);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
