@@ -10,7 +10,9 @@ import { clientSocketOptions } from "./curve.js";
 import { watchHandshakeTrouble } from "./handshake-trouble.js";
 import { ClientSignals } from "./client-signals.js";
 import { RequestChannel } from "./client-requests.js";
-import { DEFAULT_STREAM_WINDOW, InterimKind, MAX_STREAM_WINDOW } from "./call-messages.js";
+import { DEFAULT_STREAM_WINDOW, MAX_STREAM_WINDOW } from "./call-messages.js";
+import { progressReports } from "./client-progress.js";
+import { inventoryTimeout, timeLeft } from "./client-timeouts.js";
 import { ClientStream } from "./client-stream.js";
 import type {
   BufferResult,
@@ -30,17 +32,12 @@ import {
 } from "./protocol.js";
 import type { RPCSignal } from "./signal.js";
 import { shownUrl } from "../util/shown-url.js";
-import { formatRpcUrl, parseRpcUrl, signalsEndpoint } from "./url.js";
+import { clientSignalsEndpoint, parseRpcUrl } from "./url.js";
 import { optionNames, refuseUnknownOptions } from "../common/options.js";
 
 const EMPTY = Buffer.alloc(0);
 
 const CLIENT_OPTIONS = optionNames<RPCClientOptions>()("timeout", "encoding", "signals", "logger", "curve", "signal");
-/** ms until the deadline (never below 0); null for no deadline. */
-function timeLeft(deadline: number | null): number | null {
-  return deadline === null ? null : Math.max(0, deadline - performance.now());
-}
-
 /**
  * A client of an RPC server (ours or the Python reference). It talks through a DEALER with a
  * request id in the envelope, so that calls can overlap, late replies to timed-out calls are
@@ -151,21 +148,6 @@ export class RPCClient {
     if ((this.options.signals ?? true) && inventory.signals.length > 0) await this.initSignals(timeout);
   }
 
-  /**
-   * Where the server publishes: its tcp signal port, or, reached over WebSocket, `<path>/signals`
-   * on the port we reached it at, with our URL's query (a gateway's token). The signals path that
-   * the inventory announces is taken only when we reached the device at the methods path it
-   * announces too: through a gateway, the device's own paths mean nothing.
-   */
-  private signalsEndpoint(signalPort: number): string {
-    const { scheme, host, port, path, query } = parseRpcUrl(this.url);
-    if (scheme !== "ws" && scheme !== "wss") return signalsEndpoint(this.url, signalPort);
-    const web = this.inventory.plantrpc?.web;
-    const direct = web !== undefined && pathOf(web.methods) === (path || "/");
-    const signalsPath = direct ? pathOf(web.signals) : `${path.replace(/\/$/, "")}/signals`;
-    return formatRpcUrl(scheme, host, port ?? (scheme === "wss" ? 443 : 80), signalsPath, query);
-  }
-
   /** INIT_SIGNALS_HANDLING, then subscribes to the signal port it gives. */
   private async initSignals(timeout: number): Promise<void> {
     const reply = (await this.requestJson({ event: RpcEvent.initSignals }, timeout, "json", RpcEvent.initSignals)) as {
@@ -175,7 +157,8 @@ export class RPCClient {
     if (!reply?.success || typeof reply.signal_port !== "number") {
       throw new RpcError(`${this.shown}: INIT_SIGNALS_HANDLING failed`);
     }
-    await this.subscription.subscribe(this.signalsEndpoint(reply.signal_port), timeout);
+    const endpoint = clientSignalsEndpoint(this.url, reply.signal_port, this.inventory.plantrpc?.web);
+    await this.subscription.subscribe(endpoint, timeout);
   }
 
   // ---- requests ----
@@ -282,24 +265,7 @@ export class RPCClient {
         signal: options.signal,
         cancel: features.includes("cancel"),
         ...(progress && onProgress
-          ? {
-              interim: (kind: number, body: Buffer[]) => {
-                if (kind !== InterimKind.progress || !body[0]) return;
-                // Encoded as the request was (a number has no telling octet); one that cannot be
-                // read is not passed on, and a listener's failure is the listener's.
-                let value: unknown;
-                try {
-                  value = decodeBody(body[0], this.encoding);
-                } catch {
-                  return;
-                }
-                try {
-                  onProgress(value);
-                } catch (e) {
-                  this.logger.warn(`an onProgress listener of ${name}() threw`, e);
-                }
-              },
-            }
+          ? { interim: progressReports(onProgress, this.encoding, this.logger, `${name}()`) }
           : {}),
       },
     );
@@ -430,27 +396,5 @@ export class RPCClient {
     this.requests.close();
     this.socket.close();
     this.subscription.close();
-  }
-}
-
-/** The longest delay a timer takes (ms): a longer one would fire at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/**
- * A timeout as an inventory gives it (ms; null: forever), as a timer can take it: a device's
- * value that is not a number of 0 or more (a string, an object, NaN) is the default.
- */
-function inventoryTimeout(t: unknown): number | null {
-  if (t === null) return null;
-  if (typeof t !== "number" || !(t >= 0)) return DEFAULT_METHOD_TIMEOUT_MS;
-  return Math.min(t, MAX_TIMER_MS);
-}
-
-/** The path of an announced ws:// URL ("/" when it has none, or is not a URL). */
-function pathOf(url: string): string {
-  try {
-    return new URL(url).pathname || "/";
-  } catch {
-    return "/";
   }
 }

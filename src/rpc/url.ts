@@ -50,3 +50,31 @@ export function signalsEndpoint(deviceUrl: string, signalPort: number): string {
   const { scheme, host } = parseRpcUrl(deviceUrl);
   return formatRpcUrl(scheme, host, signalPort);
 }
+
+/**
+ * Where a client that reached a device at `url` subscribes to its signals: the tcp/ipc signal
+ * port (signalsEndpoint), or, over WebSocket, `<path>/signals` on the port it reached, with its
+ * URL's query (a gateway's token). The signals path the inventory announces (`web`) is taken
+ * only when the device was reached at the methods path it announces too: through a gateway, the
+ * device's own paths mean nothing.
+ */
+export function clientSignalsEndpoint(
+  url: string,
+  signalPort: number,
+  web: { methods: string; signals: string } | undefined,
+): string {
+  const { scheme, host, port, path, query } = parseRpcUrl(url);
+  if (scheme !== "ws" && scheme !== "wss") return signalsEndpoint(url, signalPort);
+  const direct = web !== undefined && pathOf(web.methods) === (path || "/");
+  const signalsPath = direct ? pathOf(web.signals) : `${path.replace(/\/$/, "")}/signals`;
+  return formatRpcUrl(scheme, host, port ?? (scheme === "wss" ? 443 : 80), signalsPath, query);
+}
+
+/** The path of an announced ws:// URL ("/" when it has none, or is not a URL). */
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname || "/";
+  } catch {
+    return "/";
+  }
+}
