@@ -214,9 +214,12 @@ class CurveServer implements Mechanism {
 
   start(): Buffer[] {
     // Our transient key pair is made while the client makes its HELLO (this side would wait
-    // for it), unless the HELLO has come with the greeting.
+    // for it), unless the HELLO has come with the greeting. Nothing thrown here may escape (a
+    // microtask's exception ends the process): hello() then makes the pair and reports.
     queueMicrotask(() => {
-      if (this.state === "hello") this.transient ??= this.boxes.generateKeyPair();
+      try {
+        if (this.state === "hello") this.transient ??= this.boxes.generateKeyPair();
+      } catch {}
     });
     return [];
   }
