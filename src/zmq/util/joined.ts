@@ -6,9 +6,7 @@ import { Buffer } from "node:buffer";
  * reaches whatever else the process put there (another connection's frames, a PLAIN password).
  */
 export function joined(parts: readonly Uint8Array[], size?: number): Buffer {
-  let total = size ?? 0;
-  if (size === undefined) for (const part of parts) total += part.length;
-  const out = Buffer.allocUnsafeSlow(total);
+  const out = Buffer.allocUnsafeSlow(size ?? parts.reduce((sum, part) => sum + part.length, 0));
   let at = 0;
   for (const part of parts) {
     out.set(part, at);
